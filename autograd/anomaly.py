@@ -1,0 +1,43 @@
+"""``detect_anomaly``: stop at the first op whose forward or backward makes NaN or Inf."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .grad_mode import STATE
+
+
+class detect_anomaly:
+    """Inside this block every op checks its result and every backward its gradients; the first
+    NaN or Inf raises a RuntimeError naming the op (at a cost: use it to debug, not to train)."""
+
+    def __enter__(self) -> detect_anomaly:
+        self._previous = STATE.anomaly
+        STATE.anomaly = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        STATE.anomaly = self._previous
+
+
+def _bad(array: Any) -> bool:
+    array = getattr(array, "data", array)
+    return array.dtype.kind in "fc" and not np.isfinite(array).all()
+
+
+def check_forward(fn: Any, out: np.ndarray) -> None:
+    """Raise if the forward of ``fn`` produced NaN or Inf."""
+    if _bad(out):
+        kind = "NaN" if np.isnan(out).any() else "Inf"
+        raise RuntimeError(f"detect_anomaly: the forward of '{fn.name}' produced {kind}")
+
+
+def check_backward(node: Any, position: int, grad: Any) -> None:
+    """Raise if the backward of ``node`` produced NaN or Inf for input ``position``."""
+    if _bad(grad):
+        raise RuntimeError(
+            f"detect_anomaly: the backward of '{node.fn.name}' produced NaN or Inf in the "
+            f"gradient of input {position} (shape {node.shape} -> {grad.shape})"
+        )

@@ -1,0 +1,208 @@
+"""``Function``: one differentiable operation, and ``Node``: its record in the graph.
+
+Every op in the library, and any op a user adds, is a ``Function`` subclass with two static methods:
+
+* ``forward(ctx, *arrays, **options) -> ndarray`` computes the result with NumPy;
+* ``backward(ctx, grad) -> one gradient per input`` applies the chain rule: given
+  ``grad = dL/d(out)`` it returns ``dL/d(input_i)`` for every positional input.
+
+Backward formulas are written with NumPy operators and ``np.*`` functions (``grad * np.cos(x)``).
+In an ordinary ``backward()`` they receive plain arrays and run at NumPy speed, recording nothing.
+Under ``autograd.grad(..., create_graph=True)`` the engine hands them Tensors instead; Tensors take
+part in NumPy's dispatch protocols, so the very same formula is recorded as a graph and can be
+differentiated again (second and third derivatives come for free).
+
+Example, a user-defined op::
+
+    class Cube(autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x ** 3
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return grad * 3 * x ** 2          # d(x^3)/dx = 3 x^2
+
+    y = Cube.apply(t)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .grad_mode import STATE
+from .tensor import Tensor
+
+# Where a saved array came from, so that create_graph can reconnect it to the graph.
+_OUTPUT = -1  # the op's own result
+_CONSTANT = -2  # something else the forward computed (a mask, a sign, ...)
+_FREED = ()  # sentinel for "backward already dropped the saved arrays"
+
+
+class Node:
+    """The record one op leaves in the graph; also the ``ctx`` its forward and backward receive.
+
+    It holds the op (``fn``), the result's ``shape`` and ``dtype``, links to the inputs (``inputs``:
+    a ``Node`` for a computed tensor, the ``Tensor`` itself for a leaf, the raw value for a Python
+    number or array) and the arrays saved for backward. It never holds the result Tensor, so the
+    graph has no reference cycles and an intermediate's data lives only as long as someone uses it.
+    """
+
+    __slots__ = (
+        "fn",
+        "inputs",
+        "needs_input_grad",
+        "shape",
+        "dtype",
+        "scope",
+        "name",
+        "retained",
+        "_saved",
+        "_sources",
+        "_as_tensors",
+        "__dict__",  # lets forward keep small options: ctx.axis = axis
+        "__weakref__",
+    )
+
+    def __init__(self, fn: type[Function], inputs: tuple, needs_input_grad: tuple) -> None:
+        self.fn = fn
+        self.inputs = inputs
+        self.needs_input_grad = needs_input_grad
+        self.shape: tuple[int, ...] = ()
+        self.dtype: np.dtype | None = None
+        self.scope = None
+        self.name: str | None = None
+        self.retained = None  # weakref to a Tensor that called retain_grad()
+        self._saved: tuple | None = None
+        self._sources: tuple | None = None
+        self._as_tensors = False
+
+    def save_for_backward(self, *arrays: Any) -> None:
+        """Keep arrays for backward (dropped after backward unless ``retain_graph=True``)."""
+        self._saved = arrays
+
+    @property
+    def saved_tensors(self) -> tuple:
+        """The saved arrays; Tensors connected to the graph when backward runs with create_graph."""
+        saved = self._saved
+        if saved is _FREED:
+            raise RuntimeError(
+                f"backward through '{self.fn.name}' a second time: its saved arrays were freed "
+                "after the first backward. Pass retain_graph=True to the first backward() "
+                "(or autograd.grad) if you need to go through the graph again."
+            )
+        if saved is None:
+            return ()
+        if not self._as_tensors:
+            return saved
+        return tuple(self._reconnect(array, source) for array, source in zip(saved, self._sources))
+
+    def _reconnect(self, array: Any, source: int) -> Tensor:
+        if source == _OUTPUT:
+            return Tensor._make(array, self)
+        if source == _CONSTANT:
+            return array  # a mask, a sign, a Python number: a constant in any graph
+        link = self.inputs[source]
+        if isinstance(link, Node):
+            return Tensor._make(array, link)
+        return link  # a leaf Tensor: the saved array is its own data
+
+    def _resolve_sources(self, arrays: list, out: np.ndarray) -> None:
+        # Identify saved arrays by identity with the inputs and the output (cheap: a few `is`).
+        sources = []
+        for saved in self._saved:
+            if saved is out:
+                sources.append(_OUTPUT)
+                continue
+            for i, array in enumerate(arrays):
+                if saved is array and isinstance(self.inputs[i], (Node, Tensor)):
+                    sources.append(i)
+                    break
+            else:
+                sources.append(_CONSTANT)
+        self._sources = tuple(sources)
+
+    def __repr__(self) -> str:
+        return f"<{self.fn.name} node, shape={self.shape}>"
+
+
+class _NullContext:
+    """The ctx of a forward that is not recorded: saving is a no-op, options may still be set."""
+
+    needs_input_grad: tuple = ()
+
+    def save_for_backward(self, *arrays: Any) -> None:
+        pass
+
+
+class Function:
+    """Base class of every differentiable op (see the module docstring for how to write one).
+
+    ``Fn.apply(*inputs, **options)`` unwraps Tensors to arrays, runs ``forward``, and, when any input
+    requires grad and recording is on, links the result into the graph with a ``Node``.
+    """
+
+    name: str = "function"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" not in cls.__dict__:
+            cls.name = cls.__name__.lower()
+
+    @staticmethod
+    def forward(ctx: Any, *arrays: Any, **options: Any) -> np.ndarray:
+        raise NotImplementedError("Function subclasses must define a static forward(ctx, ...)")
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        raise NotImplementedError("Function subclasses must define a static backward(ctx, grad)")
+
+    @classmethod
+    def apply(cls, *args: Any, **options: Any) -> Tensor:
+        arrays = []
+        links = []
+        needs = []
+        record = False
+        for arg in args:
+            if isinstance(arg, Tensor):
+                arrays.append(arg.data)
+                links.append(arg._node or arg)
+                needs.append(arg.requires_grad)
+                record = record or arg.requires_grad
+            elif isinstance(arg, (int, float, np.ndarray, np.generic)):
+                arrays.append(arg)
+                links.append(arg)
+                needs.append(False)
+            else:
+                raise TypeError(f"{cls.name}: unsupported operand type {type(arg).__name__!r}")
+        state = STATE
+        ctx: Any = Node(cls, tuple(links), tuple(needs)) if record and state.grad_enabled else None
+        try:
+            out = cls.forward(ctx or _NULL_CONTEXT, *arrays, **options)
+        except ValueError as error:
+            shapes = ", ".join(str(np.shape(a)) for a in arrays)
+            raise ValueError(f"{cls.name}: {error} (operand shapes: {shapes})") from None
+        if type(out) is not np.ndarray:
+            out = np.asarray(out)
+        if state.anomaly:
+            from .anomaly import check_forward
+
+            check_forward(cls, out)
+        if ctx is None or out.dtype.kind != "f":
+            return Tensor._make(out, None)
+        ctx.shape = out.shape
+        ctx.dtype = out.dtype
+        if ctx._saved:
+            ctx._resolve_sources(arrays, out)
+        if state.scopes:
+            ctx.scope = state.scopes[-1]
+        for recorder in state.recorders:
+            recorder.record(ctx, out)
+        return Tensor._make(out, ctx)
+
+
+_NULL_CONTEXT = _NullContext()

@@ -1,0 +1,1 @@
+"""The op library: one ``Function`` subclass per differentiable operation."""

@@ -1,0 +1,217 @@
+"""Elementwise functions and their derivatives.
+
+Where a derivative is piecewise constant (abs, relu, clip, maximum), forward saves the 0/1 pattern
+as a constant: its own derivative is zero almost everywhere, which is what higher-order
+differentiation should see.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Function
+
+
+class Exp(Function):
+    """y = e^x;  dy/dx = e^x = y."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        out = np.exp(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        return grad * out
+
+
+class Log(Function):
+    """y = ln x;  dy/dx = 1 / x."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.log(x)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return grad / x
+
+
+class Sqrt(Function):
+    """y = sqrt(x);  dy/dx = 1 / (2 sqrt(x)) = 0.5 / y."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        out = np.sqrt(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        return grad * 0.5 / out
+
+
+class Abs(Function):
+    """y = |x|;  dy/dx = sign(x) (0 at x = 0, as PyTorch)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(np.sign(x))
+        return np.abs(x)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (sign,) = ctx.saved_tensors
+        return grad * sign
+
+
+class Sin(Function):
+    """y = sin x;  dy/dx = cos x."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.sin(x)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return grad * np.cos(x)
+
+
+class Cos(Function):
+    """y = cos x;  dy/dx = -sin x."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.cos(x)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return -grad * np.sin(x)
+
+
+class Tanh(Function):
+    """y = tanh x;  dy/dx = 1 - y^2."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        out = np.tanh(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        return grad * (1 - out * out)
+
+
+class Sigmoid(Function):
+    """y = 1 / (1 + e^-x);  dy/dx = y (1 - y)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        # e^-logaddexp(0, -x) equals 1 / (1 + e^-x) without overflowing for very negative x.
+        out = np.exp(-np.logaddexp(0, -x))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        return grad * out * (1 - out)
+
+
+class Relu(Function):
+    """y = max(x, 0);  dy/dx = 1 where x > 0, else 0."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        mask = x > 0
+        ctx.save_for_backward(mask)
+        return np.maximum(x, 0)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (mask,) = ctx.saved_tensors
+        return grad * mask
+
+
+class Clip(Function):
+    """y = min(max(x, lo), hi);  dy/dx = 1 where lo <= x <= hi, else 0."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, lo: float | None = None, hi: float | None = None) -> Any:
+        inside = np.ones(x.shape, dtype=bool)
+        if lo is not None:
+            inside &= x >= lo
+        if hi is not None:
+            inside &= x <= hi
+        ctx.save_for_backward(inside)
+        return np.clip(x, lo, hi)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (inside,) = ctx.saved_tensors
+        return grad * inside
+
+
+def _tie_split(wins: np.ndarray, ties: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """1 where the first operand wins, 1/2 on ties, 0 where it loses, in the result's dtype."""
+    share = wins + 0.5 * ties
+    return share.astype(dtype, copy=False) if dtype.kind == "f" else share
+
+
+class Maximum(Function):
+    """y = max(a, b) elementwise;  the gradient goes to the larger input, split evenly on ties."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
+        out = np.maximum(a, b)
+        ctx.save_for_backward(_tie_split(np.greater(a, b), np.equal(a, b), out.dtype))
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        (share_a,) = ctx.saved_tensors
+        return grad * share_a, grad * (1 - share_a)
+
+
+class Minimum(Function):
+    """y = min(a, b) elementwise;  the gradient goes to the smaller input, split evenly on ties."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
+        out = np.minimum(a, b)
+        ctx.save_for_backward(_tie_split(np.less(a, b), np.equal(a, b), out.dtype))
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        (share_a,) = ctx.saved_tensors
+        return grad * share_a, grad * (1 - share_a)
+
+
+class Where(Function):
+    """y = a where cond else b;  dy/da = cond, dy/db = not cond (cond itself gets no gradient)."""
+
+    @staticmethod
+    def forward(ctx: Any, cond: Any, a: Any, b: Any) -> np.ndarray:
+        cond = np.asarray(cond, dtype=bool)
+        ctx.save_for_backward(cond, ~cond)
+        return np.where(cond, a, b)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        take_a, take_b = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        return None, (grad * take_a if need[1] else None), (grad * take_b if need[2] else None)

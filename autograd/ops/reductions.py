@@ -1,0 +1,130 @@
+"""Reductions over ``axis`` (None, an int or a tuple) with NumPy's ``keepdims``.
+
+A reduction's backward first puts the reduced axes back (size 1) and then spreads the gradient
+over the input's shape: every input element that fed an output element receives its gradient.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Function
+
+Axis = int | tuple[int, ...] | None
+
+
+def normalize_axis(axis: Axis, ndim: int, op: str) -> tuple[int, ...]:
+    """Turn ``axis`` into a sorted tuple of non-negative axes, with an error naming ``op``."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    normalized = []
+    for a in axes:
+        if not -ndim <= a < max(ndim, 1):
+            raise ValueError(f"{op}: axis {a} is out of bounds for an array of {ndim} dimensions")
+        normalized.append(int(a) % max(ndim, 1))
+    if len(set(normalized)) != len(normalized):
+        raise ValueError(f"{op}: repeated axis in {axis}")
+    return tuple(sorted(normalized))
+
+
+def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
+    """The output shape of a reduction over ``axes`` with ``keepdims=True``."""
+    return tuple(1 if i in axes else size for i, size in enumerate(shape))
+
+
+class Sum(Function):
+    """y = sum of x over ``axis``;  dy/dx_i = 1 for every element i that was summed."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, axis: Axis = None, keepdims: bool = False) -> Any:
+        axes = normalize_axis(axis, x.ndim, "sum")
+        ctx.in_shape, ctx.kept = x.shape, kept_shape(x.shape, axes)
+        return np.sum(x, axis=axes, keepdims=keepdims)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        return np.broadcast_to(grad.reshape(ctx.kept), ctx.in_shape)
+
+
+class Mean(Function):
+    """y = (1/n) sum of x over ``axis``;  dy/dx_i = 1/n."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, axis: Axis = None, keepdims: bool = False) -> Any:
+        axes = normalize_axis(axis, x.ndim, "mean")
+        ctx.in_shape, ctx.kept = x.shape, kept_shape(x.shape, axes)
+        ctx.count = int(np.prod([x.shape[a] for a in axes]))
+        return np.mean(x, axis=axes, keepdims=keepdims)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        return np.broadcast_to(grad.reshape(ctx.kept) / ctx.count, ctx.in_shape)
+
+
+class _Extreme(Function):
+    """Shared max/min: the gradient goes to the extreme elements, split evenly between ties."""
+
+    pick: Any = None
+
+    @classmethod
+    def _forward(cls, ctx: Any, x: np.ndarray, axis: Axis, keepdims: bool) -> np.ndarray:
+        if x.size == 0:
+            raise ValueError(f"{cls.name}: the array is empty")
+        axes = normalize_axis(axis, x.ndim, cls.name)
+        out = cls.pick(x, axis=axes, keepdims=True)
+        winners = x == out
+        share = winners / winners.sum(axis=axes, keepdims=True)
+        ctx.save_for_backward(share.astype(x.dtype) if x.dtype.kind == "f" else share)
+        ctx.kept = out.shape
+        return out if keepdims else out.reshape([s for i, s in enumerate(x.shape) if i not in axes])
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (share,) = ctx.saved_tensors
+        return grad.reshape(ctx.kept) * share
+
+
+class Max(_Extreme):
+    """y = max of x over ``axis``;  dy/dx_i = 1/k for the k elements equal to the max, else 0."""
+
+    pick = staticmethod(np.max)
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, axis: Axis = None, keepdims: bool = False) -> Any:
+        return Max._forward(ctx, x, axis, keepdims)
+
+
+class Min(_Extreme):
+    """y = min of x over ``axis``;  dy/dx_i = 1/k for the k elements equal to the min, else 0."""
+
+    pick = staticmethod(np.min)
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, axis: Axis = None, keepdims: bool = False) -> Any:
+        return Min._forward(ctx, x, axis, keepdims)
+
+
+class LogSumExp(Function):
+    """y = log(sum(e^x)) over ``axis``, computed as m + log(sum(e^(x - m))) with m = max x;
+    dy/dx_i = e^(x_i - y) (the softmax)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, axis: Axis = None, keepdims: bool = False) -> Any:
+        axes = normalize_axis(axis, x.ndim, "logsumexp")
+        shift = np.max(x, axis=axes, keepdims=True)
+        shift = np.where(np.isfinite(shift), shift, 0)  # all -inf (or inf) rows: no shift
+        with np.errstate(divide="ignore"):
+            out = np.log(np.sum(np.exp(x - shift), axis=axes, keepdims=True)) + shift
+        ctx.kept = out.shape
+        if not keepdims:
+            out = out.reshape([s for i, s in enumerate(x.shape) if i not in axes])
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        x, out = ctx.saved_tensors
+        return grad.reshape(ctx.kept) * np.exp(x - out.reshape(ctx.kept))
