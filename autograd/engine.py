@@ -185,7 +185,7 @@ def _root_gradient(tensor: Tensor, grad: Any, caller: str) -> np.ndarray:
                 f"output has shape {tensor.shape}; pass grad= with that shape (or reduce it to "
                 "a scalar first, e.g. .sum())"
             )
-        return np.ones_like(tensor.data)
+        return np.ones(tensor.data.shape, dtype=tensor.data.dtype)
     array = grad.data if isinstance(grad, Tensor) else np.asarray(grad, dtype=tensor.dtype)
     if array.shape != tensor.shape:
         raise ValueError(

@@ -52,34 +52,21 @@ class Node:
     graph has no reference cycles and an intermediate's data lives only as long as someone uses it.
     """
 
-    __slots__ = (
-        "fn",
-        "inputs",
-        "needs_input_grad",
-        "shape",
-        "dtype",
-        "scope",
-        "name",
-        "retained",
-        "_saved",
-        "_sources",
-        "_as_tensors",
-        "__dict__",  # lets forward keep small options: ctx.axis = axis
-        "__weakref__",
-    )
+    __slots__ = ("fn", "inputs", "needs_input_grad", "shape", "dtype", "__dict__", "__weakref__")
+
+    # Rarely set, so they live in the class until an instance sets its own (keeps __init__ short:
+    # a node is built for every recorded op). ``__dict__`` also lets forward keep small options.
+    _saved: tuple | None = None  # arrays kept by save_for_backward
+    _sources: tuple = ()  # where each saved array came from (see _resolve_sources)
+    _as_tensors = False  # True while a create_graph backward runs
+    scope: Any = None  # the innermost autograd.scope label active when the op ran
+    name: str | None = None  # the result's name, when the user set one
+    retained: Any = None  # weakref to a Tensor that called retain_grad()
 
     def __init__(self, fn: type[Function], inputs: tuple, needs_input_grad: tuple) -> None:
         self.fn = fn
         self.inputs = inputs
         self.needs_input_grad = needs_input_grad
-        self.shape: tuple[int, ...] = ()
-        self.dtype: np.dtype | None = None
-        self.scope = None
-        self.name: str | None = None
-        self.retained = None  # weakref to a Tensor that called retain_grad()
-        self._saved: tuple | None = None
-        self._sources: tuple | None = None
-        self._as_tensors = False
 
     def save_for_backward(self, *arrays: Any) -> None:
         """Keep arrays for backward (dropped after backward unless ``retain_graph=True``)."""
@@ -111,19 +98,24 @@ class Node:
             return Tensor._make(array, link)
         return link  # a leaf Tensor: the saved array is its own data
 
-    def _resolve_sources(self, arrays: list, out: np.ndarray) -> None:
+    def _resolve_sources(self, arrays: list, result: Any, out: np.ndarray) -> None:
         # Identify saved arrays by identity with the inputs and the output (cheap: a few `is`).
+        # ``result`` is what forward returned; ``out`` the same as an ndarray (NumPy gives back
+        # scalars for 0-d results, so a saved 0-d result is swapped for its array form).
         sources = []
-        for saved in self._saved:
-            if saved is out:
+        saved = list(self._saved)
+        for k, array in enumerate(saved):
+            if array is result or array is out:
+                saved[k] = out
                 sources.append(_OUTPUT)
                 continue
-            for i, array in enumerate(arrays):
-                if saved is array and isinstance(self.inputs[i], (Node, Tensor)):
+            for i, candidate in enumerate(arrays):
+                if array is candidate and isinstance(self.inputs[i], (Node, Tensor)):
                     sources.append(i)
                     break
             else:
                 sources.append(_CONSTANT)
+        self._saved = tuple(saved)
         self._sources = tuple(sources)
 
     def __repr__(self) -> str:
@@ -182,12 +174,11 @@ class Function:
         state = STATE
         ctx: Any = Node(cls, tuple(links), tuple(needs)) if record and state.grad_enabled else None
         try:
-            out = cls.forward(ctx or _NULL_CONTEXT, *arrays, **options)
+            result = cls.forward(ctx or _NULL_CONTEXT, *arrays, **options)
         except ValueError as error:
             shapes = ", ".join(str(np.shape(a)) for a in arrays)
             raise ValueError(f"{cls.name}: {error} (operand shapes: {shapes})") from None
-        if type(out) is not np.ndarray:
-            out = np.asarray(out)
+        out = result if type(result) is np.ndarray else np.asarray(result)
         if state.anomaly:
             from .anomaly import check_forward
 
@@ -197,7 +188,7 @@ class Function:
         ctx.shape = out.shape
         ctx.dtype = out.dtype
         if ctx._saved:
-            ctx._resolve_sources(arrays, out)
+            ctx._resolve_sources(arrays, result, out)
         if state.scopes:
             ctx.scope = state.scopes[-1]
         for recorder in state.recorders:

@@ -15,10 +15,13 @@ from ..function import Function
 Axis = int | tuple[int, ...] | None
 
 
+_ALL_AXES = [tuple(range(n)) for n in range(8)]
+
+
 def normalize_axis(axis: Axis, ndim: int, op: str) -> tuple[int, ...]:
     """Turn ``axis`` into a sorted tuple of non-negative axes, with an error naming ``op``."""
     if axis is None:
-        return tuple(range(ndim))
+        return _ALL_AXES[ndim] if ndim < len(_ALL_AXES) else tuple(range(ndim))
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     normalized = []
     for a in axes:
@@ -35,6 +38,20 @@ def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]
     return tuple(1 if i in axes else size for i, size in enumerate(shape))
 
 
+def spread(grad: Any, shape: tuple[int, ...]) -> Any:
+    """Broadcast a keepdims-shaped gradient to ``shape``.
+
+    On plain arrays a filled new array is several times cheaper than np.broadcast_to (a Python
+    function) and is writeable, so the engine can hand it to a leaf without copying; Tensors go
+    through np.broadcast_to to stay recorded.
+    """
+    if type(grad) is np.ndarray:
+        out = np.empty(shape, dtype=grad.dtype)
+        out[...] = grad
+        return out
+    return np.broadcast_to(grad, shape)
+
+
 class Sum(Function):
     """y = sum of x over ``axis``;  dy/dx_i = 1 for every element i that was summed."""
 
@@ -42,11 +59,11 @@ class Sum(Function):
     def forward(ctx: Any, x: np.ndarray, axis: Axis = None, keepdims: bool = False) -> Any:
         axes = normalize_axis(axis, x.ndim, "sum")
         ctx.in_shape, ctx.kept = x.shape, kept_shape(x.shape, axes)
-        return np.sum(x, axis=axes, keepdims=keepdims)
+        return x.sum(axis=axes, keepdims=keepdims)
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
-        return np.broadcast_to(grad.reshape(ctx.kept), ctx.in_shape)
+        return spread(grad.reshape(ctx.kept), ctx.in_shape)
 
 
 class Mean(Function):
@@ -57,11 +74,11 @@ class Mean(Function):
         axes = normalize_axis(axis, x.ndim, "mean")
         ctx.in_shape, ctx.kept = x.shape, kept_shape(x.shape, axes)
         ctx.count = int(np.prod([x.shape[a] for a in axes]))
-        return np.mean(x, axis=axes, keepdims=keepdims)
+        return x.mean(axis=axes, keepdims=keepdims)
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
-        return np.broadcast_to(grad.reshape(ctx.kept) / ctx.count, ctx.in_shape)
+        return spread(grad.reshape(ctx.kept) / ctx.count, ctx.in_shape)
 
 
 class _Extreme(Function):

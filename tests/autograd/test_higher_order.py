@@ -1,0 +1,69 @@
+"""Second and third derivatives: backward formulas recorded with create_graph=True."""
+
+import numpy as np
+import pytest
+
+import autograd as ag
+
+from .test_gradcheck_ops import BINARY, MOVEMENT, UNARY, make, positive
+
+SMOOTH_UNARY = ["exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid"]
+PIECEWISE_UNARY = ["abs", "relu", "clip"]
+
+
+@pytest.mark.parametrize("op", SMOOTH_UNARY + PIECEWISE_UNARY)
+@pytest.mark.parametrize("order", [2, 3])
+def test_unary_higher_order(op, order):
+    fn, maker = UNARY[op]
+    assert ag.gradgradcheck(fn, [maker((3,), 11)], order=order)
+
+
+@pytest.mark.parametrize("op", sorted(BINARY))
+@pytest.mark.parametrize("order", [2, 3])
+def test_binary_higher_order(op, order):
+    fn, make_a, make_b = BINARY[op]
+    assert ag.gradgradcheck(fn, [make_a((2, 3), 12), make_b((3,), 13)], order=order)
+
+
+@pytest.mark.parametrize("name", ["sum", "mean", "max", "min", "var", "std", "logsumexp"])
+def test_reduction_higher_order(name):
+    x = make((3, 4), 14)
+    assert ag.gradgradcheck(lambda t: getattr(t, name)(axis=1) ** 2, [x], order=2)
+    assert ag.gradgradcheck(lambda t: getattr(t, name)() ** 3, [x], order=3)
+
+
+@pytest.mark.parametrize("name", sorted(MOVEMENT))
+def test_movement_second_order(name):
+    assert ag.gradgradcheck(lambda t: MOVEMENT[name](t) ** 2, [make((2, 3, 4), 15)], order=2)
+
+
+def test_matmul_higher_order():
+    a, b = make((2, 3), 16), make((3, 2), 17)
+    assert ag.gradgradcheck(lambda x, y: (x @ y) ** 2, [a, b], order=2)
+    assert ag.gradgradcheck(lambda x, y: (x @ y).tanh(), [a, b], order=3)
+
+
+def test_hand_derived_derivatives_of_a_cubic():
+    x = ag.tensor(2.0, dtype=np.float64, requires_grad=True)
+    y = x**3 + x.sin()
+    (d1,) = ag.grad(y, x, create_graph=True)
+    (d2,) = ag.grad(d1, x, create_graph=True)
+    (d3,) = ag.grad(d2, x)
+    assert d1.item() == pytest.approx(3 * 4 + np.cos(2.0))
+    assert d2.item() == pytest.approx(6 * 2 - np.sin(2.0))
+    assert d3.item() == pytest.approx(6 - np.cos(2.0))
+
+
+def test_grad_of_grad_for_mixed_partials():
+    x = ag.tensor(1.5, dtype=np.float64, requires_grad=True)
+    y = ag.tensor(-0.5, dtype=np.float64, requires_grad=True)
+    f = x * x * y + (x * y).exp()
+    dx, dy = ag.grad(f, [x, y], create_graph=True)
+    (dxy,) = ag.grad(dx, y)
+    # d/dy (2xy + y e^{xy}) = 2x + e^{xy} + xy e^{xy}
+    expected = 2 * 1.5 + np.exp(-0.75) * (1 - 0.75)
+    assert dxy.item() == pytest.approx(expected)
+
+
+def test_positive_helper_is_positive():
+    assert (positive((3,), 1).data > 0).all()
