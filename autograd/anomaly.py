@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from .grad_mode import STATE
+from .tensor import Tensor
 
 
 class detect_anomaly:
@@ -23,7 +24,8 @@ class detect_anomaly:
 
 
 def _bad(array: Any) -> bool:
-    array = getattr(array, "data", array)
+    if isinstance(array, Tensor):
+        array = array.data
     return array.dtype.kind in "fc" and not np.isfinite(array).all()
 
 

@@ -1,4 +1,4 @@
-"""Ways to make tensors: from data, filled with constants, or random (from the library generator)."""
+"""Ways to make tensors: from data, filled with constants, or random (library generator)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ def _shape(shape: tuple) -> tuple[int, ...]:
     return tuple(int(s) for s in shape)
 
 
-def tensor(data: Any, requires_grad: bool = False, dtype: Any = None, name: str | None = None) -> Tensor:
+def tensor(
+    data: Any, requires_grad: bool = False, dtype: Any = None, name: str | None = None
+) -> Tensor:
     """A new leaf Tensor holding a copy of ``data`` (numbers and lists become float32)."""
     source = data.data if isinstance(data, Tensor) else data
     copied = np.array(source, dtype=dtype, copy=True) if isinstance(source, np.ndarray) else source
@@ -57,9 +59,7 @@ def rand(*shape: Any, dtype: Any = np.float32, requires_grad: bool = False) -> T
     return Tensor(data, requires_grad=requires_grad)
 
 
-def arange(
-    start: float, stop: float | None = None, step: float = 1, dtype: Any = None
-) -> Tensor:
+def arange(start: float, stop: float | None = None, step: float = 1, dtype: Any = None) -> Tensor:
     """Evenly spaced values in [start, stop), as np.arange: integer arguments give an integer
     tensor (usable as indices), any float argument gives float32 unless ``dtype`` says otherwise."""
     values = np.arange(start, stop, step) if stop is not None else np.arange(start)

@@ -231,9 +231,7 @@ def grad(
     if grad_outputs is None or isinstance(grad_outputs, (Tensor, np.ndarray)):
         grad_outputs = [grad_outputs] * len(outputs) if grad_outputs is None else [grad_outputs]
     if len(grad_outputs) != len(outputs):
-        raise ValueError(
-            f"grad: got {len(grad_outputs)} grad_outputs for {len(outputs)} outputs"
-        )
+        raise ValueError(f"grad: got {len(grad_outputs)} grad_outputs for {len(outputs)} outputs")
     if retain_graph is None:
         retain_graph = create_graph
     for i, tensor in enumerate(inputs):

@@ -134,8 +134,8 @@ class _NullContext:
 class Function:
     """Base class of every differentiable op (see the module docstring for how to write one).
 
-    ``Fn.apply(*inputs, **options)`` unwraps Tensors to arrays, runs ``forward``, and, when any input
-    requires grad and recording is on, links the result into the graph with a ``Node``.
+    ``Fn.apply(*inputs, **options)`` unwraps Tensors to arrays, runs ``forward``, and, when any
+    input requires grad and recording is on, links the result into the graph with a ``Node``.
     """
 
     name: str = "function"
@@ -151,7 +151,10 @@ class Function:
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
-        raise NotImplementedError("Function subclasses must define a static backward(ctx, grad)")
+        raise NotImplementedError(
+            f"op '{ctx.fn.name}' has no backward: define a static backward(ctx, grad) on "
+            f"{ctx.fn.__qualname__} returning one gradient per input"
+        )
 
     @classmethod
     def apply(cls, *args: Any, **options: Any) -> Tensor:

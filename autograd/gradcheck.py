@@ -70,9 +70,7 @@ def gradcheck(
         weighted = _weighted_sum(
             differentiable, [w for w, out in zip(weights, outputs) if out.requires_grad]
         )
-        analytic = list(
-            autograd_grad(weighted, [inputs[i] for i in checked], allow_unused=True)
-        )
+        analytic = list(autograd_grad(weighted, [inputs[i] for i in checked], allow_unused=True))
 
     def value() -> float:
         with no_grad():
@@ -99,7 +97,9 @@ def gradcheck(
             flat_numeric[j] = (plus - minus) / (2 * eps)
         error = np.abs(expected - numeric) - (atol + rtol * np.abs(numeric))
         if (error > 0).any() or not np.isfinite(expected).all():
-            worst = np.unravel_index(np.argmax(np.where(np.isfinite(error), error, np.inf)), x.shape)
+            worst = np.unravel_index(
+                np.argmax(np.where(np.isfinite(error), error, np.inf)), x.shape
+            )
             name = f" ({inputs[i].name!r})" if inputs[i].name else ""
             raise GradcheckError(
                 f"gradcheck: gradient of input {i}{name} is wrong; worst at index "

@@ -94,7 +94,9 @@ def matmul(a: Any, b: Any) -> Tensor:
         )
     if a.ndim >= 2 and b.ndim >= 2:
         return MatMul.apply(a, b)
-    out = MatMul.apply(a.reshape(1, -1) if a.ndim == 1 else a, b.reshape(-1, 1) if b.ndim == 1 else b)
+    out = MatMul.apply(
+        a.reshape(1, -1) if a.ndim == 1 else a, b.reshape(-1, 1) if b.ndim == 1 else b
+    )
     drop = ([-2] if a.ndim == 1 else []) + ([-1] if b.ndim == 1 else [])
     shape = [s for i, s in enumerate(out.shape) if i - out.ndim not in drop]
     return out.reshape(tuple(shape))
@@ -264,14 +266,18 @@ def squeeze(x: Any, axis: Axis = None) -> Tensor:
         axes = normalize_axis(axis, x.ndim, "squeeze")
         for a in axes:
             if x.shape[a] != 1:
-                raise ValueError(f"squeeze: axis {a} of shape {x.shape} has size {x.shape[a]}, not 1")
+                raise ValueError(
+                    f"squeeze: axis {a} of shape {x.shape} has size {x.shape[a]}, not 1"
+                )
     return reshape(x, tuple(s for i, s in enumerate(x.shape) if i not in axes))
 
 
 def expand_dims(x: Any, axis: int | tuple[int, ...]) -> Tensor:
     """Insert axes of size 1 at ``axis`` positions of the result, as np.expand_dims."""
     x = as_tensor(x)
-    new_axes = normalize_axis(axis, x.ndim + (1 if isinstance(axis, int) else len(axis)), "expand_dims")
+    new_axes = normalize_axis(
+        axis, x.ndim + (1 if isinstance(axis, int) else len(axis)), "expand_dims"
+    )
     sizes = iter(x.shape)
     shape = tuple(1 if i in new_axes else next(sizes) for i in range(x.ndim + len(new_axes)))
     return reshape(x, shape)

@@ -203,7 +203,6 @@ class Tensor:
             extras.append(f"name={self._name!r}")
         return "tensor(" + ", ".join([body, *extras]) + ")"
 
-
     # ----- arithmetic (the hot path: straight to the op) -------------------------------------
     def __add__(self, other: Any) -> Tensor:
         return Add.apply(self, other)

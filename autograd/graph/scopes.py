@@ -1,0 +1,64 @@
+"""``autograd.scope(label)``: name a region of the forward pass so ``draw_graph`` can group it.
+
+While a ``with autograd.scope(label):`` block runs, every op recorded into the graph is stamped
+with a :class:`ScopeFrame` (``node.scope``). Frames chain to the frame that was active when they
+opened (``.parent``), so nested scopes (a ``Linear`` inside a ``Sequential``) draw as nested
+clusters, and two calls of the same module are two frames, hence two clusters.
+
+``nn.Module.__call__`` wraps its forward in ``autograd.scope(self)``: the label is the module
+object itself, which ``draw_graph(..., group_modules=model)`` maps to its qualified name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..grad_mode import STATE
+
+
+class ScopeFrame:
+    """One entry of one ``scope`` block: its ``label`` and the enclosing frame (``parent``)."""
+
+    __slots__ = ("label", "parent")
+
+    def __init__(self, label: Any, parent: Any) -> None:
+        self.label = label
+        self.parent = parent
+
+    def __repr__(self) -> str:
+        return f"ScopeFrame({self.label!r})"
+
+
+class scope:  # noqa: N801 - used like a function: ``with autograd.scope("encoder"):``
+    """Stamp ops recorded inside the block with ``label`` (any object: a string, a module).
+
+    ``draw_graph(root, group_modules=True)`` (or ``=model``) then draws the ops of each block
+    as a cluster. Blocks nest; the innermost frame is stamped, and it links to its parents::
+
+        with autograd.scope("layer 1"):
+            h = (x @ w1 + b1).tanh()
+    """
+
+    __slots__ = ("label", "_frame")
+
+    def __init__(self, label: Any) -> None:
+        self.label = label
+        self._frame: ScopeFrame | None = None
+
+    def __enter__(self) -> ScopeFrame:
+        scopes = STATE.scopes
+        self._frame = ScopeFrame(self.label, scopes[-1] if scopes else None)
+        scopes.append(self._frame)
+        return self._frame
+
+    def __exit__(self, *exc: object) -> None:
+        scopes = STATE.scopes
+        frame = self._frame
+        self._frame = None
+        if scopes and scopes[-1] is frame:
+            scopes.pop()
+        else:  # exited out of order (a generator suspended inside a scope): still unstack it
+            for i in range(len(scopes) - 1, -1, -1):
+                if scopes[i] is frame:
+                    del scopes[i]
+                    break

@@ -1,0 +1,227 @@
+"""The backward pass: accumulation, graph reuse, freeing, retain_grad, grad(), no_grad."""
+
+import gc
+import weakref
+
+import numpy as np
+import pytest
+
+import autograd as ag
+
+
+def leaf(values, dtype=np.float64):
+    return ag.Tensor(np.array(values, dtype=dtype), requires_grad=True)
+
+
+def test_node_reused_many_times_hand_derived():
+    a = leaf([1.0, -2.0, 3.0])
+    b = a + a
+    c = b * b + b
+    c.sum().backward()
+    # c = 4a^2 + 2a  =>  dc/da = 8a + 2
+    np.testing.assert_allclose(a.grad, 8 * a.data + 2)
+
+
+def test_scalar_expression_hand_derived():
+    x, y = leaf(3.0), leaf(-4.0)
+    z = (x * y + x.exp()) / y
+    z.backward()
+    # z = x + e^x / y
+    assert x.grad == pytest.approx(1 + np.exp(3.0) / -4.0)
+    assert y.grad == pytest.approx(-np.exp(3.0) / 16.0)
+
+
+def test_gradients_accumulate_across_backward_calls():
+    w = leaf([1.0, 2.0])
+    for _ in range(3):
+        (w * w).sum().backward()
+    np.testing.assert_allclose(w.grad, 3 * 2 * w.data)
+
+
+def test_leaf_grads_do_not_alias_each_other():
+    # a + b hands the same incoming gradient to both leaves; in-place changes must stay local.
+    a, b = leaf([1.0, 2.0]), leaf([3.0, 4.0])
+    (a + b).sum().backward()
+    a.grad *= 10
+    np.testing.assert_array_equal(b.grad, [1.0, 1.0])
+
+
+def test_user_grad_is_not_adopted_as_leaf_grad():
+    a = leaf([1.0, 2.0])
+    seed = np.array([1.0, 1.0])
+    (a + 0).backward(seed)
+    a.grad += 1
+    np.testing.assert_array_equal(seed, [1.0, 1.0])
+
+
+def test_grad_keeps_leaf_dtype_and_shape():
+    w = ag.Tensor(np.ones((3, 1), dtype=np.float32), requires_grad=True)
+    x = ag.Tensor(np.ones((2, 3, 4)))  # float64 constant
+    (w * x).sum().backward()
+    assert w.grad.dtype == np.float32 and w.grad.shape == (3, 1)
+    np.testing.assert_array_equal(w.grad, np.full((3, 1), 8.0))
+
+
+def test_long_chain_backpropagates_without_recursion():
+    x = leaf(1.0)
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0
+    y.backward()
+    assert x.grad == 1.0
+
+
+def test_second_backward_says_retain_graph():
+    x = leaf([1.0, 2.0])
+    y = (x * x).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        y.backward()
+
+
+def test_retain_graph_allows_a_second_backward():
+    x = leaf([1.0, 2.0])
+    y = (x * x).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    np.testing.assert_allclose(x.grad, 4 * x.data)
+
+
+def test_backward_frees_saved_arrays_but_keeps_structure():
+    x = leaf(np.ones(1000))
+    h = x.exp()
+    h_data = weakref.ref(h.data)
+    node = h.grad_fn
+    loss = (h * 2).sum()
+    del h
+    gc.collect()
+    assert h_data() is not None  # the exp node saved its result for backward
+    loss.backward()
+    gc.collect()
+    assert h_data() is None  # freed by backward: nobody holds the intermediate any more
+    assert loss.grad_fn.inputs[0].inputs[0] is node  # the graph can still be walked
+    assert node.inputs[0] is x
+
+
+def test_training_loop_keeps_only_parameters_and_grads():
+    w = leaf(np.ones((50, 50)))
+    refs = []
+    for _ in range(3):
+        x = ag.Tensor(np.ones((8, 50)))
+        hidden = (x @ w).tanh()
+        refs.append(weakref.ref(hidden.data))
+        loss = (hidden * hidden).mean()
+        del hidden
+        loss.backward()
+    gc.collect()
+    assert all(ref() is None for ref in refs)
+
+
+def test_non_scalar_backward_needs_grad_and_says_scalar():
+    x = leaf([1.0, 2.0])
+    with pytest.raises(RuntimeError, match="scalar"):
+        (x * 2).backward()
+    (x * 2).backward(np.array([1.0, 3.0]))
+    np.testing.assert_array_equal(x.grad, [2.0, 6.0])
+
+
+def test_backward_grad_shape_mismatch():
+    x = leaf([1.0, 2.0])
+    with pytest.raises(ValueError, match=r"\(3,\).*\(2,\)"):
+        (x * 2).backward(np.ones(3))
+
+
+def test_backward_on_tensor_without_grad():
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        ag.Tensor([1.0]).sum().backward()
+
+
+def test_retain_grad_keeps_interior_gradient():
+    x = leaf([1.0, 2.0])
+    h = x * 3
+    h.retain_grad()
+    (h * h).sum().backward()
+    np.testing.assert_allclose(h.grad, 2 * h.data)
+    assert (x * 3).grad is None
+
+
+def test_interior_tensors_have_no_grad_by_default():
+    x = leaf([1.0])
+    h = x * 2
+    h.sum().backward()
+    assert h.grad is None and not h.is_leaf and x.is_leaf
+
+
+def test_only_needed_gradients_are_computed():
+    calls = []
+
+    class Probe(ag.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            return a * b
+
+        @staticmethod
+        def backward(ctx, grad):
+            calls.append(ctx.needs_input_grad)
+            return (grad if ctx.needs_input_grad[0] else None), None
+
+    data = ag.Tensor(np.ones(3))
+    w = leaf(np.ones(3))
+    Probe.apply(w, data).sum().backward()
+    assert calls == [(True, False)]
+
+
+def test_no_grad_and_enable_grad():
+    x = leaf([1.0])
+    with ag.no_grad():
+        assert not ag.is_grad_enabled()
+        y = x * 2
+        with ag.enable_grad():
+            z = x * 2
+    assert not y.requires_grad and y.grad_fn is None
+    assert z.requires_grad
+    assert ag.is_grad_enabled()
+
+    @ag.no_grad()
+    def evaluate():
+        return x * 2
+
+    assert not evaluate().requires_grad
+
+
+def test_grad_returns_tensors_and_leaves_grad_alone():
+    x = leaf([1.0, 2.0])
+    y = leaf([3.0, 4.0])
+    gx, gy = ag.grad((x * y).sum(), [x, y])
+    np.testing.assert_array_equal(gx.data, y.data)
+    np.testing.assert_array_equal(gy.data, x.data)
+    assert x.grad is None and y.grad is None
+
+
+def test_grad_with_interior_input_and_grad_outputs():
+    x = leaf([1.0, 2.0])
+    h = x * x
+    out = h * 3
+    (gh,) = ag.grad(out, h, grad_outputs=np.array([1.0, 2.0]))
+    np.testing.assert_array_equal(gh.data, [3.0, 6.0])
+
+
+def test_grad_unused_input():
+    x, y = leaf(1.0), leaf(2.0)
+    with pytest.raises(RuntimeError, match="allow_unused"):
+        ag.grad(x * 2, [x, y])
+    gx, gy = ag.grad(x * 2, [x, y], allow_unused=True)
+    assert gx.item() == 2.0 and gy is None
+
+
+def test_multiple_outputs_sum_their_gradients():
+    x = leaf(2.0)
+    (g,) = ag.grad([x * x, x * 3], x)
+    assert g.item() == 7.0
+
+
+def test_integer_tensor_results_are_not_recorded():
+    x = leaf([1.5, 2.5])
+    assert not x.argmax().requires_grad
+    assert not (x > 2).requires_grad
+    assert (x > 2).dtype == np.bool_

@@ -1,0 +1,100 @@
+"""Tensor construction, dtype rules, attributes, NumPy interoperability."""
+
+import numpy as np
+import pytest
+
+import autograd as ag
+
+
+def test_dtype_rules():
+    assert ag.Tensor(1.5).dtype == np.float32
+    assert ag.Tensor([1, 2]).dtype == np.float32
+    assert ag.Tensor(np.array([1.0])).dtype == np.float64
+    assert ag.Tensor(np.array([1, 2])).dtype == np.int64
+    assert ag.Tensor([True, False]).dtype == np.bool_
+    assert ag.Tensor([1, 2], dtype=np.float64).dtype == np.float64
+    assert (ag.Tensor(np.ones(2, np.float32)) * 2.5).dtype == np.float32
+
+
+def test_attributes_and_conversions():
+    t = ag.Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True, name="w")
+    assert t.shape == (2, 3) and t.ndim == 2 and t.size == 6 and t.name == "w"
+    assert t.is_leaf and t.grad_fn is None and t.grad is None
+    assert t.numpy() is t.data
+    assert ag.Tensor(3.0).item() == 3.0
+    assert len(t) == 2 and [row.shape for row in t] == [(3,), (3,)]
+    d = t.detach()
+    assert d.data is t.data and not d.requires_grad
+    with pytest.raises(ValueError, match="one-element"):
+        t.item()
+
+
+def test_tensor_copies_but_Tensor_shares():
+    array = np.ones(3)
+    assert ag.Tensor(array).data is array
+    assert ag.tensor(array).data is not array
+
+
+def test_repr_is_readable():
+    x = ag.Tensor([1.0, 2.0], requires_grad=True)
+    assert repr(x) == "tensor([1., 2.], requires_grad=True)"
+    assert repr(x * 2) == "tensor([2., 4.], grad_fn=<mul>)"
+    assert "dtype=float64" in repr(ag.Tensor(np.ones(1)))
+
+
+def test_tensors_hash_by_identity_and_compare_elementwise():
+    a, b = ag.Tensor([1.0, 2.0]), ag.Tensor([1.0, 3.0])
+    assert len({a, b, a}) == 2
+    np.testing.assert_array_equal((a == b).data, [True, False])
+    np.testing.assert_array_equal((a != b).data, [False, True])
+    np.testing.assert_array_equal((a < b).data, [False, True])
+    np.testing.assert_array_equal((a >= 2).data, [False, True])
+    np.testing.assert_array_equal((~(a > 1)).data, [True, False])
+
+
+def test_constructors_and_seed():
+    assert ag.zeros(2, 3).shape == (2, 3) and ag.ones((4,)).data.sum() == 4
+    assert ag.zeros_like(ag.Tensor(np.ones(2))).dtype == np.float64
+    assert ag.ones_like(np.ones((1, 2), np.float32)).shape == (1, 2)
+    assert ag.arange(5).dtype == np.int64 and ag.arange(0.0, 1.0, 0.25).dtype == np.float32
+    ag.manual_seed(7)
+    first = ag.randn(3).data.copy(), ag.rand(2).data.copy()
+    ag.manual_seed(7)
+    np.testing.assert_array_equal(ag.randn(3).data, first[0])
+    np.testing.assert_array_equal(ag.rand(2).data, first[1])
+    assert ag.randn(2, dtype=np.float64, requires_grad=True).requires_grad
+
+
+def test_numpy_functions_dispatch_to_recorded_ops():
+    x = ag.Tensor(np.array([0.5, 1.0]), requires_grad=True)
+    y = np.exp(x) * np.ones(2) + np.sum(x)
+    assert isinstance(y, ag.Tensor) and y.requires_grad
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad, np.exp(x.data) + 2)
+
+
+def test_other_numpy_functions_see_plain_arrays():
+    x = ag.Tensor(np.array([1.0, np.nan]))
+    np.testing.assert_array_equal(np.isnan(x), [False, True])
+    assert np.allclose(ag.Tensor([1.0, 2.0]), [1.0, 2.0])
+    assert np.asarray(x) is x.data
+
+
+def test_custom_function_with_saved_tensors_and_options():
+    class Scale(ag.Function):
+        """y = k x;  dy/dx = k."""
+
+        @staticmethod
+        def forward(ctx, x, k=1.0):
+            ctx.k = k
+            return x * k
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * ctx.k
+
+    x = ag.Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = Scale.apply(x, k=3.0)
+    assert y.grad_fn.fn.name == "scale"
+    assert ag.gradcheck(lambda t: Scale.apply(t, k=3.0), [x])
+    assert ag.gradgradcheck(lambda t: Scale.apply(t * t, k=3.0), [x])
