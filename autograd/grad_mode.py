@@ -1,7 +1,8 @@
 """Switches that decide whether operations are recorded for backpropagation.
 
 Recording is on by default. ``no_grad`` turns it off (evaluation, optimizer updates),
-``enable_grad`` turns it back on inside a ``no_grad`` block. Both work as context managers and as decorators.
+``enable_grad`` turns it back on inside a ``no_grad`` block. Both work as context managers and as
+decorators.
 """
 
 from __future__ import annotations
