@@ -1,0 +1,27 @@
+"""Gradient descent: the half of training that *uses* the gradients backprop computed.
+
+``autograd`` records the computation and ``loss.backward()`` fills in ``p.grad = dL/dp`` for
+every parameter (backpropagation). ``optim`` then reads those gradients and moves the
+parameters (gradient descent), working directly on the NumPy arrays ``p.data`` and ``p.grad``
+without recording anything::
+
+    opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    for xb, yb in batches:
+        opt.zero_grad()                  # forget the previous step's gradients
+        loss = loss_fn(model(xb), yb)
+        loss.backward()                  # backprop: fills p.grad
+        opt.step()                       # descent: p <- p - lr * (update built from p.grad)
+
+Optimizers: ``SGD``, ``Adam``, ``AdamW``, ``RMSprop``, ``Adagrad`` (each states its update rule;
+numbers, defaults and ``state_dict`` layout follow PyTorch). Learning-rate schedules live in
+``optim.lr_scheduler``.
+"""
+
+from . import lr_scheduler
+from .adagrad import Adagrad
+from .adam import Adam, AdamW
+from .optimizer import Optimizer
+from .rmsprop import RMSprop
+from .sgd import SGD
+
+__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "lr_scheduler"]

@@ -1,0 +1,110 @@
+"""Multiplicative schedules: a user function, step decay, milestones, exponential decay."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
+
+from .._checks import check_positive_int
+from ..optimizer import Optimizer
+from .base import LRScheduler, per_group
+
+
+class LambdaLR(LRScheduler):
+    """``lr(epoch) = base_lr * lr_lambda(epoch)``, with one function or one per group.
+
+    The functions are not part of ``state_dict()`` (they cannot be saved); pass the same ones
+    when rebuilding the scheduler.
+    """
+
+    _not_state = (*LRScheduler._not_state, "lr_lambdas")
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        lr_lambda: Callable[[int], float] | list[Callable[[int], float]],
+        last_epoch: int = -1,
+    ) -> None:
+        self.lr_lambdas = per_group("LambdaLR", "lr_lambda", optimizer, lr_lambda)
+        for i, fn in enumerate(self.lr_lambdas):
+            if not callable(fn):
+                raise TypeError(f"LambdaLR: lr_lambda[{i}] is a {type(fn).__name__}, not callable")
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        return [
+            base * fn(self.last_epoch)
+            for fn, base in zip(self.lr_lambdas, self.base_lrs, strict=True)
+        ]
+
+
+class StepLR(LRScheduler):
+    """Multiply the LR by ``gamma`` every ``step_size`` epochs.
+
+    Closed form: ``lr(epoch) = base_lr * gamma ** (epoch // step_size)``.
+    """
+
+    def __init__(
+        self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1
+    ) -> None:
+        check_positive_int("StepLR", "step_size", step_size)
+        self.step_size = step_size
+        self.gamma = gamma
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        groups = self.optimizer.param_groups
+        if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
+            return [group["lr"] for group in groups]
+        return [group["lr"] * self.gamma for group in groups]
+
+    def _closed_form_lr(self) -> list[float]:
+        return [base * self.gamma ** (self.last_epoch // self.step_size) for base in self.base_lrs]
+
+
+class MultiStepLR(LRScheduler):
+    """Multiply the LR by ``gamma`` at each epoch listed in ``milestones``.
+
+    Closed form: ``lr(epoch) = base_lr * gamma ** (number of milestones <= epoch)``; a
+    milestone listed twice counts twice.
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        milestones: Iterable[int],
+        gamma: float = 0.1,
+        last_epoch: int = -1,
+    ) -> None:
+        # A sorted list (repeats kept) rather than a Counter, so state_dict() stays plain.
+        self.milestones = sorted(int(m) for m in milestones)
+        self.gamma = gamma
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        hits = self.milestones.count(self.last_epoch)
+        groups = self.optimizer.param_groups
+        if hits == 0:
+            return [group["lr"] for group in groups]
+        return [group["lr"] * self.gamma**hits for group in groups]
+
+    def _closed_form_lr(self) -> list[float]:
+        passed = bisect_right(self.milestones, self.last_epoch)
+        return [base * self.gamma**passed for base in self.base_lrs]
+
+
+class ExponentialLR(LRScheduler):
+    """Multiply the LR by ``gamma`` every epoch: ``lr(epoch) = base_lr * gamma ** epoch``."""
+
+    def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
+        self.gamma = gamma
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        groups = self.optimizer.param_groups
+        if self._is_initial:
+            return [group["lr"] for group in groups]
+        return [group["lr"] * self.gamma for group in groups]
+
+    def _closed_form_lr(self) -> list[float]:
+        return [base * self.gamma**self.last_epoch for base in self.base_lrs]
