@@ -13,6 +13,7 @@ from .engine import grad
 from .function import Function, Node
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .graph import Graph, draw_graph, scope, trace, trace_backward
 from .random import get_generator, manual_seed
 from .routines import (
     abs,
@@ -60,6 +61,7 @@ from .tensor import Tensor
 __all__ = [
     "Function",
     "GradcheckError",
+    "Graph",
     "Node",
     "Tensor",
     "abs",
@@ -74,6 +76,7 @@ __all__ = [
     "cos",
     "detect_anomaly",
     "divide",
+    "draw_graph",
     "enable_grad",
     "exp",
     "expand_dims",
@@ -102,6 +105,7 @@ __all__ = [
     "randn",
     "relu",
     "reshape",
+    "scope",
     "sigmoid",
     "sin",
     "sqrt",
@@ -113,6 +117,8 @@ __all__ = [
     "swapaxes",
     "tanh",
     "tensor",
+    "trace",
+    "trace_backward",
     "transpose",
     "var",
     "where",

@@ -149,7 +149,7 @@ class Trace:
 
     def _note(self) -> str:
         if not self.steps:
-            return f"{self.recorded} op results recorded; no backward traced yet (tr.backward(root))"
+            return f"{self.recorded} op results recorded; backward not traced yet"
         if any(step.output is None for step in self.steps):
             return "some outputs were not recorded: " + NOT_RECORDED_HINT
         return ""

@@ -1,0 +1,121 @@
+"""``draw_graph``: a picture of the computation behind a tensor, and the ``Graph`` it returns."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..tensor import Tensor
+from . import renderer
+from .dot import Options, build_dot
+from .tracing import BackwardStep, Trace
+
+_RANKDIRS = ("LR", "RL", "TB", "BT")
+
+
+class Graph:
+    """A drawn computation graph: DOT text plus ways to turn it into a picture.
+
+    ``.source`` is the DOT text (always available). ``.pipe(format)`` returns the rendered
+    bytes, ``.render(path)`` writes a picture, ``.save(path)`` writes the DOT text. In Jupyter the
+    graph shows itself as SVG; with no renderer installed it shows the DOT text and a hint.
+    """
+
+    def __init__(self, source: str, vertices: int, edges: int) -> None:
+        self.source = source
+        self.vertices = vertices
+        self.edges = edges
+
+    def pipe(self, format: str = "svg") -> bytes:
+        """The picture as bytes (``"svg"``, ``"png"``; ``"pdf"`` needs Graphviz's ``dot``)."""
+        return renderer.render_bytes(self.source, format)
+
+    def render(self, path: str | Path, format: str | None = None) -> Path:
+        """Write the picture to ``path``; the format defaults to the file's suffix."""
+        path = Path(path)
+        fmt = format or path.suffix.lstrip(".")
+        if not fmt:
+            raise ValueError(
+                f"render: cannot tell the format of {str(path)!r}; give it a suffix such as "
+                ".svg or .png, or pass format="
+            )
+        if fmt.lower() in ("dot", "gv"):
+            return self.save(path)
+        path.write_bytes(self.pipe(fmt))
+        return path
+
+    def save(self, path: str | Path) -> Path:
+        """Write the DOT text to ``path`` (render it later with ``dot -Tsvg path``)."""
+        path = Path(path)
+        path.write_text(self.source, encoding="utf-8")
+        return path
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        # Jupyter calls this to display the graph; an exception here would hide the output
+        # entirely, so every failure becomes the DOT text plus a one-line explanation.
+        try:
+            svg = self.pipe("svg").decode("utf-8")
+        except Exception as error:  # see above: never raise while displaying
+            if isinstance(error, renderer.RendererNotFoundError):
+                hint = f"(no Graphviz renderer found: {renderer.INSTALL_HINT})"
+            else:
+                hint = f"(could not draw the picture: {error})"
+            return {"text/plain": f"{self.source}\n{hint}"}
+        return {"image/svg+xml": svg, "text/plain": repr(self)}
+
+    def __repr__(self) -> str:
+        return f"<Graph: {self.vertices} vertices, {self.edges} edges>"
+
+
+def draw_graph(
+    root: Tensor,
+    *,
+    show_data: bool = True,
+    show_grad: bool = True,
+    rankdir: str = "LR",
+    group_modules: Any = None,
+    max_nodes: int = 500,
+    steps: Trace | Sequence[BackwardStep] | None = None,
+) -> Graph:
+    """Draw the computation that produced ``root``: values, ops and how they connect.
+
+    Value vertices show name, shape, dtype (when not float32), data and grad (a scalar, a small
+    array, or min/mean/max) and are coloured by role: input blue, parameter amber, intermediate
+    grey, output green; NaN/Inf red. Op vertices are ellipses named like the op; edges go in
+    operand order (``a + a`` has two) and say ``arg0``/``arg1`` where the order matters.
+
+    Interior values are not kept by the engine; run the forward inside ``autograd.trace()``
+    and pass ``steps=tr`` (after ``tr.backward(root)`` for grads) to show them: op vertices are
+    then numbered in backward order and scalar edges carry the local derivative ``∂``.
+
+    ``group_modules=model`` (or ``True``) draws each ``autograd.scope`` block -- each module
+    call -- as a cluster. ``max_nodes`` caps the number of vertices (ValueError beyond).
+    ``rankdir`` is Graphviz's direction: ``"LR"`` (left to right), ``"TB"``, ``"RL"``, ``"BT"``.
+    """
+    if not isinstance(root, Tensor):
+        raise TypeError(f"draw_graph: root must be a Tensor, got {type(root).__name__}")
+    if rankdir not in _RANKDIRS:
+        raise ValueError(f"draw_graph: rankdir must be one of {_RANKDIRS}, got {rankdir!r}")
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"draw_graph: max_nodes must be a positive int, got {max_nodes!r}")
+    if group_modules not in (None, False, True) and not callable(
+        getattr(group_modules, "named_modules", None)
+    ):
+        raise TypeError(
+            "draw_graph: group_modules must be None, True or a model with named_modules(), got "
+            f"{type(group_modules).__name__}"
+        )
+    if steps is not None and not _is_steps(steps):
+        raise TypeError(
+            "draw_graph: steps must be the Trace returned by trace_backward / tr.backward, "
+            f"or a list of its steps, got {type(steps).__name__}"
+        )
+    options = Options(show_data, show_grad, rankdir, group_modules, max_nodes, steps)
+    return Graph(*build_dot(root, options))
+
+
+def _is_steps(steps: Any) -> bool:
+    if isinstance(steps, Trace):
+        return True
+    return isinstance(steps, Sequence) and all(isinstance(s, BackwardStep) for s in steps)

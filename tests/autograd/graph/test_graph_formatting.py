@@ -1,0 +1,43 @@
+"""How numbers and arrays are written on the drawing and in the tables."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from autograd.graph.formatting import format_array, format_number, has_nonfinite
+
+
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (2.0, "2"),
+        (-0.0, "0"),
+        (1 / 3, "0.3333"),
+        (123456.0, "1.235e+05"),
+        (np.float32(-4.5), "-4.5"),
+        (np.int64(7), "7"),
+        (np.bool_(True), "True"),
+        (float("nan"), "nan"),
+        (float("-inf"), "-inf"),
+    ],
+)
+def test_format_number(value, text):
+    assert format_number(value) == text
+
+
+def test_format_array_small_in_full_big_summarised():
+    assert format_array(np.array(3.0)) == "3"
+    assert format_array(np.array([[1.0, 2.0]])) == "[[1, 2]]"
+    assert format_array(np.arange(6.0).reshape(2, 3)) == "[[0, 1, 2], [3, 4, 5]]"
+    assert format_array(np.arange(7.0)) == "min 0 mean 3 max 6"
+    assert format_array(np.zeros(0)) == "[] (empty)"
+    assert format_array(np.array([True, False] * 4)) == "4 True of 8"
+
+
+def test_format_array_counts_nonfinite_values():
+    values = np.array([1.0, np.nan, 3.0, np.inf, 5.0, 7.0, 9.0])
+    assert format_array(values) == "min 1 mean 5 max 9; 2 NaN/Inf"
+    assert format_array(np.full(8, np.nan)) == "all 8 NaN/Inf"
+    assert has_nonfinite(values) and not has_nonfinite(np.ones(3)) and not has_nonfinite(None)
+    assert not has_nonfinite(np.arange(3))  # integers are always finite
