@@ -1,0 +1,219 @@
+"""``nn.save`` / ``nn.load``: checkpoints that are safe to open.
+
+A checkpoint is an ordinary ``.npz`` archive. Opening it never unpickles anything
+(``np.load(..., allow_pickle=False)``), so a downloaded file cannot run code.
+
+Encoding. The archive holds one JSON header, stored as UTF-8 bytes in the member
+``__backproplab__``, plus one member per array. The header describes the whole object tree:
+
+- ``null``, ``true``/``false``, integers, floats (including NaN and +-Infinity) and strings are
+  written as the JSON values themselves;
+- containers and arrays are JSON objects with one tag, so they never look like a scalar:
+  ``{"dict": [[key, value], ...], "ordered": bool}`` (keys keep their type and order),
+  ``{"list": [...]}``, ``{"tuple": [...]}``, ``{"array": member}``, ``{"scalar": member}``
+  (a NumPy scalar such as ``np.float32(0.9)``), and
+  ``{"tensor": member, "requires_grad": bool, "parameter": bool}``.
+
+Array members are named by their path with ``/`` between levels, e.g. ``model/fc1.weight`` or
+``optimizer/state/0/exp_avg`` (``%`` and ``/`` inside a key are escaped as ``%25`` and ``%2F``),
+so ``np.load(path).files`` is readable; the header alone decides the structure, which keeps the
+dots of state-dict keys unambiguous.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import zipfile
+from collections import OrderedDict
+from typing import Any
+
+import numpy as np
+
+import autograd
+
+from .parameter import Parameter
+
+HEADER = "__backproplab__"
+FORMAT = "backproplab-checkpoint"
+VERSION = 1
+_ARRAY_KINDS = "biufcUS"  # numeric, bool and fixed-width strings: never pickled
+
+
+class _Encoder:
+    def __init__(self) -> None:
+        self.arrays: dict[str, np.ndarray] = {}
+
+    def _member(self, path: list[str], array: np.ndarray) -> str:
+        if array.dtype.kind not in _ARRAY_KINDS:
+            raise TypeError(
+                f"nn.save: the array at {'/'.join(path) or '<root>'} has dtype {array.dtype}, "
+                "which would need pickling; only numeric, bool and string arrays can be saved"
+            )
+        name = "/".join(p.replace("%", "%25").replace("/", "%2F") for p in path) or "value"
+        base, n = name, 1
+        while name in self.arrays or name == HEADER:
+            name, n = f"{base}#{n}", n + 1
+        self.arrays[name] = array
+        return name
+
+    def key(self, key: Any, path: list[str]) -> Any:
+        if key is None or isinstance(key, bool | int | float | str):
+            return key
+        if isinstance(key, tuple):
+            return {"tuple": [self.key(k, path) for k in key]}
+        raise TypeError(
+            f"nn.save: dict key {key!r} at {'/'.join(path) or '<root>'} has type "
+            f"{type(key).__name__}; keys must be str, int, float, bool, None or tuple"
+        )
+
+    def node(self, obj: Any, path: list[str]) -> Any:
+        if obj is None or isinstance(obj, bool | int | float | str):
+            return obj
+        if isinstance(obj, dict):
+            items = [[self.key(k, path), self.node(v, [*path, str(k)])] for k, v in obj.items()]
+            return {"dict": items, "ordered": isinstance(obj, OrderedDict)}
+        if isinstance(obj, list | tuple):
+            tag = "list" if isinstance(obj, list) else "tuple"
+            return {tag: [self.node(v, [*path, str(i)]) for i, v in enumerate(obj)]}
+        if isinstance(obj, autograd.Tensor):
+            return {
+                "tensor": self._member(path, np.asarray(obj.data)),
+                "requires_grad": bool(obj.requires_grad),
+                "parameter": isinstance(obj, Parameter),
+            }
+        if isinstance(obj, np.ndarray):
+            return {"array": self._member(path, obj)}
+        if isinstance(obj, np.generic):
+            return {"scalar": self._member(path, np.asarray(obj))}
+        hint = " (save model.state_dict(), not the model)" if hasattr(obj, "state_dict") else ""
+        raise TypeError(
+            f"nn.save: cannot save {type(obj).__name__} at {'/'.join(path) or '<root>'}{hint}"
+        )
+
+
+def save(obj: Any, path: str | os.PathLike[str]) -> None:
+    """Write ``obj`` (nested dicts, lists, tuples of arrays, Tensors, numbers, strings, None)
+    to ``path`` as a ``.npz`` checkpoint; ``nn.load(path)`` rebuilds it exactly.
+
+    The file is written to a temporary name and renamed, so an interrupted save never leaves
+    a truncated checkpoint behind. ``path`` is used as given (no ``.npz`` is appended).
+    """
+    enc = _Encoder()
+    tree = enc.node(obj, [])
+    header = json.dumps({"format": FORMAT, "version": VERSION, "tree": tree})
+    arrays = {HEADER: np.frombuffer(header.encode("utf-8"), dtype=np.uint8), **enc.arrays}
+    path = os.fspath(path)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=os.path.dirname(path) or ".")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, **arrays)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+class _Decoder:
+    def __init__(self, archive: Any, path: str) -> None:
+        self.archive = archive
+        self.path = path
+        self.used: set[str] = set()
+
+    def fail(self, why: str) -> ValueError:
+        return ValueError(f"nn.load: {self.path} is not a valid backproplab checkpoint: {why}")
+
+    def array(self, name: Any) -> np.ndarray:
+        if not isinstance(name, str) or name not in self.archive.files or name == HEADER:
+            raise self.fail(f"the header names a missing array member {name!r}")
+        self.used.add(name)
+        arr = self.archive[name]  # raises ValueError for object (pickled) arrays
+        if arr.dtype.kind not in _ARRAY_KINDS:
+            raise self.fail(f"member {name!r} has dtype {arr.dtype}")
+        return arr
+
+    def node(self, node: Any) -> Any:
+        if node is None or isinstance(node, bool | int | float | str):
+            return node
+        if not isinstance(node, dict):
+            raise self.fail(f"unexpected header entry {node!r}")
+        if "dict" in node:
+            pairs = [(self.key(k), self.node(v)) for k, v in self._pairs(node["dict"])]
+            return OrderedDict(pairs) if node.get("ordered") else dict(pairs)
+        if "list" in node:
+            return [self.node(v) for v in self._items(node["list"])]
+        if "tuple" in node:
+            return tuple(self.node(v) for v in self._items(node["tuple"]))
+        if "array" in node:
+            return self.array(node["array"])
+        if "scalar" in node:
+            return self.array(node["scalar"])[()]
+        if "tensor" in node:
+            data = self.array(node["tensor"])
+            grad = bool(node.get("requires_grad", False))
+            if node.get("parameter"):
+                return Parameter(data, requires_grad=grad)
+            return autograd.Tensor(data, requires_grad=grad)
+        raise self.fail(f"unknown header entry {sorted(node)}")
+
+    def key(self, key: Any) -> Any:
+        if isinstance(key, dict) and "tuple" in key:
+            return tuple(self.key(k) for k in self._items(key["tuple"]))
+        if key is None or isinstance(key, bool | int | float | str):
+            return key
+        raise self.fail(f"bad dict key {key!r}")
+
+    def _items(self, items: Any) -> list[Any]:
+        if not isinstance(items, list):
+            raise self.fail(f"expected a list in the header, got {items!r}")
+        return items
+
+    def _pairs(self, items: Any) -> list[Any]:
+        pairs = self._items(items)
+        if not all(isinstance(p, list) and len(p) == 2 for p in pairs):
+            raise self.fail("dict entries must be [key, value] pairs")
+        return pairs
+
+
+def load(path: str | os.PathLike[str]) -> Any:
+    """Read a checkpoint written by ``nn.save`` and return the same structure.
+
+    Nothing is unpickled: a file holding pickled objects (object arrays, or a pickle file),
+    a plain ``.npy``/``.npz`` without our header, or a damaged archive raises ``ValueError``.
+    """
+    path = os.fspath(path)
+    try:
+        archive = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e:
+        if isinstance(e, FileNotFoundError):
+            raise
+        raise ValueError(f"nn.load: {path} is not a safe backproplab checkpoint ({e})") from None
+    if not isinstance(archive, np.lib.npyio.NpzFile):
+        raise ValueError(f"nn.load: {path} is a plain .npy array, not a backproplab checkpoint")
+    with archive:
+        dec = _Decoder(archive, path)
+        if HEADER not in archive.files:
+            raise dec.fail(f"it has no {HEADER!r} header member")
+        try:
+            raw = archive[HEADER]
+            header = json.loads(raw.tobytes().decode("utf-8")) if raw.dtype == np.uint8 else None
+        except (ValueError, zipfile.BadZipFile) as e:
+            raise dec.fail(f"unreadable header ({e})") from None
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
+            raise dec.fail("the header does not identify the format")
+        if header.get("version") != VERSION:
+            raise dec.fail(f"unsupported version {header.get('version')!r}")
+        try:
+            result = dec.node(header.get("tree"))
+        except (zipfile.BadZipFile, OSError) as e:
+            raise dec.fail(f"damaged archive ({e})") from None
+        except ValueError as e:
+            if str(e).startswith("nn.load"):
+                raise
+            raise dec.fail(str(e)) from None
+        extra = sorted(set(archive.files) - dec.used - {HEADER})
+        if extra:
+            raise dec.fail(f"members not described by the header: {extra}")
+    return result

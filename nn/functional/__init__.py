@@ -1,0 +1,44 @@
+"""``nn.functional``: the stateless form of every layer and loss (``from nn import functional
+as F``). Tensor-op arguments follow NumPy (``axis=``), everything else PyTorch."""
+
+from .activation import erf, gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, tanh
+from .conv import conv2d, max_pool2d
+from .linear import dropout, embedding, linear, one_hot
+from .loss import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    huber_loss,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+    smooth_l1_loss,
+)
+from .normalization import batch_norm, layer_norm
+
+__all__ = [
+    "batch_norm",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "conv2d",
+    "cross_entropy",
+    "dropout",
+    "embedding",
+    "erf",
+    "gelu",
+    "huber_loss",
+    "l1_loss",
+    "layer_norm",
+    "leaky_relu",
+    "linear",
+    "log_softmax",
+    "max_pool2d",
+    "mse_loss",
+    "nll_loss",
+    "one_hot",
+    "relu",
+    "sigmoid",
+    "smooth_l1_loss",
+    "softmax",
+    "tanh",
+]

@@ -1,0 +1,57 @@
+"""Small helpers shared by nn.functional: argument checks and the ``reduction=`` step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import autograd
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def as_tensor(x: Any, dtype: Any = None) -> autograd.Tensor:
+    """``x`` itself if it is a Tensor, else a new Tensor (optionally of ``dtype``)."""
+    if isinstance(x, autograd.Tensor):
+        return x
+    return autograd.Tensor(x, dtype=dtype)
+
+
+def check_reduction(fn: str, reduction: str) -> None:
+    """Raise a ValueError naming ``fn`` unless ``reduction`` is 'mean', 'sum' or 'none'."""
+    if reduction not in REDUCTIONS:
+        raise ValueError(f"{fn}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+
+
+def reduce(loss: autograd.Tensor, reduction: str) -> autograd.Tensor:
+    """Apply an already checked ``reduction`` to elementwise losses."""
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def check_same_shape(fn: str, input: autograd.Tensor, target: autograd.Tensor) -> None:
+    """Losses compare element by element: silently broadcasting (N, 1) against (N,) would
+    give an (N, N) loss, so a shape mismatch is an error."""
+    if input.shape != target.shape:
+        raise ValueError(
+            f"{fn}: input shape {input.shape} and target shape {target.shape} "
+            "differ; they must be equal"
+        )
+
+
+def check_floating(fn: str, name: str, x: autograd.Tensor) -> None:
+    """Raise a TypeError unless ``x`` holds floating-point values."""
+    if x.dtype.kind != "f":
+        raise TypeError(f"{fn}: {name} must be floating point, got dtype {x.dtype}")
+
+
+def target_like(x: autograd.Tensor, target: Any) -> autograd.Tensor:
+    """A target given as a plain array or number is taken in the input's dtype (a float64
+    NumPy target must not silently turn a float32 model's loss into float64)."""
+    if isinstance(target, autograd.Tensor):
+        return target
+    return autograd.Tensor(np.asarray(target), dtype=x.dtype)

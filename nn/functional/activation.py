@@ -1,0 +1,163 @@
+"""Activation functions (elementwise non-linearities) and softmax / log-softmax.
+
+Fused ops (``leaky_relu``, ``gelu``, ``erf``) are ``autograd.Function``s whose backward uses only
+NumPy operators and ufuncs, so it is recorded again under ``create_graph=True``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+import autograd
+
+from ._checks import as_tensor, check_floating
+
+_SQRT_2 = math.sqrt(2.0)
+_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
+_GELU_CUBIC = 0.044715
+
+# NumPy has no erf; math.erf is correctly rounded in double precision, applied elementwise.
+_erf_elementwise = np.frompyfunc(math.erf, 1, 1)
+
+
+def _erf_array(a: np.ndarray) -> np.ndarray:
+    return np.asarray(_erf_elementwise(a), dtype=np.float64).astype(a.dtype, copy=False)
+
+
+class Erf(autograd.Function):
+    """erf(x) = 2/sqrt(pi) * integral_0^x exp(-t^2) dt;  d erf/dx = 2/sqrt(pi) * exp(-x^2)."""
+
+    name = "erf"
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return _erf_array(x)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return grad * (_TWO_OVER_SQRT_PI * np.exp(-(x * x)))
+
+
+def erf(x: Any) -> autograd.Tensor:
+    """The error function, elementwise (differentiable any number of times)."""
+    return Erf.apply(as_tensor(x))
+
+
+def relu(x: Any) -> autograd.Tensor:
+    """relu(x) = max(x, 0)."""
+    return as_tensor(x).relu()
+
+
+def tanh(x: Any) -> autograd.Tensor:
+    """tanh(x) = (e^x - e^-x) / (e^x + e^-x)."""
+    return as_tensor(x).tanh()
+
+
+def sigmoid(x: Any) -> autograd.Tensor:
+    """sigmoid(x) = 1 / (1 + exp(-x))."""
+    return as_tensor(x).sigmoid()
+
+
+class LeakyReLUFunction(autograd.Function):
+    """y = x if x > 0 else slope * x;  dy/dx = 1 if x > 0 else slope (slope at 0, as PyTorch)."""
+
+    name = "leaky_relu"
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, negative_slope: float = 0.01) -> np.ndarray:
+        scale = np.where(x > 0, 1.0, negative_slope).astype(x.dtype)
+        ctx.save_for_backward(scale)
+        return x * scale
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (scale,) = ctx.saved_tensors
+        return grad * scale
+
+
+def leaky_relu(x: Any, negative_slope: float = 0.01) -> autograd.Tensor:
+    """leaky_relu(x) = x for x > 0, negative_slope * x otherwise."""
+    x = as_tensor(x)
+    check_floating("leaky_relu", "input", x)
+    return LeakyReLUFunction.apply(x, negative_slope=float(negative_slope))
+
+
+def _normal_cdf(x: Any) -> Any:
+    # Phi(x) = (1 + erf(x / sqrt 2)) / 2; on Tensors (create_graph) through the Erf op.
+    scaled = x * (1.0 / _SQRT_2)
+    e = Erf.apply(scaled) if isinstance(x, autograd.Tensor) else _erf_array(scaled)
+    return 0.5 * (1.0 + e)
+
+
+class GELUFunction(autograd.Function):
+    """GELU, exact: y = x * Phi(x), dy/dx = Phi(x) + x * phi(x) (Phi, phi: standard normal
+    cdf and pdf); tanh form: y = x/2 * (1 + tanh(u)), u = sqrt(2/pi) * (x + 0.044715 x^3),
+    dy/dx = (1 + tanh u)/2 + x/2 * (1 - tanh^2 u) * sqrt(2/pi) * (1 + 3 * 0.044715 x^2)."""
+
+    name = "gelu"
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, approximate: str = "none") -> np.ndarray:
+        ctx.approximate = approximate
+        if approximate == "tanh":
+            t = np.tanh(_SQRT_2_OVER_PI * (x + _GELU_CUBIC * x**3))
+            ctx.save_for_backward(x, t)
+            return 0.5 * x * (1.0 + t)
+        cdf = _normal_cdf(x)
+        ctx.save_for_backward(x, cdf)
+        return x * cdf
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        x, cached = ctx.saved_tensors
+        if ctx.approximate == "tanh":
+            # The cached tanh is a constant to the engine: recompute it when differentiating
+            # the backward itself (grad is a Tensor only under create_graph=True).
+            t = (
+                np.tanh(_SQRT_2_OVER_PI * (x + _GELU_CUBIC * x**3))
+                if isinstance(grad, autograd.Tensor)
+                else cached
+            )
+            du = _SQRT_2_OVER_PI * (1.0 + 3 * _GELU_CUBIC * x * x)
+            return grad * (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du)
+        cdf = _normal_cdf(x) if isinstance(grad, autograd.Tensor) else cached
+        pdf = _INV_SQRT_2PI * np.exp(-0.5 * (x * x))
+        return grad * (cdf + x * pdf)
+
+
+def gelu(x: Any, approximate: str = "none") -> autograd.Tensor:
+    """Gaussian error linear unit: gelu(x) = x * Phi(x) (``approximate='none'``) or
+    x/2 * (1 + tanh(sqrt(2/pi) * (x + 0.044715 x^3))) (``approximate='tanh'``)."""
+    if approximate not in ("none", "tanh"):
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+    x = as_tensor(x)
+    check_floating("gelu", "input", x)
+    return GELUFunction.apply(x, approximate=approximate)
+
+
+def _check_axis(fn: str, x: autograd.Tensor, axis: int) -> None:
+    if not -max(x.ndim, 1) <= axis < max(x.ndim, 1):
+        raise ValueError(f"{fn}: axis {axis} is out of range for an input of shape {x.shape}")
+
+
+def log_softmax(x: Any, axis: int = -1) -> autograd.Tensor:
+    """log_softmax(x)_i = x_i - log(sum_j exp(x_j)), the log-sum-exp taken stably along
+    ``axis`` (finite for logits of +-1000)."""
+    x = as_tensor(x)
+    _check_axis("log_softmax", x, axis)
+    return x - x.logsumexp(axis=axis, keepdims=True)
+
+
+def softmax(x: Any, axis: int = -1) -> autograd.Tensor:
+    """softmax(x)_i = exp(x_i) / sum_j exp(x_j) along ``axis``, computed as
+    exp(log_softmax(x)) so that large logits never overflow."""
+    x = as_tensor(x)
+    _check_axis("softmax", x, axis)
+    return log_softmax(x, axis).exp()

@@ -1,0 +1,112 @@
+"""``linear`` (one fused op), ``dropout``, ``embedding`` and ``one_hot``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import autograd
+
+from ._checks import as_tensor, check_floating
+
+
+class LinearFunction(autograd.Function):
+    """y = x W^T + b for x of shape (..., in), W (out, in), b (out,).
+
+    Backward, with G = dL/dy flattened to (M, out) and X to (M, in):
+    dL/dx = G W,  dL/dW = G^T X,  dL/db = sum of G over rows. Only the gradients some input
+    needs are computed: the first layer of an MLP never pays for dL/dx of its data.
+    """
+
+    name = "linear"
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, weight: np.ndarray, *bias: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x, weight)
+        out = x @ weight.T
+        if bias:
+            out += bias[0]  # ``out`` is a fresh array, so adding in place is safe
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple[Any, ...]:
+        x, weight = ctx.saved_tensors
+        needs = ctx.needs_input_grad
+        grad_x = grad @ weight if needs[0] else None
+        rows = grad.reshape(-1, grad.shape[-1])
+        grad_w = rows.T @ x.reshape(-1, x.shape[-1]) if needs[1] else None
+        if len(needs) == 2:
+            return grad_x, grad_w
+        grad_b = rows.sum(axis=0) if needs[2] else None
+        return grad_x, grad_w, grad_b
+
+
+def linear(x: Any, weight: Any, bias: Any = None) -> autograd.Tensor:
+    """y = x W^T + b (``weight`` of shape (out_features, in_features), as PyTorch), one op."""
+    x, weight = as_tensor(x), as_tensor(weight)
+    if weight.ndim != 2 or x.ndim < 1 or x.shape[-1] != weight.shape[1]:
+        raise ValueError(
+            f"linear: input shape {x.shape} does not fit weight shape "
+            f"{weight.shape} (need input (..., {weight.shape[-1]}) and a 2-D weight)"
+        )
+    if x.dtype != weight.dtype:
+        raise TypeError(
+            f"linear: input dtype {x.dtype} differs from weight dtype "
+            f"{weight.dtype}; convert one (e.g. model.double() or x.astype(...))"
+        )
+    if bias is None:
+        return LinearFunction.apply(x, weight)
+    bias = as_tensor(bias)
+    if bias.shape != (weight.shape[0],):
+        raise ValueError(
+            f"linear: bias shape {bias.shape} does not fit weight shape "
+            f"{weight.shape} (need ({weight.shape[0]},))"
+        )
+    return LinearFunction.apply(x, weight, bias)
+
+
+def dropout(x: Any, p: float = 0.5, training: bool = True) -> autograd.Tensor:
+    """Inverted dropout: in training, y = x * m / (1 - p) with m_i ~ Bernoulli(1 - p) drawn from
+    the library generator, so E[y] = x; in evaluation (or p = 0), y = x."""
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout: p must be between 0 and 1, got {p}")
+    x = as_tensor(x)
+    if not training or p == 0.0:
+        return x
+    check_floating("dropout", "input", x)
+    if p == 1.0:
+        return x * np.zeros((), dtype=x.dtype)
+    keep = autograd.get_generator().random(x.shape, dtype=np.float32) >= p
+    return x * (keep * (1.0 / (1.0 - p))).astype(x.dtype)
+
+
+def embedding(indices: Any, weight: Any) -> autograd.Tensor:
+    """Row lookup: y[..., :] = weight[indices[...], :]. In backward, rows used several times
+    accumulate all their gradients."""
+    idx = indices.data if isinstance(indices, autograd.Tensor) else np.asarray(indices)
+    weight = as_tensor(weight)
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
+    if weight.ndim != 2:
+        raise ValueError(f"embedding: weight must be 2-D, got shape {weight.shape}")
+    if idx.size and (idx.min() < 0 or idx.max() >= weight.shape[0]):
+        bad = idx.min() if idx.min() < 0 else idx.max()
+        raise IndexError(f"embedding: index {bad} is out of range for {weight.shape[0]} embeddings")
+    return weight[idx]
+
+
+def one_hot(indices: Any, num_classes: int = -1) -> autograd.Tensor:
+    """An int64 tensor of shape (*indices.shape, num_classes) with a 1 at each index.
+    ``num_classes=-1`` means max(indices) + 1."""
+    idx = indices.data if isinstance(indices, autograd.Tensor) else np.asarray(indices)
+    if idx.dtype.kind not in "iu":
+        raise TypeError(f"one_hot: indices must be integers, got dtype {idx.dtype}")
+    if num_classes == -1:
+        num_classes = int(idx.max()) + 1 if idx.size else 0
+    if idx.size and (idx.min() < 0 or idx.max() >= num_classes):
+        raise ValueError(
+            f"one_hot: indices must be in [0, {num_classes}), got values from "
+            f"{idx.min()} to {idx.max()}"
+        )
+    return autograd.Tensor((idx[..., None] == np.arange(num_classes)).astype(np.int64))

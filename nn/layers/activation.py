@@ -1,0 +1,87 @@
+"""Activation layers: thin ``Module`` wrappers around ``nn.functional``."""
+
+from __future__ import annotations
+
+import autograd
+
+from .. import functional as F
+from ..module import Module
+
+
+class ReLU(Module):
+    """y = max(x, 0)."""
+
+    def forward(self, x: autograd.Tensor) -> autograd.Tensor:
+        return F.relu(x)
+
+
+class LeakyReLU(Module):
+    """y = x for x > 0, negative_slope * x otherwise."""
+
+    def __init__(self, negative_slope: float = 0.01) -> None:
+        super().__init__()
+        self.negative_slope = negative_slope
+
+    def forward(self, x: autograd.Tensor) -> autograd.Tensor:
+        return F.leaky_relu(x, self.negative_slope)
+
+    def extra_repr(self) -> str:
+        return f"negative_slope={self.negative_slope}"
+
+
+class Tanh(Module):
+    """y = tanh(x)."""
+
+    def forward(self, x: autograd.Tensor) -> autograd.Tensor:
+        return F.tanh(x)
+
+
+class Sigmoid(Module):
+    """y = 1 / (1 + exp(-x))."""
+
+    def forward(self, x: autograd.Tensor) -> autograd.Tensor:
+        return F.sigmoid(x)
+
+
+class GELU(Module):
+    """y = x * Phi(x) (``approximate='none'``) or its tanh approximation (``'tanh'``)."""
+
+    def __init__(self, approximate: str = "none") -> None:
+        super().__init__()
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
+        self.approximate = approximate
+
+    def forward(self, x: autograd.Tensor) -> autograd.Tensor:
+        return F.gelu(x, self.approximate)
+
+    def extra_repr(self) -> str:
+        return f"approximate={self.approximate!r}"
+
+
+class Softmax(Module):
+    """y_i = exp(x_i) / sum_j exp(x_j) along ``dim`` (PyTorch's name for the axis)."""
+
+    def __init__(self, dim: int = -1) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x: autograd.Tensor) -> autograd.Tensor:
+        return F.softmax(x, axis=self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class LogSoftmax(Module):
+    """y_i = x_i - log(sum_j exp(x_j)) along ``dim``."""
+
+    def __init__(self, dim: int = -1) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x: autograd.Tensor) -> autograd.Tensor:
+        return F.log_softmax(x, axis=self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"

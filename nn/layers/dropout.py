@@ -1,0 +1,27 @@
+"""``Dropout``: randomly zero activations during training."""
+
+from __future__ import annotations
+
+import autograd
+
+from .. import functional as F
+from ..module import Module
+
+
+class Dropout(Module):
+    """Inverted dropout: in training, each element is zeroed with probability ``p`` and the
+    survivors are scaled by 1 / (1 - p), so the expected output equals the input; in
+    evaluation mode (``model.eval()``) it is the identity. Masks come from the library
+    generator (``autograd.manual_seed``)."""
+
+    def __init__(self, p: float = 0.5) -> None:
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"Dropout: p must be between 0 and 1, got {p}")
+        self.p = p
+
+    def forward(self, x: autograd.Tensor) -> autograd.Tensor:
+        return F.dropout(x, self.p, self.training)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"

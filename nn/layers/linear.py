@@ -1,0 +1,93 @@
+"""``Linear`` (fully connected layer), ``Identity`` and ``Flatten``."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+import autograd
+
+from .. import functional as F
+from .. import init
+from ..module import Module
+from ..parameter import Parameter
+
+
+def _positive_int(cls: str, name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+        raise ValueError(f"{cls}: {name} must be a non-negative int, got {value!r}")
+    return int(value)
+
+
+class Linear(Module):
+    """Fully connected layer: y = x W^T + b, W of shape (out_features, in_features).
+
+    PyTorch's default initialisation: W = kaiming_uniform_(a=sqrt(5)), i.e. every entry of W
+    and b is drawn from U(-1/sqrt(in_features), 1/sqrt(in_features)). ``dtype`` defaults to
+    float32; use ``np.float64`` for gradient checks.
+    """
+
+    def __init__(
+        self, in_features: int, out_features: int, bias: bool = True, dtype: Any = None
+    ) -> None:
+        super().__init__()
+        self.in_features = _positive_int("Linear", "in_features", in_features)
+        self.out_features = _positive_int("Linear", "out_features", out_features)
+        dtype = np.dtype(dtype or np.float32)
+        self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))
+        if bias:
+            self.bias = Parameter(np.empty(out_features, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Re-draw the weights with PyTorch's default initialisation."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, x: autograd.Tensor) -> autograd.Tensor:
+        return F.linear(x, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, "
+            f"bias={self.bias is not None}"
+        )
+
+
+class Identity(Module):
+    """y = x. Accepts and ignores any constructor arguments (as PyTorch)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+
+    def forward(self, x: Any) -> Any:
+        return x
+
+
+class Flatten(Module):
+    """Merge axes ``start_dim..end_dim`` into one: (N, C, H, W) -> (N, C*H*W) by default."""
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        super().__init__()
+        self.start_dim = start_dim
+        self.end_dim = end_dim
+
+    def forward(self, x: autograd.Tensor) -> autograd.Tensor:
+        nd = max(x.ndim, 1)
+        start, end = self.start_dim % nd, self.end_dim % nd
+        if not (-nd <= self.start_dim < nd and -nd <= self.end_dim < nd) or start > end:
+            raise ValueError(
+                f"Flatten: start_dim={self.start_dim}, end_dim={self.end_dim} do "
+                f"not fit an input of shape {x.shape}"
+            )
+        shape = x.shape
+        return x.reshape(*shape[:start], -1, *shape[end + 1 :])
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

@@ -1,0 +1,178 @@
+"""``BatchNorm1d`` / ``BatchNorm2d`` and ``LayerNorm``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+import autograd
+
+from .. import functional as F
+from ..module import Module
+from ..parameter import Parameter
+
+
+class _BatchNorm(Module):
+    """Shared by BatchNorm1d/2d; ``_ndims`` lists the input ranks the subclass accepts."""
+
+    _ndims: tuple[int, ...] = ()
+    _shapes: str = ""
+
+    def __init__(
+        self,
+        num_features: int,
+        eps: float = 1e-5,
+        momentum: float | None = 0.1,
+        affine: bool = True,
+        track_running_stats: bool = True,
+        dtype: Any = None,
+        *,
+        bias: bool = True,
+    ) -> None:
+        super().__init__()
+        cls = type(self).__name__
+        if (
+            isinstance(num_features, bool)
+            or not isinstance(num_features, int | np.integer)
+            or (num_features < 1)
+        ):
+            raise ValueError(f"{cls}: num_features must be a positive int, got {num_features!r}")
+        if momentum is not None and not 0.0 <= momentum <= 1.0:
+            raise ValueError(f"{cls}: momentum must be in [0, 1] or None, got {momentum}")
+        self.num_features = int(num_features)
+        self.eps = eps
+        self.momentum = momentum
+        self.affine = affine
+        self.track_running_stats = track_running_stats
+        dtype = np.dtype(dtype or np.float32)
+        if affine:
+            self.weight = Parameter(np.ones(self.num_features, dtype=dtype))
+        else:
+            self.register_parameter("weight", None)
+        if affine and bias:
+            self.bias = Parameter(np.zeros(self.num_features, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        if track_running_stats:
+            self.register_buffer("running_mean", np.zeros(self.num_features, dtype=dtype))
+            self.register_buffer("running_var", np.ones(self.num_features, dtype=dtype))
+            self.register_buffer("num_batches_tracked", np.array(0, dtype=np.int64))
+        else:
+            for name in ("running_mean", "running_var", "num_batches_tracked"):
+                self.register_buffer(name, None)
+
+    def reset_running_stats(self) -> None:
+        """Running mean 0, running variance 1, no batches seen."""
+        if self.track_running_stats:
+            self.running_mean.data[...] = 0
+            self.running_var.data[...] = 1
+            self.num_batches_tracked.data[...] = 0
+
+    def forward(self, x: autograd.Tensor) -> autograd.Tensor:
+        cls = type(self).__name__
+        if x.ndim not in self._ndims:
+            raise ValueError(f"{cls}: expected input of shape {self._shapes}, got {x.shape}")
+        if x.shape[1] != self.num_features:
+            raise ValueError(
+                f"{cls}: input has {x.shape[1]} channels (axis 1), the layer "
+                f"{self.num_features}; input shape {x.shape}"
+            )
+        update = self.training and self.track_running_stats
+        factor = 0.0
+        if update:
+            seen = int(self.num_batches_tracked.data) + 1
+            # momentum=None means a cumulative average over all batches seen so far.
+            factor = 1.0 / seen if self.momentum is None else self.momentum
+        use_running = not self.training and self.track_running_stats
+        y = F.batch_norm(
+            x,
+            self.running_mean if update or use_running else None,
+            self.running_var if update or use_running else None,
+            self.weight,
+            self.bias,
+            training=not use_running,
+            momentum=factor,
+            eps=self.eps,
+        )
+        if update:
+            self.num_batches_tracked.data += 1
+        return y
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+            f"affine={self.affine}, bias={self.bias is not None}, "
+            f"track_running_stats={self.track_running_stats}"
+        )
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalisation of (N, C) or (N, C, L) inputs, per channel c::
+
+        y = (x - mean_c) / sqrt(var_c + eps) * weight_c + bias_c
+
+    Training: batch mean and biased variance over N (and L); running_mean and running_var
+    (the latter from the unbiased variance, n / (n - 1)) move by ``momentum``:
+    r = (1 - momentum) * r + momentum * batch_stat (``momentum=None``: a cumulative average);
+    ``num_batches_tracked`` counts updates. Evaluation (``eval()``): the running statistics
+    are used instead. ``affine=False`` drops weight and bias, ``bias=False`` only the bias;
+    ``track_running_stats=False`` always normalises with the batch's statistics.
+    """
+
+    _ndims = (2, 3)
+    _shapes = "(N, C) or (N, C, L)"
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalisation of (N, C, H, W) inputs, statistics over N, H and W (as
+    ``BatchNorm1d``)."""
+
+    _ndims = (4,)
+    _shapes = "(N, C, H, W)"
+
+
+class LayerNorm(Module):
+    """y = (x - mean) / sqrt(var + eps) * weight + bias, statistics over the last
+    ``len(normalized_shape)`` axes of each sample (biased variance); weight starts at 1 and
+    bias at 0."""
+
+    def __init__(
+        self,
+        normalized_shape: int | Sequence[int],
+        eps: float = 1e-5,
+        elementwise_affine: bool = True,
+        bias: bool = True,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__()
+        shape = (
+            (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+        )
+        if not shape or not all(isinstance(s, int) and s > 0 for s in shape):
+            raise ValueError(
+                f"LayerNorm: normalized_shape must be positive ints, got {normalized_shape!r}"
+            )
+        self.normalized_shape = shape
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        dtype = np.dtype(dtype or np.float32)
+        if elementwise_affine:
+            self.weight = Parameter(np.ones(shape, dtype=dtype))
+            if bias:
+                self.bias = Parameter(np.zeros(shape, dtype=dtype))
+            else:
+                self.register_parameter("bias", None)
+        else:
+            self.register_parameter("weight", None)
+            self.register_parameter("bias", None)
+
+    def forward(self, x: autograd.Tensor) -> autograd.Tensor:
+        return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (
+            f"{self.normalized_shape}, eps={self.eps}, "
+            f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}"
+        )

@@ -1,0 +1,351 @@
+"""``Module``: the base class of every layer and model.
+
+A module owns three registries, filled by plain attribute assignment in ``__init__``:
+parameters (``nn.Parameter``), buffers (``register_buffer``: state that is saved but not trained,
+such as BatchNorm's running statistics) and sub-modules. Names follow PyTorch, so
+``state_dict()`` keys (``"0.weight"``, ``"bn.running_mean"``) match the equivalent torch model.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+import autograd
+
+from . import state_dict as _state
+from .parameter import Parameter
+from .state_dict import IncompatibleKeys
+
+
+def _as_buffer(owner: str, name: str, value: Any) -> autograd.Tensor | None:
+    """Buffers are stored as Tensors that never require grad (like PyTorch's)."""
+    if value is None or isinstance(value, autograd.Tensor):
+        return value
+    if isinstance(value, np.ndarray | np.generic | int | float | bool):
+        return autograd.Tensor(np.array(value))
+    raise TypeError(
+        f"{owner}.register_buffer: buffer {name!r} must be a Tensor, a NumPy array or None, "
+        f"got {type(value).__name__}"
+    )
+
+
+class Module:
+    """Base class for layers and models; subclasses set attributes and define ``forward``.
+
+    ``module(x)`` calls ``module.forward(x)``. Example::
+
+        class MLP(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc1 = nn.Linear(2, 16)
+                self.fc2 = nn.Linear(16, 1)
+
+            def forward(self, x):
+                return self.fc2(self.fc1(x).relu())
+
+    Registered values are also stored as ordinary attributes, so reading ``self.fc1`` in
+    ``forward`` costs one dict lookup (no ``__getattr__`` detour) on the training hot path.
+    """
+
+    training: bool
+    _parameters: dict[str, Parameter | None]
+    _buffers: dict[str, autograd.Tensor | None]
+    _modules: dict[str, Module | None]
+    _non_persistent: set[str]
+
+    def __init__(self) -> None:
+        d = self.__dict__
+        d["training"] = True
+        d["_parameters"] = {}
+        d["_buffers"] = {}
+        d["_modules"] = {}
+        d["_non_persistent"] = set()
+
+    # ------------------------------------------------------------------ attribute registration
+
+    def _not_initialised(self, name: str) -> str:
+        cls = type(self).__name__
+        return (
+            f"{cls}: attribute {name!r} used before Module.__init__() ran; "
+            f"call super().__init__() first thing in {cls}.__init__"
+        )
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        d = self.__dict__
+        params = d.get("_parameters")
+        if params is None:
+            raise RuntimeError(self._not_initialised(name))
+        modules, buffers = d["_modules"], d["_buffers"]
+        # Re-assigning keeps the entry's place (dict order = registration order, as PyTorch).
+        if isinstance(value, Parameter):
+            self._unregister(name, keep=params)
+            params[name] = value
+        elif isinstance(value, Module):
+            self._unregister(name, keep=modules)
+            modules[name] = value
+        elif name in params or name in modules:
+            if value is not None:
+                kind = "parameter" if name in params else "sub-module"
+                want = "nn.Parameter" if name in params else "nn.Module"
+                raise TypeError(
+                    f"{type(self).__name__}: cannot assign {type(value).__name__} to {kind} "
+                    f"{name!r} (expected {want} or None)"
+                )
+            (params if name in params else modules)[name] = None
+        elif name in buffers:
+            value = _as_buffer(type(self).__name__, name, value)
+            buffers[name] = value
+        object.__setattr__(self, name, value)
+
+    def _unregister(self, name: str, keep: dict[str, Any] | None = None) -> None:
+        d = self.__dict__
+        for registry in (d["_parameters"], d["_modules"], d["_buffers"]):
+            if registry is not keep:
+                registry.pop(name, None)
+        d["_non_persistent"].discard(name)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached when normal lookup failed.
+        if "_parameters" not in self.__dict__:
+            raise AttributeError(self._not_initialised(name))
+        raise AttributeError(f"'{type(self).__name__}' module has no attribute {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        if "_parameters" in self.__dict__:
+            self._unregister(name)
+        object.__delattr__(self, name)
+
+    def _check_new_name(self, method: str, name: Any, registry: dict[str, Any]) -> None:
+        cls = type(self).__name__
+        if "_parameters" not in self.__dict__:
+            raise RuntimeError(self._not_initialised(str(name)))
+        if not isinstance(name, str) or not name or "." in name:
+            raise ValueError(
+                f"{cls}.{method}: name must be a non-empty str without '.', got {name!r}"
+            )
+        if hasattr(self, name) and name not in registry:
+            raise KeyError(f"{cls}.{method}: attribute {name!r} already exists")
+
+    def register_buffer(self, name: str, tensor: Any, persistent: bool = True) -> None:
+        """Register state that is not trained (``.requires_grad`` stays False) but belongs in
+        ``state_dict()`` (unless ``persistent=False``); arrays are wrapped in a ``Tensor``."""
+        self._check_new_name("register_buffer", name, self._buffers)
+        self._unregister(name)
+        value = _as_buffer(type(self).__name__, name, tensor)
+        self._buffers[name] = value
+        if not persistent:
+            self._non_persistent.add(name)
+        object.__setattr__(self, name, value)
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Register ``param`` (or a ``None`` placeholder) under ``name``."""
+        self._check_new_name("register_parameter", name, self._parameters)
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(
+                f"{type(self).__name__}.register_parameter: {name!r} must be an "
+                f"nn.Parameter or None, got {type(param).__name__}"
+            )
+        self._unregister(name)
+        self._parameters[name] = param
+        object.__setattr__(self, name, param)
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        """Register ``module`` (or ``None``) as a child called ``name``."""
+        self._check_new_name("add_module", name, self._modules)
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(
+                f"{type(self).__name__}.add_module: {name!r} must be an nn.Module "
+                f"or None, got {type(module).__name__}"
+            )
+        self._unregister(name)
+        self._modules[name] = module
+        object.__setattr__(self, name, module)
+
+    register_module = add_module
+
+    # ------------------------------------------------------------------------------ forward
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """Compute the module's output; every subclass defines it."""
+        raise NotImplementedError(f"{type(self).__name__}.forward is not implemented")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if not autograd.is_grad_enabled():  # nothing is recorded, so nothing to group
+            return self.forward(*args, **kwargs)
+        # Ops recorded inside are stamped with this module, so that
+        # ``autograd.draw_graph(loss, group_modules=model)`` can draw one cluster per call.
+        with autograd.scope(self):
+            return self.forward(*args, **kwargs)
+
+    # ---------------------------------------------------------------------------- traversal
+
+    def named_modules(
+        self, memo: set[int] | None = None, prefix: str = "", remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
+        """Yield ``(dotted_name, module)`` for this module (name ``""``) and every descendant,
+        parent before children, each module once unless ``remove_duplicate=False``."""
+        if memo is None:
+            memo = set()
+        if remove_duplicate:
+            if id(self) in memo:
+                return
+            memo.add(id(self))
+        yield prefix, self
+        for name, child in self._modules.items():
+            if child is not None:
+                sub = f"{prefix}.{name}" if prefix else name
+                yield from child.named_modules(memo, sub, remove_duplicate)
+
+    def modules(self) -> Iterator[Module]:
+        """Yield this module and all its descendants (each once)."""
+        for _, m in self.named_modules():
+            yield m
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """Yield ``(name, child)`` for the direct sub-modules (each once)."""
+        seen: set[int] = set()
+        for name, child in self._modules.items():
+            if child is not None and id(child) not in seen:
+                seen.add(id(child))
+                yield name, child
+
+    def children(self) -> Iterator[Module]:
+        """Yield the direct sub-modules."""
+        for _, child in self.named_children():
+            yield child
+
+    def _named_members(
+        self, registry: str, prefix: str, recurse: bool, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Any]]:
+        seen: set[int] = set()
+        mods = self.named_modules(prefix=prefix) if recurse else iter([(prefix, self)])
+        for mod_prefix, module in mods:
+            for name, value in getattr(module, registry).items():
+                if value is None or (remove_duplicate and id(value) in seen):
+                    continue
+                seen.add(id(value))
+                yield (f"{mod_prefix}.{name}" if mod_prefix else name), value
+
+    def named_parameters(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Parameter]]:
+        """Yield ``(dotted_name, parameter)`` in registration order; a parameter shared by two
+        modules is yielded once (under its first name)."""
+        return self._named_members("_parameters", prefix, recurse, remove_duplicate)
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        """Yield every learnable parameter once (what an optimizer needs)."""
+        for _, p in self.named_parameters(recurse=recurse):
+            yield p
+
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, autograd.Tensor]]:
+        """Yield ``(dotted_name, buffer)`` for every registered, non-None buffer."""
+        return self._named_members("_buffers", prefix, recurse, remove_duplicate)
+
+    def buffers(self, recurse: bool = True) -> Iterator[autograd.Tensor]:
+        """Yield every non-None buffer once."""
+        for _, b in self.named_buffers(recurse=recurse):
+            yield b
+
+    def num_parameters(self, trainable_only: bool = False) -> int:
+        """Total number of scalar weights, ``sum(p.size)`` over unique parameters."""
+        return sum(p.size for p in self.parameters() if p.requires_grad or not trainable_only)
+
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
+        """Call ``fn`` on every sub-module (children first, as PyTorch) and then on ``self``;
+        e.g. ``model.apply(init_weights)``. Returns ``self``."""
+        for child in self.children():
+            child.apply(fn)
+        fn(self)
+        return self
+
+    # ----------------------------------------------------------------------- training state
+
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode (``True``) or evaluation mode on this module and all descendants.
+        Dropout and BatchNorm behave differently in the two modes. Returns ``self``."""
+        if not isinstance(mode, bool):
+            raise TypeError(f"{type(self).__name__}.train: mode must be a bool, got {mode!r}")
+        for m in self.modules():
+            m.__dict__["training"] = mode
+        return self
+
+    def eval(self) -> Module:
+        """Evaluation mode, same as ``train(False)``."""
+        return self.train(False)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Freeze (``False``) or unfreeze every parameter. Returns ``self``."""
+        for p in self.parameters():
+            p.requires_grad = requires_grad
+        return self
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget accumulated gradients: ``p.grad = None`` (default) or fill them with zeros."""
+        for p in self.parameters():
+            if set_to_none:
+                p.grad = None
+            elif p.grad is not None:
+                p.grad[...] = 0
+
+    def to(self, dtype: Any) -> Module:
+        """Cast floating parameters and buffers to ``dtype`` (e.g. ``np.float64`` for
+        gradcheck); their gradients are dropped. Returns ``self``."""
+        dtype = np.dtype(dtype)
+        if dtype.kind != "f":
+            raise TypeError(f"{type(self).__name__}.to: dtype must be floating, got {dtype}")
+        for t in [*self.parameters(), *self.buffers()]:
+            if t.data.dtype.kind == "f":
+                t.data = t.data.astype(dtype)
+                t.grad = None
+        return self
+
+    def double(self) -> Module:
+        """Cast floating parameters and buffers to float64."""
+        return self.to(np.float64)
+
+    def float(self) -> Module:
+        """Cast floating parameters and buffers to float32."""
+        return self.to(np.float32)
+
+    # --------------------------------------------------------------------------- state dict
+
+    def state_dict(self) -> OrderedDict[str, np.ndarray]:
+        """Return an ordered dict ``dotted_name -> ndarray copy`` of every parameter and
+        persistent buffer, with the keys PyTorch uses for the equivalent model."""
+        return _state.state_dict(self)
+
+    def load_state_dict(self, state_dict: Any, strict: bool = True) -> IncompatibleKeys:
+        """Copy arrays (or Tensors) from ``state_dict`` into the parameters and buffers.
+
+        Everything is checked before anything is written, so a failed load leaves the model
+        unchanged: a key whose shape differs always raises; with ``strict=True`` missing or
+        unexpected keys raise too (with ``strict=False`` they are returned). Values are cast
+        to each parameter's dtype; parameters keep their identity, so an optimizer built on
+        them stays valid.
+        """
+        return _state.load_state_dict(self, state_dict, strict)
+
+    # --------------------------------------------------------------------------------- repr
+
+    def extra_repr(self) -> str:
+        """The text inside this module's parentheses in ``repr`` (layers override it)."""
+        return ""
+
+    def __repr__(self) -> str:
+        lines = self.extra_repr().split("\n") if self.extra_repr() else []
+        for name, child in self._modules.items():
+            text = repr(child).replace("\n", "\n  ")
+            lines.append(f"({name}): {text}")
+        head = type(self).__name__ + "("
+        if not lines:
+            return head + ")"
+        if len(lines) == 1 and not self._modules:
+            return head + lines[0] + ")"
+        return head + "\n  " + "\n  ".join(lines) + "\n)"

@@ -1,0 +1,104 @@
+"""Conv2d and MaxPool2d (im2col): values by hand, gradients, layers and errors."""
+
+import math
+
+import numpy as np
+import pytest
+
+import autograd
+import nn
+from nn import functional as F
+
+
+def leaf(*shape, seed=0):
+    return autograd.Tensor(np.random.default_rng(seed).standard_normal(shape), requires_grad=True)
+
+
+def test_conv2d_by_hand():
+    x = autograd.Tensor(np.arange(9, dtype=np.float64).reshape(1, 1, 3, 3))
+    w = np.array([[[[1.0, 0.0], [0.0, -1.0]]]])  # x[i, j] - x[i+1, j+1]
+    np.testing.assert_array_equal(F.conv2d(x, w).data, np.full((1, 1, 2, 2), -4.0))
+    padded = F.conv2d(x, w, np.array([10.0]), stride=2, padding=1).data
+    # windows at (-1,-1), (-1,1), (1,-1), (1,1) of the zero-padded image
+    np.testing.assert_array_equal(padded, [[[[10 - 0, 10 - 2], [10 - 6, 10 + 4 - 8]]]])
+
+
+def test_max_pool_by_hand_and_gradient_to_first_maximum():
+    x = autograd.Tensor(
+        np.array([[[[1.0, 3.0, 2.0, 0.0], [3.0, 0.0, 1.0, 1.0]]]]), requires_grad=True
+    )
+    y = F.max_pool2d(x, 2)
+    np.testing.assert_array_equal(y.data, [[[[3.0, 2.0]]]])
+    y.sum().backward()
+    # the tie (3 at two places) sends the whole gradient to the first one, as PyTorch does
+    np.testing.assert_array_equal(x.grad, [[[[0, 1, 1, 0], [0, 0, 0, 0]]]])
+    padded = F.max_pool2d(-x.detach(), 3, stride=2, padding=1).data
+    np.testing.assert_array_equal(padded, [[[[0.0, 0.0]]]])
+
+
+@pytest.mark.parametrize("stride, padding", [(1, 0), (2, 1), ((1, 2), (0, 1))])
+def test_conv2d_gradcheck(stride, padding):
+    fn = lambda x, w, b: F.conv2d(x, w, b, stride, padding)  # noqa: E731
+    assert autograd.gradcheck(fn, [leaf(2, 3, 5, 4), leaf(2, 3, 3, 2, seed=1), leaf(2, seed=2)])
+
+
+@pytest.mark.parametrize("kernel, stride, padding", [(2, None, 0), (3, 2, 1), ((2, 3), 1, 1)])
+def test_max_pool_gradcheck(kernel, stride, padding):
+    x = leaf(2, 2, 5, 6)
+    assert autograd.gradcheck(lambda x: F.max_pool2d(x, kernel, stride, padding), [x])
+
+
+def test_conv2d_second_derivative():
+    w = np.random.default_rng(3).standard_normal((2, 2, 2, 2))
+    x0 = np.random.default_rng(4).standard_normal((1, 2, 4, 4))
+    v = np.random.default_rng(5).standard_normal(x0.shape)
+
+    def grad_at(a, create_graph=False):
+        x = autograd.Tensor(a, requires_grad=True)
+        loss = (F.conv2d(x, w, stride=2, padding=1) ** 3).sum()
+        return x, autograd.grad(loss, [x], create_graph=create_graph)[0]
+
+    x, g = grad_at(x0.copy(), create_graph=True)
+    (hv,) = autograd.grad((g * v).sum(), [x])
+    eps = 1e-6
+    numeric = (np.asarray(grad_at(x0 + eps * v)[1]) - np.asarray(grad_at(x0 - eps * v)[1])) / (
+        2 * eps
+    )
+    np.testing.assert_allclose(np.asarray(hv), numeric, atol=1e-6)
+
+
+def test_conv_layer_init_shapes_and_repr():
+    autograd.manual_seed(0)
+    conv = nn.Conv2d(4, 8, 3, padding=1)
+    bound = 1 / math.sqrt(4 * 9)
+    assert conv.weight.shape == (8, 4, 3, 3) and conv.bias.shape == (8,)
+    assert np.abs(conv.weight.data).max() <= bound and np.abs(conv.bias.data).max() <= bound
+    assert conv.weight.data.std() == pytest.approx(bound / math.sqrt(3), rel=0.1)
+    assert repr(conv) == "Conv2d(4, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))"
+    x = autograd.Tensor(np.zeros((2, 4, 6, 5), dtype=np.float32))
+    assert conv(x).shape == (2, 8, 6, 5)
+    model = nn.Sequential(conv, nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(8 * 3 * 2, 3))
+    assert model(x).shape == (2, 3)
+    assert list(model.state_dict()) == ["0.weight", "0.bias", "4.weight", "4.bias"]
+    assert repr(nn.MaxPool2d(2)) == "MaxPool2d(kernel_size=2, stride=2, padding=0)"
+    assert nn.Conv2d(1, 1, 2, bias=False).bias is None
+
+
+def test_conv_errors():
+    x = autograd.Tensor(np.zeros((1, 3, 4, 4)))
+    with pytest.raises(
+        ValueError,
+        match=r"conv2d: input shape \(1, 3, 4, 4\) does not fit "
+        r"weight shape \(2, 2, 3, 3\)",
+    ):
+        F.conv2d(x, np.zeros((2, 2, 3, 3)))
+    with pytest.raises(ValueError, match=r"conv2d: kernel \(5, 5\) is larger than the padded"):
+        F.conv2d(x, np.zeros((2, 3, 5, 5)))
+    with pytest.raises(ValueError, match="conv2d: stride must be an int >= 1"):
+        F.conv2d(x, np.zeros((2, 3, 3, 3)), stride=0)
+    with pytest.raises(ValueError, match=r"max_pool2d: input must be \(N, C, H, W\)"):
+        F.max_pool2d(autograd.Tensor(np.zeros((3, 4, 4))), 2)
+    with pytest.raises(ValueError, match="max_pool2d: padding .* at most half the kernel"):
+        F.max_pool2d(x, 2, padding=2)
+    with pytest.raises(ValueError, match="Conv2d: kernel_size must be an int >= 1"):
+        nn.Conv2d(1, 1, 2.5)
