@@ -11,6 +11,7 @@ shape, and ``sum_to_shape`` folds it back onto the input's shape.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -31,14 +32,13 @@ def sum_to_shape(grad: Any, shape: tuple[int, ...]) -> Any:
     """
     lead = grad.ndim - len(shape)
     if lead < 0:
-        return grad.reshape(shape) if grad.size == int(np.prod(shape)) else grad
-    axes = tuple(range(lead)) + tuple(
-        lead + i for i, size in enumerate(shape) if size == 1 and grad.shape[lead + i] != 1
-    )
-    if axes:
-        grad = grad.sum(axis=axes, keepdims=True)
-    if lead:
-        grad = grad.reshape(shape)
+        return grad.reshape(shape) if grad.size == math.prod(shape) else grad
+    sizes = grad.shape[lead:]
+    stretched = [lead + i for i, size in enumerate(shape) if size == 1 and sizes[i] != 1]
+    if stretched:
+        return grad.sum(axis=(*range(lead), *stretched), keepdims=True).reshape(shape)
+    if lead:  # only added leading axes (a bias): summing them away leaves ``shape``
+        return grad.sum(axis=tuple(range(lead)))
     return grad
 
 
@@ -70,10 +70,14 @@ def _collect_dependencies(roots: Sequence[Node]) -> dict[Node, int]:
     while stack:
         for link in stack.pop().inputs:
             if type(link) is Node:
-                users[link] = users.get(link, 0) + 1
-                if link not in seen:
-                    seen.add(link)
-                    stack.append(link)
+                count = users.get(link)
+                if count is None:
+                    users[link] = 1
+                    if link not in seen:
+                        seen.add(link)
+                        stack.append(link)
+                else:
+                    users[link] = count + 1
     return users
 
 
@@ -94,16 +98,39 @@ def run_backward(
     step (used by ``trace_backward``).
     """
     users = _collect_dependencies(roots)
-    grads: dict[Node, Any] = {}
-    for root, grad in zip(roots, root_grads):
-        grads[root] = grads[root] + grad if root in grads else grad
-    ready = [root for root in dict.fromkeys(roots) if root not in users]
+    if len(roots) == 1:  # the usual loss.backward(): skip merging duplicate roots
+        grads: dict[Node, Any] = {roots[0]: root_grads[0]}
+        ready = [roots[0]]
+    else:
+        grads = {}
+        for root, grad in zip(roots, root_grads):
+            grads[root] = grads[root] + grad if root in grads else grad
+        ready = [root for root in dict.fromkeys(roots) if root not in users]
     leaf_grads: dict[Any, Any] = {}
+    # ``plain``: no create_graph, capture, hook or anomaly check. Then backward is called directly
+    # and a gradient that is already an ndarray of the right shape and dtype skips _as_gradient:
+    # the common case, where a function call per node and per edge is a measurable share of a
+    # small graph's backward.
+    plain = not create_graph and capture is None and step_hook is None and not STATE.anomaly
     while ready:
         node = ready.pop()
         grad_out = grads.pop(node, None)
         inputs = node.inputs
-        if grad_out is not None:
+        if grad_out is None:  # nothing flowed into this node: only release its inputs
+            grads_in: tuple = (None,) * len(inputs)
+        elif plain and node.retained is None and node._saved is not _FREED:
+            grads_in = node.fn.backward(node, grad_out)
+            if not retain_graph and node._saved is not None:
+                node._saved = _FREED
+            if type(grads_in) is not tuple:
+                # A one-input op may return its gradient bare.
+                if len(inputs) == 1 and type(grads_in) is np.ndarray:
+                    grads_in = (grads_in,)
+                else:
+                    grads_in = _check_grads_in(node, grads_in)
+            elif len(grads_in) != len(inputs):
+                _check_grads_in(node, grads_in)
+        else:
             if capture is not None and node in capture:
                 leaf_grads[node] = grad_out
             if node.retained is not None:
@@ -111,27 +138,42 @@ def run_backward(
             grads_in = _call_backward(node, grad_out, retain_graph, create_graph)
             if step_hook is not None:
                 step_hook(node, grad_out, grads_in)
-        else:
-            grads_in = (None,) * len(inputs)
         for position, link in enumerate(inputs):
             grad = grads_in[position]
             if type(link) is Node:
                 if grad is not None:
-                    grad = _as_gradient(grad, node, position, link.shape, link.dtype)
-                    grads[link] = grads[link] + grad if link in grads else grad
-                users[link] -= 1
-                if users[link] == 0:
+                    if not (
+                        plain
+                        and type(grad) is np.ndarray
+                        and grad.shape == link.shape
+                        and grad.dtype == link.dtype
+                    ):
+                        grad = _as_gradient(grad, node, position, link.shape, link.dtype)
+                    previous = grads.get(link)
+                    grads[link] = grad if previous is None else previous + grad
+                count = users[link] - 1
+                users[link] = count
+                if not count:
                     ready.append(link)
             elif grad is not None and isinstance(link, Tensor) and link._requires_grad:
                 if capture is not None and link not in capture:
                     continue
-                grad = _as_gradient(grad, node, position, link.data.shape, link.data.dtype)
-                leaf_grads[link] = leaf_grads[link] + grad if link in leaf_grads else grad
+                data = link.data
+                if not (
+                    plain
+                    and type(grad) is np.ndarray
+                    and grad.shape == data.shape
+                    and grad.dtype == data.dtype
+                ):
+                    grad = _as_gradient(grad, node, position, data.shape, data.dtype)
+                previous = leaf_grads.get(link)
+                leaf_grads[link] = grad if previous is None else previous + grad
     return leaf_grads
 
 
 def _call_backward(node: Node, grad_out: Any, retain_graph: bool, create_graph: bool) -> tuple:
-    if node._saved is _FREED:
+    saved = node._saved
+    if saved is _FREED:
         node.saved_tensors  # raises the "retain_graph=True" error  # noqa: B018
     if create_graph:
         node._as_tensors = True
@@ -142,8 +184,13 @@ def _call_backward(node: Node, grad_out: Any, retain_graph: bool, create_graph: 
             node._as_tensors = False
     else:
         grads_in = node.fn.backward(node, grad_out)
-    if not retain_graph and node._saved is not None:
+    if not retain_graph and saved is not None:
         node._saved = _FREED
+    return _check_grads_in(node, grads_in)
+
+
+def _check_grads_in(node: Node, grads_in: Any) -> tuple:
+    """Normalise what a backward returned to a tuple with one entry per input."""
     if type(grads_in) is not tuple:
         grads_in = tuple(grads_in) if isinstance(grads_in, list) else (grads_in,)
     if len(grads_in) != len(node.inputs):
@@ -168,30 +215,34 @@ def backward(tensor: Tensor, grad: Any = None, retain_graph: bool = False) -> No
             "backward: this tensor does not require grad (none of its inputs required grad, "
             "or it was computed under no_grad), so there is nothing to differentiate"
         )
-    user_grad = grad is not None
-    grad = _root_gradient(tensor, grad, "backward")
-    if tensor._node is None:
-        leaf_grads = {tensor: grad}
+    seed = _root_gradient(tensor, grad, "backward")
+    node = tensor._node
+    if node is None:
+        leaf_grads = {tensor: seed}
     else:
-        leaf_grads = run_backward([tensor._node], [grad], retain_graph=retain_graph)
-    _accumulate_into_leaves(leaf_grads, shared={id(grad)} if user_grad else set())
+        leaf_grads = run_backward((node,), (seed,), retain_graph=retain_graph)
+    # A gradient the user passed in stays theirs: a leaf that would receive it gets a copy.
+    _accumulate_into_leaves(leaf_grads, shared={id(seed)} if grad is not None else set())
 
 
 def _root_gradient(tensor: Tensor, grad: Any, caller: str) -> np.ndarray:
+    data = tensor.data
     if grad is None:
-        if tensor.data.size != 1:
+        if data.size != 1:
             raise RuntimeError(
                 f"{caller}: grad can be created implicitly only for a scalar output, but the "
-                f"output has shape {tensor.shape}; pass grad= with that shape (or reduce it to "
+                f"output has shape {data.shape}; pass grad= with that shape (or reduce it to "
                 "a scalar first, e.g. .sum())"
             )
-        return np.ones(tensor.data.shape, dtype=tensor.data.dtype)
-    array = grad.data if isinstance(grad, Tensor) else np.asarray(grad, dtype=tensor.dtype)
-    if array.shape != tensor.shape:
+        seed = np.empty(data.shape, dtype=data.dtype)  # np.ones is a slower Python wrapper
+        seed.fill(1)
+        return seed
+    array = grad.data if isinstance(grad, Tensor) else np.asarray(grad, dtype=data.dtype)
+    if array.shape != data.shape:
         raise ValueError(
-            f"{caller}: grad has shape {array.shape} but the output has shape {tensor.shape}"
+            f"{caller}: grad has shape {array.shape} but the output has shape {data.shape}"
         )
-    return array.astype(tensor.dtype, copy=False)
+    return array.astype(data.dtype, copy=False)
 
 
 def _accumulate_into_leaves(leaf_grads: dict, shared: set) -> None:

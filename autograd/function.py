@@ -52,12 +52,22 @@ class Node:
     graph has no reference cycles and an intermediate's data lives only as long as someone uses it.
     """
 
-    __slots__ = ("fn", "inputs", "needs_input_grad", "shape", "dtype", "__dict__", "__weakref__")
+    # Everything a node of every op sets is a slot (no per-node dict in the common case);
+    # ``__dict__`` lets forward keep small options (``ctx.axis = axis``).
+    __slots__ = (
+        "fn",
+        "inputs",
+        "needs_input_grad",
+        "shape",
+        "dtype",
+        "_saved",
+        "_out_id",
+        "__dict__",
+        "__weakref__",
+    )
 
     # Rarely set, so they live in the class until an instance sets its own (keeps __init__ short:
-    # a node is built for every recorded op). ``__dict__`` also lets forward keep small options.
-    _saved: tuple | None = None  # arrays kept by save_for_backward
-    _sources: tuple = ()  # where each saved array came from (see _resolve_sources)
+    # a node is built for every recorded op).
     _as_tensors = False  # True while a create_graph backward runs
     scope: Any = None  # the innermost autograd.scope label active when the op ran
     name: str | None = None  # the result's name, when the user set one
@@ -67,6 +77,8 @@ class Node:
         self.fn = fn
         self.inputs = inputs
         self.needs_input_grad = needs_input_grad
+        self._saved: tuple | None = None  # arrays kept by save_for_backward
+        self._out_id = 0  # id() of the result array, to recognise it when saved (_source_of)
 
     def save_for_backward(self, *arrays: Any) -> None:
         """Keep arrays for backward (dropped after backward unless ``retain_graph=True``)."""
@@ -86,37 +98,36 @@ class Node:
             return ()
         if not self._as_tensors:
             return saved
-        return tuple(self._reconnect(array, source) for array, source in zip(saved, self._sources))
+        return tuple(self._reconnect(array) for array in saved)
 
-    def _reconnect(self, array: Any, source: int) -> Tensor:
+    def _source_of(self, array: Any) -> int:
+        # Which input (by position) a saved array is, or _OUTPUT / _CONSTANT; only create_graph
+        # asks. Recorded ops keep just the id() of their result (cheaper than resolving every
+        # saved array in every forward). An id match is an identity match: a saved array was
+        # alive together with this op's result and with every input's result (forward had them
+        # all), and two live objects never share an id.
+        key = id(array)
+        if key == self._out_id:
+            return _OUTPUT
+        for i, link in enumerate(self.inputs):
+            if type(link) is Node:
+                if link._out_id == key:
+                    return i
+            elif isinstance(link, Tensor) and link.data is array:
+                return i
+        return _CONSTANT
+
+    def _reconnect(self, array: Any) -> Any:
+        source = self._source_of(array)
         if source == _OUTPUT:
-            return Tensor._make(array, self)
+            # np.asarray: NumPy returns a scalar, not a 0-d array, for a 0-d result.
+            return Tensor._make(np.asarray(array), self)
         if source == _CONSTANT:
             return array  # a mask, a sign, a Python number: a constant in any graph
         link = self.inputs[source]
         if isinstance(link, Node):
             return Tensor._make(array, link)
         return link  # a leaf Tensor: the saved array is its own data
-
-    def _resolve_sources(self, arrays: list, result: Any, out: np.ndarray) -> None:
-        # Identify saved arrays by identity with the inputs and the output (cheap: a few `is`).
-        # ``result`` is what forward returned; ``out`` the same as an ndarray (NumPy gives back
-        # scalars for 0-d results, so a saved 0-d result is swapped for its array form).
-        sources = []
-        saved = list(self._saved)
-        for k, array in enumerate(saved):
-            if array is result or array is out:
-                saved[k] = out
-                sources.append(_OUTPUT)
-                continue
-            for i, candidate in enumerate(arrays):
-                if array is candidate and isinstance(self.inputs[i], (Node, Tensor)):
-                    sources.append(i)
-                    break
-            else:
-                sources.append(_CONSTANT)
-        self._saved = tuple(saved)
-        self._sources = tuple(sources)
 
     def __repr__(self) -> str:
         return f"<{self.fn.name} node, shape={self.shape}>"
@@ -129,6 +140,9 @@ class _NullContext:
 
     def save_for_backward(self, *arrays: Any) -> None:
         pass
+
+
+_CONSTANT_TYPES = (int, float, np.ndarray, np.generic)
 
 
 class Function:
@@ -158,6 +172,8 @@ class Function:
 
     @classmethod
     def apply(cls, *args: Any, **options: Any) -> Tensor:
+        # Runs once per op, so it is kept to one pass over the arguments and a handful of
+        # attribute reads; the graph bookkeeping happens only for recorded ops.
         arrays = []
         links = []
         needs = []
@@ -166,18 +182,20 @@ class Function:
             if isinstance(arg, Tensor):
                 arrays.append(arg.data)
                 links.append(arg._node or arg)
-                needs.append(arg.requires_grad)
-                record = record or arg.requires_grad
-            elif isinstance(arg, (int, float, np.ndarray, np.generic)):
+                needs.append(arg._requires_grad)
+                record = record or arg._requires_grad
+            elif isinstance(arg, _CONSTANT_TYPES):
                 arrays.append(arg)
                 links.append(arg)
                 needs.append(False)
             else:
                 raise TypeError(f"{cls.name}: unsupported operand type {type(arg).__name__!r}")
         state = STATE
-        ctx: Any = Node(cls, tuple(links), tuple(needs)) if record and state.grad_enabled else None
+        ctx: Any = _NULL_CONTEXT
+        if record and state.grad_enabled:
+            ctx = Node(cls, tuple(links), tuple(needs))
         try:
-            result = cls.forward(ctx or _NULL_CONTEXT, *arrays, **options)
+            result = cls.forward(ctx, *arrays, **options) if options else cls.forward(ctx, *arrays)
         except ValueError as error:
             shapes = ", ".join(str(np.shape(a)) for a in arrays)
             raise ValueError(f"{cls.name}: {error} (operand shapes: {shapes})") from None
@@ -186,17 +204,21 @@ class Function:
             from .anomaly import check_forward
 
             check_forward(cls, out)
-        if ctx is None or out.dtype.kind != "f":
-            return Tensor._make(out, None)
+        if ctx is _NULL_CONTEXT or out.dtype.kind != "f":
+            return _new_tensor(out, None)
         ctx.shape = out.shape
         ctx.dtype = out.dtype
-        if ctx._saved:
-            ctx._resolve_sources(arrays, result, out)
+        ctx._out_id = id(out)
+        if result is not out and ctx._saved:
+            # A 0-d result came back as a NumPy scalar: save its array form instead.
+            ctx._saved = tuple(out if a is result else a for a in ctx._saved)
         if state.scopes:
             ctx.scope = state.scopes[-1]
-        for recorder in state.recorders:
-            recorder.record(ctx, out)
-        return Tensor._make(out, ctx)
+        if state.recorders:
+            for recorder in state.recorders:
+                recorder.record(ctx, out)
+        return _new_tensor(out, ctx)
 
 
+_new_tensor = Tensor._make
 _NULL_CONTEXT = _NullContext()

@@ -142,9 +142,7 @@ class Tensor:
         ``grad`` is dL/d(self); it may be omitted for a scalar (it is then 1). Without
         ``retain_graph=True`` the arrays saved for backward are freed afterwards.
         """
-        from .engine import backward
-
-        backward(self, grad, retain_graph)
+        _engine.backward(self, grad, retain_graph)
 
     def retain_grad(self) -> None:
         """Keep ``.grad`` on this intermediate result too (leaves always keep theirs)."""
@@ -402,6 +400,7 @@ def _compare(ufunc: Any, a: Tensor, b: Any) -> Tensor:
 
 
 # Imported last: the ops and routines need the Tensor class defined above.
+from . import engine as _engine  # noqa: E402
 from . import numpy_protocol as _numpy_protocol  # noqa: E402
 from . import routines as _routines  # noqa: E402
 from .ops.arithmetic import Add, Div, MatMul, Mul, Neg, Pow, Sub  # noqa: E402

@@ -55,6 +55,13 @@ class LRRangeTestResult:
             _, ax = plt.subplots(figsize=(5, 3.5))
         ax.plot(self.lrs, self.raw_losses, color="0.75", lw=1, label="mini-batch loss")
         ax.plot(self.lrs, self.losses, color="C0", lw=2, label="smoothed loss")
+        ax.plot(
+            self.min_loss_lr,
+            np.nanmin(self.losses),
+            "o",
+            color="C0",
+            label=f"lowest smoothed loss, lr = {self.min_loss_lr:.2g}",
+        )
         ax.axvline(
             self.suggested_lr,
             color="C3",
@@ -63,12 +70,15 @@ class LRRangeTestResult:
         )
         if log_x:
             ax.set_xscale("log")
-        # Clip the divergent tail so the useful part of the curve stays readable.
-        finite = self.losses[np.isfinite(self.losses)]
-        if finite.size:
-            low, first = float(finite.min()), float(finite[0])
-            span = max(first - low, 1e-3 * abs(first), 1e-12)
-            ax.set_ylim(low - 0.1 * span, first + 0.5 * span)
+        # Show the whole useful range, from the starting loss down to the lowest loss seen,
+        # and clip the divergent tail, which would otherwise squash the curve.
+        values = np.r_[self.raw_losses, self.losses]
+        values = values[np.isfinite(values)]
+        if values.size:
+            top = float(np.nanmax([self.raw_losses[0], self.losses[0]]))
+            low = float(values.min())
+            span = max(top - low, 1e-3 * abs(top), 1e-12)
+            ax.set_ylim(low - 0.05 * span, top + 0.25 * span)
         ax.set_xlabel("learning rate")
         ax.set_ylabel("loss")
         ax.legend(fontsize="small")
@@ -197,6 +207,7 @@ def lr_range_test(
     raw: list[float] = []
     smoothed: list[float] = []
     diverged = False
+    lowest = math.inf  # lowest smoothed loss so far
     ratio = end_lr / start_lr
     try:
         model.train()
@@ -219,7 +230,8 @@ def lr_range_test(
                 break
             s = value if not smoothed else smooth * value + (1 - smooth) * smoothed[-1]
             smoothed.append(s)
-            if s > diverge_factor * min(smoothed):
+            lowest = min(lowest, s)
+            if s > diverge_factor * lowest:
                 diverged = True
                 break
     finally:

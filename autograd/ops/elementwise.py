@@ -136,8 +136,8 @@ class Relu(Function):
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
-        mask = x > 0
-        ctx.save_for_backward(mask)
+        if ctx.needs_input_grad:  # the mask only matters to backward (skipped under no_grad)
+            ctx.save_for_backward(x > 0)
         return np.maximum(x, 0)
 
     @staticmethod
@@ -151,13 +151,18 @@ class Clip(Function):
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray, lo: float | None = None, hi: float | None = None) -> Any:
-        inside = np.ones(x.shape, dtype=bool)
+        # Ufuncs rather than np.clip / np.ones, whose Python wrappers cost more than the work
+        # on small arrays; the result is the same (NaN stays NaN; lo > hi gives hi everywhere).
+        out = x
+        inside: Any = True
         if lo is not None:
-            inside &= x >= lo
+            inside = x >= lo
+            out = np.maximum(out, lo)
         if hi is not None:
-            inside &= x <= hi
+            inside = inside & (x <= hi)
+            out = np.minimum(out, hi)
         ctx.save_for_backward(inside)
-        return np.clip(x, lo, hi)
+        return out
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:

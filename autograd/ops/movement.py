@@ -36,16 +36,24 @@ class Transpose(Function):
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray, axes: tuple[int, ...] | None = None) -> np.ndarray:
-        if axes is None:
-            axes = tuple(reversed(range(x.ndim)))
-        if sorted(a % max(x.ndim, 1) for a in axes) != list(range(x.ndim)):
-            raise ValueError(f"axes {axes} are not a permutation of the {x.ndim} axes")
-        ctx.inverse = tuple(int(i) for i in np.argsort([a % x.ndim for a in axes]))
-        return np.transpose(x, axes)
+        if axes is None:  # reversed axes (``.T``): the permutation is its own inverse
+            ctx.inverse = None
+            return x.transpose()
+        ndim = x.ndim
+        given = axes
+        axes = tuple(a + ndim if -ndim <= a < 0 else a for a in axes)
+        if sorted(axes) != list(range(ndim)):
+            raise ValueError(f"axes {given} are not a permutation of the {ndim} axes")
+        # Inverse permutation in plain Python: np.argsort costs microseconds on tiny inputs.
+        inverse = [0] * ndim
+        for position, axis in enumerate(axes):
+            inverse[axis] = position
+        ctx.inverse = tuple(inverse)
+        return x.transpose(axes)
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
-        return grad.transpose(ctx.inverse)
+        return grad.transpose() if ctx.inverse is None else grad.transpose(ctx.inverse)
 
 
 class BroadcastTo(Function):

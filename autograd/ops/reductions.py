@@ -6,6 +6,7 @@ over the input's shape: every input element that fed an output element receives 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -35,6 +36,8 @@ def normalize_axis(axis: Axis, ndim: int, op: str) -> tuple[int, ...]:
 
 def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
     """The output shape of a reduction over ``axes`` with ``keepdims=True``."""
+    if len(axes) == len(shape):  # a full reduction, the usual loss.sum() / loss.mean()
+        return (1,) * len(shape)
     return tuple(1 if i in axes else size for i, size in enumerate(shape))
 
 
@@ -73,8 +76,12 @@ class Mean(Function):
     def forward(ctx: Any, x: np.ndarray, axis: Axis = None, keepdims: bool = False) -> Any:
         axes = normalize_axis(axis, x.ndim, "mean")
         ctx.in_shape, ctx.kept = x.shape, kept_shape(x.shape, axes)
-        ctx.count = int(np.prod([x.shape[a] for a in axes]))
-        return x.mean(axis=axes, keepdims=keepdims)
+        ctx.count = math.prod([x.shape[a] for a in axes])
+        if x.dtype.kind == "f" and x.dtype.itemsize >= 4:
+            # The same arithmetic as x.mean() (sum in x's dtype, then divide), without its
+            # Python wrapper, which costs more than the sum itself on small arrays.
+            return x.sum(axis=axes, keepdims=keepdims) / ctx.count
+        return x.mean(axis=axes, keepdims=keepdims)  # integers (float64 result), float16
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
@@ -92,11 +99,11 @@ class _Extreme(Function):
             raise ValueError(f"{cls.name}: the array is empty")
         axes = normalize_axis(axis, x.ndim, cls.name)
         out = cls.pick(x, axis=axes, keepdims=True)
-        winners = x == out
-        share = winners / winners.sum(axis=axes, keepdims=True)
-        ctx.save_for_backward(share.astype(x.dtype) if x.dtype.kind == "f" else share)
-        ctx.kept = out.shape
-        return out if keepdims else out.reshape([s for i, s in enumerate(x.shape) if i not in axes])
+        if ctx.needs_input_grad:  # recorded: work out who shares the gradient
+            hits = (x == out).astype(x.dtype)
+            ctx.save_for_backward(hits / hits.sum(axis=axes, keepdims=True))
+            ctx.kept = out.shape
+        return out if keepdims else out.squeeze(axis=axes)
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
@@ -107,7 +114,7 @@ class _Extreme(Function):
 class Max(_Extreme):
     """y = max of x over ``axis``;  dy/dx_i = 1/k for the k elements equal to the max, else 0."""
 
-    pick = staticmethod(np.max)
+    pick = np.ndarray.max  # the method, not np.max: same result without a Python wrapper
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray, axis: Axis = None, keepdims: bool = False) -> Any:
@@ -117,7 +124,7 @@ class Max(_Extreme):
 class Min(_Extreme):
     """y = min of x over ``axis``;  dy/dx_i = 1/k for the k elements equal to the min, else 0."""
 
-    pick = staticmethod(np.min)
+    pick = np.ndarray.min
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray, axis: Axis = None, keepdims: bool = False) -> Any:
@@ -131,10 +138,10 @@ class LogSumExp(Function):
     @staticmethod
     def forward(ctx: Any, x: np.ndarray, axis: Axis = None, keepdims: bool = False) -> Any:
         axes = normalize_axis(axis, x.ndim, "logsumexp")
-        shift = np.max(x, axis=axes, keepdims=True)
+        shift = x.max(axis=axes, keepdims=True)
         shift = np.where(np.isfinite(shift), shift, 0)  # all -inf (or inf) rows: no shift
         with np.errstate(divide="ignore"):
-            out = np.log(np.sum(np.exp(x - shift), axis=axes, keepdims=True)) + shift
+            out = np.log(np.exp(x - shift).sum(axis=axes, keepdims=True)) + shift
         ctx.kept = out.shape
         if not keepdims:
             out = out.reshape([s for i, s in enumerate(x.shape) if i not in axes])

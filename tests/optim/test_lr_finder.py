@@ -212,7 +212,7 @@ def test_result_reads_like_a_dict_and_plots(setup):
         r["nope"]
     ax = r.plot()
     assert ax.get_xscale() == "log"
-    assert len(ax.lines) == 3  # raw loss, smoothed loss, suggested lr
+    assert len(ax.lines) == 4  # raw loss, smoothed loss, its minimum, suggested lr
     np.testing.assert_allclose(ax.lines[1].get_ydata(), r.losses)
     plt.close(ax.figure)
 
