@@ -180,3 +180,7 @@ class DataLoader:
             else:
                 idx = range(n)[rows] if isinstance(rows, slice) else rows.tolist()
                 yield _collate([self.dataset[i] for i in idx])
+
+
+# Preparing arrays before they become a dataset: standardising features, splitting off a test set.
+from .preprocessing import Standardizer, standardize, train_test_split  # noqa: E402, F401

@@ -20,8 +20,20 @@ numbers, defaults and ``state_dict`` layout follow PyTorch). Learning-rate sched
 from . import lr_scheduler
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
+from .lr_finder import LRRangeTestResult, lr_range_test, suggest_lr
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
 from .sgd import SGD
 
-__all__ = ["SGD", "Adagrad", "Adam", "AdamW", "Optimizer", "RMSprop", "lr_scheduler"]
+__all__ = [
+    "SGD",
+    "Adagrad",
+    "Adam",
+    "AdamW",
+    "LRRangeTestResult",
+    "Optimizer",
+    "RMSprop",
+    "lr_range_test",
+    "lr_scheduler",
+    "suggest_lr",
+]
