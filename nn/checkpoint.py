@@ -93,6 +93,12 @@ class _Encoder:
         )
 
 
+def _umask() -> int:
+    mask = os.umask(0)  # the only way to read it is to set it, so put it straight back
+    os.umask(mask)
+    return mask
+
+
 def save(obj: Any, path: str | os.PathLike[str]) -> None:
     """Write ``obj`` (nested dicts, lists, tuples of arrays, Tensors, numbers, strings, None)
     to ``path`` as a ``.npz`` checkpoint; ``nn.load(path)`` rebuilds it exactly.
@@ -109,6 +115,8 @@ def save(obj: Any, path: str | os.PathLike[str]) -> None:
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **arrays)
+        # mkstemp creates the file private (0600); give it the permissions open() would have.
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -2,7 +2,9 @@
 
 import json
 import math
+import os
 import pickle
+import stat
 from collections import OrderedDict
 
 import numpy as np
@@ -196,3 +198,12 @@ def test_header_and_members_must_agree(tmp_path):
     with pytest.raises(ValueError, match=r"unknown header entry \['code'\]"):
         nn.load(write({"code": "print(1)"}))
     assert nn.load(write({"list": [1, {"array": "w"}]}, w=np.ones(2)))[1].tolist() == [1, 1]
+
+
+def test_saved_file_gets_the_usual_permissions(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        nn.save({"w": np.ones(2)}, tmp_path / "ckpt.npz")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(os.stat(tmp_path / "ckpt.npz").st_mode) == 0o644
