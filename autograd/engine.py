@@ -36,7 +36,8 @@ def sum_to_shape(grad: Any, shape: tuple[int, ...]) -> Any:
     sizes = grad.shape[lead:]
     stretched = [lead + i for i, size in enumerate(shape) if size == 1 and sizes[i] != 1]
     if stretched:
-        return grad.sum(axis=(*range(lead), *stretched), keepdims=True).reshape(shape)
+        grad = grad.sum(axis=(*range(lead), *stretched), keepdims=True)
+        return grad.reshape(shape) if lead else grad  # (a reshape is a view: leaves copy it)
     if lead:  # only added leading axes (a bias): summing them away leaves ``shape``
         return grad.sum(axis=tuple(range(lead)))
     return grad
@@ -237,12 +238,17 @@ def _root_gradient(tensor: Tensor, grad: Any, caller: str) -> np.ndarray:
         seed = np.empty(data.shape, dtype=data.dtype)  # np.ones is a slower Python wrapper
         seed.fill(1)
         return seed
-    array = grad.data if isinstance(grad, Tensor) else np.asarray(grad, dtype=data.dtype)
+    if type(grad) is np.ndarray and grad.dtype == data.dtype:
+        array = grad
+    elif isinstance(grad, Tensor):
+        array = grad.data.astype(data.dtype, copy=False)
+    else:
+        array = np.asarray(grad, dtype=data.dtype)
     if array.shape != data.shape:
         raise ValueError(
             f"{caller}: grad has shape {array.shape} but the output has shape {data.shape}"
         )
-    return array.astype(data.dtype, copy=False)
+    return array
 
 
 def _accumulate_into_leaves(leaf_grads: dict, shared: set) -> None:

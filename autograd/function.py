@@ -120,8 +120,7 @@ class Node:
     def _reconnect(self, array: Any) -> Any:
         source = self._source_of(array)
         if source == _OUTPUT:
-            # np.asarray: NumPy returns a scalar, not a 0-d array, for a 0-d result.
-            return Tensor._make(np.asarray(array), self)
+            return Tensor._make(array, self)  # an ndarray, also for 0-d results (see apply)
         if source == _CONSTANT:
             return array  # a mask, a sign, a Python number: a constant in any graph
         link = self.inputs[source]
@@ -172,6 +171,8 @@ class Function:
 
     @classmethod
     def apply(cls, *args: Any, **options: Any) -> Tensor:
+        """Run the op: ``y = forward(ctx, *arrays, **options)`` on the inputs' arrays, recorded
+        as a graph node when an input requires grad and recording is on (see ``no_grad``)."""
         # Runs once per op, so it is kept to one pass over the arguments and a handful of
         # attribute reads; the graph bookkeeping happens only for recorded ops.
         arrays = []
@@ -220,5 +221,5 @@ class Function:
         return _new_tensor(out, ctx)
 
 
-_new_tensor = Tensor._make
+_new_tensor = Tensor._make  # looked up once, not on every op
 _NULL_CONTEXT = _NullContext()

@@ -120,8 +120,12 @@ class Sigmoid(Function):
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
-        # e^-logaddexp(0, -x) equals 1 / (1 + e^-x) without overflowing for very negative x.
-        out = np.exp(-np.logaddexp(0, -x))
+        # With e = e^-|x| (never overflows): 1 / (1 + e) for x >= 0, and e / (1 + e) =
+        # e^x / (1 + e^x) for x < 0, which keeps full relative precision far into the negative
+        # tail. Cheaper than e^-logaddexp(0, -x) and within an ulp (usually closer).
+        e = np.exp(-np.abs(x))
+        r = 1 / (1 + e)
+        out = np.where(x >= 0, r, e * r)
         ctx.save_for_backward(out)
         return out
 

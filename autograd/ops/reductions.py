@@ -23,6 +23,8 @@ def normalize_axis(axis: Axis, ndim: int, op: str) -> tuple[int, ...]:
     """Turn ``axis`` into a sorted tuple of non-negative axes, with an error naming ``op``."""
     if axis is None:
         return _ALL_AXES[ndim] if ndim < len(_ALL_AXES) else tuple(range(ndim))
+    if type(axis) is int and -ndim <= axis < ndim:  # the usual case, without the loop below
+        return (axis + ndim if axis < 0 else axis,)
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     normalized = []
     for a in axes:

@@ -1,0 +1,107 @@
+"""Timing helpers shared by ``ops.py`` and ``mlp.py``.
+
+Import this module before NumPy: it pins BLAS and OpenMP to one thread (``BENCH_THREADS``,
+default 1), because two threads make small matmuls erratic on 2-core machines and every figure
+in README.md is a one-thread figure.
+
+Timing method: every contender runs in the same process, in interleaved rounds (A B C, B C A,
+C A B, ...) so that a slow patch of the machine hits all of them alike; each round times a batch
+of calls sized to last about ``target`` seconds, and the reported figure is the median per call
+over the rounds.
+
+Clock: with one thread, the process's CPU time (``time.process_time``), which on a shared machine
+leaves out the time other processes hold the core (on an idle machine it equals wall time);
+with ``BENCH_THREADS`` above 1, wall time (``BENCH_CLOCK=wall`` forces wall time).
+"""
+
+from __future__ import annotations
+
+import os
+
+THREADS = os.environ.get("BENCH_THREADS", "1")
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, THREADS)
+
+import platform  # noqa: E402
+import resource  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+WALL = THREADS != "1" or os.environ.get("BENCH_CLOCK") == "wall"
+clock = time.perf_counter if WALL else time.process_time
+
+
+def calibrate(fn: Callable[[], object], target: float) -> int:
+    """How many calls of ``fn`` take about ``target`` seconds (at least 1)."""
+    fn()  # warm up caches, lazy imports and the allocator
+    count = 1
+    while True:
+        start = clock()
+        for _ in range(count):
+            fn()
+        elapsed = clock() - start
+        if elapsed >= target / 4 or count >= 1 << 20:
+            return max(1, int(count * target / max(elapsed, 1e-9)))
+        count *= 4
+
+
+class Result:
+    """Median seconds per call and minor page faults per call of one contender."""
+
+    def __init__(self, seconds: float, faults: float) -> None:
+        self.seconds = seconds
+        self.faults = faults
+
+
+def compare(
+    contenders: dict[str, Callable[[], object]], rounds: int = 11, target: float = 0.02
+) -> dict[str, Result]:
+    """Time each contender in interleaved rounds; return its median per-call time and faults."""
+    names = list(contenders)
+    counts = {name: calibrate(contenders[name], target) for name in names}
+    times: dict[str, list[float]] = {name: [] for name in names}
+    faults: dict[str, list[float]] = {name: [] for name in names}
+    for r in range(rounds):
+        k = r % len(names)
+        for name in names[k:] + names[:k]:
+            fn, count = contenders[name], counts[name]
+            before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+            start = clock()
+            for _ in range(count):
+                fn()
+            elapsed = clock() - start
+            after = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+            times[name].append(elapsed / count)
+            faults[name].append((after - before) / count)
+    return {
+        name: Result(statistics.median(times[name]), statistics.median(faults[name]))
+        for name in names
+    }
+
+
+def torch_or_none() -> object | None:
+    """PyTorch pinned to one thread, or None when it is not installed (it is optional)."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(int(THREADS))
+    return torch
+
+
+def machine() -> str:
+    """One line naming the CPU, Python, NumPy and BLAS threads, for the printed header."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as info:
+            cpu = next(line.split(":", 1)[1].strip() for line in info if "model name" in line)
+    except (OSError, StopIteration):
+        pass
+    return (
+        f"{cpu}, {os.cpu_count()} cores | Python {sys.version.split()[0]} | "
+        f"NumPy {np.__version__} | BLAS threads {THREADS} | {'wall' if WALL else 'CPU'} time"
+    )

@@ -1,0 +1,251 @@
+"""One training step of a Linear/ReLU MLP: this project vs. hand-written NumPy vs. PyTorch.
+
+Three cases (float32, plain SGD, lr 0.01):
+
+* tiny:  2-16-16-1,     batch 32,  ``F.mse_loss``
+* small: 784-128-10,    batch 64,  ``F.cross_entropy``
+* large: 784-512-512-10, batch 256, ``F.cross_entropy``
+
+The project's step is written as a user writes it (``nn.Sequential(nn.Linear, nn.ReLU, ...)``,
+``optim.SGD``, ``zero_grad`` / ``backward`` / ``step``); the NumPy step is the same network with
+forward, backward and update written out by hand; PyTorch (only if installed) runs the same model
+with ``torch.nn`` and ``torch.optim``. All three start from the same weights, are checked to agree
+after a few steps, and are timed in the same process in interleaved rounds on one BLAS thread.
+Peak memory (the high-water resident set, VmHWM) is measured in a fresh subprocess per case and
+contender, so each figure includes only that contender's imports.
+
+Run: ``python benchmarks/mlp.py`` (``--quick`` for fewer rounds, ``--cases tiny,small``).
+The page-fault column is what would reveal an allocator returning big temporaries to the OS
+every step (see README.md: it stays at 0 after the first step, so the library sets nothing).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
+
+import _harness  # noqa: E402  (pins BLAS threads before NumPy loads)
+import numpy as np  # noqa: E402
+
+LR = 0.01
+CASES = {
+    "tiny": ((2, 16, 16, 1), 32, "mse"),
+    "small": ((784, 128, 10), 64, "ce"),
+    "large": ((784, 512, 512, 10), 256, "ce"),
+}
+Step = Callable[[], None]
+
+
+def problem(case: str) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """Initial weights [W1, b1, W2, b2, ...] (PyTorch's default ranges), inputs and targets."""
+    sizes, batch, loss = CASES[case]
+    rng = np.random.default_rng(0)
+    params = []
+    for fan_in, fan_out in zip(sizes, sizes[1:]):
+        bound = 1 / np.sqrt(fan_in)
+        params.append(rng.uniform(-bound, bound, (fan_out, fan_in)).astype(np.float32))
+        params.append(rng.uniform(-bound, bound, fan_out).astype(np.float32))
+    x = rng.standard_normal((batch, sizes[0])).astype(np.float32)
+    if loss == "mse":
+        y = rng.standard_normal((batch, sizes[-1])).astype(np.float32)
+    else:
+        y = rng.integers(0, sizes[-1], batch).astype(np.int64)
+    return params, x, y
+
+
+# ----- the three contenders: each returns (step, current weights) ------------------------------
+def numpy_step(case: str) -> tuple[Step, Callable[[], list]]:
+    """The network by hand: forward, softmax/MSE gradient, chain rule, SGD update."""
+    params, x, y = problem(case)
+    loss_kind = CASES[case][2]
+    layers = [(params[i], params[i + 1]) for i in range(0, len(params), 2)]
+    rows = np.arange(x.shape[0])
+
+    def step() -> None:
+        acts = [x]
+        for i, (w, b) in enumerate(layers):
+            z = acts[-1] @ w.T + b
+            acts.append(np.maximum(z, 0) if i < len(layers) - 1 else z)
+        out = acts.pop()
+        if loss_kind == "mse":
+            g = (out - y) * (2 / out.size)  # d mean((out - y)^2) / d out
+        else:
+            e = np.exp(out - out.max(axis=1, keepdims=True))
+            g = e / e.sum(axis=1, keepdims=True)  # softmax - onehot, over the batch
+            g[rows, y] -= 1
+            g /= x.shape[0]
+        for i in range(len(layers) - 1, -1, -1):
+            w, b = layers[i]
+            grad_w, grad_b = g.T @ acts[i], g.sum(axis=0)
+            if i > 0:
+                g = (g @ w) * (acts[i] > 0)
+            w -= LR * grad_w
+            b -= LR * grad_b
+
+    return step, lambda: params
+
+
+def autograd_step(case: str) -> tuple[Step, Callable[[], list]]:
+    """The network as a user of this project writes it."""
+    import autograd
+    import nn
+    import nn.functional as F
+    import optim
+
+    sizes, _, loss_kind = CASES[case]
+    params, x_np, y_np = problem(case)
+    layers: list = []
+    for i, (fan_in, fan_out) in enumerate(zip(sizes, sizes[1:])):
+        layers.append(nn.Linear(fan_in, fan_out))
+        if i < len(sizes) - 2:
+            layers.append(nn.ReLU())
+    model = nn.Sequential(*layers)
+    for p, value in zip(model.parameters(), params):
+        p.data[...] = value
+    opt = optim.SGD(model.parameters(), lr=LR)
+    x, y = autograd.Tensor(x_np), autograd.Tensor(y_np)
+    loss_fn = F.mse_loss if loss_kind == "mse" else F.cross_entropy
+
+    def step() -> None:
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+
+    return step, lambda: [p.data for p in model.parameters()]
+
+
+def torch_step(case: str) -> tuple[Step, Callable[[], list]]:
+    """The same network in PyTorch (eager, CPU, one thread)."""
+    torch = _harness.torch_or_none()
+    sizes, _, loss_kind = CASES[case]
+    params, x_np, y_np = problem(case)
+    layers: list = []
+    for i, (fan_in, fan_out) in enumerate(zip(sizes, sizes[1:])):
+        layers.append(torch.nn.Linear(fan_in, fan_out))
+        if i < len(sizes) - 2:
+            layers.append(torch.nn.ReLU())
+    model = torch.nn.Sequential(*layers)
+    with torch.no_grad():
+        for p, value in zip(model.parameters(), params):
+            p.copy_(torch.from_numpy(value))
+    opt = torch.optim.SGD(model.parameters(), lr=LR)
+    x, y = torch.from_numpy(x_np), torch.from_numpy(y_np)
+    F = torch.nn.functional
+    loss_fn = F.mse_loss if loss_kind == "mse" else F.cross_entropy
+
+    def step() -> None:
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+
+    return step, lambda: [p.detach().numpy() for p in model.parameters()]
+
+
+BUILDERS = {"autograd": autograd_step, "numpy": numpy_step, "torch": torch_step}
+
+
+# ----- measurement -----------------------------------------------------------------------------
+def check_agreement(case: str, names: list[str]) -> None:
+    """Run 5 steps of each contender from the same start; the weights must agree (float32)."""
+    finals = {}
+    for name in names:
+        step, weights = BUILDERS[name](case)
+        for _ in range(5):
+            step()
+        finals[name] = weights()
+    for name in names[1:]:
+        for a, b in zip(finals[names[0]], finals[name]):
+            if not np.allclose(a, b, rtol=1e-4, atol=1e-5):
+                raise SystemExit(f"{case}: {name} and {names[0]} disagree after 5 steps")
+
+
+def peak_memory(case: str, name: str) -> dict:
+    """Run the contender in a fresh process; return its peak RSS and the growth during steps."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--memory", case, name],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout)
+
+
+def _status_kib(field: str) -> int | None:
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith(field))
+    except (OSError, StopIteration):
+        return None
+
+
+def memory_child(case: str, name: str) -> None:
+    """Subprocess body: build, warm up, then 20 steps; print peak figures as JSON (KiB).
+
+    ``peak_kib`` is the process's high-water resident set (VmHWM: imports, model and steps);
+    ``growth_kib`` is how far the 20 steps after warm-up push it above the resident set they
+    started from. (ru_maxrss is not used: on Linux a child may inherit its parent's peak.)
+    """
+    step, _ = BUILDERS[name](case)
+    for _ in range(3):
+        step()
+    peak_before = _status_kib("VmHWM:") or 0
+    base = _status_kib("VmRSS:")
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")  # resets VmHWM to the current RSS
+    except OSError:
+        base = None
+    for _ in range(20):
+        step()
+    peak_after = _status_kib("VmHWM:") or 0
+    growth = peak_after - base if base is not None else None
+    print(json.dumps({"peak_kib": max(peak_before, peak_after), "growth_kib": growth}))
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    if args[:1] == ["--memory"]:
+        memory_child(args[1], args[2])
+        return
+    quick = "--quick" in args
+    cases = list(CASES)
+    if "--cases" in args:
+        cases = args[args.index("--cases") + 1].split(",")
+    names = ["autograd", "numpy"] + (["torch"] if _harness.torch_or_none() else [])
+    print(_harness.machine())
+    print("ms per training step (median of interleaved rounds), minor page faults per step,")
+    print("peak RSS of a fresh process running the step (MiB) and its growth during 20 steps")
+    for case in cases:
+        check_agreement(case, names)
+        steps = {name: BUILDERS[name](case)[0] for name in names}
+        rounds, target = (5, 0.05) if quick else (15, 0.15)
+        res = _harness.compare(steps, rounds=rounds, target=target)
+        mem = {name: peak_memory(case, name) for name in names}
+        sizes, batch, _ = CASES[case]
+        print(f"\n{case}: {'-'.join(map(str, sizes))}, batch {batch}")
+        for name in names:
+            r, m = res[name], mem[name]
+            growth = "" if m["growth_kib"] is None else f"  +{m['growth_kib'] / 1024:.1f} MiB"
+            print(
+                f"  {name:<9}{r.seconds * 1e3:9.3f} ms{r.faults:9.1f} faults"
+                f"{m['peak_kib'] / 1024:9.1f} MiB{growth}"
+            )
+        ours = res["autograd"].seconds
+        ratios = ", ".join(f"{ours / res[n].seconds:.2f} x {n}" for n in names[1:])
+        mem_ratio = ""
+        if "torch" in names:
+            share = mem["autograd"]["peak_kib"] / mem["torch"]["peak_kib"]
+            mem_ratio = f"; peak memory {share:.2f} x torch"
+        print(f"  autograd = {ratios}{mem_ratio}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
