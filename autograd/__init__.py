@@ -56,6 +56,7 @@ from .routines import (
     var,
     where,
 )
+from .runtime import get_num_threads, set_num_threads
 from .tensor import Tensor
 
 __all__ = [
@@ -77,6 +78,8 @@ __all__ = [
     "detect_anomaly",
     "divide",
     "draw_graph",
+    "get_num_threads",
+    "set_num_threads",
     "enable_grad",
     "exp",
     "expand_dims",

@@ -209,8 +209,16 @@ def _retain(node: Node, grad: Any) -> None:
         tensor.grad = np.array(array) if tensor.grad is None else tensor.grad + array
 
 
-def backward(tensor: Tensor, grad: Any = None, retain_graph: bool = False) -> None:
-    """Compute d(tensor)/d(leaf) for every leaf that requires grad and add it to ``leaf.grad``."""
+def backward(
+    tensor: Tensor,
+    grad: Any = None,
+    retain_graph: bool = False,
+    step_hook: StepHook | None = None,
+) -> None:
+    """Compute d(tensor)/d(leaf) for every leaf that requires grad and add it to ``leaf.grad``.
+
+    ``step_hook(node, grad_out, grads_in)``, if given, observes each step (``trace_backward``).
+    """
     if not tensor._requires_grad:
         raise RuntimeError(
             "backward: this tensor does not require grad (none of its inputs required grad, "
@@ -221,7 +229,7 @@ def backward(tensor: Tensor, grad: Any = None, retain_graph: bool = False) -> No
     if node is None:
         leaf_grads = {tensor: seed}
     else:
-        leaf_grads = run_backward((node,), (seed,), retain_graph=retain_graph)
+        leaf_grads = run_backward((node,), (seed,), retain_graph=retain_graph, step_hook=step_hook)
     # A gradient the user passed in stays theirs: a leaf that would receive it gets a copy.
     _accumulate_into_leaves(leaf_grads, shared={id(seed)} if grad is not None else set())
 
@@ -254,6 +262,8 @@ def _root_gradient(tensor: Tensor, grad: Any, caller: str) -> np.ndarray:
 def _accumulate_into_leaves(leaf_grads: dict, shared: set) -> None:
     """Add each total into ``leaf.grad`` in place, taking ownership of arrays nobody else holds."""
     for leaf, grad in leaf_grads.items():
+        if type(grad) is not np.ndarray:  # NumPy sums 0-d arrays into scalars
+            grad = np.asarray(grad)
         if leaf.grad is not None:
             leaf.grad += grad
             continue

@@ -246,6 +246,32 @@ class Tensor:
     def __rmatmul__(self, other: Any) -> Tensor:
         return _routines.matmul(other, self)
 
+    # ----- in-place updates (outside the graph) ------------------------------------------------
+    def _update(self, ufunc: Any, other: Any, symbol: str) -> Tensor:
+        # In-place arithmetic changes .data under the graph's feet, so it is refused wherever a
+        # graph could depend on the value: on a recorded result, and on a leaf that requires grad
+        # while recording is on. Under no_grad it is the PyTorch idiom ``w -= lr * w.grad``.
+        if self._node is not None or (self._requires_grad and _grad_mode.STATE.grad_enabled):
+            raise RuntimeError(
+                f"in-place {symbol}= on a tensor that requires grad: the graph may need its old "
+                f"value. Update parameters inside `with autograd.no_grad():`, or write "
+                f"`t = t {symbol} other` to record a new tensor"
+            )
+        ufunc(self.data, other.data if isinstance(other, Tensor) else other, out=self.data)
+        return self
+
+    def __iadd__(self, other: Any) -> Tensor:
+        return self._update(np.add, other, "+")
+
+    def __isub__(self, other: Any) -> Tensor:
+        return self._update(np.subtract, other, "-")
+
+    def __imul__(self, other: Any) -> Tensor:
+        return self._update(np.multiply, other, "*")
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return self._update(np.true_divide, other, "/")
+
     # ----- comparisons: boolean tensors outside the graph --------------------------------------
     def __lt__(self, other: Any) -> Tensor:
         return _compare(np.less, self, other)
@@ -401,6 +427,7 @@ def _compare(ufunc: Any, a: Tensor, b: Any) -> Tensor:
 
 # Imported last: the ops and routines need the Tensor class defined above.
 from . import engine as _engine  # noqa: E402
+from . import grad_mode as _grad_mode  # noqa: E402
 from . import numpy_protocol as _numpy_protocol  # noqa: E402
 from . import routines as _routines  # noqa: E402
 from .ops.arithmetic import Add, Div, MatMul, Mul, Neg, Pow, Sub  # noqa: E402

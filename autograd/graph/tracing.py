@@ -204,7 +204,7 @@ def trace_backward(
         # Copies: the engine may later accumulate into these very arrays (leaf .grad buffers).
         steps.append(BackwardStep(len(steps) + 1, step_node, output, np.array(grad_out), folded))
 
-    _backward(root, grad, retain_graph, hook)
+    engine.backward(root, grad, retain_graph=retain_graph, step_hook=hook)
     trace.steps = steps
     return trace
 
@@ -213,20 +213,6 @@ def _input_gradient(link: Any, needs: bool, grad: Any) -> np.ndarray | None:
     if grad is None or not needs or not isinstance(link, (Node, Tensor)):
         return None
     return np.array(engine.sum_to_shape(np.asarray(grad), tuple(link.shape)))
-
-
-def _backward(root: Tensor, grad: Any, retain_graph: bool, hook: Any) -> None:
-    # engine.backward with a step hook; engine.backward has no hook parameter, so this repeats
-    # its three calls (root gradient, run_backward, accumulate) with the engine's own helpers.
-    user_grad = grad is not None
-    seed = engine._root_gradient(root, grad, "trace_backward")
-    if root.grad_fn is None:
-        leaf_grads = {root: seed}
-    else:
-        leaf_grads = engine.run_backward(
-            [root.grad_fn], [seed], retain_graph=retain_graph, step_hook=hook
-        )
-    engine._accumulate_into_leaves(leaf_grads, shared={id(seed)} if user_grad else set())
 
 
 def steps_by_node(steps: Trace | Sequence[BackwardStep] | None) -> dict[Node, BackwardStep]:

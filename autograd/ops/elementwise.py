@@ -174,19 +174,18 @@ class Clip(Function):
         return grad * inside
 
 
-def _tie_split(wins: np.ndarray, ties: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    """1 where the first operand wins, 1/2 on ties, 0 where it loses, in the result's dtype."""
-    share = wins + 0.5 * ties
-    return share.astype(dtype, copy=False) if dtype.kind == "f" else share
+class _Pick(Function):
+    """Shared by maximum and minimum: the result is one operand or the other, elementwise, so the
+    gradient goes to the operand that was picked, split evenly where they tie."""
 
+    pick: Any = None  # np.maximum or np.minimum
+    beats: Any = None  # np.greater or np.less: where the first operand is picked
 
-class Maximum(Function):
-    """y = max(a, b) elementwise;  the gradient goes to the larger input, split evenly on ties."""
-
-    @staticmethod
-    def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
-        out = np.maximum(a, b)
-        ctx.save_for_backward(_tie_split(np.greater(a, b), np.equal(a, b), out.dtype))
+    @classmethod
+    def _forward(cls, ctx: Any, a: Any, b: Any) -> np.ndarray:
+        out = cls.pick(a, b)
+        share_a = cls.beats(a, b) + 0.5 * np.equal(a, b)  # 1 picked, 1/2 tie, 0 not picked
+        ctx.save_for_backward(share_a.astype(out.dtype) if out.dtype.kind == "f" else share_a)
         return out
 
     @staticmethod
@@ -195,19 +194,24 @@ class Maximum(Function):
         return grad * share_a, grad * (1 - share_a)
 
 
-class Minimum(Function):
-    """y = min(a, b) elementwise;  the gradient goes to the smaller input, split evenly on ties."""
+class Maximum(_Pick):
+    """y = max(a, b) elementwise;  dy/da = 1 where a > b, 1/2 where a = b, else 0 (b likewise)."""
+
+    pick, beats = staticmethod(np.maximum), staticmethod(np.greater)
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
-        out = np.minimum(a, b)
-        ctx.save_for_backward(_tie_split(np.less(a, b), np.equal(a, b), out.dtype))
-        return out
+        return Maximum._forward(ctx, a, b)
+
+
+class Minimum(_Pick):
+    """y = min(a, b) elementwise;  dy/da = 1 where a < b, 1/2 where a = b, else 0 (b likewise)."""
+
+    pick, beats = staticmethod(np.minimum), staticmethod(np.less)
 
     @staticmethod
-    def backward(ctx: Any, grad: Any) -> tuple:
-        (share_a,) = ctx.saved_tensors
-        return grad * share_a, grad * (1 - share_a)
+    def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
+        return Minimum._forward(ctx, a, b)
 
 
 class Where(Function):

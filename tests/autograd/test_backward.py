@@ -225,3 +225,33 @@ def test_integer_tensor_results_are_not_recorded():
     assert not x.argmax().requires_grad
     assert not (x > 2).requires_grad
     assert (x > 2).dtype == np.bool_
+
+
+def test_zero_dimensional_leaf_used_twice_gets_an_ndarray_grad():
+    a = ag.Tensor(2.0, requires_grad=True)
+    (a * a + a).backward()
+    assert type(a.grad) is np.ndarray and a.grad.shape == () and a.grad == 5.0
+
+
+def test_in_place_update_of_a_parameter_under_no_grad():
+    w = leaf([1.0, 2.0])
+    (w * w).sum().backward()
+    same = w
+    with ag.no_grad():
+        w -= 0.25 * w.grad  # the PyTorch idiom: updates w itself, which stays a leaf
+        w *= ag.Tensor(np.array([2.0, 2.0]))
+    assert w is same and w.is_leaf and w.requires_grad
+    np.testing.assert_allclose(w.data, [1.0, 2.0])
+
+
+def test_in_place_update_is_refused_where_the_graph_needs_the_value():
+    w = leaf([1.0, 2.0])
+    with pytest.raises(RuntimeError, match="no_grad"):
+        w += 1
+    h = w * 2
+    with pytest.raises(RuntimeError, match="in-place"), ag.no_grad():
+        h /= 2
+    np.testing.assert_array_equal(w.data, [1.0, 2.0])
+    counts = ag.Tensor(np.zeros(2))
+    counts += 1  # a tensor outside any graph updates freely
+    np.testing.assert_array_equal(counts.data, [1.0, 1.0])
