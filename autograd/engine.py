@@ -66,16 +66,22 @@ def _as_gradient(value: Any, node: Node, position: int, shape: tuple, dtype: np.
 def _collect_dependencies(roots: Sequence[Node]) -> dict[Node, int]:
     """Count, for every node reachable from the roots, how many graph nodes consume its result."""
     users: dict[Node, int] = {}
-    seen = set(roots)
-    stack = list(seen)
+    # A node is pushed when first met as an input, so each is expanded once. Only with several
+    # roots can a root also be met as an input (it is already on the stack); one root, the usual
+    # case, skips that test (an empty tuple).
+    if len(roots) == 1:
+        stack = [roots[0]]
+        roots_met_later: Any = ()
+    else:
+        stack = list(dict.fromkeys(roots))
+        roots_met_later = set(stack)
     while stack:
         for link in stack.pop().inputs:
             if type(link) is Node:
                 count = users.get(link)
                 if count is None:
                     users[link] = 1
-                    if link not in seen:
-                        seen.add(link)
+                    if link not in roots_met_later:
                         stack.append(link)
                 else:
                     users[link] = count + 1
@@ -143,11 +149,13 @@ def run_backward(
             grad = grads_in[position]
             if type(link) is Node:
                 if grad is not None:
+                    # (``is`` on dtypes: NumPy hands out one object per built-in dtype, and a
+                    # miss only costs the full check in _as_gradient.)
                     if not (
                         plain
                         and type(grad) is np.ndarray
+                        and grad.dtype is link.dtype
                         and grad.shape == link.shape
-                        and grad.dtype == link.dtype
                     ):
                         grad = _as_gradient(grad, node, position, link.shape, link.dtype)
                     previous = grads.get(link)
@@ -163,8 +171,8 @@ def run_backward(
                 if not (
                     plain
                     and type(grad) is np.ndarray
+                    and grad.dtype is data.dtype
                     and grad.shape == data.shape
-                    and grad.dtype == data.dtype
                 ):
                     grad = _as_gradient(grad, node, position, data.shape, data.dtype)
                 previous = leaf_grads.get(link)
@@ -243,6 +251,8 @@ def _root_gradient(tensor: Tensor, grad: Any, caller: str) -> np.ndarray:
                 f"output has shape {data.shape}; pass grad= with that shape (or reduce it to "
                 "a scalar first, e.g. .sum())"
             )
+        if not data.ndim:  # a scalar loss
+            return np.array(1, dtype=data.dtype)
         seed = np.empty(data.shape, dtype=data.dtype)  # np.ones is a slower Python wrapper
         seed.fill(1)
         return seed
@@ -267,9 +277,11 @@ def _accumulate_into_leaves(leaf_grads: dict, shared: set) -> None:
         if leaf.grad is not None:
             leaf.grad += grad
             continue
-        if id(grad) in shared or grad.base is not None or not grad.flags.writeable:
+        key = id(grad)
+        if grad.base is not None or key in shared or not grad.flags.writeable:
             grad = grad.copy()
-        shared.add(id(grad))
+            key = id(grad)
+        shared.add(key)
         leaf.grad = grad
 
 

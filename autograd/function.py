@@ -60,6 +60,7 @@ class Node:
         "needs_input_grad",
         "shape",
         "dtype",
+        "scope",
         "_saved",
         "_out_id",
         "__dict__",
@@ -69,14 +70,18 @@ class Node:
     # Rarely set, so they live in the class until an instance sets its own (keeps __init__ short:
     # a node is built for every recorded op).
     _as_tensors = False  # True while a create_graph backward runs
-    scope: Any = None  # the innermost autograd.scope label active when the op ran
     name: str | None = None  # the result's name, when the user set one
     retained: Any = None  # weakref to a Tensor that called retain_grad()
 
-    def __init__(self, fn: type[Function], inputs: tuple, needs_input_grad: tuple) -> None:
+    def __init__(
+        self, fn: type[Function], inputs: tuple, needs_input_grad: tuple, scope: Any = None
+    ) -> None:
         self.fn = fn
         self.inputs = inputs
         self.needs_input_grad = needs_input_grad
+        # The innermost autograd.scope frame open when the op ran (a slot, not a class default:
+        # inside a module every node has one, and setting a non-slot would create a __dict__).
+        self.scope = scope
         self._saved: tuple | None = None  # arrays kept by save_for_backward
         self._out_id = 0  # id() of the result array, to recognise it when saved (_source_of)
 
@@ -194,7 +199,8 @@ class Function:
         state = STATE
         ctx: Any = _NULL_CONTEXT
         if record and state.grad_enabled:
-            ctx = Node(cls, tuple(links), tuple(needs))
+            scopes = state.scopes
+            ctx = Node(cls, tuple(links), tuple(needs), scopes[-1] if scopes else None)
         try:
             result = cls.forward(ctx, *arrays, **options) if options else cls.forward(ctx, *arrays)
         except ValueError as error:
@@ -205,16 +211,22 @@ class Function:
             from .anomaly import check_forward
 
             check_forward(cls, out)
-        if ctx is _NULL_CONTEXT or out.dtype.kind != "f":
+        if ctx is _NULL_CONTEXT:
+            return _new_tensor(out, None)
+        dtype = out.dtype
+        if dtype.kind != "f":  # integer and bool results never require grad
             return _new_tensor(out, None)
         ctx.shape = out.shape
-        ctx.dtype = out.dtype
+        ctx.dtype = dtype
         ctx._out_id = id(out)
         if result is not out and ctx._saved:
-            # A 0-d result came back as a NumPy scalar: save its array form instead.
-            ctx._saved = tuple(out if a is result else a for a in ctx._saved)
-        if state.scopes:
-            ctx.scope = state.scopes[-1]
+            # A 0-d result came back as a NumPy scalar (every loss does): if forward saved it,
+            # save its array form instead. (A plain loop: most losses do not save their value.)
+            saved = ctx._saved
+            for a in saved:
+                if a is result:
+                    ctx._saved = tuple(out if b is result else b for b in saved)
+                    break
         if state.recorders:
             for recorder in state.recorders:
                 recorder.record(ctx, out)

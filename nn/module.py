@@ -20,6 +20,8 @@ from . import state_dict as _state
 from .parameter import Parameter
 from .state_dict import IncompatibleKeys
 
+_call_in_scope = autograd.scope.call  # looked up once, not on every module call
+
 
 def _as_buffer(owner: str, name: str, value: Any) -> autograd.Tensor | None:
     """Buffers are stored as Tensors that never require grad (like PyTorch's)."""
@@ -174,12 +176,11 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__}.forward is not implemented")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if not autograd.is_grad_enabled():  # nothing is recorded, so nothing to group
-            return self.forward(*args, **kwargs)
         # Ops recorded inside are stamped with this module, so that
-        # ``autograd.draw_graph(loss, group_modules=model)`` can draw one cluster per call.
-        with autograd.scope(self):
-            return self.forward(*args, **kwargs)
+        # ``autograd.draw_graph(loss, group_modules=model)`` can draw one cluster per call
+        # (under no_grad it is just the call). A function rather than a ``with autograd.scope``
+        # block: cheaper, and a small model makes several module calls per step.
+        return _call_in_scope(self, self.forward, args, kwargs)
 
     # ---------------------------------------------------------------------------- traversal
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -10,6 +10,10 @@ import numpy as np
 import autograd
 
 from ._state_io import as_index, as_list, to_plain, to_python
+
+# Parameters up to this many elements get freshly allocated scratch arrays (see _buffer): at
+# 16,384 float32 values (64 KiB) an allocation costs no more than the slicing it replaces.
+SMALL = 1 << 14
 
 
 class Optimizer:
@@ -152,31 +156,43 @@ class Optimizer:
 
     # -- helpers for the update rules ----------------------------------------------------------
 
-    def _params_with_grad(self, group: dict[str, Any]) -> Iterator[tuple[Any, np.ndarray]]:
-        """Yield ``(param, grad)`` for the group's parameters that have a gradient."""
+    def _params_with_grad(self, group: dict[str, Any]) -> list[tuple[Any, np.ndarray]]:
+        """``(param, grad)`` for the group's parameters that have a gradient."""
+        # A list, not a generator: resuming a generator per parameter costs more than the list.
+        pairs = []
         for p in group["params"]:
             grad = p.grad
             if grad is None:
                 continue
             if grad.shape != p.data.shape:
-                raise ValueError(
-                    f"{type(self).__name__}.step: a parameter of shape {p.data.shape} has a "
-                    f"gradient of shape {grad.shape}"
-                )
-            yield p, grad
+                self._bad_gradient(p.data, grad)
+            pairs.append((p, grad))
+        return pairs
+
+    def _bad_gradient(self, x: np.ndarray, grad: np.ndarray) -> None:
+        raise ValueError(
+            f"{type(self).__name__}.step: a parameter of shape {x.shape} has a gradient of "
+            f"shape {grad.shape}"
+        )
 
     def _buffer(self, like: np.ndarray, slot: int) -> np.ndarray:
         """Scratch array shaped like ``like`` (contents undefined), reused across steps.
 
         One flat buffer per (dtype, slot), grown to the largest parameter, so the update rules
-        allocate nothing per step. Never store the result in ``state``.
+        allocate nothing per step for big parameters. Below ``SMALL`` elements a fresh array is
+        returned instead: allocating it is cheaper than slicing and reshaping the shared buffer,
+        and small blocks come from the allocator's free lists. Never store the result in
+        ``state``.
         """
+        size = like.size
+        if size <= SMALL:
+            return np.empty(like.shape, like.dtype)
         key = (like.dtype, slot)
         flat = self._scratch.get(key)
-        if flat is None or flat.size < like.size:
-            flat = np.empty(like.size, dtype=like.dtype)
+        if flat is None or flat.size < size:
+            flat = np.empty(size, dtype=like.dtype)
             self._scratch[key] = flat
-        return flat[: like.size].reshape(like.shape)
+        return flat[:size].reshape(like.shape)
 
     def _decayed_grad(
         self, x: np.ndarray, grad: np.ndarray, weight_decay: float, maximize: bool

@@ -9,7 +9,7 @@ import numpy as np
 
 from ._checks import check_nonnegative
 from ._kernels import axpy_
-from .optimizer import Optimizer
+from .optimizer import SMALL, Optimizer
 
 
 class SGD(Optimizer):
@@ -67,9 +67,32 @@ class SGD(Optimizer):
         momentum = group["momentum"]
         dampening = group["dampening"]
         nesterov = group["nesterov"]
+        weight_decay = group["weight_decay"]
+        maximize = group["maximize"]
+        if momentum == 0 and weight_decay == 0 and not maximize:
+            # Plain SGD, p <- p - lr * g: the most common step, kept to two ufunc calls per
+            # parameter. Small parameters take a fresh product (cheaper than the scratch
+            # buffer's bookkeeping) and lr as a 0-d array of their dtype: NumPy converts a
+            # Python float anew on every call, which costs as much as the product itself.
+            # (lr rounded to the dtype, then one rounded product: the same as ``x -= lr * g``.)
+            rate = None
+            for p in group["params"]:
+                grad = p.grad
+                if grad is None:
+                    continue
+                x = p.data
+                if grad.shape != x.shape:
+                    self._bad_gradient(x, grad)
+                if x.size <= SMALL:
+                    if rate is None or rate.dtype is not x.dtype:
+                        rate = np.array(lr, dtype=x.dtype)
+                    x -= rate * grad
+                else:
+                    axpy_(x, -lr, grad, self._buffer(x, 0))
+            return
         for p, grad in self._params_with_grad(group):
             x = p.data
-            d = self._decayed_grad(x, grad, group["weight_decay"], group["maximize"])
+            d = self._decayed_grad(x, grad, weight_decay, maximize)
             owned = d is not grad  # d is scratch we may overwrite
             if momentum != 0:
                 state = self.state.setdefault(p, {})

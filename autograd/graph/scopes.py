@@ -5,12 +5,14 @@ with a :class:`ScopeFrame` (``node.scope``). Frames chain to the frame that was 
 opened (``.parent``), so nested scopes (a ``Linear`` inside a ``Sequential``) draw as nested
 clusters, and two calls of the same module are two frames, hence two clusters.
 
-``nn.Module.__call__`` wraps its forward in ``autograd.scope(self)``: the label is the module
-object itself, which ``draw_graph(..., group_modules=model)`` maps to its qualified name.
+``nn.Module.__call__`` runs its forward through ``autograd.scope.call(self, ...)``, which opens
+the same frame as a ``with autograd.scope(self):`` block: the label is the module object itself,
+which ``draw_graph(..., group_modules=model)`` maps to its qualified name.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..grad_mode import STATE
@@ -52,13 +54,40 @@ class scope:  # noqa: N801 - used like a function: ``with autograd.scope("encode
         return self._frame
 
     def __exit__(self, *exc: object) -> None:
-        scopes = STATE.scopes
         frame = self._frame
         self._frame = None
-        if scopes and scopes[-1] is frame:
-            scopes.pop()
-        else:  # exited out of order (a generator suspended inside a scope): still unstack it
-            for i in range(len(scopes) - 1, -1, -1):
-                if scopes[i] is frame:
-                    del scopes[i]
-                    break
+        _unstack(STATE.scopes, frame)
+
+    @staticmethod
+    def call(label: Any, fn: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
+        """``fn(*args, **kwargs)`` inside ``scope(label)``; just the call when nothing is recorded.
+
+        The same frames as a ``with`` block, for code that wraps every call of something
+        (``nn.Module.__call__``): without the context-manager object and its two method calls it
+        costs ~0.4 us instead of ~0.6 us, and a small model makes several such calls per step.
+        ``args`` and ``kwargs`` are passed as a tuple and a dict: re-packing ``*args``
+        ``**kwargs`` on the way through would cost as much as the saving.
+        """
+        state = STATE
+        if not state.grad_enabled:  # no op will be recorded, so there is nothing to stamp
+            return fn(*args, **kwargs)
+        scopes = state.scopes
+        frame = ScopeFrame(label, scopes[-1] if scopes else None)
+        scopes.append(frame)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            if scopes and scopes[-1] is frame:  # (the usual case, without a call)
+                scopes.pop()
+            else:
+                _unstack(scopes, frame)
+
+
+def _unstack(scopes: list, frame: Any) -> None:
+    if scopes and scopes[-1] is frame:
+        scopes.pop()
+    else:  # exited out of order (a generator suspended inside a scope): still unstack it
+        for i in range(len(scopes) - 1, -1, -1):
+            if scopes[i] is frame:
+                del scopes[i]
+                break

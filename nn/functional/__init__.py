@@ -4,17 +4,9 @@ as F``). Tensor-op arguments follow NumPy (``axis=``), everything else PyTorch."
 from .activation import erf, gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, tanh
 from .conv import conv2d, max_pool2d
 from .linear import dropout, embedding, linear, one_hot
-from .loss import (
-    binary_cross_entropy,
-    binary_cross_entropy_with_logits,
-    cross_entropy,
-    huber_loss,
-    l1_loss,
-    mse_loss,
-    nll_loss,
-    smooth_l1_loss,
-)
+from .loss import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, nll_loss
 from .normalization import batch_norm, layer_norm
+from .regression import huber_loss, l1_loss, mse_loss, smooth_l1_loss
 
 __all__ = [
     "batch_norm",

@@ -70,6 +70,31 @@ def _class_weight(fn: str, weight: Any, classes: int, dtype: np.dtype) -> np.nda
     return w.astype(dtype, copy=False)
 
 
+# Signed integer dtype -> unsigned of the same width, for the one-reduction range check below.
+_UNSIGNED = {np.dtype(f"i{n}"): np.dtype(f"u{n}") for n in (1, 2, 4, 8)}
+
+
+def plain_class_targets(x: autograd.Tensor, target: Any, ignore_index: int) -> Targets | None:
+    """``Targets`` for the common case, an (N, C) input with N class indices in [0, C), or None
+    (the caller then uses ``build_targets``, which also says what is wrong with a bad target).
+
+    The caller has checked that there is no class weight and no label smoothing.
+    """
+    data = x.data
+    y = target.data if isinstance(target, autograd.Tensor) else np.asarray(target)
+    if data.ndim != 2 or y.ndim != 1 or y.shape[0] != data.shape[0] or not y.shape[0]:
+        return None
+    classes = data.shape[1]
+    unsigned = _UNSIGNED.get(y.dtype, y.dtype if y.dtype.kind == "u" else None)
+    if unsigned is None or 0 <= ignore_index < classes:  # not integers, or a class is ignored
+        return None
+    # Viewed as unsigned, a negative index becomes huge: one max() checks 0 <= y < C (two
+    # reductions, min and max, cost twice as much on a batch of labels).
+    if y.view(unsigned).max() >= classes:
+        return None
+    return Targets(None, y, float(y.shape[0]), y.shape, None, classes)
+
+
 def build_targets(
     fn: str,
     x: autograd.Tensor,

@@ -52,7 +52,8 @@ def erf(x: Any) -> autograd.Tensor:
 
 def relu(x: Any) -> autograd.Tensor:
     """relu(x) = max(x, 0)."""
-    return as_tensor(x).relu()
+    # (``nn.ReLU`` calls this on every step: no helper call for an input that is a Tensor.)
+    return (x if isinstance(x, autograd.Tensor) else as_tensor(x)).relu()
 
 
 def tanh(x: Any) -> autograd.Tensor:

@@ -34,8 +34,11 @@ class LinearFunction(autograd.Function):
         x, weight = ctx.saved_tensors
         needs = ctx.needs_input_grad
         grad_x = grad @ weight if needs[0] else None
-        rows = grad.reshape(-1, grad.shape[-1])
-        grad_w = rows.T @ x.reshape(-1, x.shape[-1]) if needs[1] else None
+        rows = grad
+        if grad.ndim != 2:  # (..., out) -> (M, out); a batch of vectors is already 2-D
+            rows = grad.reshape(-1, grad.shape[-1])
+            x = x.reshape(-1, x.shape[-1])
+        grad_w = rows.T @ x if needs[1] else None
         if len(needs) == 2:
             return grad_x, grad_w
         grad_b = rows.sum(axis=0) if needs[2] else None
@@ -44,24 +47,32 @@ class LinearFunction(autograd.Function):
 
 def linear(x: Any, weight: Any, bias: Any = None) -> autograd.Tensor:
     """y = x W^T + b (``weight`` of shape (out_features, in_features), as PyTorch), one op."""
-    x, weight = as_tensor(x), as_tensor(weight)
-    if weight.ndim != 2 or x.ndim < 1 or x.shape[-1] != weight.shape[1]:
+    # Every Linear layer calls this on every step, so the checks read shapes and dtypes straight
+    # off the arrays (Tensor properties and helper calls cost ~1 us per call here).
+    if not isinstance(x, autograd.Tensor):
+        x = as_tensor(x)
+    if not isinstance(weight, autograd.Tensor):
+        weight = as_tensor(weight)
+    x_data, w_data = x.data, weight.data
+    x_shape, w_shape = x_data.shape, w_data.shape
+    if len(w_shape) != 2 or not x_shape or x_shape[-1] != w_shape[1]:
         raise ValueError(
-            f"linear: input shape {x.shape} does not fit weight shape "
-            f"{weight.shape} (need input (..., {weight.shape[-1]}) and a 2-D weight)"
+            f"linear: input shape {x_shape} does not fit weight shape "
+            f"{w_shape} (need input (..., {w_shape[-1] if w_shape else '?'}) and a 2-D weight)"
         )
-    if x.dtype != weight.dtype:
+    if x_data.dtype != w_data.dtype:
         raise TypeError(
-            f"linear: input dtype {x.dtype} differs from weight dtype "
-            f"{weight.dtype}; convert one (e.g. model.double() or x.astype(...))"
+            f"linear: input dtype {x_data.dtype} differs from weight dtype "
+            f"{w_data.dtype}; convert one (e.g. model.double() or x.astype(...))"
         )
     if bias is None:
         return LinearFunction.apply(x, weight)
-    bias = as_tensor(bias)
-    if bias.shape != (weight.shape[0],):
+    if not isinstance(bias, autograd.Tensor):
+        bias = as_tensor(bias)
+    if bias.data.shape != w_shape[:1]:
         raise ValueError(
-            f"linear: bias shape {bias.shape} does not fit weight shape "
-            f"{weight.shape} (need ({weight.shape[0]},))"
+            f"linear: bias shape {bias.data.shape} does not fit weight shape "
+            f"{w_shape} (need ({w_shape[0]},))"
         )
     return LinearFunction.apply(x, weight, bias)
 
