@@ -9,10 +9,10 @@ the two in an environment.
 
 from .anomaly import detect_anomaly
 from .creation import arange, ones, ones_like, rand, randn, tensor, zeros, zeros_like
-from .engine import grad
 from .function import Function, Node
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .gradients import grad
 from .graph import Graph, draw_graph, scope, trace, trace_backward
 from .random import get_generator, manual_seed
 from .routines import (

@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from .engine import grad as autograd_grad
 from .grad_mode import enable_grad, no_grad
+from .gradients import grad as autograd_grad
 from .tensor import Tensor
 
 

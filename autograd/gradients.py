@@ -1,0 +1,94 @@
+"""``autograd.grad``: derivatives returned as Tensors, optionally differentiable again.
+
+Where ``Tensor.backward()`` adds gradients into the leaves' ``.grad``, ``grad`` hands them back
+and touches nothing; with ``create_graph=True`` the backward pass is itself recorded, which is how
+second and third derivatives (and ``gradgradcheck``) are computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .engine import _root_gradient, run_backward
+from .tensor import Tensor
+
+
+def grad(
+    outputs: Tensor | Sequence[Tensor],
+    inputs: Tensor | Sequence[Tensor],
+    grad_outputs: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    allow_unused: bool = False,
+) -> tuple[Tensor | None, ...]:
+    """Return d(sum_k grad_outputs[k] * outputs[k]) / d(inputs[i]) for each input, as Tensors.
+
+    Nothing is written to any ``.grad``. With ``create_graph=True`` the backward formulas are
+    themselves recorded, so the results can be differentiated again (higher-order derivatives)::
+
+        x = autograd.tensor(2.0, requires_grad=True)
+        (dy,) = autograd.grad(x ** 3, x, create_graph=True)   # 3 x^2 = 12
+        (d2y,) = autograd.grad(dy, x)                          # 6 x   = 12
+
+    ``retain_graph`` defaults to ``create_graph``. An input that does not influence the outputs
+    raises unless ``allow_unused=True``, which returns None for it.
+    """
+    outputs = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    if grad_outputs is None or isinstance(grad_outputs, (Tensor, np.ndarray)):
+        grad_outputs = [grad_outputs] * len(outputs) if grad_outputs is None else [grad_outputs]
+    if len(grad_outputs) != len(outputs):
+        raise ValueError(f"grad: got {len(grad_outputs)} grad_outputs for {len(outputs)} outputs")
+    if retain_graph is None:
+        retain_graph = create_graph
+    for i, tensor in enumerate(inputs):
+        if not isinstance(tensor, Tensor) or not tensor._requires_grad:
+            raise RuntimeError(f"grad: input {i} is not a Tensor that requires grad")
+    keys = [tensor._node or tensor for tensor in inputs]
+    roots, root_grads, direct = [], [], {}
+    for i, (output, seed) in enumerate(zip(outputs, grad_outputs)):
+        if not isinstance(output, Tensor) or not output._requires_grad:
+            raise RuntimeError(f"grad: output {i} does not require grad")
+        if create_graph and isinstance(seed, Tensor):
+            if seed.shape != output.shape:
+                raise ValueError(
+                    f"grad: grad_outputs[{i}] has shape {seed.shape}, output {output.shape}"
+                )
+        else:
+            seed = _root_gradient(output, seed, "grad")
+            if create_graph:
+                seed = Tensor._make(seed, None)
+        if output._node is None:
+            direct[output] = direct[output] + seed if output in direct else seed
+        else:
+            roots.append(output._node)
+            root_grads.append(seed)
+    captured = {}
+    if roots:
+        captured = run_backward(
+            roots,
+            root_grads,
+            retain_graph=retain_graph,
+            create_graph=create_graph,
+            capture=set(keys),
+        )
+    for leaf, seed in direct.items():
+        captured[leaf] = captured[leaf] + seed if leaf in captured else seed
+    results: list[Tensor | None] = []
+    for i, key in enumerate(keys):
+        value = captured.get(key)
+        if value is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"grad: input {i} was not used to compute the outputs "
+                    "(pass allow_unused=True to get None for it)"
+                )
+            results.append(None)
+        elif isinstance(value, Tensor):
+            results.append(value)
+        else:
+            results.append(Tensor._make(np.array(value), None))
+    return tuple(results)
