@@ -145,27 +145,25 @@ class Module:
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Register ``param`` (or a ``None`` placeholder) under ``name``."""
-        self._check_new_name("register_parameter", name, self._parameters)
-        if param is not None and not isinstance(param, Parameter):
-            raise TypeError(
-                f"{type(self).__name__}.register_parameter: {name!r} must be an "
-                f"nn.Parameter or None, got {type(param).__name__}"
-            )
-        self._unregister(name)
-        self._parameters[name] = param
-        object.__setattr__(self, name, param)
+        self._register("register_parameter", name, param, self._parameters, Parameter)
 
     def add_module(self, name: str, module: Module | None) -> None:
         """Register ``module`` (or ``None``) as a child called ``name``."""
-        self._check_new_name("add_module", name, self._modules)
-        if module is not None and not isinstance(module, Module):
+        self._register("add_module", name, module, self._modules, Module)
+
+    def _register(
+        self, method: str, name: str, value: Any, registry: dict[str, Any], kind: type
+    ) -> None:
+        # The checks and bookkeeping shared by register_parameter and add_module.
+        self._check_new_name(method, name, registry)
+        if value is not None and not isinstance(value, kind):
             raise TypeError(
-                f"{type(self).__name__}.add_module: {name!r} must be an nn.Module "
-                f"or None, got {type(module).__name__}"
+                f"{type(self).__name__}.{method}: {name!r} must be an nn.{kind.__name__} "
+                f"or None, got {type(value).__name__}"
             )
         self._unregister(name)
-        self._modules[name] = module
-        object.__setattr__(self, name, module)
+        registry[name] = value
+        object.__setattr__(self, name, value)
 
     register_module = add_module
 
