@@ -7,13 +7,8 @@ from typing import Any
 import numpy as np
 
 from .random import get_generator
+from .routines import normalize_shape
 from .tensor import Tensor
-
-
-def _shape(shape: tuple) -> tuple[int, ...]:
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
-    return tuple(int(s) for s in shape)
 
 
 def tensor(
@@ -27,12 +22,12 @@ def tensor(
 
 def zeros(*shape: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
     """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``."""
-    return Tensor(np.zeros(_shape(shape), dtype=dtype), requires_grad=requires_grad)
+    return Tensor(np.zeros(normalize_shape(shape), dtype=dtype), requires_grad=requires_grad)
 
 
 def ones(*shape: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
     """A tensor of ones: ``ones(2, 3)`` or ``ones((2, 3))``."""
-    return Tensor(np.ones(_shape(shape), dtype=dtype), requires_grad=requires_grad)
+    return Tensor(np.ones(normalize_shape(shape), dtype=dtype), requires_grad=requires_grad)
 
 
 def zeros_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
@@ -49,13 +44,13 @@ def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
 
 def randn(*shape: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
     """Samples of the standard normal distribution N(0, 1), from the library generator."""
-    data = get_generator().standard_normal(_shape(shape)).astype(dtype, copy=False)
+    data = get_generator().standard_normal(normalize_shape(shape)).astype(dtype, copy=False)
     return Tensor(data, requires_grad=requires_grad)
 
 
 def rand(*shape: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
     """Samples of the uniform distribution on [0, 1), from the library generator."""
-    data = get_generator().random(_shape(shape)).astype(dtype, copy=False)
+    data = get_generator().random(normalize_shape(shape)).astype(dtype, copy=False)
     return Tensor(data, requires_grad=requires_grad)
 
 

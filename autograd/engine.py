@@ -214,7 +214,10 @@ def _retain(node: Node, grad: Any) -> None:
     tensor = node.retained()
     if tensor is not None:
         array = grad.data if isinstance(grad, Tensor) else grad
-        tensor.grad = np.array(array) if tensor.grad is None else tensor.grad + array
+        if tensor.grad is None:
+            tensor.grad = np.array(array)  # a copy: the engine may still pass ``array`` on
+        else:
+            tensor.grad += array  # in place, so a 0-d grad stays an array
 
 
 def backward(

@@ -165,10 +165,13 @@ class Function:
 
     @staticmethod
     def forward(ctx: Any, *arrays: Any, **options: Any) -> np.ndarray:
+        """y = f(arrays; options), computed with NumPy; save what backward needs on ``ctx``."""
         raise NotImplementedError("Function subclasses must define a static forward(ctx, ...)")
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
+        """Given grad = dL/dy, return dL/dx_i = grad * dy/dx_i for each positional input (None
+        for one that needs none); one input's gradient may be returned bare."""
         raise NotImplementedError(
             f"op '{ctx.fn.name}' has no backward: define a static backward(ctx, grad) on "
             f"{ctx.fn.__qualname__} returning one gradient per input"

@@ -10,20 +10,13 @@ Any other NumPy function sees the plain arrays and returns a plain result (``np.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
 
 from . import routines as r
-from .tensor import Tensor
-
-
-def _comparison(ufunc: Any) -> Any:
-    def compare(a: Any, b: Any) -> Tensor:
-        return Tensor._make(np.asarray(ufunc(_plain(a), _plain(b))), None)
-
-    return compare
-
+from .tensor import Tensor, _compare
 
 UFUNCS: dict[Any, Any] = {
     np.add: r.add,
@@ -44,10 +37,16 @@ UFUNCS: dict[Any, Any] = {
     np.maximum: r.maximum,
     np.minimum: r.minimum,
     **{
-        ufunc: _comparison(ufunc)
-        for ufunc in (np.less, np.less_equal, np.greater, np.greater_equal, np.equal)
+        ufunc: functools.partial(_compare, ufunc)
+        for ufunc in (
+            np.less,
+            np.less_equal,
+            np.greater,
+            np.greater_equal,
+            np.equal,
+            np.not_equal,
+        )
     },
-    np.not_equal: _comparison(np.not_equal),
 }
 
 FUNCTIONS: dict[Any, Any] = {

@@ -6,6 +6,7 @@ Each is a thin wrapper that applies one op (or, for var/std/stack, a few). Names
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -199,7 +200,7 @@ def var(x: Any, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Ten
     """Variance sum((x - mean)^2) / (n - ddof) over ``axis`` (NumPy's default ddof=0)."""
     x = as_tensor(x)
     axes = normalize_axis(axis, x.ndim, "var")
-    count = int(np.prod([x.shape[a] for a in axes]))
+    count = math.prod([x.shape[a] for a in axes])
     if count - ddof <= 0:
         raise ValueError(f"var: ddof={ddof} leaves no degrees of freedom for {count} elements")
     centered = x - x.mean(axis=axes, keepdims=True)
@@ -227,7 +228,9 @@ def argmin(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
 
 
 # ----- shape and movement -----------------------------------------------------------------------
-def _shape_argument(shape: tuple) -> tuple[int, ...]:
+def normalize_shape(shape: tuple) -> tuple[int, ...]:
+    """Ints given separately (``f(2, 3)``) or as one tuple or list (``f((2, 3))``), as a tuple:
+    a shape, or an order of axes."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
     return tuple(int(s) for s in shape)
@@ -235,12 +238,12 @@ def _shape_argument(shape: tuple) -> tuple[int, ...]:
 
 def reshape(x: Any, *shape: Any) -> Tensor:
     """The same elements in a new shape (one axis may be -1); ``reshape(x, 2, 3)`` or a tuple."""
-    return Reshape.apply(as_tensor(x), shape=_shape_argument(shape))
+    return Reshape.apply(as_tensor(x), shape=normalize_shape(shape))
 
 
 def transpose(x: Any, *axes: Any) -> Tensor:
     """Permute axes (reverse them when none are given), as ``ndarray.transpose``."""
-    axes = _shape_argument(axes) if axes else None
+    axes = normalize_shape(axes) if axes else None
     return Transpose.apply(as_tensor(x), axes=axes)
 
 
@@ -253,7 +256,8 @@ def swapaxes(x: Any, axis1: int, axis2: int) -> Tensor:
 
 
 def flatten(x: Any) -> Tensor:
-    """A 1-D copy of all elements (row-major), as ``ndarray.flatten``."""
+    """All elements in one axis (row-major): ``reshape(x, -1)``, so the data is shared with x
+    where NumPy can (as PyTorch's flatten; ``ndarray.flatten`` always copies)."""
     return reshape(x, -1)
 
 

@@ -95,18 +95,22 @@ class Tensor:
 
     @property
     def shape(self) -> tuple[int, ...]:
+        """The array's shape, as ``ndarray.shape``."""
         return self.data.shape
 
     @property
     def ndim(self) -> int:
+        """The number of axes, len(shape)."""
         return self.data.ndim
 
     @property
     def size(self) -> int:
+        """The number of elements, the product of shape."""
         return self.data.size
 
     @property
     def dtype(self) -> np.dtype:
+        """The element type of ``.data`` (and of ``.grad``)."""
         return self.data.dtype
 
     @property
@@ -186,7 +190,14 @@ class Tensor:
         return int(self.item())
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
-        return self.data if dtype is None else self.data.astype(dtype, copy=False)
+        # NumPy 2 passes ``copy``: True must hand over a copy (``np.array(t)`` does not alias t),
+        # False must refuse one; None (and NumPy 1, which never passes it) shares when it can.
+        if copy:
+            return np.array(self.data, dtype=dtype, copy=True)
+        array = self.data if dtype is None else self.data.astype(dtype, copy=False)
+        if copy is False and array is not self.data:
+            raise ValueError(f"Tensor: converting {self.data.dtype} to {dtype} needs a copy")
+        return array
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="tensor(")
@@ -420,9 +431,11 @@ class Tensor:
         return _numpy_protocol.array_function(func, args, kwargs)
 
 
-def _compare(ufunc: Any, a: Tensor, b: Any) -> Tensor:
-    other = b.data if isinstance(b, Tensor) else b
-    return Tensor._make(np.asarray(ufunc(a.data, other)), None)
+def _compare(ufunc: Any, a: Any, b: Any) -> Tensor:
+    # Also NumPy's route for ``ndarray < tensor`` (numpy_protocol), hence a may be a plain value.
+    a = a.data if isinstance(a, Tensor) else a
+    b = b.data if isinstance(b, Tensor) else b
+    return Tensor._make(np.asarray(ufunc(a, b)), None)
 
 
 # Imported last: the ops and routines need the Tensor class defined above.

@@ -91,6 +91,30 @@ def numpy_step(case: str) -> tuple[Step, Callable[[], list]]:
     return step, lambda: params
 
 
+# This project and PyTorch share the API these two use (nn.Linear, nn.ReLU, nn.Sequential,
+# F.mse_loss, F.cross_entropy, optim.SGD), so one text builds and trains both models.
+def mlp(nn_module: object, sizes: tuple[int, ...]) -> object:
+    """``nn.Sequential(Linear, ReLU, ..., Linear)`` through ``sizes``, from either library."""
+    layers: list = []
+    for i, (fan_in, fan_out) in enumerate(zip(sizes, sizes[1:])):
+        layers.append(nn_module.Linear(fan_in, fan_out))
+        if i < len(sizes) - 2:
+            layers.append(nn_module.ReLU())
+    return nn_module.Sequential(*layers)
+
+
+def training_step(model: object, opt: object, loss_fn: Callable, x: object, y: object) -> Step:
+    """The step as a user writes it: ``zero_grad``, forward and loss, ``backward``, ``step``."""
+
+    def step() -> None:
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+
+    return step
+
+
 def autograd_step(case: str) -> tuple[Step, Callable[[], list]]:
     """The network as a user of this project writes it."""
     import autograd
@@ -100,24 +124,13 @@ def autograd_step(case: str) -> tuple[Step, Callable[[], list]]:
 
     sizes, _, loss_kind = CASES[case]
     params, x_np, y_np = problem(case)
-    layers: list = []
-    for i, (fan_in, fan_out) in enumerate(zip(sizes, sizes[1:])):
-        layers.append(nn.Linear(fan_in, fan_out))
-        if i < len(sizes) - 2:
-            layers.append(nn.ReLU())
-    model = nn.Sequential(*layers)
+    model = mlp(nn, sizes)
     for p, value in zip(model.parameters(), params):
         p.data[...] = value
     opt = optim.SGD(model.parameters(), lr=LR)
     x, y = autograd.Tensor(x_np), autograd.Tensor(y_np)
     loss_fn = F.mse_loss if loss_kind == "mse" else F.cross_entropy
-
-    def step() -> None:
-        opt.zero_grad()
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        opt.step()
-
+    step = training_step(model, opt, loss_fn, x, y)
     return step, lambda: [p.data for p in model.parameters()]
 
 
@@ -126,12 +139,7 @@ def torch_step(case: str) -> tuple[Step, Callable[[], list]]:
     torch = _harness.torch_or_none()
     sizes, _, loss_kind = CASES[case]
     params, x_np, y_np = problem(case)
-    layers: list = []
-    for i, (fan_in, fan_out) in enumerate(zip(sizes, sizes[1:])):
-        layers.append(torch.nn.Linear(fan_in, fan_out))
-        if i < len(sizes) - 2:
-            layers.append(torch.nn.ReLU())
-    model = torch.nn.Sequential(*layers)
+    model = mlp(torch.nn, sizes)
     with torch.no_grad():
         for p, value in zip(model.parameters(), params):
             p.copy_(torch.from_numpy(value))
@@ -139,13 +147,7 @@ def torch_step(case: str) -> tuple[Step, Callable[[], list]]:
     x, y = torch.from_numpy(x_np), torch.from_numpy(y_np)
     F = torch.nn.functional
     loss_fn = F.mse_loss if loss_kind == "mse" else F.cross_entropy
-
-    def step() -> None:
-        opt.zero_grad()
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        opt.step()
-
+    step = training_step(model, opt, loss_fn, x, y)
     return step, lambda: [p.detach().numpy() for p in model.parameters()]
 
 

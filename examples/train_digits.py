@@ -83,7 +83,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def load_data() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The digits as float32 features (standardised with the training set's mean and standard
-    deviation, x' = (x - mean) / std) and int64 labels: ``X_train, y_train, X_test, y_test``.
+    deviation, x' = (x - mean) / std, by ``nn.data.Standardizer``) and int64 labels:
+    ``X_train, y_train, X_test, y_test``.
 
     The split is stratified (every digit in the same proportion in both parts) and fixed.
     """
@@ -94,11 +95,11 @@ def load_data() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     X_train, X_test, y_train, y_test = train_test_split(
         X, y, test_size=TEST_FRACTION, random_state=SPLIT_SEED, stratify=y
     )
-    mean, std = X_train.mean(axis=0), X_train.std(axis=0)
-    std[std == 0] = 1.0  # border pixels that are always 0: leave them at 0 instead of 0/0
+    # Border pixels that are always 0 have std 0; the Standardizer leaves them at 0.
+    scaler = nn.data.Standardizer().fit(X_train)
 
     def scale(a: np.ndarray) -> np.ndarray:
-        return ((a - mean) / std).astype(np.float32)
+        return scaler.transform(a).astype(np.float32)
 
     return scale(X_train), y_train.astype(np.int64), scale(X_test), y_test.astype(np.int64)
 

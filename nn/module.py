@@ -338,7 +338,8 @@ class Module:
         return ""
 
     def __repr__(self) -> str:
-        lines = self.extra_repr().split("\n") if self.extra_repr() else []
+        extra = self.extra_repr()
+        lines = extra.split("\n") if extra else []
         for name, child in self._modules.items():
             text = repr(child).replace("\n", "\n  ")
             lines.append(f"({name}): {text}")

@@ -127,6 +127,18 @@ def _min_and_steepest(
     return float(lrs[best]), float(lrs[int(np.argmin(slope))])
 
 
+def _check_rule(where: str, rule: str) -> None:
+    if rule not in ("min/10", "steepest"):
+        raise ValueError(f"{where}: rule must be 'min/10' or 'steepest', got {rule!r}")
+
+
+def _apply_rule(min_lr: float, steepest: float | None, rule: str) -> tuple[float, str]:
+    """``(lr, method)`` that ``rule`` picks from the two candidates (see ``suggest_lr``)."""
+    if rule == "steepest" and steepest is not None:
+        return steepest, "steepest"
+    return min_lr / 10, "min/10"
+
+
 def suggest_lr(lrs: Any, losses: Any, rule: str = "min/10") -> tuple[float, str]:
     """Pick a learning rate from a range-test curve; return ``(lr, method)``.
 
@@ -142,8 +154,7 @@ def suggest_lr(lrs: Any, losses: Any, rule: str = "min/10") -> tuple[float, str]
     In our measurements on digits (MLP, SGD / momentum / Adam, 5 seeds), "min/10" trained
     well every time, while "steepest" sometimes picked a rate that diverged.
     """
-    if rule not in ("min/10", "steepest"):
-        raise ValueError(f"suggest_lr: rule must be 'min/10' or 'steepest', got {rule!r}")
+    _check_rule("suggest_lr", rule)
     lrs = np.asarray(lrs, dtype=np.float64)
     losses = np.asarray(losses, dtype=np.float64)
     if lrs.shape != losses.shape or lrs.ndim != 1 or lrs.size == 0:
@@ -151,10 +162,7 @@ def suggest_lr(lrs: Any, losses: Any, rule: str = "min/10") -> tuple[float, str]
             f"suggest_lr: lrs and losses must be 1-D of the same non-zero length, "
             f"got shapes {lrs.shape} and {losses.shape}"
         )
-    min_lr, steepest = _min_and_steepest(lrs, losses, "suggest_lr")
-    if rule == "steepest" and steepest is not None:
-        return steepest, "steepest"
-    return min_lr / 10, "min/10"
+    return _apply_rule(*_min_and_steepest(lrs, losses, "suggest_lr"), rule)
 
 
 def lr_range_test(
@@ -196,8 +204,7 @@ def lr_range_test(
     rewound: shuffling and dropout during the test advance it.
     """
     _check_args(start_lr, end_lr, num_steps, smooth, diverge_factor)
-    if rule not in ("min/10", "steepest"):
-        raise ValueError(f"lr_range_test: rule must be 'min/10' or 'steepest', got {rule!r}")
+    _check_rule("lr_range_test", rule)
     model_state = model.state_dict()  # already copies
     optim_state = optimizer.state_dict()  # copies arrays; hyperparameters are plain values
     was_training = model.training
@@ -242,7 +249,7 @@ def lr_range_test(
             p.grad = g
     lrs_arr, losses = np.array(lrs), np.array(smoothed)
     min_lr, steepest = _min_and_steepest(lrs_arr, losses, "lr_range_test")
-    suggested, method = suggest_lr(lrs_arr, losses, rule)
+    suggested, method = _apply_rule(min_lr, steepest, rule)
     return LRRangeTestResult(
         lrs=lrs_arr,
         losses=losses,

@@ -95,10 +95,11 @@ class SGD(Optimizer):
             d = self._decayed_grad(x, grad, weight_decay, maximize)
             owned = d is not grad  # d is scratch we may overwrite
             if momentum != 0:
-                state = self.state.setdefault(p, {})
-                buf = state.get("momentum_buffer")
+                state = self.state.get(p)
+                buf = None if state is None else state.get("momentum_buffer")
                 if buf is None:
-                    buf = state["momentum_buffer"] = np.array(d, dtype=x.dtype, copy=True)
+                    buf = np.array(d, dtype=x.dtype, copy=True)
+                    self.state.setdefault(p, {})["momentum_buffer"] = buf
                 else:
                     buf *= momentum
                     if dampening == 0:

@@ -28,8 +28,9 @@ def describe_module(module: Any) -> str:
     return cls
 
 
-def _is_module(label: Any) -> bool:
-    return callable(getattr(label, "named_modules", None))
+def has_named_modules(obj: Any) -> bool:
+    """True for a model (``nn.Module`` or anything with a ``named_modules()`` method)."""
+    return callable(getattr(obj, "named_modules", None))
 
 
 class Grouping:
@@ -91,7 +92,7 @@ class Grouping:
     def _label_text(self, label: Any) -> str:
         if isinstance(label, str):
             return label
-        if not _is_module(label):
+        if not has_named_modules(label):
             return str(label)
         name = self.module_names.get(id(label))
         description = describe_module(label)

@@ -72,7 +72,8 @@ class _Builder:
                 "the graph of this root); pass the trace that ran backward from this root"
             )
         model = options.group_modules
-        self.grouping = Grouping(None if model is True else model) if model else None
+        grouped = model is not None and model is not False
+        self.grouping = Grouping(None if model is True else model) if grouped else None
         self.ids: dict[Any, str] = {}
         self.members: dict[Any, list[tuple[str, dict[str, str]]]] = {}
         self.edges: list[tuple[str, str, str | None]] = []
@@ -150,16 +151,19 @@ class _Builder:
         return ValueView(role, tuple(node.shape), node.dtype, node.name, data, grad)
 
     # ----- edges -----------------------------------------------------------------------------
-    def _edge_label(self, node: Node, position: int) -> str | None:
-        parts = []
-        if len(node.inputs) > 1 and node.fn.name not in COMMUTATIVE:
-            parts.append(f"arg{position}")
+    def _edge_labels(self, node: Node) -> list[str | None]:
+        """One label per operand: ``argN`` where order matters, ``∂=...`` where it is known."""
+        count = len(node.inputs)
+        positional = count > 1 and node.fn.name not in COMMUTATIVE
         step = self.steps.get(node)
-        if step is not None:
-            derivative = step.local_derivatives()[position]
+        derivatives = step.local_derivatives() if step is not None else (None,) * count
+        labels = []
+        for position, derivative in enumerate(derivatives):
+            parts = [f"arg{position}"] if positional else []
             if derivative is not None:
                 parts.append(f"∂={format_number(derivative)}")
-        return " ".join(parts) or None
+            labels.append(" ".join(parts) or None)
+        return labels
 
     # ----- assembly --------------------------------------------------------------------------
     def build(self) -> tuple[str, int, int]:
@@ -185,8 +189,8 @@ class _Builder:
             self.ids[node] = value_vertex
             self._place(frame, op_vertex, self._op_attrs(node))
             self._place(frame, value_vertex, self._value_attrs(self._result_view(node)))
-            for position, source in enumerate(sources):
-                self.edges.append((source, op_vertex, self._edge_label(node, position)))
+            for source, label in zip(sources, self._edge_labels(node)):
+                self.edges.append((source, op_vertex, label))
             self.edges.append((op_vertex, value_vertex, None))
         return self._emit()
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..tensor import Tensor
 from . import renderer
+from .clusters import has_named_modules
 from .dot import Options, build_dot
 from .tracing import BackwardStep, Trace
 
@@ -99,8 +100,9 @@ def draw_graph(
         raise ValueError(f"draw_graph: rankdir must be one of {_RANKDIRS}, got {rankdir!r}")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"draw_graph: max_nodes must be a positive int, got {max_nodes!r}")
-    if group_modules not in (None, False, True) and not callable(
-        getattr(group_modules, "named_modules", None)
+    # (not ``in (None, False, True)``: 1 == True would pass, and == may be elementwise)
+    if not (
+        group_modules is None or isinstance(group_modules, bool) or has_named_modules(group_modules)
     ):
         raise TypeError(
             "draw_graph: group_modules must be None, True or a model with named_modules(), got "

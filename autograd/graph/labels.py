@@ -34,7 +34,8 @@ MUTED = "#6b7280"
 
 PENDING = "pending"  # backward has not produced this gradient yet
 HIDDEN = "hidden"  # the gradient is not kept (interior node, backward not traced)
-# (.grad of a 0-d leaf may be a NumPy scalar: callers pass np.asarray(grad) as ``grad``)
+# (a .grad the user assigned, or one retained on a 0-d result, may be a NumPy scalar: callers
+# pass np.asarray(grad) as ``grad``)
 
 
 @dataclass
@@ -47,12 +48,6 @@ class ValueView:
     name: str | None = None
     data: np.ndarray | None = None
     grad: Any = HIDDEN
-
-    @property
-    def bad(self) -> bool:
-        """True when the data or the grad holds a NaN or an infinity."""
-        grad = self.grad if isinstance(self.grad, np.ndarray) else None
-        return has_nonfinite(self.data) or has_nonfinite(grad)
 
 
 def _row(body: str) -> str:
@@ -76,22 +71,27 @@ def value_label(view: ValueView, *, show_data: bool, show_grad: bool) -> str:
         title.append(format_shape(view.shape))
     if view.dtype != np.float32:
         title.append(str(view.dtype))
+    # The vertex turns red for a NaN/Inf in data or grad, even in a row that is not shown.
+    grad_known = isinstance(view.grad, np.ndarray)
+    data_bad = has_nonfinite(view.data)
+    grad_bad = grad_known and has_nonfinite(view.grad)
     data_known = show_data and view.data is not None
     if title:
         rows.append(_row(" ".join(title)))
     elif not data_known:
         rows.append(_row("scalar"))
     if data_known:
-        color = BAD_TEXT if has_nonfinite(view.data) else None
+        color = BAD_TEXT if data_bad else None
         rows.append(_row(_text(f"data {format_array(view.data)}", color=color)))
     if show_grad:
-        if isinstance(view.grad, np.ndarray):
-            color = BAD_TEXT if has_nonfinite(view.grad) else None
+        if grad_known:
+            color = BAD_TEXT if grad_bad else None
             rows.append(_row(_text(f"grad {format_array(view.grad)}", color=color)))
         elif view.grad == PENDING:
             rows.append(_row(_text("grad: not computed yet", italic=True, color=MUTED)))
-    fill = BAD_FILL if view.bad else FILL[view.role]
-    border = BAD_TEXT if view.bad else BORDER
+    bad = data_bad or grad_bad
+    fill = BAD_FILL if bad else FILL[view.role]
+    border = BAD_TEXT if bad else BORDER
     return (
         f'<<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" '
         f'BGCOLOR="{fill}" COLOR="{border}">{"".join(rows)}</TABLE>>'

@@ -85,11 +85,11 @@ def find_renderer() -> str | None:
     return shutil.which(PURE)
 
 
-def render_bytes(source: str, fmt: str, *, program: str | None = None) -> bytes:
+def render_bytes(source: str, fmt: str) -> bytes:
     """Run the renderer on DOT ``source`` and return the ``fmt`` output (``"svg"``, ``"png"``)."""
     if not isinstance(fmt, str) or not re.fullmatch(r"[A-Za-z0-9_.:-]+", fmt):
         raise ValueError(f"render: format must be a name such as 'svg' or 'png', got {fmt!r}")
-    program = program or find_renderer()
+    program = find_renderer()
     if program is None:
         raise RendererNotFoundError(f"render: no Graphviz renderer found; {INSTALL_HINT}")
     try:

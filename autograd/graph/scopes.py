@@ -56,7 +56,7 @@ class scope:  # noqa: N801 - used like a function: ``with autograd.scope("encode
     def __exit__(self, *exc: object) -> None:
         frame = self._frame
         self._frame = None
-        _unstack(STATE.scopes, frame)
+        unstack(STATE.scopes, frame)
 
     @staticmethod
     def call(label: Any, fn: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
@@ -80,14 +80,19 @@ class scope:  # noqa: N801 - used like a function: ``with autograd.scope("encode
             if scopes and scopes[-1] is frame:  # (the usual case, without a call)
                 scopes.pop()
             else:
-                _unstack(scopes, frame)
+                unstack(scopes, frame)
 
 
-def _unstack(scopes: list, frame: Any) -> None:
-    if scopes and scopes[-1] is frame:
-        scopes.pop()
-    else:  # exited out of order (a generator suspended inside a scope): still unstack it
-        for i in range(len(scopes) - 1, -1, -1):
-            if scopes[i] is frame:
-                del scopes[i]
-                break
+def unstack(stack: list, item: Any) -> None:
+    """Remove the last occurrence of ``item`` (by identity) from ``stack``; usually the top.
+
+    Blocks may exit out of order (a generator suspended inside a ``scope`` or ``trace``): the
+    item is still removed, and the other open blocks keep theirs.
+    """
+    if stack and stack[-1] is item:
+        stack.pop()
+        return
+    for i in range(len(stack) - 1, -1, -1):
+        if stack[i] is item:
+            del stack[i]
+            return

@@ -48,11 +48,14 @@ def step_rows(steps: Sequence[Any]) -> list[tuple[str, ...]]:
     return rows
 
 
+def _title(count: int) -> str:
+    return f"backward trace: {count} step{'s' if count != 1 else ''}"
+
+
 def steps_text(steps: Sequence[Any], note: str) -> str:
     """A plain-text table with aligned columns, a title line and an optional note."""
     rows = step_rows(steps)
-    title = f"backward trace: {len(rows)} step{'s' if len(rows) != 1 else ''}"
-    lines = [title]
+    lines = [_title(len(rows))]
     if rows:
         widths = [max(len(row[i]) for row in [HEADER, *rows]) for i in range(len(HEADER))]
         for row in [HEADER, *rows]:
@@ -70,7 +73,7 @@ def steps_html(steps: Sequence[Any], note: str) -> str:
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
     )
-    caption = f"backward trace: {len(rows)} step{'s' if len(rows) != 1 else ''}"
+    caption = _title(len(rows))
     if note:
         caption += f" ({note})"
     return (

@@ -26,6 +26,7 @@ from .. import engine
 from ..function import Node
 from ..grad_mode import STATE
 from ..tensor import Tensor
+from .scopes import unstack
 from .table import steps_html, steps_text
 
 NOT_RECORDED_HINT = (
@@ -108,11 +109,7 @@ class Trace:
 
     def __exit__(self, *exc: object) -> None:
         self._active = False
-        recorders = STATE.recorders
-        for i in range(len(recorders) - 1, -1, -1):
-            if recorders[i] is self:
-                del recorders[i]
-                break
+        unstack(STATE.recorders, self)
 
     def record(self, node: Node, output: np.ndarray) -> None:
         """Keep ``output`` as the value of ``node`` (the engine calls this for each op)."""
@@ -210,9 +207,10 @@ def trace_backward(
 
 
 def _input_gradient(link: Any, needs: bool, grad: Any) -> np.ndarray | None:
-    if grad is None or not needs or not isinstance(link, (Node, Tensor)):
+    # ``needs`` is False for constants and for tensors that do not require grad.
+    if grad is None or not needs:
         return None
-    return np.array(engine.sum_to_shape(np.asarray(grad), tuple(link.shape)))
+    return np.array(engine.sum_to_shape(np.asarray(grad), link.shape))
 
 
 def steps_by_node(steps: Trace | Sequence[BackwardStep] | None) -> dict[Node, BackwardStep]:

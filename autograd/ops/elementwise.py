@@ -2,7 +2,8 @@
 
 Where a derivative is piecewise constant (abs, relu, clip, maximum), forward saves the 0/1 pattern
 as a constant: its own derivative is zero almost everywhere, which is what higher-order
-differentiation should see.
+differentiation should see. Such a pattern costs a pass over the data and only backward reads it,
+so forward builds it only when the op is recorded (``ctx.needs_input_grad`` is empty otherwise).
 """
 
 from __future__ import annotations
@@ -63,7 +64,8 @@ class Abs(Function):
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
-        ctx.save_for_backward(np.sign(x))
+        if ctx.needs_input_grad:
+            ctx.save_for_backward(np.sign(x))
         return np.abs(x)
 
     @staticmethod
@@ -152,7 +154,7 @@ class Relu(Function):
         # A 0-d zero of x's dtype: NumPy resolves a Python 0 anew on every call, which costs
         # ~0.3 us per ufunc call, as much as the work on a small array.
         zero = _ZEROS.get(x.dtype, 0)
-        if ctx.needs_input_grad:  # the mask only matters to backward (skipped under no_grad)
+        if ctx.needs_input_grad:
             ctx.save_for_backward(x > zero)
         return np.maximum(x, zero)
 
@@ -169,15 +171,16 @@ class Clip(Function):
     def forward(ctx: Any, x: np.ndarray, lo: float | None = None, hi: float | None = None) -> Any:
         # Ufuncs rather than np.clip / np.ones, whose Python wrappers cost more than the work
         # on small arrays; the result is the same (NaN stays NaN; lo > hi gives hi everywhere).
-        out = x
-        inside: Any = True
-        if lo is not None:
-            inside = x >= lo
-            out = np.maximum(out, lo)
+        out = x if lo is None else np.maximum(x, lo)
         if hi is not None:
-            inside = inside & (x <= hi)
             out = np.minimum(out, hi)
-        ctx.save_for_backward(inside)
+        if ctx.needs_input_grad:
+            inside: Any = True
+            if lo is not None:
+                inside = x >= lo
+            if hi is not None:
+                inside = inside & (x <= hi)
+            ctx.save_for_backward(inside)
         return out
 
     @staticmethod
@@ -196,8 +199,9 @@ class _Pick(Function):
     @classmethod
     def _forward(cls, ctx: Any, a: Any, b: Any) -> np.ndarray:
         out = cls.pick(a, b)
-        share_a = cls.beats(a, b) + 0.5 * np.equal(a, b)  # 1 picked, 1/2 tie, 0 not picked
-        ctx.save_for_backward(share_a.astype(out.dtype) if out.dtype.kind == "f" else share_a)
+        if ctx.needs_input_grad:
+            share_a = cls.beats(a, b) + 0.5 * np.equal(a, b)  # 1 picked, 1/2 tie, 0 not picked
+            ctx.save_for_backward(share_a.astype(out.dtype) if out.dtype.kind == "f" else share_a)
         return out
 
     @staticmethod
@@ -232,11 +236,11 @@ class Where(Function):
     @staticmethod
     def forward(ctx: Any, cond: Any, a: Any, b: Any) -> np.ndarray:
         cond = np.asarray(cond, dtype=bool)
-        ctx.save_for_backward(cond, ~cond)
+        ctx.save_for_backward(cond)  # (~cond is made in backward, and only if b needs it)
         return np.where(cond, a, b)
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> tuple:
-        take_a, take_b = ctx.saved_tensors
+        (cond,) = ctx.saved_tensors
         need = ctx.needs_input_grad
-        return None, (grad * take_a if need[1] else None), (grad * take_b if need[2] else None)
+        return None, (grad * cond if need[1] else None), (grad * ~cond if need[2] else None)

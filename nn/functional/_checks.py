@@ -18,6 +18,16 @@ def as_tensor(x: Any, dtype: Any = None) -> autograd.Tensor:
     return autograd.Tensor(x, dtype=dtype)
 
 
+def check_size(owner: str, name: str, value: Any, allow_zero: bool = False) -> int:
+    """``int(value)`` for a layer size (features, channels, ...): an int (Python or NumPy, not
+    bool) that is >= 1, or >= 0 with ``allow_zero``; anything else is a ValueError."""
+    minimum = 0 if allow_zero else 1
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        kind = "non-negative" if allow_zero else "positive"
+        raise ValueError(f"{owner}: {name} must be a {kind} int, got {value!r}")
+    return int(value)
+
+
 def check_reduction(fn: str, reduction: str) -> None:
     """Raise a ValueError naming ``fn`` unless ``reduction`` is 'mean', 'sum' or 'none'."""
     if reduction not in REDUCTIONS:

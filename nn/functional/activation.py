@@ -161,4 +161,4 @@ def softmax(x: Any, axis: int = -1) -> autograd.Tensor:
     exp(log_softmax(x)) so that large logits never overflow."""
     x = as_tensor(x)
     _check_axis("softmax", x, axis)
-    return log_softmax(x, axis).exp()
+    return (x - x.logsumexp(axis=axis, keepdims=True)).exp()  # log_softmax, already checked

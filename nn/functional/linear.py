@@ -101,9 +101,13 @@ def embedding(indices: Any, weight: Any) -> autograd.Tensor:
         raise TypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
     if weight.ndim != 2:
         raise ValueError(f"embedding: weight must be 2-D, got shape {weight.shape}")
-    if idx.size and (idx.min() < 0 or idx.max() >= weight.shape[0]):
-        bad = idx.min() if idx.min() < 0 else idx.max()
-        raise IndexError(f"embedding: index {bad} is out of range for {weight.shape[0]} embeddings")
+    if idx.size:
+        lo, hi = idx.min(), idx.max()
+        if lo < 0 or hi >= weight.shape[0]:
+            bad = lo if lo < 0 else hi
+            raise IndexError(
+                f"embedding: index {bad} is out of range for {weight.shape[0]} embeddings"
+            )
     return weight[idx]
 
 

@@ -180,6 +180,8 @@ class BCEFunction(autograd.Function):
         grad_x = grad * (x - y) / np.maximum(x * (1 - x), 1e-12) if needs[0] else None
         grad_y = None
         if needs[1]:
+            # np.log(1 - x), not forward's np.log1p(-x): Tensors dispatch np.log but not
+            # np.log1p, so only this form is recorded under create_graph.
             with np.errstate(divide="ignore"):
                 grad_y = grad * (np.maximum(np.log(1 - x), -100) - np.maximum(np.log(x), -100))
         return grad_x, grad_y
@@ -236,7 +238,7 @@ class BCEWithLogitsFunction(autograd.Function):
             grad_z = grad * ((1 - y) - log_weight * sigmoid_neg)
         if ctx.needs_input_grad[1]:
             d = -z
-            if pos_weight is not None:
+            if pos_weight is not None:  # softplus(-z) with np.log, as in BCEFunction.backward
                 d = d + (pos_weight - 1) * (np.maximum(-z, 0) + np.log(1 + np.exp(-np.abs(z))))
             grad_y = grad * d
         return grad_z, grad_y

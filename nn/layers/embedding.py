@@ -10,6 +10,7 @@ import autograd
 
 from .. import functional as F
 from .. import init
+from ..functional._checks import check_size
 from ..module import Module
 from ..parameter import Parameter
 
@@ -21,11 +22,8 @@ class Embedding(Module):
 
     def __init__(self, num_embeddings: int, embedding_dim: int, dtype: Any = None) -> None:
         super().__init__()
-        for name, v in (("num_embeddings", num_embeddings), ("embedding_dim", embedding_dim)):
-            if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < 1:
-                raise ValueError(f"Embedding: {name} must be a positive int, got {v!r}")
-        self.num_embeddings = int(num_embeddings)
-        self.embedding_dim = int(embedding_dim)
+        self.num_embeddings = check_size("Embedding", "num_embeddings", num_embeddings)
+        self.embedding_dim = check_size("Embedding", "embedding_dim", embedding_dim)
         shape = (self.num_embeddings, self.embedding_dim)
         self.weight = Parameter(np.empty(shape, dtype=np.dtype(dtype or np.float32)))
         self.reset_parameters()

@@ -11,14 +11,20 @@ import autograd
 
 from .. import functional as F
 from .. import init
+from ..functional._checks import check_size
 from ..module import Module
 from ..parameter import Parameter
 
 
-def _positive_int(cls: str, name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
-        raise ValueError(f"{cls}: {name} must be a non-negative int, got {value!r}")
-    return int(value)
+def reset_weight_and_bias(weight: Parameter, bias: Parameter | None) -> None:
+    """PyTorch's default initialisation of ``Linear`` and ``Conv2d``: W = kaiming_uniform_(W,
+    a=sqrt(5)) and b ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)); the gain sqrt(2 / (1 + 5)) makes
+    W's bound 1/sqrt(fan_in) too, so every entry is uniform within the same interval."""
+    init.kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        fan_in, _ = init.calculate_fan_in_and_fan_out(weight)
+        bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0.0
+        init.uniform_(bias, -bound, bound)
 
 
 class Linear(Module):
@@ -33,8 +39,8 @@ class Linear(Module):
         self, in_features: int, out_features: int, bias: bool = True, dtype: Any = None
     ) -> None:
         super().__init__()
-        self.in_features = _positive_int("Linear", "in_features", in_features)
-        self.out_features = _positive_int("Linear", "out_features", out_features)
+        self.in_features = check_size("Linear", "in_features", in_features, allow_zero=True)
+        self.out_features = check_size("Linear", "out_features", out_features, allow_zero=True)
         dtype = np.dtype(dtype or np.float32)
         self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))
         if bias:
@@ -45,10 +51,7 @@ class Linear(Module):
 
     def reset_parameters(self) -> None:
         """Re-draw the weights with PyTorch's default initialisation."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
-            init.uniform_(self.bias, -bound, bound)
+        reset_weight_and_bias(self.weight, self.bias)
 
     def forward(self, x: autograd.Tensor) -> autograd.Tensor:
         return F.linear(x, self.weight, self.bias)

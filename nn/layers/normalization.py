@@ -10,6 +10,7 @@ import numpy as np
 import autograd
 
 from .. import functional as F
+from ..functional._checks import check_size
 from ..module import Module
 from ..parameter import Parameter
 
@@ -33,15 +34,9 @@ class _BatchNorm(Module):
     ) -> None:
         super().__init__()
         cls = type(self).__name__
-        if (
-            isinstance(num_features, bool)
-            or not isinstance(num_features, int | np.integer)
-            or (num_features < 1)
-        ):
-            raise ValueError(f"{cls}: num_features must be a positive int, got {num_features!r}")
+        self.num_features = check_size(cls, "num_features", num_features)
         if momentum is not None and not 0.0 <= momentum <= 1.0:
             raise ValueError(f"{cls}: momentum must be in [0, 1] or None, got {momentum}")
-        self.num_features = int(num_features)
         self.eps = eps
         self.momentum = momentum
         self.affine = affine

@@ -35,8 +35,7 @@ class LRScheduler:
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         name = type(self).__name__
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{name}: expected an optim.Optimizer, got {type(optimizer).__name__}")
+        check_optimizer(name, optimizer)
         self.optimizer = optimizer
         if last_epoch == -1:
             for group in optimizer.param_groups:
@@ -102,6 +101,12 @@ class LRScheduler:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(last_epoch={self.last_epoch}, lr={self._last_lr})"
+
+
+def check_optimizer(owner: str, optimizer: Any) -> None:
+    """Raise TypeError unless ``optimizer`` is an ``optim.Optimizer``."""
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"{owner}: expected an optim.Optimizer, got {type(optimizer).__name__}")
 
 
 def per_group(owner: str, name: str, optimizer: Optimizer, value: Any) -> list[Any]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from .._checks import check_positive_int
 from ..optimizer import Optimizer
-from .base import LRScheduler, per_group
+from .base import LRScheduler, check_optimizer, per_group
 
 
 class OneCycleLR(LRScheduler):
@@ -51,8 +51,7 @@ class OneCycleLR(LRScheduler):
         last_epoch: int = -1,
     ) -> None:
         owner = "OneCycleLR"
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{owner}: expected an Optimizer, got {type(optimizer).__name__}")
+        check_optimizer(owner, optimizer)
         if total_steps is not None:
             check_positive_int(owner, "total_steps", total_steps)
             self.total_steps = total_steps
@@ -72,7 +71,6 @@ class OneCycleLR(LRScheduler):
         self.three_phase = bool(three_phase)
         self.anneal_strategy = anneal_strategy
         self.cycle_momentum = bool(cycle_momentum)
-        self.optimizer = optimizer
         groups = optimizer.param_groups
         max_lrs = per_group(owner, "max_lr", optimizer, max_lr)
         if last_epoch == -1:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._checks import check_nonnegative
+from .._checks import check_nonnegative, check_unit_interval
 from ..optimizer import Optimizer
-from .base import LRScheduler, per_group
+from .base import LRScheduler, check_optimizer, per_group
 
 
 class ReduceLROnPlateau(LRScheduler):
@@ -38,10 +38,8 @@ class ReduceLROnPlateau(LRScheduler):
         eps: float = 1e-8,
     ) -> None:
         owner = "ReduceLROnPlateau"
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"{owner}: expected an Optimizer, got {type(optimizer).__name__}")
-        if not 0 <= factor < 1:
-            raise ValueError(f"{owner}: invalid factor={factor!r}; expected 0 <= factor < 1")
+        check_optimizer(owner, optimizer)
+        check_unit_interval(owner, "factor", factor)
         if mode not in ("min", "max"):
             raise ValueError(f"{owner}: invalid mode={mode!r}; expected 'min' or 'max'")
         if threshold_mode not in ("rel", "abs"):

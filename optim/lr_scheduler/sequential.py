@@ -7,7 +7,7 @@ from typing import Any
 
 from .._state_io import as_list
 from ..optimizer import Optimizer
-from .base import LRScheduler
+from .base import LRScheduler, check_optimizer
 from .plateau import ReduceLROnPlateau
 
 
@@ -24,7 +24,7 @@ class SequentialLR(LRScheduler):
     (its closed form), not from the LR the previous one left. Semantics follow PyTorch: the
     constructor resets every group's LR to ``initial_lr``, undoes the initial step each
     sub-scheduler took when it was built, and takes the initial step of the one active at
-    epoch 0.
+    epoch 0. A SequentialLR may itself be one of the stages (PyTorch cannot hand over to one).
     """
 
     _not_state = (*LRScheduler._not_state, "_schedulers")
@@ -36,8 +36,7 @@ class SequentialLR(LRScheduler):
         milestones: list[int],
         last_epoch: int = -1,
     ) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(f"SequentialLR: expected an Optimizer, got {type(optimizer).__name__}")
+        check_optimizer("SequentialLR", optimizer)
         schedulers = list(schedulers)
         milestones = [int(m) for m in milestones]
         if not schedulers:
@@ -79,6 +78,15 @@ class SequentialLR(LRScheduler):
         else:
             scheduler.step()
         self._last_lr = scheduler.get_last_lr()
+
+    def _closed_form_lr(self) -> list[float]:
+        """Restart at ``last_epoch`` (a hand-over from an enclosing SequentialLR): the
+        scheduler active then restarts at its own epoch, counted from its milestone."""
+        idx = bisect_right(self._milestones, self.last_epoch)
+        start = self._milestones[idx - 1] if idx > 0 else 0
+        scheduler = self._schedulers[idx]
+        scheduler._update_lr(self.last_epoch - start)
+        return scheduler.get_last_lr()
 
     def state_dict(self) -> dict[str, Any]:
         """This scheduler's attributes plus each sub-scheduler's state under "_schedulers"."""

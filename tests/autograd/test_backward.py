@@ -255,3 +255,13 @@ def test_in_place_update_is_refused_where_the_graph_needs_the_value():
     counts = ag.Tensor(np.zeros(2))
     counts += 1  # a tensor outside any graph updates freely
     np.testing.assert_array_equal(counts.data, [1.0, 1.0])
+
+
+def test_retained_zero_dimensional_grad_stays_an_array_across_backward_calls():
+    x = leaf(1.5)
+    y = x * 3
+    y.retain_grad()
+    z = y * 2
+    z.backward(retain_graph=True)
+    z.backward()
+    assert type(y.grad) is np.ndarray and y.grad == 4.0

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import autograd as ag
+from autograd.ops.movement import ScatterAdd
 
 SHAPE_PAIRS = [
     ((), ()),
@@ -96,6 +97,22 @@ def test_astype_passes_the_gradient_back_in_the_input_dtype():
     (y * y).sum().backward()
     assert x.grad.dtype == np.float64
     np.testing.assert_array_equal(x.grad, [3.0, -4.0])
+
+
+def test_astype_gradients_between_float64_and_longdouble():
+    # Astype's float64 gradcheck: a round trip through the wider type loses nothing.
+    assert ag.gradcheck(lambda t: (t.astype(np.longdouble) * t).astype(np.float64), [make((3,), 4)])
+
+
+@pytest.mark.parametrize(
+    "index, shape",
+    [(np.array([0, 2, 2, 1]), (3, 3)), ((slice(1, None), 0), (5, 4)), (np.array([1, 1]), (2, 4))],
+    ids=["repeated_rows", "slice", "all_to_one_row"],
+)
+def test_scatter_add_gradients(index, shape):
+    # GetItem's backward as an op of its own (what lets indexing be differentiated twice).
+    x = make(np.zeros(shape)[index].shape, 18)
+    assert ag.gradcheck(lambda t: ScatterAdd.apply(t, index=index, shape=shape), [x])
 
 
 REDUCTIONS = ["sum", "mean", "max", "min", "var", "std", "logsumexp"]

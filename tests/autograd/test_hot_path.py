@@ -144,6 +144,31 @@ def test_max_and_relu_under_no_grad_give_the_same_values_and_no_graph():
     np.testing.assert_array_equal(r.data, np.maximum(x.data, 0))
 
 
+def test_masks_are_skipped_under_no_grad_with_the_same_values():
+    x, y = f64(3, 4), f64(3, 4)
+    cond = x.data > 0
+    ops = {
+        "abs": (lambda: x.abs(), np.abs(x.data)),
+        "clip": (lambda: x.clip(-0.5, 0.5), np.clip(x.data, -0.5, 0.5)),
+        "maximum": (lambda: ag.maximum(x, y), np.maximum(x.data, y.data)),
+        "minimum": (lambda: ag.minimum(x, y), np.minimum(x.data, y.data)),
+        "where": (lambda: ag.where(cond, x, y), np.where(cond, x.data, y.data)),
+    }
+    for name, (op, expected) in ops.items():
+        with ag.no_grad():
+            out = op()
+        assert out.grad_fn is None, name
+        np.testing.assert_array_equal(out.data, expected, err_msg=name)
+        assert op().grad_fn is not None, name
+
+
+def test_where_sends_the_gradient_to_b_only_where_cond_is_false():
+    b = f64(4)
+    a = ag.Tensor(np.ones(4))  # a constant: only b's side of the mask is needed
+    ag.where(np.array([True, False, False, True]), a, b).backward(np.arange(1.0, 5.0))
+    np.testing.assert_array_equal(b.grad, [0.0, 2.0, 3.0, 0.0])
+
+
 def test_max_splits_the_gradient_between_ties_when_recorded():
     x = ag.Tensor(np.array([[1.0, 3.0, 3.0], [2.0, 0.0, 1.0]]), requires_grad=True)
     x.max(axis=1, keepdims=True).backward(np.array([[6.0], [1.0]]))

@@ -80,6 +80,23 @@ def test_other_numpy_functions_see_plain_arrays():
     assert np.asarray(x) is x.data
 
 
+def test_np_array_copies_as_for_an_ndarray():
+    x = ag.Tensor(np.array([1.0, 2.0]))
+    copied = np.array(x)  # NumPy 2 asks for a copy here; it must not alias x
+    copied[0] = 5.0
+    np.testing.assert_array_equal(x.data, [1.0, 2.0])
+    assert np.asarray(x, dtype=np.float32).dtype == np.float32
+    if np.lib.NumpyVersion(np.__version__) >= "2.0.0":
+        with pytest.raises(ValueError, match="needs a copy"):
+            np.asarray(x, dtype=np.float32, copy=False)
+
+
+def test_comparison_with_an_ndarray_on_the_left_gives_a_bool_tensor():
+    result = np.array([1.0, 3.0]) < ag.Tensor([2.0, 2.0])
+    assert isinstance(result, ag.Tensor) and not result.requires_grad
+    np.testing.assert_array_equal(result.data, [True, False])
+
+
 def test_custom_function_with_saved_tensors_and_options():
     class Scale(ag.Function):
         """y = k x;  dy/dx = k."""

@@ -8,6 +8,7 @@ import pytest
 import autograd
 import nn
 from nn import functional as F
+from nn.functional.conv import Col2Im, Im2Col
 
 
 def leaf(*shape, seed=0):
@@ -48,6 +49,20 @@ def test_max_pool_gradcheck(kernel, stride, padding):
     assert autograd.gradcheck(lambda x: F.max_pool2d(x, kernel, stride, padding), [x])
 
 
+def test_im2col_and_its_adjoint_col2im_gradcheck():
+    # Col2Im only runs when Im2Col's backward is differentiated (create_graph): check it alone.
+    geometry = {"kernel": (2, 3), "stride": (2, 1), "padding": (1, 0)}
+    x = leaf(2, 3, 5, 4)
+    assert autograd.gradcheck(lambda x: Im2Col.apply(x, **geometry), [x])
+    cols = Im2Col.apply(x, **geometry)
+    assert cols.shape == (2, 3, 2, 3, 2, 3)  # (N, Ho, Wo, C, kh, kw)
+    back = lambda c: Col2Im.apply(c, shape=x.shape, **geometry)  # noqa: E731
+    assert autograd.gradcheck(back, [leaf(*cols.shape, seed=1)])
+    # Adjoints: <im2col(x), c> == <x, col2im(c)> for any x and c.
+    c = np.random.default_rng(2).standard_normal(cols.shape)
+    assert np.vdot(cols.data, c) == pytest.approx(np.vdot(x.data, back(c).data), rel=1e-12)
+
+
 def test_conv2d_second_derivative():
     w = np.random.default_rng(3).standard_normal((2, 2, 2, 2))
     x0 = np.random.default_rng(4).standard_normal((1, 2, 4, 4))
@@ -82,6 +97,17 @@ def test_conv_layer_init_shapes_and_repr():
     assert list(model.state_dict()) == ["0.weight", "0.bias", "4.weight", "4.bias"]
     assert repr(nn.MaxPool2d(2)) == "MaxPool2d(kernel_size=2, stride=2, padding=0)"
     assert nn.Conv2d(1, 1, 2, bias=False).bias is None
+
+
+def test_conv2d_and_linear_share_pytorchs_default_init():
+    # A 1x1 convolution over C channels has a Linear(C, O) layer's fans: same draws, same bounds.
+    autograd.manual_seed(3)
+    conv = nn.Conv2d(5, 4, 1)
+    autograd.manual_seed(3)
+    lin = nn.Linear(5, 4)
+    np.testing.assert_array_equal(conv.weight.data.reshape(4, 5), lin.weight.data)
+    np.testing.assert_array_equal(conv.bias.data, lin.bias.data)
+    assert np.abs(nn.Linear(0, 3).bias.data).max() == 0.0  # no inputs: bound 0, as PyTorch
 
 
 def test_conv_errors():

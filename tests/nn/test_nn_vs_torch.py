@@ -232,30 +232,24 @@ def test_module_naming_matches_torch():
     assert repr(nn.Embedding(3, 4)) == repr(torch.nn.Embedding(3, 4))
 
 
+def classifier(lib):
+    """The same model written with ``nn`` or ``torch.nn``: the names and arguments match."""
+    return lib.Sequential(
+        OrderedDict(
+            fc1=lib.Linear(4, 16),
+            bn=lib.BatchNorm1d(16),
+            act=lib.GELU(),
+            drop=lib.Dropout(0.2),
+            ln=lib.LayerNorm(16),
+            fc2=lib.Linear(16, 3),
+            out=lib.LogSoftmax(dim=1),
+        )
+    )
+
+
 def test_state_dict_moves_both_ways_with_identical_outputs():
     autograd.manual_seed(0)
-    ours = nn.Sequential(
-        OrderedDict(
-            fc1=nn.Linear(4, 16),
-            bn=nn.BatchNorm1d(16),
-            act=nn.GELU(),
-            drop=nn.Dropout(0.2),
-            ln=nn.LayerNorm(16),
-            fc2=nn.Linear(16, 3),
-            out=nn.LogSoftmax(dim=1),
-        )
-    )
-    theirs = torch.nn.Sequential(
-        OrderedDict(
-            fc1=torch.nn.Linear(4, 16),
-            bn=torch.nn.BatchNorm1d(16),
-            act=torch.nn.GELU(),
-            drop=torch.nn.Dropout(0.2),
-            ln=torch.nn.LayerNorm(16),
-            fc2=torch.nn.Linear(16, 3),
-            out=torch.nn.LogSoftmax(dim=1),
-        )
-    )
+    ours, theirs = classifier(nn), classifier(torch.nn)
     x = np.random.default_rng(0).standard_normal((8, 4)).astype(np.float32)
     ours.train()(autograd.Tensor(x))  # change the running statistics before transferring
     theirs.load_state_dict({k: torch.from_numpy(v) for k, v in ours.state_dict().items()})
@@ -263,17 +257,7 @@ def test_state_dict_moves_both_ways_with_identical_outputs():
     theirs.eval()
     expected = theirs(torch.from_numpy(x)).detach().numpy()
     np.testing.assert_allclose(ours(autograd.Tensor(x)).data, expected, rtol=1e-5, atol=1e-6)
-    fresh = nn.Sequential(
-        OrderedDict(
-            fc1=nn.Linear(4, 16),
-            bn=nn.BatchNorm1d(16),
-            act=nn.GELU(),
-            drop=nn.Dropout(0.2),
-            ln=nn.LayerNorm(16),
-            fc2=nn.Linear(16, 3),
-            out=nn.LogSoftmax(dim=1),
-        )
-    ).eval()
+    fresh = classifier(nn).eval()
     fresh.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
     np.testing.assert_allclose(fresh(autograd.Tensor(x)).data, expected, rtol=1e-5, atol=1e-6)
 

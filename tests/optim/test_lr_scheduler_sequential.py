@@ -61,6 +61,18 @@ def test_milestone_zero_starts_with_the_second_scheduler():
     np.testing.assert_allclose(lrs(make), 0.1 * 0.1 ** (E // 2), rtol=1e-12)
 
 
+def test_a_nested_sequential_stage_restarts_at_its_own_epoch_0():
+    # Warm-up for 3 epochs, then an inner SequentialLR: ExponentialLR(0.5) for 2 epochs, then
+    # StepLR(2, 0.1), each stage restarting from the base LR 0.1.
+    def make(opt):
+        inner = S.SequentialLR(opt, [S.ExponentialLR(opt, 0.5), S.StepLR(opt, 2)], [2])
+        return S.SequentialLR(opt, [S.LinearLR(opt, 0.5, total_iters=3), inner], [3])
+
+    warm = 0.1 * (0.5 + 0.5 * E / 3)
+    expected = np.select([E < 3, E < 5], [warm, 0.1 * 0.5 ** (E - 3)], 0.1 * 0.1 ** ((E - 5) // 2))
+    np.testing.assert_allclose(lrs(make), expected, rtol=1e-12)
+
+
 @pytest.mark.parametrize("through_file", [False, True])
 def test_state_dict_round_trip(through_file):
     def build():

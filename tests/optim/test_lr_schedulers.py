@@ -142,3 +142,16 @@ def test_bad_arguments_raise(make, error, text):
     opt = optim.SGD([param([0.0])], lr=0.1)
     with pytest.raises(error, match=text):
         make(opt)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda o: S.ReduceLROnPlateau(o),
+        lambda o: S.OneCycleLR(o, max_lr=1.0, total_steps=10),
+        lambda o: S.SequentialLR(o, [], milestones=[]),
+    ],
+)
+def test_schedulers_that_skip_the_base_constructor_check_the_optimizer_too(make):
+    with pytest.raises(TypeError, match="expected an optim.Optimizer, got list"):
+        make([optim.SGD([param([0.0])], lr=0.1)])

@@ -89,6 +89,7 @@ def test_state_dict_round_trip_through_a_file():
     "kwargs, text",
     [
         ({"factor": 1.0}, "invalid factor=1.0"),
+        ({"factor": "0.5"}, "invalid factor='0.5'"),
         ({"mode": "up"}, "invalid mode='up'"),
         ({"threshold_mode": "pct"}, "invalid threshold_mode='pct'"),
         ({"patience": -1}, "invalid patience=-1"),

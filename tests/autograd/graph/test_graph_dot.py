@@ -239,3 +239,35 @@ def test_bad_arguments_raise_clear_errors():
 def test_rankdir_is_passed_through():
     a = autograd.Tensor(1.0, requires_grad=True)
     assert "rankdir=TB" in autograd.draw_graph(a.exp(), rankdir="TB").source
+
+
+def test_group_modules_accepts_only_models_and_booleans():
+    a = autograd.Tensor(1.0, requires_grad=True)
+    for value in (1, 1.0, 0):  # 1 == True and 0 == False, but neither is a model
+        with pytest.raises(TypeError, match="draw_graph: group_modules must be"):
+            autograd.draw_graph(a.exp(), group_modules=value)
+    for value in (None, False):
+        assert "subgraph" not in autograd.draw_graph(a.exp(), group_modules=value).source
+
+
+def test_traced_edges_carry_argument_and_local_derivative_together():
+    a = autograd.Tensor(2.0, requires_grad=True, name="a")
+    b = autograd.Tensor(3.0, requires_grad=True, name="b")
+    v = autograd.Tensor(np.array([1.0, 2.0]), requires_grad=True, name="v")
+    with autograd.trace() as tr:
+        y = (a - b) + (v / b).sum()
+    tr.backward(y)
+    source = autograd.draw_graph(y, steps=tr).source
+    sub_id = vertex_id(source, 'sub" ')
+    assert [label for _, head, label in edges(source) if head == sub_id] == [
+        "arg0 ∂=1",  # d(a - b)/da
+        "arg1 ∂=-1",  # d(a - b)/db
+    ]
+    div_id = vertex_id(source, 'div" ')  # v / b has a vector output: no ∂, only the order
+    assert [label for _, head, label in edges(source) if head == div_id] == ["arg0", "arg1"]
+
+
+def test_nonfinite_values_turn_the_vertex_red_even_when_not_shown():
+    w = autograd.Tensor(np.array([1.0, np.inf]), requires_grad=True, name="w")
+    line = vertex_line(autograd.draw_graph(w.sum(), show_data=False).source, "<B>w</B>")
+    assert BAD_FILL in line and "data" not in line

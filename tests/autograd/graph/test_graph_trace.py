@@ -182,3 +182,22 @@ def test_steps_of_another_graph_are_refused():
         autograd.draw_graph(other["L"], steps=tr)
     # A list of steps works as well as the Trace itself.
     assert '"#1 mul"' in autograd.draw_graph(t["L"], steps=list(tr)).source
+
+
+def test_table_title_says_step_or_steps():
+    x = autograd.Tensor(2.0, requires_grad=True, name="x")
+    with autograd.trace() as tr:
+        y = x.exp()
+    tr.backward(y)
+    assert repr(tr).splitlines()[0] == "backward trace: 1 step"
+    assert "<caption>backward trace: 1 step</caption>" in tr._repr_html_()
+
+
+def test_traces_exited_out_of_order_each_remove_only_themselves():
+    first, second = autograd.trace(), autograd.trace()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # e.g. a generator suspended inside `first`
+    assert STATE.recorders == [second]
+    second.__exit__(None, None, None)
+    assert STATE.recorders == []
