@@ -11,6 +11,7 @@ shape, and ``sum_to_shape`` folds it back onto the input's shape.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -63,31 +64,6 @@ def _as_gradient(value: Any, node: Node, position: int, shape: tuple, dtype: np.
     return value
 
 
-def _collect_dependencies(roots: Sequence[Node]) -> dict[Node, int]:
-    """Count, for every node reachable from the roots, how many graph nodes consume its result."""
-    users: dict[Node, int] = {}
-    # A node is pushed when first met as an input, so each is expanded once. Only with several
-    # roots can a root also be met as an input (it is already on the stack); one root, the usual
-    # case, skips that test (an empty tuple).
-    if len(roots) == 1:
-        stack = [roots[0]]
-        roots_met_later: Any = ()
-    else:
-        stack = list(dict.fromkeys(roots))
-        roots_met_later = set(stack)
-    while stack:
-        for link in stack.pop().inputs:
-            if type(link) is Node:
-                count = users.get(link)
-                if count is None:
-                    users[link] = 1
-                    if link not in roots_met_later:
-                        stack.append(link)
-                else:
-                    users[link] = count + 1
-    return users
-
-
 def run_backward(
     roots: Sequence[Node],
     root_grads: Sequence[Any],
@@ -104,28 +80,30 @@ def run_backward(
     are returned and nothing else is kept. ``step_hook(node, grad_out, grads_in)`` observes each
     step (used by ``trace_backward``).
     """
-    users = _collect_dependencies(roots)
-    if len(roots) == 1:  # the usual loss.backward(): skip merging duplicate roots
-        grads: dict[Node, Any] = {roots[0]: root_grads[0]}
-        ready = [roots[0]]
-    else:
-        grads = {}
-        for root, grad in zip(roots, root_grads):
-            grads[root] = grads[root] + grad if root in grads else grad
-        ready = [root for root in dict.fromkeys(roots) if root not in users]
+    # Nodes are visited in decreasing creation order (``Node.seq``): every consumer of a result
+    # was created after it, so by the time a node comes off the heap every gradient that will
+    # flow into it has arrived. Only nodes that receive a gradient are ever pushed.
+    grads: dict[Node, Any] = {}
+    heap: list = []
+    for root, grad in zip(roots, root_grads):
+        if root in grads:
+            grads[root] = grads[root] + grad
+        else:
+            grads[root] = grad
+            heap.append((-root.seq, root))
+    heapq.heapify(heap)
+    pop, push = heapq.heappop, heapq.heappush
     leaf_grads: dict[Any, Any] = {}
     # ``plain``: no create_graph, capture, hook or anomaly check. Then backward is called directly
     # and a gradient that is already an ndarray of the right shape and dtype skips _as_gradient:
     # the common case, where a function call per node and per edge is a measurable share of a
     # small graph's backward.
     plain = not create_graph and capture is None and step_hook is None and not STATE.anomaly
-    while ready:
-        node = ready.pop()
-        grad_out = grads.pop(node, None)
+    while heap:
+        node = pop(heap)[1]
+        grad_out = grads.pop(node)
         inputs = node.inputs
-        if grad_out is None:  # nothing flowed into this node: only release its inputs
-            grads_in: tuple = (None,) * len(inputs)
-        elif plain and node.retained is None and node._saved is not _FREED:
+        if plain and node.retained is None and node._saved is not _FREED:
             grads_in = node.fn.backward(node, grad_out)
             if not retain_graph and node._saved is not None:
                 node._saved = _FREED
@@ -159,11 +137,11 @@ def run_backward(
                     ):
                         grad = _as_gradient(grad, node, position, link.shape, link.dtype)
                     previous = grads.get(link)
-                    grads[link] = grad if previous is None else previous + grad
-                count = users[link] - 1
-                users[link] = count
-                if not count:
-                    ready.append(link)
+                    if previous is None:
+                        grads[link] = grad
+                        push(heap, (-link.seq, link))
+                    else:
+                        grads[link] = previous + grad
             elif grad is not None and isinstance(link, Tensor) and link._requires_grad:
                 if capture is not None and link not in capture:
                     continue

@@ -30,6 +30,7 @@ Example, a user-defined op::
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -63,6 +64,7 @@ class Node:
         "scope",
         "_saved",
         "_out_id",
+        "seq",
         "__dict__",
         "__weakref__",
     )
@@ -84,6 +86,9 @@ class Node:
         self.scope = scope
         self._saved: tuple | None = None  # arrays kept by save_for_backward
         self._out_id = 0  # id() of the result array, to recognise it when saved (_source_of)
+        # Creation order: an op's inputs always exist before it runs, so every node's seq is
+        # larger than its inputs' and backward can visit nodes in decreasing seq.
+        self.seq = _next_seq()
 
     def save_for_backward(self, *arrays: Any) -> None:
         """Keep arrays for backward (dropped after backward unless ``retain_graph=True``)."""
@@ -145,6 +150,8 @@ class _NullContext:
     def save_for_backward(self, *arrays: Any) -> None:
         pass
 
+
+_next_seq = itertools.count().__next__
 
 _CONSTANT_TYPES = (int, float, np.ndarray, np.generic)
 

@@ -50,6 +50,7 @@ UFUNCS: dict[Any, Any] = {
 }
 
 FUNCTIONS: dict[Any, Any] = {
+    np.dot: r.dot,
     np.sum: r.sum,
     np.mean: r.mean,
     np.max: r.max,

@@ -103,6 +103,30 @@ def matmul(a: Any, b: Any) -> Tensor:
     return out.reshape(tuple(shape))
 
 
+def dot(a: Any, b: Any) -> Tensor:
+    """np.dot: sum over the last axis of ``a`` and the second-to-last of ``b`` (its only axis
+    when 1-D), dot(a, b)[i.., j.., m] = sum_k a[i.., k] b[j.., k, m]; a 0-d operand multiplies.
+
+    For a ``b`` of at most two axes this is ``matmul``; NumPy's ``np.dot`` skips matmul's
+    broadcasting machinery, which is why the library's 2-D kernels call it (and why it is
+    recorded here, so those backward formulas differentiate again).
+    """
+    a, b = as_tensor(a), as_tensor(b)
+    if a.ndim == 0 or b.ndim == 0:
+        return multiply(a, b)
+    if b.ndim <= 2:
+        return matmul(a, b)
+    # b (j.., k, m): bring k to the front, flatten the rest, one 2-D product, unflatten.
+    k, m = b.shape[-2], b.shape[-1]
+    if a.shape[-1] != k:
+        raise ValueError(
+            f"dot: shapes {a.shape} and {b.shape} are not aligned: {a.shape[-1]} (last axis of "
+            f"the first) != {k} (second-to-last axis of the second)"
+        )
+    front = b.transpose(b.ndim - 2, *range(b.ndim - 2), b.ndim - 1).reshape(k, -1)
+    return matmul(a.reshape(-1, k), front).reshape(*a.shape[:-1], *b.shape[:-2], m)
+
+
 # ----- elementwise ------------------------------------------------------------------------------
 def exp(x: Any) -> Tensor:
     """e^x;  d/dx = e^x."""

@@ -257,6 +257,10 @@ class Tensor:
     def __rmatmul__(self, other: Any) -> Tensor:
         return _routines.matmul(other, self)
 
+    def dot(self, other: Any) -> Tensor:
+        """np.dot(self, other): see :func:`autograd.dot`."""
+        return _routines.dot(self, other)
+
     # ----- in-place updates (outside the graph) ------------------------------------------------
     def _update(self, ufunc: Any, other: Any, symbol: str) -> Tensor:
         # In-place arithmetic changes .data under the graph's feet, so it is refused wherever a

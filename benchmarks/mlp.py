@@ -39,7 +39,7 @@ CASES = {
     "small": ((784, 128, 10), 64, "ce"),
     "large": ((784, 512, 512, 10), 256, "ce"),
 }
-Step = Callable[[], None]
+Step = Callable[[], object]  # one training step; returns the loss
 
 
 def problem(case: str) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
@@ -67,17 +67,24 @@ def numpy_step(case: str) -> tuple[Step, Callable[[], list]]:
     layers = [(params[i], params[i + 1]) for i in range(0, len(params), 2)]
     rows = np.arange(x.shape[0])
 
-    def step() -> None:
+    def step() -> np.floating:
         acts = [x]
         for i, (w, b) in enumerate(layers):
             z = acts[-1] @ w.T + b
             acts.append(np.maximum(z, 0) if i < len(layers) - 1 else z)
         out = acts.pop()
+        # The loss value as well as its gradient: the other two contenders compute it (it is
+        # what a training loop prints), so the hand-written step does the same work.
         if loss_kind == "mse":
-            g = (out - y) * (2 / out.size)  # d mean((out - y)^2) / d out
+            d = out - y
+            loss = (d * d).mean()
+            g = d * (2 / out.size)  # d mean((out - y)^2) / d out
         else:
-            e = np.exp(out - out.max(axis=1, keepdims=True))
-            g = e / e.sum(axis=1, keepdims=True)  # softmax - onehot, over the batch
+            shifted = out - out.max(axis=1, keepdims=True)
+            e = np.exp(shifted)
+            total = e.sum(axis=1, keepdims=True)
+            loss = (np.log(total[:, 0]) - shifted[rows, y]).mean()
+            g = e / total  # softmax - onehot, over the batch
             g[rows, y] -= 1
             g /= x.shape[0]
         for i in range(len(layers) - 1, -1, -1):
@@ -87,6 +94,7 @@ def numpy_step(case: str) -> tuple[Step, Callable[[], list]]:
                 g = (g @ w) * (acts[i] > 0)
             w -= LR * grad_w
             b -= LR * grad_b
+        return loss
 
     return step, lambda: params
 
@@ -106,11 +114,12 @@ def mlp(nn_module: object, sizes: tuple[int, ...]) -> object:
 def training_step(model: object, opt: object, loss_fn: Callable, x: object, y: object) -> Step:
     """The step as a user writes it: ``zero_grad``, forward and loss, ``backward``, ``step``."""
 
-    def step() -> None:
+    def step() -> object:
         opt.zero_grad()
         loss = loss_fn(model(x), y)
         loss.backward()
         opt.step()
+        return loss
 
     return step
 
@@ -156,13 +165,13 @@ BUILDERS = {"autograd": autograd_step, "numpy": numpy_step, "torch": torch_step}
 
 # ----- measurement -----------------------------------------------------------------------------
 def check_agreement(case: str, names: list[str]) -> None:
-    """Run 5 steps of each contender from the same start; the weights must agree (float32)."""
+    """Run 5 steps of each contender from the same start; the losses and the weights must
+    agree (float32)."""
     finals = {}
     for name in names:
         step, weights = BUILDERS[name](case)
-        for _ in range(5):
-            step()
-        finals[name] = weights()
+        losses = [float(step()) for _ in range(5)]
+        finals[name] = [np.array(losses), *weights()]
     for name in names[1:]:
         for a, b in zip(finals[names[0]], finals[name]):
             if not np.allclose(a, b, rtol=1e-4, atol=1e-5):

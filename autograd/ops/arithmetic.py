@@ -111,12 +111,19 @@ class MatMul(Function):
                 "second)"
             )
         ctx.save_for_backward(a, b)
-        return np.matmul(a, b)
+        return _matmul(a, b)
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> tuple:
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        grad_a = grad @ b.swapaxes(-1, -2) if need_a else None
-        grad_b = a.swapaxes(-1, -2) @ grad if need_b else None
+        grad_a = _matmul(grad, b.swapaxes(-1, -2)) if need_a else None
+        grad_b = _matmul(a.swapaxes(-1, -2), grad) if need_b else None
         return grad_a, grad_b
+
+
+def _matmul(a: Any, b: Any) -> Any:
+    """a @ b for a of 2+ axes. With a 2-D ``b`` it is ``np.dot``, which gives the same result
+    without matmul's broadcasting machinery: ~0.4 us less per call, as much as the product of
+    two small matrices costs."""
+    return np.dot(a, b) if b.ndim == 2 else np.matmul(a, b)

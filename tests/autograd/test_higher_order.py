@@ -41,6 +41,10 @@ def test_matmul_higher_order():
     a, b = make((2, 3), 16), make((3, 2), 17)
     assert ag.gradgradcheck(lambda x, y: (x @ y) ** 2, [a, b], order=2)
     assert ag.gradgradcheck(lambda x, y: (x @ y).tanh(), [a, b], order=3)
+    # Batched operands take np.matmul in backward, 2-D ones np.dot: both must record.
+    c, d = make((2, 2, 3), 18), make((2, 3, 2), 19)
+    assert ag.gradgradcheck(lambda x, y: (x @ y) ** 2, [c, d], order=2)
+    assert ag.gradgradcheck(lambda x, y: ag.dot(x, y).tanh(), [make((2, 3), 20), make((2, 3, 2), 21)])
 
 
 def test_hand_derived_derivatives_of_a_cubic():
