@@ -44,7 +44,9 @@ def test_matmul_higher_order():
     # Batched operands take np.matmul in backward, 2-D ones np.dot: both must record.
     c, d = make((2, 2, 3), 18), make((2, 3, 2), 19)
     assert ag.gradgradcheck(lambda x, y: (x @ y) ** 2, [c, d], order=2)
-    assert ag.gradgradcheck(lambda x, y: ag.dot(x, y).tanh(), [make((2, 3), 20), make((2, 3, 2), 21)])
+    assert ag.gradgradcheck(
+        lambda x, y: ag.dot(x, y).tanh(), [make((2, 3), 20), make((2, 3, 2), 21)]
+    )
 
 
 def test_hand_derived_derivatives_of_a_cubic():
