@@ -197,9 +197,18 @@ class Function:
         for arg in args:
             if isinstance(arg, Tensor):
                 arrays.append(arg.data)
-                links.append(arg._node or arg)
-                needs.append(arg._requires_grad)
-                record = record or arg._requires_grad
+                node = arg._node
+                if node is not None:  # a recorded result: always requires grad
+                    links.append(node)
+                    needs.append(True)
+                    record = True
+                elif arg._requires_grad:
+                    links.append(arg)
+                    needs.append(True)
+                    record = True
+                else:
+                    links.append(arg)
+                    needs.append(False)
             elif isinstance(arg, _CONSTANT_TYPES):
                 arrays.append(arg)
                 links.append(arg)

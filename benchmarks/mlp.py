@@ -170,7 +170,7 @@ def check_agreement(case: str, names: list[str]) -> None:
     finals = {}
     for name in names:
         step, weights = BUILDERS[name](case)
-        losses = [float(step()) for _ in range(5)]
+        losses = [step().item() for _ in range(5)]
         finals[name] = [np.array(losses), *weights()]
     for name in names[1:]:
         for a, b in zip(finals[names[0]], finals[name]):
