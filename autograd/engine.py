@@ -1,9 +1,13 @@
 """The backward pass: reverse-mode automatic differentiation over the recorded graph.
 
-Given a root and dL/d(root), visit every node after all the nodes that use its result (Kahn's
-topological order, iterative, so a 100,000-op chain needs no recursion), call the op's backward to
-get dL/d(input) from dL/d(output) (the chain rule), sum the contributions that meet at a tensor
-used more than once, and hand the totals to the leaves.
+Given a root and dL/d(root), visit every node after all the nodes that use its result, call the
+op's backward to get dL/d(input) from dL/d(output) (the chain rule), sum the contributions that
+meet at a tensor used more than once, and hand the totals to the leaves.
+
+The order is the reverse of creation: every node carries a sequence number (``Node.seq``), and an
+op's inputs always exist before it runs, so the largest number still waiting is a node whose users
+are all done. A heap of the nodes that have received a gradient gives that order iteratively (a
+100,000-op chain needs no recursion) and without a first pass over the graph to count users.
 
 Broadcasting is undone here and only here: an op may return a gradient in its output's broadcast
 shape, and ``sum_to_shape`` folds it back onto the input's shape.
@@ -11,9 +15,9 @@ shape, and ``sum_to_shape`` folds it back onto the input's shape.
 
 from __future__ import annotations
 
-import heapq
 import math
 from collections.abc import Callable, Sequence
+from heapq import heapify, heappop, heappush
 from typing import Any
 
 import numpy as np
@@ -83,16 +87,19 @@ def run_backward(
     # Nodes are visited in decreasing creation order (``Node.seq``): every consumer of a result
     # was created after it, so by the time a node comes off the heap every gradient that will
     # flow into it has arrived. Only nodes that receive a gradient are ever pushed.
-    grads: dict[Node, Any] = {}
-    heap: list = []
-    for root, grad in zip(roots, root_grads):
-        if root in grads:
-            grads[root] = grads[root] + grad
-        else:
-            grads[root] = grad
-            heap.append((-root.seq, root))
-    heapq.heapify(heap)
-    pop, push = heapq.heappop, heapq.heappush
+    if len(roots) == 1:  # the usual loss.backward(): nothing to merge
+        grads: dict[Node, Any] = {roots[0]: root_grads[0]}
+        heap = [(-roots[0].seq, roots[0])]
+    else:
+        grads = {}
+        heap = []
+        for root, grad in zip(roots, root_grads):
+            if root in grads:
+                grads[root] = grads[root] + grad
+            else:
+                grads[root] = grad
+                heap.append((-root.seq, root))
+        heapify(heap)
     leaf_grads: dict[Any, Any] = {}
     # ``plain``: no create_graph, capture, hook or anomaly check. Then backward is called directly
     # and a gradient that is already an ndarray of the right shape and dtype skips _as_gradient:
@@ -100,7 +107,7 @@ def run_backward(
     # small graph's backward.
     plain = not create_graph and capture is None and step_hook is None and not STATE.anomaly
     while heap:
-        node = pop(heap)[1]
+        node = heappop(heap)[1]
         grad_out = grads.pop(node)
         inputs = node.inputs
         if plain and node.retained is None and node._saved is not _FREED:
@@ -139,7 +146,7 @@ def run_backward(
                     previous = grads.get(link)
                     if previous is None:
                         grads[link] = grad
-                        push(heap, (-link.seq, link))
+                        heappush(heap, (-link.seq, link))
                     else:
                         grads[link] = previous + grad
             elif grad is not None and isinstance(link, Tensor) and link._requires_grad:

@@ -265,3 +265,43 @@ def test_retained_zero_dimensional_grad_stays_an_array_across_backward_calls():
     z.backward(retain_graph=True)
     z.backward()
     assert type(y.grad) is np.ndarray and y.grad == 4.0
+
+
+def test_every_user_is_done_before_a_shared_result_backpropagates():
+    # Backward visits nodes in reverse creation order: h is used by ops created both before
+    # and after an unrelated branch, and must still receive all three contributions first.
+    x = leaf(2.0)
+    h = x * x  # h = x^2
+    u = h * 3
+    other = x.exp()
+    v = h * other
+    w = u + v + h  # w = 3x^2 + x^2 e^x + x^2
+    w.backward()
+    expected = 6 * 2.0 + (2 * 2.0 + 2.0**2) * np.exp(2.0) + 2 * 2.0
+    assert x.grad == pytest.approx(expected)
+
+
+def test_a_root_that_is_also_an_input_of_another_root():
+    x = leaf(3.0)
+    a = x * x
+    b = a * 2
+    (g,) = ag.grad([a, b], x, retain_graph=True)  # d(a + b)/dx = 2x + 4x
+    assert g.item() == pytest.approx(18.0)
+    (g,) = ag.grad([b, a, a], x)  # the order of the roots does not matter; repeats add
+    assert g.item() == pytest.approx(24.0)
+
+
+def test_a_branch_that_receives_no_gradient_is_skipped():
+    class FirstOnly(ag.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            return a + b
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad, None  # no gradient flows to b
+
+    x, y = leaf([1.0, 2.0]), leaf([3.0, 4.0])
+    FirstOnly.apply(x * 2, y.exp()).sum().backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0])
+    assert y.grad is None
