@@ -224,7 +224,10 @@ class Function:
             result = cls.forward(ctx, *arrays, **options) if options else cls.forward(ctx, *arrays)
         except ValueError as error:
             shapes = ", ".join(str(np.shape(a)) for a in arrays)
-            raise ValueError(f"{cls.name}: {error} (operand shapes: {shapes})") from None
+            message = str(error)
+            if not message.startswith(f"{cls.name}:"):  # name the op once
+                message = f"{cls.name}: {message}"
+            raise ValueError(f"{message} (operand shapes: {shapes})") from None
         out = result if type(result) is np.ndarray else np.asarray(result)
         if state.anomaly:
             from .anomaly import check_forward

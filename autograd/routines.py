@@ -274,6 +274,11 @@ def transpose(x: Any, *axes: Any) -> Tensor:
 def swapaxes(x: Any, axis1: int, axis2: int) -> Tensor:
     """Exchange two axes."""
     x = as_tensor(x)
+    for axis in (axis1, axis2):
+        if not -x.ndim <= axis < x.ndim:
+            raise ValueError(
+                f"swapaxes: axis {axis} is out of bounds for a tensor of shape {x.shape}"
+            )
     order = list(range(x.ndim))
     order[axis1], order[axis2] = order[axis2], order[axis1]
     return Transpose.apply(x, axes=tuple(order))

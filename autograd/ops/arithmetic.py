@@ -82,7 +82,11 @@ class Div(Function):
 
 
 class Pow(Function):
-    """y = a ** b;  dy/da = b a^(b-1), dy/db = a^b ln a."""
+    """y = a ** b;  dy/da = b a^(b-1), dy/db = a^b ln a.
+
+    As in PyTorch, dy/da = 0 where b = 0 (a^0 is constant, also at a = 0, where the formula
+    gives 0 * 0^-1 = NaN), and dy/db = 0 where a = 0 and b >= 0 (the formula gives 0 * ln 0).
+    """
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
@@ -94,9 +98,24 @@ class Pow(Function):
     def backward(ctx: Any, grad: Any) -> tuple:
         a, b, out = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        grad_a = grad * b * a ** (b - 1) if need_a else None
-        grad_b = grad * out * np.log(a) if need_b else None
+        grad_a = grad_b = None
+        if need_a:
+            # (The masks are constants in any graph, so they are computed on the plain values.)
+            zero_b = b == 0 if type(b) in (int, float) else np.asarray(b) == 0
+            grad_a = _masked(zero_b, lambda: grad * b * a ** (b - 1))
+        if need_b:
+            at_zero = (np.asarray(a) == 0) & (np.asarray(b) >= 0)
+            grad_b = _masked(at_zero, lambda: grad * out * np.log(a))
         return grad_a, grad_b
+
+
+def _masked(mask: np.ndarray | bool, formula: Any) -> Any:
+    """``formula()``, replaced by 0 where ``mask`` holds; NumPy's divide-by-zero and invalid
+    warnings from the replaced entries are silenced (errstate is entered only if any are)."""
+    if not (mask if type(mask) is bool else mask.any()):
+        return formula()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(mask, 0, formula())
 
 
 class MatMul(Function):

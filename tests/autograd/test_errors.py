@@ -45,8 +45,11 @@ def test_reshape_and_axis_errors():
     x = ag.Tensor(np.ones((2, 3)))
     with pytest.raises(ValueError, match=r"reshape.*\(2, 3\).*\(4, 2\)"):
         x.reshape(4, 2)
-    with pytest.raises(ValueError, match="axis 2 is out of bounds"):
-        x.sum(axis=2)
+    with pytest.raises(ValueError, match=r"^sum: axis 2 is out of bounds.*\(2, 3\)"):
+        x.sum(axis=2)  # the op is named once, and the operand's shape is given
+    with pytest.raises(ValueError, match=r"swapaxes: axis 5 .* shape \(2, 3\)"):
+        x.swapaxes(0, 5)
+    np.testing.assert_array_equal(x.swapaxes(-1, 0).shape, (3, 2))
     with pytest.raises(ValueError, match="squeeze"):
         x.squeeze(0)
     with pytest.raises(ValueError, match="stack"):

@@ -1,6 +1,7 @@
 """Every op's backward against central differences, in float64, over broadcasting shape pairs."""
 
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -137,6 +138,25 @@ def test_max_splits_gradient_between_ties():
     x = ag.Tensor(np.array([1.0, 3.0, 3.0, 2.0]), requires_grad=True)
     x.max().backward()
     np.testing.assert_array_equal(x.grad, [0.0, 0.5, 0.5, 0.0])
+
+
+def test_pow_gradients_at_zero_follow_pytorch():
+    # d(a^b)/da = 0 where b = 0 (a^0 is constant; the formula gives 0 * 0^-1 = NaN at a = 0),
+    # d(a^b)/db = 0 where a = 0 and b >= 0 (the formula gives 0 * ln 0): PyTorch's values.
+    a = ag.Tensor(np.array([0.0, 0.0, 1.0, 2.0, 0.0]), requires_grad=True)
+    b = ag.Tensor(np.array([0.0, 2.0, 0.0, 0.0, 0.5]), requires_grad=True)
+    (a**b).sum().backward()
+    np.testing.assert_array_equal(a.grad[:4], [0.0, 0.0, 0.0, 0.0])
+    assert a.grad[4] == np.inf  # d sqrt(a)/da at 0, as PyTorch
+    np.testing.assert_allclose(b.grad, [0.0, 0.0, 0.0, np.log(2.0), 0.0])
+    x = ag.Tensor(np.array([0.0, 3.0]), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the replaced NaN must not warn either
+        (x**0).sum().backward()
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0])
+    (g,) = ag.grad((x**2).sum(), x, create_graph=True)  # still differentiable twice
+    (gg,) = ag.grad(g.sum(), x)
+    np.testing.assert_array_equal(gg.data, [2.0, 2.0])
 
 
 MATMUL_SHAPES = [
