@@ -143,7 +143,11 @@ class Node:
 
 
 class _NullContext:
-    """The ctx of a forward that is not recorded: saving is a no-op, options may still be set."""
+    """The ctx of a forward that is not recorded: saving is a no-op, options may still be set.
+
+    One per call, never shared: a shared one would keep the last op's options (an index array,
+    say) alive, and two threads would write each other's.
+    """
 
     needs_input_grad: tuple = ()
 
@@ -216,10 +220,11 @@ class Function:
             else:
                 raise TypeError(f"{cls.name}: unsupported operand type {type(arg).__name__!r}")
         state = STATE
-        ctx: Any = _NULL_CONTEXT
         if record and state.grad_enabled:
             scopes = state.scopes
-            ctx = Node(cls, tuple(links), tuple(needs), scopes[-1] if scopes else None)
+            ctx: Any = Node(cls, tuple(links), tuple(needs), scopes[-1] if scopes else None)
+        else:
+            ctx = _NullContext()
         try:
             result = cls.forward(ctx, *arrays, **options) if options else cls.forward(ctx, *arrays)
         except ValueError as error:
@@ -233,7 +238,7 @@ class Function:
             from .anomaly import check_forward
 
             check_forward(cls, out)
-        if ctx is _NULL_CONTEXT:
+        if type(ctx) is _NullContext:
             return _new_tensor(out, None)
         dtype = out.dtype
         if dtype.kind != "f":  # integer and bool results never require grad
@@ -256,4 +261,3 @@ class Function:
 
 
 _new_tensor = Tensor._make  # looked up once, not on every op
-_NULL_CONTEXT = _NullContext()

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ..function import _NULL_CONTEXT, Function
+from ..function import Function, _NullContext
 from ..tensor import Tensor
 
 
@@ -132,7 +132,7 @@ def scatter_add(grad: Any, index: Any, shape: tuple[int, ...]) -> Any:
     """ScatterAdd on a Tensor (recorded) or directly on an ndarray (plain backward)."""
     if isinstance(grad, Tensor):
         return ScatterAdd.apply(grad, index=index, shape=shape)
-    return ScatterAdd.forward(_NULL_CONTEXT, grad, index=index, shape=shape)
+    return ScatterAdd.forward(_NullContext(), grad, index=index, shape=shape)
 
 
 class Concatenate(Function):

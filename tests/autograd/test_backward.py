@@ -305,3 +305,18 @@ def test_a_branch_that_receives_no_gradient_is_skipped():
     FirstOnly.apply(x * 2, y.exp()).sum().backward()
     np.testing.assert_array_equal(x.grad, [2.0, 2.0])
     assert y.grad is None
+
+
+def test_an_unrecorded_op_keeps_nothing_alive():
+    # Options an unrecorded forward sets on its ctx (here getitem's index array) must not
+    # outlive the call.
+    class Index(np.ndarray):
+        pass
+
+    x = ag.Tensor(np.arange(6.0))
+    index = np.array([0, 2]).view(Index)
+    alive = weakref.ref(index)
+    x[index]
+    del index
+    gc.collect()
+    assert alive() is None
