@@ -49,7 +49,8 @@ class Node:
 
     It holds the op (``fn``), the result's ``shape`` and ``dtype``, links to the inputs (``inputs``:
     a ``Node`` for a computed tensor, the ``Tensor`` itself for a leaf, the raw value for a Python
-    number or array) and the arrays saved for backward. It never holds the result Tensor, so the
+    number or array), the arrays saved for backward and its creation number (``seq``, the order
+    backward follows). It never holds the result Tensor, so the
     graph has no reference cycles and an intermediate's data lives only as long as someone uses it.
     """
 
