@@ -281,16 +281,6 @@ def test_every_user_is_done_before_a_shared_result_backpropagates():
     assert x.grad == pytest.approx(expected)
 
 
-def test_a_root_that_is_also_an_input_of_another_root():
-    x = leaf(3.0)
-    a = x * x
-    b = a * 2
-    (g,) = ag.grad([a, b], x, retain_graph=True)  # d(a + b)/dx = 2x + 4x
-    assert g.item() == pytest.approx(18.0)
-    (g,) = ag.grad([b, a, a], x)  # the order of the roots does not matter; repeats add
-    assert g.item() == pytest.approx(24.0)
-
-
 def test_a_branch_that_receives_no_gradient_is_skipped():
     class FirstOnly(ag.Function):
         @staticmethod
