@@ -33,6 +33,7 @@ lint: $(VENV)/.test-deps
 bench: $(VENV)/.test-deps
 	$(PY) benchmarks/ops.py
 	$(PY) benchmarks/mlp.py
+	$(PY) benchmarks/overhead.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

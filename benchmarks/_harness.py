@@ -93,8 +93,31 @@ def torch_or_none() -> object | None:
     return torch
 
 
+def blas() -> str:
+    """The BLAS NumPy runs on, its version and the kernel family it picked for this CPU.
+
+    The kernel family matters as much as the CPU: OpenBLAS chooses one at load time, and on the
+    AMD EPYC (Zen 4) machine of benchmarks/README.md its choice, SkylakeX, multiplies the
+    benchmark's small matrices up to 1.5x slower than its Zen kernels do. Without the optional
+    ``threadpoolctl`` only NumPy's build information (name and version) is available.
+    """
+    try:
+        import threadpoolctl
+    except ImportError:
+        try:
+            built = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+        except (TypeError, KeyError):  # NumPy before 1.25, or a build that does not say
+            return "unknown BLAS"
+        return f"{built.get('name', '?')} {built.get('version', '?')}"
+    for lib in threadpoolctl.threadpool_info():
+        if lib.get("user_api") == "blas":
+            kernels = f", {lib['architecture']} kernels" if lib.get("architecture") else ""
+            return f"{lib.get('internal_api', '?')} {lib.get('version', '?')}{kernels}"
+    return "unknown BLAS"
+
+
 def machine() -> str:
-    """One line naming the CPU, Python, NumPy and BLAS threads, for the printed header."""
+    """One line naming the CPU, Python, NumPy, the BLAS and its threads, for the header."""
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo") as info:
@@ -103,5 +126,6 @@ def machine() -> str:
         pass
     return (
         f"{cpu}, {os.cpu_count()} cores | Python {sys.version.split()[0]} | "
-        f"NumPy {np.__version__} | BLAS threads {THREADS} | {'wall' if WALL else 'CPU'} time"
+        f"NumPy {np.__version__} | {blas()}, {THREADS} thread(s) | "
+        f"{'wall' if WALL else 'CPU'} time"
     )

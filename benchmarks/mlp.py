@@ -124,8 +124,11 @@ def training_step(model: object, opt: object, loss_fn: Callable, x: object, y: o
     return step
 
 
-def autograd_step(case: str) -> tuple[Step, Callable[[], list]]:
-    """The network as a user of this project writes it."""
+def autograd_step(
+    case: str, prepare: Callable[[object], None] | None = None
+) -> tuple[Step, Callable[[], list]]:
+    """The network as a user of this project writes it; ``prepare(model)``, if given, may alter
+    the model before training (``overhead.py`` switches engine features off with it)."""
     import autograd
     import nn
     import nn.functional as F
@@ -136,6 +139,8 @@ def autograd_step(case: str) -> tuple[Step, Callable[[], list]]:
     model = mlp(nn, sizes)
     for p, value in zip(model.parameters(), params):
         p.data[...] = value
+    if prepare is not None:
+        prepare(model)
     opt = optim.SGD(model.parameters(), lr=LR)
     x, y = autograd.Tensor(x_np), autograd.Tensor(y_np)
     loss_fn = F.mse_loss if loss_kind == "mse" else F.cross_entropy
@@ -164,14 +169,15 @@ BUILDERS = {"autograd": autograd_step, "numpy": numpy_step, "torch": torch_step}
 
 
 # ----- measurement -----------------------------------------------------------------------------
-def check_agreement(case: str, names: list[str]) -> None:
-    """Run 5 steps of each contender from the same start; the losses and the weights must
-    agree (float32)."""
+def check_agreement(case: str, builders: dict[str, Callable]) -> None:
+    """Run 5 steps of each contender (name -> builder like ``BUILDERS``) from the same start;
+    the losses and the weights must agree (float32)."""
     finals = {}
-    for name in names:
-        step, weights = BUILDERS[name](case)
+    for name, build in builders.items():
+        step, weights = build(case)
         losses = [step().item() for _ in range(5)]
         finals[name] = [np.array(losses), *weights()]
+    names = list(finals)
     for name in names[1:]:
         for a, b in zip(finals[names[0]], finals[name]):
             if not np.allclose(a, b, rtol=1e-4, atol=1e-5):
@@ -235,7 +241,7 @@ def main() -> None:
     print("ms per training step (median of interleaved rounds), minor page faults per step,")
     print("peak RSS of a fresh process running the step (MiB) and its growth during 20 steps")
     for case in cases:
-        check_agreement(case, names)
+        check_agreement(case, {name: BUILDERS[name] for name in names})
         steps = {name: BUILDERS[name](case)[0] for name in names}
         rounds, target = (5, 0.05) if quick else (15, 0.15)
         res = _harness.compare(steps, rounds=rounds, target=target)
