@@ -97,9 +97,9 @@ def blas() -> str:
     """The BLAS NumPy runs on, its version and the kernel family it picked for this CPU.
 
     The kernel family matters as much as the CPU: OpenBLAS chooses one at load time, and on the
-    AMD EPYC (Zen 4) machine of benchmarks/README.md its choice, SkylakeX, multiplies the
-    benchmark's small matrices up to 1.5x slower than its Zen kernels do. Without the optional
-    ``threadpoolctl`` only NumPy's build information (name and version) is available.
+    AMD EPYC (Zen 4) machine of README.md (round 4) its choice, SkylakeX, multiplies some of
+    the benchmark's matrices up to 1.5x slower than its Haswell kernels do. Without the
+    optional ``threadpoolctl`` only NumPy's build information (name and version) is available.
     """
     try:
         import threadpoolctl
