@@ -43,7 +43,9 @@ class FloorTensor:
 
     __slots__ = ("data", "grad", "node", "trainable")
 
-    def __init__(self, data: np.ndarray, node: FloorNode | None = None, trainable=False) -> None:
+    def __init__(
+        self, data: np.ndarray, node: FloorNode | None = None, trainable: bool = False
+    ) -> None:
         self.data, self.grad, self.node, self.trainable = data, None, node, trainable
 
 
