@@ -3,10 +3,18 @@
 Backpropagation lives here: ``Tensor.backward()`` fills in ``.grad`` on the leaves.
 Using those gradients to move parameters (gradient descent) is ``optim``'s job.
 
+The tensor operations (``autograd.exp``, ``autograd.sum``, ``autograd.concatenate``, ...) are not
+listed here: each is declared once next to its ``Function`` in ``autograd/ops``, and that
+declaration exports it, makes it a Tensor method and routes NumPy's function to it
+(see ``autograd.registry``).
+
 Note: the unrelated PyPI package "autograd" (HIPS) uses the same import name; install only one of
 the two in an environment.
 """
 
+from .tensor import Tensor, as_tensor  # noqa: I001  (first: the modules below build on it)
+from . import ops as _ops  # noqa: F401  (declares every op)
+from . import versions
 from .anomaly import detect_anomaly
 from .creation import arange, ones, ones_like, rand, randn, tensor, zeros, zeros_like
 from .function import Function, Node
@@ -15,50 +23,12 @@ from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .gradients import grad
 from .graph import Graph, draw_graph, scope, trace, trace_backward
 from .random import get_generator, manual_seed
-from .routines import (
-    abs,
-    add,
-    argmax,
-    argmin,
-    as_tensor,
-    broadcast_to,
-    clip,
-    concatenate,
-    cos,
-    divide,
-    dot,
-    exp,
-    expand_dims,
-    flatten,
-    log,
-    logsumexp,
-    matmul,
-    max,
-    maximum,
-    mean,
-    min,
-    minimum,
-    multiply,
-    negative,
-    power,
-    relu,
-    reshape,
-    sigmoid,
-    sin,
-    sqrt,
-    squeeze,
-    stack,
-    std,
-    subtract,
-    sum,
-    swapaxes,
-    tanh,
-    transpose,
-    var,
-    where,
-)
+from .registry import exports as _exports
+from .registry import install_methods as _install_methods
 from .runtime import get_num_threads, set_num_threads
-from .tensor import Tensor
+
+_install_methods(Tensor)
+_ops_exported = _exports()
 
 __all__ = [
     "Function",
@@ -66,67 +36,33 @@ __all__ = [
     "Graph",
     "Node",
     "Tensor",
-    "abs",
-    "add",
     "arange",
-    "argmax",
-    "argmin",
     "as_tensor",
-    "broadcast_to",
-    "clip",
-    "concatenate",
-    "cos",
     "detect_anomaly",
-    "divide",
-    "dot",
     "draw_graph",
-    "get_num_threads",
-    "set_num_threads",
     "enable_grad",
-    "exp",
-    "expand_dims",
-    "flatten",
     "get_generator",
+    "get_num_threads",
     "grad",
     "gradcheck",
     "gradgradcheck",
     "is_grad_enabled",
-    "log",
-    "logsumexp",
     "manual_seed",
-    "matmul",
-    "max",
-    "maximum",
-    "mean",
-    "min",
-    "minimum",
-    "multiply",
-    "negative",
     "no_grad",
     "ones",
     "ones_like",
-    "power",
     "rand",
     "randn",
-    "relu",
-    "reshape",
     "scope",
-    "sigmoid",
-    "sin",
-    "sqrt",
-    "squeeze",
-    "stack",
-    "std",
-    "subtract",
-    "sum",
-    "swapaxes",
-    "tanh",
+    "set_num_threads",
     "tensor",
     "trace",
     "trace_backward",
-    "transpose",
-    "var",
-    "where",
+    "versions",
     "zeros",
     "zeros_like",
 ]
+if _clash := set(__all__) & set(_ops_exported):  # an op must not hide another public name
+    raise RuntimeError(f"autograd: ops declared under names already taken: {sorted(_clash)}")
+globals().update(_ops_exported)
+__all__ += sorted(_ops_exported)

@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from .ops.shape import normalize_shape
 from .random import get_generator
-from .routines import normalize_shape
 from .tensor import Tensor
 
 

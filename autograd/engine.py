@@ -1,6 +1,6 @@
 """The backward pass: reverse-mode automatic differentiation over the recorded graph.
 
-Given a root and dL/d(root), visit every node after all the nodes that use its result, call the
+Given roots and dL/d(root), visit every node after all the nodes that use its result, call the
 op's backward to get dL/d(input) from dL/d(output) (the chain rule), sum the contributions that
 meet at a tensor used more than once, and hand the totals to the leaves.
 
@@ -10,181 +10,104 @@ are all done. A heap of the nodes that have received a gradient gives that order
 100,000-op chain needs no recursion) and without a first pass over the graph to count users.
 
 Broadcasting is undone here and only here: an op may return a gradient in its output's broadcast
-shape, and ``sum_to_shape`` folds it back onto the input's shape.
+shape, and ``fit_gradient`` sums it back onto the input's shape, refusing anything else.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from heapq import heapify, heappop, heappush
 from typing import Any
 
 import numpy as np
 
-from .function import _FREED, Node
+from .function import Node
 from .grad_mode import STATE, enable_grad
 from .tensor import Tensor
 
+# Called after each node's backward with (node, grad_out, grads_in): the gradient that arrived
+# and what the op's backward returned, one entry per input (before fitting to the inputs' shapes:
+# ``fit_gradient`` does that). Tracing, autograd.grad's capture of interior inputs and anomaly
+# checks are hooks; the loop itself stays the same.
 StepHook = Callable[[Node, Any, tuple], None]
-
-
-def sum_to_shape(grad: Any, shape: tuple[int, ...]) -> Any:
-    """Sum ``grad`` over the axes that broadcasting added or stretched, giving ``shape``.
-
-    If ``y = broadcast(x)`` then every element of ``x`` fed several elements of ``y``, so
-    dL/dx is the sum of dL/dy over those copies. Works on ndarrays and on Tensors alike.
-    """
-    lead = grad.ndim - len(shape)
-    if lead < 0:
-        return grad.reshape(shape) if grad.size == math.prod(shape) else grad
-    sizes = grad.shape[lead:]
-    stretched = [lead + i for i, size in enumerate(shape) if size == 1 and sizes[i] != 1]
-    if stretched:
-        grad = grad.sum(axis=(*range(lead), *stretched), keepdims=True)
-        return grad.reshape(shape) if lead else grad  # (a reshape is a view: leaves copy it)
-    if lead:  # only added leading axes (a bias): summing them away leaves ``shape``
-        return grad.sum(axis=tuple(range(lead)))
-    return grad
-
-
-def _as_gradient(value: Any, node: Node, position: int, shape: tuple, dtype: np.dtype) -> Any:
-    """Check one gradient from ``node``'s backward and fit it to its input's shape and dtype."""
-    if not isinstance(value, (np.ndarray, Tensor)):
-        value = np.asarray(value, dtype=dtype)
-    if value.shape != shape:
-        value = sum_to_shape(value, shape)
-        if value.shape != shape:
-            raise RuntimeError(
-                f"backward of '{node.fn.name}' returned a gradient of shape {value.shape} for "
-                f"input {position}, whose shape is {shape}"
-            )
-    if value.dtype != dtype:
-        value = value.astype(dtype)
-    if STATE.anomaly:
-        from .anomaly import check_backward
-
-        check_backward(node, position, value)
-    return value
 
 
 def run_backward(
     roots: Sequence[Node],
     root_grads: Sequence[Any],
     *,
-    retain_graph: bool,
+    retain_graph: bool = False,
     create_graph: bool = False,
-    capture: set | None = None,
-    step_hook: StepHook | None = None,
+    leaves: set | None = None,
+    hooks: Sequence[StepHook] = (),
 ) -> dict:
-    """Propagate ``root_grads`` from ``roots`` to the leaves.
+    """Propagate ``root_grads`` from ``roots``; return ``{leaf Tensor: total gradient}``.
 
-    Without ``capture``, leaf gradients are returned as ``{leaf: total}`` for the caller to
-    accumulate. With ``capture`` (a set of leaf Tensors and Nodes), only the gradients of those
-    are returned and nothing else is kept. ``step_hook(node, grad_out, grads_in)`` observes each
-    step (used by ``trace_backward``).
+    ``leaves``, if given, limits the result to those leaves (``autograd.grad``). With
+    ``create_graph`` the backward formulas run on Tensors and are recorded.
     """
-    # Nodes are visited in decreasing creation order (``Node.seq``): every consumer of a result
-    # was created after it, so by the time a node comes off the heap every gradient that will
-    # flow into it has arrived. Only nodes that receive a gradient are ever pushed.
-    if len(roots) == 1:  # the usual loss.backward(): nothing to merge
-        grads: dict[Node, Any] = {roots[0]: root_grads[0]}
-        heap = [(-roots[0].seq, roots[0])]
-    else:
-        grads = {}
-        heap = []
-        for root, grad in zip(roots, root_grads):
-            if root in grads:
-                grads[root] = grads[root] + grad
-            else:
-                grads[root] = grad
-                heap.append((-root.seq, root))
-        heapify(heap)
-    leaf_grads: dict[Any, Any] = {}
-    # ``plain``: no create_graph, capture, hook or anomaly check. Then backward is called directly
-    # and a gradient that is already an ndarray of the right shape and dtype skips _as_gradient:
-    # the common case, where a function call per node and per edge is a measurable share of a
-    # small graph's backward.
-    plain = not create_graph and capture is None and step_hook is None and not STATE.anomaly
+    grads: dict[Node, Any] = {}  # dL/d(result) of nodes still waiting for their turn
+    for root, grad in zip(roots, root_grads):
+        grads[root] = grads[root] + grad if root in grads else grad
+    heap = [(-node.seq, node) for node in grads]
+    heapify(heap)
+    call_backward = _recorded_backward if create_graph else _plain_backward
+    if STATE.anomaly:
+        hooks = (*hooks, _check_finite)
+    leaf_grads: dict[Tensor, Any] = {}
     while heap:
         node = heappop(heap)[1]
         grad_out = grads.pop(node)
+        if node.retained is not None:
+            _retain(node, grad_out)
+        grads_in = call_backward(node, grad_out)
+        if not retain_graph:
+            node.release()
         inputs = node.inputs
-        if plain and node.retained is None and node._saved is not _FREED:
-            grads_in = node.fn.backward(node, grad_out)
-            if not retain_graph and node._saved is not None:
-                node._saved = _FREED
-            if type(grads_in) is not tuple:
-                # A one-input op may return its gradient bare.
-                if len(inputs) == 1 and type(grads_in) is np.ndarray:
-                    grads_in = (grads_in,)
-                else:
-                    grads_in = _check_grads_in(node, grads_in)
-            elif len(grads_in) != len(inputs):
-                _check_grads_in(node, grads_in)
-        else:
-            if capture is not None and node in capture:
-                leaf_grads[node] = grad_out
-            if node.retained is not None:
-                _retain(node, grad_out)
-            grads_in = _call_backward(node, grad_out, retain_graph, create_graph)
-            if step_hook is not None:
-                step_hook(node, grad_out, grads_in)
-        for position, link in enumerate(inputs):
+        if type(grads_in) is not tuple or len(grads_in) != len(inputs):
+            grads_in = as_gradients(node, grads_in)
+        for hook in hooks:
+            hook(node, grad_out, grads_in)
+        for position, needs in enumerate(node.needs_input_grad):
             grad = grads_in[position]
+            if grad is None or not needs:
+                continue
+            link = inputs[position]
+            target = link if type(link) is Node else link.data  # both have .shape and .dtype
+            # (The full check is a call per edge; most gradients already fit, so test that here.)
+            if not (
+                type(grad) is np.ndarray
+                and grad.shape == target.shape
+                and grad.dtype is target.dtype
+            ):
+                grad = fit_gradient(grad, node, position, target.shape, target.dtype)
             if type(link) is Node:
-                if grad is not None:
-                    # (``is`` on dtypes: NumPy hands out one object per built-in dtype, and a
-                    # miss only costs the full check in _as_gradient.)
-                    if not (
-                        plain
-                        and type(grad) is np.ndarray
-                        and grad.dtype is link.dtype
-                        and grad.shape == link.shape
-                    ):
-                        grad = _as_gradient(grad, node, position, link.shape, link.dtype)
-                    previous = grads.get(link)
-                    if previous is None:
-                        grads[link] = grad
-                        heappush(heap, (-link.seq, link))
-                    else:
-                        grads[link] = previous + grad
-            elif grad is not None and isinstance(link, Tensor) and link._requires_grad:
-                if capture is not None and link not in capture:
-                    continue
-                data = link.data
-                if not (
-                    plain
-                    and type(grad) is np.ndarray
-                    and grad.dtype is data.dtype
-                    and grad.shape == data.shape
-                ):
-                    grad = _as_gradient(grad, node, position, data.shape, data.dtype)
-                previous = leaf_grads.get(link)
-                leaf_grads[link] = grad if previous is None else previous + grad
+                if link in grads:
+                    grads[link] = grads[link] + grad
+                else:
+                    grads[link] = grad
+                    heappush(heap, (-link.seq, link))
+            elif leaves is None or link in leaves:
+                leaf_grads[link] = leaf_grads[link] + grad if link in leaf_grads else grad
     return leaf_grads
 
 
-def _call_backward(node: Node, grad_out: Any, retain_graph: bool, create_graph: bool) -> tuple:
-    saved = node._saved
-    if saved is _FREED:
-        node.saved_tensors  # raises the "retain_graph=True" error  # noqa: B018
-    if create_graph:
-        node._as_tensors = True
-        try:
-            with enable_grad():
-                grads_in = node.fn.backward(node, grad_out)
-        finally:
-            node._as_tensors = False
-    else:
-        grads_in = node.fn.backward(node, grad_out)
-    if not retain_graph and saved is not None:
-        node._saved = _FREED
-    return _check_grads_in(node, grads_in)
+def _plain_backward(node: Node, grad_out: Any) -> Any:
+    return node.fn.backward(node, grad_out)
 
 
-def _check_grads_in(node: Node, grads_in: Any) -> tuple:
-    """Normalise what a backward returned to a tuple with one entry per input."""
+def _recorded_backward(node: Node, grad_out: Any) -> Any:
+    # The formula sees Tensors (its saved arrays reconnected to the graph) and is recorded.
+    node._as_tensors = True
+    try:
+        with enable_grad():
+            return node.fn.backward(node, grad_out)
+    finally:
+        node._as_tensors = False
+
+
+def as_gradients(node: Node, grads_in: Any) -> tuple:
+    """What a backward returned, as a tuple with one gradient (or None) per input."""
     if type(grads_in) is not tuple:
         grads_in = tuple(grads_in) if isinstance(grads_in, list) else (grads_in,)
     if len(grads_in) != len(node.inputs):
@@ -195,42 +118,68 @@ def _check_grads_in(node: Node, grads_in: Any) -> tuple:
     return grads_in
 
 
+def fit_gradient(grad: Any, node: Node, position: int, shape: tuple, dtype: np.dtype) -> Any:
+    """Check one gradient from ``node``'s backward and fit it to its input's shape and dtype.
+
+    Summing over axes that broadcasting added or stretched is the only change allowed; a
+    gradient of any other shape means the op's backward is wrong, and raises.
+    """
+    if not isinstance(grad, (np.ndarray, Tensor)):
+        grad = np.asarray(grad, dtype=dtype)
+    if grad.shape != shape:
+        if not broadcasts_to(shape, grad.shape):
+            raise RuntimeError(
+                f"backward of '{node.fn.name}' returned a gradient of shape {grad.shape} for "
+                f"input {position}, whose shape is {shape}: only axes that broadcasting added "
+                "or stretched may be summed away"
+            )
+        grad = sum_to_shape(grad, shape)
+    if grad.dtype != dtype:
+        grad = grad.astype(dtype)
+    return grad
+
+
+def broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
+    """Whether an array of ``shape`` broadcasts to ``target`` (NumPy's rule, one direction)."""
+    lead = len(target) - len(shape)
+    return lead >= 0 and all(s in (1, t) for s, t in zip(shape, target[lead:]))
+
+
+def sum_to_shape(grad: Any, shape: tuple[int, ...]) -> Any:
+    """Sum ``grad`` over the axes that broadcasting added or stretched, giving ``shape``.
+
+    If ``y = broadcast(x)`` then every element of ``x`` fed several elements of ``y``, so
+    dL/dx is the sum of dL/dy over those copies. Works on ndarrays and on Tensors alike.
+    """
+    lead = grad.ndim - len(shape)
+    stretched = tuple(lead + i for i, size in enumerate(shape) if size == 1)
+    summed = grad.sum(axis=(*range(lead), *stretched), keepdims=True)
+    return summed.reshape(shape)
+
+
 def _retain(node: Node, grad: Any) -> None:
+    # A tensor that called retain_grad() receives its gradient as it passes.
     tensor = node.retained()
     if tensor is not None:
         array = grad.data if isinstance(grad, Tensor) else grad
-        if tensor.grad is None:
-            tensor.grad = np.array(array)  # a copy: the engine may still pass ``array`` on
+        if tensor._grad is None:
+            tensor._grad = np.array(array)  # a copy: the engine passes ``array`` on
         else:
-            tensor.grad += array  # in place, so a 0-d grad stays an array
+            tensor._grad += array
 
 
-def backward(
-    tensor: Tensor,
-    grad: Any = None,
-    retain_graph: bool = False,
-    step_hook: StepHook | None = None,
-) -> None:
-    """Compute d(tensor)/d(leaf) for every leaf that requires grad and add it to ``leaf.grad``.
+def _check_finite(node: Node, grad_out: Any, grads_in: tuple) -> None:
+    # detect_anomaly's hook: the first NaN or Inf gradient names the op that made it.
+    from .anomaly import check_backward
 
-    ``step_hook(node, grad_out, grads_in)``, if given, observes each step (``trace_backward``).
-    """
-    if not tensor._requires_grad:
-        raise RuntimeError(
-            "backward: this tensor does not require grad (none of its inputs required grad, "
-            "or it was computed under no_grad), so there is nothing to differentiate"
-        )
-    seed = _root_gradient(tensor, grad, "backward")
-    node = tensor._node
-    if node is None:
-        leaf_grads = {tensor: seed}
-    else:
-        leaf_grads = run_backward((node,), (seed,), retain_graph=retain_graph, step_hook=step_hook)
-    # A gradient the user passed in stays theirs: a leaf that would receive it gets a copy.
-    _accumulate_into_leaves(leaf_grads, shared={id(seed)} if grad is not None else set())
+    for position, grad in enumerate(grads_in):
+        if grad is not None:
+            check_backward(node, position, grad)
 
 
-def _root_gradient(tensor: Tensor, grad: Any, caller: str) -> np.ndarray:
+def seed_gradient(tensor: Tensor, grad: Any, caller: str) -> np.ndarray:
+    """dL/d(tensor) to start backward from: ``grad`` checked against the tensor's shape, or 1
+    for a one-element tensor when ``grad`` is None."""
     data = tensor.data
     if grad is None:
         if data.size != 1:
@@ -239,21 +188,13 @@ def _root_gradient(tensor: Tensor, grad: Any, caller: str) -> np.ndarray:
                 f"output has shape {data.shape}; pass grad= with that shape (or reduce it to "
                 "a scalar first, e.g. .sum())"
             )
-        if not data.ndim:  # a scalar loss: the shared read-only 1 of its dtype
-            seed = _UNIT_SEEDS.get(data.dtype)
+        if data.ndim == 0:  # a scalar loss: dL/dL = 1, one shared read-only array per dtype
+            seed = _UNIT.get(data.dtype)
             if seed is None:
-                seed = _UNIT_SEEDS[data.dtype] = np.array(1, dtype=data.dtype)
-                seed.flags.writeable = False  # backward formulas never write into grad
+                seed = _UNIT[data.dtype] = _read_only(np.ones((), data.dtype))
             return seed
-        seed = np.empty(data.shape, dtype=data.dtype)  # np.ones is a slower Python wrapper
-        seed.fill(1)
-        return seed
-    if type(grad) is np.ndarray and grad.dtype == data.dtype:
-        array = grad
-    elif isinstance(grad, Tensor):
-        array = grad.data.astype(data.dtype, copy=False)
-    else:
-        array = np.asarray(grad, dtype=data.dtype)
+        return np.ones(data.shape, dtype=data.dtype)
+    array = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=data.dtype)
     if array.shape != data.shape:
         raise ValueError(
             f"{caller}: grad has shape {array.shape} but the output has shape {data.shape}"
@@ -261,21 +202,46 @@ def _root_gradient(tensor: Tensor, grad: Any, caller: str) -> np.ndarray:
     return array
 
 
-# dL/dL = 1 for each dtype of scalar loss, made once (np.array costs ~0.4 us per backward).
-_UNIT_SEEDS: dict[np.dtype, np.ndarray] = {}
+# (Made once: np.ones costs ~0.4 us, a share of every backward() call on a small model.)
+_UNIT: dict[np.dtype, np.ndarray] = {}
 
 
-def _accumulate_into_leaves(leaf_grads: dict, shared: set) -> None:
-    """Add each total into ``leaf.grad`` in place, taking ownership of arrays nobody else holds."""
-    for leaf, grad in leaf_grads.items():
-        if type(grad) is not np.ndarray:  # NumPy sums 0-d arrays into scalars
-            grad = np.asarray(grad)
-        if leaf.grad is not None:
-            leaf.grad += grad
-            continue
-        key = id(grad)
-        if grad.base is not None or key in shared or not grad.flags.writeable:
-            grad = grad.copy()
-            key = id(grad)
-        shared.add(key)
-        leaf.grad = grad
+def _read_only(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False  # shared: no backward formula may write into it
+    return array
+
+
+def backward(
+    tensor: Tensor,
+    grad: Any = None,
+    retain_graph: bool = False,
+    hooks: Sequence[StepHook] = (),
+) -> None:
+    """Compute d(tensor)/d(leaf) for every leaf that requires grad and add it to ``leaf.grad``."""
+    if not tensor._requires_grad:
+        raise RuntimeError(
+            "backward: this tensor does not require grad (none of its inputs required grad, "
+            "or it was computed under no_grad), so there is nothing to differentiate"
+        )
+    seed = seed_gradient(tensor, grad, "backward")
+    if tensor._node is None:
+        leaf_grads = {tensor: seed}
+    else:
+        leaf_grads = run_backward([tensor._node], [seed], retain_graph=retain_graph, hooks=hooks)
+    # A gradient the caller passed in stays theirs; one array handed to a leaf is its alone.
+    taken = {id(seed)} if grad is not None else set()
+    for leaf, total in leaf_grads.items():
+        accumulate(leaf, total, owned=id(total) not in taken)
+        taken.add(id(total))
+
+
+def accumulate(leaf: Tensor, grad: Any, owned: bool = False) -> None:
+    """Add ``grad`` into ``leaf.grad``: in place into an existing buffer; else ``grad`` itself
+    becomes the buffer when ``owned`` (nobody else holds it) and it is a writeable array of its
+    own, and a copy of it otherwise."""
+    if leaf._grad is not None:
+        leaf._grad += grad
+    elif owned and type(grad) is np.ndarray and grad.base is None and grad.flags.writeable:
+        leaf._grad = grad
+    else:
+        leaf._grad = np.array(grad)

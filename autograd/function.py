@@ -10,7 +10,8 @@ Backward formulas are written with NumPy operators and ``np.*`` functions (``gra
 In an ordinary ``backward()`` they receive plain arrays and run at NumPy speed, recording nothing.
 Under ``autograd.grad(..., create_graph=True)`` the engine hands them Tensors instead; Tensors take
 part in NumPy's dispatch protocols, so the very same formula is recorded as a graph and can be
-differentiated again (second and third derivatives come for free).
+differentiated again (second and third derivatives come for free). A NumPy function that has no
+recorded derivative refuses a Tensor with a TypeError rather than computing a constant.
 
 Example, a user-defined op::
 
@@ -35,27 +36,30 @@ from typing import Any
 
 import numpy as np
 
+from . import versions
 from .grad_mode import STATE
-from .tensor import Tensor
+from .tensor import Tensor, as_array
 
-# Where a saved array came from, so that create_graph can reconnect it to the graph.
-_OUTPUT = -1  # the op's own result
-_CONSTANT = -2  # something else the forward computed (a mask, a sign, ...)
-_FREED = ()  # sentinel for "backward already dropped the saved arrays"
+FREED = object()  # what a node's saved arrays become once backward has used and dropped them
 
 
 class Node:
     """The record one op leaves in the graph; also the ``ctx`` its forward and backward receive.
 
+    A forward may keep options on it (``ctx.axis = axis``) under any name except the node's
+    own: ``fn``, ``inputs``, ``needs_input_grad``, ``shape``, ``dtype``, ``scope``, ``seq``,
+    ``name``, ``retained`` and the private ones starting with ``_``.
+
     It holds the op (``fn``), the result's ``shape`` and ``dtype``, links to the inputs (``inputs``:
     a ``Node`` for a computed tensor, the ``Tensor`` itself for a leaf, the raw value for a Python
-    number or array), the arrays saved for backward and its creation number (``seq``, the order
-    backward follows). It never holds the result Tensor, so the
-    graph has no reference cycles and an intermediate's data lives only as long as someone uses it.
+    number or array), the arrays saved for backward with their versions, and its creation number
+    (``seq``, the order backward follows). It never holds the result Tensor, so the graph has no
+    reference cycles and an intermediate's data lives only as long as someone uses it.
     """
 
-    # Everything a node of every op sets is a slot (no per-node dict in the common case);
-    # ``__dict__`` lets forward keep small options (``ctx.axis = axis``).
+    # Every attribute all nodes set is a slot (no per-node dict in the common case);
+    # ``__dict__`` lets forward keep small options (``ctx.axis = axis``): any name but these
+    # slots and the class attributes below.
     __slots__ = (
         "fn",
         "inputs",
@@ -63,60 +67,98 @@ class Node:
         "shape",
         "dtype",
         "scope",
-        "_saved",
-        "_out_id",
         "seq",
+        "_saved",
+        "_saved_at",
+        "_out_id",
         "__dict__",
         "__weakref__",
     )
 
-    # Rarely set, so they live in the class until an instance sets its own (keeps __init__ short:
-    # a node is built for every recorded op).
+    # Rarely set, so they live in the class until an instance sets its own.
     _as_tensors = False  # True while a create_graph backward runs
     name: str | None = None  # the result's name, when the user set one
     retained: Any = None  # weakref to a Tensor that called retain_grad()
 
-    def __init__(
-        self, fn: type[Function], inputs: tuple, needs_input_grad: tuple, scope: Any = None
-    ) -> None:
+    def __init__(self, fn: type[Function], inputs: tuple, needs_input_grad: tuple) -> None:
         self.fn = fn
         self.inputs = inputs
         self.needs_input_grad = needs_input_grad
-        # The innermost autograd.scope frame open when the op ran (a slot, not a class default:
-        # inside a module every node has one, and setting a non-slot would create a __dict__).
-        self.scope = scope
-        self._saved: tuple | None = None  # arrays kept by save_for_backward
-        self._out_id = 0  # id() of the result array, to recognise it when saved (_source_of)
+        scopes = STATE.scopes  # the innermost autograd.scope open when the op ran (for drawing)
+        self.scope = scopes[-1] if scopes else None
+        self._saved: Any = None
+        self._out_id = 0  # id() of the result array, to recognise it among the saved arrays
         # Creation order: an op's inputs always exist before it runs, so every node's seq is
         # larger than its inputs' and backward can visit nodes in decreasing seq.
         self.seq = _next_seq()
 
     def save_for_backward(self, *arrays: Any) -> None:
-        """Keep arrays for backward (dropped after backward unless ``retain_graph=True``)."""
+        """Keep arrays for backward (dropped after backward unless ``retain_graph=True``),
+        noting when, so that a later change in place is caught when they are read."""
         self._saved = arrays
+        self._saved_at = versions.clock
 
     @property
     def saved_tensors(self) -> tuple:
-        """The saved arrays; Tensors connected to the graph when backward runs with create_graph."""
+        """The saved arrays; Tensors connected to the graph when backward runs with create_graph.
+
+        Raises if backward already freed them, or if one was changed in place since it was saved.
+        """
         saved = self._saved
-        if saved is _FREED:
+        if saved is None:
+            return ()
+        if saved is FREED:
             raise RuntimeError(
                 f"backward through '{self.fn.name}' a second time: its saved arrays were freed "
                 "after the first backward. Pass retain_graph=True to the first backward() "
                 "(or autograd.grad) if you need to go through the graph again."
             )
-        if saved is None:
-            return ()
+        if versions.clock != self._saved_at:  # something somewhere was changed in place since
+            self._check_unchanged()
         if not self._as_tensors:
             return saved
         return tuple(self._reconnect(array) for array in saved)
 
+    def release(self) -> None:
+        """Drop the saved arrays (backward calls this unless told to retain the graph)."""
+        if self._saved is not None:
+            self._saved = FREED
+
+    def finish(self, out: np.ndarray, result: Any) -> None:
+        """Complete the record once forward returned ``result`` (``out`` as an ndarray)."""
+        self.shape = out.shape
+        self.dtype = out.dtype
+        self._out_id = id(out)
+        saved = self._saved
+        if result is not out and saved:
+            # A 0-d result came back as a NumPy scalar (every loss does): if forward saved it,
+            # keep its array form, the one the result Tensor holds.
+            self._saved = tuple(out if a is result else a for a in saved)
+
+    def _check_unchanged(self) -> None:
+        for array in self._saved:
+            if versions.changed_since(array, self._saved_at):
+                source = self._source_of(array)
+                if source == _OUTPUT:
+                    what = f"its result (shape {self.shape})"
+                elif source == _CONSTANT:
+                    what = f"an array of shape {np.shape(array)} it computed"
+                else:
+                    link = self.inputs[source]
+                    label = getattr(link, "name", None)
+                    what = f"input {source}" + (f" ({label!r})" if label else "")
+                    what += f" of shape {np.shape(array)}"
+                raise RuntimeError(
+                    f"backward of '{self.fn.name}': {what} was modified in place after the "
+                    "forward saved it (an optimizer step, `-=` under no_grad, ...), so the "
+                    "gradient would use the new value. Run the forward again after changing it, "
+                    "or change a copy (t = t - x) instead of updating in place."
+                )
+
     def _source_of(self, array: Any) -> int:
-        # Which input (by position) a saved array is, or _OUTPUT / _CONSTANT; only create_graph
-        # asks. Recorded ops keep just the id() of their result (cheaper than resolving every
-        # saved array in every forward). An id match is an identity match: a saved array was
-        # alive together with this op's result and with every input's result (forward had them
-        # all), and two live objects never share an id.
+        # Which input (by position) a saved array is, or _OUTPUT / _CONSTANT. Nodes keep just the
+        # id() of their result: a saved array was alive together with this op's result and with
+        # every input's result (forward had them all), and two live objects never share an id.
         key = id(array)
         if key == self._out_id:
             return _OUTPUT
@@ -131,7 +173,7 @@ class Node:
     def _reconnect(self, array: Any) -> Any:
         source = self._source_of(array)
         if source == _OUTPUT:
-            return Tensor._make(array, self)  # an ndarray, also for 0-d results (see apply)
+            return Tensor._make(array, self)
         if source == _CONSTANT:
             return array  # a mask, a sign, a Python number: a constant in any graph
         link = self.inputs[source]
@@ -143,22 +185,20 @@ class Node:
         return f"<{self.fn.name} node, shape={self.shape}>"
 
 
-class _NullContext:
+_OUTPUT, _CONSTANT = -1, -2  # where a saved array came from, besides an input position
+_next_seq = itertools.count().__next__
+
+
+class Unrecorded:
     """The ctx of a forward that is not recorded: saving is a no-op, options may still be set.
 
-    One per call, never shared: a shared one would keep the last op's options (an index array,
-    say) alive, and two threads would write each other's.
+    One per call, never shared: a shared one would keep the last op's options alive.
     """
 
     needs_input_grad: tuple = ()
 
     def save_for_backward(self, *arrays: Any) -> None:
-        pass
-
-
-_next_seq = itertools.count().__next__
-
-_CONSTANT_TYPES = (int, float, np.ndarray, np.generic)
+        """Nothing to keep: no backward will run."""
 
 
 class Function:
@@ -190,44 +230,33 @@ class Function:
         )
 
     @classmethod
-    def apply(cls, *args: Any, **options: Any) -> Tensor:
+    def apply(cls, *inputs: Any, **options: Any) -> Tensor:
         """Run the op: ``y = forward(ctx, *arrays, **options)`` on the inputs' arrays, recorded
-        as a graph node when an input requires grad and recording is on (see ``no_grad``)."""
-        # Runs once per op, so it is kept to one pass over the arguments and a handful of
-        # attribute reads; the graph bookkeeping happens only for recorded ops.
-        arrays = []
-        links = []
-        needs = []
-        record = False
-        for arg in args:
-            if isinstance(arg, Tensor):
-                arrays.append(arg.data)
-                node = arg._node
-                if node is not None:  # a recorded result: always requires grad
-                    links.append(node)
-                    needs.append(True)
-                    record = True
-                elif arg._requires_grad:
-                    links.append(arg)
-                    needs.append(True)
-                    record = True
-                else:
-                    links.append(arg)
-                    needs.append(False)
-            elif isinstance(arg, _CONSTANT_TYPES):
-                arrays.append(arg)
-                links.append(arg)
-                needs.append(False)
+        as a graph node when an input requires grad and recording is on (see ``no_grad``).
+
+        Inputs that are not Tensors are constants: numbers pass to NumPy as they are, sequences
+        become arrays; with no Tensor among the inputs, all follow the library's dtype rules.
+        """
+        arrays, links, needs = [], [], []
+        any_tensor = False
+        for value in inputs:
+            if isinstance(value, Tensor):
+                any_tensor = True
+                arrays.append(value.data)
+                links.append(value._node or value)  # a computed tensor links to its node
+                needs.append(value._requires_grad)
             else:
-                raise TypeError(f"{cls.name}: unsupported operand type {type(arg).__name__!r}")
-        state = STATE
-        if record and state.grad_enabled:
-            scopes = state.scopes
-            ctx: Any = Node(cls, tuple(links), tuple(needs), scopes[-1] if scopes else None)
-        else:
-            ctx = _NullContext()
+                if not isinstance(value, _PLAIN):
+                    value = as_array(value)
+                arrays.append(value)
+                links.append(value)
+                needs.append(False)
+        if not any_tensor:
+            arrays = [as_array(a) for a in arrays]  # e.g. autograd.exp(1.0) is float32
+        record = STATE.grad_enabled and True in needs
+        ctx: Any = Node(cls, tuple(links), tuple(needs)) if record else Unrecorded()
         try:
-            result = cls.forward(ctx, *arrays, **options) if options else cls.forward(ctx, *arrays)
+            result = cls.forward(ctx, *arrays, **options)
         except ValueError as error:
             shapes = ", ".join(str(np.shape(a)) for a in arrays)
             message = str(error)
@@ -235,30 +264,22 @@ class Function:
                 message = f"{cls.name}: {message}"
             raise ValueError(f"{message} (operand shapes: {shapes})") from None
         out = result if type(result) is np.ndarray else np.asarray(result)
-        if state.anomaly:
+        if STATE.anomaly:
             from .anomaly import check_forward
 
             check_forward(cls, out)
-        if type(ctx) is _NullContext:
-            return _new_tensor(out, None)
-        dtype = out.dtype
-        if dtype.kind != "f":  # integer and bool results never require grad
-            return _new_tensor(out, None)
-        ctx.shape = out.shape
-        ctx.dtype = dtype
-        ctx._out_id = id(out)
-        if result is not out and ctx._saved:
-            # A 0-d result came back as a NumPy scalar (every loss does): if forward saved it,
-            # save its array form instead. (A plain loop: most losses do not save their value.)
-            saved = ctx._saved
-            for a in saved:
-                if a is result:
-                    ctx._saved = tuple(out if b is result else b for b in saved)
-                    break
-        if state.recorders:
-            for recorder in state.recorders:
-                recorder.record(ctx, out)
-        return _new_tensor(out, ctx)
+        if not record or out.dtype.kind != "f":  # integer and bool results never require grad
+            return Tensor._make(out, None)
+        ctx.finish(out, result)
+        for recorder in STATE.recorders:
+            recorder.record(ctx, out)
+        return Tensor._make(out, ctx)
+
+    @classmethod
+    def compute(cls, *arrays: Any, **options: Any) -> Any:
+        """``forward`` on plain arrays, recording nothing: the op as a NumPy function (used by
+        backward formulas that must run on arrays as well as on Tensors)."""
+        return cls.forward(Unrecorded(), *arrays, **options)
 
 
-_new_tensor = Tensor._make  # looked up once, not on every op
+_PLAIN = (int, float, bool, np.ndarray, np.generic)

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import _root_gradient, run_backward
+from .engine import run_backward, seed_gradient
 from .tensor import Tensor
 
 
@@ -47,7 +47,6 @@ def grad(
     for i, tensor in enumerate(inputs):
         if not isinstance(tensor, Tensor) or not tensor._requires_grad:
             raise RuntimeError(f"grad: input {i} is not a Tensor that requires grad")
-    keys = [tensor._node or tensor for tensor in inputs]
     roots, root_grads, direct = [], [], {}
     for i, (output, seed) in enumerate(zip(outputs, grad_outputs)):
         if not isinstance(output, Tensor) or not output._requires_grad:
@@ -58,7 +57,7 @@ def grad(
                     f"grad: grad_outputs[{i}] has shape {seed.shape}, output {output.shape}"
                 )
         else:
-            seed = _root_gradient(output, seed, "grad")
+            seed = seed_gradient(output, seed, "grad")
             if create_graph:
                 seed = Tensor._make(seed, None)
         if output._node is None:
@@ -66,20 +65,31 @@ def grad(
         else:
             roots.append(output._node)
             root_grads.append(seed)
-    captured = {}
+    # Leaves are collected by the backward pass; an input computed inside the graph is caught by
+    # a hook as its node's turn comes (its gradient is complete then).
+    wanted_nodes = {tensor._node for tensor in inputs if tensor._node is not None}
+    captured: dict[Any, Any] = {}
+
+    def capture(node: Any, grad_out: Any, grads_in: tuple) -> None:
+        if node in wanted_nodes:
+            captured[node] = grad_out
+
     if roots:
-        captured = run_backward(
-            roots,
-            root_grads,
-            retain_graph=retain_graph,
-            create_graph=create_graph,
-            capture=set(keys),
+        captured.update(
+            run_backward(
+                roots,
+                root_grads,
+                retain_graph=retain_graph,
+                create_graph=create_graph,
+                leaves={tensor for tensor in inputs if tensor._node is None},
+                hooks=[capture] if wanted_nodes else [],
+            )
         )
     for leaf, seed in direct.items():
         captured[leaf] = captured[leaf] + seed if leaf in captured else seed
     results: list[Tensor | None] = []
-    for i, key in enumerate(keys):
-        value = captured.get(key)
+    for i, tensor in enumerate(inputs):
+        value = captured.get(tensor._node or tensor)
         if value is None:
             if not allow_unused:
                 raise RuntimeError(

@@ -1,75 +1,49 @@
-"""How NumPy functions treat Tensors (NEP 13 ``__array_ufunc__`` and NEP 18
-``__array_function__``).
+"""How NumPy functions treat Tensors (NEP 13 ``__array_ufunc__``, NEP 18 ``__array_function__``).
 
-NumPy functions that autograd differentiates return Tensors and are recorded: ``np.exp(t)`` is
-``autograd.exp(t)``, ``ndarray * t`` is ``t.__rmul__``. This is what lets every backward formula
-be written once with NumPy and still be differentiated again under ``create_graph=True``.
-Any other NumPy function sees the plain arrays and returns a plain result (``np.isnan(t)``,
-``np.allclose(t, x)``): it is not recorded.
+The rule: a NumPy function that receives a Tensor is recorded with a correct derivative, or it
+refuses with a TypeError. It never computes on ``.data`` behind the graph's back.
+
+* Functions some op declared (``@op(numpy=np.exp)``, see ``autograd.registry``) are recorded:
+  ``np.exp(t)`` is ``autograd.exp(t)``, ``ndarray * t`` is ``autograd.multiply``. This is what
+  lets a backward formula written with NumPy be differentiated again under ``create_graph``.
+* Results that carry no gradient by nature run on the plain arrays and come back as they are:
+  results with no floating-point values (``np.isnan``, ``np.argsort``, ``np.allclose``,
+  ``np.shape``), and the few functions whose floating result is piecewise constant or does not
+  depend on the values (``np.floor``, ``np.sign``, ``np.round``, ``np.zeros_like``).
+* Anything else raises TypeError naming the function. Convert explicitly to leave the graph:
+  ``np.asarray(t)`` or ``t.detach().numpy()``.
 """
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import numpy as np
 
-from . import routines as r
-from .tensor import Tensor, _compare
+from .registry import NUMPY
+from .tensor import Tensor
 
-UFUNCS: dict[Any, Any] = {
-    np.add: r.add,
-    np.subtract: r.subtract,
-    np.multiply: r.multiply,
-    np.true_divide: r.divide,
-    np.power: r.power,
-    np.negative: r.negative,
-    np.positive: lambda x: x,
-    np.matmul: r.matmul,
-    np.exp: r.exp,
-    np.log: r.log,
-    np.sqrt: r.sqrt,
-    np.absolute: r.abs,
-    np.sin: r.sin,
-    np.cos: r.cos,
-    np.tanh: r.tanh,
-    np.maximum: r.maximum,
-    np.minimum: r.minimum,
-    **{
-        ufunc: functools.partial(_compare, ufunc)
-        for ufunc in (
-            np.less,
-            np.less_equal,
-            np.greater,
-            np.greater_equal,
-            np.equal,
-            np.not_equal,
-        )
-    },
-}
-
-FUNCTIONS: dict[Any, Any] = {
-    np.dot: r.dot,
-    np.sum: r.sum,
-    np.mean: r.mean,
-    np.max: r.max,
-    np.amax: r.max,
-    np.min: r.min,
-    np.amin: r.min,
-    np.var: r.var,
-    np.std: r.std,
-    np.reshape: lambda a, shape: r.reshape(a, shape),
-    np.transpose: lambda a, axes=None: r.transpose(a, *(axes or ())),
-    np.swapaxes: r.swapaxes,
-    np.squeeze: r.squeeze,
-    np.expand_dims: r.expand_dims,
-    np.broadcast_to: r.broadcast_to,
-    np.concatenate: r.concatenate,
-    np.stack: r.stack,
-    np.where: r.where,
-    np.clip: r.clip,
-}
+# Ufuncs and functions with a floating result whose derivative is zero wherever it exists
+# (piecewise constant), or whose result does not depend on the input's values at all.
+PIECEWISE_CONSTANT: frozenset[Any] = frozenset(
+    {
+        np.floor,
+        np.ceil,
+        np.trunc,
+        np.rint,
+        np.sign,
+        np.heaviside,
+        np.floor_divide,
+        np.spacing,
+        np.round,
+        np.around,
+        np.fix,
+        np.zeros_like,
+        np.ones_like,
+        np.empty_like,
+        np.full_like,
+    }
+)
 
 
 def _plain(value: Any) -> Any:
@@ -77,26 +51,60 @@ def _plain(value: Any) -> Any:
         return value.data
     if isinstance(value, (list, tuple)):
         return type(value)(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
     return value
 
 
+def _has_float(result: Any) -> bool:
+    """Whether a result holds floating-point (or complex) values, anywhere in a tuple or list."""
+    if isinstance(result, (tuple, list)):
+        return any(_has_float(part) for part in result)
+    if isinstance(result, (np.ndarray, np.generic)):
+        return result.dtype.kind in "fc"
+    return isinstance(result, (float, complex))
+
+
+def _refuse(name: str, reason: str = "") -> TypeError:
+    return TypeError(
+        f"{name} has no recorded derivative in backproplab, so it cannot take a Tensor "
+        f"(the result would silently drop out of the graph){reason}. Use the autograd "
+        "function of that name if there is one, or convert explicitly to compute without "
+        "gradients: np.asarray(t) or t.detach().numpy()"
+    )
+
+
 def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
-    """Route ``ufunc(*inputs)`` to the recorded op, or compute it on plain arrays."""
-    handler = UFUNCS.get(ufunc)
+    """Route ``ufunc(*inputs)`` to the op that records it, or compute a gradient-free result."""
+    name = f"np.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
+    handler = NUMPY.get(ufunc)
     if handler is not None and method == "__call__":
         if kwargs:
             raise TypeError(
-                f"np.{ufunc.__name__} on Tensors does not take {sorted(kwargs)}: "
-                "use the plain arrays (.data) for out=/where=/dtype="
+                f"{name} on Tensors does not take {sorted(kwargs)}: it is recorded as "
+                f"autograd.{handler.__name__}; use plain arrays (np.asarray(t)) for out=/where=/"
+                "dtype="
             )
         return handler(*inputs)
-    plain_kwargs = {k: _plain(v) for k, v in kwargs.items()}
-    return getattr(ufunc, method)(*_plain(inputs), **plain_kwargs)
+    if method == "at":  # changes its first argument in place, behind the graph's back
+        raise _refuse(name, " and it writes into its argument in place")
+    if "out" in kwargs and ufunc not in PIECEWISE_CONSTANT:
+        raise _refuse(name, " with out=")
+    result = getattr(ufunc, method)(*_plain(inputs), **_plain(kwargs))
+    if _has_float(result) and ufunc not in PIECEWISE_CONSTANT:
+        raise _refuse(name)
+    return result
 
 
 def array_function(func: Any, args: tuple, kwargs: dict) -> Any:
-    """Route a NumPy function to its recorded version, or run it on plain arrays."""
-    handler = FUNCTIONS.get(func)
+    """Route a NumPy function to the op that records it, or compute a gradient-free result."""
+    handler = NUMPY.get(func)
     if handler is not None:
         return handler(*args, **kwargs)
-    return func(*_plain(args), **{k: _plain(v) for k, v in kwargs.items()})
+    name = f"{func.__module__.replace('numpy', 'np')}.{func.__name__}"
+    if "out" in kwargs and func not in PIECEWISE_CONSTANT:
+        raise _refuse(name, " with out=")
+    result = func(*_plain(args), **_plain(kwargs))
+    if _has_float(result) and func not in PIECEWISE_CONSTANT:
+        raise _refuse(name)
+    return result

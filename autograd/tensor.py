@@ -3,6 +3,10 @@
 A Tensor wraps a NumPy array (``.data``). When it is the result of an op on tensors that require
 grad, it also points at that op's graph node (``.grad_fn``), which ``backward()`` walks in reverse
 to fill in ``.grad`` on the leaves.
+
+This class holds what every tensor has (data, grad, the link to its node, Python protocols). Its
+op methods and operators (``t.exp()``, ``t.sum(axis=0)``, ``t + u``, ``t[i]``) are not written
+here: each op's declaration in ``autograd/ops`` installs them (see ``autograd.registry``).
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
+
+from . import versions
 
 ArrayLike = Any
 
@@ -47,7 +53,7 @@ class Tensor:
     :func:`as_array`'s dtype rules. Only floating tensors can require grad.
     """
 
-    __slots__ = ("data", "grad", "_requires_grad", "_node", "_name", "__weakref__")
+    __slots__ = ("data", "_grad", "_requires_grad", "_node", "_name", "__weakref__")
 
     def __init__(
         self,
@@ -57,7 +63,7 @@ class Tensor:
         name: str | None = None,
     ) -> None:
         self.data: np.ndarray = as_array(data, dtype)
-        self.grad: np.ndarray | None = None
+        self._grad: np.ndarray | None = None
         self._node = None
         self._name = name
         self._requires_grad = False
@@ -69,7 +75,7 @@ class Tensor:
         # The engine's constructor: no conversion, no checks.
         tensor = object.__new__(Tensor)
         tensor.data = data
-        tensor.grad = None
+        tensor._grad = None
         tensor._node = node
         tensor._requires_grad = node is not None
         tensor._name = None
@@ -92,6 +98,30 @@ class Tensor:
                 f"only floating-point tensors can require grad, this one is {self.data.dtype}"
             )
         self._requires_grad = bool(value)
+
+    @property
+    def grad(self) -> np.ndarray | None:
+        """dL/d(self) accumulated by ``backward()``: an ndarray of this tensor's shape and dtype,
+        or None. Assigning checks the shape and converts to this tensor's dtype (a copy)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        if value is None:
+            self._grad = None
+            return
+        array = np.array(value.data if isinstance(value, Tensor) else value, dtype=self.dtype)
+        if array.shape != self.data.shape:
+            raise ValueError(
+                f"grad: an assigned gradient must have the tensor's shape {self.data.shape}, "
+                f"got shape {array.shape}"
+            )
+        self._grad = array
+
+    @property
+    def _version(self) -> int:
+        """How many times this tensor's memory was changed in place (see autograd.versions)."""
+        return versions.version(self.data)
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -212,55 +242,6 @@ class Tensor:
             extras.append(f"name={self._name!r}")
         return "tensor(" + ", ".join([body, *extras]) + ")"
 
-    # ----- arithmetic (the hot path: straight to the op) -------------------------------------
-    def __add__(self, other: Any) -> Tensor:
-        return Add.apply(self, other)
-
-    def __radd__(self, other: Any) -> Tensor:
-        return Add.apply(other, self)
-
-    def __sub__(self, other: Any) -> Tensor:
-        return Sub.apply(self, other)
-
-    def __rsub__(self, other: Any) -> Tensor:
-        return Sub.apply(other, self)
-
-    def __mul__(self, other: Any) -> Tensor:
-        return Mul.apply(self, other)
-
-    def __rmul__(self, other: Any) -> Tensor:
-        return Mul.apply(other, self)
-
-    def __truediv__(self, other: Any) -> Tensor:
-        return Div.apply(self, other)
-
-    def __rtruediv__(self, other: Any) -> Tensor:
-        return Div.apply(other, self)
-
-    def __pow__(self, other: Any) -> Tensor:
-        return Pow.apply(self, other)
-
-    def __rpow__(self, other: Any) -> Tensor:
-        return Pow.apply(other, self)
-
-    def __neg__(self) -> Tensor:
-        return Neg.apply(self)
-
-    def __pos__(self) -> Tensor:
-        return self
-
-    def __matmul__(self, other: Any) -> Tensor:
-        if isinstance(other, Tensor) and self.data.ndim >= 2 and other.data.ndim >= 2:
-            return MatMul.apply(self, other)
-        return _routines.matmul(self, other)
-
-    def __rmatmul__(self, other: Any) -> Tensor:
-        return _routines.matmul(other, self)
-
-    def dot(self, other: Any) -> Tensor:
-        """np.dot(self, other): see :func:`autograd.dot`."""
-        return _routines.dot(self, other)
-
     # ----- in-place updates (outside the graph) ------------------------------------------------
     def _update(self, ufunc: Any, other: Any, symbol: str) -> Tensor:
         # In-place arithmetic changes .data under the graph's feet, so it is refused wherever a
@@ -273,6 +254,7 @@ class Tensor:
                 f"`t = t {symbol} other` to record a new tensor"
             )
         ufunc(self.data, other.data if isinstance(other, Tensor) else other, out=self.data)
+        versions.bump(self.data)
         return self
 
     def __iadd__(self, other: Any) -> Tensor:
@@ -287,146 +269,6 @@ class Tensor:
     def __itruediv__(self, other: Any) -> Tensor:
         return self._update(np.true_divide, other, "/")
 
-    # ----- comparisons: boolean tensors outside the graph --------------------------------------
-    def __lt__(self, other: Any) -> Tensor:
-        return _compare(np.less, self, other)
-
-    def __le__(self, other: Any) -> Tensor:
-        return _compare(np.less_equal, self, other)
-
-    def __gt__(self, other: Any) -> Tensor:
-        return _compare(np.greater, self, other)
-
-    def __ge__(self, other: Any) -> Tensor:
-        return _compare(np.greater_equal, self, other)
-
-    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return _compare(np.equal, self, other)
-
-    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
-        return _compare(np.not_equal, self, other)
-
-    def __invert__(self) -> Tensor:
-        if self.data.dtype != np.bool_:
-            raise TypeError(f"~ needs a boolean tensor, this one is {self.data.dtype}")
-        return Tensor._make(~self.data, None)
-
-    # ----- elementwise -----------------------------------------------------------------------
-    def exp(self) -> Tensor:
-        """e^x."""
-        return Exp.apply(self)
-
-    def log(self) -> Tensor:
-        """ln x."""
-        return Log.apply(self)
-
-    def sqrt(self) -> Tensor:
-        """sqrt(x)."""
-        return Sqrt.apply(self)
-
-    def abs(self) -> Tensor:
-        """|x|."""
-        return Abs.apply(self)
-
-    def sin(self) -> Tensor:
-        """sin x."""
-        return Sin.apply(self)
-
-    def cos(self) -> Tensor:
-        """cos x."""
-        return Cos.apply(self)
-
-    def tanh(self) -> Tensor:
-        """tanh x."""
-        return Tanh.apply(self)
-
-    def sigmoid(self) -> Tensor:
-        """1 / (1 + e^-x)."""
-        return Sigmoid.apply(self)
-
-    def relu(self) -> Tensor:
-        """max(x, 0)."""
-        return Relu.apply(self)
-
-    def clip(self, lo: float | None = None, hi: float | None = None) -> Tensor:
-        """min(max(x, lo), hi)."""
-        return _routines.clip(self, lo, hi)
-
-    # ----- reductions ------------------------------------------------------------------------
-    def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """Sum over ``axis``."""
-        return Sum.apply(self, axis=axis, keepdims=keepdims)
-
-    def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """Mean over ``axis``."""
-        return Mean.apply(self, axis=axis, keepdims=keepdims)
-
-    def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """Maximum over ``axis`` (ties share the gradient)."""
-        return Max.apply(self, axis=axis, keepdims=keepdims)
-
-    def min(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """Minimum over ``axis`` (ties share the gradient)."""
-        return Min.apply(self, axis=axis, keepdims=keepdims)
-
-    def var(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
-        """Variance sum((x - mean)^2) / (n - ddof)."""
-        return _routines.var(self, axis=axis, ddof=ddof, keepdims=keepdims)
-
-    def std(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
-        """Standard deviation sqrt(var)."""
-        return _routines.std(self, axis=axis, ddof=ddof, keepdims=keepdims)
-
-    def logsumexp(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        """log(sum(e^x)), computed stably."""
-        return LogSumExp.apply(self, axis=axis, keepdims=keepdims)
-
-    def argmax(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
-        """Index of the maximum (integer tensor, no gradient)."""
-        return _routines.argmax(self, axis=axis, keepdims=keepdims)
-
-    def argmin(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
-        """Index of the minimum (integer tensor, no gradient)."""
-        return _routines.argmin(self, axis=axis, keepdims=keepdims)
-
-    # ----- shape and movement ----------------------------------------------------------------
-    def reshape(self, *shape: Any) -> Tensor:
-        """The same elements in a new shape: ``t.reshape(2, 3)`` or ``t.reshape((2, 3))``."""
-        return _routines.reshape(self, *shape)
-
-    def transpose(self, *axes: Any) -> Tensor:
-        """Permute axes (reversed when none are given)."""
-        return _routines.transpose(self, *axes)
-
-    def swapaxes(self, axis1: int, axis2: int) -> Tensor:
-        """Exchange two axes."""
-        return _routines.swapaxes(self, axis1, axis2)
-
-    def flatten(self) -> Tensor:
-        """All elements as a 1-D tensor."""
-        return _routines.reshape(self, -1)
-
-    def squeeze(self, axis: Any = None) -> Tensor:
-        """Remove size-1 axes."""
-        return _routines.squeeze(self, axis)
-
-    def expand_dims(self, axis: Any) -> Tensor:
-        """Insert size-1 axes."""
-        return _routines.expand_dims(self, axis)
-
-    def broadcast_to(self, shape: Any) -> Tensor:
-        """Repeat along new or size-1 axes to ``shape``."""
-        return BroadcastTo.apply(self, shape=tuple(shape))
-
-    def astype(self, dtype: Any) -> Tensor:
-        """Convert to ``dtype`` (differentiable between floating types)."""
-        if np.dtype(dtype) == self.data.dtype:
-            return self
-        return Astype.apply(self, dtype=dtype)
-
-    def __getitem__(self, index: Any) -> Tensor:
-        return _routines.take(self, index)
-
     # ----- NumPy interoperability ------------------------------------------------------------
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
         return _numpy_protocol.array_ufunc(ufunc, method, inputs, kwargs)
@@ -435,19 +277,12 @@ class Tensor:
         return _numpy_protocol.array_function(func, args, kwargs)
 
 
-def _compare(ufunc: Any, a: Any, b: Any) -> Tensor:
-    # Also NumPy's route for ``ndarray < tensor`` (numpy_protocol), hence a may be a plain value.
-    a = a.data if isinstance(a, Tensor) else a
-    b = b.data if isinstance(b, Tensor) else b
-    return Tensor._make(np.asarray(ufunc(a, b)), None)
+def as_tensor(value: Any) -> Tensor:
+    """``value`` itself if it is a Tensor, else a new constant Tensor (library dtype rules)."""
+    return value if isinstance(value, Tensor) else Tensor(value)
 
 
-# Imported last: the ops and routines need the Tensor class defined above.
+# Imported last: these modules need the Tensor class defined above.
 from . import engine as _engine  # noqa: E402
 from . import grad_mode as _grad_mode  # noqa: E402
 from . import numpy_protocol as _numpy_protocol  # noqa: E402
-from . import routines as _routines  # noqa: E402
-from .ops.arithmetic import Add, Div, MatMul, Mul, Neg, Pow, Sub  # noqa: E402
-from .ops.elementwise import Abs, Cos, Exp, Log, Relu, Sigmoid, Sin, Sqrt, Tanh  # noqa: E402
-from .ops.movement import Astype, BroadcastTo  # noqa: E402
-from .ops.reductions import LogSumExp, Max, Mean, Min, Sum  # noqa: E402

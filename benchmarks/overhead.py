@@ -31,7 +31,7 @@ import _harness  # noqa: E402  (pins BLAS threads before NumPy loads)
 import mlp  # noqa: E402
 import numpy as np  # noqa: E402
 
-from autograd.ops.elementwise import Relu  # noqa: E402
+from autograd.ops.piecewise import Relu  # noqa: E402
 from nn.functional.linear import LinearFunction  # noqa: E402
 
 CASE = "tiny"

@@ -36,7 +36,9 @@ def _array(fn: str, t: Any) -> np.ndarray:
 
 
 def _fill(fn: str, t: T, values: Any) -> T:
-    _array(fn, t)[...] = values
+    array = _array(fn, t)
+    array[...] = values
+    autograd.versions.bump(array)  # a graph that saved the old values must not use the new
     return t
 
 

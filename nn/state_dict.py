@@ -79,5 +79,8 @@ def load_state_dict(module: Module, state: Any, strict: bool = True) -> Incompat
             + "\n  ".join(errors)
         )
     for key, arr in arrays.items():
+        # In place, so references held elsewhere (optimizers) stay valid; the version bump makes
+        # a backward through a graph that saved the old values raise instead of using these.
         np.copyto(entries[key].data, arr, casting="unsafe")
+        autograd.versions.bump(entries[key].data)
     return IncompatibleKeys(missing, unexpected)

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import check_nonnegative
+from .checks import check_nonnegative
 from .optimizer import Optimizer
 
 
@@ -16,14 +16,15 @@ class Adagrad(Optimizer):
 
     For each parameter ``p`` with gradient ``g_t`` at step ``t = 1, 2, ...``::
 
-        g   = -g_t if maximize else g_t
-        g   = g + weight_decay * p                      # L2 penalty
+        g    = -g_t if maximize else g_t
+        g    = g + weight_decay * p                     # L2 penalty
         lr_t = lr / (1 + (t - 1) * lr_decay)
-        G_t = G_{t-1} + g**2                            # G_0 = initial_accumulator_value
-        p   = p - lr_t * g / (sqrt(G_t) + eps)
+        G    = G + g**2                                 # G = initial_accumulator_value at first
+        p    = p - lr_t * g / (sqrt(G) + eps)
 
-    State: ``step`` and ``sum`` (G). PyTorch creates the state when the optimizer is built;
-    here it is created at the first step that sees a gradient (same numbers).
+    State (PyTorch's names): ``step`` (t) and ``sum`` (G). PyTorch creates the state when the
+    optimizer is built; here it is created at the first step that sees a gradient (same
+    numbers).
     """
 
     def __init__(
@@ -50,24 +51,18 @@ class Adagrad(Optimizer):
         for name in ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"):
             check_nonnegative("Adagrad", name, group[name])
 
-    def _step_group(self, group: dict[str, Any]) -> None:
-        for p, grad in self._params_with_grad(group):
-            x = p.data
-            state = self.state.get(p)
-            if state is None:
-                initial = group["initial_accumulator_value"]
-                state = self.state[p] = {"step": 0, "sum": np.full_like(x, initial)}
-            state["step"] += 1
-            g = self._decayed_grad(x, grad, group["weight_decay"], group["maximize"])
-            clr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
-            total = state["sum"]
-            tmp = self._buffer(x, 1)
-            np.multiply(g, g, out=tmp)
-            total += tmp
-            np.sqrt(total, out=tmp)
-            tmp += group["eps"]
-            # p -= clr * g / (sqrt(G) + eps), computed as (clr * g) / std like PyTorch
-            update = self._buffer(x, 2)
-            np.multiply(g, clr, out=update)
-            update /= tmp
-            x -= update
+    def _update(
+        self, p: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+    ) -> None:
+        if not state:  # the first step: G = initial_accumulator_value
+            state.update(step=0, sum=np.full_like(p, group["initial_accumulator_value"]))
+        state["step"] += 1
+        t, G = state["step"], state["sum"]
+
+        if group["maximize"]:
+            g = -g
+        if group["weight_decay"] != 0:
+            g = g + group["weight_decay"] * p
+        lr_t = group["lr"] / (1 + (t - 1) * group["lr_decay"])
+        G += g * g
+        p -= lr_t * g / (np.sqrt(G) + group["eps"])

@@ -7,8 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ._checks import check_betas, check_nonnegative
-from ._kernels import decay_add_square_, lerp_
+from .checks import check_betas, check_nonnegative
 from .optimizer import Optimizer
 
 
@@ -17,16 +16,18 @@ class Adam(Optimizer):
 
     For each parameter ``p`` with gradient ``g_t`` at step ``t = 1, 2, ...``::
 
-        g   = -g_t if maximize else g_t
-        g   = g + weight_decay * p                  # L2 penalty (Adam); see AdamW
-        m_t = beta1 * m_{t-1} + (1 - beta1) * g     # first moment, m_0 = 0
-        v_t = beta2 * v_{t-1} + (1 - beta2) * g**2  # second moment, v_0 = 0
-        vmax_t = max(vmax_{t-1}, v_t)               # only with amsgrad; used instead of v_t
-        p   = p - lr / (1 - beta1**t) * m_t / (sqrt(v_t) / sqrt(1 - beta2**t) + eps)
+        g     = -g_t if maximize else g_t
+        g     = g + weight_decay * p                 # L2 penalty (Adam); AdamW decays p instead
+        m     = beta1 * m + (1 - beta1) * g          # first moment, m = 0 before step 1
+        v     = beta2 * v + (1 - beta2) * g**2       # second moment, v = 0 before step 1
+        v_max = max(v_max, v)                        # amsgrad only; then used in place of v
+        m_hat = m / (1 - beta1**t)                   # bias corrections: m and v start at 0
+        v_hat = v / (1 - beta2**t)
+        p     = p - lr * m_hat / (sqrt(v_hat) + eps)
 
-    The two ``1 - beta**t`` factors undo the bias of starting the averages at zero; note that
-    ``eps`` is added after the bias correction of ``sqrt(v_t)``. State: ``step`` (int),
-    ``exp_avg`` (m), ``exp_avg_sq`` (v) and, with amsgrad, ``max_exp_avg_sq`` (vmax).
+    ``eps`` is added after the bias correction (to ``sqrt(v_hat)``). State (PyTorch's names):
+    ``step`` (t, an int), ``exp_avg`` (m), ``exp_avg_sq`` (v) and, with amsgrad,
+    ``max_exp_avg_sq`` (v_max).
     """
 
     # AdamW sets this: decay p directly instead of adding weight_decay * p to the gradient.
@@ -59,46 +60,34 @@ class Adam(Optimizer):
         check_betas(name, group["betas"])
         check_nonnegative(name, "weight_decay", group["weight_decay"])
 
-    def _step_group(self, group: dict[str, Any]) -> None:
-        lr = group["lr"]
+    def _update(
+        self, p: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+    ) -> None:
+        lr, weight_decay = group["lr"], group["weight_decay"]
         beta1, beta2 = group["betas"]
-        eps = group["eps"]
-        weight_decay = group["weight_decay"]
-        for p, grad in self._params_with_grad(group):
-            x = p.data
-            state = self.state.get(p)
-            if state is None:
-                state = self.state[p] = {
-                    "step": 0,
-                    "exp_avg": np.zeros_like(x),
-                    "exp_avg_sq": np.zeros_like(x),
-                }
-            state["step"] += 1
-            t = state["step"]
+        if not state:  # the first step: m = v = 0
+            state.update(step=0, exp_avg=np.zeros_like(p), exp_avg_sq=np.zeros_like(p))
+        if group["amsgrad"] and "max_exp_avg_sq" not in state:
+            state["max_exp_avg_sq"] = np.zeros_like(p)
+        state["step"] += 1
+        t, m, v = state["step"], state["exp_avg"], state["exp_avg_sq"]
+
+        if group["maximize"]:
+            g = -g
+        if weight_decay != 0:
             if self._decoupled:
-                if weight_decay != 0:
-                    x *= 1 - lr * weight_decay
-                g = self._decayed_grad(x, grad, 0, group["maximize"])
+                p *= 1 - lr * weight_decay
             else:
-                g = self._decayed_grad(x, grad, weight_decay, group["maximize"])
-            m, v = state["exp_avg"], state["exp_avg_sq"]
-            tmp = self._buffer(x, 1)
-            lerp_(m, g, 1 - beta1, tmp)
-            decay_add_square_(v, beta2, g, tmp)
-            if group["amsgrad"]:
-                if "max_exp_avg_sq" not in state:
-                    state["max_exp_avg_sq"] = np.zeros_like(x)
-                v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-            step_size = lr / (1 - beta1**t)
-            # denom = sqrt(v) / sqrt(1 - beta2**t) + eps, in tmp
-            np.sqrt(v, out=tmp)
-            tmp /= (1 - beta2**t) ** 0.5
-            tmp += eps
-            # p -= step_size * m / denom; g is no longer needed, so slot 0 is free
-            update = self._buffer(x, 0)
-            np.multiply(m, step_size, out=update)
-            update /= tmp
-            x -= update
+                g = g + weight_decay * p
+        m *= beta1
+        m += (1 - beta1) * g
+        v *= beta2
+        v += (1 - beta2) * g * g
+        if group["amsgrad"]:
+            v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
+        m_hat = m / (1 - beta1**t)
+        v_hat = v / (1 - beta2**t)
+        p -= lr * m_hat / (np.sqrt(v_hat) + group["eps"])
 
 
 class AdamW(Adam):
@@ -108,7 +97,7 @@ class AdamW(Adam):
     before the Adam step, and is not fed through the moment estimates::
 
         p = p * (1 - lr * weight_decay)
-        ... then the Adam update with g = (-g_t if maximize else g_t)
+        ... then Adam's rule with g = (-g_t if maximize else g_t), without the L2 term
 
     The default ``weight_decay`` is 1e-2.
     """

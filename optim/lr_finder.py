@@ -4,18 +4,25 @@ Train for ``num_steps`` mini-batches while the learning rate grows exponentially
 ``start_lr`` to ``end_lr``, and record the loss after each step. At tiny rates the loss barely
 moves, at good rates it falls fast, at too-large rates it blows up. A good learning rate sits
 where the loss falls fastest, well before the blow-up (Smith, "Cyclical Learning Rates for
-Training Neural Networks", 2017). The model and optimizer are put back as they were afterwards,
-so the real training starts from the same point.
+Training Neural Networks", 2017). The parameters and the optimizer are put back as they were
+afterwards, so the real training starts from the same point.
+
+The training itself (forward, loss, backward) is the caller's closure, as for
+``optimizer.step(closure)``: ``optim`` moves parameters and never builds a graph.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from autograd import versions
+
+from .optimizer import Optimizer
 
 
 @dataclass
@@ -101,17 +108,6 @@ def _check_args(
         raise ValueError(f"{where}: diverge_factor must be > 1, got {diverge_factor!r}")
 
 
-def _endless(loader: Iterable[Any]) -> Iterator[Any]:
-    """Batches of ``loader``, starting a new epoch (a new shuffle) whenever one ends."""
-    while True:
-        empty = True
-        for batch in loader:
-            empty = False
-            yield batch
-        if empty:
-            raise ValueError("lr_range_test: the loader yielded no batches")
-
-
 def _min_and_steepest(
     lrs: np.ndarray, losses: np.ndarray, where: str
 ) -> tuple[float, float | None]:
@@ -166,10 +162,8 @@ def suggest_lr(lrs: Any, losses: Any, rule: str = "min/10") -> tuple[float, str]
 
 
 def lr_range_test(
-    model: Any,
-    loss_fn: Callable[..., Any],
-    loader: Iterable[Any],
-    optimizer: Any,
+    optimizer: Optimizer,
+    closure: Callable[[], Any],
     start_lr: float = 1e-7,
     end_lr: float = 10.0,
     num_steps: int = 100,
@@ -177,17 +171,20 @@ def lr_range_test(
     diverge_factor: float = 4.0,
     rule: str = "min/10",
 ) -> LRRangeTestResult:
-    r"""Train ``num_steps`` mini-batches with an exponentially growing learning rate and
-    record the loss; then restore the model and optimizer. Returns an ``LRRangeTestResult``.
+    r"""Take ``num_steps`` optimizer steps with an exponentially growing learning rate and
+    record the loss; then restore the parameters and the optimizer. Returns an
+    ``LRRangeTestResult``.
 
-    Step ``i = 0 .. num_steps-1`` sets every parameter group's lr to::
+    ``closure`` trains on one mini-batch, as for ``optimizer.step(closure)``: it clears the
+    gradients, runs the forward pass and the loss, calls ``backward()`` and returns the loss
+    (a scalar Tensor or a number). Step ``i = 0 .. num_steps-1`` sets every parameter group's
+    lr to::
 
         lr_i = start_lr * (end_lr / start_lr) ** (i / (num_steps - 1))
 
-    and takes one ordinary step on the next batch ``(*inputs, target)`` of ``loader``
-    (``loss = loss_fn(model(*inputs), target)``, recorded before the update; the loader
-    restarts if it runs out). The loss is smoothed with an exponential moving average
-    (``smooth`` is the weight of the new value; the first value starts the average)::
+    and runs ``loss_i = optimizer.step(closure)`` (the loss is the one before the update). The
+    loss is smoothed with an exponential moving average (``smooth`` is the weight of the new
+    value; the first value starts the average)::
 
         s_0 = loss_0,    s_i = smooth * loss_i + (1 - smooth) * s_{i-1}
 
@@ -195,21 +192,50 @@ def lr_range_test(
     loss must be positive, as every usual loss is) or the loss is NaN/Inf.
     ``suggested_lr`` follows ``rule`` (see ``suggest_lr``): by default a tenth of the lr at the
     smoothed loss's minimum ("min/10"); ``rule="steepest"`` takes the lr where the smoothed
-    loss falls fastest. Both lrs are in the result. For one epoch use
-    ``num_steps=len(loader)``.
+    loss falls fastest. Both lrs are in the result.
 
-    Afterwards the parameters and buffers (``model.state_dict()``), the optimizer's state and
-    hyperparameters (``optimizer.state_dict()``), the model's train/eval mode and the
-    parameters' ``.grad`` are put back as they were. The library random generator is not
-    rewound: shuffling and dropout during the test advance it.
+    Afterwards, even if the closure raised, the optimizer's parameters (their ``.data``, in
+    place, and their ``.grad``) and its state and hyperparameters (``optimizer.state_dict()``)
+    are put back as they were. What else the closure changed stays changed: a model's buffers
+    (BatchNorm's running statistics; save ``model.state_dict()`` before and load it after to
+    undo those too) and train/eval mode, the batch iterator, and the library random generator
+    (shuffling and dropout advance it). Example, one epoch::
+
+        model = nn.Sequential(nn.Linear(64, 32), nn.ReLU(), nn.Linear(32, 10))
+        opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        batches = iter(loader)
+
+        def closure():
+            xb, yb = next(batches)
+            opt.zero_grad()
+            loss = F.cross_entropy(model(xb), yb)
+            loss.backward()
+            return loss
+
+        result = optim.lr_range_test(opt, closure, start_lr=1e-4, end_lr=10,
+                                     num_steps=len(loader))
+        opt.param_groups[0]["lr"] = result.suggested_lr   # then train as usual
+
+    For more steps than one epoch has, draw the batches from an endless iterator such as
+    ``itertools.chain.from_iterable(itertools.repeat(loader))``, which starts (and reshuffles)
+    a new epoch whenever one ends.
     """
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(
+            f"lr_range_test(optimizer, closure, ...): optimizer must be an optim.Optimizer, got "
+            f"{type(optimizer).__name__}; the closure runs the model (see the docstring)"
+        )
+    if not callable(closure):
+        raise TypeError(
+            f"lr_range_test: closure must be a function that trains one mini-batch and returns "
+            f"the loss, got {type(closure).__name__}"
+        )
     _check_args(start_lr, end_lr, num_steps, smooth, diverge_factor)
     _check_rule("lr_range_test", rule)
-    model_state = model.state_dict()  # already copies
-    optim_state = optimizer.state_dict()  # copies arrays; hyperparameters are plain values
-    was_training = model.training
-    params = list(model.parameters())
+    params = [p for group in optimizer.param_groups for p in group["params"]]
+    datas = [p.data.copy() for p in params]
     grads = [None if p.grad is None else p.grad.copy() for p in params]
+    optim_state = optimizer.state_dict()  # copies arrays; hyperparameters are plain values
     lrs: list[float] = []
     raw: list[float] = []
     smoothed: list[float] = []
@@ -217,18 +243,11 @@ def lr_range_test(
     lowest = math.inf  # lowest smoothed loss so far
     ratio = end_lr / start_lr
     try:
-        model.train()
-        batches = _endless(loader)
         for i in range(num_steps):
             lr = start_lr * ratio ** (i / (num_steps - 1))
             for group in optimizer.param_groups:
                 group["lr"] = lr
-            *inputs, target = next(batches)
-            optimizer.zero_grad()
-            loss = loss_fn(model(*inputs), target)
-            loss.backward()
-            optimizer.step()
-            value = float(loss.item())
+            value = _loss_value(optimizer.step(closure))
             lrs.append(lr)
             raw.append(value)
             if not math.isfinite(value):
@@ -242,11 +261,11 @@ def lr_range_test(
                 diverged = True
                 break
     finally:
-        model.load_state_dict(model_state)
+        for p, data, grad in zip(params, datas, grads, strict=True):
+            np.copyto(p.data, data)
+            versions.bump(p.data)
+            p.grad = grad
         optimizer.load_state_dict(optim_state)
-        model.train(was_training)
-        for p, g in zip(params, grads, strict=True):
-            p.grad = g
     lrs_arr, losses = np.array(lrs), np.array(smoothed)
     min_lr, steepest = _min_and_steepest(lrs_arr, losses, "lr_range_test")
     suggested, method = _apply_rule(min_lr, steepest, rule)
@@ -260,6 +279,14 @@ def lr_range_test(
         steepest_lr=steepest,
         diverged=diverged,
     )
+
+
+def _loss_value(loss: Any) -> float:
+    """The closure's loss as a Python float (a one-element Tensor or array, or a number)."""
+    if loss is None:
+        raise TypeError("lr_range_test: the closure returned None; it must return the loss")
+    item = getattr(loss, "item", None)
+    return float(item() if item is not None else loss)
 
 
 __all__ = ["LRRangeTestResult", "lr_range_test", "suggest_lr"]

@@ -1,4 +1,4 @@
-"""The optimizer base class: parameter groups, per-parameter state, checkpoints."""
+"""The optimizer base class: parameter groups, the loop over parameters, checkpoints."""
 
 from __future__ import annotations
 
@@ -8,25 +8,22 @@ from typing import Any
 import numpy as np
 
 import autograd
+from autograd import versions
 
-from ._state_io import as_index, as_list, to_plain, to_python
-
-# Parameters up to this many elements get freshly allocated scratch arrays (see _buffer): at
-# 16,384 float32 values (64 KiB) an allocation costs no more than the slicing it replaces.
-SMALL = 1 << 14
+from .state_io import as_index, as_list, to_plain, to_python
 
 
 class Optimizer:
     """Base class of every optimizer: it reads each parameter's ``.grad`` and moves ``.data``.
 
-    Backprop (``loss.backward()``) fills in ``p.grad = dL/dp``; an optimizer then applies an
-    update rule ``p <- p - lr * direction(grad, state)`` directly to the NumPy arrays, in place,
+    Backprop (``loss.backward()``) fills in ``p.grad = dL/dp``; an optimizer then applies its
+    update rule, in general ``p <- p - lr * direction(g, state)``, to the NumPy arrays in place,
     without recording a graph.
 
     ``params`` is an iterable of tensors, or of dicts ``{"params": [...], "lr": ..., ...}`` that
     form ``param_groups``: each group holds its tensors and every hyperparameter, with the
     optimizer's ``defaults`` filling whatever the dict leaves out. ``state[p]`` holds the
-    per-parameter buffers (momentum, moment estimates, the ``step`` count), created at the first
+    per-parameter state (momentum, moment estimates, the ``step`` count), created at the first
     step that sees a gradient for ``p``. Parameters whose ``grad`` is None are skipped.
 
     A training step is ``opt.zero_grad(); loss.backward(); opt.step()``.
@@ -44,6 +41,26 @@ class Optimizer:
     ``state_dict()`` / ``load_state_dict()`` use PyTorch's layout, ``{"state": {index: {...}},
     "param_groups": [{..., "params": [indices]}]}``, with parameters numbered in group order, so
     a run resumes exactly after loading.
+
+    Writing an optimizer: ``step()`` owns the loop over groups and parameters; a subclass
+    writes the rule for one parameter, ``_update(p, g, state, group)``, and passes its
+    hyperparameters' defaults to ``__init__`` (plus ``_validate(group)`` to check them)::
+
+        class SignSGD(Optimizer):  # p <- p - lr * sign(g)
+            def __init__(self, params, lr=0.01):
+                super().__init__(params, {"lr": lr})
+
+            def _update(self, p, g, state, group):
+                p -= group["lr"] * np.sign(g)
+
+    ``p`` is the parameter's array (``param.data``), to be changed in place; ``g`` its gradient,
+    which the rule must not change (it is the user's ``param.grad``: compute ``g = -g`` or
+    ``g = g + wd * p`` into new arrays); ``state`` is ``self.state[param]``, a dict the rule
+    reads and fills in (empty at the parameter's first step, and stored only if the rule puts
+    something in it, so a rule without state leaves none, as in PyTorch); ``group`` is the
+    parameter's group, with the hyperparameters. After the rule, the loop records the in-place
+    change (``autograd.versions.bump``), so a backward that saved the old value raises instead
+    of using the new one.
     """
 
     # State entries that are Python numbers; every other entry is an array shaped like the
@@ -54,7 +71,7 @@ class Optimizer:
         self.defaults: dict[str, Any] = dict(defaults)
         self.state: dict[autograd.Tensor, dict[str, Any]] = {}
         self.param_groups: list[dict[str, Any]] = []
-        self._scratch: dict[tuple[np.dtype, int], np.ndarray] = {}
+        self._last_scalar: tuple[float, np.dtype, np.ndarray] | None = None
         self._validate(self.defaults)
         name = type(self).__name__
         if isinstance(params, (autograd.Tensor, np.ndarray, dict)):
@@ -72,14 +89,16 @@ class Optimizer:
         for group in groups:
             self.add_param_group(group)
 
-    # -- hooks for subclasses ------------------------------------------------------------------
+    # -- what a subclass writes ----------------------------------------------------------------
 
     def _validate(self, group: dict[str, Any]) -> None:
         """Raise ValueError naming the argument if a hyperparameter in ``group`` is invalid."""
 
-    def _step_group(self, group: dict[str, Any]) -> None:
-        """Apply the update rule to every parameter of ``group`` that has a gradient."""
-        raise NotImplementedError(f"{type(self).__name__} does not implement _step_group")
+    def _update(
+        self, p: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+    ) -> None:
+        """The update rule for one parameter: change ``p`` in place (see the class docstring)."""
+        raise NotImplementedError(f"{type(self).__name__} does not implement _update")
 
     # -- parameter groups ----------------------------------------------------------------------
 
@@ -141,7 +160,8 @@ class Optimizer:
                     p.grad.fill(0)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Update every parameter that has a gradient; return ``closure()``'s loss if given.
+        """Apply the update rule to every parameter that has a gradient; return the loss that
+        ``closure()`` returned, if given.
 
         ``closure`` re-evaluates the model and returns the loss (it may call ``backward``); it
         runs with gradient recording enabled, before the update.
@@ -150,67 +170,43 @@ class Optimizer:
         if closure is not None:
             with autograd.enable_grad():
                 loss = closure()
+        # Local names for what every parameter uses: the loop runs once per parameter per step.
+        states, update, bump = self.state, self._update, versions.bump
         for group in self.param_groups:
-            self._step_group(group)
+            for param in group["params"]:
+                g = param.grad
+                if g is None:
+                    continue
+                p = param.data
+                if g.shape != p.shape:  # an in-place update would silently broadcast it
+                    self._bad_gradient(p, g)
+                state = states.get(param)
+                first = state is None
+                if first:
+                    state = {}
+                update(p, g, state, group)
+                if first and state:
+                    states[param] = state
+                bump(p)
         return loss
 
-    # -- helpers for the update rules ----------------------------------------------------------
+    def _scalar(self, value: float, like: np.ndarray) -> np.ndarray:
+        """``value`` as a 0-d array of ``like``'s dtype, for ``value * array`` in a hot rule.
 
-    def _params_with_grad(self, group: dict[str, Any]) -> list[tuple[Any, np.ndarray]]:
-        """``(param, grad)`` for the group's parameters that have a gradient."""
-        # A list, not a generator: resuming a generator per parameter costs more than the list.
-        pairs = []
-        for p in group["params"]:
-            grad = p.grad
-            if grad is None:
-                continue
-            if grad.shape != p.data.shape:
-                self._bad_gradient(p.data, grad)
-            pairs.append((p, grad))
-        return pairs
-
-    def _bad_gradient(self, x: np.ndarray, grad: np.ndarray) -> None:
-        raise ValueError(
-            f"{type(self).__name__}.step: a parameter of shape {x.shape} has a gradient of "
-            f"shape {grad.shape}"
-        )
-
-    def _buffer(self, like: np.ndarray, slot: int) -> np.ndarray:
-        """Scratch array shaped like ``like`` (contents undefined), reused across steps.
-
-        One flat buffer per (dtype, slot), grown to the largest parameter, so the update rules
-        allocate nothing per step for big parameters. Below ``SMALL`` elements a fresh array is
-        returned instead: allocating it is cheaper than slicing and reshaping the shared buffer,
-        and small blocks come from the allocator's free lists. Never store the result in
-        ``state``.
+        Same numbers as ``value * array`` with the Python float (NumPy rounds it to the array's
+        dtype either way), but NumPy converts a Python float anew at every call, which costs as
+        much as the product itself on a small parameter; so the last conversion is kept.
         """
-        size = like.size
-        if size <= SMALL:
-            return np.empty(like.shape, like.dtype)
-        key = (like.dtype, slot)
-        flat = self._scratch.get(key)
-        if flat is None or flat.size < size:
-            flat = np.empty(size, dtype=like.dtype)
-            self._scratch[key] = flat
-        return flat[:size].reshape(like.shape)
+        last = self._last_scalar
+        if last is None or last[0] != value or last[1] is not like.dtype:
+            last = self._last_scalar = (value, like.dtype, np.array(value, dtype=like.dtype))
+        return last[2]
 
-    def _decayed_grad(
-        self, x: np.ndarray, grad: np.ndarray, weight_decay: float, maximize: bool
-    ) -> np.ndarray:
-        """``g = (-grad if maximize else grad) + weight_decay * x`` (L2 penalty folded into the
-        gradient). Returns ``grad`` itself when nothing changes, else scratch slot 0."""
-        if weight_decay == 0 and not maximize:
-            return grad
-        g = self._buffer(x, 0)
-        if weight_decay == 0:
-            np.negative(grad, out=g)
-            return g
-        np.multiply(x, weight_decay, out=g)
-        if maximize:
-            np.subtract(g, grad, out=g)
-        else:
-            np.add(grad, g, out=g)
-        return g
+    def _bad_gradient(self, p: np.ndarray, g: np.ndarray) -> None:
+        raise ValueError(
+            f"{type(self).__name__}.step: a parameter of shape {p.shape} has a gradient of "
+            f"shape {g.shape}"
+        )
 
     # -- checkpoints ---------------------------------------------------------------------------
 

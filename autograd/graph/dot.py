@@ -15,7 +15,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import graphviz
 import numpy as np
 
 from ..function import Node
@@ -25,6 +24,19 @@ from .formatting import format_array, format_number
 from .labels import BORDER, HIDDEN, MUTED, PENDING, ValueView, value_label
 from .tracing import Trace, steps_by_node
 from .walk import walk
+
+
+def graphviz() -> Any:
+    """The ``graphviz`` package, imported at first use, so that ``import autograd`` works
+    without it; drawing without it says what to install."""
+    try:
+        import graphviz as package
+    except ImportError:
+        raise ImportError(
+            "draw_graph needs the graphviz Python package: pip install graphviz"
+        ) from None
+    return package
+
 
 COMMUTATIVE = frozenset({"add", "mul", "maximum", "minimum"})
 FONT = "Helvetica"
@@ -112,7 +124,7 @@ class _Builder:
         if np.ndim(value):
             text = f"{np.shape(value)} {text}"
         attrs = {
-            "label": graphviz.nohtml(text),
+            "label": graphviz().nohtml(text),
             "shape": "box",
             "style": "dashed,rounded",
             "color": MUTED,
@@ -198,7 +210,7 @@ class _Builder:
         step = self.steps.get(node)
         text = node.fn.name if step is None else f"#{step.index} {node.fn.name}"
         return {
-            "label": graphviz.nohtml(text),
+            "label": graphviz().nohtml(text),
             "shape": "ellipse",
             "style": "filled",
             "fillcolor": "white",
@@ -206,7 +218,7 @@ class _Builder:
         }
 
     def _emit(self) -> tuple[str, int, int]:
-        dot = graphviz.Digraph(
+        dot = graphviz().Digraph(
             "backproplab",
             graph_attr={"rankdir": self.options.rankdir, "fontname": FONT, "fontsize": "11"},
             node_attr={"fontname": FONT, "fontsize": "11"},
@@ -217,18 +229,18 @@ class _Builder:
         self._fill(dot, None)
         count = sum(len(members) for members in self.members.values())
         for tail, head, label in self.edges:
-            dot.edge(tail, head, label=graphviz.nohtml(label) if label else None)
+            dot.edge(tail, head, label=graphviz().nohtml(label) if label else None)
         return dot.source, count, len(self.edges)
 
-    def _fill(self, graph: graphviz.Digraph, frame: Any) -> None:
+    def _fill(self, graph: Any, frame: Any) -> None:
         for vertex, attrs in self.members.get(frame, []):
             graph.node(vertex, **attrs)
         if self.grouping is None:
             return
         for child in self.grouping.children(frame):
-            cluster = graphviz.Digraph(name=f"cluster_{self.grouping.clusters[child]}")
+            cluster = graphviz().Digraph(name=f"cluster_{self.grouping.clusters[child]}")
             cluster.attr(
-                label=graphviz.nohtml(self.grouping.labels[child]),
+                label=graphviz().nohtml(self.grouping.labels[child]),
                 labeljust="l",
                 style="rounded,dashed",
                 color=MUTED,

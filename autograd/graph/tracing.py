@@ -195,22 +195,26 @@ def trace_backward(
     def hook(step_node: Node, grad_out: Any, grads_in: tuple) -> None:
         output = root.data if step_node is node else trace.value(step_node)
         folded = tuple(
-            _input_gradient(link, needs, g)
-            for link, needs, g in zip(step_node.inputs, step_node.needs_input_grad, grads_in)
+            _input_gradient(step_node, i, link, needs, g)
+            for i, (link, needs, g) in enumerate(
+                zip(step_node.inputs, step_node.needs_input_grad, grads_in)
+            )
         )
         # Copies: the engine may later accumulate into these very arrays (leaf .grad buffers).
         steps.append(BackwardStep(len(steps) + 1, step_node, output, np.array(grad_out), folded))
 
-    engine.backward(root, grad, retain_graph=retain_graph, step_hook=hook)
+    engine.backward(root, grad, retain_graph=retain_graph, hooks=[hook])
     trace.steps = steps
     return trace
 
 
-def _input_gradient(link: Any, needs: bool, grad: Any) -> np.ndarray | None:
+def _input_gradient(
+    node: Node, position: int, link: Any, needs: bool, grad: Any
+) -> np.ndarray | None:
     # ``needs`` is False for constants and for tensors that do not require grad.
     if grad is None or not needs:
         return None
-    return np.array(engine.sum_to_shape(np.asarray(grad), link.shape))
+    return np.array(engine.fit_gradient(grad, node, position, link.shape, link.dtype))
 
 
 def steps_by_node(steps: Trace | Sequence[BackwardStep] | None) -> dict[Node, BackwardStep]:

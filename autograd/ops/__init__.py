@@ -1,1 +1,21 @@
-"""The op library: one ``Function`` subclass per differentiable operation."""
+"""The op library: one ``Function`` subclass per differentiable operation, each with its
+``@op`` declaration (see ``autograd.registry``). Importing this package declares them all."""
+
+from . import (  # noqa: F401  (imported for their declarations)
+    arithmetic,
+    comparison,
+    contractions,
+    cumulative,
+    exponential,
+    hyperbolic,
+    indexing,
+    joining,
+    linalg,
+    piecewise,
+    powers,
+    reductions,
+    reorder,
+    shape,
+    tiling,
+    trigonometric,
+)

@@ -1,4 +1,4 @@
-"""Arithmetic: + - * / ** unary minus and matrix product.
+"""Arithmetic: + - * / ** and unary minus.
 
 Each backward returns gradients in the output's (broadcast) shape; the engine sums them back to
 each input's shape.
@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 
 from ..function import Function
+from ..registry import op
+from ..tensor import Tensor, as_tensor
 
 
 class Add(Function):
@@ -99,50 +101,68 @@ class Pow(Function):
         a, b, out = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
         grad_a = grad_b = None
+        # The masks are constants in any graph, so they are computed on the plain values.
         if need_a:
-            # (The masks are constants in any graph, so they are computed on the plain values.)
-            zero_b = b == 0 if type(b) in (int, float) else np.asarray(b) == 0
-            grad_a = _masked(zero_b, lambda: grad * b * a ** (b - 1))
+            grad_a = zero_where(np.asarray(b) == 0, lambda: grad * b * a ** (b - 1))
         if need_b:
             at_zero = (np.asarray(a) == 0) & (np.asarray(b) >= 0)
-            grad_b = _masked(at_zero, lambda: grad * out * np.log(a))
+            grad_b = zero_where(at_zero, lambda: grad * out * np.log(a))
         return grad_a, grad_b
 
 
-def _masked(mask: np.ndarray | bool, formula: Any) -> Any:
-    """``formula()``, replaced by 0 where ``mask`` holds; NumPy's divide-by-zero and invalid
-    warnings from the replaced entries are silenced (errstate is entered only if any are)."""
-    if not (mask if type(mask) is bool else mask.any()):
+def zero_where(mask: np.ndarray, formula: Any) -> Any:
+    """``formula()``, replaced by 0 where ``mask`` holds (a derivative's removable singularity);
+    NumPy's divide-by-zero and invalid warnings from the replaced entries are silenced."""
+    if not mask.any():
         return formula()
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(mask, 0, formula())
 
 
-class MatMul(Function):
-    """Y = A @ B (2-D or batched, as np.matmul);  dL/dA = G @ B^T,  dL/dB = A^T @ G."""
-
-    @staticmethod
-    def forward(ctx: Any, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        if a.shape[-1] != b.shape[-2]:
-            raise ValueError(
-                f"shapes {a.shape} and {b.shape} are not aligned: "
-                f"{a.shape[-1]} (last axis of the first) != {b.shape[-2]} (second-to-last of the "
-                "second)"
-            )
-        ctx.save_for_backward(a, b)
-        return _matmul(a, b)
-
-    @staticmethod
-    def backward(ctx: Any, grad: Any) -> tuple:
-        a, b = ctx.saved_tensors
-        need_a, need_b = ctx.needs_input_grad
-        grad_a = _matmul(grad, b.swapaxes(-1, -2)) if need_a else None
-        grad_b = _matmul(a.swapaxes(-1, -2), grad) if need_b else None
-        return grad_a, grad_b
+@op(numpy=np.add, operator="+")
+def add(a: Any, b: Any) -> Tensor:
+    """a + b, broadcasting as NumPy."""
+    return Add.apply(a, b)
 
 
-def _matmul(a: Any, b: Any) -> Any:
-    """a @ b for a of 2+ axes. With a 2-D ``b`` it is ``np.dot``, which gives the same result
-    without matmul's broadcasting machinery: ~0.4 us less per call, as much as the product of
-    two small matrices costs."""
-    return np.dot(a, b) if b.ndim == 2 else np.matmul(a, b)
+@op(numpy=np.subtract, operator="-")
+def subtract(a: Any, b: Any) -> Tensor:
+    """a - b, broadcasting as NumPy."""
+    return Sub.apply(a, b)
+
+
+@op(numpy=np.multiply, operator="*")
+def multiply(a: Any, b: Any) -> Tensor:
+    """a * b elementwise, broadcasting as NumPy."""
+    return Mul.apply(a, b)
+
+
+@op(numpy=np.true_divide, operator="/")
+def divide(a: Any, b: Any) -> Tensor:
+    """a / b elementwise (true division), broadcasting as NumPy."""
+    return Div.apply(a, b)
+
+
+@op(numpy=np.power, operator="**")
+def power(a: Any, b: Any) -> Tensor:
+    """a ** b elementwise;  d/da = b a^(b-1), d/db = a^b ln a."""
+    return Pow.apply(a, b)
+
+
+@op(numpy=np.negative, operator="unary -")
+def negative(a: Any) -> Tensor:
+    """-a."""
+    return Neg.apply(a)
+
+
+@op(numpy=np.positive, operator="unary +", method=False)
+def positive(a: Any) -> Tensor:
+    """+a: ``a`` itself (as a Tensor)."""
+    return as_tensor(a)
+
+
+@op(numpy=np.conjugate, aliases=("conj",))
+def conjugate(a: Any) -> Tensor:
+    """The complex conjugate, which is ``a`` itself for the real tensors backproplab holds
+    (np.conjugate, np.conj);  d/da = 1."""
+    return as_tensor(a)

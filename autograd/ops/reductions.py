@@ -12,49 +12,9 @@ from typing import Any
 import numpy as np
 
 from ..function import Function
-
-Axis = int | tuple[int, ...] | None
-
-
-_ALL_AXES = [tuple(range(n)) for n in range(8)]
-
-
-def normalize_axis(axis: Axis, ndim: int, op: str) -> tuple[int, ...]:
-    """Turn ``axis`` into a sorted tuple of non-negative axes, with an error naming ``op``."""
-    if axis is None:
-        return _ALL_AXES[ndim] if ndim < len(_ALL_AXES) else tuple(range(ndim))
-    if type(axis) is int and -ndim <= axis < ndim:  # the usual case, without the loop below
-        return (axis + ndim if axis < 0 else axis,)
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-    normalized = []
-    for a in axes:
-        if not -ndim <= a < max(ndim, 1):
-            raise ValueError(f"{op}: axis {a} is out of bounds for an array of {ndim} dimensions")
-        normalized.append(int(a) % max(ndim, 1))
-    if len(set(normalized)) != len(normalized):
-        raise ValueError(f"{op}: repeated axis in {axis}")
-    return tuple(sorted(normalized))
-
-
-def kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
-    """The output shape of a reduction over ``axes`` with ``keepdims=True``."""
-    if len(axes) == len(shape):  # a full reduction, the usual loss.sum() / loss.mean()
-        return (1,) * len(shape)
-    return tuple(1 if i in axes else size for i, size in enumerate(shape))
-
-
-def spread(grad: Any, shape: tuple[int, ...]) -> Any:
-    """Broadcast a keepdims-shaped gradient to ``shape``.
-
-    On plain arrays a filled new array is several times cheaper than np.broadcast_to (a Python
-    function) and is writeable, so the engine can hand it to a leaf without copying; Tensors go
-    through np.broadcast_to to stay recorded.
-    """
-    if type(grad) is np.ndarray:
-        out = np.empty(shape, dtype=grad.dtype)
-        out[...] = grad
-        return out
-    return np.broadcast_to(grad, shape)
+from ..registry import op
+from ..tensor import Tensor, as_tensor
+from .axes import Axis, expand, kept_shape, normalize_axis
 
 
 class Sum(Function):
@@ -68,7 +28,7 @@ class Sum(Function):
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
-        return spread(grad.reshape(ctx.kept), ctx.in_shape)
+        return expand(grad.reshape(ctx.kept), ctx.in_shape)
 
 
 class Mean(Function):
@@ -79,33 +39,19 @@ class Mean(Function):
         axes = normalize_axis(axis, x.ndim, "mean")
         ctx.in_shape, ctx.kept = x.shape, kept_shape(x.shape, axes)
         ctx.count = math.prod([x.shape[a] for a in axes])
-        if x.dtype.kind == "f" and x.dtype.itemsize >= 4:
-            # The same arithmetic as x.mean() (sum in x's dtype, then divide), without its
-            # Python wrapper, which costs more than the sum itself on small arrays.
-            return x.sum(axis=axes, keepdims=keepdims) / ctx.count
-        return x.mean(axis=axes, keepdims=keepdims)  # integers (float64 result), float16
+        return x.mean(axis=axes, keepdims=keepdims)
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
-        return spread(grad.reshape(ctx.kept) / ctx.count, ctx.in_shape)
+        return expand(grad.reshape(ctx.kept) / ctx.count, ctx.in_shape)
 
 
-class _Extreme(Function):
-    """Shared max/min: the gradient goes to the extreme elements, split evenly between ties."""
+class Max(Function):
+    """y = max of x over ``axis``;  dy/dx_i = 1/k for the k elements equal to the max, else 0."""
 
-    pick: Any = None
-
-    @classmethod
-    def _forward(cls, ctx: Any, x: np.ndarray, axis: Axis, keepdims: bool) -> np.ndarray:
-        if x.size == 0:
-            raise ValueError(f"{cls.name}: the array is empty")
-        axes = normalize_axis(axis, x.ndim, cls.name)
-        out = cls.pick(x, axis=axes, keepdims=True)
-        if ctx.needs_input_grad:  # recorded: work out who shares the gradient
-            hits = (x == out).astype(x.dtype)
-            ctx.save_for_backward(hits / hits.sum(axis=axes, keepdims=True))
-            ctx.kept = out.shape
-        return out if keepdims else out.squeeze(axis=axes)
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, axis: Axis = None, keepdims: bool = False) -> Any:
+        return extreme(ctx, np.max, x, axis, keepdims)
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
@@ -113,24 +59,65 @@ class _Extreme(Function):
         return grad.reshape(ctx.kept) * share
 
 
-class Max(_Extreme):
-    """y = max of x over ``axis``;  dy/dx_i = 1/k for the k elements equal to the max, else 0."""
-
-    pick = np.ndarray.max  # the method, not np.max: same result without a Python wrapper
-
-    @staticmethod
-    def forward(ctx: Any, x: np.ndarray, axis: Axis = None, keepdims: bool = False) -> Any:
-        return Max._forward(ctx, x, axis, keepdims)
-
-
-class Min(_Extreme):
+class Min(Function):
     """y = min of x over ``axis``;  dy/dx_i = 1/k for the k elements equal to the min, else 0."""
 
-    pick = np.ndarray.min
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, axis: Axis = None, keepdims: bool = False) -> Any:
+        return extreme(ctx, np.min, x, axis, keepdims)
+
+    backward = Max.backward
+
+
+def extreme(ctx: Any, pick: Any, x: np.ndarray, axis: Axis, keepdims: bool) -> np.ndarray:
+    """The forward of max and min: ``pick`` over ``axis``; saves each element's share of the
+    gradient (1/k for the k elements that tie for the extreme, 0 elsewhere)."""
+    if x.size == 0:
+        raise ValueError("the array is empty")
+    axes = normalize_axis(axis, x.ndim, pick.__name__)
+    out = pick(x, axis=axes, keepdims=True)
+    if ctx.needs_input_grad:
+        hits = (x == out).astype(x.dtype)
+        ctx.save_for_backward(hits / hits.sum(axis=axes, keepdims=True))
+        ctx.kept = out.shape
+    return out if keepdims else out.squeeze(axis=axes)
+
+
+class Prod(Function):
+    """y = product of x over ``axis``;  dy/dx_i = the product of the other elements.
+
+    That product is computed without dividing by x_i (as the running product of the elements
+    before i times that of the elements after i), so it is exact where some elements are 0.
+    """
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray, axis: Axis = None, keepdims: bool = False) -> Any:
-        return Min._forward(ctx, x, axis, keepdims)
+        axes = normalize_axis(axis, x.ndim, "prod")
+        ctx.axes, ctx.kept = axes, kept_shape(x.shape, axes)
+        ctx.save_for_backward(x)
+        return x.prod(axis=axes, keepdims=keepdims)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return grad.reshape(ctx.kept) * product_of_others(x, ctx.axes)
+
+
+def product_of_others(x: Any, axes: tuple[int, ...]) -> Any:
+    """For each element of ``x``, the product of the other elements along ``axes``, written with
+    recorded operations only (cumprod, flip, concatenate), so that it can be differentiated."""
+    if x.size == 0:
+        return x
+    kept = [i for i in range(x.ndim) if i not in axes]
+    order = (*kept, *axes)
+    moved = x.transpose(order)
+    lanes = moved.reshape(*moved.shape[: len(kept)], -1)  # the reduced axes as one, last
+    ones = np.ones((*lanes.shape[:-1], 1), dtype=x.dtype)
+    before = np.cumprod(np.concatenate([ones, lanes[..., :-1]], axis=-1), axis=-1)
+    after = np.concatenate([lanes[..., 1:], ones], axis=-1)
+    after = np.flip(np.cumprod(np.flip(after, -1), axis=-1), -1)
+    others = (before * after).reshape(moved.shape)
+    return others.transpose(tuple(int(i) for i in np.argsort(order)))
 
 
 class LogSumExp(Function):
@@ -154,3 +141,70 @@ class LogSumExp(Function):
     def backward(ctx: Any, grad: Any) -> Any:
         x, out = ctx.saved_tensors
         return grad.reshape(ctx.kept) * np.exp(x - out.reshape(ctx.kept))
+
+
+@op(numpy=np.sum)
+def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+    """Sum over ``axis`` (all axes by default)."""
+    return Sum.apply(x, axis=axis, keepdims=keepdims)
+
+
+@op(numpy=np.mean)
+def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """Arithmetic mean over ``axis``."""
+    return Mean.apply(x, axis=axis, keepdims=keepdims)
+
+
+@op(numpy=(np.max, np.amax))
+def max(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+    """Maximum over ``axis``; ties share the gradient evenly."""
+    return Max.apply(x, axis=axis, keepdims=keepdims)
+
+
+@op(numpy=(np.min, np.amin))
+def min(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+    """Minimum over ``axis``; ties share the gradient evenly."""
+    return Min.apply(x, axis=axis, keepdims=keepdims)
+
+
+@op(numpy=np.var)
+def var(x: Any, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
+    """Variance sum((x - mean)^2) / (n - ddof) over ``axis`` (NumPy's default ddof=0)."""
+    x = as_tensor(x)
+    axes = normalize_axis(axis, x.ndim, "var")
+    count = math.prod([x.shape[a] for a in axes])
+    if count - ddof <= 0:
+        raise ValueError(f"var: ddof={ddof} leaves no degrees of freedom for {count} elements")
+    centered = x - x.mean(axis=axes, keepdims=True)
+    return (centered * centered).sum(axis=axes, keepdims=keepdims) / (count - ddof)
+
+
+@op(numpy=np.std)
+def std(x: Any, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
+    """Standard deviation sqrt(var(x, axis, ddof))."""
+    return var(x, axis=axis, ddof=ddof, keepdims=keepdims).sqrt()
+
+
+@op(numpy=np.prod)
+def prod(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """Product over ``axis`` (all axes by default);  d/dx_i = the product of the other
+    elements (exact where some are zero)."""
+    return Prod.apply(x, axis=axis, keepdims=keepdims)
+
+
+@op()
+def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    """log(sum(e^x)) over ``axis``, computed stably; d/dx = softmax(x)."""
+    return LogSumExp.apply(x, axis=axis, keepdims=keepdims)
+
+
+@op(numpy=np.argmax)
+def argmax(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
+    """Index of the maximum (an integer tensor; piecewise constant, so no gradient)."""
+    return Tensor(np.argmax(as_tensor(x).data, axis=axis, keepdims=keepdims))
+
+
+@op(numpy=np.argmin)
+def argmin(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
+    """Index of the minimum (an integer tensor; piecewise constant, so no gradient)."""
+    return Tensor(np.argmin(as_tensor(x).data, axis=axis, keepdims=keepdims))

@@ -13,7 +13,7 @@ import numpy as np
 
 import autograd
 
-from ._checks import as_tensor, check_floating
+from .checks import as_tensor, check_floating
 
 _SQRT_2 = math.sqrt(2.0)
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)

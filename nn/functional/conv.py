@@ -15,13 +15,13 @@ import numpy as np
 
 import autograd
 
-from ._checks import as_tensor, check_floating
+from .checks import as_tensor, check_floating
 from .linear import linear
 
 Pair = tuple[int, int]
 
 
-def _pair(fn: str, name: str, value: Any, minimum: int) -> Pair:
+def pair(fn: str, name: str, value: Any, minimum: int) -> Pair:
     pair = (value, value) if isinstance(value, int | np.integer) else value
     ok = isinstance(pair, tuple | list) and len(pair) == 2
     if not ok or not all(isinstance(v, int | np.integer) and v >= minimum for v in pair):
@@ -131,8 +131,8 @@ def conv2d(
     x_pad[n, c, i*sh + u, j*sw + v], with Ho = (H + 2 ph - kh) // sh + 1 (same for W)."""
     x, weight = as_tensor(x), as_tensor(weight)
     check_floating("conv2d", "input", x)
-    stride = _pair("conv2d", "stride", stride, 1)
-    padding = _pair("conv2d", "padding", padding, 0)
+    stride = pair("conv2d", "stride", stride, 1)
+    padding = pair("conv2d", "padding", padding, 0)
     if weight.ndim != 4 or x.ndim != 4 or weight.shape[1] != x.shape[1]:
         raise ValueError(
             f"conv2d: input shape {x.shape} does not fit weight shape {weight.shape} "
@@ -152,9 +152,9 @@ def max_pool2d(x: Any, kernel_size: Any, stride: Any = None, padding: Any = 0) -
     -inf; ``stride`` defaults to ``kernel_size``. The gradient flows to the maximum."""
     x = as_tensor(x)
     check_floating("max_pool2d", "input", x)
-    kernel = _pair("max_pool2d", "kernel_size", kernel_size, 1)
-    stride = kernel if stride is None else _pair("max_pool2d", "stride", stride, 1)
-    padding = _pair("max_pool2d", "padding", padding, 0)
+    kernel = pair("max_pool2d", "kernel_size", kernel_size, 1)
+    stride = kernel if stride is None else pair("max_pool2d", "stride", stride, 1)
+    padding = pair("max_pool2d", "padding", padding, 0)
     if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
         raise ValueError(
             f"max_pool2d: padding {padding} must be at most half the kernel size {kernel}"

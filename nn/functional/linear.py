@@ -8,7 +8,7 @@ import numpy as np
 
 import autograd
 
-from ._checks import as_tensor, check_floating
+from .checks import as_tensor, check_floating
 
 
 class LinearFunction(autograd.Function):

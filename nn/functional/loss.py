@@ -13,8 +13,8 @@ import numpy as np
 
 import autograd
 
-from ._checks import REDUCTIONS, as_tensor, check_floating, check_reduction, loss_pair, reduce
 from ._classes import build_targets, plain_class_targets, to_rows
+from .checks import REDUCTIONS, as_tensor, check_floating, check_reduction, loss_pair, reduce
 
 
 class CrossEntropyFunction(autograd.Function):

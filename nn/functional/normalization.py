@@ -13,7 +13,7 @@ import numpy as np
 
 import autograd
 
-from ._checks import as_tensor, check_floating
+from .checks import as_tensor, check_floating
 
 
 def _affine(y: Any, weight: Any, bias: Any, shape: tuple[int, ...]) -> Any:

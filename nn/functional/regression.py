@@ -13,7 +13,7 @@ import numpy as np
 
 import autograd
 
-from ._checks import loss_pair, reduce
+from .checks import loss_pair, reduce
 
 
 def _reduced(losses: np.ndarray, reduction: str) -> Any:

@@ -9,8 +9,8 @@ import numpy as np
 import autograd
 
 from .. import functional as F
-from ..functional._checks import check_size
-from ..functional.conv import _pair
+from ..functional.checks import check_size
+from ..functional.conv import pair
 from ..module import Module
 from ..parameter import Parameter
 from .linear import reset_weight_and_bias
@@ -37,9 +37,9 @@ class Conv2d(Module):
         super().__init__()
         self.in_channels = check_size("Conv2d", "in_channels", in_channels)
         self.out_channels = check_size("Conv2d", "out_channels", out_channels)
-        self.kernel_size = _pair("Conv2d", "kernel_size", kernel_size, 1)
-        self.stride = _pair("Conv2d", "stride", stride, 1)
-        self.padding = _pair("Conv2d", "padding", padding, 0)
+        self.kernel_size = pair("Conv2d", "kernel_size", kernel_size, 1)
+        self.stride = pair("Conv2d", "stride", stride, 1)
+        self.padding = pair("Conv2d", "padding", padding, 0)
         dtype = np.dtype(dtype or np.float32)
         shape = (self.out_channels, self.in_channels, *self.kernel_size)
         self.weight = Parameter(np.empty(shape, dtype=dtype))

@@ -10,7 +10,7 @@ import autograd
 
 from .. import functional as F
 from .. import init
-from ..functional._checks import check_size
+from ..functional.checks import check_size
 from ..module import Module
 from ..parameter import Parameter
 

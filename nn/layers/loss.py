@@ -11,7 +11,7 @@ from typing import Any
 import autograd
 
 from .. import functional as F
-from ..functional._checks import check_reduction
+from ..functional.checks import check_reduction
 from ..module import Module
 
 

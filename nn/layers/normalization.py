@@ -10,7 +10,7 @@ import numpy as np
 import autograd
 
 from .. import functional as F
-from ..functional._checks import check_size
+from ..functional.checks import check_size
 from ..module import Module
 from ..parameter import Parameter
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .._state_io import to_plain, to_python
 from ..optimizer import Optimizer
+from ..state_io import to_plain, to_python
 
 
 class LRScheduler:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from .._checks import check_positive_int
+from ..checks import check_positive_int
 from ..optimizer import Optimizer
 from .base import LRScheduler
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 
-from .._checks import check_positive_int
+from ..checks import check_positive_int
 from ..optimizer import Optimizer
 from .base import LRScheduler, per_group
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .._checks import check_positive_int
+from ..checks import check_positive_int
 from ..optimizer import Optimizer
 from .base import LRScheduler
 

@@ -6,7 +6,7 @@ import math
 import numbers
 from typing import Any
 
-from .._checks import check_positive_int
+from ..checks import check_positive_int
 from ..optimizer import Optimizer
 from .base import LRScheduler, check_optimizer, per_group
 

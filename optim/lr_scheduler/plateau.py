@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .._checks import check_nonnegative, check_unit_interval
+from ..checks import check_nonnegative, check_unit_interval
 from ..optimizer import Optimizer
 from .base import LRScheduler, check_optimizer, per_group
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Any
 
-from .._state_io import as_list
 from ..optimizer import Optimizer
+from ..state_io import as_list
 from .base import LRScheduler, check_optimizer
 from .plateau import ReduceLROnPlateau
 

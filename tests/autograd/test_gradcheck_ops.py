@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import autograd as ag
-from autograd.ops.movement import ScatterAdd
+from autograd.ops.indexing import ScatterAdd
 
 SHAPE_PAIRS = [
     ((), ()),

@@ -115,3 +115,37 @@ def test_custom_function_with_saved_tensors_and_options():
     assert y.grad_fn.fn.name == "scale"
     assert ag.gradcheck(lambda t: Scale.apply(t, k=3.0), [x])
     assert ag.gradgradcheck(lambda t: Scale.apply(t * t, k=3.0), [x])
+
+
+def test_grad_assignment_converts_tensors_and_arrays_to_the_tensors_dtype():
+    # Issue 13, item 6: a Tensor assigned to .grad failed later inside opt.step().
+    import optim
+
+    p = ag.tensor([1.0, 2.0], requires_grad=True)
+    p.grad = ag.ones_like(p)
+    assert type(p.grad) is np.ndarray and p.grad.dtype == np.float32
+    optim.SGD([p], lr=0.5).step()
+    np.testing.assert_allclose(p.data, [0.5, 1.5])
+    p.grad = np.array([1, 2])  # integers become the parameter's dtype
+    assert p.grad.dtype == np.float32
+    p.grad = None
+    assert p.grad is None
+
+
+def test_grad_assignment_of_the_wrong_shape_names_both_shapes():
+    p = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    with pytest.raises(ValueError, match=r"shape \(3,\), got shape \(\)"):
+        p.grad = 0.0
+    with pytest.raises(ValueError, match=r"shape \(3,\), got shape \(2,\)"):
+        p.grad = np.zeros(2)
+    assert p.grad is None  # nothing half-done
+
+
+def test_zero_grad_after_an_assigned_gradient():
+    import nn
+
+    model = nn.Linear(2, 1)
+    for p in model.parameters():
+        p.grad = np.ones(p.shape)
+    model.zero_grad(set_to_none=False)
+    assert all(not p.grad.any() for p in model.parameters())

@@ -1,5 +1,6 @@
 """The learning-rate range test: schedule, smoothing, divergence, restore, suggestion."""
 
+import itertools
 import subprocess
 import sys
 
@@ -9,6 +10,7 @@ import pytest
 import autograd
 import nn
 import optim
+from autograd import versions
 from nn import functional as F
 from optim.lr_finder import LRRangeTestResult, lr_range_test, suggest_lr
 
@@ -51,6 +53,23 @@ def setup():
     return X, y, loader, model
 
 
+def training_closure(model, opt, loader, loss_fn=F.mse_loss):
+    """One mini-batch per call, as a user writes it; a new epoch (a new shuffle) starts when
+    the loader runs out. ``closure.calls`` counts the calls."""
+    batches = itertools.chain.from_iterable(itertools.repeat(loader))
+
+    def closure():
+        closure.calls += 1
+        xb, yb = next(batches)
+        opt.zero_grad()
+        loss = loss_fn(model(xb), yb)
+        loss.backward()
+        return loss
+
+    closure.calls = 0
+    return closure
+
+
 class RecordingSGD(optim.SGD):
     """SGD that remembers the lr of every step it takes."""
 
@@ -66,9 +85,8 @@ class RecordingSGD(optim.SGD):
 def test_lr_grows_geometrically_and_losses_are_smoothed(setup):
     _, _, loader, model = setup
     opt = RecordingSGD(model.parameters(), lr=0.01)
-    r = lr_range_test(
-        model, F.mse_loss, loader, opt, start_lr=1e-6, end_lr=1e-3, num_steps=20, smooth=0.2
-    )
+    closure = training_closure(model, opt, loader)
+    r = lr_range_test(opt, closure, start_lr=1e-6, end_lr=1e-3, num_steps=20, smooth=0.2)
     assert not r.diverged and len(r.lrs) == 20
     expected = 1e-6 * 1000 ** (np.arange(20) / 19)
     np.testing.assert_allclose(r.lrs, expected, rtol=1e-12)
@@ -80,21 +98,55 @@ def test_lr_grows_geometrically_and_losses_are_smoothed(setup):
     assert r.raw_losses[0] > 1.0
 
 
-def test_the_loader_restarts_when_it_runs_out(setup):
+def test_backward_runs_only_inside_the_closure_once_per_step(setup, monkeypatch):
+    # optim builds no graph: every backward of the run is the closure's own.
     _, _, loader, model = setup
     opt = optim.SGD(model.parameters())
-    r = lr_range_test(
-        model, F.mse_loss, loader, opt, start_lr=1e-6, end_lr=1e-5, num_steps=3 * len(loader)
-    )
-    assert len(r.lrs) == 3 * len(loader) == 24
+    closure = training_closure(model, opt, loader)
+    backward = autograd.Tensor.backward
+    inside = [False]  # whether the closure is running
+    outside = []  # for each backward call: whether it ran outside the closure
+
+    def counting_backward(self, *args, **kwargs):
+        outside.append(not inside[0])
+        return backward(self, *args, **kwargs)
+
+    def watched():
+        inside[0] = True
+        try:
+            return closure()
+        finally:
+            inside[0] = False
+
+    monkeypatch.setattr(autograd.Tensor, "backward", counting_backward)
+    steps = 3 * len(loader)  # three epochs: the closure's batches restart twice
+    r = lr_range_test(opt, watched, start_lr=1e-6, end_lr=1e-5, num_steps=steps)
+    assert len(r.lrs) == closure.calls == len(outside) == steps == 24
+    assert not any(outside)
+
+
+def test_a_closure_that_builds_no_graph_is_enough():
+    # Least squares with the gradient written by hand: no Tensor op, no backward at all.
+    p = autograd.Tensor(np.zeros(3), requires_grad=True)
+    target = np.array([1.0, -2.0, 0.5])
+    opt = optim.SGD([p])
+
+    def closure():
+        p.grad = 2 * (p.data - target)
+        return float(np.sum((p.data - target) ** 2))
+
+    r = lr_range_test(opt, closure, start_lr=1e-3, end_lr=10.0, num_steps=60)
+    # Gradient descent on |p - target|^2 converges for lr < 1 and diverges beyond.
+    assert r.diverged and 0.5 < r.lrs[-1] < 10
+    assert r.suggested_lr < 1
+    np.testing.assert_array_equal(p.data, np.zeros(3))
 
 
 def test_stops_when_the_loss_diverges(setup):
     X, _, loader, model = setup
     opt = optim.SGD(model.parameters())
-    r = lr_range_test(
-        model, F.mse_loss, loader, opt, start_lr=1e-4, end_lr=1e3, num_steps=100, diverge_factor=4
-    )
+    closure = training_closure(model, opt, loader)
+    r = lr_range_test(opt, closure, start_lr=1e-4, end_lr=1e3, num_steps=100, diverge_factor=4)
     assert r.diverged
     assert len(r.lrs) < 100
     last = r.losses[-1]
@@ -103,24 +155,27 @@ def test_stops_when_the_loss_diverges(setup):
     assert r.lrs[-1] > critical_lr(X)
 
 
-def test_model_optimizer_mode_and_grads_are_restored(setup):
-    X, y, loader, model = setup
+def test_parameters_grads_and_optimizer_state_are_restored(setup):
+    _, _, loader, model = setup
     opt = optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     # Take two real steps first so there is momentum state worth keeping.
     for xb, yb in list(loader)[:2]:
         opt.zero_grad()
         F.mse_loss(model(xb), yb).backward()
         opt.step()
-    model.eval()
-    params_before = {k: v.copy() for k, v in model.state_dict().items()}
+    arrays = [p.data for p in model.parameters()]
+    params_before = [p.data.copy() for p in model.parameters()]
     grads_before = [p.grad.copy() for p in model.parameters()]
     state_before = opt.state_dict()
-    r = lr_range_test(model, F.mse_loss, loader, opt, start_lr=1e-4, end_lr=10, num_steps=50)
+    closure = training_closure(model, opt, loader)
+    r = lr_range_test(opt, closure, start_lr=1e-4, end_lr=10, num_steps=50)
     assert r.diverged  # the parameters really went somewhere else during the test
-    for k, v in model.state_dict().items():
-        np.testing.assert_array_equal(v, params_before[k])
-    for p, g in zip(model.parameters(), grads_before, strict=True):
-        np.testing.assert_array_equal(p.grad, g)
+    for p, array, before, grad in zip(
+        model.parameters(), arrays, params_before, grads_before, strict=True
+    ):
+        assert p.data is array  # restored in place: views and references stay valid
+        np.testing.assert_array_equal(p.data, before)
+        np.testing.assert_array_equal(p.grad, grad)
     after = opt.state_dict()
     assert after["param_groups"] == state_before["param_groups"]
     assert opt.param_groups[0]["lr"] == 0.01
@@ -128,31 +183,48 @@ def test_model_optimizer_mode_and_grads_are_restored(setup):
         np.testing.assert_array_equal(
             after["state"][i]["momentum_buffer"], entry["momentum_buffer"]
         )
-    assert model.training is False
 
 
-def test_restores_even_when_the_loss_function_raises(setup):
+def test_restoring_counts_as_a_change_in_place():
+    # Steps and the restore both write the parameters' memory: a graph saved before the test
+    # must not be differentiated with the restored values unnoticed.
+    p = autograd.Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    opt = optim.SGD([p])
+
+    def closure():
+        p.grad = np.ones(2)
+        return 1.0
+
+    version = versions.version(p.data)
+    lr_range_test(opt, closure, start_lr=1e-3, end_lr=1e-2, num_steps=4)
+    assert versions.version(p.data) == version + 4 + 1  # four steps, one restore
+    np.testing.assert_array_equal(p.data, [1.0, 2.0])
+    assert p.grad is None and opt.state == {}
+
+
+def test_restores_even_when_the_closure_raises(setup):
     _, _, loader, model = setup
     model.w.data[:] = [1.0, 2.0, 3.0]
-    opt = optim.SGD(model.parameters())
-    calls = []
+    opt = optim.SGD(model.parameters(), momentum=0.9)
+    closure = training_closure(model, opt, loader)
 
-    def failing_loss(out, target):
-        calls.append(1)
-        if len(calls) == 5:
+    def failing():
+        if closure.calls == 4:
             raise RuntimeError("boom")
-        return F.mse_loss(out, target)
+        return closure()
 
     with pytest.raises(RuntimeError, match="boom"):
-        lr_range_test(model, failing_loss, loader, opt, start_lr=1e-2, end_lr=1, num_steps=10)
+        lr_range_test(opt, failing, start_lr=1e-2, end_lr=1, num_steps=10)
+    assert closure.calls == 4
     np.testing.assert_array_equal(model.w.data, [1.0, 2.0, 3.0])
-    assert opt.state == {}
+    assert model.w.grad is None and opt.state == {}
 
 
 def test_suggested_lr_is_stable_and_trains_the_model(setup):
     X, y, loader, model = setup
     opt = optim.SGD(model.parameters(), lr=0.01)
-    r = lr_range_test(model, F.mse_loss, loader, opt, start_lr=1e-5, end_lr=10, num_steps=80)
+    closure = training_closure(model, opt, loader)
+    r = lr_range_test(opt, closure, start_lr=1e-5, end_lr=10, num_steps=80)
     assert r.method == "min/10"
     assert r.suggested_lr == pytest.approx(r.min_loss_lr / 10)
     lr_max = critical_lr(X)
@@ -197,15 +269,9 @@ def test_result_reads_like_a_dict_and_plots(setup):
     import matplotlib.pyplot as plt
 
     _, _, loader, model = setup
-    r = lr_range_test(
-        model,
-        F.mse_loss,
-        loader,
-        optim.SGD(model.parameters()),
-        start_lr=1e-4,
-        end_lr=10,
-        num_steps=30,
-    )
+    opt = optim.SGD(model.parameters())
+    closure = training_closure(model, opt, loader)
+    r = lr_range_test(opt, closure, start_lr=1e-4, end_lr=10, num_steps=30)
     assert isinstance(r, LRRangeTestResult)
     assert r["suggested_lr"] == r.suggested_lr
     with pytest.raises(KeyError, match="nope"):
@@ -239,15 +305,27 @@ def test_matplotlib_is_imported_lazily():
 def test_bad_arguments_raise(setup, kwargs, match):
     _, _, loader, model = setup
     w_before = model.w.data.copy()
+    opt = optim.SGD(model.parameters())
+    closure = training_closure(model, opt, loader)
     with pytest.raises(ValueError, match=f"lr_range_test: {match}"):
-        lr_range_test(model, F.mse_loss, loader, optim.SGD(model.parameters()), **kwargs)
+        lr_range_test(opt, closure, **kwargs)
     np.testing.assert_array_equal(model.w.data, w_before)
+    assert closure.calls == 0
 
 
-def test_empty_loader_and_bad_curves_raise(setup):
-    _, _, _, model = setup
-    with pytest.raises(ValueError, match="no batches"):
-        lr_range_test(model, F.mse_loss, [], optim.SGD(model.parameters()), num_steps=3)
+def test_bad_optimizer_closure_and_loss_raise(setup):
+    _, _, loader, model = setup
+    opt = optim.SGD(model.parameters())
+    # The signature before closures: lr_range_test(model, loss_fn, loader, optimizer).
+    with pytest.raises(TypeError, match="optimizer must be an optim.Optimizer.*closure"):
+        lr_range_test(model, F.mse_loss, loader, opt)
+    with pytest.raises(TypeError, match="closure must be a function"):
+        lr_range_test(opt, loader)
+    with pytest.raises(TypeError, match="closure returned None"):
+        lr_range_test(opt, lambda: None, num_steps=3)
+
+
+def test_bad_curves_raise():
     with pytest.raises(ValueError, match="NaN"):
         suggest_lr([1e-3, 1e-2], [np.nan, np.inf])
     with pytest.raises(ValueError, match=r"shapes \(3,\) and \(2,\)"):

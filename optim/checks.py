@@ -1,4 +1,4 @@
-"""Hyperparameter validation shared by the optimizers and schedulers.
+"""Hyperparameter validation, shared by the optimizers and the learning-rate schedulers.
 
 Every check raises ``ValueError`` whose text names the class, the argument and the offending
 value, e.g. ``Adam: invalid betas[0]=1.0; expected 0 <= betas[0] < 1``. The comparisons are
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numbers
 from typing import Any
+
+__all__ = ["check_betas", "check_nonnegative", "check_positive_int", "check_unit_interval"]
 
 
 def _is_real(value: Any) -> bool:

@@ -14,6 +14,8 @@ from typing import Any
 
 import numpy as np
 
+__all__ = ["as_index", "as_list", "to_plain", "to_python"]
+
 
 def to_plain(value: Any) -> Any:
     """Return a checkpoint-friendly copy: arrays copied, tuples as lists, NumPy scalars as

@@ -1,0 +1,61 @@
+"""Comparisons: boolean results, which carry no gradient by nature (their derivative is zero
+wherever it exists). They are computed on the plain arrays and never recorded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..registry import op
+from ..tensor import Tensor
+
+
+def _plain(value: Any) -> Any:
+    return value.data if isinstance(value, Tensor) else value
+
+
+def _compare(ufunc: Any, a: Any, b: Any) -> Tensor:
+    return Tensor._make(np.asarray(ufunc(_plain(a), _plain(b))), None)
+
+
+@op(numpy=np.less, operator="<", method=False)
+def less(a: Any, b: Any) -> Tensor:
+    """a < b elementwise, a boolean tensor."""
+    return _compare(np.less, a, b)
+
+
+@op(numpy=np.less_equal, operator="<=", method=False)
+def less_equal(a: Any, b: Any) -> Tensor:
+    """a <= b elementwise, a boolean tensor."""
+    return _compare(np.less_equal, a, b)
+
+
+@op(numpy=np.greater, operator=">", method=False)
+def greater(a: Any, b: Any) -> Tensor:
+    """a > b elementwise, a boolean tensor."""
+    return _compare(np.greater, a, b)
+
+
+@op(numpy=np.greater_equal, operator=">=", method=False)
+def greater_equal(a: Any, b: Any) -> Tensor:
+    """a >= b elementwise, a boolean tensor."""
+    return _compare(np.greater_equal, a, b)
+
+
+@op(numpy=np.equal, operator="==", method=False)
+def equal(a: Any, b: Any) -> Tensor:
+    """a == b elementwise, a boolean tensor."""
+    return _compare(np.equal, a, b)
+
+
+@op(numpy=np.not_equal, operator="!=", method=False)
+def not_equal(a: Any, b: Any) -> Tensor:
+    """a != b elementwise, a boolean tensor."""
+    return _compare(np.not_equal, a, b)
+
+
+@op(numpy=np.invert, operator="~", method=False)
+def invert(a: Any) -> Tensor:
+    """~a: logical not of a boolean tensor (``~mask``), bitwise not of an integer one."""
+    return Tensor._make(np.asarray(np.invert(_plain(a))), None)

@@ -1,0 +1,114 @@
+"""Running sums and products along an axis (cumsum, cumprod) and their inverse, diff.
+
+As in NumPy, ``axis=None`` runs over the flattened array.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Function
+from ..registry import op
+from ..tensor import Tensor, as_tensor
+from .joining import concatenate
+from .shape import broadcast_to
+
+
+def running_axis(ctx: Any, x: np.ndarray, axis: int | None, name: str) -> tuple[Any, int]:
+    """``x`` and the axis to run along (the flattened array and 0 for ``axis=None``); keeps the
+    input's shape on ``ctx`` so that backward can undo the flattening."""
+    ctx.in_shape = x.shape
+    if axis is None:
+        return x.reshape(-1), 0
+    if not -x.ndim <= axis < x.ndim:
+        raise ValueError(f"{name}: axis {axis} is out of bounds for {x.ndim} dimensions")
+    return x, axis % x.ndim
+
+
+def sum_from_the_end(grad: Any, axis: int) -> Any:
+    """z_i = sum over j >= i of grad_j along ``axis``: a cumulative sum run backwards."""
+    return np.flip(np.cumsum(np.flip(grad, axis), axis=axis), axis)
+
+
+class Cumsum(Function):
+    """y_j = sum over k <= j of x_k along ``axis``;  dL/dx_i = sum over j >= i of dL/dy_j."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, axis: int | None = None) -> np.ndarray:
+        x, ctx.axis = running_axis(ctx, x, axis, "cumsum")
+        return np.cumsum(x, axis=ctx.axis)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        return sum_from_the_end(grad, ctx.axis).reshape(ctx.in_shape)
+
+
+class Cumprod(Function):
+    """y_j = product over k <= j of x_k along ``axis``;
+    dL/dx_i = sum over j >= i of dL/dy_j * (product over k <= j, k != i, of x_k).
+
+    Where no x is zero that is (sum over j >= i of dL/dy_j y_j) / x_i. Otherwise backward builds,
+    for each i, the running product of x with x_i replaced by 1: exact, at n times the memory.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, axis: int | None = None) -> np.ndarray:
+        flat, ctx.axis = running_axis(ctx, x, axis, "cumprod")
+        out = np.cumprod(flat, axis=ctx.axis)
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        x, out = ctx.saved_tensors
+        x, axis = x.reshape(out.shape), ctx.axis
+        if not (np.asarray(x) == 0).any():
+            return (sum_from_the_end(grad * out, axis) / x).reshape(ctx.in_shape)
+        rows = np.moveaxis(x, axis, -1)[..., None, :]  # (..., 1, n): row i will drop x_i
+        n = rows.shape[-1]
+        without_i = np.cumprod(np.where(np.eye(n, dtype=bool), 1, rows), axis=-1)
+        later = np.triu(np.ones((n, n), dtype=bool))  # [i, j]: j >= i, the y_j that use x_i
+        weighted = without_i * (np.moveaxis(grad, axis, -1)[..., None, :] * later)
+        return np.moveaxis(weighted.sum(axis=-1), -1, axis).reshape(ctx.in_shape)
+
+
+@op(numpy=np.cumsum)
+def cumsum(x: Any, axis: int | None = None) -> Tensor:
+    """Running sum along ``axis`` (of the flattened array for None), y_j = x_0 + ... + x_j;
+    d/dx_i adds up the gradients of y_i, y_(i+1), ..."""
+    return Cumsum.apply(x, axis=axis)
+
+
+@op(numpy=np.cumprod)
+def cumprod(x: Any, axis: int | None = None) -> Tensor:
+    """Running product along ``axis`` (of the flattened array for None), y_j = x_0 ... x_j;
+    dy_j/dx_i = the product of the other x_k, k <= j (exact also where some x_k are 0)."""
+    return Cumprod.apply(x, axis=axis)
+
+
+@op(numpy=np.diff)
+def diff(x: Any, n: int = 1, axis: int = -1, prepend: Any = None, append: Any = None) -> Tensor:
+    """The n-th discrete difference along ``axis``: y_i = x_(i+1) - x_i, applied n times, after
+    joining ``prepend`` and ``append`` (scalars are repeated over the other axes), as np.diff."""
+    x = as_tensor(x)
+    if x.ndim == 0:
+        raise ValueError("diff: the input must have at least one dimension")
+    if n < 0:
+        raise ValueError(f"diff: order n={n} must be non-negative")
+    if not -x.ndim <= axis < x.ndim:
+        raise ValueError(f"diff: axis {axis} is out of bounds for an array of {x.ndim} dimensions")
+    axis %= x.ndim
+    edge = tuple(1 if i == axis else s for i, s in enumerate(x.shape))
+    parts = [x]
+    if prepend is not None:
+        parts.insert(0, broadcast_to(prepend, edge) if np.ndim(prepend) == 0 else prepend)
+    if append is not None:
+        parts.append(broadcast_to(append, edge) if np.ndim(append) == 0 else append)
+    if len(parts) > 1:
+        x = concatenate(parts, axis=axis)
+    before = (slice(None),) * axis
+    for _ in range(n):
+        x = x[(*before, slice(1, None))] - x[(*before, slice(None, -1))]
+    return x

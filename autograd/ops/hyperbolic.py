@@ -1,0 +1,132 @@
+"""Hyperbolic functions and their inverses, elementwise."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Function
+from ..registry import op
+from ..tensor import Tensor
+
+
+class Sinh(Function):
+    """y = sinh x = (e^x - e^-x) / 2;  dy/dx = cosh x."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.sinh(x)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return grad * np.cosh(x)
+
+
+class Cosh(Function):
+    """y = cosh x = (e^x + e^-x) / 2;  dy/dx = sinh x."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.cosh(x)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return grad * np.sinh(x)
+
+
+class Tanh(Function):
+    """y = tanh x;  dy/dx = 1 - y^2."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        out = np.tanh(x)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (out,) = ctx.saved_tensors
+        return grad * (1 - out * out)
+
+
+class Arcsinh(Function):
+    """y = arcsinh x = ln(x + sqrt(x^2 + 1));  dy/dx = 1 / sqrt(x^2 + 1)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.arcsinh(x)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return grad / np.sqrt(x * x + 1)
+
+
+class Arccosh(Function):
+    """y = arccosh x = ln(x + sqrt(x^2 - 1)), for x >= 1;  dy/dx = 1 / sqrt(x^2 - 1)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.arccosh(x)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return grad / np.sqrt(x * x - 1)
+
+
+class Arctanh(Function):
+    """y = arctanh x = ln((1 + x) / (1 - x)) / 2, for -1 < x < 1;  dy/dx = 1 / (1 - x^2)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.arctanh(x)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return grad / (1 - x * x)
+
+
+@op(numpy=np.sinh)
+def sinh(x: Any) -> Tensor:
+    """Hyperbolic sine;  d/dx = cosh x."""
+    return Sinh.apply(x)
+
+
+@op(numpy=np.cosh)
+def cosh(x: Any) -> Tensor:
+    """Hyperbolic cosine;  d/dx = sinh x."""
+    return Cosh.apply(x)
+
+
+@op(numpy=np.tanh)
+def tanh(x: Any) -> Tensor:
+    """tanh x;  d/dx = 1 - tanh^2 x."""
+    return Tanh.apply(x)
+
+
+@op(numpy=np.arcsinh)
+def arcsinh(x: Any) -> Tensor:
+    """Inverse hyperbolic sine;  d/dx = 1 / sqrt(x^2 + 1)."""
+    return Arcsinh.apply(x)
+
+
+@op(numpy=np.arccosh)
+def arccosh(x: Any) -> Tensor:
+    """Inverse hyperbolic cosine, for x >= 1;  d/dx = 1 / sqrt(x^2 - 1)."""
+    return Arccosh.apply(x)
+
+
+@op(numpy=np.arctanh)
+def arctanh(x: Any) -> Tensor:
+    """Inverse hyperbolic tangent, for |x| < 1;  d/dx = 1 / (1 - x^2)."""
+    return Arctanh.apply(x)

@@ -1,0 +1,281 @@
+"""Piecewise functions: abs, relu, clip, maximum, minimum, fmax, fmin, where, copysign, and the
+remainders of a division (remainder, fmod).
+
+Their derivative is piecewise constant, so forward saves the 0/1 pattern as a constant: its own
+derivative is zero almost everywhere, which is what higher-order differentiation should see.
+Such a pattern costs a pass over the data and only backward reads it, so forward builds it only
+when the op is recorded (``ctx.needs_input_grad`` is empty otherwise).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Function
+from ..registry import op
+from ..tensor import Tensor
+
+
+class Abs(Function):
+    """y = |x|;  dy/dx = sign(x) (0 at x = 0, as PyTorch)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        if ctx.needs_input_grad:
+            ctx.save_for_backward(np.sign(x))
+        return np.abs(x)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (sign,) = ctx.saved_tensors
+        return grad * sign
+
+
+class Relu(Function):
+    """y = max(x, 0);  dy/dx = 1 where x > 0, else 0."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        if ctx.needs_input_grad:
+            ctx.save_for_backward(x > 0)
+        return np.maximum(x, 0)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (positive,) = ctx.saved_tensors
+        return grad * positive
+
+
+class Clip(Function):
+    """y = min(max(x, lo), hi);  dy/dx = 1 where lo <= x <= hi, else 0."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, lo: float | None = None, hi: float | None = None) -> Any:
+        if ctx.needs_input_grad:
+            inside = np.ones(x.shape, dtype=bool)
+            if lo is not None:
+                inside &= x >= lo
+            if hi is not None:
+                inside &= x <= hi
+            ctx.save_for_backward(inside)
+        return np.clip(x, lo, hi)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (inside,) = ctx.saved_tensors
+        return grad * inside
+
+
+class Maximum(Function):
+    """y = max(a, b) elementwise;  dy/da = 1 where a > b, 1/2 where a = b, else 0 (b likewise)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
+        out = np.maximum(a, b)
+        if ctx.needs_input_grad:
+            ctx.save_for_backward(share_of_first(np.greater(a, b), np.equal(a, b), out.dtype))
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        (share_a,) = ctx.saved_tensors
+        return grad * share_a, grad * (1 - share_a)
+
+
+class Minimum(Function):
+    """y = min(a, b) elementwise;  dy/da = 1 where a < b, 1/2 where a = b, else 0 (b likewise)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
+        out = np.minimum(a, b)
+        if ctx.needs_input_grad:
+            ctx.save_for_backward(share_of_first(np.less(a, b), np.equal(a, b), out.dtype))
+        return out
+
+    backward = Maximum.backward
+
+
+class Fmax(Function):
+    """y = max(a, b) elementwise, ignoring NaN (a NaN operand yields the other one);
+    dy/da = 1 where a is picked (a > b, or b is NaN), 1/2 where a = b, else 0 (b likewise)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
+        out = np.fmax(a, b)
+        if ctx.needs_input_grad:
+            picked = np.greater(a, b) | np.isnan(b)
+            ctx.save_for_backward(share_of_first(picked, np.equal(a, b), out.dtype))
+        return out
+
+    backward = Maximum.backward
+
+
+class Fmin(Function):
+    """y = min(a, b) elementwise, ignoring NaN (a NaN operand yields the other one);
+    dy/da = 1 where a is picked (a < b, or b is NaN), 1/2 where a = b, else 0 (b likewise)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
+        out = np.fmin(a, b)
+        if ctx.needs_input_grad:
+            picked = np.less(a, b) | np.isnan(b)
+            ctx.save_for_backward(share_of_first(picked, np.equal(a, b), out.dtype))
+        return out
+
+    backward = Maximum.backward
+
+
+def share_of_first(picked: np.ndarray, tied: np.ndarray, dtype: np.dtype) -> np.ndarray:
+    """How much of the gradient of max(a, b) or min(a, b) goes to a: 1 where a was picked,
+    1/2 where the two tie, 0 where b was picked (b receives the rest)."""
+    share = picked + 0.5 * tied
+    return share.astype(dtype) if dtype.kind == "f" else share
+
+
+class Where(Function):
+    """y = a where cond else b;  dy/da = cond, dy/db = not cond (cond itself gets no gradient)."""
+
+    @staticmethod
+    def forward(ctx: Any, cond: Any, a: Any, b: Any) -> np.ndarray:
+        cond = np.asarray(cond, dtype=bool)
+        ctx.save_for_backward(cond)
+        return np.where(cond, a, b)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        (cond,) = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        return None, (grad * cond if need[1] else None), (grad * ~cond if need[2] else None)
+
+
+class Copysign(Function):
+    """y = |a| with the sign of b (b = -0.0 counts as negative);
+    dy/da = sign(a) sign(b) where a != 0, else 0;  dy/db = 0 (y jumps where b changes sign)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
+        out = np.copysign(a, b)
+        if ctx.needs_input_grad:
+            slope = np.sign(a) * np.copysign(1, b)
+            ctx.save_for_backward(np.asarray(slope, dtype=out.dtype))
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        (slope,) = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (grad * slope if need_a else None), (np.zeros_like(grad) if need_b else None)
+
+
+class Remainder(Function):
+    """y = a - b floor(a / b), the remainder with the sign of b (Python's %);
+    dy/da = 1, dy/db = -floor(a / b) (away from the jumps where a / b is an integer)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
+        out = np.remainder(a, b)
+        if ctx.needs_input_grad:
+            ctx.save_for_backward(np.floor_divide(a, b).astype(out.dtype))
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        (quotient,) = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (grad if need_a else None), (-grad * quotient if need_b else None)
+
+
+class Fmod(Function):
+    """y = a - b trunc(a / b), the remainder with the sign of a (C's fmod);
+    dy/da = 1, dy/db = -trunc(a / b) (away from the jumps where a / b is an integer)."""
+
+    @staticmethod
+    def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
+        out = np.fmod(a, b)
+        if ctx.needs_input_grad:
+            # a = b q + y exactly, so (a - y) / b is the integer q up to rounding
+            ctx.save_for_backward(np.rint(np.subtract(a, out) / b).astype(out.dtype))
+        return out
+
+    backward = Remainder.backward
+
+
+@op(numpy=np.absolute, operator="abs()")
+def abs(x: Any) -> Tensor:  # noqa: A001 - NumPy's name
+    """|x|;  d/dx = sign(x)."""
+    return Abs.apply(x)
+
+
+@op()
+def relu(x: Any) -> Tensor:
+    """max(x, 0);  d/dx = 1 for x > 0 else 0."""
+    return Relu.apply(x)
+
+
+@op(numpy=np.clip)
+def clip(x: Any, lo: float | None = None, hi: float | None = None) -> Tensor:
+    """min(max(x, lo), hi);  d/dx = 1 inside [lo, hi], else 0."""
+    if lo is None and hi is None:
+        raise ValueError("clip: give at least one of lo and hi")
+    return Clip.apply(x, lo=lo, hi=hi)
+
+
+@op(numpy=np.maximum)
+def maximum(a: Any, b: Any) -> Tensor:
+    """Elementwise max(a, b); the gradient goes to the larger, split evenly on ties."""
+    return Maximum.apply(a, b)
+
+
+@op(numpy=np.minimum)
+def minimum(a: Any, b: Any) -> Tensor:
+    """Elementwise min(a, b); the gradient goes to the smaller, split evenly on ties."""
+    return Minimum.apply(a, b)
+
+
+@op(numpy=np.fmax)
+def fmax(a: Any, b: Any) -> Tensor:
+    """Elementwise max(a, b) ignoring NaN; the gradient goes to the operand picked, split evenly
+    on ties."""
+    return Fmax.apply(a, b)
+
+
+@op(numpy=np.fmin)
+def fmin(a: Any, b: Any) -> Tensor:
+    """Elementwise min(a, b) ignoring NaN; the gradient goes to the operand picked, split evenly
+    on ties."""
+    return Fmin.apply(a, b)
+
+
+@op(numpy=np.where, method=False)
+def where(cond: Any, a: Any, b: Any) -> Tensor:
+    """a where ``cond`` is true, else b (all three broadcast together)."""
+    if isinstance(cond, Tensor):
+        cond = cond.data
+    return Where.apply(np.asarray(cond, dtype=bool), a, b)
+
+
+@op(numpy=np.fabs, method=False)
+def fabs(x: Any) -> Tensor:
+    """|x| for real x (np.fabs);  d/dx = sign(x)."""
+    return Abs.apply(x)
+
+
+@op(numpy=np.copysign)
+def copysign(a: Any, b: Any) -> Tensor:
+    """|a| with the sign of b;  d/da = sign(a) sign(b), d/db = 0."""
+    return Copysign.apply(a, b)
+
+
+@op(numpy=np.remainder, operator="%")
+def remainder(a: Any, b: Any) -> Tensor:
+    """a mod b with the sign of b, a - b floor(a / b) (np.remainder, np.mod);  d/da = 1,
+    d/db = -floor(a / b)."""
+    return Remainder.apply(a, b)
+
+
+@op(numpy=np.fmod)
+def fmod(a: Any, b: Any) -> Tensor:
+    """The remainder with the sign of a, a - b trunc(a / b);  d/da = 1, d/db = -trunc(a / b)."""
+    return Fmod.apply(a, b)

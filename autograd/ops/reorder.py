@@ -1,0 +1,101 @@
+"""Ops that move elements to other positions of an array of the same shape: flip, roll, sort.
+
+Each is a permutation of the elements, so backward moves every gradient entry back to where its
+element came from (the inverse permutation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ..function import Function
+from ..registry import op
+from ..tensor import Tensor
+from .axes import Axis, normalize_axis
+from .shape import ravel
+
+
+class Flip(Function):
+    """y = x with the order of its elements reversed along ``axis`` (every axis for None);
+    dL/dx = dL/dy reversed along the same axes."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, axis: Axis = None) -> np.ndarray:
+        ctx.axes = normalize_axis(axis, x.ndim, "flip")
+        return np.flip(x, ctx.axes)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        return np.flip(grad, ctx.axes)
+
+
+class Roll(Function):
+    """y = x shifted by ``shift`` places along ``axis``, the elements pushed off one end coming
+    back at the other (over the flattened array for axis None);  dL/dx = dL/dy rolled by
+    -shift."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, shift: Any = 0, axis: Any = None) -> np.ndarray:
+        out = np.roll(x, shift, axis=axis)
+        ctx.back = (-shift if np.ndim(shift) == 0 else [-s for s in shift]), axis
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        back, axis = ctx.back
+        return np.roll(grad, back, axis=axis)
+
+
+class Sort(Function):
+    """y = x sorted along ``axis``: y = take_along_axis(x, p) for the sorting permutation p;
+    dL/dx = dL/dy put back where each element came from, take_along_axis(dL/dy, p^-1)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, axis: int = -1, kind: str | None = None) -> Any:
+        order = np.argsort(x, axis=axis, kind=kind)
+        if ctx.needs_input_grad:
+            ctx.axis, ctx.inverse = axis, np.argsort(order, axis=axis)
+        return np.take_along_axis(x, order, axis=axis)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        return np.take_along_axis(grad, ctx.inverse, axis=ctx.axis)
+
+
+@op(numpy=np.flip)
+def flip(x: Any, axis: Axis = None) -> Tensor:
+    """Reverse the order of elements along ``axis`` (all axes by default), as np.flip."""
+    return Flip.apply(x, axis=axis)
+
+
+@op(numpy=np.roll)
+def roll(x: Any, shift: int | Sequence[int], axis: Axis = None) -> Tensor:
+    """Shift elements by ``shift`` places along ``axis``, wrapping around (the flattened array
+    when axis is None), as np.roll."""
+    shift = int(shift) if np.ndim(shift) == 0 else [int(s) for s in shift]
+    axis = axis if axis is None or np.ndim(axis) == 0 else tuple(axis)
+    return Roll.apply(x, shift=shift, axis=axis)
+
+
+@op(numpy=np.sort, method=False)
+def sort(
+    x: Any,
+    axis: int | None = -1,
+    kind: str | None = None,
+    order: Any = None,
+    *,
+    stable: bool | None = None,
+) -> Tensor:
+    """The elements sorted in ascending order along ``axis`` (flattened for None), as np.sort;
+    each gradient entry goes back to the element that landed there. (Not a method: ndarray.sort
+    sorts in place, PyTorch's returns indices too.)"""
+    if order is not None:
+        raise ValueError("sort: order= applies to structured arrays, which Tensors are not")
+    if stable:
+        kind = "stable"
+    if axis is None:
+        x, axis = ravel(x), -1
+    return Sort.apply(x, axis=axis, kind=kind)

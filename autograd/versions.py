@@ -1,0 +1,73 @@
+"""Version counters: how backward notices that an array it saved was changed in place.
+
+Backward formulas read the arrays their forward saved (``Mul`` saves both factors). If one of
+them is changed in place between the forward and the backward (``w -= lr * w.grad``, an
+optimizer step), the formula would silently use the new value. So every change made in place
+through backproplab (Tensor in-place arithmetic, optimizer steps, ``load_state_dict``,
+``nn.init``) is reported with ``bump``, and reading saved arrays back in backward
+(``ctx.saved_tensors``) raises if any of them was changed after it was saved.
+
+Versions belong to memory, not to Tensors: a view or a ``detach()``-ed copy shares its owner's
+memory, so changing it in place counts for the owner too. Writing through ``.data`` directly
+(``t.data[0] = 1``) bypasses the library and is not seen, as in PyTorch.
+
+How it stays cheap: each bump takes the next number of one process-wide ``clock`` and stamps it
+on the memory it changed. An op notes the clock when it saves; in backward, an unchanged clock
+proves nothing was changed at all (the usual case, one comparison), and otherwise each saved
+array's stamp says whether it changed after the op noted the clock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import weakref
+from typing import Any
+
+import numpy as np
+
+clock = 0  # how many in-place changes the process has made through the library
+
+# id(owner of the memory) -> [number of changes, clock at the latest]. Only changed memory has an
+# entry; it goes away with the memory (weakref.finalize), and an owner stays alive as long as any
+# array saved for backward views it, so an id never stands for two live owners at once.
+_changes: dict[int, list[int]] = {}
+
+
+def owner(array: np.ndarray) -> Any:
+    """The object that owns ``array``'s memory: the array itself, or the base of a view."""
+    base = array.base
+    return array if base is None else base
+
+
+def bump(array: np.ndarray) -> None:
+    """Record that ``array``'s memory was just changed in place."""
+    global clock
+    clock += 1
+    base = array.base  # (owner() written out: optimizers call this once per parameter per step)
+    memory = array if base is None else base
+    key = id(memory)
+    entry = _changes.get(key)
+    if entry is None:
+        # (Memory owned by an object without weak references, such as bytes, keeps its entry.)
+        with contextlib.suppress(TypeError):
+            weakref.finalize(memory, _changes.pop, key, None)
+        entry = _changes[key] = [0, 0]
+    entry[0] += 1
+    entry[1] = clock
+
+
+def version(array: Any) -> int:
+    """How many times ``array``'s memory was changed in place through the library (0 for
+    anything that is not an ndarray)."""
+    if not isinstance(array, np.ndarray):
+        return 0
+    entry = _changes.get(id(owner(array)))
+    return 0 if entry is None else entry[0]
+
+
+def changed_since(array: Any, then: int) -> bool:
+    """Whether ``array``'s memory was changed in place after the clock read ``then``."""
+    if not isinstance(array, np.ndarray):
+        return False
+    entry = _changes.get(id(owner(array)))
+    return entry is not None and entry[1] > then

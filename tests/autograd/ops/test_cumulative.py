@@ -1,0 +1,54 @@
+"""cumsum, cumprod, diff."""
+
+import numpy as np
+import pytest
+
+import autograd as ag
+
+from .checks import check_op, gradient, uniform
+
+
+@pytest.mark.parametrize("axis", [None, 0, -1], ids=str)
+def test_cumsum(axis):
+    check_op(lambda x: np.cumsum(x, axis=axis), [uniform((3, 4), 1)], linear=True)
+
+
+@pytest.mark.parametrize("axis", [None, 0, -1], ids=str)
+def test_cumprod(axis):
+    check_op(lambda x: np.cumprod(x, axis=axis), [uniform((3, 4), 2)])
+
+
+def test_cumprod_with_zeros():
+    x = uniform((3, 4), 3)
+    x.data[0, 1] = x.data[2, 0] = x.data[2, 3] = 0.0
+    check_op(lambda t: np.cumprod(t, axis=1), [x])
+    # y = (2, 0, 0, 0): dy_sum/dx_1 = x_0 + x_0 x_2 + x_0 x_2 x_3 = 2 + 6 + 24
+    grad = gradient(np.cumprod, [2.0, 0.0, 3.0, 4.0])[0]
+    np.testing.assert_array_equal(grad, [1.0, 32.0, 0.0, 0.0])
+
+
+def test_cumsum_hand_derived_and_flattening():
+    np.testing.assert_array_equal(gradient(np.cumsum, [1.0, 2.0, 3.0])[0], [3.0, 2.0, 1.0])
+    x = uniform((2, 3), 4)
+    assert np.cumsum(x).shape == (6,)
+    np.testing.assert_allclose(x.cumsum(axis=1).data, x.data.cumsum(axis=1))
+
+
+def test_cumsum_rejects_a_bad_axis_by_name():
+    with pytest.raises(ValueError, match="cumsum: axis 2"):
+        np.cumsum(uniform((2, 3), 5), axis=2)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{}, {"n": 2, "axis": 0}, {"prepend": 0.5}, {"append": np.ones((3, 1)), "n": 3}],
+    ids=["default", "n2_axis0", "prepend", "append"],
+)
+def test_diff(kwargs):
+    check_op(lambda x: np.diff(x, **kwargs), [uniform((3, 4), 6)], linear=True)
+
+
+def test_diff_joins_a_tensor_to_prepend():
+    x, p = uniform((3, 4), 7), uniform((3, 1), 8)
+    check_op(lambda a, b: np.diff(a, prepend=b), [x, p], linear=True)
+    assert ag.diff(x, n=0) is x

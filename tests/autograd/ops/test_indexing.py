@@ -1,0 +1,61 @@
+"""take, take_along_axis, diagonal."""
+
+import numpy as np
+import pytest
+
+import autograd as ag
+
+from .checks import check_op, gradient, uniform
+
+CALLS = {
+    "take_flat": lambda x: np.take(x, [0, 11, 3, 3]),
+    "take_axis": lambda x: np.take(x, [[0, -1], [2, 2]], axis=1),
+    "take_scalar_index": lambda x: np.take(x, 2, axis=0),
+    "take_wrap": lambda x: np.take(x, [5, -7], axis=1, mode="wrap"),
+    "take_clip": lambda x: np.take(x, [9, -3], axis=0, mode="clip"),
+    "along_sorted": lambda x: np.take_along_axis(x, np.argsort(x.data, axis=0), axis=0),
+    "along_repeated": lambda x: np.take_along_axis(x, np.array([[0, 0, 3]] * 3), axis=1),
+    "along_broadcast": lambda x: np.take_along_axis(x, np.array([[1, 2]]), axis=1),
+    "along_flat": lambda x: np.take_along_axis(x, np.array([11, 0, 0]), axis=None),
+    "diagonal": lambda x: np.diagonal(x),
+    "diagonal_offset": lambda x: np.diagonal(x, 1),
+    "diagonal_negative_offset": lambda x: np.diagonal(x, -1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+def test_indexing(name):
+    check_op(CALLS[name], [uniform((3, 4), 1)], linear=True)
+
+
+def test_diagonal_of_a_stack_along_other_axes():
+    check_op(lambda x: np.diagonal(x, 1, 2, 0), [uniform((3, 2, 4), 2)], linear=True)
+
+
+def test_repeated_indices_add_up():
+    grad = gradient(lambda x: np.take(x, [0, 2, 2, 2]), [0.0, 0.0, 0.0])[0]
+    np.testing.assert_array_equal(grad, [1.0, 0.0, 3.0])
+    grad = gradient(
+        lambda x: np.take_along_axis(x, np.array([[1, 1], [0, 1]]), 1), np.zeros((2, 2))
+    )
+    np.testing.assert_array_equal(grad[0], [[0.0, 2.0], [1.0, 1.0]])
+
+
+def test_errors_follow_numpy():
+    x = uniform((3, 4), 3)
+    with pytest.raises(IndexError, match="take: index 4 is out of bounds for axis 1 with size 4"):
+        np.take(x, [4], axis=1)
+    with pytest.raises(IndexError, match="take_along_axis"):
+        np.take_along_axis(x, np.array([[3]]), axis=0)
+    with pytest.raises(TypeError, match="integers"):
+        np.take(x, [0.5])
+    with pytest.raises(ValueError, match="diagonal"):
+        np.diagonal(x[0])
+
+
+def test_methods_and_names():
+    x = uniform((3, 4), 4)
+    np.testing.assert_allclose(x.take([1, 0], axis=1).data, x.data.take([1, 0], axis=1))
+    np.testing.assert_allclose(x.diagonal().data, x.data.diagonal())
+    assert np.take(x, [0]).grad_fn.fn.name == "take"
+    assert ag.take_along_axis(x, np.zeros((1, 1), int), 0).grad_fn.fn.name == "take_along_axis"

@@ -1,0 +1,72 @@
+"""fmax, fmin, fabs, copysign, remainder / mod, fmod, conjugate / conj."""
+
+import numpy as np
+import pytest
+
+import autograd as ag
+
+from .checks import PAIRS, SHAPES, check_op, gradient, uniform
+
+
+@pytest.mark.parametrize("fn", [np.fmax, np.fmin, np.copysign], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("shapes", PAIRS, ids=str)
+def test_binary(fn, shapes):
+    check_op(fn, [uniform(shapes[0], 1), uniform(shapes[1], 2)])
+
+
+@pytest.mark.parametrize("fn", [np.remainder, np.fmod], ids=lambda f: f.__name__)
+@pytest.mark.parametrize("shapes", PAIRS, ids=str)
+@pytest.mark.parametrize("sign", [1.0, -1.0], ids=["a>0", "a<0"])
+def test_remainders(fn, shapes, sign):
+    # a / b stays within (2.1, 2.9) in size: away from the jumps where it is an integer.
+    a = uniform(shapes[0], 3, 2.2, 2.8)
+    a.data *= sign
+    check_op(fn, [a, uniform(shapes[1], 4, 0.97, 1.03)])
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+def test_fabs(shape):
+    check_op(np.fabs, [uniform(shape, 5)])
+
+
+def test_fmax_and_fmin_send_the_gradient_to_the_operand_that_is_not_nan():
+    a = [np.nan, 1.0, 2.0, 3.0, np.nan]
+    b = [0.5, np.nan, 5.0, 3.0, np.nan]
+    grad_a, grad_b = gradient(np.fmax, a, b)
+    np.testing.assert_array_equal(grad_a, [0.0, 1.0, 0.0, 0.5, 1.0])
+    np.testing.assert_array_equal(grad_b, [1.0, 0.0, 1.0, 0.5, 0.0])
+    grad_a, grad_b = gradient(np.fmin, a, b)
+    np.testing.assert_array_equal(grad_a, [0.0, 1.0, 1.0, 0.5, 1.0])
+    np.testing.assert_array_equal(grad_b, [1.0, 0.0, 0.0, 0.5, 0.0])
+
+
+def test_copysign_hand_derived_values():
+    # d/da = sign(a) sign(b), 0 at a = 0; b = -0.0 counts as negative; d/db = 0.
+    grad_a, grad_b = gradient(np.copysign, [2.0, -2.0, 2.0, 0.0, 3.0], [1.0, 1.0, -1.0, -1.0, -0.0])
+    np.testing.assert_array_equal(grad_a, [1.0, -1.0, -1.0, 0.0, -1.0])
+    np.testing.assert_array_equal(grad_b, np.zeros(5))
+
+
+def test_remainder_and_fmod_hand_derived_values():
+    # 7.5 = 2 * 3 + 1.5; -7.5 = -3 * 3 + 1.5 (remainder) = -2 * 3 - 1.5 (fmod)
+    grad_a, grad_b = gradient(np.mod, [7.5, -7.5], [3.0, 3.0])
+    np.testing.assert_array_equal(grad_a, [1.0, 1.0])
+    np.testing.assert_array_equal(grad_b, [-2.0, 3.0])
+    grad_a, grad_b = gradient(np.fmod, [7.5, -7.5], [3.0, 3.0])
+    np.testing.assert_array_equal(grad_a, [1.0, 1.0])
+    np.testing.assert_array_equal(grad_b, [-2.0, 2.0])
+
+
+def test_conjugate_of_a_real_tensor_is_the_tensor():
+    x = uniform((3,), 6)
+    assert np.conj(x) is x and np.conjugate(x) is x and x.conj() is x
+    check_op(lambda t: np.conjugate(t) * 2.0, [x], linear=True)
+
+
+def test_names_follow_numpy():
+    a, b = uniform((2,), 7), uniform((2,), 8, 0.5, 1.0)
+    assert np.mod(a, b).grad_fn.fn.name == "remainder"
+    assert np.fmod(a, b).grad_fn.fn.name == "fmod"
+    assert np.fmax(a, b).grad_fn.fn.name == "fmax"
+    np.testing.assert_allclose(ag.remainder(a, b).data, np.mod(a.data, b.data))
+    np.testing.assert_allclose(a.copysign(b).data, np.copysign(a.data, b.data))

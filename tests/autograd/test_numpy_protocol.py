@@ -1,0 +1,219 @@
+"""NumPy functions on Tensors: recorded with a correct derivative, or refused. No third outcome.
+
+The walk below applies every ufunc NumPy has, and the array functions issue 13 names, to Tensors
+that require grad, and sorts each into one of the allowed outcomes:
+
+* recorded: a Tensor with a grad_fn, whose first and second derivatives pass gradcheck;
+* refused: TypeError naming the function;
+* no gradient by nature: a result without floating-point values (or one of the few
+  piecewise-constant floating functions), whose central differences are zero here.
+"""
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+import nn.functional as F
+from autograd.numpy_protocol import PIECEWISE_CONSTANT
+
+UFUNCS = sorted({u for u in vars(np).values() if isinstance(u, np.ufunc)}, key=lambda u: u.__name__)
+
+# Each input's range keeps the ufunc inside its domain and away from kinks and jumps.
+DOMAINS = {"arccosh": (1.2, 2.0)}
+# Generalized ufuncs whose core dimensions need matrices.
+SHAPES = {"matvec": [(3, 3), (3,)], "vecmat": [(3,), (3, 3)]}
+
+# Issue 13: these must be recorded, not refused.
+MUST_RECORD = {
+    "add", "subtract", "multiply", "divide", "power", "negative", "exp", "log", "sqrt",
+    "absolute", "sin", "cos", "tanh", "maximum", "minimum", "matmul", "square", "reciprocal",
+    "log1p", "expm1", "log2", "log10", "exp2", "sinh", "cosh", "arcsin", "arccos", "arctan",
+    "arctan2", "hypot", "cbrt", "fmin", "fmax",
+}  # fmt: skip
+
+
+def requires_grad(values):
+    return ag.Tensor(np.array(values, dtype=np.float64), requires_grad=True)
+
+
+def ufunc_inputs(ufunc):
+    low, high = DOMAINS.get(ufunc.__name__, (0.2, 0.8))
+    rng = np.random.default_rng(len(ufunc.__name__))
+    # Distinct values per input: ties would sit on the kink of maximum, fmin, copysign, ...
+    shapes = SHAPES.get(ufunc.__name__, [(3,)] * ufunc.nin)
+    return [requires_grad(rng.uniform(low, high, s) + 0.05 * i) for i, s in enumerate(shapes)]
+
+
+def is_zero_derivative(fn, inputs, eps=1e-6):
+    """Central differences of ``fn`` at ``inputs`` are all zero (piecewise constant here)."""
+    base = [x.data.copy() for x in inputs]
+    for k in range(len(inputs)):
+        for j in range(base[k].size):
+            for step in (eps, -eps):
+                moved = [b.copy() for b in base]
+                moved[k].reshape(-1)[j] += step
+                plain = fn(*[ag.Tensor(m) for m in moved])
+                reference = fn(*[ag.Tensor(b) for b in base])
+                if not np.array_equal(np.asarray(plain), np.asarray(reference)):
+                    return False
+    return True
+
+
+def classify(fn, inputs, name):
+    """Apply ``fn`` and check the outcome; return which of the three it was."""
+    try:
+        result = fn(*inputs)
+    except TypeError as error:
+        assert name.split(".")[-1] in str(error), f"{name}: TypeError does not name it: {error}"
+        return "refused"
+    if isinstance(result, ag.Tensor) and result.requires_grad:
+        assert result.grad_fn is not None or any(result is x for x in inputs)  # (np.positive)
+        assert ag.gradcheck(fn, inputs), name
+        assert ag.gradgradcheck(fn, inputs), name
+        return "recorded"
+    floating = np.asarray(result).dtype.kind in "fc"
+    assert not floating or name.split(".")[-1] in {f.__name__ for f in PIECEWISE_CONSTANT}, (
+        f"{name} returned floating values without recording them: {result!r}"
+    )
+    assert is_zero_derivative(fn, inputs), f"{name}: claimed gradient-free but it moves"
+    return "no gradient"
+
+
+@pytest.mark.parametrize("ufunc", UFUNCS, ids=lambda u: u.__name__)
+def test_every_ufunc_is_recorded_or_refused(ufunc):
+    outcome = classify(ufunc, ufunc_inputs(ufunc), f"np.{ufunc.__name__}")
+    if ufunc.__name__ in MUST_RECORD:
+        assert outcome == "recorded"
+
+
+def matrix(shape=(3, 4), seed=0):
+    return requires_grad(np.random.default_rng(seed).uniform(-1.0, 1.0, shape))
+
+
+FUNCTIONS = {
+    "prod": (lambda x: np.prod(x, axis=0), [matrix()]),
+    "cumsum": (lambda x: np.cumsum(x, axis=1), [matrix()]),
+    "repeat": (lambda x: np.repeat(x, 2, axis=0), [matrix()]),
+    "tile": (lambda x: np.tile(x, (2, 1)), [matrix()]),
+    "flip": (lambda x: np.flip(x, 0), [matrix()]),
+    "roll": (lambda x: np.roll(x, 1, axis=1), [matrix()]),
+    "pad": (lambda x: np.pad(x, ((1, 0), (0, 2))), [matrix()]),
+    "take": (lambda x: np.take(x, [0, 2, 2], axis=1), [matrix()]),
+    "take_along_axis": (
+        lambda x: np.take_along_axis(x, np.array([[0, 1], [2, 2], [3, 0]]), axis=1),
+        [matrix()],
+    ),
+    "einsum": (lambda a, b: np.einsum("ij,jk->ik", a, b), [matrix(), matrix((4, 2), 1)]),
+    "tensordot": (lambda a, b: np.tensordot(a, b, axes=1), [matrix(), matrix((4, 2), 1)]),
+    "outer": (lambda a, b: np.outer(a, b), [matrix((3,)), matrix((4,), 1)]),
+    "linalg.norm": (lambda x: np.linalg.norm(x), [matrix()]),
+    "sort": (lambda x: np.sort(x, axis=1), [matrix()]),
+    "moveaxis": (lambda x: np.moveaxis(x, 0, -1), [matrix((2, 3, 4))]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_the_array_functions_issue_13_names_are_recorded(name):
+    fn, inputs = FUNCTIONS[name]
+    assert classify(fn, inputs, f"np.{name}") == "recorded"
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: np.copy(t),
+        lambda t: np.fft.fft(t),
+        lambda t: np.histogram(t),
+        lambda t: np.unique(t),
+        lambda t: np.nan_to_num(t),
+        lambda t: np.exp(t, out=np.empty(3)),
+        lambda t: np.add.reduce(t),
+        lambda t: np.add.at(t, [0], 1.0),
+    ],
+)
+def test_functions_without_a_derivative_are_refused(call):
+    t = requires_grad([0.1, 0.2, 0.3])
+    before = t.data.copy()
+    with pytest.raises(TypeError, match="np"):
+        call(t)
+    np.testing.assert_array_equal(t.data, before)  # nothing half-done
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda t: np.isnan(t),
+        lambda t: np.argsort(t),
+        lambda t: np.allclose(t, t),
+        lambda t: np.shape(t),
+        lambda t: np.argmax(t),
+        lambda t: np.sign(t),
+        lambda t: np.floor(t),
+        lambda t: np.round(t, 1),
+        lambda t: np.zeros_like(t),
+        lambda t: np.count_nonzero(t),
+        lambda t: t > 0.15,
+    ],
+)
+def test_results_without_a_gradient_still_work(call):
+    t = requires_grad([0.1, 0.2, 0.3])
+    result = call(t)
+    assert not (isinstance(result, ag.Tensor) and result.requires_grad)
+
+
+def test_a_numpy_penalty_reaches_the_weights():
+    # Issue 13, item 1: np.square(w) computed on .data; the loss included the penalty, the
+    # gradient did not.
+    ag.manual_seed(0)
+    m = nn.Linear(3, 1)
+    x, y = ag.randn(8, 3), ag.randn(8, 1)
+    loss = F.mse_loss(m(x), y) + 10 * np.square(m.weight).sum()
+    loss.backward()
+    with_penalty = m.weight.grad.copy()
+    m.zero_grad()
+    F.mse_loss(m(x), y).backward()
+    np.testing.assert_allclose(with_penalty - m.weight.grad, 20 * m.weight.data, rtol=1e-5)
+
+
+class Softplus(ag.Function):
+    """y = log(1 + e^x);  dy/dx = sigmoid(x), written with np.log1p as the README invites."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.log1p(np.exp(x))
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * np.exp(x - np.log1p(np.exp(x)))
+
+
+def test_a_backward_written_with_numpy_is_differentiated_again():
+    # Issue 13, item 2: np.log1p in a backward was a constant under create_graph: 0.574.
+    x = ag.tensor(0.3, dtype=np.float64, requires_grad=True)
+    (first,) = ag.grad(Softplus.apply(x), x, create_graph=True)
+    (second,) = ag.grad(first, x)
+    s = 1 / (1 + np.exp(-0.3))
+    assert first.item() == pytest.approx(s)
+    assert second.item() == pytest.approx(s * (1 - s))  # 0.2445
+
+
+def test_a_backward_using_an_unrecorded_numpy_function_is_refused_under_create_graph():
+    class Clean(ag.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, grad):
+            (x,) = ctx.saved_tensors
+            return grad * 2 * np.nan_to_num(x)
+
+    x = ag.tensor([0.5], dtype=np.float64, requires_grad=True)
+    (first,) = ag.grad(Clean.apply(x).sum(), x)  # plain arrays: fine
+    assert first.item() == pytest.approx(1.0)
+    with pytest.raises(TypeError, match="np.nan_to_num has no recorded derivative"):
+        ag.grad(Clean.apply(x).sum(), x, create_graph=True)
