@@ -12,11 +12,51 @@ Note: the unrelated PyPI package "autograd" (HIPS) uses the same import name; in
 the two in an environment.
 """
 
-from .tensor import Tensor, as_tensor  # noqa: I001  (first: the modules below build on it)
+from typing import Any
+
+# isort: off
+from .tensor import Tensor, as_tensor  # first: every module below builds on it
+
+# isort: on
+from . import cuda, versions
 from . import ops as _ops  # noqa: F401  (declares every op)
-from . import versions
 from .anomaly import detect_anomaly
-from .creation import arange, ones, ones_like, rand, randn, tensor, zeros, zeros_like
+from .checkpoint import load, save
+from .creation import (
+    arange,
+    empty,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    randint,
+    randn,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from .devices import check_device, device
+from .dtypes import (
+    bool,
+    double,
+    float,
+    float16,
+    float32,
+    float64,
+    half,
+    int,
+    int8,
+    int16,
+    int32,
+    int64,
+    long,
+    short,
+    uint8,
+)
 from .function import Function, Node
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
@@ -38,6 +78,32 @@ __all__ = [
     "Tensor",
     "arange",
     "as_tensor",
+    "bool",
+    "check_device",
+    "cuda",
+    "device",
+    "empty",
+    "eye",
+    "from_numpy",
+    "full",
+    "full_like",
+    "linspace",
+    "load",
+    "randint",
+    "double",
+    "float",
+    "float16",
+    "float32",
+    "float64",
+    "half",
+    "int",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "long",
+    "short",
+    "uint8",
     "detect_anomaly",
     "draw_graph",
     "enable_grad",
@@ -53,6 +119,7 @@ __all__ = [
     "ones_like",
     "rand",
     "randn",
+    "save",
     "scope",
     "set_num_threads",
     "tensor",
@@ -66,3 +133,30 @@ if _clash := set(__all__) & set(_ops_exported):  # an op must not hide another p
     raise RuntimeError(f"autograd: ops declared under names already taken: {sorted(_clash)}")
 globals().update(_ops_exported)
 __all__ += sorted(_ops_exported)
+
+
+# PyTorch names the autograd module lacks, and what to use instead.
+_MISSING = {
+    "nn": "backproplab's nn is a package of its own: `import nn`",
+    "optim": "backproplab's optim is a package of its own: `import optim`",
+    "utils": "data loading is nn.data (DataLoader, TensorDataset); clipping is nn.utils",
+    "FloatTensor": "use autograd.tensor(data, dtype=autograd.float32)",
+    "LongTensor": "use autograd.tensor(data, dtype=autograd.int64)",
+    "is_tensor": "use isinstance(x, autograd.Tensor)",
+    "softmax": "use nn.functional.softmax(x, dim)",
+    "log_softmax": "use nn.functional.log_softmax(x, dim)",
+    "randperm": "use autograd.tensor(autograd.get_generator().permutation(n))",
+    "set_grad_enabled": "use `with autograd.no_grad():` or `with autograd.enable_grad():`",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name.startswith("__"):
+        raise AttributeError(name)
+    import difflib
+
+    hint = _MISSING.get(name)
+    if hint is None:
+        close = difflib.get_close_matches(name, __all__, n=1)
+        hint = f"did you mean autograd.{close[0]}?" if close else "see autograd.__all__"
+    raise AttributeError(f"module 'autograd' has no attribute {name!r}: {hint}")

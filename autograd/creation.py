@@ -1,4 +1,6 @@
-"""Ways to make tensors: from data, filled with constants, or random (library generator)."""
+"""Ways to make tensors: from data, filled with constants, evenly spaced, or random (from the
+library generator). Each takes ``dtype=``, ``requires_grad=`` and PyTorch's ``device=`` (which
+must be the CPU)."""
 
 from __future__ import annotations
 
@@ -6,58 +8,163 @@ from typing import Any
 
 import numpy as np
 
+from .devices import check_device
 from .ops.shape import normalize_shape
 from .random import get_generator
-from .tensor import Tensor
+from .tensor import Tensor, as_array
+
+
+def _made(
+    array: np.ndarray, requires_grad: bool, device: Any, where: str, name: str | None = None
+) -> Tensor:
+    check_device(device, where)
+    return Tensor(array, requires_grad=requires_grad, name=name)
 
 
 def tensor(
-    data: Any, requires_grad: bool = False, dtype: Any = None, name: str | None = None
+    data: Any,
+    requires_grad: bool = False,
+    dtype: Any = None,
+    name: str | None = None,
+    device: Any = None,
 ) -> Tensor:
-    """A new leaf Tensor holding a copy of ``data`` (numbers and lists become float32)."""
+    """A new leaf Tensor holding a copy of ``data`` (Python floats become float32, ints int64,
+    bools bool; NumPy arrays keep their dtype)."""
     source = data.data if isinstance(data, Tensor) else data
-    copied = np.array(source, dtype=dtype, copy=True) if isinstance(source, np.ndarray) else source
-    return Tensor(copied, requires_grad=requires_grad, dtype=dtype, name=name)
+    return _made(
+        np.array(as_array(source, dtype), copy=True), requires_grad, device, "tensor", name
+    )
 
 
-def zeros(*shape: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A Tensor sharing ``array``'s memory (no copy), as PyTorch's ``from_numpy``."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"from_numpy: expected an ndarray, got {type(array).__name__}")
+    return Tensor(array)
+
+
+def zeros(
+    *shape: Any, dtype: Any = np.float32, requires_grad: bool = False, device: Any = None
+) -> Tensor:
     """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``."""
-    return Tensor(np.zeros(normalize_shape(shape), dtype=dtype), requires_grad=requires_grad)
+    return _made(np.zeros(normalize_shape(shape), dtype), requires_grad, device, "zeros")
 
 
-def ones(*shape: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
+def ones(
+    *shape: Any, dtype: Any = np.float32, requires_grad: bool = False, device: Any = None
+) -> Tensor:
     """A tensor of ones: ``ones(2, 3)`` or ``ones((2, 3))``."""
-    return Tensor(np.ones(normalize_shape(shape), dtype=dtype), requires_grad=requires_grad)
+    return _made(np.ones(normalize_shape(shape), dtype), requires_grad, device, "ones")
 
 
-def zeros_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def empty(
+    *shape: Any, dtype: Any = np.float32, requires_grad: bool = False, device: Any = None
+) -> Tensor:
+    """A tensor whose values are not set (whatever the memory held): ``empty(2, 3)``."""
+    return _made(np.empty(normalize_shape(shape), dtype), requires_grad, device, "empty")
+
+
+def full(
+    shape: Any,
+    fill_value: Any,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: Any = None,
+) -> Tensor:
+    """A tensor of ``shape`` filled with ``fill_value`` (its dtype by the library's rules
+    unless ``dtype`` says otherwise)."""
+    value = as_array(fill_value, dtype)
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    return _made(np.full(shape, value, value.dtype), requires_grad, device, "full")
+
+
+def eye(
+    n: int,
+    m: int | None = None,
+    dtype: Any = np.float32,
+    requires_grad: bool = False,
+    device: Any = None,
+) -> Tensor:
+    """The n x m identity matrix (ones on the diagonal, m = n by default)."""
+    return _made(np.eye(n, m, dtype=dtype), requires_grad, device, "eye")
+
+
+def linspace(
+    start: float,
+    stop: float,
+    num: int = 50,
+    dtype: Any = np.float32,
+    requires_grad: bool = False,
+    device: Any = None,
+) -> Tensor:
+    """``num`` evenly spaced values from ``start`` to ``stop``, both included (as np.linspace
+    and torch.linspace, whose third argument is called ``steps``: pass it positionally)."""
+    values = np.linspace(start, stop, num, dtype=dtype)
+    return _made(values, requires_grad, device, "linspace")
+
+
+def _like(t: Any) -> np.ndarray:
+    return t.data if isinstance(t, Tensor) else np.asarray(t)
+
+
+def zeros_like(
+    t: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
+) -> Tensor:
     """Zeros with the shape and dtype of ``t``."""
-    array = t.data if isinstance(t, Tensor) else np.asarray(t)
-    return Tensor(np.zeros_like(array, dtype=dtype), requires_grad=requires_grad)
+    return _made(np.zeros_like(_like(t), dtype), requires_grad, device, "zeros_like")
 
 
-def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
     """Ones with the shape and dtype of ``t``."""
-    array = t.data if isinstance(t, Tensor) else np.asarray(t)
-    return Tensor(np.ones_like(array, dtype=dtype), requires_grad=requires_grad)
+    return _made(np.ones_like(_like(t), dtype), requires_grad, device, "ones_like")
 
 
-def randn(*shape: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
+def full_like(
+    t: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
+) -> Tensor:
+    """``fill_value`` everywhere, with the shape and dtype of ``t``."""
+    array = np.full_like(_like(t), fill_value, dtype)
+    return _made(array, requires_grad, device, "full_like")
+
+
+def randn(
+    *shape: Any, dtype: Any = np.float32, requires_grad: bool = False, device: Any = None
+) -> Tensor:
     """Samples of the standard normal distribution N(0, 1), from the library generator."""
     data = get_generator().standard_normal(normalize_shape(shape)).astype(dtype, copy=False)
-    return Tensor(data, requires_grad=requires_grad)
+    return _made(data, requires_grad, device, "randn")
 
 
-def rand(*shape: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
+def rand(
+    *shape: Any, dtype: Any = np.float32, requires_grad: bool = False, device: Any = None
+) -> Tensor:
     """Samples of the uniform distribution on [0, 1), from the library generator."""
     data = get_generator().random(normalize_shape(shape)).astype(dtype, copy=False)
-    return Tensor(data, requires_grad=requires_grad)
+    return _made(data, requires_grad, device, "rand")
 
 
-def arange(start: float, stop: float | None = None, step: float = 1, dtype: Any = None) -> Tensor:
+def randint(
+    low: int, high: int | None = None, size: Any = (), dtype: Any = np.int64, device: Any = None
+) -> Tensor:
+    """Integers drawn uniformly from [low, high) (from [0, low) when ``high`` is omitted), in a
+    tensor of shape ``size``, from the library generator (as torch.randint)."""
+    if high is None:
+        low, high = 0, low
+    data = get_generator().integers(low, high, size=normalize_shape((size,)), dtype=dtype)
+    return _made(np.asarray(data), False, device, "randint")
+
+
+def arange(
+    start: float,
+    stop: float | None = None,
+    step: float = 1,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: Any = None,
+) -> Tensor:
     """Evenly spaced values in [start, stop), as np.arange: integer arguments give an integer
     tensor (usable as indices), any float argument gives float32 unless ``dtype`` says otherwise."""
     values = np.arange(start, stop, step) if stop is not None else np.arange(start)
     if dtype is None and values.dtype.kind == "f":
         dtype = np.float32
-    return Tensor(values if dtype is None else values.astype(dtype))
+    return _made(values if dtype is None else values.astype(dtype), requires_grad, device, "arange")

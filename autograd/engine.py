@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from .function import Node
+from .function import FREED, Node
 from .grad_mode import STATE, enable_grad
 from .tensor import Tensor
 
@@ -51,7 +51,6 @@ def run_backward(
         grads[root] = grads[root] + grad if root in grads else grad
     heap = [(-node.seq, node) for node in grads]
     heapify(heap)
-    call_backward = _recorded_backward if create_graph else _plain_backward
     if STATE.anomaly:
         hooks = (*hooks, _check_finite)
     leaf_grads: dict[Tensor, Any] = {}
@@ -60,9 +59,12 @@ def run_backward(
         grad_out = grads.pop(node)
         if node.retained is not None:
             _retain(node, grad_out)
-        grads_in = call_backward(node, grad_out)
-        if not retain_graph:
-            node.release()
+        if create_graph:
+            grads_in = _recorded_backward(node, grad_out)
+        else:
+            grads_in = node.fn.backward(node, grad_out)
+        if not retain_graph and node._saved is not None:
+            node._saved = FREED  # drop what only this backward needed
         inputs = node.inputs
         if type(grads_in) is not tuple or len(grads_in) != len(inputs):
             grads_in = as_gradients(node, grads_in)
@@ -90,10 +92,6 @@ def run_backward(
             elif leaves is None or link in leaves:
                 leaf_grads[link] = leaf_grads[link] + grad if link in leaf_grads else grad
     return leaf_grads
-
-
-def _plain_backward(node: Node, grad_out: Any) -> Any:
-    return node.fn.backward(node, grad_out)
 
 
 def _recorded_backward(node: Node, grad_out: Any) -> Any:
@@ -228,20 +226,20 @@ def backward(
         leaf_grads = {tensor: seed}
     else:
         leaf_grads = run_backward([tensor._node], [seed], retain_graph=retain_graph, hooks=hooks)
-    # A gradient the caller passed in stays theirs; one array handed to a leaf is its alone.
+    # Into each leaf's .grad: added in place to an existing buffer; else the total itself becomes
+    # the buffer when nobody else holds it (a writeable array of its own, not the caller's grad,
+    # not handed to another leaf already), and a copy of it otherwise.
     taken = {id(seed)} if grad is not None else set()
     for leaf, total in leaf_grads.items():
-        accumulate(leaf, total, owned=id(total) not in taken)
-        taken.add(id(total))
-
-
-def accumulate(leaf: Tensor, grad: Any, owned: bool = False) -> None:
-    """Add ``grad`` into ``leaf.grad``: in place into an existing buffer; else ``grad`` itself
-    becomes the buffer when ``owned`` (nobody else holds it) and it is a writeable array of its
-    own, and a copy of it otherwise."""
-    if leaf._grad is not None:
-        leaf._grad += grad
-    elif owned and type(grad) is np.ndarray and grad.base is None and grad.flags.writeable:
-        leaf._grad = grad
-    else:
-        leaf._grad = np.array(grad)
+        if leaf._grad is not None:
+            leaf._grad += total
+        elif (
+            type(total) is np.ndarray
+            and total.base is None
+            and total.flags.writeable
+            and id(total) not in taken
+        ):
+            leaf._grad = total
+            taken.add(id(total))
+        else:
+            leaf._grad = np.array(total)

@@ -46,15 +46,16 @@ FREED = object()  # what a node's saved arrays become once backward has used and
 class Node:
     """The record one op leaves in the graph; also the ``ctx`` its forward and backward receive.
 
+    It holds the op (``fn``), the result's ``shape`` and ``dtype``, links to the inputs (``inputs``:
+    a ``Node`` for a computed tensor, the ``Tensor`` itself for a leaf, the raw value for a Python
+    number or array), the arrays saved for backward and when they were saved (the version clock),
+    and its creation number (``seq``, the order backward follows). It never holds the result
+    Tensor, so the graph has no reference cycles and an intermediate's data lives only as long as
+    someone uses it.
+
     A forward may keep options on it (``ctx.axis = axis``) under any name except the node's
     own: ``fn``, ``inputs``, ``needs_input_grad``, ``shape``, ``dtype``, ``scope``, ``seq``,
     ``name``, ``retained`` and the private ones starting with ``_``.
-
-    It holds the op (``fn``), the result's ``shape`` and ``dtype``, links to the inputs (``inputs``:
-    a ``Node`` for a computed tensor, the ``Tensor`` itself for a leaf, the raw value for a Python
-    number or array), the arrays saved for backward with their versions, and its creation number
-    (``seq``, the order backward follows). It never holds the result Tensor, so the graph has no
-    reference cycles and an intermediate's data lives only as long as someone uses it.
     """
 
     # Every attribute all nodes set is a slot (no per-node dict in the common case);
@@ -80,12 +81,13 @@ class Node:
     name: str | None = None  # the result's name, when the user set one
     retained: Any = None  # weakref to a Tensor that called retain_grad()
 
-    def __init__(self, fn: type[Function], inputs: tuple, needs_input_grad: tuple) -> None:
+    def __init__(
+        self, fn: type[Function], inputs: tuple, needs_input_grad: tuple, scope: Any = None
+    ) -> None:
         self.fn = fn
         self.inputs = inputs
         self.needs_input_grad = needs_input_grad
-        scopes = STATE.scopes  # the innermost autograd.scope open when the op ran (for drawing)
-        self.scope = scopes[-1] if scopes else None
+        self.scope = scope  # the innermost autograd.scope open when the op ran (for drawing)
         self._saved: Any = None
         self._out_id = 0  # id() of the result array, to recognise it among the saved arrays
         # Creation order: an op's inputs always exist before it runs, so every node's seq is
@@ -119,20 +121,11 @@ class Node:
             return saved
         return tuple(self._reconnect(array) for array in saved)
 
-    def release(self) -> None:
-        """Drop the saved arrays (backward calls this unless told to retain the graph)."""
-        if self._saved is not None:
-            self._saved = FREED
-
-    def finish(self, out: np.ndarray, result: Any) -> None:
-        """Complete the record once forward returned ``result`` (``out`` as an ndarray)."""
-        self.shape = out.shape
-        self.dtype = out.dtype
-        self._out_id = id(out)
+    def adopt_result(self, out: np.ndarray, result: Any) -> None:
+        """Forward returned ``result`` as a NumPy scalar (every loss does) and the Tensor holds
+        ``out``, its array form: if forward saved the scalar, save the array instead."""
         saved = self._saved
-        if result is not out and saved:
-            # A 0-d result came back as a NumPy scalar (every loss does): if forward saved it,
-            # keep its array form, the one the result Tensor holds.
+        if saved:
             self._saved = tuple(out if a is result else a for a in saved)
 
     def _check_unchanged(self) -> None:
@@ -253,8 +246,13 @@ class Function:
                 needs.append(False)
         if not any_tensor:
             arrays = [as_array(a) for a in arrays]  # e.g. autograd.exp(1.0) is float32
-        record = STATE.grad_enabled and True in needs
-        ctx: Any = Node(cls, tuple(links), tuple(needs)) if record else Unrecorded()
+        state = STATE
+        record = state.grad_enabled and True in needs
+        if record:
+            scopes = state.scopes
+            ctx: Any = Node(cls, tuple(links), tuple(needs), scopes[-1] if scopes else None)
+        else:
+            ctx = Unrecorded()
         try:
             result = cls.forward(ctx, *arrays, **options)
         except ValueError as error:
@@ -264,15 +262,20 @@ class Function:
                 message = f"{cls.name}: {message}"
             raise ValueError(f"{message} (operand shapes: {shapes})") from None
         out = result if type(result) is np.ndarray else np.asarray(result)
-        if STATE.anomaly:
+        if state.anomaly:
             from .anomaly import check_forward
 
             check_forward(cls, out)
         if not record or out.dtype.kind != "f":  # integer and bool results never require grad
             return Tensor._make(out, None)
-        ctx.finish(out, result)
-        for recorder in STATE.recorders:
-            recorder.record(ctx, out)
+        ctx.shape = out.shape
+        ctx.dtype = out.dtype
+        ctx._out_id = id(out)
+        if result is not out:
+            ctx.adopt_result(out, result)
+        if state.recorders:
+            for recorder in state.recorders:
+                recorder.record(ctx, out)
         return Tensor._make(out, ctx)
 
     @classmethod

@@ -16,13 +16,18 @@ From that one declaration the library builds
 * ``np.sqrt(t)``: NumPy hands a Tensor argument to the function (``numpy=``, one callable or a
   tuple of them; ufuncs through NEP 13 ``__array_ufunc__``, functions through NEP 18);
 * ``operator="+"``: ``t + x`` and ``x + t`` (see ``OPERATORS``);
-* ``aliases=("cat",)``: more names for the same function and method.
+* ``aliases=("cat",)``: more names for the same function and method;
+* PyTorch's keywords: an op that takes ``axis``/``keepdims`` also takes ``dim``/``keepdim``.
+  Where PyTorch gives the name another meaning (``max(dim=)`` returns values and indices),
+  ``torch=`` names the function that a call spelled the PyTorch way runs instead.
 
 Nothing else in the library lists ops: adding one is writing its class and its declaration.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -61,7 +66,11 @@ class Entry:
     numpy: tuple[Any, ...]
     operator: str | None
     aliases: tuple[str, ...]
+    export: bool = True
 
+
+# PyTorch's keyword -> NumPy's, accepted by every op that takes the NumPy one.
+TORCH_KEYWORDS = {"dim": "axis", "keepdim": "keepdims"}
 
 ENTRIES: dict[str, Entry] = {}
 NUMPY: dict[Any, Callable[..., Any]] = {}  # NumPy ufunc or function -> the op that records it
@@ -73,8 +82,13 @@ def op(
     method: bool | str = True,
     operator: str | None = None,
     aliases: tuple[str, ...] = (),
+    torch: Callable[..., Any] | None = None,
+    export: bool = True,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Declare the decorated function as a public op (see the module docstring)."""
+    """Declare the decorated function as a public op (see the module docstring).
+
+    ``export=False`` makes a method only (``Tensor.float()``: ``autograd.float`` is a dtype).
+    """
 
     def declare(function: Callable[..., Any]) -> Callable[..., Any]:
         name = function.__name__
@@ -82,20 +96,60 @@ def op(
             raise RuntimeError(f"op {name!r} is declared twice")
         if operator is not None and operator not in OPERATORS:
             raise ValueError(f"op {name!r}: unknown operator {operator!r}")
+        public = function
+        if torch is not None or not set(TORCH_KEYWORDS.values()).isdisjoint(_keywords(function)):
+            public = either_spelling(function, torch or function)
         hooks = numpy if isinstance(numpy, tuple) else (numpy,)
         method_name = (name if method is True else method) or None
-        ENTRIES[name] = Entry(name, function, method_name, hooks, operator, tuple(aliases))
+        ENTRIES[name] = Entry(name, public, method_name, hooks, operator, tuple(aliases), export)
         for hook in hooks:
-            NUMPY[hook] = function
-        return function
+            NUMPY[hook] = function  # NumPy's own function: always NumPy's meaning
+        return public
 
     return declare
+
+
+def _keywords(function: Callable[..., Any]) -> set[str]:
+    return set(inspect.signature(function).parameters)
+
+
+def either_spelling(
+    numpy_style: Callable[..., Any], torch_style: Callable[..., Any]
+) -> Callable[..., Any]:
+    """``numpy_style``, except that a call using a keyword only PyTorch spells (``dim=``,
+    ``keepdim=``, or one that only ``torch_style`` takes) runs ``torch_style``, with ``dim`` and
+    ``keepdim`` renamed ``axis`` and ``keepdims``. Giving both spellings of one argument raises."""
+    name = numpy_style.__name__
+    own = _keywords(numpy_style)
+    theirs = (set(TORCH_KEYWORDS) | _keywords(torch_style)) - own
+
+    @functools.wraps(numpy_style)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        if kwargs and not theirs.isdisjoint(kwargs):
+            for torch_name, numpy_name in TORCH_KEYWORDS.items():
+                if torch_name in kwargs:
+                    if numpy_name in kwargs:
+                        raise TypeError(
+                            f"{name}: got both {numpy_name}= (NumPy's name) and {torch_name}= "
+                            "(PyTorch's); give one"
+                        )
+                    kwargs[numpy_name] = kwargs.pop(torch_name)
+            return torch_style(*args, **kwargs)
+        return numpy_style(*args, **kwargs)
+
+    extra = (
+        "" if torch_style is numpy_style else f"\n\nSpelled the PyTorch way: {torch_style.__doc__}"
+    )
+    call.__doc__ = f"{numpy_style.__doc__}\n\nAlso takes PyTorch's dim= and keepdim=.{extra}"
+    return call
 
 
 def exports() -> dict[str, Callable[..., Any]]:
     """Every public name the declarations give ``autograd``: functions and their aliases."""
     names = {}
     for entry in ENTRIES.values():
+        if not entry.export:
+            continue
         names[entry.name] = entry.function
         for alias in entry.aliases:
             names[alias] = entry.function

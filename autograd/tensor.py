@@ -11,6 +11,7 @@ here: each op's declaration in ``autograd/ops`` installs them (see ``autograd.re
 
 from __future__ import annotations
 
+import difflib
 import weakref
 from collections.abc import Iterator
 from typing import Any
@@ -25,8 +26,9 @@ ArrayLike = Any
 def as_array(data: ArrayLike, dtype: Any = None) -> np.ndarray:
     """Convert ``data`` to an ndarray following the library's dtype rules.
 
-    Python numbers and (nested) lists become float32; NumPy arrays and scalars keep their dtype;
-    ``dtype`` overrides both. Lists of bools stay bool.
+    Python floats and (nested) lists with a float become float32, Python ints int64, bools bool
+    (where NumPy and PyTorch agree); NumPy arrays and scalars keep their dtype; ``dtype``
+    overrides all of these.
     """
     if isinstance(data, Tensor):
         data = data.data
@@ -36,8 +38,10 @@ def as_array(data: ArrayLike, dtype: Any = None) -> np.ndarray:
         array = np.asarray(data)
     else:
         array = np.asarray(data)
-        if array.dtype.kind in "iuf":
+        if array.dtype.kind == "f":
             array = array.astype(np.float32)
+        elif array.dtype.kind in "iu":
+            array = array.astype(np.int64, copy=False)
     if array.dtype.kind not in "biuf":
         raise TypeError(
             f"Tensor: cannot hold data of type {type(data).__name__} (dtype {array.dtype}); "
@@ -134,9 +138,10 @@ class Tensor:
         return self.data.ndim
 
     @property
-    def size(self) -> int:
-        """The number of elements, the product of shape."""
-        return self.data.size
+    def size(self) -> Size:
+        """The number of elements, the product of shape (NumPy's attribute). Called, it is
+        PyTorch's method: ``t.size()`` is the shape, ``t.size(d)`` the length of axis d."""
+        return Size(self.data.size, self.data.shape)
 
     @property
     def dtype(self) -> np.dtype:
@@ -242,32 +247,126 @@ class Tensor:
             extras.append(f"name={self._name!r}")
         return "tensor(" + ", ".join([body, *extras]) + ")"
 
-    # ----- in-place updates (outside the graph) ------------------------------------------------
-    def _update(self, ufunc: Any, other: Any, symbol: str) -> Tensor:
-        # In-place arithmetic changes .data under the graph's feet, so it is refused wherever a
-        # graph could depend on the value: on a recorded result, and on a leaf that requires grad
-        # while recording is on. Under no_grad it is the PyTorch idiom ``w -= lr * w.grad``.
+    # ----- in-place changes (outside the graph) ------------------------------------------------
+    def _writable(self, what: str) -> np.ndarray:
+        # Changing .data in place is refused wherever a graph could depend on the value: on a
+        # recorded result, and on a leaf that requires grad while recording is on. Under no_grad
+        # it is the PyTorch idiom ``w -= lr * w.grad``. Results are not rewritten in place (as
+        # PyTorch can, by rebasing their history): one graph mechanism, and ``c = c + x`` says
+        # the same thing.
         if self._node is not None or (self._requires_grad and _grad_mode.STATE.grad_enabled):
+            kind = "a recorded result" if self._node is not None else "a tensor that requires grad"
             raise RuntimeError(
-                f"in-place {symbol}= on a tensor that requires grad: the graph may need its old "
-                f"value. Update parameters inside `with autograd.no_grad():`, or write "
-                f"`t = t {symbol} other` to record a new tensor"
+                f"{what} on {kind}: the graph may need its old value. Change parameters inside "
+                "`with autograd.no_grad():`, or write `t = t + x` (not `t += x`) to record a new "
+                "tensor"
             )
-        ufunc(self.data, other.data if isinstance(other, Tensor) else other, out=self.data)
-        versions.bump(self.data)
+        return self.data
+
+    def _changed(self) -> Tensor:
+        versions.bump(self.data)  # a graph that saved the old value now raises in backward
         return self
 
     def __iadd__(self, other: Any) -> Tensor:
-        return self._update(np.add, other, "+")
+        np.add(self._writable("in-place +="), _plain(other), out=self.data)
+        return self._changed()
 
     def __isub__(self, other: Any) -> Tensor:
-        return self._update(np.subtract, other, "-")
+        np.subtract(self._writable("in-place -="), _plain(other), out=self.data)
+        return self._changed()
 
     def __imul__(self, other: Any) -> Tensor:
-        return self._update(np.multiply, other, "*")
+        np.multiply(self._writable("in-place *="), _plain(other), out=self.data)
+        return self._changed()
 
     def __itruediv__(self, other: Any) -> Tensor:
-        return self._update(np.true_divide, other, "/")
+        np.true_divide(self._writable("in-place /="), _plain(other), out=self.data)
+        return self._changed()
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        """``t[index] = value`` with NumPy indexing (``t[t < 0] = 0``), outside the graph."""
+        self._writable("item assignment")[plain_index(index)] = _plain(value)
+        self._changed()
+
+    def add_(self, other: Any, alpha: float = 1) -> Tensor:
+        """PyTorch's in-place ``t += alpha * other``."""
+        return self.__iadd__(other if alpha == 1 else alpha * _plain(other))
+
+    def sub_(self, other: Any, alpha: float = 1) -> Tensor:
+        """PyTorch's in-place ``t -= alpha * other``."""
+        return self.__isub__(other if alpha == 1 else alpha * _plain(other))
+
+    def mul_(self, other: Any) -> Tensor:
+        """PyTorch's in-place ``t *= other``."""
+        return self.__imul__(other)
+
+    def div_(self, other: Any) -> Tensor:
+        """PyTorch's in-place ``t /= other``."""
+        return self.__itruediv__(other)
+
+    def fill_(self, value: Any) -> Tensor:
+        """PyTorch's in-place fill: every element becomes ``value``."""
+        self._writable("fill_")[...] = _plain(value)
+        return self._changed()
+
+    def zero_(self) -> Tensor:
+        """PyTorch's in-place ``fill_(0)``."""
+        return self.fill_(0)
+
+    def copy_(self, source: Any) -> Tensor:
+        """PyTorch's in-place copy: this tensor's values become ``source``'s (broadcast)."""
+        np.copyto(self._writable("copy_"), _plain(source), casting="unsafe")
+        return self._changed()
+
+    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002 - PyTorch's names
+        """PyTorch's in-place clamp: values below ``min`` become ``min``, above ``max``, ``max``."""
+        np.clip(self._writable("clamp_"), _plain(min), _plain(max), out=self.data)
+        return self._changed()
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """PyTorch's in-place switch: set ``requires_grad`` (leaves only) and return the tensor."""
+        self.requires_grad = requires_grad
+        return self
+
+    def detach_(self) -> Tensor:
+        """PyTorch's in-place detach: this tensor becomes a leaf that does not require grad."""
+        self._node = None
+        self._requires_grad = False
+        return self
+
+    # ----- PyTorch's ways of asking about a tensor -------------------------------------------
+    def dim(self) -> int:
+        """PyTorch's name for ``ndim``, the number of axes."""
+        return self.data.ndim
+
+    def numel(self) -> int:
+        """PyTorch's name for ``size``, the number of elements."""
+        return self.data.size
+
+    def tolist(self) -> Any:
+        """The values as (nested) Python lists of Python numbers."""
+        return self.data.tolist()
+
+    def cpu(self) -> Tensor:
+        """PyTorch's move to the CPU: the tensor itself (backproplab runs on the CPU)."""
+        return self
+
+    @property
+    def device(self) -> str:
+        """Where the data lives: always ``"cpu"``."""
+        return "cpu"
+
+    is_cuda = False
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached when normal lookup fails: say what to use instead of Python's bare error.
+        if name.startswith("__"):  # protocol probes (NumPy asks for __array_interface__, ...)
+            raise AttributeError(name)
+        hint = MISSING.get(name)
+        if hint is None:
+            close = difflib.get_close_matches(name, dir(type(self)), n=1)
+            hint = f"did you mean .{close[0]}?" if close else "see dir(autograd.Tensor)"
+        raise AttributeError(f"'Tensor' object has no attribute {name!r}: {hint}")
 
     # ----- NumPy interoperability ------------------------------------------------------------
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
@@ -277,9 +376,65 @@ class Tensor:
         return _numpy_protocol.array_function(func, args, kwargs)
 
 
-def as_tensor(value: Any) -> Tensor:
-    """``value`` itself if it is a Tensor, else a new constant Tensor (library dtype rules)."""
-    return value if isinstance(value, Tensor) else Tensor(value)
+class Size(int):
+    """An element count (NumPy's ``a.size``) that can also be called as PyTorch's ``size()``:
+    with no argument it returns the shape, with an axis that axis's length."""
+
+    def __new__(cls, count: int, shape: tuple[int, ...]) -> Size:
+        size = super().__new__(cls, count)
+        size.shape = shape
+        return size
+
+    def __call__(self, dim: int | None = None) -> Any:
+        return self.shape if dim is None else self.shape[dim]
+
+
+# PyTorch names a Tensor lacks, and what to use instead (the AttributeError says it).
+MISSING = {
+    "cuda": "backproplab runs on the CPU; drop .cuda() (or use .to('cpu'))",
+    "expand": "use .broadcast_to(shape) (NumPy's name)",
+    "expand_as": "use .broadcast_to(other.shape)",
+    "masked_fill": "use autograd.where(mask, value, t) (recorded), or t[mask] = value in place",
+    "index_select": "use t[indices] or np.take(t, indices, axis=dim)",
+    "narrow": "use slicing: t[:, start:start + length]",
+    "type_as": "use .astype(other.dtype)",
+    "new_zeros": "use autograd.zeros(shape, dtype=t.dtype)",
+    "new_ones": "use autograd.ones(shape, dtype=t.dtype)",
+    "softmax": "use nn.functional.softmax(t, dim)",
+    "log_softmax": "use nn.functional.log_softmax(t, dim)",
+    "register_hook": "backproplab has no tensor hooks; use autograd.trace() to see gradients",
+    "contiguous": "not needed: NumPy arrays need no contiguity step (drop the call)",
+    "squeeze_": "in-place shape changes are not supported; use t = t.squeeze()",
+    "unsqueeze_": "in-place shape changes are not supported; use t = t.unsqueeze(d)",
+}
+
+
+def _plain(value: Any) -> Any:
+    return value.data if isinstance(value, Tensor) else value
+
+
+def plain_index(index: Any) -> Any:
+    """An index with Tensors and lists inside it turned into ndarrays (lists of bools into
+    masks), as NumPy indexing expects."""
+    if isinstance(index, tuple):
+        return tuple(plain_index(part) for part in index)
+    if isinstance(index, Tensor):
+        return index.data
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index
+
+
+def as_tensor(value: Any, dtype: Any = None, device: Any = None) -> Tensor:
+    """``value`` itself if it is a Tensor (converted if ``dtype`` differs), else a new constant
+    Tensor sharing its memory where it can (library dtype rules), as PyTorch's ``as_tensor``."""
+    if device is not None:
+        from .devices import check_device
+
+        check_device(device, "as_tensor")
+    if isinstance(value, Tensor):
+        return value if dtype is None or np.dtype(dtype) == value.dtype else value.astype(dtype)
+    return Tensor(value, dtype=dtype)
 
 
 # Imported last: these modules need the Tensor class defined above.

@@ -6,11 +6,14 @@ optimizer (``optim``) moves the parameters.
 
 Sub-modules: ``nn.functional`` (stateless ops and losses, ``from nn import functional as F``),
 ``nn.init`` (weight initialisation), ``nn.utils`` (gradient clipping and norms), ``nn.data``
-(datasets and batching); ``nn.save`` / ``nn.load`` write and read safe ``.npz`` checkpoints.
+(datasets and batching), ``nn.devices`` (the ``device=`` / ``dtype=`` arguments PyTorch code
+passes). ``nn.save`` / ``nn.load`` write and read safe ``.npz`` checkpoints: they are
+``autograd.save`` / ``autograd.load`` (a checkpoint holds arrays, not modules).
 """
 
-from . import data, functional, init, utils
-from .checkpoint import load, save
+from autograd.checkpoint import load, save
+
+from . import data, devices, functional, init, utils
 from .containers import ModuleDict, ModuleList, Sequential
 from .layers import *  # noqa: F403
 from .layers import __all__ as _layers
@@ -25,6 +28,7 @@ __all__ = [
     "Parameter",
     "Sequential",
     "data",
+    "devices",
     "functional",
     "init",
     "load",

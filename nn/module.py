@@ -8,6 +8,7 @@ such as BatchNorm's running statistics) and sub-modules. Names follow PyTorch, s
 
 from __future__ import annotations
 
+import contextlib
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -16,6 +17,7 @@ import numpy as np
 
 import autograd
 
+from . import devices as _devices
 from . import state_dict as _state
 from .parameter import Parameter
 from .state_dict import IncompatibleKeys
@@ -33,6 +35,35 @@ def _as_buffer(owner: str, name: str, value: Any) -> autograd.Tensor | None:
         f"{owner}.register_buffer: buffer {name!r} must be a Tensor, a NumPy array or None, "
         f"got {type(value).__name__}"
     )
+
+
+def _locate(error: Exception, module: Module) -> None:
+    """Say in ``error``'s message which sub-module it came from, e.g.
+    ``in model.2 (Linear(in_features=8, ...)): linear: input shape ...``.
+
+    Called by every ``Module.__call__`` the error passes through, innermost first. The first
+    one only remembers its module and the original message on the error (a module called on
+    its own adds nothing: the caller knows what it called); each enclosing one then writes the
+    path from itself down to that module, so the outermost call, the model the user called,
+    leaves the full path. Only runs when an error is raised, so it may search.
+    """
+    origin = getattr(error, "_module_origin", None)
+    if origin is None:
+        text = error.args[0] if len(error.args) == 1 else None
+        # (An exception type without a __dict__ cannot be marked: it stays as it is.)
+        with contextlib.suppress(AttributeError):
+            error._module_origin = (module, text if isinstance(text, str) else None)
+        return
+    failing, text = origin
+    if text is None or failing is module:
+        return
+    for path, sub in module.named_modules():
+        if sub is failing:
+            shown = repr(failing)
+            if "\n" in shown:  # a container: its type is enough, the tree would drown the error
+                shown = f"{type(failing).__name__}(...)"
+            error.args = (f"in model.{path} ({shown}): {text}",)
+            return
 
 
 class Module:
@@ -178,7 +209,13 @@ class Module:
         # ``autograd.draw_graph(loss, group_modules=model)`` can draw one cluster per call
         # (under no_grad it is just the call). A function rather than a ``with autograd.scope``
         # block: cheaper, and a small model makes several module calls per step.
-        return _call_in_scope(self, self.forward, args, kwargs)
+        # A ValueError or TypeError (a shape or dtype check) raised inside gets the path of the
+        # innermost module it came from; a try costs nothing until something is raised.
+        try:
+            return _call_in_scope(self, self.forward, args, kwargs)
+        except (ValueError, TypeError) as error:
+            _locate(error, self)
+            raise
 
     # ---------------------------------------------------------------------------- traversal
 
@@ -293,16 +330,53 @@ class Module:
             elif p.grad is not None:
                 p.grad[...] = 0
 
-    def to(self, dtype: Any) -> Module:
-        """Cast floating parameters and buffers to ``dtype`` (e.g. ``np.float64`` for
-        gradcheck); their gradients are dropped. Returns ``self``."""
-        dtype = np.dtype(dtype)
-        if dtype.kind != "f":
-            raise TypeError(f"{type(self).__name__}.to: dtype must be floating, got {dtype}")
+    def to(
+        self, *args: Any, device: Any = None, dtype: Any = None, non_blocking: bool = False
+    ) -> Module:
+        """Cast floating parameters and buffers to a floating ``dtype`` (those whose dtype
+        changes lose their gradients), called as PyTorch's ``model.to(...)`` is: ``to(dtype)``,
+        ``to(device)``, ``to(device, dtype)``, ``to(tensor)`` (its dtype), ``device=``/``dtype=``.
+
+        Dtypes are NumPy's (``np.float64``, ``"float64"``; ``model.double()`` for gradcheck).
+        The device must be the CPU (``"cpu"``, or None): that is a no-op, and any other device
+        raises ValueError (see ``nn.devices``). ``non_blocking`` is accepted and ignored.
+        Returns ``self``.
+        """
+        where = f"{type(self).__name__}.to"
+        if len(args) > 2:
+            raise TypeError(f"{where}: takes at most a device and a dtype, got {len(args)} args")
+        for arg in args:
+            if isinstance(arg, autograd.Tensor | np.ndarray):
+                arg = arg.dtype
+            elif not _devices.is_dtype(arg):
+                if device is not None:
+                    raise TypeError(f"{where}: got two devices, {device!r} and {arg!r}")
+                device = arg
+                continue
+            if dtype is not None:
+                raise TypeError(f"{where}: got two dtypes, {dtype!r} and {arg!r}")
+            dtype = arg
+        _devices.check_device(device, where)
+        if dtype is not None:
+            self._cast(_devices.floating_dtype(dtype, where))
+        return self
+
+    def _cast(self, dtype: np.dtype) -> None:
         for t in [*self.parameters(), *self.buffers()]:
-            if t.data.dtype.kind == "f":
+            if t.data.dtype.kind == "f" and t.data.dtype != dtype:
                 t.data = t.data.astype(dtype)
                 t.grad = None
+
+    def cpu(self) -> Module:
+        """PyTorch's move to the CPU: backproplab always computes there, so it returns
+        ``self`` unchanged."""
+        return self
+
+    def cuda(self, device: Any = None) -> Module:
+        """Refused: backproplab runs on the CPU only, so this raises ValueError (PyTorch code
+        that checks ``torch.cuda.is_available()`` first never calls it)."""
+        target = f"cuda:{device}" if isinstance(device, int) else "cuda"
+        _devices.check_device(target, f"{type(self).__name__}.cuda")
         return self
 
     def double(self) -> Module:

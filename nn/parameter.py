@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 import autograd
+from autograd.checkpoint import register_tensor_subclass
 
 
 class Parameter(autograd.Tensor):
@@ -28,3 +29,7 @@ class Parameter(autograd.Tensor):
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
+
+
+# Checkpoints (autograd.save / nn.save) keep parameters as parameters.
+register_tensor_subclass("parameter", Parameter)

@@ -13,6 +13,15 @@ from autograd import versions
 from .state_io import as_index, as_list, to_plain, to_python
 
 
+def _uncalled(name: str, params: Any) -> str:
+    """The message for ``SGD(model.parameters, ...)``: the method itself, not what it yields."""
+    method = getattr(params, "__name__", type(params).__name__)
+    owner = getattr(params, "__self__", None)
+    what = f"the method {type(owner).__name__}.{method}" if owner is not None else repr(params)
+    call = f"model.{method}()" if owner is not None else f"{method}()"
+    return f"{name}: params is {what}, not the parameters it yields; call it: {name}({call}, ...)"
+
+
 class Optimizer:
     """Base class of every optimizer: it reads each parameter's ``.grad`` and moves ``.data``.
 
@@ -74,6 +83,8 @@ class Optimizer:
         self._last_scalar: tuple[float, np.dtype, np.ndarray] | None = None
         self._validate(self.defaults)
         name = type(self).__name__
+        if callable(params) and not hasattr(params, "__iter__"):
+            raise TypeError(_uncalled(name, params))
         if isinstance(params, (autograd.Tensor, np.ndarray, dict)):
             raise TypeError(
                 f"{name}: params must be an iterable of Tensors or of dicts, got a single "

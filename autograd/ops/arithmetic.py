@@ -119,37 +119,49 @@ def zero_where(mask: np.ndarray, formula: Any) -> Any:
         return np.where(mask, 0, formula())
 
 
+class Copy(Function):
+    """y = a copy of x;  dy/dx = 1."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        return np.array(x, copy=True)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        return grad
+
+
 @op(numpy=np.add, operator="+")
 def add(a: Any, b: Any) -> Tensor:
     """a + b, broadcasting as NumPy."""
     return Add.apply(a, b)
 
 
-@op(numpy=np.subtract, operator="-")
+@op(numpy=np.subtract, operator="-", aliases=("sub",))
 def subtract(a: Any, b: Any) -> Tensor:
     """a - b, broadcasting as NumPy."""
     return Sub.apply(a, b)
 
 
-@op(numpy=np.multiply, operator="*")
+@op(numpy=np.multiply, operator="*", aliases=("mul",))
 def multiply(a: Any, b: Any) -> Tensor:
     """a * b elementwise, broadcasting as NumPy."""
     return Mul.apply(a, b)
 
 
-@op(numpy=np.true_divide, operator="/")
+@op(numpy=np.true_divide, operator="/", aliases=("div",))
 def divide(a: Any, b: Any) -> Tensor:
     """a / b elementwise (true division), broadcasting as NumPy."""
     return Div.apply(a, b)
 
 
-@op(numpy=np.power, operator="**")
+@op(numpy=np.power, operator="**", aliases=("pow",))
 def power(a: Any, b: Any) -> Tensor:
     """a ** b elementwise;  d/da = b a^(b-1), d/db = a^b ln a."""
     return Pow.apply(a, b)
 
 
-@op(numpy=np.negative, operator="unary -")
+@op(numpy=np.negative, operator="unary -", aliases=("neg",))
 def negative(a: Any) -> Tensor:
     """-a."""
     return Neg.apply(a)
@@ -166,3 +178,10 @@ def conjugate(a: Any) -> Tensor:
     """The complex conjugate, which is ``a`` itself for the real tensors backproplab holds
     (np.conjugate, np.conj);  d/da = 1."""
     return as_tensor(a)
+
+
+@op(numpy=np.copy, aliases=("clone",))
+def copy(x: Any) -> Tensor:
+    """A new tensor with a copy of x's data, still connected to x's graph (PyTorch's
+    ``clone``); use ``detach()`` for a copy outside the graph."""
+    return Copy.apply(x)

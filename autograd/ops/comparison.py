@@ -59,3 +59,15 @@ def not_equal(a: Any, b: Any) -> Tensor:
 def invert(a: Any) -> Tensor:
     """~a: logical not of a boolean tensor (``~mask``), bitwise not of an integer one."""
     return Tensor._make(np.asarray(np.invert(_plain(a))), None)
+
+
+@op(numpy=np.all)
+def all(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+    """Whether every element (over ``axis``) is true, a boolean tensor."""
+    return Tensor._make(np.asarray(np.all(_plain(x), axis=axis, keepdims=keepdims)), None)
+
+
+@op(numpy=np.any)
+def any(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A001
+    """Whether some element (over ``axis``) is true, a boolean tensor."""
+    return Tensor._make(np.asarray(np.any(_plain(x), axis=axis, keepdims=keepdims)), None)

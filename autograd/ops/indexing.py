@@ -8,7 +8,7 @@ import numpy as np
 
 from ..function import Function
 from ..registry import op
-from ..tensor import Tensor, as_tensor
+from ..tensor import Tensor, as_tensor, plain_index
 from .shape import moveaxis
 
 
@@ -61,18 +61,6 @@ def scatter_add(grad: Any, index: Any, shape: tuple[int, ...]) -> Any:
     if isinstance(grad, Tensor):
         return ScatterAdd.apply(grad, index=index, shape=shape)
     return ScatterAdd.compute(grad, index=index, shape=shape)
-
-
-def plain_index(index: Any) -> Any:
-    """An index with Tensors and lists inside it turned into ndarrays (lists of bools into
-    masks), as NumPy indexing expects."""
-    if isinstance(index, tuple):
-        return tuple(plain_index(part) for part in index)
-    if isinstance(index, Tensor):
-        return index.data
-    if isinstance(index, list):
-        return np.asarray(index)
-    return index
 
 
 @op(operator="[]", method=False)

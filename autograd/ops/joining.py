@@ -33,7 +33,7 @@ class Concatenate(Function):
         )
 
 
-@op(numpy=np.concatenate, method=False)
+@op(numpy=(np.concatenate, getattr(np, "concat", ())), method=False, aliases=("cat",))
 def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     """Join tensors along an existing axis, as np.concatenate."""
     tensors = list(tensors)

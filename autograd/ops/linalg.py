@@ -66,7 +66,7 @@ def removed(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(n for i, n in enumerate(shape) if i not in axes)
 
 
-@op(numpy=np.matmul, operator="@")
+@op(numpy=np.matmul, operator="@", aliases=("mm",))
 def matmul(a: Any, b: Any) -> Tensor:
     """Matrix product with np.matmul's rules: 1-D operands are promoted to a row (first) or a
     column (second) and the added axis removed again; leading axes broadcast as batches."""
@@ -109,7 +109,7 @@ def dot(a: Any, b: Any) -> Tensor:
             f"dot: shapes {a.shape} and {b.shape} are not aligned: {a.shape[-1]} (last axis of "
             f"the first) != {k} (second-to-last axis of the second)"
         )
-    front = b.transpose(b.ndim - 2, *range(b.ndim - 2), b.ndim - 1).reshape(k, -1)
+    front = b.permute(b.ndim - 2, *range(b.ndim - 2), b.ndim - 1).reshape(k, -1)
     return matmul(a.reshape(-1, k), front).reshape(*a.shape[:-1], *b.shape[:-2], m)
 
 
@@ -137,8 +137,8 @@ def tensordot(a: Any, b: Any, axes: int | Sequence[Any] = 2) -> Tensor:
     free_a = [i for i in range(a.ndim) if i not in pairs_a]
     free_b = [j for j in range(b.ndim) if j not in pairs_b]
     inner = math.prod(a.shape[i] for i in pairs_a)
-    left = a.transpose(*free_a, *pairs_a).reshape(-1, inner)
-    right = b.transpose(*pairs_b, *free_b).reshape(inner, -1)
+    left = a.permute(*free_a, *pairs_a).reshape(-1, inner)
+    right = b.permute(*pairs_b, *free_b).reshape(inner, -1)
     return matmul(left, right).reshape(*(a.shape[i] for i in free_a), *(b.shape[j] for j in free_b))
 
 

@@ -214,12 +214,25 @@ def relu(x: Any) -> Tensor:
     return Relu.apply(x)
 
 
-@op(numpy=np.clip)
-def clip(x: Any, lo: float | None = None, hi: float | None = None) -> Tensor:
-    """min(max(x, lo), hi);  d/dx = 1 inside [lo, hi], else 0."""
-    if lo is None and hi is None:
-        raise ValueError("clip: give at least one of lo and hi")
-    return Clip.apply(x, lo=lo, hi=hi)
+@op(numpy=np.clip, aliases=("clamp",))
+def clip(
+    x: Any,
+    a_min: Any = None,
+    a_max: Any = None,
+    *,
+    min: Any = None,  # noqa: A002 - NumPy 2's and PyTorch's name
+    max: Any = None,  # noqa: A002
+) -> Tensor:
+    """min(max(x, low), high);  d/dx = 1 inside [low, high], else 0. The bounds are given
+    positionally, or as NumPy's ``a_min``/``a_max`` or NumPy 2's and PyTorch's ``min``/``max``
+    (``clamp`` is PyTorch's name); one of them may be None."""
+    if a_min is not None and min is not None or a_max is not None and max is not None:
+        raise TypeError("clip: give each bound once (a_min or min, a_max or max)")
+    low = a_min if min is None else min
+    high = a_max if max is None else max
+    if low is None and high is None:
+        raise ValueError("clip: give at least one of the bounds (a_min/min, a_max/max)")
+    return Clip.apply(x, lo=low, hi=high)
 
 
 @op(numpy=np.maximum)

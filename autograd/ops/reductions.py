@@ -7,7 +7,7 @@ over the input's shape: every input element that fed an output element receives 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -15,6 +15,7 @@ from ..function import Function
 from ..registry import op
 from ..tensor import Tensor, as_tensor
 from .axes import Axis, expand, kept_shape, normalize_axis
+from .piecewise import maximum, minimum
 
 
 class Sum(Function):
@@ -155,20 +156,87 @@ def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
     return Mean.apply(x, axis=axis, keepdims=keepdims)
 
 
-@op(numpy=(np.max, np.amax))
+class ValuesIndices(NamedTuple):
+    """What PyTorch's ``max(dim=)``, ``min(dim=)`` and ``sort(dim=)`` return."""
+
+    values: Tensor
+    indices: Tensor
+
+
+def max_with_indices(x: Any, axis: int = None, keepdims: bool = False) -> ValuesIndices:  # type: ignore[assignment]
+    """PyTorch's ``max(x, dim=d)``: the maxima over ``d`` and where they are."""
+    if axis is None:  # PyTorch's max(dim=None) is the overall maximum
+        return Max.apply(x, axis=None, keepdims=keepdims)  # type: ignore[return-value]
+    values = Max.apply(x, axis=axis, keepdims=keepdims)
+    return ValuesIndices(values, argmax(x, axis=axis, keepdims=keepdims))
+
+
+def min_with_indices(x: Any, axis: int = None, keepdims: bool = False) -> ValuesIndices:  # type: ignore[assignment]
+    """PyTorch's ``min(x, dim=d)``: the minima over ``d`` and where they are."""
+    if axis is None:
+        return Min.apply(x, axis=None, keepdims=keepdims)  # type: ignore[return-value]
+    values = Min.apply(x, axis=axis, keepdims=keepdims)
+    return ValuesIndices(values, argmin(x, axis=axis, keepdims=keepdims))
+
+
+@op(numpy=(np.max, np.amax), torch=max_with_indices)
 def max(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    """Maximum over ``axis``; ties share the gradient evenly."""
+    """Maximum over ``axis``; ties share the gradient evenly. ``max(a, b)`` with a tensor as
+    second argument is PyTorch's elementwise maximum."""
+    if isinstance(axis, Tensor):
+        return maximum(x, axis)
     return Max.apply(x, axis=axis, keepdims=keepdims)
 
 
-@op(numpy=(np.min, np.amin))
+@op(numpy=(np.min, np.amin), torch=min_with_indices)
 def min(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    """Minimum over ``axis``; ties share the gradient evenly."""
+    """Minimum over ``axis``; ties share the gradient evenly. ``min(a, b)`` with a tensor as
+    second argument is PyTorch's elementwise minimum."""
+    if isinstance(axis, Tensor):
+        return minimum(x, axis)
     return Min.apply(x, axis=axis, keepdims=keepdims)
 
 
-@op(numpy=np.var)
-def var(x: Any, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
+def ddof_of(correction: float | None, unbiased: bool | None) -> float:
+    """PyTorch's ``correction`` (default 1, the unbiased estimate; ``unbiased=False`` means 0)
+    as NumPy's ``ddof``."""
+    if correction is not None and unbiased is not None:
+        raise TypeError("var/std: give correction= or unbiased=, not both")
+    if correction is None:
+        return 0 if unbiased is False else 1
+    return correction
+
+
+def var_corrected(
+    x: Any,
+    axis: Axis = None,
+    *,
+    correction: float | None = None,
+    unbiased: bool | None = None,
+    keepdims: bool = False,
+) -> Tensor:
+    """PyTorch's ``var(x, dim, correction=1, keepdim=False)``: sum((x - mean)^2) / (n - correction),
+    the unbiased estimate unless ``correction=0`` (or ``unbiased=False``)."""
+    return var(x, axis=axis, ddof=ddof_of(correction, unbiased), keepdims=keepdims)
+
+
+def std_corrected(
+    x: Any,
+    axis: Axis = None,
+    *,
+    correction: float | None = None,
+    unbiased: bool | None = None,
+    keepdims: bool = False,
+) -> Tensor:
+    """PyTorch's ``std(x, dim, correction=1, keepdim=False)``: sqrt of ``var`` spelled the same
+    way (unbiased by default)."""
+    return var_corrected(
+        x, axis, correction=correction, unbiased=unbiased, keepdims=keepdims
+    ).sqrt()
+
+
+@op(numpy=np.var, torch=var_corrected)
+def var(x: Any, axis: Axis = None, ddof: float = 0, keepdims: bool = False) -> Tensor:
     """Variance sum((x - mean)^2) / (n - ddof) over ``axis`` (NumPy's default ddof=0)."""
     x = as_tensor(x)
     axes = normalize_axis(axis, x.ndim, "var")
@@ -179,9 +247,9 @@ def var(x: Any, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Ten
     return (centered * centered).sum(axis=axes, keepdims=keepdims) / (count - ddof)
 
 
-@op(numpy=np.std)
-def std(x: Any, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
-    """Standard deviation sqrt(var(x, axis, ddof))."""
+@op(numpy=np.std, torch=std_corrected)
+def std(x: Any, axis: Axis = None, ddof: float = 0, keepdims: bool = False) -> Tensor:
+    """Standard deviation sqrt(var(x, axis, ddof)) (NumPy's default ddof=0)."""
     return var(x, axis=axis, ddof=ddof, keepdims=keepdims).sqrt()
 
 

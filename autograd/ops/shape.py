@@ -6,11 +6,13 @@ permutation, or convert it back to the input's dtype.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from ..devices import check_device
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor, as_tensor
@@ -91,20 +93,47 @@ def normalize_shape(shape: tuple) -> tuple[int, ...]:
     return tuple(int(s) for s in shape)
 
 
-@op(numpy=np.reshape)
+@op(numpy=np.reshape, aliases=("view",))
 def reshape(x: Any, *shape: Any) -> Tensor:
-    """The same elements in a new shape (one axis may be -1); ``reshape(x, 2, 3)`` or a tuple."""
+    """The same elements in a new shape (one axis may be -1); ``reshape(x, 2, 3)`` or a tuple.
+    ``view`` is PyTorch's name for it (the result shares memory where NumPy can)."""
     return Reshape.apply(x, shape=normalize_shape(shape))
 
 
-@op(numpy=np.transpose)
+def transpose_two(x: Any, dim0: int, dim1: int) -> Tensor:
+    """PyTorch's transpose: exchange the two dimensions ``dim0`` and ``dim1``."""
+    return swapaxes(x, dim0, dim1)
+
+
+@op(numpy=np.transpose, torch=transpose_two)
 def transpose(x: Any, *axes: Any) -> Tensor:
-    """Permute axes (reverse them when none are given), as ``ndarray.transpose``."""
+    """Permute axes (reverse them when none are given), as ``ndarray.transpose``:
+    ``transpose(x, (2, 0, 1))`` or ``x.transpose(2, 0, 1)``.
+
+    Two axes given as two separate ints are PyTorch's spelling, which exchanges them
+    (``x.transpose(0, 1)`` is the transpose of a matrix, not NumPy's identity permutation)."""
+    if len(axes) == 2 and all(isinstance(a, (int, np.integer)) for a in axes):
+        return swapaxes(x, *axes)
     axes = normalize_shape(axes) if axes and axes != (None,) else None
     return Transpose.apply(x, axes=axes)
 
 
-@op(numpy=np.swapaxes)
+@op()
+def permute(x: Any, *dims: Any) -> Tensor:
+    """The axes in the order ``dims`` (PyTorch's name; NumPy's ``transpose(x, dims)``)."""
+    return Transpose.apply(x, axes=normalize_shape(dims))
+
+
+@op()
+def t(x: Any) -> Tensor:
+    """The transpose of a matrix; a 0-d or 1-d tensor is returned as it is (PyTorch's ``t``)."""
+    x = as_tensor(x)
+    if x.ndim > 2:
+        raise ValueError(f"t: expects a tensor of at most 2 dimensions, got shape {x.shape}")
+    return x if x.ndim < 2 else Transpose.apply(x, axes=(1, 0))
+
+
+@op(numpy=np.swapaxes, aliases=("swapdims",))
 def swapaxes(x: Any, axis1: int, axis2: int) -> Tensor:
     """Exchange two axes."""
     x = as_tensor(x)
@@ -119,10 +148,18 @@ def swapaxes(x: Any, axis1: int, axis2: int) -> Tensor:
 
 
 @op()
-def flatten(x: Any) -> Tensor:
-    """All elements in one axis (row-major): ``reshape(x, -1)``, so the data is shared with x
-    where NumPy can (as PyTorch's flatten; ``ndarray.flatten`` always copies)."""
-    return reshape(x, -1)
+def flatten(x: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """All elements in one axis (row-major), or with PyTorch's ``start_dim``/``end_dim`` the
+    axes from ``start_dim`` to ``end_dim`` merged into one. A reshape: the data is shared with
+    x where NumPy can (as PyTorch's flatten; ``ndarray.flatten`` always copies)."""
+    x = as_tensor(x)
+    if x.ndim == 0:
+        return reshape(x, 1)
+    first, last = (normalize_axis(d, x.ndim, "flatten")[0] for d in (start_dim, end_dim))
+    if first > last:
+        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
+    merged = math.prod(x.shape[first : last + 1])
+    return reshape(x, (*x.shape[:first], merged, *x.shape[last + 1 :]))
 
 
 @op(numpy=np.squeeze)
@@ -141,7 +178,7 @@ def squeeze(x: Any, axis: Axis = None) -> Tensor:
     return reshape(x, tuple(s for i, s in enumerate(x.shape) if i not in axes))
 
 
-@op(numpy=np.expand_dims)
+@op(numpy=np.expand_dims, aliases=("unsqueeze",))
 def expand_dims(x: Any, axis: int | tuple[int, ...]) -> Tensor:
     """Insert axes of size 1 at ``axis`` positions of the result, as np.expand_dims."""
     x = as_tensor(x)
@@ -168,7 +205,46 @@ def astype(x: Any, dtype: Any) -> Tensor:
     return Astype.apply(x, dtype=dtype)
 
 
-@op(numpy=np.moveaxis)
+@op(method="to", export=False)
+def to(x: Any, *args: Any, dtype: Any = None, device: Any = None, **options: Any) -> Tensor:
+    """PyTorch's ``t.to(...)``: ``to(dtype)``, ``to(device)``, ``to(device, dtype)`` or
+    ``to(other_tensor)`` (its dtype). The device must be the CPU; the dtype change is
+    ``astype``. Options such as ``non_blocking`` and ``copy`` are accepted and ignored."""
+    for arg in args:
+        if isinstance(arg, Tensor):
+            dtype = arg.dtype
+        elif isinstance(arg, str) or type(arg).__name__ == "device":
+            device = arg
+        else:
+            dtype = arg
+    check_device(device, "to")
+    return as_tensor(x) if dtype is None else astype(x, dtype)
+
+
+def _converter(dtype: Any, name: str) -> Any:
+    def convert(x: Any) -> Tensor:
+        return astype(x, dtype)
+
+    convert.__name__ = convert.__qualname__ = name
+    convert.__doc__ = f"PyTorch's ``t.{name}()``: ``astype({np.dtype(dtype).name})``."
+    return op(method=name, export=False)(convert)
+
+
+# PyTorch's dtype methods: each is astype to one dtype (``autograd.float`` is a dtype name).
+half, float_, double, long, int_, bool_ = (
+    _converter(dtype, name)
+    for dtype, name in [
+        (np.float16, "half"),
+        (np.float32, "float"),
+        (np.float64, "double"),
+        (np.int64, "long"),
+        (np.int32, "int"),
+        (np.bool_, "bool"),
+    ]
+)
+
+
+@op(numpy=np.moveaxis, aliases=("movedim",))
 def moveaxis(x: Any, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
     """Move axes ``source`` to positions ``destination``, the others keeping their order
     (a transpose; the gradient is transposed back)."""

@@ -1,5 +1,6 @@
 """``nn.functional``: the stateless form of every layer and loss (``from nn import functional
-as F``). Tensor-op arguments follow NumPy (``axis=``), everything else PyTorch."""
+as F``). Tensor-op arguments are spelled either way, NumPy's ``axis=`` or PyTorch's ``dim=``
+(one of the two per call); everything else follows PyTorch."""
 
 from .activation import erf, gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, tanh
 from .conv import conv2d, max_pool2d

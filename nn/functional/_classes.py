@@ -57,7 +57,7 @@ def class_layout(fn: str, x: autograd.Tensor) -> tuple[int, tuple[int, ...], tup
 def to_rows(x: Any, perm: tuple | None, classes: int) -> Any:
     """View ``x`` (array or Tensor) as (rows, classes) with the class axis last."""
     if perm is not None:
-        x = x.transpose(*perm)
+        x = np.transpose(x, perm)
     return x.reshape(-1, classes)
 
 
@@ -111,11 +111,19 @@ def build_targets(
         raise ValueError(f"{fn}: label_smoothing must be in [0, 1], got {label_smoothing}")
     w = _class_weight(fn, weight, classes, x.dtype)
     eps = float(label_smoothing)
-    if y.dtype.kind == "f" and allow_probabilities:
+    if y.dtype.kind == "f" and (y.shape == sample_shape or not allow_probabilities):
+        # One float per sample: class indices held in a float array (e.g. built from Python
+        # floats), which PyTorch refuses too. Probabilities would have the input's shape.
+        also = f"; class probabilities would need the input's shape {x.shape}"
+        raise TypeError(
+            f"{fn}: class indices must be integers, got {y.dtype}; convert the target with "
+            f".long() or .astype(np.int64){also if allow_probabilities else ''}"
+        )
+    if y.dtype.kind == "f":
         if y.shape != x.shape:
             raise ValueError(
                 f"{fn}: class-probability targets must have the input's shape "
-                f"{x.shape}, got {y.shape}"
+                f"{x.shape}, got {y.shape} (class indices: integers of shape {sample_shape})"
             )
         coef = (1.0 - eps) * to_rows(y, perm, classes).astype(x.dtype) + eps / classes
         if w is not None:

@@ -13,7 +13,7 @@ import numpy as np
 
 import autograd
 
-from .checks import as_tensor, check_floating
+from .checks import as_tensor, check_floating, resolve_spelling
 
 _SQRT_2 = math.sqrt(2.0)
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
@@ -143,22 +143,32 @@ def gelu(x: Any, approximate: str = "none") -> autograd.Tensor:
     return GELUFunction.apply(x, approximate=approximate)
 
 
-def _check_axis(fn: str, x: autograd.Tensor, axis: int) -> None:
+def _softmax_input(fn: str, x: Any, axis: Any, dim: Any, dtype: Any) -> tuple[Any, int]:
+    """The input (cast to ``dtype`` first if given, as PyTorch) and the checked axis."""
+    axis = resolve_spelling(fn, "axis", axis, "dim", dim, -1)
+    x = as_tensor(x)
+    if dtype is not None:
+        x = x.astype(dtype)
     if not -max(x.ndim, 1) <= axis < max(x.ndim, 1):
         raise ValueError(f"{fn}: axis {axis} is out of range for an input of shape {x.shape}")
+    return x, axis
 
 
-def log_softmax(x: Any, axis: int = -1) -> autograd.Tensor:
+def log_softmax(
+    x: Any, axis: int | None = None, *, dim: int | None = None, dtype: Any = None
+) -> autograd.Tensor:
     """log_softmax(x)_i = x_i - log(sum_j exp(x_j)), the log-sum-exp taken stably along
-    ``axis`` (finite for logits of +-1000)."""
-    x = as_tensor(x)
-    _check_axis("log_softmax", x, axis)
+    ``axis`` (PyTorch: ``dim``; default -1, the last axis), finite for logits of +-1000.
+    ``dtype``, if given, is the dtype the input is cast to first (as PyTorch)."""
+    x, axis = _softmax_input("log_softmax", x, axis, dim, dtype)
     return x - x.logsumexp(axis=axis, keepdims=True)
 
 
-def softmax(x: Any, axis: int = -1) -> autograd.Tensor:
-    """softmax(x)_i = exp(x_i) / sum_j exp(x_j) along ``axis``, computed as
-    exp(log_softmax(x)) so that large logits never overflow."""
-    x = as_tensor(x)
-    _check_axis("softmax", x, axis)
+def softmax(
+    x: Any, axis: int | None = None, *, dim: int | None = None, dtype: Any = None
+) -> autograd.Tensor:
+    """softmax(x)_i = exp(x_i) / sum_j exp(x_j) along ``axis`` (PyTorch: ``dim``; default -1),
+    computed as exp(log_softmax(x)) so that large logits never overflow. ``dtype``, if given,
+    is the dtype the input is cast to first (as PyTorch)."""
+    x, axis = _softmax_input("softmax", x, axis, dim, dtype)
     return (x - x.logsumexp(axis=axis, keepdims=True)).exp()  # log_softmax, already checked

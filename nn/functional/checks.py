@@ -18,6 +18,24 @@ def as_tensor(x: Any, dtype: Any = None) -> autograd.Tensor:
     return autograd.Tensor(x, dtype=dtype)
 
 
+def resolve_spelling(
+    fn: str, numpy_name: str, numpy_value: Any, torch_name: str, torch_value: Any, default: Any
+) -> Any:
+    """The value of one argument that NumPy and PyTorch spell differently (``axis`` / ``dim``,
+    ``keepdims`` / ``keepdim``): whichever spelling was given (not None), else ``default``.
+
+    Both spellings given at once is a TypeError naming ``fn`` and both names, e.g.
+    ``resolve_spelling("softmax", "axis", axis, "dim", dim, -1)``.
+    """
+    if torch_value is None:
+        return default if numpy_value is None else numpy_value
+    if numpy_value is not None:
+        raise TypeError(
+            f"{fn}: got both {numpy_name}= (NumPy's name) and {torch_name}= (PyTorch's); give one"
+        )
+    return torch_value
+
+
 def check_size(owner: str, name: str, value: Any, allow_zero: bool = False) -> int:
     """``int(value)`` for a layer size (features, channels, ...): an int (Python or NumPy, not
     bool) that is >= 1, or >= 0 with ``allow_zero``; anything else is a ValueError."""

@@ -82,7 +82,7 @@ class CrossEntropyFunction(autograd.Function):
 def _unmove(rows: Any, x: Any, targets: Any) -> Any:
     """(rows, classes) back to the layout of ``x`` (N, C, d1, ...): undo ``to_rows``."""
     moved = tuple(x.shape[i] for i in targets.perm)
-    return rows.reshape(moved).transpose(*np.argsort(targets.perm))
+    return np.transpose(rows.reshape(moved), np.argsort(targets.perm))
 
 
 def cross_entropy(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import autograd
 
 from .. import functional as F
+from ..functional.checks import resolve_spelling
 from ..module import Module
 
 
@@ -60,11 +61,12 @@ class GELU(Module):
 
 
 class Softmax(Module):
-    """y_i = exp(x_i) / sum_j exp(x_j) along ``dim`` (PyTorch's name for the axis)."""
+    """y_i = exp(x_i) / sum_j exp(x_j) along ``dim`` (PyTorch's name) or ``axis`` (NumPy's);
+    default -1, the last axis. Stored as ``self.dim``."""
 
-    def __init__(self, dim: int = -1) -> None:
+    def __init__(self, dim: int | None = None, *, axis: int | None = None) -> None:
         super().__init__()
-        self.dim = dim
+        self.dim = resolve_spelling("Softmax", "axis", axis, "dim", dim, -1)
 
     def forward(self, x: autograd.Tensor) -> autograd.Tensor:
         return F.softmax(x, axis=self.dim)
@@ -74,11 +76,12 @@ class Softmax(Module):
 
 
 class LogSoftmax(Module):
-    """y_i = x_i - log(sum_j exp(x_j)) along ``dim``."""
+    """y_i = x_i - log(sum_j exp(x_j)) along ``dim`` (PyTorch's name) or ``axis`` (NumPy's);
+    default -1, the last axis. Stored as ``self.dim``."""
 
-    def __init__(self, dim: int = -1) -> None:
+    def __init__(self, dim: int | None = None, *, axis: int | None = None) -> None:
         super().__init__()
-        self.dim = dim
+        self.dim = resolve_spelling("LogSoftmax", "axis", axis, "dim", dim, -1)
 
     def forward(self, x: autograd.Tensor) -> autograd.Tensor:
         return F.log_softmax(x, axis=self.dim)

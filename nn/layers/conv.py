@@ -9,6 +9,7 @@ import numpy as np
 import autograd
 
 from .. import functional as F
+from ..devices import check_device, floating_dtype
 from ..functional.checks import check_size
 from ..functional.conv import pair
 from ..module import Module
@@ -21,7 +22,8 @@ class Conv2d(Module):
     weight of shape (C_out, C_in, kh, kw), optional bias (C_out,), stride and zero padding.
 
     Default initialisation as PyTorch: weight kaiming_uniform_(a=sqrt(5)) and bias, i.e.
-    U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = C_in * kh * kw.
+    U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = C_in * kh * kw. ``dtype`` defaults to
+    float32; ``device`` must be the CPU (see ``nn.devices``).
     """
 
     def __init__(
@@ -32,6 +34,7 @@ class Conv2d(Module):
         stride: int | tuple[int, int] = 1,
         padding: int | tuple[int, int] = 0,
         bias: bool = True,
+        device: Any = None,
         dtype: Any = None,
     ) -> None:
         super().__init__()
@@ -40,7 +43,8 @@ class Conv2d(Module):
         self.kernel_size = pair("Conv2d", "kernel_size", kernel_size, 1)
         self.stride = pair("Conv2d", "stride", stride, 1)
         self.padding = pair("Conv2d", "padding", padding, 0)
-        dtype = np.dtype(dtype or np.float32)
+        check_device(device, "Conv2d")
+        dtype = floating_dtype(dtype, "Conv2d")
         shape = (self.out_channels, self.in_channels, *self.kernel_size)
         self.weight = Parameter(np.empty(shape, dtype=dtype))
         if bias:

@@ -11,6 +11,7 @@ import autograd
 
 from .. import functional as F
 from .. import init
+from ..devices import check_device, floating_dtype
 from ..functional.checks import check_size
 from ..module import Module
 from ..parameter import Parameter
@@ -32,16 +33,23 @@ class Linear(Module):
 
     PyTorch's default initialisation: W = kaiming_uniform_(a=sqrt(5)), i.e. every entry of W
     and b is drawn from U(-1/sqrt(in_features), 1/sqrt(in_features)). ``dtype`` defaults to
-    float32; use ``np.float64`` for gradient checks.
+    float32; use ``np.float64`` for gradient checks. ``device`` must be the CPU (see
+    ``nn.devices``).
     """
 
     def __init__(
-        self, in_features: int, out_features: int, bias: bool = True, dtype: Any = None
+        self,
+        in_features: int,
+        out_features: int,
+        bias: bool = True,
+        device: Any = None,
+        dtype: Any = None,
     ) -> None:
         super().__init__()
         self.in_features = check_size("Linear", "in_features", in_features, allow_zero=True)
         self.out_features = check_size("Linear", "out_features", out_features, allow_zero=True)
-        dtype = np.dtype(dtype or np.float32)
+        check_device(device, "Linear")
+        dtype = floating_dtype(dtype, "Linear")
         self.weight = Parameter(np.empty((out_features, in_features), dtype=dtype))
         if bias:
             self.bias = Parameter(np.empty(out_features, dtype=dtype))

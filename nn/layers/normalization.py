@@ -10,6 +10,7 @@ import numpy as np
 import autograd
 
 from .. import functional as F
+from ..devices import check_device, floating_dtype
 from ..functional.checks import check_size
 from ..module import Module
 from ..parameter import Parameter
@@ -28,12 +29,14 @@ class _BatchNorm(Module):
         momentum: float | None = 0.1,
         affine: bool = True,
         track_running_stats: bool = True,
+        device: Any = None,
         dtype: Any = None,
         *,
         bias: bool = True,
     ) -> None:
         super().__init__()
         cls = type(self).__name__
+        check_device(device, cls)
         self.num_features = check_size(cls, "num_features", num_features)
         if momentum is not None and not 0.0 <= momentum <= 1.0:
             raise ValueError(f"{cls}: momentum must be in [0, 1] or None, got {momentum}")
@@ -41,7 +44,7 @@ class _BatchNorm(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        dtype = np.dtype(dtype or np.float32)
+        dtype = floating_dtype(dtype, cls)
         if affine:
             self.weight = Parameter(np.ones(self.num_features, dtype=dtype))
         else:
@@ -113,7 +116,8 @@ class BatchNorm1d(_BatchNorm):
     r = (1 - momentum) * r + momentum * batch_stat (``momentum=None``: a cumulative average);
     ``num_batches_tracked`` counts updates. Evaluation (``eval()``): the running statistics
     are used instead. ``affine=False`` drops weight and bias, ``bias=False`` only the bias;
-    ``track_running_stats=False`` always normalises with the batch's statistics.
+    ``track_running_stats=False`` always normalises with the batch's statistics. ``dtype``
+    (float32 by default) is the parameters' and running statistics'; ``device`` must be the CPU.
     """
 
     _ndims = (2, 3)
@@ -131,7 +135,7 @@ class BatchNorm2d(_BatchNorm):
 class LayerNorm(Module):
     """y = (x - mean) / sqrt(var + eps) * weight + bias, statistics over the last
     ``len(normalized_shape)`` axes of each sample (biased variance); weight starts at 1 and
-    bias at 0."""
+    bias at 0. ``dtype`` defaults to float32; ``device`` must be the CPU."""
 
     def __init__(
         self,
@@ -139,9 +143,11 @@ class LayerNorm(Module):
         eps: float = 1e-5,
         elementwise_affine: bool = True,
         bias: bool = True,
+        device: Any = None,
         dtype: Any = None,
     ) -> None:
         super().__init__()
+        check_device(device, "LayerNorm")
         shape = (
             (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
         )
@@ -152,7 +158,7 @@ class LayerNorm(Module):
         self.normalized_shape = shape
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        dtype = np.dtype(dtype or np.float32)
+        dtype = floating_dtype(dtype, "LayerNorm")
         if elementwise_affine:
             self.weight = Parameter(np.ones(shape, dtype=dtype))
             if bias:

@@ -79,7 +79,8 @@ UNARY = {
     "sigmoid": (lambda x: x.sigmoid(), make),
     "relu": (lambda x: x.relu(), make),
     "clip": (lambda x: x.clip(-0.5, 0.7), make),
-    "clip_lo": (lambda x: ag.clip(x, lo=0.1), make),
+    "clip_lo": (lambda x: ag.clip(x, a_min=0.1), make),
+    "clamp_max": (lambda x: x.clamp(max=0.3), make),
 }
 
 

@@ -86,10 +86,16 @@ def test_transpose_forward_and_gradient(axes):
     assert ag.gradcheck(lambda t: (t.transpose(*args) * weights).sum(), [x])
 
 
-@pytest.mark.parametrize("axes", [(0, 0, 1), (0, 3, 1), (0, 1)])
+@pytest.mark.parametrize("axes", [(0, 0, 1), (0, 3, 1), ((0, 1),)])
 def test_transpose_rejects_non_permutations(axes):
     with pytest.raises(ValueError, match=r"transpose: axes .* are not a permutation of the 3"):
         f64(2, 3, 4).transpose(*axes)
+
+
+def test_transpose_of_two_separate_axes_exchanges_them_as_in_pytorch():
+    x = f64(2, 3, 4)
+    assert x.transpose(0, 2).shape == (4, 3, 2)
+    np.testing.assert_array_equal(x.transpose(0, 2).data, np.swapaxes(x.data, 0, 2))
 
 
 @pytest.mark.parametrize("lo, hi", [(-0.5, 0.5), (0.0, None), (None, 0.25), (1.0, -1.0)])

@@ -8,7 +8,10 @@ import autograd as ag
 
 def test_dtype_rules():
     assert ag.Tensor(1.5).dtype == np.float32
-    assert ag.Tensor([1, 2]).dtype == np.float32
+    assert ag.Tensor([1, 2]).dtype == np.int64  # Python ints: int64, as NumPy and PyTorch
+    assert ag.Tensor(3).dtype == np.int64
+    assert ag.Tensor([1, 2.5]).dtype == np.float32
+    assert ag.tensor(True).dtype == np.bool_
     assert ag.Tensor(np.array([1.0])).dtype == np.float64
     assert ag.Tensor(np.array([1, 2])).dtype == np.int64
     assert ag.Tensor([True, False]).dtype == np.bool_

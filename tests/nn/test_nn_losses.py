@@ -181,8 +181,10 @@ def test_cross_entropy_target_errors():
         F.cross_entropy(x, np.zeros((4, 4)))
     with pytest.raises(TypeError, match="cross_entropy: input must be floating"):
         F.cross_entropy(autograd.Tensor(np.zeros((4, 5), dtype=np.int64)), np.zeros(4, int))
-    with pytest.raises(TypeError, match="nll_loss: target must hold class indices"):
+    with pytest.raises(TypeError, match="nll_loss: class indices must be integers, got float64"):
         F.nll_loss(x, np.zeros((4, 5)))
+    with pytest.raises(TypeError, match="nll_loss: target must hold class indices"):
+        F.nll_loss(x, np.array(["a", "b", "c", "d"]))
 
 
 def test_binary_cross_entropy_refuses_values_outside_unit_interval():

@@ -146,3 +146,22 @@ def test_example_writes_and_checks_its_picture(tmp_path, capsys):
     out = main(tmp_path / "graph.svg")
     assert "<svg" in out.read_text()
     assert "backward trace: 3 steps" in capsys.readouterr().out
+
+
+def test_autograd_imports_without_the_graphviz_package():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['graphviz'] = None\n"  # as if it were not installed
+        "import autograd\n"
+        "x = autograd.tensor(2.0, requires_grad=True)\n"
+        "(x * x).backward()\n"
+        "try:\n"
+        "    autograd.draw_graph(x * x).source\n"
+        "except ImportError as error:\n"
+        "    print(error)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "pip install graphviz" in result.stdout

@@ -1,4 +1,5 @@
-"""nn.save / nn.load: exact round trips, and refusing anything that would need unpickling."""
+"""autograd.save / autograd.load (also nn.save / nn.load, the same functions): exact round trips,
+and refusing anything that would need unpickling."""
 
 import json
 import math
@@ -11,7 +12,30 @@ import numpy as np
 import pytest
 
 import autograd
+import autograd.checkpoint
 import nn
+
+# Every test runs through both public names; they are one implementation (see the first test).
+NAMES = {
+    "autograd": (autograd.checkpoint.save, autograd.checkpoint.load),
+    "nn": (nn.save, nn.load),
+}
+
+
+@pytest.fixture(params=sorted(NAMES))
+def io(request):
+    """``(save, load)`` under each public name."""
+    return NAMES[request.param]
+
+
+def test_nn_save_and_load_are_autograds():
+    assert nn.save is autograd.checkpoint.save and nn.load is autograd.checkpoint.load
+
+
+def test_autograd_exports_save_and_load():
+    assert autograd.save is autograd.checkpoint.save
+    assert autograd.load is autograd.checkpoint.load
+    assert {"save", "load"} <= set(autograd.__all__)
 
 
 class CreatesFileWhenUnpickled:
@@ -28,7 +52,8 @@ def make_model():
     return nn.Sequential(nn.Linear(3, 8), nn.BatchNorm1d(8), nn.ReLU(), nn.Linear(8, 2))
 
 
-def test_round_trip_of_nested_structure_is_exact(tmp_path):
+def test_round_trip_of_nested_structure_is_exact(tmp_path, io):
+    save, load = io
     obj = {
         "model": OrderedDict(
             [
@@ -61,9 +86,9 @@ def test_round_trip_of_nested_structure_is_exact(tmp_path):
         "param": nn.Parameter(np.array([3.0], dtype=np.float32)),
     }
     path = tmp_path / "ckpt.bin"
-    nn.save(obj, path)
+    save(obj, path)
     assert path.exists() and not list(tmp_path.glob(".tmp-*"))  # no .npz appended, no leftovers
-    back = nn.load(path)
+    back = load(path)
     assert list(back) == list(obj)
     assert isinstance(back["model"], OrderedDict) and list(back["model"]) == list(obj["model"])
     np.testing.assert_array_equal(back["model"]["0.weight"], obj["model"]["0.weight"])
@@ -86,58 +111,63 @@ def test_round_trip_of_nested_structure_is_exact(tmp_path):
     assert isinstance(back["param"], nn.Parameter) and back["param"].dtype == np.float32
 
 
-def test_member_names_are_readable_paths(tmp_path):
-    nn.save({"model": make_model().state_dict()}, tmp_path / "m.npz")
+def test_member_names_are_readable_paths(tmp_path, io):
+    save, load = io
+    save({"model": make_model().state_dict()}, tmp_path / "m.npz")
     with np.load(tmp_path / "m.npz", allow_pickle=False) as z:
         assert "model/0.weight" in z.files and "model/1.running_var" in z.files
 
 
-def test_model_save_load_gives_identical_outputs(tmp_path):
+def test_model_save_load_gives_identical_outputs(tmp_path, io):
+    save, load = io
     autograd.manual_seed(0)
     model = make_model()
     x = autograd.Tensor(np.random.default_rng(0).standard_normal((16, 3)).astype(np.float32))
     model(x)  # move the BatchNorm statistics away from their defaults
     model.eval()
-    nn.save(model.state_dict(), tmp_path / "model.npz")
+    save(model.state_dict(), tmp_path / "model.npz")
     autograd.manual_seed(1)
     fresh = make_model().eval()
     assert not np.array_equal(fresh(x).data, model(x).data)
-    fresh.load_state_dict(nn.load(tmp_path / "model.npz"))
+    fresh.load_state_dict(load(tmp_path / "model.npz"))
     np.testing.assert_array_equal(fresh(x).data, model(x).data)
 
 
-def test_optimizer_state_round_trip_if_optim_available(tmp_path):
+def test_optimizer_state_round_trip_if_optim_available(tmp_path, io):
+    save, load = io
     optim = pytest.importorskip("optim")
     model = make_model()
     opt = optim.Adam(model.parameters(), lr=0.01)
     x = autograd.Tensor(np.ones((4, 3), dtype=np.float32))
     model(x).sum().backward()
     opt.step()
-    nn.save({"model": model.state_dict(), "opt": opt.state_dict()}, tmp_path / "c.npz")
-    back = nn.load(tmp_path / "c.npz")
+    save({"model": model.state_dict(), "opt": opt.state_dict()}, tmp_path / "c.npz")
+    back = load(tmp_path / "c.npz")
     opt2 = optim.Adam(make_model().parameters(), lr=0.5)
     opt2.load_state_dict(back["opt"])
     assert opt2.state_dict()["param_groups"][0]["lr"] == 0.01
 
 
-def test_save_refuses_what_it_cannot_rebuild(tmp_path):
+def test_save_refuses_what_it_cannot_rebuild(tmp_path, io):
+    save, load = io
     with pytest.raises(
         TypeError,
         match=r"cannot save Sequential at <root> \(save "
         r"model.state_dict\(\), not the model\)",
     ):
-        nn.save(make_model(), tmp_path / "x.npz")
+        save(make_model(), tmp_path / "x.npz")
     with pytest.raises(TypeError, match="the array at w has dtype object"):
-        nn.save({"w": np.array([object()])}, tmp_path / "x.npz")
+        save({"w": np.array([object()])}, tmp_path / "x.npz")
     with pytest.raises(TypeError, match="dict key"):
-        nn.save({frozenset(): 1}, tmp_path / "x.npz")
+        save({frozenset(): 1}, tmp_path / "x.npz")
     assert not (tmp_path / "x.npz").exists()
 
 
 # ------------------------------------------------------------------------ hostile files
 
 
-def test_pickled_object_inside_a_checkpoint_is_refused_and_never_run(tmp_path):
+def test_pickled_object_inside_a_checkpoint_is_refused_and_never_run(tmp_path, io):
+    save, load = io
     victim = tmp_path / "pwned"
     header = {"format": "backproplab-checkpoint", "version": 1, "tree": {"array": "w"}}
     payload = np.array([CreatesFileWhenUnpickled(victim)], dtype=object)
@@ -145,65 +175,127 @@ def test_pickled_object_inside_a_checkpoint_is_refused_and_never_run(tmp_path):
     with open(path, "wb") as f:
         np.savez(f, __backproplab__=np.frombuffer(json.dumps(header).encode(), np.uint8), w=payload)
     with pytest.raises(ValueError, match="evil.npz"):
-        nn.load(path)
+        load(path)
     assert not victim.exists()
     # The payload is real: an unsafe loader would have created the file.
     np.load(path, allow_pickle=True)["w"]
     assert victim.exists()
 
 
-def test_pickled_members_without_header_and_pickle_files_are_refused(tmp_path):
+def test_pickled_members_without_header_and_pickle_files_are_refused(tmp_path, io):
+    save, load = io
     victim = tmp_path / "pwned"
     npz = tmp_path / "plain.npz"
     np.savez(npz, w=np.array([CreatesFileWhenUnpickled(victim)], dtype=object))
     with pytest.raises(ValueError, match="plain.npz is not a valid backproplab checkpoint"):
-        nn.load(npz)
+        load(npz)
     pkl = tmp_path / "model.pkl"
     pkl.write_bytes(pickle.dumps({"w": CreatesFileWhenUnpickled(victim)}))
     with pytest.raises(ValueError, match="model.pkl is not a safe backproplab checkpoint"):
-        nn.load(pkl)
+        load(pkl)
     assert not victim.exists()
 
 
-def test_other_non_checkpoints_are_refused(tmp_path):
+def test_other_non_checkpoints_are_refused(tmp_path, io):
+    save, load = io
     np.save(tmp_path / "a.npy", np.zeros(3))
     with pytest.raises(ValueError, match="plain .npy array"):
-        nn.load(tmp_path / "a.npy")
+        load(tmp_path / "a.npy")
     (tmp_path / "junk").write_bytes(b"\x00\x01 definitely not numpy")
     with pytest.raises(ValueError, match="junk is not a safe backproplab checkpoint"):
-        nn.load(tmp_path / "junk")
+        load(tmp_path / "junk")
     bad_header = tmp_path / "h.npz"
     with open(bad_header, "wb") as f:
         np.savez(f, __backproplab__=np.frombuffer(b"{not json", np.uint8))
     with pytest.raises(ValueError, match="unreadable header"):
-        nn.load(bad_header)
+        load(bad_header)
     with pytest.raises(FileNotFoundError):
-        nn.load(tmp_path / "missing.npz")
+        load(tmp_path / "missing.npz")
 
 
-def test_header_and_members_must_agree(tmp_path):
+def write_checkpoint(path, tree, **members):
+    """A checkpoint file written by hand: the header ``tree`` and the array ``members``."""
+    header = {"format": "backproplab-checkpoint", "version": 1, "tree": tree}
+    with open(path, "wb") as f:
+        np.savez(f, __backproplab__=np.frombuffer(json.dumps(header).encode(), np.uint8), **members)
+    return path
+
+
+def test_header_and_members_must_agree(tmp_path, io):
+    _, load = io
+
     def write(tree, **members):
-        header = {"format": "backproplab-checkpoint", "version": 1, "tree": tree}
-        path = tmp_path / "c.npz"
-        with open(path, "wb") as f:
-            np.savez(
-                f, __backproplab__=np.frombuffer(json.dumps(header).encode(), np.uint8), **members
-            )
-        return path
+        return write_checkpoint(tmp_path / "c.npz", tree, **members)
 
     with pytest.raises(ValueError, match="missing array member 'w'"):
-        nn.load(write({"array": "w"}))
+        load(write({"array": "w"}))
     with pytest.raises(ValueError, match=r"members not described by the header: \['extra'\]"):
-        nn.load(write({"array": "w"}, w=np.zeros(1), extra=np.zeros(1)))
+        load(write({"array": "w"}, w=np.zeros(1), extra=np.zeros(1)))
     with pytest.raises(ValueError, match=r"unknown header entry \['code'\]"):
-        nn.load(write({"code": "print(1)"}))
-    assert nn.load(write({"list": [1, {"array": "w"}]}, w=np.ones(2)))[1].tolist() == [1, 1]
+        load(write({"code": "print(1)"}))
+    assert load(write({"list": [1, {"array": "w"}]}, w=np.ones(2)))[1].tolist() == [1, 1]
 
 
-def test_saved_file_gets_the_usual_permissions(tmp_path):
+def test_saved_file_gets_the_usual_permissions(tmp_path, io):
+    save, load = io
     previous = os.umask(0o022)
     try:
-        nn.save({"w": np.ones(2)}, tmp_path / "ckpt.npz")
+        save({"w": np.ones(2)}, tmp_path / "ckpt.npz")
     finally:
         os.umask(previous)
     assert stat.S_IMODE(os.stat(tmp_path / "ckpt.npz").st_mode) == 0o644
+
+
+# ------------------------------------------------------------------ tensor subclasses
+
+
+def header_of(path):
+    with np.load(path, allow_pickle=False) as z:
+        return json.loads(z["__backproplab__"].tobytes())["tree"]
+
+
+def test_parameters_are_flagged_and_tensors_are_not(tmp_path, io):
+    save, load = io
+    save([autograd.Tensor(np.ones(2)), nn.Parameter(np.ones(2))], tmp_path / "t.npz")
+    tensor, param = header_of(tmp_path / "t.npz")["list"]
+    assert tensor == {"tensor": "0", "requires_grad": False}
+    assert param == {"tensor": "1", "requires_grad": True, "parameter": True}
+    back = load(tmp_path / "t.npz")
+    assert type(back[0]) is autograd.Tensor and type(back[1]) is nn.Parameter
+
+
+def test_earlier_files_with_parameter_false_load_as_tensors(tmp_path, io):
+    _, load = io
+    entry = {"tensor": "t", "requires_grad": False, "parameter": False}
+    back = load(write_checkpoint(tmp_path / "old.npz", entry, t=np.arange(3.0)))
+    assert type(back) is autograd.Tensor and back.data.tolist() == [0.0, 1.0, 2.0]
+
+
+def test_a_flag_nobody_registered_loads_as_a_plain_tensor(tmp_path, io):
+    _, load = io
+    entry = {"tensor": "t", "requires_grad": True, "lora_weight": True}
+    back = load(write_checkpoint(tmp_path / "f.npz", entry, t=np.ones(2)))
+    assert type(back) is autograd.Tensor and back.requires_grad
+
+
+def test_a_flagged_tensor_that_cannot_be_built_is_an_invalid_file(tmp_path, io):
+    _, load = io
+    entry = {"tensor": "t", "requires_grad": True, "parameter": True}
+    path = write_checkpoint(tmp_path / "bad.npz", entry, t=np.arange(3))  # integers need no grad
+    with pytest.raises(ValueError, match="bad.npz is not a valid backproplab checkpoint"):
+        load(path)
+
+
+def test_register_tensor_subclass_checks_its_arguments():
+    register = autograd.checkpoint.register_tensor_subclass
+    register("parameter", nn.Parameter)  # registering the same class again is harmless
+
+    class Other(autograd.Tensor):
+        __slots__ = ()
+
+    with pytest.raises(ValueError, match="the flag 'parameter' is taken"):
+        register("parameter", Other)
+    with pytest.raises(ValueError, match="the flag 'requires_grad' is taken"):
+        register("requires_grad", Other)
+    with pytest.raises(TypeError, match="is not a Tensor subclass"):
+        register("array", np.ndarray)

@@ -1,6 +1,8 @@
-"""``nn.save`` / ``nn.load``: checkpoints that are safe to open.
+"""``autograd.save`` / ``autograd.load``: checkpoints that are safe to open.
 
-A checkpoint is an ordinary ``.npz`` archive. Opening it never unpickles anything
+A checkpoint holds arrays, not modules (``model.state_dict()``, ``optimizer.state_dict()``, plain
+dicts of arrays and numbers), so it lives below ``nn``; ``nn.save`` and ``nn.load`` are these same
+two functions. The file is an ordinary ``.npz`` archive. Opening it never unpickles anything
 (``np.load(..., allow_pickle=False)``), so a downloaded file cannot run code.
 
 Encoding. The archive holds one JSON header, stored as UTF-8 bytes in the member
@@ -12,7 +14,8 @@ Encoding. The archive holds one JSON header, stored as UTF-8 bytes in the member
   ``{"dict": [[key, value], ...], "ordered": bool}`` (keys keep their type and order),
   ``{"list": [...]}``, ``{"tuple": [...]}``, ``{"array": member}``, ``{"scalar": member}``
   (a NumPy scalar such as ``np.float32(0.9)``), and
-  ``{"tensor": member, "requires_grad": bool, "parameter": bool}``.
+  ``{"tensor": member, "requires_grad": bool}``, plus ``"parameter": true`` for a tensor of a
+  registered subclass (see ``register_tensor_subclass``; ``nn`` registers ``nn.Parameter``).
 
 Array members are named by their path with ``/`` between levels, e.g. ``model/fc1.weight`` or
 ``optimizer/state/0/exp_avg`` (``%`` and ``/`` inside a key are escaped as ``%25`` and ``%2F``),
@@ -31,14 +34,32 @@ from typing import Any
 
 import numpy as np
 
-import autograd
+from .tensor import Tensor
 
-from .parameter import Parameter
+__all__ = ["load", "register_tensor_subclass", "save"]
 
 HEADER = "__backproplab__"
 FORMAT = "backproplab-checkpoint"
 VERSION = 1
 _ARRAY_KINDS = "biufcUS"  # numeric, bool and fixed-width strings: never pickled
+
+# Header flag -> Tensor subclass, filled by the packages that define the subclasses (autograd
+# knows none of them): a flagged tensor is rebuilt as that class, never as a class the file names.
+_SUBCLASSES: dict[str, type[Tensor]] = {}
+
+
+def register_tensor_subclass(flag: str, cls: type[Tensor]) -> None:
+    """Let checkpoints keep tensors of class ``cls``: ``save`` marks them with ``flag`` in the
+    header and ``load`` rebuilds them as ``cls(array, requires_grad=...)``.
+
+    ``nn`` registers ``nn.Parameter`` as ``"parameter"``. A file with a flag that no imported
+    package registered loads those tensors as plain ``Tensor``s, same data and requires_grad.
+    """
+    if not (isinstance(cls, type) and issubclass(cls, Tensor)):
+        raise TypeError(f"register_tensor_subclass: {cls!r} is not a Tensor subclass")
+    if flag in ("tensor", "requires_grad") or _SUBCLASSES.get(flag, cls) is not cls:
+        raise ValueError(f"register_tensor_subclass: the flag {flag!r} is taken")
+    _SUBCLASSES[flag] = cls
 
 
 class _Encoder:
@@ -48,7 +69,7 @@ class _Encoder:
     def _member(self, path: list[str], array: np.ndarray) -> str:
         if array.dtype.kind not in _ARRAY_KINDS:
             raise TypeError(
-                f"nn.save: the array at {'/'.join(path) or '<root>'} has dtype {array.dtype}, "
+                f"save: the array at {'/'.join(path) or '<root>'} has dtype {array.dtype}, "
                 "which would need pickling; only numeric, bool and string arrays can be saved"
             )
         name = "/".join(p.replace("%", "%25").replace("/", "%2F") for p in path) or "value"
@@ -64,7 +85,7 @@ class _Encoder:
         if isinstance(key, tuple):
             return {"tuple": [self.key(k, path) for k in key]}
         raise TypeError(
-            f"nn.save: dict key {key!r} at {'/'.join(path) or '<root>'} has type "
+            f"save: dict key {key!r} at {'/'.join(path) or '<root>'} has type "
             f"{type(key).__name__}; keys must be str, int, float, bool, None or tuple"
         )
 
@@ -77,19 +98,22 @@ class _Encoder:
         if isinstance(obj, list | tuple):
             tag = "list" if isinstance(obj, list) else "tuple"
             return {tag: [self.node(v, [*path, str(i)]) for i, v in enumerate(obj)]}
-        if isinstance(obj, autograd.Tensor):
-            return {
+        if isinstance(obj, Tensor):
+            entry = {
                 "tensor": self._member(path, np.asarray(obj.data)),
                 "requires_grad": bool(obj.requires_grad),
-                "parameter": isinstance(obj, Parameter),
             }
+            for flag, cls in _SUBCLASSES.items():
+                if isinstance(obj, cls):
+                    entry[flag] = True
+            return entry
         if isinstance(obj, np.ndarray):
             return {"array": self._member(path, obj)}
         if isinstance(obj, np.generic):
             return {"scalar": self._member(path, np.asarray(obj))}
         hint = " (save model.state_dict(), not the model)" if hasattr(obj, "state_dict") else ""
         raise TypeError(
-            f"nn.save: cannot save {type(obj).__name__} at {'/'.join(path) or '<root>'}{hint}"
+            f"save: cannot save {type(obj).__name__} at {'/'.join(path) or '<root>'}{hint}"
         )
 
 
@@ -101,7 +125,8 @@ def _umask() -> int:
 
 def save(obj: Any, path: str | os.PathLike[str]) -> None:
     """Write ``obj`` (nested dicts, lists, tuples of arrays, Tensors, numbers, strings, None)
-    to ``path`` as a ``.npz`` checkpoint; ``nn.load(path)`` rebuilds it exactly.
+    to ``path`` as a ``.npz`` checkpoint; ``load(path)`` rebuilds it exactly. Typically
+    ``autograd.save(model.state_dict(), "model.npz")`` (``nn.save`` is the same function).
 
     The file is written to a temporary name and renamed, so an interrupted save never leaves
     a truncated checkpoint behind. ``path`` is used as given (no ``.npz`` is appended).
@@ -124,14 +149,18 @@ def save(obj: Any, path: str | os.PathLike[str]) -> None:
         raise
 
 
+class _BadFileError(ValueError):
+    """A file that is not a valid checkpoint (raised as is, never re-wrapped)."""
+
+
 class _Decoder:
     def __init__(self, archive: Any, path: str) -> None:
         self.archive = archive
         self.path = path
         self.used: set[str] = set()
 
-    def fail(self, why: str) -> ValueError:
-        return ValueError(f"nn.load: {self.path} is not a valid backproplab checkpoint: {why}")
+    def fail(self, why: str) -> _BadFileError:
+        return _BadFileError(f"load: {self.path} is not a valid backproplab checkpoint: {why}")
 
     def array(self, name: Any) -> np.ndarray:
         if not isinstance(name, str) or name not in self.archive.files or name == HEADER:
@@ -161,9 +190,10 @@ class _Decoder:
         if "tensor" in node:
             data = self.array(node["tensor"])
             grad = bool(node.get("requires_grad", False))
-            if node.get("parameter"):
-                return Parameter(data, requires_grad=grad)
-            return autograd.Tensor(data, requires_grad=grad)
+            for flag, cls in _SUBCLASSES.items():
+                if node.get(flag) is True:
+                    return cls(data, requires_grad=grad)
+            return Tensor(data, requires_grad=grad)
         raise self.fail(f"unknown header entry {sorted(node)}")
 
     def key(self, key: Any) -> Any:
@@ -186,7 +216,8 @@ class _Decoder:
 
 
 def load(path: str | os.PathLike[str]) -> Any:
-    """Read a checkpoint written by ``nn.save`` and return the same structure.
+    """Read a checkpoint written by ``save`` and return the same structure; typically
+    ``model.load_state_dict(autograd.load("model.npz"))`` (``nn.load`` is the same function).
 
     Nothing is unpickled: a file holding pickled objects (object arrays, or a pickle file),
     a plain ``.npy``/``.npz`` without our header, or a damaged archive raises ``ValueError``.
@@ -197,9 +228,9 @@ def load(path: str | os.PathLike[str]) -> Any:
     except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e:
         if isinstance(e, FileNotFoundError):
             raise
-        raise ValueError(f"nn.load: {path} is not a safe backproplab checkpoint ({e})") from None
+        raise ValueError(f"load: {path} is not a safe backproplab checkpoint ({e})") from None
     if not isinstance(archive, np.lib.npyio.NpzFile):
-        raise ValueError(f"nn.load: {path} is a plain .npy array, not a backproplab checkpoint")
+        raise ValueError(f"load: {path} is a plain .npy array, not a backproplab checkpoint")
     with archive:
         dec = _Decoder(archive, path)
         if HEADER not in archive.files:
@@ -215,11 +246,11 @@ def load(path: str | os.PathLike[str]) -> Any:
             raise dec.fail(f"unsupported version {header.get('version')!r}")
         try:
             result = dec.node(header.get("tree"))
+        except _BadFileError:
+            raise
         except (zipfile.BadZipFile, OSError) as e:
             raise dec.fail(f"damaged archive ({e})") from None
-        except ValueError as e:
-            if str(e).startswith("nn.load"):
-                raise
+        except (TypeError, ValueError) as e:  # e.g. a flagged integer tensor requiring grad
             raise dec.fail(str(e)) from None
         extra = sorted(set(archive.files) - dec.used - {HEADER})
         if extra:
