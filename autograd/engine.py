@@ -66,7 +66,9 @@ def run_backward(
         if not retain_graph and node._saved is not None:
             node._saved = FREED  # drop what only this backward needed
         inputs = node.inputs
-        if type(grads_in) is not tuple or len(grads_in) != len(inputs):
+        if type(grads_in) is not tuple:
+            grads_in = (grads_in,)  # a one-input op may return its gradient bare
+        if len(grads_in) != len(inputs):
             grads_in = as_gradients(node, grads_in)
         for hook in hooks:
             hook(node, grad_out, grads_in)
@@ -105,9 +107,10 @@ def _recorded_backward(node: Node, grad_out: Any) -> Any:
 
 
 def as_gradients(node: Node, grads_in: Any) -> tuple:
-    """What a backward returned, as a tuple with one gradient (or None) per input."""
-    if type(grads_in) is not tuple:
-        grads_in = tuple(grads_in) if isinstance(grads_in, list) else (grads_in,)
+    """What a backward returned, as a tuple with one gradient (or None) per input (a list
+    counts as a tuple)."""
+    if len(grads_in) == 1 and isinstance(grads_in[0], list):
+        grads_in = tuple(grads_in[0])
     if len(grads_in) != len(node.inputs):
         raise RuntimeError(
             f"backward of '{node.fn.name}' returned {len(grads_in)} gradients for "
@@ -231,15 +234,16 @@ def backward(
     # not handed to another leaf already), and a copy of it otherwise.
     taken = {id(seed)} if grad is not None else set()
     for leaf, total in leaf_grads.items():
+        key = id(total)
         if leaf._grad is not None:
             leaf._grad += total
         elif (
             type(total) is np.ndarray
             and total.base is None
             and total.flags.writeable
-            and id(total) not in taken
+            and key not in taken
         ):
             leaf._grad = total
-            taken.add(id(total))
+            taken.add(key)
         else:
             leaf._grad = np.array(total)

@@ -125,8 +125,10 @@ class Node:
         """Forward returned ``result`` as a NumPy scalar (every loss does) and the Tensor holds
         ``out``, its array form: if forward saved the scalar, save the array instead."""
         saved = self._saved
-        if saved:
-            self._saved = tuple(out if a is result else a for a in saved)
+        for a in saved or ():
+            if a is result:
+                self._saved = tuple(out if b is result else b for b in saved)
+                return
 
     def _check_unchanged(self) -> None:
         for array in self._saved:

@@ -12,6 +12,7 @@ here: each op's declaration in ``autograd/ops`` installs them (see ``autograd.re
 from __future__ import annotations
 
 import difflib
+import operator
 import weakref
 from collections.abc import Iterator
 from typing import Any
@@ -103,14 +104,7 @@ class Tensor:
             )
         self._requires_grad = bool(value)
 
-    @property
-    def grad(self) -> np.ndarray | None:
-        """dL/d(self) accumulated by ``backward()``: an ndarray of this tensor's shape and dtype,
-        or None. Assigning checks the shape and converts to this tensor's dtype (a copy)."""
-        return self._grad
-
-    @grad.setter
-    def grad(self, value: Any) -> None:
+    def _set_grad(self, value: Any) -> None:
         if value is None:
             self._grad = None
             return
@@ -121,6 +115,15 @@ class Tensor:
                 f"got shape {array.shape}"
             )
         self._grad = array
+
+    # (The getter is a C-level attrgetter, not a Python function: optimizers read every
+    # parameter's grad on every step, and a Python getter made that a frame per read.)
+    grad = property(
+        operator.attrgetter("_grad"),
+        _set_grad,
+        doc="""dL/d(self) accumulated by ``backward()``: an ndarray of this tensor's shape and
+        dtype, or None. Assigning checks the shape and converts to this tensor's dtype (a copy).""",
+    )
 
     @property
     def _version(self) -> int:

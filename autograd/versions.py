@@ -39,21 +39,23 @@ def owner(array: np.ndarray) -> Any:
     return array if base is None else base
 
 
-def bump(array: np.ndarray) -> None:
-    """Record that ``array``'s memory was just changed in place."""
+def bump(*arrays: np.ndarray) -> None:
+    """Record that the memory of each of ``arrays`` was just changed in place (an optimizer
+    passes all the parameters of a step in one call)."""
     global clock
     clock += 1
-    base = array.base  # (owner() written out: optimizers call this once per parameter per step)
-    memory = array if base is None else base
-    key = id(memory)
-    entry = _changes.get(key)
-    if entry is None:
-        # (Memory owned by an object without weak references, such as bytes, keeps its entry.)
-        with contextlib.suppress(TypeError):
-            weakref.finalize(memory, _changes.pop, key, None)
-        entry = _changes[key] = [0, 0]
-    entry[0] += 1
-    entry[1] = clock
+    for array in arrays:
+        base = array.base  # (owner() written out: this runs for every parameter at every step)
+        memory = array if base is None else base
+        key = id(memory)
+        entry = _changes.get(key)
+        if entry is None:
+            # (Memory owned by an object without weak references, such as bytes, keeps none.)
+            with contextlib.suppress(TypeError):
+                weakref.finalize(memory, _changes.pop, key, None)
+            entry = _changes[key] = [0, 0]
+        entry[0] += 1
+        entry[1] = clock
 
 
 def version(array: Any) -> int:

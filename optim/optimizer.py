@@ -163,11 +163,9 @@ class Optimizer:
         """
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is None:
-                    continue
                 if set_to_none:
                     p.grad = None
-                else:
+                elif p.grad is not None:
                     p.grad.fill(0)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
@@ -182,7 +180,7 @@ class Optimizer:
             with autograd.enable_grad():
                 loss = closure()
         # Local names for what every parameter uses: the loop runs once per parameter per step.
-        states, update, bump = self.state, self._update, versions.bump
+        states, update = self.state, self._update
         for group in self.param_groups:
             for param in group["params"]:
                 g = param.grad
@@ -198,7 +196,7 @@ class Optimizer:
                 update(p, g, state, group)
                 if first and state:
                     states[param] = state
-                bump(p)
+                versions.bump(p)  # a backward that saved the old values will now raise
         return loss
 
     def _scalar(self, value: float, like: np.ndarray) -> np.ndarray:
