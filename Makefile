@@ -4,18 +4,30 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check --quiet
 
-.PHONY: test demo lint bench clean
+.PHONY: test demo lint bench docs notebook exercises clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
+# docs and jupyter: tests/test_docs.py builds the site and checks that JupyterLab starts.
 $(VENV)/.test-deps: pyproject.toml | $(VENV)/bin/python
-	$(PIP) install -e ".[dev,viz,examples,notebooks]"
+	$(PIP) install -e ".[dev,viz,examples,notebooks,docs,jupyter]"
 	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
 $(VENV)/.demo-deps: pyproject.toml | $(VENV)/bin/python
 	$(PIP) install -e ".[viz,examples]"
+	touch $@
+
+# The site executes the notebooks, so it needs what they import and a kernel.
+$(VENV)/.docs-deps: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -e ".[docs,viz,examples]"
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $@
+
+$(VENV)/.notebook-deps: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -e ".[jupyter,viz,examples]"
+	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $@
 
 # One BLAS thread: the suite's matrices are tiny, and on a busy 2-core machine OpenBLAS threads
@@ -30,10 +42,22 @@ lint: $(VENV)/.test-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# The site goes to site/; the notebooks run at full size (see docs/notebooks/index.md).
+docs: $(VENV)/.docs-deps
+	$(VENV)/bin/mkdocs build --strict
+
+notebook: $(VENV)/.notebook-deps
+	$(VENV)/bin/jupyter lab examples/notebooks
+
+# The student versions of examples/exercises (solutions and hidden tests removed) and the checker
+# go to out/exercises; the script needs only the standard library.
+exercises: $(VENV)/bin/python
+	$(PY) examples/exercises/release.py --out out/exercises
+
 bench: $(VENV)/.test-deps
 	$(PY) benchmarks/ops.py
 	$(PY) benchmarks/mlp.py
 	$(PY) benchmarks/overhead.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out .pytest_cache site

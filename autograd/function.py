@@ -263,6 +263,13 @@ class Function:
             if not message.startswith(f"{cls.name}:"):  # name the op once
                 message = f"{cls.name}: {message}"
             raise ValueError(f"{message} (operand shapes: {shapes})") from None
+        except AttributeError as error:
+            if "'numpy.ndarray' object has no attribute" not in str(error):
+                raise
+            raise AttributeError(
+                f"{cls.name}: {error}; forward receives NumPy arrays, not Tensors: use operators "
+                "and np.* functions (np.exp(x), np.clip(x, 0, None))"
+            ) from None
         out = result if type(result) is np.ndarray else np.asarray(result)
         if state.anomaly:
             from .anomaly import check_forward

@@ -7,6 +7,7 @@ the order backward ran, with the local derivative on every edge.
 
     python examples/draw_graph.py                # writes docs/graph.svg
     python examples/draw_graph.py --out g.png    # any format the renderer knows
+    python examples/draw_graph.py --steps b.html # also the backward pass to step through
 """
 
 from __future__ import annotations
@@ -19,8 +20,12 @@ import autograd
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "docs" / "graph.svg"
 
 
-def main(out: Path = DEFAULT_OUT) -> Path:
-    """Build, trace and draw L = (a*b + c) * f; write the picture to ``out``; check it."""
+def main(out: Path = DEFAULT_OUT, steps: Path | None = None) -> Path:
+    """Build, trace and draw L = (a*b + c) * f; write the picture to ``out``; check it.
+
+    With ``steps``, also write the interactive step-through of the backward pass there (an
+    HTML page: open it in a browser, then Next / Prev or the arrow keys).
+    """
     a = autograd.Tensor(2.0, requires_grad=True, name="a")
     b = autograd.Tensor(-3.0, requires_grad=True, name="b")
     c = autograd.Tensor(10.0, requires_grad=True, name="c")
@@ -38,6 +43,9 @@ def main(out: Path = DEFAULT_OUT) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     autograd.draw_graph(L, steps=tr).render(out)
     print(f"wrote {out}")
+    if steps is not None:
+        tr.step_through().save(steps)
+        print(f"wrote {steps}")
 
     # The chain rule by hand: dL/dd = f = -2, dL/df = d = 4, dL/dc = dL/dd = -2,
     # dL/da = dL/dd * b = 6, dL/db = dL/dd * a = -4.
@@ -50,4 +58,6 @@ def main(out: Path = DEFAULT_OUT) -> Path:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="picture to write")
-    main(parser.parse_args().out)
+    parser.add_argument("--steps", type=Path, help="also write the step-through page (HTML)")
+    arguments = parser.parse_args()
+    main(arguments.out, arguments.steps)

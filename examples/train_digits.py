@@ -13,8 +13,9 @@ The script trains with mini-batches (``nn.data.DataLoader``), Adam and a cosine 
 schedule stepped once per batch, then writes to ``--out`` (default ``out/``):
 
 - ``digits_curves.png``: loss and accuracy per epoch, training and test;
-- ``digits_step_graph.svg``: the computation graph of one training step, grouped by module
-  (``digits_step_graph.dot`` instead when no Graphviz renderer is installed);
+- ``digits_step_graph.svg``: the computation graph of one training step, traced (every value
+  and gradient) and grouped by module (``digits_step_graph.dot`` instead when no Graphviz
+  renderer is installed);
 - ``digits_mlp.npz``: the trained weights (``nn.save(model.state_dict(), ...)``), which are
   reloaded into a freshly built model and checked to give exactly the same predictions.
 
@@ -210,14 +211,18 @@ def save_curves(history: dict[str, list[float]], path: Path) -> Path:
 def save_step_graph(model: nn.Module, X: np.ndarray, y: np.ndarray, out: Path) -> Path:
     """Draw forward + backward of one training step on a few examples, grouped by module.
 
-    Writes an SVG when a Graphviz renderer is found, else the DOT text (never fails for lack
-    of a renderer). The parameters are not changed: no optimizer step is taken and the
+    The forward runs inside ``autograd.trace()`` so that every interior value is kept, and the
+    traced backward numbers the ops in the order backward ran: each box shows its data and its
+    gradient. Writes an SVG when a Graphviz renderer is found, else the DOT text (never fails
+    for lack of a renderer). The parameters are not changed: no optimizer step is taken and the
     gradients are cleared afterwards.
     """
-    loss = F.cross_entropy(model(autograd.Tensor(X[:8])), autograd.Tensor(y[:8]))
-    loss.name = "loss"
-    loss.backward()
-    graph = autograd.draw_graph(loss, group_modules=model)
+    x = autograd.Tensor(X[:8], name="x")
+    with autograd.trace() as tr:
+        loss = F.cross_entropy(model(x), autograd.Tensor(y[:8]))
+        loss.name = "loss"
+    tr.backward(loss)
+    graph = autograd.draw_graph(loss, steps=tr, group_modules=model)
     model.zero_grad()
     try:
         svg = graph.pipe(format="svg")

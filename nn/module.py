@@ -25,6 +25,19 @@ from .state_dict import IncompatibleKeys
 _call_in_scope = autograd.scope.call  # looked up once, not on every module call
 
 
+def _name(name: str, value: Any) -> None:
+    """Name registered tensors by their path (``0.weight``), as drawings show them: a tensor when
+    it is registered, and again with a prefix when its module is (a name the user chose stays)."""
+    if isinstance(value, Module):
+        tensors = [(f"{name}.{path}", path, t) for path, t in value.named_parameters()]
+        tensors += [(f"{name}.{path}", path, t) for path, t in value.named_buffers()]
+    else:
+        tensors = [(name, name, value)] if isinstance(value, autograd.Tensor) else []
+    for path, local, tensor in tensors:
+        if tensor.name is None or tensor.name == local or tensor.name.endswith("." + local):
+            tensor.name = path
+
+
 def _as_buffer(owner: str, name: str, value: Any) -> autograd.Tensor | None:
     """Buffers are stored as Tensors that never require grad (like PyTorch's)."""
     if value is None or isinstance(value, autograd.Tensor):
@@ -117,9 +130,11 @@ class Module:
         if isinstance(value, Parameter):
             self._unregister(name, keep=params)
             params[name] = value
+            _name(name, value)
         elif isinstance(value, Module):
             self._unregister(name, keep=modules)
             modules[name] = value
+            _name(name, value)
         elif name in params or name in modules:
             if value is not None:
                 kind = "parameter" if name in params else "sub-module"
@@ -132,6 +147,7 @@ class Module:
         elif name in buffers:
             value = _as_buffer(type(self).__name__, name, value)
             buffers[name] = value
+            _name(name, value)
         object.__setattr__(self, name, value)
 
     def _unregister(self, name: str, keep: dict[str, Any] | None = None) -> None:
@@ -170,6 +186,7 @@ class Module:
         self._unregister(name)
         value = _as_buffer(type(self).__name__, name, tensor)
         self._buffers[name] = value
+        _name(name, value)
         if not persistent:
             self._non_persistent.add(name)
         object.__setattr__(self, name, value)
@@ -195,6 +212,7 @@ class Module:
         self._unregister(name)
         registry[name] = value
         object.__setattr__(self, name, value)
+        _name(name, value)
 
     register_module = add_module
 

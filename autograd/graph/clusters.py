@@ -98,6 +98,13 @@ class Grouping:
         description = describe_module(label)
         return f"{name}: {description}" if name else description
 
+    def describe(self, frame: Any) -> str:
+        """What ran in ``frame``, without its name: ``Linear(16→16)``, ``ReLU``, a scope label."""
+        label = frame.label if isinstance(frame, ScopeFrame) else frame
+        if isinstance(label, str):
+            return label
+        return describe_module(label) if has_named_modules(label) else str(label)
+
     def frame_of_leaf(self, leaf: Tensor) -> Any:
         """The cluster of the first call of the module owning ``leaf`` (None: top level)."""
         owner = self._owner.get(id(leaf))

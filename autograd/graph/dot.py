@@ -1,18 +1,26 @@
 """Turning a recorded graph into DOT text (the Graphviz language), deterministically.
 
-Vertices: one per leaf tensor, one per constant operand, and for every op an op vertex (an
+Vertices: one per leaf tensor, one per constant operand, one per array an op keeps as an option
+that a reader should see (cross_entropy's class indices), and for every op an op vertex (an
 ellipse named like the op) feeding a value vertex (its result). Edges run forward, input to op
 to result, one per operand in operand order: ``a + a`` draws two edges, and for ops where order
 matters (``sub``, ``div``, ``pow``, ``matmul``, ``where``, ...) each edge says which argument it
-is (``arg0``, ``arg1``). With a traced backward, op vertices are numbered in the order backward
-ran (``#1 mul``) and, where the op's output and the input are scalars, the edge carries the local
+is (``arg0``, ``arg1``). An edge along which backward sends no gradient (from an input, a target,
+a constant) is dashed. With a traced backward, op vertices are numbered in the order backward ran
+(``#1 mul``) and, where the op's output and the input are scalars, the edge carries the local
 derivative ``∂=d(out)/d(input)``: an input's grad is the sum over its out-edges of
 (grad of the op's output) × ∂ -- the chain rule, readable off the picture.
+
+Layout: value vertices are ``shape=plain`` (the table is the whole vertex, so edges end on its
+border); every text reserves its DejaVu Sans width (see ``labels``); a legend names the colours.
+``rankdir=None`` picks left-to-right when the picture fits ``WIDTH_LIMIT`` that way (scalar
+expressions) and top-to-bottom otherwise (models: a deep network grows downwards, the way a
+notebook scrolls).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -20,8 +28,23 @@ import numpy as np
 from ..function import Node
 from ..tensor import Tensor
 from .clusters import Grouping
-from .formatting import format_array, format_number
-from .labels import BORDER, HIDDEN, MUTED, PENDING, ValueView, value_label
+from .formatting import format_number
+from .labels import (
+    CLUSTER_SIZE,
+    EDGE_SIZE,
+    HIDDEN,
+    LEGEND_SIZE,
+    MUTED,
+    OP_SIZE,
+    PENDING,
+    VALUE_SIZE,
+    ValueView,
+    legend_label,
+    note_label,
+    op_size,
+    text_label,
+    value_label,
+)
 from .tracing import Trace, steps_by_node
 from .walk import walk
 
@@ -40,8 +63,21 @@ def graphviz() -> Any:
 
 COMMUTATIVE = frozenset({"add", "mul", "maximum", "minimum"})
 FONT = "Helvetica"
-NOT_KEPT_NOTE = (
-    "interior values are not kept by backward(): to see them, run the forward inside "
+EDGE_COLOR = "#4b5563"
+WIDTH_LIMIT = 870.0  # points (1,160 px): a notebook column, with room for Graphviz's margins
+NODESEP = 0.25  # inches between vertices of one rank
+RANKSEP = 0.3  # inches between ranks
+# Loss ops (nn's, named by their op name: autograd imports nothing from nn) and where their
+# target is: an operand position, or an option the op keeps on its node (``ctx.targets``).
+TARGET_OPERANDS = {
+    "mse_loss": 1,
+    "l1_loss": 1,
+    "binary_cross_entropy": 1,
+    "binary_cross_entropy_with_logits": 1,
+}
+TARGET_OPTIONS = {"cross_entropy": "targets"}
+NOT_KEPT_HINT = (
+    "interior values are not kept by backward(); run the forward inside "
     "`with autograd.trace() as tr:`, then tr.backward(root) and draw_graph(root, steps=tr)"
 )
 
@@ -52,13 +88,31 @@ class Options:
 
     show_data: bool = True
     show_grad: bool = True
-    rankdir: str = "LR"
+    rankdir: str | None = None
     group_modules: Any = None
     max_nodes: int = 500
     steps: Any = None
+    legend: bool = True
+    collapse: int | None = None
+    element_ids: str | None = None  # prefix for SVG ids of vertices and edges (step-through)
 
 
-def build_dot(root: Tensor, options: Options) -> tuple[str, int, int]:
+@dataclass
+class Drawing:
+    """What ``build_dot`` returns: the DOT text and what the picture is made of."""
+
+    source: str
+    vertices: int
+    edges: int
+    notes: list[str] = field(default_factory=list)
+    rankdir: str = "LR"
+    # For the step-through view: vertex of each node / leaf, and the edges into each op.
+    vertex_of: dict[Any, str] = field(default_factory=dict)
+    op_vertex_of: dict[Node, str] = field(default_factory=dict)
+    edge_ids: dict[Node, list[str]] = field(default_factory=dict)
+
+
+def build_dot(root: Tensor, options: Options) -> Drawing:
     """The DOT source of the graph under ``root``, with its vertex and edge counts."""
     graph = walk(root)
     if graph.vertices > options.max_nodes:
@@ -68,6 +122,22 @@ def build_dot(root: Tensor, options: Options) -> tuple[str, int, int]:
             "it anyway, or draw a sub-graph: draw_graph(some_intermediate_tensor)"
         )
     return _Builder(root, graph.nodes, options).build()
+
+
+def target_arrays(node: Node) -> list[tuple[str, np.ndarray]]:
+    """Arrays ``node`` keeps as an option that a reader should see as inputs (loss targets)."""
+    option = TARGET_OPTIONS.get(node.fn.name)
+    if option is None:
+        return []
+    value = getattr(node, option, None)
+    if isinstance(value, np.ndarray):
+        return [(option, value)]
+    # A structured option (cross_entropy keeps a named tuple): its first array field.
+    for part in getattr(value, "_fields", ()):
+        array = getattr(value, part)
+        if isinstance(array, np.ndarray):
+            return [(option, array)]
+    return []
 
 
 class _Builder:
@@ -86,11 +156,32 @@ class _Builder:
         model = options.group_modules
         grouped = model is not None and model is not False
         self.grouping = Grouping(None if model is True else model) if grouped else None
+        self.targets = self._find_targets()
         self.ids: dict[Any, str] = {}
         self.members: dict[Any, list[tuple[str, dict[str, str]]]] = {}
-        self.edges: list[tuple[str, str, str | None]] = []
+        self.sizes: dict[str, tuple[float, float]] = {}
+        self.frame_of: dict[str, Any] = {}
+        self.op_sources: list[tuple[Any, list[str]]] = []  # (frame, input vertices) per op
+        self.hidden_frames: set[Any] = set()  # module calls left out (see _collapse)
+        self.results: set[str] = set()  # the value vertices of op results
+        # (tail, head, label text, gradient flows along it)
+        self.edges: list[tuple[str, str, str | None, bool]] = []
+        self.roles: set[str] = set()
+        self.bad = False
         self.hidden_values = False
+        self.derivatives = False
+        self.drawing = Drawing("", 0, 0)
         self._count = 0
+
+    def _find_targets(self) -> set[int]:
+        found = set()
+        for node in self.nodes:
+            position = TARGET_OPERANDS.get(node.fn.name)
+            if position is not None and position < len(node.inputs):
+                link = node.inputs[position]
+                if isinstance(link, Tensor) and not link.requires_grad:
+                    found.add(id(link))
+        return found
 
     # ----- vertices --------------------------------------------------------------------------
     def _next(self, prefix: str) -> str:
@@ -99,6 +190,9 @@ class _Builder:
         return f"{prefix}{self._count - 1}"
 
     def _place(self, frame: Any, vertex: str, attrs: dict[str, str]) -> None:
+        if self.options.element_ids is not None:
+            attrs["id"] = self.options.element_ids + vertex
+        self.frame_of[vertex] = frame
         self.members.setdefault(frame, []).append((vertex, attrs))
 
     def _leaf(self, leaf: Tensor) -> str:
@@ -109,34 +203,34 @@ class _Builder:
         self.ids[leaf] = vertex
         grouping = self.grouping
         name = grouping.leaf_name(leaf) if grouping else leaf.name
-        role = "output" if leaf is self.root else "parameter" if leaf.requires_grad else "input"
+        if leaf is self.root:
+            role = "output"
+        elif leaf.requires_grad:
+            role = "parameter"
+        else:
+            role = "target" if id(leaf) in self.targets else "input"
         grad: Any = HIDDEN
         if leaf.requires_grad:
             grad = PENDING if leaf.grad is None else np.asarray(leaf.grad)
         view = ValueView(role, leaf.shape, leaf.dtype, name, leaf.data, grad)
         frame = grouping.frame_of_leaf(leaf) if grouping else None
-        self._place(frame, vertex, self._value_attrs(view))
+        self._place(frame, vertex, self._value_attrs(vertex, view))
         return vertex
 
-    def _constant(self, value: Any, frame: Any) -> str:
+    def _constant(self, value: Any, frame: Any, role: str = "constant", name: Any = None) -> str:
         vertex = self._next("c")
-        text = format_array(value)
-        if np.ndim(value):
-            text = f"{np.shape(value)} {text}"
-        attrs = {
-            "label": graphviz().nohtml(text),
-            "shape": "box",
-            "style": "dashed,rounded",
-            "color": MUTED,
-            "fontcolor": MUTED,
-        }
-        self._place(frame, vertex, attrs)
+        array = np.asarray(value)
+        view = ValueView(role, array.shape, array.dtype, name, array, HIDDEN)
+        self._place(frame, vertex, self._value_attrs(vertex, view))
         return vertex
 
-    def _value_attrs(self, view: ValueView) -> dict[str, str]:
+    def _value_attrs(self, vertex: str, view: ValueView) -> dict[str, str]:
         options = self.options
         label = value_label(view, show_data=options.show_data, show_grad=options.show_grad)
-        return {"label": label, "shape": "plaintext", "margin": "0"}
+        self.roles.add(view.role)
+        self.bad = self.bad or label.bad
+        self.sizes[vertex] = (label.width, label.height)
+        return {"label": label.html, "shape": "plain"}
 
     def _result_view(self, node: Node) -> ValueView:
         role = "output" if node is self.root.grad_fn else "intermediate"
@@ -174,11 +268,12 @@ class _Builder:
             parts = [f"arg{position}"] if positional else []
             if derivative is not None:
                 parts.append(f"∂={format_number(derivative)}")
+                self.derivatives = True
             labels.append(" ".join(parts) or None)
         return labels
 
     # ----- assembly --------------------------------------------------------------------------
-    def build(self) -> tuple[str, int, int]:
+    def build(self) -> Drawing:
         grouping = self.grouping
         frames = {}
         if grouping is not None:
@@ -186,6 +281,7 @@ class _Builder:
                 frames[node] = grouping.frame_of(node)
         if not self.nodes:
             self._leaf(self.root)
+        drawing = self.drawing
         for node in self.nodes:
             frame = frames.get(node)
             sources = []
@@ -196,55 +292,235 @@ class _Builder:
                     sources.append(self._leaf(link))
                 else:
                     sources.append(self._constant(link, frame))
+            flows = list(node.needs_input_grad)
+            labels = self._edge_labels(node)
+            for option, array in target_arrays(node):
+                sources.append(self._constant(array, frame, "target", option))
+                flows.append(False)
+                labels.append(None)
+            self.op_sources.append((frame, sources))
             op_vertex = self._next("f")
             value_vertex = self._next("v")
             self.ids[node] = value_vertex
-            self._place(frame, op_vertex, self._op_attrs(node))
-            self._place(frame, value_vertex, self._value_attrs(self._result_view(node)))
-            for source, label in zip(sources, self._edge_labels(node)):
-                self.edges.append((source, op_vertex, label))
-            self.edges.append((op_vertex, value_vertex, None))
+            self.results.add(value_vertex)
+            drawing.vertex_of[node] = value_vertex
+            drawing.op_vertex_of[node] = op_vertex
+            self._place(frame, op_vertex, self._op_attrs(node, op_vertex))
+            self._place(
+                frame, value_vertex, self._value_attrs(value_vertex, self._result_view(node))
+            )
+            first = len(self.edges)
+            for source, label, flow in zip(sources, labels, flows):
+                self.edges.append((source, op_vertex, label, flow))
+            drawing.edge_ids[node] = [f"e{i}" for i in range(first, first + len(node.inputs))]
+            self.edges.append((op_vertex, value_vertex, None, True))
+        for leaf, vertex in self.ids.items():
+            if isinstance(leaf, Tensor):
+                drawing.vertex_of[leaf] = vertex
         return self._emit()
 
-    def _op_attrs(self, node: Node) -> dict[str, str]:
+    def _layout_edges(self, rankdir: str) -> list[tuple[str, str]]:
+        """Invisible edges that rank an op's own leaves (a Linear's weight and bias, a Dropout's
+        mask) below the value flowing into the op, in top-to-bottom layouts and in clusters.
+
+        Without them Graphviz puts those leaves level with that value: clusters then share
+        ranks and sit side by side, and a deep model drifts sideways layer after layer. With
+        them it stacks, no wider than its widest layer.
+        """
+        grouped = self.grouping is not None
+        if not grouped and rankdir not in ("TB", "BT"):
+            return []  # a scalar expression reads best with its leaves side by side
+        found = []
+        for frame, sources in self.op_sources:
+            if grouped:  # the value entering this op's cluster
+                incoming = next((s for s in sources if self.frame_of[s] is not frame), None)
+            else:  # the first operand computed by another op
+                incoming = next((s for s in sources if s in self.results), None)
+            if incoming is None:
+                continue
+            for source in sources:
+                # (leaves and constants, not op results: those are ranked by their own op)
+                if source not in self.results and self.frame_of[source] is frame:
+                    found.append((incoming, source))
+        return list(dict.fromkeys(found))
+
+    def _op_attrs(self, node: Node, vertex: str) -> dict[str, str]:
         step = self.steps.get(node)
         text = node.fn.name if step is None else f"#{step.index} {node.fn.name}"
+        width, height = op_size(text)
+        self.sizes[vertex] = (width, height)
         return {
             "label": graphviz().nohtml(text),
             "shape": "ellipse",
+            "width": f"{width / 72:.2f}",
             "style": "filled",
             "fillcolor": "white",
-            "color": BORDER,
+            "color": EDGE_COLOR,
         }
 
-    def _emit(self) -> tuple[str, int, int]:
+    def _rankdir(self) -> str:
+        if self.options.rankdir is not None:
+            return self.options.rankdir
+        return "LR" if self._estimated_lr_width() <= WIDTH_LIMIT else "TB"
+
+    def _estimated_lr_width(self) -> float:
+        """How wide a left-to-right layout would be: the widest vertex of each rank, summed."""
+        rank: dict[str, int] = {}
+        for members in self.members.values():
+            for vertex, _ in members:
+                rank[vertex] = 0
+        labelled = set()
+        for tail, head, label, _ in self.edges:  # tails are always created before heads
+            rank[head] = max(rank[head], rank[tail] + 1)
+            if label:
+                labelled.add(rank[tail])
+        widest: dict[int, float] = {}
+        for vertex, r in rank.items():
+            widest[r] = max(widest.get(r, 0.0), self.sizes.get(vertex, (0.0, 0.0))[0])
+        gaps = (len(widest) - 1) * RANKSEP * 72 + len(labelled) * 40
+        return sum(widest.values()) + gaps
+
+    def _legend_parts(self) -> tuple[list[str], list[str]]:
+        notes = []
+        if self.steps:
+            notes.append("#n: backward order")
+        if self.derivatives:
+            notes.append("∂: local derivative")
+        if any(not flow for *_, flow in self.edges):
+            notes.append("dashed edge: no gradient")
+        return sorted(self.roles), notes
+
+    # ----- collapsing long runs of module calls ------------------------------------------------
+    def _collapse(self) -> None:
+        """Draw at most ``collapse`` module calls inside any one module: the first half and the
+        last, and in between one box saying what is left out (a deep network's first and last
+        layers, where vanishing or exploding gradients show)."""
+        keep, grouping = self.options.collapse, self.grouping
+        if not keep or grouping is None:
+            return
+        owner: dict[Any, str] = {}  # hidden frame (and what nests in it) -> its placeholder
+        for parent in [None, *grouping.clusters]:  # (outer frames come first)
+            children = grouping.children(parent)
+            if parent in owner or len(children) <= keep:
+                continue
+            head = (keep + 1) // 2
+            run = children[head : len(children) - (keep - head)]
+            vertex = self._next("z")
+            self._place(parent, vertex, self._collapsed_attrs(vertex, run))
+            self.results.add(vertex)
+            for frame in run:
+                owner[frame] = vertex
+        for frame in grouping.clusters:  # nested frames go with their hidden ancestor
+            link = frame
+            while link is not None and link not in owner:
+                link = grouping.parent.get(link)
+            if link is not None:
+                owner[frame] = owner[link]
+        if not owner:
+            return
+        self.hidden_frames = set(owner)
+        mapping = {}
+        for frame in list(self.members):
+            if frame in owner:
+                mapping.update((vertex, owner[frame]) for vertex, _ in self.members.pop(frame))
+        edges, seen = [], set()
+        for tail, head, label, flow in self.edges:
+            new = (mapping.get(tail, tail), mapping.get(head, head))
+            if new[0] == new[1]:
+                continue  # inside the hidden part
+            if new != (tail, head):
+                if new in seen:
+                    continue
+                seen.add(new)
+                label, flow = None, True
+            edges.append((*new, label, flow))
+        self.edges = edges
+        self.op_sources = [
+            (frame, [mapping.get(source, source) for source in sources])
+            for frame, sources in self.op_sources
+            if frame not in owner
+        ]
+
+    def _collapsed_attrs(self, vertex: str, run: list[Any]) -> dict[str, str]:
+        names: dict[str, int] = {}
+        for frame in run:
+            name = self.grouping.describe(frame)
+            names[name] = names.get(name, 0) + 1
+        summary = ", ".join(
+            f"{name} ×{count}" if count > 1 else name for name, count in names.items()
+        )
+        label = note_label(
+            [
+                f"{len(run)} module calls not drawn:",
+                summary,
+                "(draw_graph(..., collapse=None) draws every call)",
+            ]
+        )
+        self.sizes[vertex] = (label.width, label.height)
+        return {"label": label.html, "shape": "plain"}
+
+    def _emit(self) -> Drawing:
+        self._collapse()
+        rankdir = self._rankdir()
         dot = graphviz().Digraph(
             "backproplab",
-            graph_attr={"rankdir": self.options.rankdir, "fontname": FONT, "fontsize": "11"},
-            node_attr={"fontname": FONT, "fontsize": "11"},
-            edge_attr={"fontname": FONT, "fontsize": "9", "color": BORDER},
+            graph_attr={
+                "rankdir": rankdir,
+                "fontname": FONT,
+                "fontsize": f"{LEGEND_SIZE:g}",
+                "nodesep": f"{NODESEP:g}",
+                "ranksep": f"{RANKSEP:g}",
+            },
+            node_attr={"fontname": FONT, "fontsize": f"{VALUE_SIZE:g}"},
+            edge_attr={
+                "fontname": FONT,
+                "fontsize": f"{EDGE_SIZE:g}",
+                "color": EDGE_COLOR,
+                "arrowsize": "0.7",
+            },
         )
-        if self.hidden_values and self.options.show_data:
-            dot.attr(label=NOT_KEPT_NOTE, labelloc="b", fontcolor=MUTED, fontsize="9")
+        if self.options.legend:
+            roles, notes = self._legend_parts()
+            dot.attr(label=legend_label(roles, notes, self.bad), labelloc="t", labeljust="l")
         self._fill(dot, None)
         count = sum(len(members) for members in self.members.values())
-        for tail, head, label in self.edges:
-            dot.edge(tail, head, label=graphviz().nohtml(label) if label else None)
-        return dot.source, count, len(self.edges)
+        prefix = self.options.element_ids
+        for index, (tail, head, label, flow) in enumerate(self.edges):
+            attrs: dict[str, str] = {}
+            if label:
+                attrs["label"] = text_label(label, EDGE_SIZE, color=MUTED)[0]
+            if not flow:
+                attrs["style"] = "dashed"
+            if prefix is not None:
+                attrs["id"] = f"{prefix}e{index}"
+            dot.edge(tail, head, **attrs)
+        for tail, head in self._layout_edges(rankdir):
+            dot.edge(tail, head, style="invis")
+        drawing = self.drawing
+        drawing.source = dot.source
+        drawing.vertices = count
+        drawing.edges = len(self.edges)
+        drawing.rankdir = rankdir
+        if self.hidden_values and self.options.show_data:
+            drawing.notes.append(NOT_KEPT_HINT)
+        return drawing
 
     def _fill(self, graph: Any, frame: Any) -> None:
         for vertex, attrs in self.members.get(frame, []):
+            if attrs.get("shape") == "ellipse":
+                attrs = {**attrs, "fontsize": f"{OP_SIZE:g}"}
             graph.node(vertex, **attrs)
         if self.grouping is None:
             return
         for child in self.grouping.children(frame):
+            if child in self.hidden_frames:
+                continue
             cluster = graphviz().Digraph(name=f"cluster_{self.grouping.clusters[child]}")
             cluster.attr(
-                label=graphviz().nohtml(self.grouping.labels[child]),
+                label=text_label(self.grouping.labels[child], CLUSTER_SIZE, color=MUTED)[0],
                 labeljust="l",
                 style="rounded,dashed",
                 color=MUTED,
-                fontcolor=MUTED,
             )
             self._fill(cluster, child)
             graph.subgraph(cluster)

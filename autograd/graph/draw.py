@@ -23,10 +23,11 @@ class Graph:
     graph shows itself as SVG; with no renderer installed it shows the DOT text and a hint.
     """
 
-    def __init__(self, source: str, vertices: int, edges: int) -> None:
+    def __init__(self, source: str, vertices: int, edges: int, notes: Sequence[str] = ()) -> None:
         self.source = source
         self.vertices = vertices
         self.edges = edges
+        self.notes = list(notes)  # what the picture cannot show, and how to see it
 
     def pipe(self, format: str = "svg") -> bytes:
         """The picture as bytes (``"svg"``, ``"png"``; ``"pdf"`` needs Graphviz's ``dot``)."""
@@ -66,7 +67,8 @@ class Graph:
         return {"image/svg+xml": svg, "text/plain": repr(self)}
 
     def __repr__(self) -> str:
-        return f"<Graph: {self.vertices} vertices, {self.edges} edges>"
+        notes = "".join(f"\n({note})" for note in self.notes)
+        return f"<Graph: {self.vertices} vertices, {self.edges} edges>{notes}"
 
 
 def draw_graph(
@@ -74,29 +76,39 @@ def draw_graph(
     *,
     show_data: bool = True,
     show_grad: bool = True,
-    rankdir: str = "LR",
+    rankdir: str | None = None,
     group_modules: Any = None,
     max_nodes: int = 500,
     steps: Trace | Sequence[BackwardStep] | None = None,
+    legend: bool = True,
+    collapse: int | None = 12,
 ) -> Graph:
     """Draw the computation that produced ``root``: values, ops and how they connect.
 
-    Value vertices show name, shape, dtype (when not float32), data and grad (a scalar, a small
-    array, or min/mean/max) and are coloured by role: input blue, parameter amber, intermediate
-    grey, output green; NaN/Inf red. Op vertices are ellipses named like the op; edges go in
-    operand order (``a + a`` has two) and say ``arg0``/``arg1`` where the order matters.
+    Value vertices show name (parameters are named by nn after their module: ``0.weight``),
+    shape, dtype (when not float32), data and grad (a scalar, a small array, or min/mean/max)
+    and are coloured by role: input blue, parameter amber, intermediate grey, output green,
+    loss targets violet, constants white; NaN/Inf red. A legend (``legend=False`` drops it) says
+    so. Op vertices are ellipses named like the op; edges go in operand order (``a + a`` has
+    two), say ``arg0``/``arg1`` where the order matters, and are dashed where backward sends no
+    gradient.
 
     Interior values are not kept by the engine; run the forward inside ``autograd.trace()``
     and pass ``steps=tr`` (after ``tr.backward(root)`` for grads) to show them: op vertices are
-    then numbered in backward order and scalar edges carry the local derivative ``∂``.
+    then numbered in backward order and scalar edges carry the local derivative ``∂``. (Without
+    them, ``repr(graph)`` says how to see them.)
 
     ``group_modules=model`` (or ``True``) draws each ``autograd.scope`` block -- each module
-    call -- as a cluster. ``max_nodes`` caps the number of vertices (ValueError beyond).
-    ``rankdir`` is Graphviz's direction: ``"LR"`` (left to right), ``"TB"``, ``"RL"``, ``"BT"``.
+    call -- as a cluster; a module that makes more than ``collapse`` calls (a deep
+    ``Sequential``) shows the first and last ones and one box for those in between
+    (``collapse=None`` draws all). ``max_nodes`` caps the number of vertices (ValueError beyond).
+    ``rankdir`` is Graphviz's direction: ``"LR"`` (left to right), ``"TB"``, ``"RL"``, ``"BT"``;
+    None (the default) draws left to right when that fits a notebook column and top to bottom
+    otherwise.
     """
     if not isinstance(root, Tensor):
         raise TypeError(f"draw_graph: root must be a Tensor, got {type(root).__name__}")
-    if rankdir not in _RANKDIRS:
+    if rankdir is not None and rankdir not in _RANKDIRS:
         raise ValueError(f"draw_graph: rankdir must be one of {_RANKDIRS}, got {rankdir!r}")
     if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
         raise ValueError(f"draw_graph: max_nodes must be a positive int, got {max_nodes!r}")
@@ -113,8 +125,15 @@ def draw_graph(
             "draw_graph: steps must be the Trace returned by trace_backward / tr.backward, "
             f"or a list of its steps, got {type(steps).__name__}"
         )
-    options = Options(show_data, show_grad, rankdir, group_modules, max_nodes, steps)
-    return Graph(*build_dot(root, options))
+    if collapse is not None and (isinstance(collapse, bool) or not isinstance(collapse, int)):
+        raise TypeError(f"draw_graph: collapse must be an int or None, got {collapse!r}")
+    if collapse is not None and collapse < 2:
+        raise ValueError(f"draw_graph: collapse must be at least 2 (or None), got {collapse}")
+    options = Options(
+        show_data, show_grad, rankdir, group_modules, max_nodes, steps, bool(legend), collapse
+    )
+    drawing = build_dot(root, options)
+    return Graph(drawing.source, drawing.vertices, drawing.edges, drawing.notes)
 
 
 def _is_steps(steps: Any) -> bool:

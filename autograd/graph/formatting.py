@@ -1,8 +1,10 @@
 """Short, deterministic text for arrays: what a graph node or a trace table shows of a value.
 
 A teacher wants to read numbers, not dumps: a scalar is printed with four significant digits, a
-small array (up to ``SMALL`` elements) in full, and anything bigger as ``min / mean / max``.
-NaN and Inf are counted rather than hidden inside the statistics.
+small array (up to ``SMALL`` elements, ``SMALL_INT`` for integers such as a batch of class labels)
+in full, and anything bigger as ``min / mean / max`` with ``SUMMARY_DIGITS`` significant digits
+(a glance at the spread, not a value to check by hand). NaN and Inf are counted rather than hidden
+inside the statistics.
 """
 
 from __future__ import annotations
@@ -12,10 +14,13 @@ from typing import Any
 import numpy as np
 
 SMALL = 6  # arrays with at most this many elements are printed in full
+SMALL_INT = 10  # integer (and bool) arrays: their elements print short
+SUMMARY_DIGITS = 2  # significant digits of min / mean / max
 
 
-def format_number(value: Any) -> str:
-    """One number with 4 significant digits (``-0`` printed as ``0``, booleans as ``True``)."""
+def format_number(value: Any, digits: int = 4) -> str:
+    """One number with ``digits`` significant digits (``-0`` printed as ``0``, booleans as
+    ``True``, integers in full)."""
     if isinstance(value, (bool, np.bool_)):
         return str(bool(value))
     if isinstance(value, (int, np.integer)):
@@ -23,7 +28,7 @@ def format_number(value: Any) -> str:
     number = float(value)
     if number == 0.0:
         return "0"  # no "-0": the sign of zero only confuses a reader
-    return f"{number:.4g}"
+    return f"{number:.{digits}g}"
 
 
 def format_array(array: Any) -> str:
@@ -37,7 +42,7 @@ def format_array(array: Any) -> str:
         return "[] (empty)"
     if array.size == 1:
         return format_number(array.reshape(()).item())
-    if array.size <= SMALL:
+    if array.size <= (SMALL_INT if array.dtype.kind in "iub" else SMALL):
         return _small(array)
     return _summary(array)
 
@@ -61,10 +66,10 @@ def _summary(array: np.ndarray) -> str:
     if values.size == 0:
         return f"all {array.size} NaN/Inf"
     as_float = values.astype(np.float64)
-    text = (
-        f"min {format_number(as_float.min())} mean {format_number(as_float.mean())} "
-        f"max {format_number(as_float.max())}"
+    low, mean, high = (
+        format_number(v, SUMMARY_DIGITS) for v in (as_float.min(), as_float.mean(), as_float.max())
     )
+    text = f"min {low} mean {mean} max {high}"
     return f"{text}; {bad} NaN/Inf" if bad else text
 
 

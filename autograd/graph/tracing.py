@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -28,6 +28,9 @@ from ..grad_mode import STATE
 from ..tensor import Tensor
 from .scopes import unstack
 from .table import steps_html, steps_text
+
+if TYPE_CHECKING:
+    from .stepper import StepThrough
 
 NOT_RECORDED_HINT = (
     "run the forward inside `with autograd.trace() as tr:` and call tr.backward(root) "
@@ -97,6 +100,7 @@ class Trace:
     def __init__(self) -> None:
         self._values: weakref.WeakKeyDictionary[Node, np.ndarray] = weakref.WeakKeyDictionary()
         self.steps: list[BackwardStep] = []
+        self.root: Tensor | None = None  # the root of the last traced backward
         self._active = False
 
     # ----- recording (called by Function.apply for every recorded op) ------------------------
@@ -128,6 +132,19 @@ class Trace:
     def backward(self, root: Tensor, grad: Any = None, retain_graph: bool = False) -> Trace:
         """Run ``root.backward(grad)`` and keep its steps here; returns this trace (a table)."""
         return trace_backward(root, grad, trace=self, retain_graph=retain_graph)
+
+    def step_through(self, **options: Any) -> StepThrough:
+        """An interactive view of the last traced backward: Prev / Next (or the arrow keys) walk
+        it one op at a time, showing the gradient that arrives, the local derivatives and what
+        is sent to each input, while the grads fill in. Self-contained HTML+SVG+JavaScript: it
+        displays in Jupyter, and ``.save("backward.html")`` writes a page for any browser.
+
+        ``options``: ``group_modules``, ``rankdir``, ``show_data``, ``max_nodes`` as for
+        ``draw_graph``.
+        """
+        from .stepper import StepThrough  # (stepper builds on draw, which builds on this module)
+
+        return StepThrough(self, **options)
 
     def __len__(self) -> int:
         return len(self.steps)
@@ -205,6 +222,7 @@ def trace_backward(
 
     engine.backward(root, grad, retain_graph=retain_graph, hooks=[hook])
     trace.steps = steps
+    trace.root = root
     return trace
 
 

@@ -3,6 +3,7 @@ as F``). Tensor-op arguments are spelled either way, NumPy's ``axis=`` or PyTorc
 (one of the two per call); everything else follows PyTorch."""
 
 from .activation import erf, gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, tanh
+from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .conv import conv2d, max_pool2d
 from .linear import dropout, embedding, linear, one_hot
 from .loss import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, nll_loss
@@ -27,9 +28,11 @@ __all__ = [
     "log_softmax",
     "max_pool2d",
     "mse_loss",
+    "multi_head_attention_forward",
     "nll_loss",
     "one_hot",
     "relu",
+    "scaled_dot_product_attention",
     "sigmoid",
     "smooth_l1_loss",
     "softmax",

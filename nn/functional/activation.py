@@ -13,6 +13,7 @@ import numpy as np
 
 import autograd
 
+from . import special
 from .checks import as_tensor, check_floating, resolve_spelling
 
 _SQRT_2 = math.sqrt(2.0)
@@ -20,13 +21,6 @@ _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
 _TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _GELU_CUBIC = 0.044715
-
-# NumPy has no erf; math.erf is correctly rounded in double precision, applied elementwise.
-_erf_elementwise = np.frompyfunc(math.erf, 1, 1)
-
-
-def _erf_array(a: np.ndarray) -> np.ndarray:
-    return np.asarray(_erf_elementwise(a), dtype=np.float64).astype(a.dtype, copy=False)
 
 
 class Erf(autograd.Function):
@@ -37,7 +31,7 @@ class Erf(autograd.Function):
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
-        return _erf_array(x)
+        return special.erf(x)
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
@@ -93,13 +87,14 @@ def leaky_relu(x: Any, negative_slope: float = 0.01) -> autograd.Tensor:
 def _normal_cdf(x: Any) -> Any:
     # Phi(x) = (1 + erf(x / sqrt 2)) / 2; on Tensors (create_graph) through the Erf op.
     scaled = x * (1.0 / _SQRT_2)
-    e = Erf.apply(scaled) if isinstance(x, autograd.Tensor) else _erf_array(scaled)
+    e = Erf.apply(scaled) if isinstance(x, autograd.Tensor) else special.erf(scaled)
     return 0.5 * (1.0 + e)
 
 
 class GELUFunction(autograd.Function):
     """GELU, exact: y = x * Phi(x), dy/dx = Phi(x) + x * phi(x) (Phi, phi: standard normal
-    cdf and pdf); tanh form: y = x/2 * (1 + tanh(u)), u = sqrt(2/pi) * (x + 0.044715 x^3),
+    cdf and pdf; the forward computes both, see ``nn.functional.special``); tanh form:
+    y = x/2 * (1 + tanh(u)), u = sqrt(2/pi) * (x + 0.044715 x^3),
     dy/dx = (1 + tanh u)/2 + x/2 * (1 - tanh^2 u) * sqrt(2/pi) * (1 + 3 * 0.044715 x^2)."""
 
     name = "gelu"
@@ -111,9 +106,9 @@ class GELUFunction(autograd.Function):
             t = np.tanh(_SQRT_2_OVER_PI * (x + _GELU_CUBIC * x**3))
             ctx.save_for_backward(x, t)
             return 0.5 * x * (1.0 + t)
-        cdf = _normal_cdf(x)
-        ctx.save_for_backward(x, cdf)
-        return x * cdf
+        y, slope = special.gelu(x)
+        ctx.save_for_backward(x, slope)
+        return y
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
@@ -128,9 +123,11 @@ class GELUFunction(autograd.Function):
             )
             du = _SQRT_2_OVER_PI * (1.0 + 3 * _GELU_CUBIC * x * x)
             return grad * (0.5 * (1.0 + t) + 0.5 * x * (1.0 - t * t) * du)
-        cdf = _normal_cdf(x) if isinstance(grad, autograd.Tensor) else cached
+        if not isinstance(grad, autograd.Tensor):
+            return grad * cached  # dy/dx, computed by the forward
+        # Differentiating the backward itself: the same slope from recorded ops.
         pdf = _INV_SQRT_2PI * np.exp(-0.5 * (x * x))
-        return grad * (cdf + x * pdf)
+        return grad * (_normal_cdf(x) + x * pdf)
 
 
 def gelu(x: Any, approximate: str = "none") -> autograd.Tensor:

@@ -18,8 +18,10 @@ class LinearFunction(autograd.Function):
     dL/dx = G W,  dL/dW = G^T X,  dL/db = sum of G over rows. Only the gradients some input
     needs are computed: the first layer of an MLP never pays for dL/dx of its data.
 
-    The products are ``np.dot`` (the weight is always 2-D, where it equals ``@``): on small
-    layers matmul's broadcasting machinery costs as much as the arithmetic.
+    The products are ``np.dot`` of 2-D matrices: a batch of sequences (N, L, in) is multiplied
+    as one (N * L, in) matrix. On small layers matmul's broadcasting machinery costs as much as
+    the arithmetic, and np.dot of a 3-D array does not call BLAS's matrix product at all
+    (measured 4x slower on (64, 14, 256) inputs).
     """
 
     name = "linear"
@@ -27,7 +29,11 @@ class LinearFunction(autograd.Function):
     @staticmethod
     def forward(ctx: Any, x: np.ndarray, weight: np.ndarray, *bias: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x, weight)
-        out = np.dot(x, weight.T)
+        if x.ndim == 2:
+            out = np.dot(x, weight.T)
+        else:
+            out = np.dot(x.reshape(-1, x.shape[-1]), weight.T)
+            out = out.reshape(*x.shape[:-1], weight.shape[0])
         if bias:
             out += bias[0]  # ``out`` is a fresh array, so adding in place is safe
         return out
@@ -36,12 +42,15 @@ class LinearFunction(autograd.Function):
     def backward(ctx: Any, grad: Any) -> tuple[Any, ...]:
         x, weight = ctx.saved_tensors
         needs = ctx.needs_input_grad
-        grad_x = np.dot(grad, weight) if needs[0] else None
         rows = grad
         if grad.ndim != 2:  # (..., out) -> (M, out); a batch of vectors is already 2-D
             rows = grad.reshape(-1, grad.shape[-1])
-            x = x.reshape(-1, x.shape[-1])
-        grad_w = np.dot(rows.T, x) if needs[1] else None
+        grad_x = None
+        if needs[0]:
+            grad_x = np.dot(rows, weight)
+            if grad.ndim != 2:
+                grad_x = grad_x.reshape(x.shape)
+        grad_w = np.dot(rows.T, x.reshape(-1, x.shape[-1])) if needs[1] else None
         if len(needs) == 2:
             return grad_x, grad_w
         grad_b = rows.sum(axis=0) if needs[2] else None
@@ -95,9 +104,10 @@ def dropout(x: Any, p: float = 0.5, training: bool = True) -> autograd.Tensor:
     return x * (keep * (1.0 / (1.0 - p))).astype(x.dtype)
 
 
-def embedding(indices: Any, weight: Any) -> autograd.Tensor:
+def embedding(indices: Any, weight: Any, padding_idx: int | None = None) -> autograd.Tensor:
     """Row lookup: y[..., :] = weight[indices[...], :]. In backward, rows used several times
-    accumulate all their gradients."""
+    accumulate all their gradients. Positions whose index is ``padding_idx`` still read their
+    row but send it no gradient (PyTorch's padding index: that row stays as it is)."""
     idx = indices.data if isinstance(indices, autograd.Tensor) else np.asarray(indices)
     weight = as_tensor(weight)
     if idx.dtype.kind not in "iu":
@@ -111,7 +121,24 @@ def embedding(indices: Any, weight: Any) -> autograd.Tensor:
             raise IndexError(
                 f"embedding: index {bad} is out of range for {weight.shape[0]} embeddings"
             )
-    return weight[idx]
+    rows = weight[idx]
+    if padding_idx is None:
+        return rows
+    padding_idx = _padding_index("embedding", padding_idx, weight.shape[0])
+    padded = idx == padding_idx
+    if not padded.any():
+        return rows
+    # The same values, but where() sends the padded positions' gradient to the constant.
+    return autograd.where(padded[..., None], weight.data[padding_idx].copy(), rows)
+
+
+def _padding_index(fn: str, padding_idx: int, num_embeddings: int) -> int:
+    """``padding_idx`` in [0, num_embeddings), a negative one counted from the end."""
+    if not -num_embeddings <= padding_idx < num_embeddings:
+        raise ValueError(
+            f"{fn}: padding_idx {padding_idx} is out of range for {num_embeddings} embeddings"
+        )
+    return padding_idx % num_embeddings
 
 
 def one_hot(indices: Any, num_classes: int = -1) -> autograd.Tensor:

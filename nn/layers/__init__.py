@@ -1,6 +1,7 @@
 """The layer modules; all re-exported from ``nn``."""
 
 from .activation import GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .attention import MultiheadAttention
 from .conv import Conv2d, MaxPool2d
 from .dropout import Dropout
 from .embedding import Embedding
@@ -16,6 +17,7 @@ from .loss import (
     SmoothL1Loss,
 )
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from .transformer import TransformerEncoder, TransformerEncoderLayer
 
 __all__ = [
     "BCELoss",
@@ -37,10 +39,13 @@ __all__ = [
     "LogSoftmax",
     "MSELoss",
     "MaxPool2d",
+    "MultiheadAttention",
     "NLLLoss",
     "ReLU",
     "Sigmoid",
     "SmoothL1Loss",
     "Softmax",
     "Tanh",
+    "TransformerEncoder",
+    "TransformerEncoderLayer",
 ]

@@ -117,3 +117,17 @@ def test_detect_anomaly_names_backward_op():
         pytest.raises(RuntimeError, match="backward of 'sqrt'"),
     ):
         y.backward()
+
+
+def test_a_tensor_method_in_forward_says_forward_gets_arrays():
+    class Clamped(ag.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x.clamp(min=0)  # PyTorch style: x is an ndarray here
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad
+
+    with pytest.raises(AttributeError, match="forward receives NumPy arrays"):
+        Clamped.apply(ag.tensor([1.0, -1.0], requires_grad=True))

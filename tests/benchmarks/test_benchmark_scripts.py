@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import _harness  # noqa: E402
 import mlp  # noqa: E402
 import overhead  # noqa: E402
+import transformer  # noqa: E402
 
 import autograd  # noqa: E402
 import nn  # noqa: E402
@@ -78,3 +79,9 @@ def test_machine_line_names_the_blas(monkeypatch):
     monkeypatch.setitem(sys.modules, "threadpoolctl", None)  # the optional package missing
     fallback = _harness.blas()  # NumPy's build information: a name, no kernel family
     assert fallback and "kernels" not in fallback
+
+
+@pytest.mark.parametrize("case", transformer.CASES)
+def test_transformer_contenders_agree_after_five_steps(case):
+    pytest.importorskip("torch")
+    transformer.check_agreement(case, transformer.BUILDERS)

@@ -103,10 +103,9 @@ def test_constructor_arguments_in_pytorchs_order():
     # nn.Linear(in_features, out_features, bias=True, device=None, dtype=None), as PyTorch.
     lin = nn.Linear(3, 2, False, "cpu", np.float64)
     assert lin.bias is None and lin.weight.dtype == np.float64
-    # Embedding's third positional argument is PyTorch's padding_idx, which is not supported:
-    # device and dtype are keyword-only there, so a padding_idx is not taken for a dtype.
-    with pytest.raises(TypeError):
-        nn.Embedding(10, 3, 0)
+    # Embedding's third positional argument is PyTorch's padding_idx, not a device or dtype.
+    emb = nn.Embedding(10, 3, 0)
+    assert emb.padding_idx == 0 and emb.weight.dtype == np.float32
 
 
 # ------------------------------------------------------------------ model.to / cpu / cuda

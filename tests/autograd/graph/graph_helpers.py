@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import html
 import os
 import re
 from pathlib import Path
@@ -57,12 +58,39 @@ def vertex_id(source: str, text: str) -> str:
     return vertex_line(source, text).split()[0]
 
 
-def edges(source: str) -> list[tuple[str, str, str | None]]:
-    """(tail, head, label) for every edge, in DOT order."""
+def html_label(attrs: str) -> str | None:
+    """The HTML-like label (``<...>``, nested brackets and all) in a DOT attribute list."""
+    start = attrs.find("label=<")
+    if start < 0:
+        return None
+    depth = 0
+    for end in range(start + 6, len(attrs)):
+        depth += {"<": 1, ">": -1}.get(attrs[end], 0)
+        if depth == 0:
+            return attrs[start + 6 : end + 1]
+    raise AssertionError(f"unbalanced label in {attrs!r}")
+
+
+def plain(label: str) -> str:
+    """The text of an HTML-like label: tags dropped, cells joined by one space."""
+    text = re.sub(r"<[^<>]*>", " ", label[1:-1])
+    return " ".join(html.unescape(text).split())
+
+
+def vertex_text(source: str, text: str) -> str:
+    """The plain text of the vertex whose DOT line contains ``text`` (e.g. ``<B>a</B>``)."""
+    return plain(html_label(vertex_line(source, text)))
+
+
+def edges(source: str, *, invisible: bool = False) -> list[tuple[str, str, str | None]]:
+    """(tail, head, label text) for every drawn edge (and the invisible ones if asked)."""
     found = []
-    for match in re.finditer(r"^\s*(\w+) -> (\w+)(?: \[label=(.*)\])?$", source, re.M):
-        label = match.group(3)
-        found.append((match.group(1), match.group(2), label.strip('"') if label else None))
+    for match in re.finditer(r"^\s*(\w+) -> (\w+)(?: \[(.*)\])?$", source, re.M):
+        attrs = match.group(3) or ""
+        if "style=invis" in attrs and not invisible:
+            continue
+        label = html_label(attrs)
+        found.append((match.group(1), match.group(2), plain(label) if label else None))
     return found
 
 

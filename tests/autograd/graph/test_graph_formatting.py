@@ -32,7 +32,12 @@ def test_format_array_small_in_full_big_summarised():
     assert format_array(np.arange(6.0).reshape(2, 3)) == "[[0, 1, 2], [3, 4, 5]]"
     assert format_array(np.arange(7.0)) == "min 0 mean 3 max 6"
     assert format_array(np.zeros(0)) == "[] (empty)"
-    assert format_array(np.array([True, False] * 4)) == "4 True of 8"
+    assert format_array(np.array([True, False] * 6)) == "6 True of 12"
+    # Integers print short: a batch of 10 class labels is printed whole.
+    assert format_array(np.arange(10)) == "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]"
+    assert format_array(np.arange(11)) == "min 0 mean 5 max 10"
+    # Summaries have 2 significant digits: a glance at the spread.
+    assert format_array(np.linspace(-0.123, 0.456, 10)) == "min -0.12 mean 0.17 max 0.46"
 
 
 def test_format_array_counts_nonfinite_values():

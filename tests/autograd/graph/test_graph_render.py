@@ -143,8 +143,9 @@ def test_every_snapshot_is_valid_dot(snapshot):
 @needs_renderer
 def test_example_writes_and_checks_its_picture(tmp_path, capsys):
     main = runpy.run_path(str(EXAMPLE), run_name="example")["main"]
-    out = main(tmp_path / "graph.svg")
+    out = main(tmp_path / "graph.svg", tmp_path / "steps.html")
     assert "<svg" in out.read_text()
+    assert 'class="bp-step"' in (tmp_path / "steps.html").read_text(encoding="utf-8")
     assert "backward trace: 3 steps" in capsys.readouterr().out
 
 

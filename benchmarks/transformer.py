@@ -1,0 +1,248 @@
+"""One training step of notebook 10's tiny GPT: this project vs. the same model in PyTorch eager.
+
+The model (float32): token and position embeddings (27 characters, 14 positions, width 64), two
+pre-norm ``TransformerEncoderLayer``s (4 heads, feed-forward 256, causal mask), a final
+LayerNorm and a linear read-out. One step is what the notebook does per micro-batch and per
+update: forward on a batch of 64 padded names, cross-entropy with ``ignore_index`` padding,
+``zero_grad`` / ``backward``, ``clip_grad_norm_(1.0)`` and an AdamW update.
+
+Two cases differ only in the feed-forward activation: ``gelu`` (exact, the notebook's) and
+``relu``. Both contenders start from the same state_dict (ours, loaded into PyTorch) and the
+same batch, are checked to agree after a few steps, and are timed in the same process in
+interleaved rounds on one thread (see ``_harness``). Peak memory (VmHWM) is measured in a fresh
+subprocess per case and contender, as in ``mlp.py``.
+
+Run: ``python benchmarks/transformer.py`` (``--quick`` for fewer rounds, ``--cases gelu``).
+Needs PyTorch for the comparison; without it only this project's step is timed.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
+
+import _harness  # noqa: E402  (pins BLAS threads before NumPy loads)
+import numpy as np  # noqa: E402
+
+VOCAB, BLOCK, WIDTH, HEADS, LAYERS, BATCH = 27, 14, 64, 4, 2, 64
+LR, WEIGHT_DECAY, CLIP = 3e-3, 0.1, 1.0
+CASES = ("gelu", "relu")
+Step = Callable[[], object]
+
+
+def batch() -> tuple[np.ndarray, np.ndarray]:
+    """64 sequences of random characters with the notebook's lengths (5 to 13 letters): inputs
+    start with the boundary token 0, targets end with it and are padded with -100."""
+    rng = np.random.default_rng(0)
+    x = np.zeros((BATCH, BLOCK), dtype=np.int64)
+    y = np.full((BATCH, BLOCK), -100, dtype=np.int64)
+    for row, n in enumerate(rng.integers(5, BLOCK, BATCH)):
+        letters = rng.integers(1, VOCAB, n)
+        x[row, 1 : n + 1] = letters
+        y[row, :n] = letters
+        y[row, n] = 0
+    return x, y
+
+
+def our_model(activation: str) -> object:
+    """The tiny GPT written with this project's nn (the notebook's class, condensed)."""
+    import autograd
+    import nn
+
+    class TinyGPT(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tok_emb = nn.Embedding(VOCAB, WIDTH)
+            self.pos_emb = nn.Embedding(BLOCK, WIDTH)
+            block = nn.TransformerEncoderLayer(
+                WIDTH, HEADS, 4 * WIDTH, dropout=0.0, activation=activation,
+                batch_first=True, norm_first=True,
+            )  # fmt: skip
+            self.blocks = nn.TransformerEncoder(block, LAYERS)
+            self.ln_f = nn.LayerNorm(WIDTH)
+            self.head = nn.Linear(WIDTH, VOCAB)
+            self.causal = np.triu(np.ones((BLOCK, BLOCK), dtype=bool), k=1)
+
+        def forward(self, idx: np.ndarray) -> object:
+            x = self.tok_emb(idx) + self.pos_emb(np.arange(idx.shape[1]))
+            x = self.blocks(x, mask=self.causal, is_causal=True)
+            return self.head(self.ln_f(x))
+
+    autograd.manual_seed(0)
+    return TinyGPT()
+
+
+def torch_model(torch: object, activation: str) -> object:
+    """The same model with torch.nn: same structure, so the same state_dict keys."""
+    tnn = torch.nn
+
+    class TinyGPT(tnn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tok_emb = tnn.Embedding(VOCAB, WIDTH)
+            self.pos_emb = tnn.Embedding(BLOCK, WIDTH)
+            block = tnn.TransformerEncoderLayer(
+                WIDTH, HEADS, 4 * WIDTH, dropout=0.0, activation=activation,
+                batch_first=True, norm_first=True,
+            )  # fmt: skip
+            self.blocks = tnn.TransformerEncoder(block, LAYERS, enable_nested_tensor=False)
+            self.ln_f = tnn.LayerNorm(WIDTH)
+            self.head = tnn.Linear(WIDTH, VOCAB)
+            self.register_buffer(
+                "causal", torch.triu(torch.ones(BLOCK, BLOCK, dtype=torch.bool), 1), False
+            )
+
+        def forward(self, idx: object) -> object:
+            x = self.tok_emb(idx) + self.pos_emb(torch.arange(idx.shape[1]))
+            x = self.blocks(x, mask=self.causal, is_causal=True)
+            return self.head(self.ln_f(x))
+
+    return TinyGPT()
+
+
+def autograd_step(case: str, double: bool = False) -> tuple[Step, Callable[[], dict]]:
+    """This project's step, written as notebook 10 writes it (float64 with ``double``)."""
+    import nn
+    import optim
+    from nn import functional as F
+
+    model = our_model(case)
+    if double:
+        model.double()
+    opt = optim.AdamW(model.parameters(), lr=LR, weight_decay=WEIGHT_DECAY)
+    x, y = batch()
+    targets = y.reshape(-1)
+
+    def step() -> object:
+        opt.zero_grad()
+        loss = F.cross_entropy(model(x).reshape(-1, VOCAB), targets)
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), CLIP)
+        opt.step()
+        return loss
+
+    return step, model.state_dict
+
+
+def torch_step(case: str, double: bool = False) -> tuple[Step, Callable[[], dict]]:
+    """The same step in PyTorch eager, from our model's initial state_dict."""
+    torch = _harness.torch_or_none()
+    model = torch_model(torch, case)
+    model.load_state_dict({k: torch.tensor(v) for k, v in our_model(case).state_dict().items()})
+    if double:
+        model.double()
+    opt = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=WEIGHT_DECAY)
+    x, y = (torch.tensor(a) for a in batch())
+    targets = y.reshape(-1)
+
+    def step() -> object:
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(x).reshape(-1, VOCAB), targets)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), CLIP)
+        opt.step()
+        return loss
+
+    def weights() -> dict:
+        return {k: v.detach().numpy().copy() for k, v in model.state_dict().items()}
+
+    return step, weights
+
+
+BUILDERS = {"autograd": autograd_step, "torch": torch_step}
+
+
+def check_agreement(case: str, builders: dict[str, Callable]) -> None:
+    """Five steps of every contender from the same start must leave the same weights.
+
+    Checked in float64: the gradient of the key projection's bias is 0 in exact arithmetic
+    (adding q . b_k to every score of a row leaves its softmax unchanged), so in float32 it is
+    rounding noise of about 1e-9, which Adam's division by sqrt(v) + 1e-8 turns into steps of
+    a tenth of the learning rate in a random direction, different in each library. In float64
+    the noise is 1e-17 and those steps vanish."""
+    finals = {}
+    for name, build in builders.items():
+        step, weights = build(case, double=True)
+        for _ in range(5):
+            step()
+        finals[name] = weights()
+    first, *others = finals
+    for other in others:
+        for key, value in finals[first].items():
+            if not np.allclose(value, finals[other][key], rtol=1e-7, atol=1e-9):
+                worst = np.abs(value - finals[other][key]).max()
+                sys.exit(f"{case}: {first} and {other} disagree on {key} (max diff {worst:.2e})")
+
+
+def peak_memory(case: str, name: str) -> dict:
+    """Run the contender in a fresh process; return its peak RSS and the growth during steps."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--memory-child", case, name],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _status_kib(field: str) -> int | None:
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith(field))
+    except (OSError, StopIteration):
+        return None
+
+
+def memory_child(case: str, name: str) -> None:
+    """Subprocess body: build, warm up, then 20 steps; print peak figures as JSON (KiB)."""
+    step, _ = BUILDERS[name](case)
+    step()
+    base = _status_kib("VmRSS:")
+    peak_before = _status_kib("VmHWM:") or 0
+    for _ in range(20):
+        step()
+    peak_after = _status_kib("VmHWM:") or 0
+    growth = peak_after - base if base is not None else None
+    print(json.dumps({"peak_kib": max(peak_before, peak_after), "growth_kib": growth}))
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    if args[:1] == ["--memory-child"]:
+        memory_child(args[1], args[2])
+        return
+    quick = "--quick" in args
+    cases = list(CASES)
+    if "--cases" in args:
+        cases = args[args.index("--cases") + 1].split(",")
+    names = ["autograd"] + (["torch"] if _harness.torch_or_none() else [])
+    print(_harness.machine())
+    print(f"tiny GPT step: {LAYERS} layers, width {WIDTH}, {HEADS} heads, batch {BATCH} x {BLOCK}")
+    print("median time per training step (forward, backward, clipping, AdamW); peak RSS of a")
+    print("fresh process running the step and its growth during 20 steps")
+    for case in cases:
+        check_agreement(case, {name: BUILDERS[name] for name in names})
+        steps = {name: BUILDERS[name](case)[0] for name in names}
+        results = _harness.compare(steps, rounds=5 if quick else 11, target=0.2)
+        memory = {name: peak_memory(case, name) for name in names}
+        for name in names:
+            r, m = results[name], memory[name]
+            growth = "" if m["growth_kib"] is None else f" (+{m['growth_kib'] / 1024:.1f} MiB)"
+            print(
+                f"  {case:5} {name:9} {r.seconds * 1e3:8.2f} ms   {r.faults:6.1f} faults/step"
+                f"   {m['peak_kib'] / 1024:7.1f} MiB{growth}"
+            )
+        if "torch" in results:
+            ratio = results["autograd"].seconds / results["torch"].seconds
+            share = memory["autograd"]["peak_kib"] / memory["torch"]["peak_kib"]
+            print(f"  {case:5} ratio: {ratio:.2f} x torch's step time; peak memory {share:.2f} x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,275 @@
+"""Exercise 2: the chain rule, op by op: mul, add and tanh as autograd.Functions."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import autograd
+
+from .core import Exercise, Mistake, as_array
+
+
+def _tensor(values):
+    return autograd.tensor(np.array(values, dtype=np.float64), requires_grad=True)
+
+
+def binary_case(a, b, upstream):
+    """Forward, then backward with an upstream gradient that is not all ones (so a backward that
+    ignores ``grad`` shows)."""
+
+    def case(op):
+        ta, tb = _tensor(a), _tensor(b)
+        out = op.apply(ta, tb)
+        (out * np.array(upstream, dtype=np.float64)).sum().backward()
+        return {"forward": as_array(out), "a.grad": as_array(ta.grad), "b.grad": as_array(tb.grad)}
+
+    return case
+
+
+def unary_case(x, upstream):
+    def case(op):
+        tx = _tensor(x)
+        out = op.apply(tx)
+        (out * np.array(upstream, dtype=np.float64)).sum().backward()
+        return {"forward": as_array(out), "x.grad": as_array(tx.grad)}
+
+    return case
+
+
+RNG = np.random.default_rng(2)
+A23, B23, U23 = (RNG.standard_normal((2, 3)).round(2) for _ in range(3))
+
+BINARY_CASES = {
+    "a = [1, -2, 3], b = [4, 0.5, -1], upstream gradient [1, 2, -1]": binary_case(
+        [1.0, -2.0, 3.0], [4.0, 0.5, -1.0], [1.0, 2.0, -1.0]
+    ),
+    "2x3 inputs with a random upstream gradient": binary_case(A23, B23, U23),
+}
+
+UNARY_CASES = {
+    "x = [-2, -0.5, 0, 1, 3], upstream gradient [1, -1, 2, 0.5, 1]": unary_case(
+        [-2.0, -0.5, 0.0, 1.0, 3.0], [1.0, -1.0, 2.0, 0.5, 1.0]
+    ),
+    "2x3 input with a random upstream gradient": unary_case(A23, U23),
+}
+
+
+# -- the references: the library's own ops behind the student's interface ---------------------
+
+
+class Mul(autograd.Function):
+    """y = a * b;  dL/da = grad * b,  dL/db = grad * a."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a * b
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        # The library's product, differentiated by the library: the reference is its result.
+        ta, tb = _tensor(a), _tensor(b)
+        (ta * tb * grad).sum().backward()
+        return ta.grad, tb.grad
+
+
+class Add(autograd.Function):
+    """y = a + b;  dL/da = grad,  dL/db = grad."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return a + b
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        ta, tb = _tensor(a), _tensor(b)
+        ((ta + tb) * grad).sum().backward()
+        return ta.grad, tb.grad
+
+
+class Tanh(autograd.Function):
+    """y = tanh(x);  dL/dx = grad * (1 - y^2)."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return autograd.tanh(autograd.tensor(x)).data
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        tx = _tensor(x)
+        (autograd.tanh(tx) * grad).sum().backward()
+        return tx.grad
+
+
+# -- typical wrong implementations ------------------------------------------------------------
+
+
+class MulSwapped(Mul):
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return grad * a, grad * b
+
+
+class MulWithoutGrad(Mul):
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return b, a
+
+
+class MulOneGradient(Mul):
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        return grad * a * b
+
+
+class AddWithoutGrad(Add):
+    @staticmethod
+    def backward(ctx, grad):
+        return np.ones_like(grad), np.ones_like(grad)
+
+
+class AddSubtracts(Add):
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, -grad
+
+
+class AddSplits(Add):
+    @staticmethod
+    def backward(ctx, grad):
+        return grad / 2, grad / 2
+
+
+class TanhOfInput(Tanh):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.tanh(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * (1 - x**2)
+
+
+class TanhWithoutGrad(Tanh):
+    @staticmethod
+    def forward(ctx, x):
+        y = np.tanh(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return 1 - y**2
+
+
+class TanhCosh(Tanh):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return np.tanh(x)
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * np.cosh(x) ** 2
+
+
+class TanhSquaredDifference(Tanh):
+    @staticmethod
+    def forward(ctx, x):
+        y = np.tanh(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad * (1 - y) ** 2
+
+
+EXERCISES = [
+    Exercise(
+        id="ex02_mul",
+        title="Mul: forward and backward of a * b",
+        name="Mul",
+        reference=Mul,
+        cases=BINARY_CASES,
+        mistakes=(
+            Mistake(
+                MulSwapped,
+                "your gradient for a is grad * a, but d(a*b)/da = b: return (grad * b, grad * a)",
+            ),
+            Mistake(
+                MulWithoutGrad,
+                "your backward ignores the incoming gradient: the chain rule multiplies each "
+                "local derivative by grad",
+            ),
+            Mistake(
+                MulOneGradient,
+                "your backward returns one gradient for two inputs: return a pair, one "
+                "gradient per input of forward",
+            ),
+        ),
+    ),
+    Exercise(
+        id="ex02_add",
+        title="Add: forward and backward of a + b",
+        name="Add",
+        reference=Add,
+        cases=BINARY_CASES,
+        mistakes=(
+            Mistake(
+                AddWithoutGrad,
+                "your backward returns ones, ignoring the incoming gradient: d(a+b)/da = 1, so "
+                "each input receives grad itself",
+            ),
+            Mistake(
+                AddSubtracts,
+                "your gradient for b has the wrong sign: d(a+b)/db = +1 (it is a - b whose "
+                "gradient for b is -grad)",
+            ),
+            Mistake(
+                AddSplits,
+                "you split grad between the inputs, but each one receives all of it: "
+                "d(a+b)/da = d(a+b)/db = 1",
+            ),
+        ),
+    ),
+    Exercise(
+        id="ex02_tanh",
+        title="Tanh: forward and backward of tanh(x)",
+        name="Tanh",
+        reference=Tanh,
+        cases=UNARY_CASES,
+        mistakes=(
+            Mistake(
+                TanhOfInput,
+                "your backward uses 1 - x^2, but d tanh(x)/dx = 1 - tanh(x)^2 = 1 - y^2: save "
+                "the output y in forward and use it",
+            ),
+            Mistake(
+                TanhWithoutGrad,
+                "your backward ignores the incoming gradient: return grad * (1 - y^2)",
+            ),
+            Mistake(
+                TanhCosh,
+                "you multiplied by cosh(x)^2, but d tanh(x)/dx = 1 / cosh(x)^2 = 1 - tanh(x)^2",
+            ),
+            Mistake(
+                TanhSquaredDifference,
+                "(1 - y)^2 is not 1 - y^2: square y first, then subtract it from 1",
+            ),
+        ),
+    ),
+]

@@ -1,0 +1,301 @@
+"""In a real browser (headless Chromium driven by Playwright): the step-through view walks the
+backward pass, and the drawings' text fits when the browser sets it in DejaVu Sans.
+
+Skipped, with the reason, where there is no Chromium binary (Debian: ``apt-get install
+chromium``; ``.ci/run`` installs it) or no Playwright (the ``dev`` extra). Playwright's own
+browser download is not used: it drives the system's Chromium.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from graph_helpers import micrograd_expression
+
+import autograd
+import nn
+from autograd.graph import renderer
+from autograd.graph.metrics import text_width
+from nn import functional as F
+
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CHROMIUM = os.environ.get("BACKPROPLAB_CHROMIUM") or next(
+    (path for path in map(shutil.which, BROWSERS) if path), None
+)
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--allow-file-access-from-files",  # the text test's page loads its fonts from files
+]
+
+pytestmark = [
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="no Chromium binary found (install Debian's chromium: apt-get install chromium, "
+        "or set BACKPROPLAB_CHROMIUM); .ci/run installs it",
+    ),
+    pytest.mark.skipif(renderer.find_renderer() is None, reason="no Graphviz renderer"),
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright not installed (pip install -e '.[dev]')"
+    )
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    page = browser.new_page(viewport={"width": 1100, "height": 800})
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    page.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def traced_micrograd():
+    with autograd.trace() as tr:
+        t = micrograd_expression()
+    tr.backward(t["L"])
+    return t, tr
+
+
+def grad_cells(page, element_id: str) -> list[str]:
+    """The texts on the grad row of a value vertex, as the page shows them now."""
+    return page.evaluate(
+        """id => {
+            const texts = [...document.getElementById(id).querySelectorAll('text')];
+            const label = texts.find(t => t.textContent.trim() === 'grad');
+            return texts.filter(t => t !== label && t.getAttribute('y') === label.getAttribute('y'))
+                        .map(t => t.textContent);
+        }""",
+        element_id,
+    )
+
+
+def test_prev_next_and_arrow_keys_walk_the_backward_pass(page, tmp_path):
+    t, tr = traced_micrograd()
+    view = tr.step_through()
+    path = view.save(tmp_path / "backward.html")
+    page.goto(path.as_uri())
+    prefix = view.ident + "-"
+    vertex = {name: prefix + view.drawing.vertex_of[t[name]] for name in "abcf"}
+    vertex.update({name: prefix + view.drawing.vertex_of[t[name].grad_fn] for name in "edL"})
+    op = [prefix + view.drawing.op_vertex_of[step.node] for step in tr]
+    box = page.locator(".bp-step")
+
+    def shows(step: int, screenshot: bool = True) -> None:
+        if screenshot:
+            page.screenshot(path=str(tmp_path / f"step_{step}.png"))
+        assert box.get_attribute("data-step") == str(step)
+        current = page.locator(".bp-current")
+        if step == 0:
+            assert current.count() == 0
+        else:
+            assert current.count() == 1 and current.get_attribute("id") == op[step - 1]
+
+    # Step 0: backward starts at L with dL/dL = 1; no other gradient exists yet.
+    shows(0)
+    assert "dL/dL = 1" in page.locator(".bp-panel").inner_text()
+    assert grad_cells(page, vertex["L"]) == ["1"]
+    assert grad_cells(page, vertex["a"]) == ["…"] and grad_cells(page, vertex["d"]) == ["…"]
+
+    # Step 1 (button): L = d * f sends dL/dL * f = -2 to d and dL/dL * d = 4 to f.
+    page.get_by_role("button", name="Next ›").click()
+    shows(1)
+    panel = page.locator(".bp-panel").inner_text()
+    assert "Step 1 of 3: mul" in panel and "dL/d(out) = 1" in panel
+    assert "d\t-2\t-2" in panel and "f\t4\t4" in panel  # input, local derivative, sent
+    assert page.locator(".bp-flow").count() == 2
+    assert grad_cells(page, vertex["d"]) == ["-2"] and grad_cells(page, vertex["f"]) == ["4"]
+    assert grad_cells(page, vertex["a"]) == ["…"]
+
+    # Step 2 (arrow key): d = e + c passes -2 to both.
+    box.focus()
+    page.keyboard.press("ArrowRight")
+    shows(2)
+    panel = page.locator(".bp-panel").inner_text()
+    assert "Step 2 of 3: add" in panel and "dL/d(out) = -2" in panel
+    assert grad_cells(page, vertex["e"]) == ["-2"] and grad_cells(page, vertex["c"]) == ["-2"]
+
+    # Step 3: e = a * b: a gets -2 * b = 6, b gets -2 * a = -4. The end.
+    page.keyboard.press("ArrowRight")
+    shows(3)
+    panel = page.locator(".bp-panel").inner_text()
+    assert "a\t-3\t6" in panel and "b\t2\t-4" in panel and "Done" in panel
+    assert grad_cells(page, vertex["a"]) == ["6"] and grad_cells(page, vertex["b"]) == ["-4"]
+    page.keyboard.press("ArrowRight")  # nothing after the end
+    assert box.get_attribute("data-step") == "3"
+
+    # Back: the gradients of a and b are gone again; Home and End jump.
+    page.keyboard.press("ArrowLeft")
+    shows(2, screenshot=False)
+    assert grad_cells(page, vertex["a"]) == ["…"] and grad_cells(page, vertex["c"]) == ["-2"]
+    page.keyboard.press("Home")
+    shows(0, screenshot=False)
+    page.keyboard.press("End")
+    shows(3, screenshot=False)
+    assert len(list(tmp_path.glob("step_*.png"))) == 4
+
+
+def test_tensor_steps_fill_in_summaries_and_sum_over_uses(page, tmp_path):
+    w = autograd.Tensor(np.linspace(-1, 1, 8).reshape(2, 4), requires_grad=True, name="w")
+    with autograd.trace() as tr:
+        y = (w * w + w).sum()  # w is used three times: its grad is the sum of three arrivals
+        y.name = "y"
+    tr.backward(y)
+    view = tr.step_through()
+    page.goto(view.save(tmp_path / "tensor.html").as_uri())
+    w_vertex = view.ident + "-" + view.drawing.vertex_of[w]
+    page.keyboard.press("End")  # (keys go to the page too: the view listens on its box)
+    page.locator(".bp-step").focus()
+    page.keyboard.press("End")
+    final = grad_cells(page, w_vertex)
+    assert final == ["-1", "1", "3"]  # 2w + 1 over w in [-1, 1]: min / mean / max
+    page.keyboard.press("Home")
+    assert grad_cells(page, w_vertex) == ["…", "", ""]
+
+
+def test_an_exported_notebook_runs_the_view_and_views_stay_apart(page, tmp_path):
+    nbformat = pytest.importorskip("nbformat")
+    exporters = pytest.importorskip("nbconvert.exporters")
+    _, tr = traced_micrograd()
+    first, second = tr.step_through(), tr.step_through()
+    notebook = nbformat.v4.new_notebook()
+    for view in (first, second):
+        cell = nbformat.v4.new_code_cell("tr.step_through()")
+        cell.outputs = [
+            nbformat.v4.new_output(
+                "display_data", data={"text/html": view._repr_html_(), "text/plain": repr(view)}
+            )
+        ]
+        notebook.cells.append(cell)
+    body, _ = exporters.HTMLExporter().from_notebook_node(notebook)
+    path = tmp_path / "exported.html"
+    path.write_text(body, encoding="utf-8")
+    page.goto(path.as_uri())
+    boxes = page.locator(".bp-step")
+    assert boxes.count() == 2
+    boxes.nth(0).get_by_role("button", name="Next ›").click()
+    boxes.nth(0).get_by_role("button", name="Next ›").click()
+    assert boxes.nth(0).get_attribute("data-step") == "2"
+    assert boxes.nth(1).get_attribute("data-step") == "0"
+    assert boxes.nth(0).locator(".bp-current").count() == 1
+    assert boxes.nth(1).locator(".bp-current").count() == 0
+    page.screenshot(path=str(tmp_path / "exported.png"), full_page=True)
+
+
+# ----- text in DejaVu Sans, measured by the browser ----------------------------------------------
+def _dejavu_faces(folder: Path) -> str:
+    """@font-face rules for matplotlib's DejaVu Sans, copied next to the page, so the test never
+    depends on which fonts the machine has."""
+    font_manager = pytest.importorskip("matplotlib.font_manager")
+    rules = []
+    for weight in ("normal", "bold"):
+        path = font_manager.findfont(
+            font_manager.FontProperties(family="DejaVu Sans", weight=weight),
+            fallback_to_default=False,
+        )
+        shutil.copy(path, folder / f"dejavu-{weight}.ttf")
+        rules.append(
+            f"@font-face {{font-family: 'Test DejaVu'; font-weight: {weight}; "
+            f"src: url('dejavu-{weight}.ttf') format('truetype')}}"
+        )
+    return "\n".join(rules)
+
+
+MEASURE = """() => {
+    const problems = [];
+    const inside = (t, s) => t.x >= s.x - 0.5 && t.x + t.width <= s.x + s.width + 0.5;
+    for (const g of document.querySelectorAll('g.node')) {
+        const name = g.querySelector('title').textContent;
+        const ellipse = g.querySelector('ellipse');
+        const shapes = [...g.querySelectorAll('polygon')].map(p => p.getBBox());
+        const box = ellipse ? ellipse.getBBox() : shapes.reduce((a, b) =>
+            a.width * a.height >= b.width * b.height ? a : b);
+        const texts = [...g.querySelectorAll('text')].map(t => [t.textContent, t.getBBox()]);
+        for (const [content, t] of texts) {
+            if (ellipse) {
+                const cx = +ellipse.getAttribute('cx'), cy = +ellipse.getAttribute('cy');
+                const rx = +ellipse.getAttribute('rx'), ry = +ellipse.getAttribute('ry');
+                const y = t.y + 0.2 * t.height, h = 0.6 * t.height;  // the glyphs, not line gap
+                for (const [x, yy] of [[t.x, y], [t.x + t.width, y], [t.x, y + h],
+                                       [t.x + t.width, y + h]]) {
+                    if (((x - cx) / rx) ** 2 + ((yy - cy) / ry) ** 2 > 1.0)
+                        problems.push(name + ': ' + content + ' leaves the ellipse');
+                }
+            } else if (!inside(t, box)) {
+                problems.push(name + ': ' + content + ' leaves its box');
+            }
+        }
+        for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
+            const [ca, a] = texts[i], [cb, b] = texts[j];
+            const dx = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+            const dy = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+            if (dx > 0.5 && dy > 0.3 * Math.min(a.height, b.height))
+                problems.push(name + ': ' + ca + ' runs into ' + cb);
+        }
+    }
+    const widths = [...document.querySelectorAll('text')].map(t => t.getComputedTextLength());
+    return {problems, measured: widths.length};
+}"""
+
+
+def demo_step_graph():
+    autograd.manual_seed(0)
+    model = nn.Sequential(
+        nn.Linear(64, 128), nn.ReLU(), nn.Dropout(0.2), nn.Linear(128, 64), nn.ReLU(),
+        nn.Dropout(0.2), nn.Linear(64, 10),
+    )  # fmt: skip
+    rng = np.random.default_rng(0)
+    x = autograd.Tensor(rng.normal(size=(8, 64)).astype(np.float32), name="x")
+    with autograd.trace() as tr:
+        loss = F.cross_entropy(model(x), autograd.Tensor(rng.integers(0, 10, size=8)))
+        loss.name = "loss"
+    tr.backward(loss)
+    return autograd.draw_graph(loss, steps=tr, group_modules=model)
+
+
+def test_text_fits_its_boxes_in_dejavu_sans(page, tmp_path):
+    _, tr = traced_micrograd()
+    pictures = {
+        "micrograd": autograd.draw_graph(tr.root, steps=tr),
+        "demo": demo_step_graph(),
+    }
+    style = _dejavu_faces(tmp_path) + "\ntext {font-family: 'Test DejaVu' !important}"
+    for name, graph in pictures.items():
+        svg = graph.pipe("svg").decode("utf-8")
+        svg = svg[svg.index("<svg") :]
+        html = f"<html><head><style>{style}</style></head><body>{svg}</body></html>"
+        path = tmp_path / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        page.goto(path.as_uri())
+        page.evaluate("document.fonts.ready")
+        # DejaVu Sans is what the browser used: both faces loaded, and a bold name measures
+        # what its advance widths add up to.
+        assert page.evaluate("[...document.fonts].map(f => f.status)") == ["loaded", "loaded"]
+        width = page.evaluate(
+            """() => { const t = document.querySelector('text[font-weight="bold"]');
+                       return [t.textContent, t.getComputedTextLength(),
+                               +t.getAttribute('font-size')]; }"""
+        )
+        assert width[1] == pytest.approx(text_width(width[0], width[2], bold=True), rel=0.03)
+        result = page.evaluate(MEASURE)
+        page.screenshot(path=str(tmp_path / f"{name}_dejavu.png"), full_page=True)
+        assert result["measured"] > 10
+        assert not result["problems"], f"{name}: " + "\n".join(result["problems"])

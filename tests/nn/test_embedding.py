@@ -1,0 +1,61 @@
+"""nn.Embedding's padding_idx: a zero row at initialisation that never receives gradient."""
+
+import numpy as np
+import pytest
+
+import autograd
+import nn
+from nn import functional as F
+
+
+def test_padding_row_starts_at_zero_and_gets_no_gradient():
+    autograd.manual_seed(0)
+    emb = nn.Embedding(5, 3, padding_idx=1)
+    np.testing.assert_array_equal(emb.weight.data[1], 0)
+    assert np.abs(emb.weight.data[[0, 2, 3, 4]]).min() > 0
+    with autograd.no_grad():
+        emb.weight.data[1] = 7.0  # the row is read as it is, just not trained
+    idx = np.array([[1, 2, 1], [0, 2, 4]])
+    out = emb(idx)
+    np.testing.assert_array_equal(out.data[0, 0], 7.0)
+    (out * np.arange(18.0).reshape(2, 3, 3)).sum().backward()
+    np.testing.assert_array_equal(emb.weight.grad[1], 0)
+    np.testing.assert_array_equal(emb.weight.grad[2], np.arange(3, 6) + np.arange(12, 15))
+    np.testing.assert_array_equal(emb.weight.grad[3], 0)
+
+
+def test_negative_padding_idx_counts_from_the_end_and_range_is_checked():
+    assert nn.Embedding(5, 2, padding_idx=-1).padding_idx == 4
+    assert repr(nn.Embedding(5, 2, padding_idx=-1)) == "Embedding(5, 2, padding_idx=4)"
+    with pytest.raises(ValueError, match="padding_idx 5"):
+        nn.Embedding(5, 2, padding_idx=5)
+    with pytest.raises(ValueError, match="padding_idx -6"):
+        F.embedding(np.array([0]), np.zeros((5, 2)), padding_idx=-6)
+
+
+def test_functional_padding_gradcheck_of_the_other_rows():
+    # The padding row is a constant by definition (PyTorch's semantics: it is read, never
+    # trained), so central differences over it would disagree on purpose; check the rest.
+    rows = autograd.Tensor(np.random.default_rng(0).standard_normal((3, 3)), requires_grad=True)
+    pad = np.full((1, 3), 0.5)
+    idx = np.array([0, 3, 3, 2, 0])
+
+    def lookup(rows):
+        return F.embedding(idx, autograd.concatenate([rows, pad]), padding_idx=3) ** 2
+
+    assert autograd.gradcheck(lookup, [rows])
+
+
+def test_padding_idx_matches_torch():
+    torch = pytest.importorskip("torch")
+    ours = nn.Embedding(6, 4, padding_idx=2, dtype=np.float64)
+    theirs = torch.nn.Embedding(6, 4, padding_idx=2, dtype=torch.float64)
+    assert repr(ours) == repr(theirs)
+    theirs.load_state_dict({k: torch.tensor(v) for k, v in ours.state_dict().items()})
+    idx = np.array([[2, 1, 2, 5], [0, 2, 3, 3]])
+    out, t_out = ours(idx), theirs(torch.tensor(idx))
+    np.testing.assert_array_equal(out.data, t_out.detach().numpy())
+    g = np.random.default_rng(0).standard_normal(out.shape)
+    (out * g).sum().backward()
+    (t_out * torch.tensor(g)).sum().backward()
+    np.testing.assert_allclose(ours.weight.grad, theirs.weight.grad.numpy(), rtol=1e-15)
