@@ -58,6 +58,7 @@ bench: $(VENV)/.test-deps
 	$(PY) benchmarks/ops.py
 	$(PY) benchmarks/mlp.py
 	$(PY) benchmarks/overhead.py
+	$(PY) benchmarks/transformer.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache site
