@@ -159,7 +159,9 @@ def train(args: argparse.Namespace, model: nn.Module, data: tuple) -> dict[str, 
             loader,
             desc=f"epoch {epoch:>3}/{args.epochs}",
             leave=False,
-            disable=args.quiet,
+            # None: only in a terminal. Redirected to a file, a bar would leave fragments of
+            # itself in the log; the line printed after each epoch says the same.
+            disable=True if args.quiet else None,
             unit="batch",
         )
         for xb, yb in bar:
