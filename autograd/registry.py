@@ -157,17 +157,25 @@ def exports() -> dict[str, Callable[..., Any]]:
 
 
 def install_methods(cls: type) -> None:
-    """Give ``cls`` (Tensor) a method for each declared op, its aliases and its operators."""
+    """Give ``cls`` (Tensor) a method for each declared op, its aliases and its operators;
+    an op may not replace a method the class defines itself."""
+    own = set(cls.__dict__)
+
+    def install(name: str, method: Callable[..., Any]) -> None:
+        if name in own:
+            raise RuntimeError(f"op method {name!r} would replace {cls.__name__}.{name}")
+        setattr(cls, name, method)
+
     for entry in ENTRIES.values():
         function = entry.function
         if entry.method:
             for name in (entry.method, *entry.aliases):
-                setattr(cls, name, function)
+                install(name, function)
         if entry.operator:
             forward, reflected = OPERATORS[entry.operator]
-            setattr(cls, forward, function)
+            install(forward, function)
             if reflected:
-                setattr(cls, reflected, _reflect(function))
+                install(reflected, _reflect(function))
 
 
 def _reflect(function: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
