@@ -22,9 +22,11 @@ THREADS = os.environ.get("BENCH_THREADS", "1")
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, THREADS)
 
+import json  # noqa: E402
 import platform  # noqa: E402
 import resource  # noqa: E402
 import statistics  # noqa: E402
+import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
@@ -129,3 +131,47 @@ def machine() -> str:
         f"NumPy {np.__version__} | {blas()}, {THREADS} thread(s) | "
         f"{'wall' if WALL else 'CPU'} time"
     )
+
+
+# ----- peak memory, measured in a fresh process per contender --------------------------------
+def peak_memory(script: str, case: str, name: str) -> dict:
+    """Run ``script --memory case name`` in a fresh process (its body calls ``report_memory``);
+    return its peak resident set and the growth during the measured steps, in KiB."""
+    out = subprocess.run(
+        [sys.executable, script, "--memory", case, name],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def report_memory(step: Callable[[], object]) -> None:
+    """Warm ``step`` up, then run it 20 times; print the peak figures as JSON (KiB).
+
+    ``peak_kib`` is the process's high-water resident set (VmHWM: imports, model and steps);
+    ``growth_kib`` is how far the 20 steps after warm-up push it above the resident set they
+    started from. (ru_maxrss is not used: on Linux a child may inherit its parent's peak.)
+    """
+    for _ in range(3):
+        step()
+    peak_before = _status_kib("VmHWM:") or 0
+    base = _status_kib("VmRSS:")
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")  # resets VmHWM to the current RSS
+    except OSError:
+        base = None
+    for _ in range(20):
+        step()
+    peak_after = _status_kib("VmHWM:") or 0
+    growth = peak_after - base if base is not None else None
+    print(json.dumps({"peak_kib": max(peak_before, peak_after), "growth_kib": growth}))
+
+
+def _status_kib(field: str) -> int | None:
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith(field))
+    except (OSError, StopIteration):
+        return None

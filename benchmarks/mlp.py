@@ -21,8 +21,6 @@ every step (see README.md: it stays at 0 after the first step, so the library se
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -186,45 +184,12 @@ def check_agreement(case: str, builders: dict[str, Callable]) -> None:
 
 def peak_memory(case: str, name: str) -> dict:
     """Run the contender in a fresh process; return its peak RSS and the growth during steps."""
-    out = subprocess.run(
-        [sys.executable, __file__, "--memory", case, name],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(out.stdout)
-
-
-def _status_kib(field: str) -> int | None:
-    try:
-        with open("/proc/self/status") as status:
-            return next(int(line.split()[1]) for line in status if line.startswith(field))
-    except (OSError, StopIteration):
-        return None
+    return _harness.peak_memory(__file__, case, name)
 
 
 def memory_child(case: str, name: str) -> None:
-    """Subprocess body: build, warm up, then 20 steps; print peak figures as JSON (KiB).
-
-    ``peak_kib`` is the process's high-water resident set (VmHWM: imports, model and steps);
-    ``growth_kib`` is how far the 20 steps after warm-up push it above the resident set they
-    started from. (ru_maxrss is not used: on Linux a child may inherit its parent's peak.)
-    """
-    step, _ = BUILDERS[name](case)
-    for _ in range(3):
-        step()
-    peak_before = _status_kib("VmHWM:") or 0
-    base = _status_kib("VmRSS:")
-    try:
-        with open("/proc/self/clear_refs", "w") as refs:
-            refs.write("5")  # resets VmHWM to the current RSS
-    except OSError:
-        base = None
-    for _ in range(20):
-        step()
-    peak_after = _status_kib("VmHWM:") or 0
-    growth = peak_after - base if base is not None else None
-    print(json.dumps({"peak_kib": max(peak_before, peak_after), "growth_kib": growth}))
+    """Subprocess body: build the contender and report its memory (``_harness.report_memory``)."""
+    _harness.report_memory(BUILDERS[name](case)[0])
 
 
 def main() -> None:

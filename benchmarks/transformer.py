@@ -18,8 +18,6 @@ Needs PyTorch for the comparison; without it only this project's step is timed.
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -182,39 +180,17 @@ def check_agreement(case: str, builders: dict[str, Callable]) -> None:
 
 def peak_memory(case: str, name: str) -> dict:
     """Run the contender in a fresh process; return its peak RSS and the growth during steps."""
-    out = subprocess.run(
-        [sys.executable, __file__, "--memory-child", case, name],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return json.loads(out.stdout.strip().splitlines()[-1])
-
-
-def _status_kib(field: str) -> int | None:
-    try:
-        with open("/proc/self/status") as status:
-            return next(int(line.split()[1]) for line in status if line.startswith(field))
-    except (OSError, StopIteration):
-        return None
+    return _harness.peak_memory(__file__, case, name)
 
 
 def memory_child(case: str, name: str) -> None:
-    """Subprocess body: build, warm up, then 20 steps; print peak figures as JSON (KiB)."""
-    step, _ = BUILDERS[name](case)
-    step()
-    base = _status_kib("VmRSS:")
-    peak_before = _status_kib("VmHWM:") or 0
-    for _ in range(20):
-        step()
-    peak_after = _status_kib("VmHWM:") or 0
-    growth = peak_after - base if base is not None else None
-    print(json.dumps({"peak_kib": max(peak_before, peak_after), "growth_kib": growth}))
+    """Subprocess body: build the contender and report its memory (``_harness.report_memory``)."""
+    _harness.report_memory(BUILDERS[name](case)[0])
 
 
 def main() -> None:
     args = sys.argv[1:]
-    if args[:1] == ["--memory-child"]:
+    if args[:1] == ["--memory"]:
         memory_child(args[1], args[2])
         return
     quick = "--quick" in args
