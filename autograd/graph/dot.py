@@ -28,6 +28,7 @@ import numpy as np
 from ..function import Node
 from ..tensor import Tensor
 from .clusters import Grouping
+from .collapse import collapse_runs
 from .formatting import format_number
 from .labels import (
     CLUSTER_SIZE,
@@ -40,7 +41,6 @@ from .labels import (
     VALUE_SIZE,
     ValueView,
     legend_label,
-    note_label,
     op_size,
     text_label,
     value_label,
@@ -162,7 +162,7 @@ class _Builder:
         self.sizes: dict[str, tuple[float, float]] = {}
         self.frame_of: dict[str, Any] = {}
         self.op_sources: list[tuple[Any, list[str]]] = []  # (frame, input vertices) per op
-        self.hidden_frames: set[Any] = set()  # module calls left out (see _collapse)
+        self.hidden_frames: set[Any] = set()  # module calls left out (see collapse.collapse_runs)
         self.results: set[str] = set()  # the value vertices of op results
         # (tail, head, label text, gradient flows along it)
         self.edges: list[tuple[str, str, str | None, bool]] = []
@@ -184,12 +184,14 @@ class _Builder:
         return found
 
     # ----- vertices --------------------------------------------------------------------------
-    def _next(self, prefix: str) -> str:
+    def new_vertex(self, prefix: str) -> str:
+        """A fresh vertex id: ``prefix`` and a running number."""
         # Ids count vertices in the order the walk meets them: never id(), so runs agree.
         self._count += 1
         return f"{prefix}{self._count - 1}"
 
-    def _place(self, frame: Any, vertex: str, attrs: dict[str, str]) -> None:
+    def place(self, frame: Any, vertex: str, attrs: dict[str, str]) -> None:
+        """Put ``vertex`` with its DOT ``attrs`` into the cluster of ``frame`` (None: the top)."""
         if self.options.element_ids is not None:
             attrs["id"] = self.options.element_ids + vertex
         self.frame_of[vertex] = frame
@@ -199,7 +201,7 @@ class _Builder:
         vertex = self.ids.get(leaf)
         if vertex is not None:
             return vertex
-        vertex = self._next("v")
+        vertex = self.new_vertex("v")
         self.ids[leaf] = vertex
         grouping = self.grouping
         name = grouping.leaf_name(leaf) if grouping else leaf.name
@@ -214,14 +216,14 @@ class _Builder:
             grad = PENDING if leaf.grad is None else np.asarray(leaf.grad)
         view = ValueView(role, leaf.shape, leaf.dtype, name, leaf.data, grad)
         frame = grouping.frame_of_leaf(leaf) if grouping else None
-        self._place(frame, vertex, self._value_attrs(vertex, view))
+        self.place(frame, vertex, self._value_attrs(vertex, view))
         return vertex
 
     def _constant(self, value: Any, frame: Any, role: str = "constant", name: Any = None) -> str:
-        vertex = self._next("c")
+        vertex = self.new_vertex("c")
         array = np.asarray(value)
         view = ValueView(role, array.shape, array.dtype, name, array, HIDDEN)
-        self._place(frame, vertex, self._value_attrs(vertex, view))
+        self.place(frame, vertex, self._value_attrs(vertex, view))
         return vertex
 
     def _value_attrs(self, vertex: str, view: ValueView) -> dict[str, str]:
@@ -299,14 +301,14 @@ class _Builder:
                 flows.append(False)
                 labels.append(None)
             self.op_sources.append((frame, sources))
-            op_vertex = self._next("f")
-            value_vertex = self._next("v")
+            op_vertex = self.new_vertex("f")
+            value_vertex = self.new_vertex("v")
             self.ids[node] = value_vertex
             self.results.add(value_vertex)
             drawing.vertex_of[node] = value_vertex
             drawing.op_vertex_of[node] = op_vertex
-            self._place(frame, op_vertex, self._op_attrs(node, op_vertex))
-            self._place(
+            self.place(frame, op_vertex, self._op_attrs(node, op_vertex))
+            self.place(
                 frame, value_vertex, self._value_attrs(value_vertex, self._result_view(node))
             )
             first = len(self.edges)
@@ -390,77 +392,8 @@ class _Builder:
             notes.append("dashed edge: no gradient")
         return sorted(self.roles), notes
 
-    # ----- collapsing long runs of module calls ------------------------------------------------
-    def _collapse(self) -> None:
-        """Draw at most ``collapse`` module calls inside any one module: the first half and the
-        last, and in between one box saying what is left out (a deep network's first and last
-        layers, where vanishing or exploding gradients show)."""
-        keep, grouping = self.options.collapse, self.grouping
-        if not keep or grouping is None:
-            return
-        owner: dict[Any, str] = {}  # hidden frame (and what nests in it) -> its placeholder
-        for parent in [None, *grouping.clusters]:  # (outer frames come first)
-            children = grouping.children(parent)
-            if parent in owner or len(children) <= keep:
-                continue
-            head = (keep + 1) // 2
-            run = children[head : len(children) - (keep - head)]
-            vertex = self._next("z")
-            self._place(parent, vertex, self._collapsed_attrs(vertex, run))
-            self.results.add(vertex)
-            for frame in run:
-                owner[frame] = vertex
-        for frame in grouping.clusters:  # nested frames go with their hidden ancestor
-            link = frame
-            while link is not None and link not in owner:
-                link = grouping.parent.get(link)
-            if link is not None:
-                owner[frame] = owner[link]
-        if not owner:
-            return
-        self.hidden_frames = set(owner)
-        mapping = {}
-        for frame in list(self.members):
-            if frame in owner:
-                mapping.update((vertex, owner[frame]) for vertex, _ in self.members.pop(frame))
-        edges, seen = [], set()
-        for tail, head, label, flow in self.edges:
-            new = (mapping.get(tail, tail), mapping.get(head, head))
-            if new[0] == new[1]:
-                continue  # inside the hidden part
-            if new != (tail, head):
-                if new in seen:
-                    continue
-                seen.add(new)
-                label, flow = None, True
-            edges.append((*new, label, flow))
-        self.edges = edges
-        self.op_sources = [
-            (frame, [mapping.get(source, source) for source in sources])
-            for frame, sources in self.op_sources
-            if frame not in owner
-        ]
-
-    def _collapsed_attrs(self, vertex: str, run: list[Any]) -> dict[str, str]:
-        names: dict[str, int] = {}
-        for frame in run:
-            name = self.grouping.describe(frame)
-            names[name] = names.get(name, 0) + 1
-        summary = ", ".join(
-            f"{name} ×{count}" if count > 1 else name for name, count in names.items()
-        )
-        label = note_label(
-            [
-                f"{len(run)} module calls not drawn:",
-                summary,
-                "(draw_graph(..., collapse=None) draws every call)",
-            ]
-        )
-        self.sizes[vertex] = (label.width, label.height)
-        return {"label": label.html, "shape": "plain"}
-
     def _emit(self) -> Drawing:
-        self._collapse()
+        collapse_runs(self)
         rankdir = self._rankdir()
         dot = graphviz().Digraph(
             "backproplab",
