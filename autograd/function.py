@@ -256,7 +256,8 @@ class Function:
         else:
             ctx = Unrecorded()
         try:
-            result = cls.forward(ctx, *arrays, **options)
+            # (Most ops take no options, and a call without ** skips building a dict.)
+            result = cls.forward(ctx, *arrays, **options) if options else cls.forward(ctx, *arrays)
         except ValueError as error:
             shapes = ", ".join(str(np.shape(a)) for a in arrays)
             message = str(error)
@@ -276,7 +277,7 @@ class Function:
 
             check_forward(cls, out)
         if not record or out.dtype.kind != "f":  # integer and bool results never require grad
-            return Tensor._make(out, None)
+            return _make(out, None)
         ctx.shape = out.shape
         ctx.dtype = out.dtype
         ctx._out_id = id(out)
@@ -285,7 +286,7 @@ class Function:
         if state.recorders:
             for recorder in state.recorders:
                 recorder.record(ctx, out)
-        return Tensor._make(out, ctx)
+        return _make(out, ctx)
 
     @classmethod
     def compute(cls, *arrays: Any, **options: Any) -> Any:
@@ -294,4 +295,5 @@ class Function:
         return cls.forward(Unrecorded(), *arrays, **options)
 
 
+_make = Tensor._make  # looked up once, not on every op
 _PLAIN = (int, float, bool, np.ndarray, np.generic)

@@ -44,18 +44,21 @@ def bump(*arrays: np.ndarray) -> None:
     passes all the parameters of a step in one call)."""
     global clock
     clock += 1
+    now = clock
     for array in arrays:
         base = array.base  # (owner() written out: this runs for every parameter at every step)
         memory = array if base is None else base
         key = id(memory)
-        entry = _changes.get(key)
-        if entry is None:
-            # (Memory owned by an object without weak references, such as bytes, keeps none.)
+        try:
+            entry = _changes[key]
+        except KeyError:
+            entry = _changes[key] = [0, 0]
+            # The entry goes with the memory (memory owned by an object without weak
+            # references, such as bytes, keeps it: harmless, ids of live objects differ).
             with contextlib.suppress(TypeError):
                 weakref.finalize(memory, _changes.pop, key, None)
-            entry = _changes[key] = [0, 0]
         entry[0] += 1
-        entry[1] = clock
+        entry[1] = now
 
 
 def version(array: Any) -> int:

@@ -182,21 +182,26 @@ class Optimizer:
         # Local names for what every parameter uses: the loop runs once per parameter per step.
         states, update = self.state, self._update
         for group in self.param_groups:
-            for param in group["params"]:
-                g = param.grad
-                if g is None:
-                    continue
-                p = param.data
-                if g.shape != p.shape:  # an in-place update would silently broadcast it
-                    self._bad_gradient(p, g)
-                state = states.get(param)
-                first = state is None
-                if first:
-                    state = {}
-                update(p, g, state, group)
-                if first and state:
-                    states[param] = state
-                versions.bump(p)  # a backward that saved the old values will now raise
+            updated = []
+            try:
+                for param in group["params"]:
+                    g = param.grad
+                    if g is None:
+                        continue
+                    p = param.data
+                    if g.shape != p.shape:  # an in-place update would silently broadcast it
+                        self._bad_gradient(p, g)
+                    updated.append(p)
+                    state = states.get(param)
+                    if state is None:  # first step: keep the state only if the rule made some
+                        state = {}
+                        update(p, g, state, group)
+                        if state:
+                            states[param] = state
+                    else:
+                        update(p, g, state, group)
+            finally:
+                versions.bump(*updated)  # a backward that saved the old values will now raise
         return loss
 
     def _scalar(self, value: float, like: np.ndarray) -> np.ndarray:

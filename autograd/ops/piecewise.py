@@ -34,18 +34,19 @@ class Abs(Function):
 
 
 class Relu(Function):
-    """y = max(x, 0);  dy/dx = 1 where x > 0, else 0."""
+    """y = max(x, 0);  dy/dx = 1 where x > 0, else 0, which is sign(y) since y >= 0
+    (and NaN where x is NaN)."""
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
-        if ctx.needs_input_grad:
-            ctx.save_for_backward(x > 0)
-        return np.maximum(x, 0)
+        y = np.maximum(x, 0)
+        ctx.save_for_backward(y)
+        return y
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
-        (positive,) = ctx.saved_tensors
-        return grad * positive
+        (y,) = ctx.saved_tensors
+        return grad * np.sign(y)
 
 
 class Clip(Function):

@@ -50,7 +50,9 @@ class LinearFunction(autograd.Function):
             grad_x = np.dot(rows, weight)
             if grad.ndim != 2:
                 grad_x = grad_x.reshape(x.shape)
-        grad_w = np.dot(rows.T, x.reshape(-1, x.shape[-1])) if needs[1] else None
+        grad_w = None
+        if needs[1]:
+            grad_w = np.dot(rows.T, x if x.ndim == 2 else x.reshape(-1, x.shape[-1]))
         if len(needs) == 2:
             return grad_x, grad_w
         grad_b = rows.sum(axis=0) if needs[2] else None

@@ -67,7 +67,8 @@ def test_second_derivative_through_a_saved_zero_d_result():
 
 
 def test_saved_constant_stays_a_constant_under_create_graph():
-    # relu saves a 0/1 mask: its derivative is 0, so d2/dx2 relu(x) * x^2 = 2 relu'(x).
+    # relu's backward multiplies by sign(relu(x)), a 0/1 constant: so
+    # d2/dx2 relu(x) * x^2 = 2 relu'(x).
     x = ag.Tensor(np.array([-1.0, 2.0]), requires_grad=True)
     (dy,) = ag.grad((x.relu() * x).sum(), x, create_graph=True)
     np.testing.assert_array_equal(dy.data, [0.0, 4.0])

@@ -70,3 +70,10 @@ def test_names_follow_numpy():
     assert np.fmax(a, b).grad_fn.fn.name == "fmax"
     np.testing.assert_allclose(ag.remainder(a, b).data, np.mod(a.data, b.data))
     np.testing.assert_allclose(a.copysign(b).data, np.copysign(a.data, b.data))
+
+
+def test_relu_derivative_is_one_above_zero_zero_elsewhere_and_nan_at_nan():
+    # PyTorch's convention at the kink: relu'(0) = 0. A NaN input has no derivative: NaN.
+    x = ag.Tensor(np.array([-2.0, -0.0, 0.0, 1e-300, 3.0, np.nan]), requires_grad=True)
+    x.relu().sum().backward()
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0, 0.0, 1.0, 1.0, np.nan])
