@@ -5,6 +5,8 @@ ratios rest on: every contender trains the same network to the same weights, and
 variant of ``overhead.py`` really runs without the feature it claims to drop.
 """
 
+import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -85,3 +87,18 @@ def test_machine_line_names_the_blas(monkeypatch):
 def test_transformer_contenders_agree_after_five_steps(case):
     pytest.importorskip("torch")
     transformer.check_agreement(case, transformer.BUILDERS)
+
+
+def test_compare_times_a_checkout_against_itself():
+    # Loading the same checkout twice must give two working steps of the same cost: the ratio
+    # printed is a number near 1 (not asserted closely: it is a timing).
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, str(root / "benchmarks" / "compare.py"), str(root), "tiny", "4"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    match = re.search(r"this / other (\d+\.\d+)", out)
+    assert match and 0.2 < float(match.group(1)) < 5.0, out
