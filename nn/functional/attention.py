@@ -1,10 +1,13 @@
 """Attention: ``scaled_dot_product_attention`` and ``multi_head_attention_forward``.
 
-Both are compositions of recorded ops (matmul, softmax, dropout, linear, reshapes), so their
-gradients come from the engine and can be differentiated again. Masks are turned into an
-additive bias first: a float mask is added to the scores as it is, and a bool mask becomes
-0 where a query may look and -inf where it may not. The two functions read a bool mask the
-opposite ways round, as PyTorch's do:
+The attention itself, softmax(q k^T * scale + bias) v with its dropout, is one fused op,
+``AttentionFunction``, whose backward is written out (two products forward, four backward, and
+softmax's backward in between); around it, ``multi_head_attention_forward`` composes recorded
+ops (linear projections, reshapes into heads). When the attention weights are asked for
+(``need_weights=True``) they are computed by the composition, which yields them. Either way the
+gradients can be differentiated again. Masks are turned into an additive bias first: a float
+mask is added to the scores as it is, and a bool mask becomes 0 where a query may look and -inf
+where it may not. The two functions read a bool mask the opposite ways round, as PyTorch's do:
 
 * ``scaled_dot_product_attention``: True means "may attend";
 * ``multi_head_attention_forward`` (and ``nn.MultiheadAttention``): True means "masked out",
@@ -24,7 +27,8 @@ import numpy as np
 
 import autograd
 
-from .activation import softmax
+from ._rows import sum_along
+from .activation import SoftmaxFunction, softmax
 from .checks import as_tensor, check_floating
 from .linear import dropout, linear
 
@@ -59,6 +63,71 @@ def _data(x: Any) -> np.ndarray:
     return x.data if isinstance(x, autograd.Tensor) else x
 
 
+class AttentionFunction(autograd.Function):
+    """Scaled dot-product attention over the last two axes, one op::
+
+        S = (q * scale) k^T + bias,   P = softmax(S)   (over the keys: the last axis)
+        out = (P * keep) v
+
+    ``keep`` is a constant factor of the weights (0 for a query that may see no key; the
+    dropout mask divided by 1 - p), ``bias`` an optional input added to the scores (a mask, or
+    a learned bias). Backward, with G = dL/dout and W = P * keep:
+
+        dL/dv = W^T G,   dL/dP = (G v^T) * keep
+        dL/dS = P * (dL/dP - sum_keys(dL/dP * P))      (softmax's backward)
+        dL/dq = dL/dS k * scale,   dL/dk = dL/dS^T q * scale,   dL/dbias = dL/dS
+    """
+
+    name = "attention"
+
+    @staticmethod
+    def forward(
+        ctx: Any,
+        q: np.ndarray,
+        k: np.ndarray,
+        v: np.ndarray,
+        *bias: np.ndarray,
+        scale: float = 1.0,
+        keep: np.ndarray | None = None,
+    ) -> np.ndarray:
+        p = _weights(q, k, bias, scale)
+        ctx.scale, ctx.keep = scale, keep
+        ctx.save_for_backward(q, k, v, p, *bias)
+        return (p if keep is None else p * keep) @ v
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple[Any, ...]:
+        q, k, v, p, *bias = ctx.saved_tensors
+        scale, keep = ctx.scale, ctx.keep
+        if any(isinstance(a, autograd.Tensor) for a in (q, k, *bias)):
+            # Differentiating the backward itself (create_graph): P from recorded ops on the
+            # inputs, so that it is connected to the graph (the saved array is a constant).
+            p = _weights(q, k, bias, scale)
+        needs = ctx.needs_input_grad
+        grad_v = None
+        if needs[2]:
+            grad_v = np.swapaxes(p if keep is None else p * keep, -1, -2) @ grad
+        if not (needs[0] or needs[1] or True in needs[3:]):
+            return (None, None, grad_v, *(None for _ in bias))
+        grad_p = grad @ np.swapaxes(v, -1, -2)
+        if keep is not None:
+            grad_p = grad_p * keep
+        grad_s = p * (grad_p - sum_along(grad_p * p, -1))
+        grad_q = (grad_s @ k) * scale if needs[0] else None
+        grad_k = (np.swapaxes(grad_s, -1, -2) @ q) * scale if needs[1] else None
+        return (grad_q, grad_k, grad_v, *(grad_s for _ in bias))
+
+
+def _weights(q: Any, k: Any, bias: Any, scale: float) -> Any:
+    """P = softmax((q * scale) k^T + bias) over the keys (arrays, or Tensors under create_graph)."""
+    scores = (q * scale) @ np.swapaxes(k, -1, -2)
+    if bias:
+        scores = scores + bias[0]
+    if isinstance(scores, autograd.Tensor):
+        return SoftmaxFunction.apply(scores, axis=-1)
+    return SoftmaxFunction.compute(scores, axis=-1)
+
+
 def _attend(
     q: autograd.Tensor,
     k: autograd.Tensor,
@@ -66,28 +135,47 @@ def _attend(
     bias: Any,
     dropout_p: float,
     scale: float,
-    empty_rows_zero: bool,
-) -> tuple[autograd.Tensor, autograd.Tensor]:
+    need_weights: bool = False,
+) -> tuple[autograd.Tensor, autograd.Tensor | None]:
     """out = dropout(softmax(q k^T * scale + bias)) v over the last two axes; returns
-    (out, weights). ``empty_rows_zero``: queries whose keys are all masked (-inf everywhere
-    in their row of ``bias``) get weights of 0 instead of NaN."""
-    scores = (q * scale) @ k.swapaxes(-1, -2)
+    (out, weights), the weights only if ``need_weights``.
+
+    Without weights, queries whose keys are all masked (-inf everywhere in their row of
+    ``bias``) get weights of 0 and an output of 0 (``scaled_dot_product_attention``), and the
+    whole is one op (``AttentionFunction``). With weights, such a query's weights and output
+    are NaN (``multi_head_attention_forward`` with ``need_weights=True``, as PyTorch's)."""
+    if need_weights:
+        scores = (q * scale) @ k.swapaxes(-1, -2)
+        if bias is not None:
+            scores = scores + bias
+        with np.errstate(invalid="ignore"):  # the NaN of an empty row is the documented result
+            weights = softmax(scores, dim=-1)
+        if dropout_p > 0.0:
+            weights = dropout(weights, dropout_p, training=True)
+        return weights @ v, weights
     keep = None
     if bias is not None:
         empty = np.all(np.isneginf(_data(bias)), axis=-1, keepdims=True)
-        if empty_rows_zero and empty.any():
+        if empty.any():
             # Such a row's softmax would be 0/0: give it a harmless bias and zero it after.
             where = autograd.where if isinstance(bias, autograd.Tensor) else np.where
             bias = where(empty, 0.0, bias)
-            keep = (~empty).astype(scores.dtype)
-        scores = scores + bias
-    with np.errstate(invalid="ignore"):  # the NaN of an empty row is the documented result
-        weights = softmax(scores, dim=-1)
-    if keep is not None:
-        weights = weights * keep
+            keep = (~empty).astype(q.dtype)
     if dropout_p > 0.0:
-        weights = dropout(weights, dropout_p, training=True)
-    return weights @ v, weights
+        shape = np.broadcast_shapes(
+            q.shape[:-1] + (k.shape[-2],), k.shape[:-2] + (1, 1), np.shape(_data(bias))
+        )
+        keep = _dropout_mask(shape, dropout_p, q.dtype) * (1 if keep is None else keep)
+    biases = () if bias is None else (bias,)
+    return AttentionFunction.apply(q, k, v, *biases, scale=scale, keep=keep), None
+
+
+def _dropout_mask(shape: tuple[int, ...], p: float, dtype: np.dtype) -> np.ndarray:
+    """Inverted dropout's factor m / (1 - p), m_i ~ Bernoulli(1 - p), as ``F.dropout`` draws it."""
+    if p == 1.0:
+        return np.zeros(shape, dtype=dtype)
+    keep = autograd.get_generator().random(shape, dtype=np.float32) >= p
+    return (keep * (1.0 / (1.0 - p))).astype(dtype)
 
 
 def _check_qkv(fn: str, query: Any, key: Any, value: Any) -> tuple[autograd.Tensor, ...]:
@@ -121,7 +209,8 @@ def scaled_dot_product_attention(
     query i see keys j <= i only (the upper-left triangle when L != S); it cannot be combined
     with ``attn_mask``. A query with no key left gets an output of 0. Dropout is applied
     whenever ``dropout_p > 0`` (pass 0 in evaluation, as in PyTorch). ``enable_gqa=True``
-    shares each key/value head among query.shape[-3] / key.shape[-3] query heads.
+    shares each key/value head among query.shape[-3] / key.shape[-3] query heads. One fused op
+    (``AttentionFunction``), a learned float mask included.
     """
     fn = "scaled_dot_product_attention"
     q, k, v = _check_qkv(fn, query, key, value)
@@ -159,7 +248,7 @@ def scaled_dot_product_attention(
             f"weights' shape {q.shape[:-2] + (L, S)}"
         )
     factor = 1.0 / math.sqrt(q.shape[-1]) if scale is None else float(scale)
-    out, _ = _attend(q, k, v, bias, float(dropout_p), factor, empty_rows_zero=True)
+    out, _ = _attend(q, k, v, bias, float(dropout_p), factor)
     return out
 
 
@@ -309,7 +398,7 @@ def multi_head_attention_forward(
 
     p = float(dropout_p) if training else 0.0
     bias = _add(attn_bias, pad_bias)
-    heads, probs = _attend(q, k, v, bias, p, 1.0 / math.sqrt(D), empty_rows_zero=not need_weights)
+    heads, probs = _attend(q, k, v, bias, p, 1.0 / math.sqrt(D), need_weights)
     out = linear(heads.swapaxes(1, 2).reshape(N, L, E), out_proj_weight, out_proj_bias)
     if not batched:
         out = out[0]

@@ -13,7 +13,7 @@ import numpy as np
 
 import autograd
 
-from ._classes import build_targets, plain_class_targets, to_rows
+from ._classes import Targets, build_targets, plain_class_targets, to_rows
 from .checks import REDUCTIONS, as_tensor, check_floating, check_reduction, loss_pair, reduce
 
 
@@ -23,23 +23,36 @@ class CrossEntropyFunction(autograd.Function):
     Forward, per row: log p = z - logsumexp(z) (shifted by max z, so +-1000 stays finite),
     loss = -sum_c Q_c log p_c. Backward: dloss/dz = (sum_c Q_c) * softmax(z) - Q,
     which is softmax - onehot for plain targets.
+
+    Plain class indices with some rows ignored (``ignore_index``) come as the indices and
+    ``kept``, 1 for a row that counts and 0 for an ignored one: Q = kept * onehot(index), so
+    an ignored row's loss and gradient are 0.
     """
 
     name = "cross_entropy"
 
     @staticmethod
-    def forward(ctx: Any, x: np.ndarray, targets: Any = None, reduction: str = "mean") -> Any:
+    def forward(
+        ctx: Any,
+        x: np.ndarray,
+        targets: Any = None,
+        reduction: str = "mean",
+        kept: np.ndarray | None = None,
+    ) -> Any:
         z = to_rows(x, targets.perm, targets.classes)
         shifted = z - z.max(axis=1, keepdims=True)
         e = np.exp(shifted)
         total = e.sum(axis=1, keepdims=True)
         if targets.index is not None:  # plain class indices: pick one log-probability per row
             per_row = np.log(total[:, 0]) - shifted[np.arange(z.shape[0]), targets.index]
+            if kept is not None:
+                per_row = per_row * kept
         else:
             per_row = -(targets.coef * (shifted - np.log(total))).sum(axis=1)
         ctx.save_for_backward(x, e / total)
         ctx.targets = targets
         ctx.reduction = reduction
+        ctx.kept = kept
         if reduction == "none":
             return per_row.reshape(targets.sample_shape)
         loss = per_row.sum()
@@ -53,7 +66,7 @@ class CrossEntropyFunction(autograd.Function):
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
         x, probs = ctx.saved_tensors
-        targets, reduction = ctx.targets, ctx.reduction
+        targets, reduction, kept = ctx.targets, ctx.reduction, ctx.kept
         if isinstance(grad, autograd.Tensor):
             # Differentiating the backward itself: rebuild softmax from the input so that it
             # is connected to the graph (the cached array would be a constant).
@@ -71,11 +84,15 @@ class CrossEntropyFunction(autograd.Function):
             # in-place update touches only the fresh product, never an input or ``grad``.
             rows = probs * grad
             rows[np.arange(index.shape[0]), index] -= grad if grad.ndim < 2 else grad[:, 0]
+            if kept is not None:
+                rows *= kept[:, None]
             return rows.reshape(x.shape) if targets.perm is None else _unmove(rows, x, targets)
         coef = targets.matrix(x.dtype)
         if targets.coef is not None:
             probs = coef.sum(axis=1, keepdims=True) * probs
         rows = grad * (probs - coef)
+        if kept is not None:
+            rows = rows * kept[:, None]
         return rows.reshape(x.shape) if targets.perm is None else _unmove(rows, x, targets)
 
 
@@ -109,12 +126,35 @@ def cross_entropy(
     x = input if isinstance(input, autograd.Tensor) else as_tensor(input)
     if x.data.dtype.kind != "f":
         check_floating("cross_entropy", "input", x)
-    targets = None
+    targets = kept = None
     if weight is None and not label_smoothing:  # a plain classifier's every step: checked fast
         targets = plain_class_targets(x, target, ignore_index)
+        if targets is None:  # padded sequences: plain indices but for rows of ignore_index
+            targets, kept = _plain_targets_but_ignored(x, target, ignore_index)
     if targets is None:
         targets = build_targets("cross_entropy", x, target, weight, ignore_index, label_smoothing)
-    return CrossEntropyFunction.apply(x, targets=targets, reduction=reduction)
+    if kept is None:
+        return CrossEntropyFunction.apply(x, targets=targets, reduction=reduction)
+    return CrossEntropyFunction.apply(x, targets=targets, reduction=reduction, kept=kept)
+
+
+def _plain_targets_but_ignored(x: Any, target: Any, ignore_index: int) -> tuple[Any, Any]:
+    """(Targets, kept) for an (N, C) input whose N class indices are in [0, C) or equal to
+    ``ignore_index``, at least one of each: the ignored rows' index is 0 and their ``kept`` 0.
+    (None, None) otherwise: ``build_targets`` handles the case, or says what is wrong."""
+    data = x.data
+    y = target.data if isinstance(target, autograd.Tensor) else np.asarray(target)
+    if data.ndim != 2 or y.ndim != 1 or y.shape[0] != data.shape[0] or y.dtype.kind not in "iu":
+        return None, None
+    ignored = y == ignore_index
+    count = int(ignored.sum())
+    if count in (0, y.shape[0]):
+        return None, None
+    index = np.where(ignored, 0, y)
+    if index.min() < 0 or index.max() >= data.shape[1]:
+        return None, None
+    kept = (~ignored).astype(data.dtype)
+    return Targets(None, index, float(y.shape[0] - count), y.shape, None, data.shape[1]), kept
 
 
 def nll_loss(

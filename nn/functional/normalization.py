@@ -1,11 +1,14 @@
 """Normalisation layers in functional form: ``batch_norm`` and ``layer_norm``.
 
-Both are built from Tensor primitives (mean, var, sqrt, ...), so their gradients come from the
-engine and are differentiable again.
+``batch_norm`` is built from Tensor primitives (mean, var, sqrt, ...), so its gradient comes from
+the engine. ``layer_norm`` is one fused op, ``LayerNormFunction``, whose backward is the closed
+form (a transformer calls it twice per block, and the composition cost a dozen graph nodes each
+time). Both are differentiable again.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -13,6 +16,7 @@ import numpy as np
 
 import autograd
 
+from ._rows import sum_along
 from .checks import as_tensor, check_floating
 
 
@@ -26,6 +30,65 @@ def _affine(y: Any, weight: Any, bias: Any, shape: tuple[int, ...]) -> Any:
 
 def _buffer(value: Any) -> np.ndarray | None:
     return value.data if isinstance(value, autograd.Tensor) else value
+
+
+def _normalize(rows: Any, eps: float) -> tuple[Any, Any]:
+    """x_hat = (x - mu) r and r = 1 / sqrt(var + eps) of each row (arrays or Tensors)."""
+    inv_n = 1.0 / rows.shape[-1]
+    centered = rows - sum_along(rows, -1) * inv_n
+    r = 1.0 / np.sqrt(sum_along(centered * centered, -1) * inv_n + eps)
+    return centered * r, r
+
+
+class LayerNormFunction(autograd.Function):
+    """Layer normalisation of each row x of D values (the normalised axes, flattened)::
+
+        mu = mean(x),  var = mean((x - mu)^2),  r = 1 / sqrt(var + eps)
+        x_hat = (x - mu) r,  y = x_hat * w + b
+
+    Backward, with g = dL/dy and g_hat = g * w, means over the D values of each row:
+
+        dL/dx = r * (g_hat - mean(g_hat) - x_hat * mean(g_hat * x_hat))
+        dL/dw = sum over rows of g * x_hat,   dL/db = sum over rows of g
+
+    (x_hat is unchanged when x moves along 1 or along x - mu, which is why those two means are
+    taken away.) ``weight`` and ``bias`` have the normalised shape; a missing one is the
+    constant 1 or 0.
+    """
+
+    name = "layer_norm"
+
+    @staticmethod
+    def forward(
+        ctx: Any, x: np.ndarray, weight: Any, bias: Any, size: int = 1, eps: float = 1e-5
+    ) -> np.ndarray:
+        x_hat, r = _normalize(x.reshape(-1, size), eps)
+        y = x_hat * np.reshape(weight, -1) + np.reshape(bias, -1)
+        ctx.size, ctx.eps, ctx.bias_shape = size, eps, np.shape(bias)
+        ctx.save_for_backward(x, weight, x_hat, r)
+        return y.reshape(x.shape)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple[Any, Any, Any]:
+        x, weight, x_hat, r = ctx.saved_tensors
+        if isinstance(x, autograd.Tensor):
+            # Differentiating the backward itself (create_graph): x_hat and r from recorded ops
+            # on x, so that they are connected to the graph (the saved arrays are constants).
+            x_hat, r = _normalize(x.reshape(-1, ctx.size), ctx.eps)
+        g = grad.reshape(-1, ctx.size)
+        needs = ctx.needs_input_grad
+        grad_x = grad_w = grad_b = None
+        if needs[0]:
+            g_hat = g * np.reshape(weight, -1)
+            inv_n = 1.0 / ctx.size
+            mean_g = sum_along(g_hat, -1) * inv_n
+            mean_gx = sum_along(g_hat * x_hat, -1) * inv_n
+            grad_x = (r * (g_hat - mean_g - x_hat * mean_gx)).reshape(x.shape)
+        if needs[1]:
+            grad_w = sum_along(g * x_hat, 0).reshape(np.shape(weight))
+        if needs[2]:
+            grad_b = sum_along(g, 0).reshape(ctx.bias_shape)
+        return grad_x, grad_w, grad_b
 
 
 def batch_norm(
@@ -105,6 +168,8 @@ def layer_norm(
     """Layer normalisation over the last ``len(normalized_shape)`` axes, per sample::
 
     y = (x - mean) / sqrt(var + eps) * weight + bias      (biased variance)
+
+    One fused op (``LayerNormFunction``: the backward is the closed-form derivative).
     """
     x = as_tensor(input)
     check_floating("layer_norm", "input", x)
@@ -120,8 +185,11 @@ def layer_norm(
             raise ValueError(
                 f"layer_norm: {name} must have shape {shape}, got {np.shape(_buffer(value))}"
             )
-    axes = tuple(range(x.ndim - k, x.ndim))
-    mean = x.mean(axis=axes, keepdims=True)
-    var = x.var(axis=axes, keepdims=True)
-    y = (x - mean) / (var + eps).sqrt()
-    return _affine(y, weight, bias, shape)
+    # A missing weight or bias is the constant 1 or 0 (0-d, so that it broadcasts).
+    return LayerNormFunction.apply(
+        x,
+        np.ones((), dtype=x.dtype) if weight is None else as_tensor(weight),
+        np.zeros((), dtype=x.dtype) if bias is None else as_tensor(bias),
+        size=math.prod(shape),
+        eps=float(eps),
+    )

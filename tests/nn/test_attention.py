@@ -10,6 +10,7 @@ import pytest
 import autograd
 import nn
 from nn import functional as F
+from nn.functional.attention import AttentionFunction
 
 
 def leaf(*shape, seed=0):
@@ -108,6 +109,114 @@ def test_sdpa_errors_name_the_problem():
         F.scaled_dot_product_attention(q, q, q, attn_mask=np.ones((3, 3), int))
     with pytest.raises(TypeError, match="one dtype"):
         F.scaled_dot_product_attention(q, q.astype(np.float32), q)
+
+
+# ------------------------------------------------------- the fused op (AttentionFunction)
+
+
+def test_sdpa_and_mha_without_weights_are_one_attention_node():
+    q = leaf(2, 3, 4)
+    assert F.scaled_dot_product_attention(q, q, q, is_causal=True).grad_fn.fn is AttentionFunction
+    m = nn.MultiheadAttention(4, 2, batch_first=True, dtype=np.float64)
+    out, _ = m(q, q, q, need_weights=False)
+    assert any(node.fn is AttentionFunction for node in graph_nodes(out))
+    out, _ = m(q, q, q)  # the weights are returned: the composition, which yields them
+    assert not any(node.fn is AttentionFunction for node in graph_nodes(out))
+
+
+def graph_nodes(t):
+    seen, stack = [], [t.grad_fn]
+    while stack:
+        node = stack.pop()
+        if node is not None and node not in seen:
+            seen.append(node)
+            stack.extend(link for link in node.inputs if type(link) is type(node))
+    return seen
+
+
+def fixed_keep(shape, p, seed):
+    """A dropout mask divided by 1 - p, with a query that sees nothing (its row is 0)."""
+    keep = (np.random.default_rng(seed).random(shape) >= p) / (1 - p)
+    keep[..., 1, :] = 0.0
+    return keep
+
+
+@pytest.mark.parametrize("bias", ["none", "mask", "learned"])
+@pytest.mark.parametrize("keep", [False, True])
+def test_attention_function_first_and_second_derivatives(bias, keep):
+    q, k, v = leaf(2, 3, 4), leaf(2, 5, 4, seed=1), leaf(2, 5, 3, seed=2)
+    options = {"scale": 0.6, "keep": fixed_keep((2, 3, 5), 0.3, 3) if keep else None}
+    inputs = [q, k, v]
+    if bias == "mask":
+        inputs.append(np.where(np.random.default_rng(4).random((3, 5)) < 0.3, -np.inf, 0.0))
+    elif bias == "learned":
+        inputs.append(leaf(3, 5, seed=5))  # broadcast over the batch: summed back by the engine
+
+    def fn(*args):
+        return AttentionFunction.apply(*args, **options)
+
+    assert autograd.gradcheck(fn, inputs)
+    assert autograd.gradgradcheck(fn, inputs)
+
+
+def test_attention_function_third_derivative():
+    q, kv = leaf(1, 2, 3), leaf(1, 3, 3, seed=1)
+    bias = leaf(2, 3, seed=2)
+    assert autograd.gradgradcheck(
+        lambda q, kv, b: AttentionFunction.apply(q, kv, kv, b, scale=0.5), [q, kv, bias], order=3
+    )
+
+
+def test_attention_function_by_hand():
+    # One query, two keys with scores 0 and log 3 (scale 1): weights 1/4, 3/4.
+    q = autograd.Tensor(np.array([[1.0, 0.0]]), requires_grad=True)
+    k = autograd.Tensor(np.array([[0.0, 5.0], [np.log(3.0), 0.0]]), requires_grad=True)
+    v = autograd.Tensor(np.array([[4.0], [8.0]]), requires_grad=True)
+    out = AttentionFunction.apply(q, k, v, scale=1.0)
+    np.testing.assert_allclose(out.data, [[7.0]], rtol=1e-15)
+    out.backward(np.ones((1, 1)))
+    np.testing.assert_allclose(v.grad, [[0.25], [0.75]], rtol=1e-15)
+    # dL/dS = P * (dP - sum(dP P)) with dP = v^T = (4, 8): (1/4 (4 - 7), 3/4 (8 - 7))
+    ds = np.array([[-0.75, 0.75]])
+    np.testing.assert_allclose(q.grad, ds @ k.data, rtol=1e-15)
+    np.testing.assert_allclose(k.grad, ds.T @ q.data, rtol=1e-15)
+
+
+def test_sdpa_learned_bias_with_a_row_of_minus_inf_gets_zero_there():
+    q, k, v = leaf(2, 3, 4), leaf(2, 5, 4, seed=1), leaf(2, 5, 3, seed=2)
+    bias = leaf(3, 5, seed=3)
+    bias.data[1] = -np.inf  # query 1 may see no key: output 0, no gradient through that row
+    fn = lambda q, k, v, b: F.scaled_dot_product_attention(q, k, v, attn_mask=b)  # noqa: E731
+    out = fn(q, k, v, bias)
+    np.testing.assert_array_equal(out.data[:, 1], 0.0)
+    assert autograd.gradcheck(fn, [q, k, v, bias])
+    assert autograd.gradgradcheck(fn, [q, k, v, bias])
+    out.sum().backward()
+    np.testing.assert_array_equal(bias.grad[1], 0.0)
+    np.testing.assert_array_equal(q.grad[:, 1], 0.0)
+
+
+def test_sdpa_dropout_draws_the_mask_as_f_dropout_does():
+    q, k, v = (np.random.default_rng(i).standard_normal((2, 3, 4)) for i in range(3))
+    autograd.manual_seed(7)
+    out = F.scaled_dot_product_attention(q, k, v, dropout_p=0.4, is_causal=True)
+    autograd.manual_seed(7)
+    keep = autograd.get_generator().random((2, 3, 3), dtype=np.float32) >= 0.4
+    bias = np.where(np.tri(3, dtype=bool), 0.0, -np.inf)
+    s = q @ np.swapaxes(k, -1, -2) / 2.0 + bias
+    w = np.exp(s - s.max(axis=-1, keepdims=True))
+    w = w / w.sum(axis=-1, keepdims=True) * keep / 0.6
+    np.testing.assert_allclose(out.data, w @ v, rtol=1e-13)
+
+
+def test_mha_dropout_same_draw_with_and_without_weights():
+    m = nn.MultiheadAttention(4, 2, dropout=0.3, batch_first=True, dtype=np.float64)
+    x = np.random.default_rng(0).standard_normal((2, 5, 4))
+    autograd.manual_seed(11)
+    composed, _ = m(x, x, x, need_weights=True)
+    autograd.manual_seed(11)
+    fused, _ = m(x, x, x, need_weights=False)
+    np.testing.assert_allclose(fused.data, composed.data, rtol=1e-13)
 
 
 # ----------------------------------------------------------------------- MultiheadAttention

@@ -132,10 +132,10 @@ def test_plain_target_gradient_by_hand():
 
 def test_targets_outside_the_plain_case_fall_back():
     x = leaf(4, 3)
-    # ignore_index (-100 by default) rows: skipped, as the general path does.
+    # ignore_index (-100 by default) rows: skipped, as the general path does (they take the
+    # plain path with their rows left out, see the test below).
     y = np.array([0, -100, 2, 1])
     loss = F.cross_entropy(x, y)
-    assert loss.grad_fn.targets.index is None
     kept = F.cross_entropy(autograd.Tensor(x.data[[0, 2, 3]]), y[[0, 2, 3]])
     assert loss.item() == pytest.approx(kept.item(), rel=1e-14)
     # An ignore_index that is a real class: that class's rows count zero.
@@ -147,6 +147,58 @@ def test_targets_outside_the_plain_case_fall_back():
         F.cross_entropy(x, np.array([0, 3, 1, 1]))
     with pytest.raises(ValueError, match="target class -2 is out of range"):
         F.cross_entropy(x, np.array([0, -2, 1, 1], dtype=np.int8))
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("ignore_index", [-100, 1])
+def test_ignored_rows_take_the_plain_path_and_match_the_general_one(reduction, ignore_index):
+    # Padded sequences: class indices, some rows equal to ignore_index (a real class or not).
+    y = np.array([0, ignore_index, 2, ignore_index, 3, 3])
+    a, b = leaf(6, 4), leaf(6, 4)
+    fast = F.cross_entropy(a, y, reduction=reduction, ignore_index=ignore_index)
+    slow = F.cross_entropy(b, y, np.ones(4), reduction=reduction, ignore_index=ignore_index)
+    assert fast.grad_fn.targets.index is not None  # really the fast path
+    np.testing.assert_array_equal(fast.grad_fn.kept, [1, 0, 1, 0, 1, 1])
+    assert slow.grad_fn.targets.index is None
+    np.testing.assert_allclose(fast.data, slow.data, rtol=1e-13)
+    fast.sum().backward()
+    slow.sum().backward()
+    np.testing.assert_allclose(a.grad, b.grad, rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(a.grad[[1, 3]], 0.0)  # ignored rows: no gradient
+    fn = lambda x: F.cross_entropy(x, y, reduction=reduction, ignore_index=ignore_index)  # noqa: E731
+    assert autograd.gradcheck(fn, [leaf(6, 4, seed=2)])
+    assert autograd.gradgradcheck(fn, [leaf(6, 4, seed=3)])
+
+
+def test_ignored_rows_by_hand_and_the_mean_over_the_rest():
+    z = np.array([[1.0, 2.0, 3.0], [5.0, 0.0, 0.0], [0.0, 0.0, 0.0]])
+    x = autograd.Tensor(z, requires_grad=True)
+    loss = F.cross_entropy(x, np.array([2, -100, 0]))
+    log_p = z - np.log(np.exp(z).sum(axis=1, keepdims=True))
+    assert loss.item() == pytest.approx(-(log_p[0, 2] + log_p[2, 0]) / 2, rel=1e-14)
+    loss.backward()
+    softmax = np.exp(log_p)
+    expected = (softmax - np.eye(3)[[2, 0, 0]]) / 2
+    expected[1] = 0.0
+    np.testing.assert_allclose(x.grad, expected, rtol=1e-14)
+    # Every row ignored: 'mean' is 0 / 0, as PyTorch's; out-of-range targets still raise.
+    assert np.isnan(F.cross_entropy(x, np.full(3, -100)).item())
+    with pytest.raises(ValueError, match="target class 3 is out of range"):
+        F.cross_entropy(x, np.array([0, -100, 3]))
+
+
+def test_ignored_rows_against_torch():
+    torch = pytest.importorskip("torch")
+    y = np.array([0, -100, 2, -100, 1, 3, 3])
+    for reduction in REDUCTIONS:
+        x = leaf(7, 4, seed=reduction == "sum")
+        tx = torch.tensor(x.data, requires_grad=True)
+        ours = F.cross_entropy(x, y, reduction=reduction)
+        theirs = torch.nn.functional.cross_entropy(tx, torch.tensor(y), reduction=reduction)
+        np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12, atol=1e-15)
+        ours.sum().backward()
+        theirs.sum().backward()
+        np.testing.assert_allclose(x.grad, tx.grad.numpy(), rtol=1e-12, atol=1e-15)
 
 
 def test_plain_targets_under_create_graph():

@@ -48,6 +48,27 @@ def test_clip_grad_norm_other_norms_and_missing_grads():
         clip_grad_norm_([a], 1.0, norm_type=0)
 
 
+def test_clip_grad_norm_two_norm_of_float32_gradients_is_taken_in_float64():
+    # The 2-norm path sums squares with dot products on float64 copies: the total is the
+    # general formula's (||(||g_1||, ..., ||g_k||)||) to float64 rounding, gradients stay float32.
+    rng = np.random.default_rng(0)
+    shapes = [(256, 64), (256,), (), (0, 3), (27, 64)]
+    grads = [(rng.standard_normal(s) * 3).astype(np.float32) for s in shapes]
+    params = [nn.Parameter(np.zeros(s, np.float32)) for s in shapes]
+    for p, g in zip(params, grads):
+        p.grad = g.copy()
+    total = clip_grad_norm_(params, max_norm=2.0)
+    norms = [np.sqrt(np.sum(g.astype(np.float64) ** 2)) for g in grads]
+    expected = np.sqrt(np.sum(np.square(norms)))
+    assert total == pytest.approx(expected, rel=1e-14)
+    coef = 2.0 / (expected + 1e-6)
+    for p, g in zip(params, grads):
+        assert p.grad.dtype == np.float32
+        np.testing.assert_allclose(p.grad, g * np.float32(coef), rtol=1e-6)
+    nan = with_grad([1.0, np.nan])
+    assert math.isnan(clip_grad_norm_([nan], 1.0))
+
+
 def test_clip_grad_value():
     a = with_grad([-3.0, 0.5, 2.0])
     data = a.grad

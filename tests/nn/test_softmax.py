@@ -1,0 +1,106 @@
+"""F.softmax and F.log_softmax as one fused op each: values by hand, rows of -inf, float64
+first, second and third derivatives along every axis, and (with torch) PyTorch's outputs and
+gradients to 1e-9, masked entries included."""
+
+import numpy as np
+import pytest
+
+import autograd
+from nn import functional as F
+from nn.functional.activation import LogSoftmaxFunction, SoftmaxFunction
+
+FUNCTIONS = {"softmax": F.softmax, "log_softmax": F.log_softmax}
+
+
+def leaf(*shape, seed=0, dtype=np.float64):
+    data = np.random.default_rng(seed).standard_normal(shape).astype(dtype)
+    return autograd.Tensor(data, requires_grad=True)
+
+
+def test_each_is_one_node():
+    x = leaf(2, 3)
+    assert F.softmax(x, dim=-1).grad_fn.fn is SoftmaxFunction
+    assert F.log_softmax(x, dim=-1).grad_fn.fn is LogSoftmaxFunction
+    assert F.softmax(x, dim=-1).grad_fn.inputs == (x,)
+
+
+def test_values_and_gradients_by_hand():
+    x = autograd.Tensor(np.log(np.array([[1.0, 2.0, 5.0]])), requires_grad=True)
+    y = F.softmax(x, dim=1)
+    np.testing.assert_allclose(y.data, [[0.125, 0.25, 0.625]], rtol=1e-15)
+    # dL/dx = y * (g - sum(g y)) with g = (1, 0, 0): y * ((1, 0, 0) - 0.125)
+    y.backward(np.array([[1.0, 0.0, 0.0]]))
+    np.testing.assert_allclose(x.grad, [[0.125 * 0.875, -0.25 * 0.125, -0.625 * 0.125]])
+    x.grad = None
+    z = F.log_softmax(x, dim=1)
+    np.testing.assert_allclose(z.data, np.log([[0.125, 0.25, 0.625]]), rtol=1e-15)
+    # dL/dx = g - softmax * sum(g) with g = (1, 1, 0): (1, 1, 0) - 2 y
+    z.backward(np.array([[1.0, 1.0, 0.0]]))
+    np.testing.assert_allclose(x.grad, [[0.75, 0.5, -1.25]], rtol=1e-15)
+
+
+def test_large_logits_and_rows_of_minus_inf():
+    x = np.array([[1000.0, -1000.0, 0.0], [-np.inf, 0.0, 1.0], [-np.inf, -np.inf, -np.inf]])
+    with np.errstate(invalid="ignore"):
+        y, z = F.softmax(x, dim=1).data, F.log_softmax(x, dim=1).data
+    np.testing.assert_allclose(y[0], [1.0, 0.0, 0.0])
+    np.testing.assert_allclose(z[0], [0.0, -2000.0, -1000.0])
+    e = np.exp([0.0, 1.0]) / np.exp([0.0, 1.0]).sum()
+    np.testing.assert_allclose(y[1], [0.0, *e], rtol=1e-15)
+    np.testing.assert_allclose(z[1], [-np.inf, *np.log(e)], rtol=1e-15)
+    assert np.isnan(y[2]).all() and np.isnan(z[2]).all()  # nothing to normalise, as PyTorch
+
+
+@pytest.mark.parametrize("name", list(FUNCTIONS))
+@pytest.mark.parametrize(
+    ("shape", "axis"), [((5,), 0), ((3, 4), -1), ((3, 4), 0), ((2, 3, 4), 1), ((2, 3, 40), -1)]
+)
+def test_first_second_and_third_derivatives(name, shape, axis):
+    x = leaf(*shape)
+    fn = lambda x: FUNCTIONS[name](x, dim=axis)  # noqa: E731
+    assert autograd.gradcheck(fn, [x])
+    assert autograd.gradgradcheck(fn, [x])
+    if x.size <= 24:
+        assert autograd.gradgradcheck(fn, [x], order=3)
+
+
+@pytest.mark.parametrize("name", list(FUNCTIONS))
+def test_derivatives_with_masked_entries(name):
+    # -inf entries (an attention mask) get weight 0 and gradient 0; the rest are checked.
+    mask = np.where(np.tri(4, 5, dtype=bool), 0.0, -np.inf)
+    x = leaf(2, 4, 5)
+    fn = lambda x: FUNCTIONS[name](x + mask, dim=-1)  # noqa: E731
+    if name == "log_softmax":  # log 0 = -inf at the masked entries: leave them out
+        fn = lambda x: autograd.where(np.isfinite(mask), F.log_softmax(x + mask, dim=-1), 0.0)  # noqa: E731
+    with np.errstate(invalid="ignore"):
+        assert autograd.gradcheck(fn, [x])
+        assert autograd.gradgradcheck(fn, [x])
+    F.softmax(x + mask, dim=-1).sum().backward()
+    np.testing.assert_array_equal(x.grad[..., ~np.isfinite(mask)], 0.0)
+
+
+def test_float32_stays_float32_and_dtype_casts_first():
+    x = leaf(256, 14, 14, dtype=np.float32)
+    y = F.softmax(x, dim=-1)
+    assert y.dtype == np.float32
+    np.testing.assert_allclose(y.data.sum(axis=-1), 1.0, rtol=1e-6)
+    y.sum().backward()
+    assert x.grad.dtype == np.float32
+    assert F.log_softmax(x, dim=-1, dtype=np.float64).dtype == np.float64
+
+
+@pytest.mark.parametrize("name", list(FUNCTIONS))
+@pytest.mark.parametrize(("shape", "axis"), [((3, 4), -1), ((2, 3, 4), 1), ((64, 4, 14, 14), -1)])
+def test_matches_torch_in_float64(name, shape, axis):
+    torch = pytest.importorskip("torch")
+    x = leaf(*shape)
+    if len(shape) == 4:  # a causal mask, as in attention
+        x.data[..., ~np.tri(14, dtype=bool)] = -np.inf
+    tx = torch.tensor(x.data, requires_grad=True)
+    ours = FUNCTIONS[name](x, dim=axis)
+    theirs = getattr(torch, name)(tx, dim=axis)
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-9, atol=1e-12)
+    g = np.random.default_rng(1).standard_normal(shape)
+    ours.backward(g)
+    theirs.backward(torch.tensor(g))
+    np.testing.assert_allclose(x.grad, tx.grad.numpy(), rtol=1e-9, atol=1e-12)
