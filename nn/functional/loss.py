@@ -45,8 +45,8 @@ class CrossEntropyFunction(autograd.Function):
         total = e.sum(axis=1, keepdims=True)
         if targets.index is not None:  # plain class indices: pick one log-probability per row
             per_row = np.log(total[:, 0]) - shifted[np.arange(z.shape[0]), targets.index]
-            if kept is not None:
-                per_row = per_row * kept
+            if kept is not None:  # an ignored row adds 0, even if its logits are not finite
+                per_row = np.where(kept != 0, per_row, 0.0)
         else:
             per_row = -(targets.coef * (shifted - np.log(total))).sum(axis=1)
         ctx.save_for_backward(x, e / total)

@@ -230,3 +230,12 @@ def test_linear_gradients_for_every_input_rank(shape):
     x, w, b = leaf(*shape), leaf(4, 3, seed=1), leaf(4, seed=2)
     assert autograd.gradcheck(F.linear, [x, w, b])
     assert F.linear(x, w, b).shape == (*shape[:-1], 4)
+
+
+def test_an_ignored_row_with_infinite_logits_adds_nothing_to_the_loss():
+    # PyTorch skips ignored rows: their logits never reach the loss, finite or not.
+    x = np.array([[1.0, 2.0, 3.0], [np.inf, 0.0, 1.0], [0.5, 0.1, -1.0]])
+    with np.errstate(invalid="ignore"):
+        loss = F.cross_entropy(autograd.Tensor(x), np.array([0, -100, 2]))
+    kept = F.cross_entropy(autograd.Tensor(x[[0, 2]]), np.array([0, 2]))
+    np.testing.assert_allclose(loss.data, kept.data, rtol=1e-15)
