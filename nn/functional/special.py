@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from functools import cache
 
 import numpy as np
 
@@ -138,7 +139,7 @@ class _FineTable:
     constant (its float32 value) and f' is 0."""
 
     def __init__(self, value: np.ndarray, slope: np.ndarray, ends: tuple[float, float]) -> None:
-        """``value``, ``slope``: f and f' at ``_CENTRES`` (float64); ``ends``: f beyond -6, +6."""
+        """``value``, ``slope``: f and f' at the centres (float64); ``ends``: f beyond -6, +6."""
         self.value = np.asarray(value, dtype=np.float32)
         self.slope = np.asarray(slope, dtype=np.float32)
         self.value[[0, -1]] = ends
@@ -166,20 +167,40 @@ class _FineTable:
         return c, t, value, slope
 
 
-_ERF = _PiecewiseSeries(_erf_coefficients, top=6.0, limit=1.0)
-_HALF_CDF = _PiecewiseSeries(_half_cdf_coefficients, top=9.5, limit=0.5)
-# The float32 tables, from the float64 series (a loop over math.erf would take 10 ms at import).
-_CENTRES = np.arange(-round(_FINE_TOP * _FINE), round(_FINE_TOP * _FINE) + 1) / _FINE
-_ERF_FINE = _FineTable(
-    np.copysign(_ERF(np.abs(_CENTRES))[0], _CENTRES),
-    _TWO_OVER_SQRT_PI * np.exp(-_CENTRES * _CENTRES),
-    ends=(-1.0, 1.0),
-)
-_CDF_FINE = _FineTable(
-    0.5 + np.copysign(_HALF_CDF(np.abs(_CENTRES))[0], _CENTRES),
-    _INV_SQRT_2PI * np.exp(-0.5 * _CENTRES * _CENTRES),
-    ends=(0.0, 1.0),
-)
+# The tables are built at first use, not at import (about 10 ms together).
+@cache
+def _erf_series() -> _PiecewiseSeries:
+    return _PiecewiseSeries(_erf_coefficients, top=6.0, limit=1.0)
+
+
+@cache
+def _half_cdf_series() -> _PiecewiseSeries:
+    return _PiecewiseSeries(_half_cdf_coefficients, top=9.5, limit=0.5)
+
+
+def _centres() -> np.ndarray:
+    return np.arange(-round(_FINE_TOP * _FINE), round(_FINE_TOP * _FINE) + 1) / _FINE
+
+
+# The float32 tables, from the float64 series (a loop over math.erf would take 10 ms).
+@cache
+def _erf_table() -> _FineTable:
+    c = _centres()
+    return _FineTable(
+        np.copysign(_erf_series()(np.abs(c))[0], c),
+        _TWO_OVER_SQRT_PI * np.exp(-c * c),
+        ends=(-1.0, 1.0),
+    )
+
+
+@cache
+def _cdf_table() -> _FineTable:
+    c = _centres()
+    return _FineTable(
+        0.5 + np.copysign(_half_cdf_series()(np.abs(c))[0], c),
+        _INV_SQRT_2PI * np.exp(-0.5 * c * c),
+        ends=(0.0, 1.0),
+    )
 
 
 def _floating(x: np.ndarray) -> np.ndarray:
@@ -201,9 +222,9 @@ def erf(x: np.ndarray) -> np.ndarray:
     for begin in range(0, flat.size, _CHUNK):
         block = flat[begin : begin + _CHUNK]
         if block.dtype == np.float64:
-            value, _ = _ERF(np.abs(block))
+            value, _ = _erf_series()(np.abs(block))
         else:  # erf(c + t) = erf(c) + erf'(c) t (1 - c t)
-            c, t, value, slope = _ERF_FINE(block)
+            c, t, value, slope = _erf_table()(block)
             c *= t
             np.subtract(1.0, c, out=c)
             slope *= t
@@ -225,11 +246,11 @@ def gelu(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     for begin in range(0, flat.size, _CHUNK):
         block = flat[begin : begin + _CHUNK]
         if block.dtype == np.float64:
-            cdf, density = _HALF_CDF(np.abs(block), slope=True)
+            cdf, density = _half_cdf_series()(np.abs(block), slope=True)
             np.copysign(cdf, block, out=cdf)
             cdf += 0.5  # Phi(x)
         else:  # Phi(c + t) = Phi(c) + phi(c) t,  phi(c + t) = phi(c) (1 - c t)
-            c, t, cdf, density = _CDF_FINE(block)
+            c, t, cdf, density = _cdf_table()(block)
             c *= t
             c *= density
             t *= density
