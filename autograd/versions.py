@@ -53,8 +53,8 @@ def bump(*arrays: np.ndarray) -> None:
             entry = _changes[key]
         except KeyError:
             entry = _changes[key] = [0, 0]
-            # The entry goes with the memory (memory owned by an object without weak
-            # references, such as bytes, keeps it: harmless, ids of live objects differ).
+            # The entry goes with the memory. (Memory owned by an object without weak
+            # references, such as bytes, keeps its entry.)
             with contextlib.suppress(TypeError):
                 weakref.finalize(memory, _changes.pop, key, None)
         entry[0] += 1

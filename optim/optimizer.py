@@ -193,13 +193,12 @@ class Optimizer:
                         self._bad_gradient(p, g)
                     updated.append(p)
                     state = states.get(param)
-                    if state is None:  # first step: keep the state only if the rule made some
+                    first = state is None
+                    if first:
                         state = {}
-                        update(p, g, state, group)
-                        if state:
-                            states[param] = state
-                    else:
-                        update(p, g, state, group)
+                    update(p, g, state, group)
+                    if first and state:  # kept only if the rule made some
+                        states[param] = state
             finally:
                 versions.bump(*updated)  # a backward that saved the old values will now raise
         return loss
