@@ -29,7 +29,7 @@ import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
+from collections.abc import Callable, Sequence  # noqa: E402
 
 import numpy as np  # noqa: E402
 
@@ -144,6 +144,21 @@ def peak_memory(script: str, case: str, name: str) -> dict:
         check=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def command_line(
+    args: list[str], cases: Sequence[str], builders: dict[str, Callable[[str], tuple]]
+) -> tuple[bool, list[str]] | None:
+    """The scripts' arguments: ``--quick``, ``--cases a,b``; returns (quick, cases). Given
+    ``--memory CASE NAME`` (how ``peak_memory`` starts its child), this process is that child:
+    it builds the contender, reports its memory and returns None."""
+    if args[:1] == ["--memory"]:
+        report_memory(builders[args[2]](args[1])[0])
+        return None
+    chosen = list(cases)
+    if "--cases" in args:
+        chosen = args[args.index("--cases") + 1].split(",")
+    return "--quick" in args, chosen
 
 
 def report_memory(step: Callable[[], object]) -> None:

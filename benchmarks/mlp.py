@@ -182,25 +182,11 @@ def check_agreement(case: str, builders: dict[str, Callable]) -> None:
                 raise SystemExit(f"{case}: {name} and {names[0]} disagree after 5 steps")
 
 
-def peak_memory(case: str, name: str) -> dict:
-    """Run the contender in a fresh process; return its peak RSS and the growth during steps."""
-    return _harness.peak_memory(__file__, case, name)
-
-
-def memory_child(case: str, name: str) -> None:
-    """Subprocess body: build the contender and report its memory (``_harness.report_memory``)."""
-    _harness.report_memory(BUILDERS[name](case)[0])
-
-
 def main() -> None:
-    args = sys.argv[1:]
-    if args[:1] == ["--memory"]:
-        memory_child(args[1], args[2])
+    parsed = _harness.command_line(sys.argv[1:], CASES, BUILDERS)
+    if parsed is None:  # the child process that measures memory
         return
-    quick = "--quick" in args
-    cases = list(CASES)
-    if "--cases" in args:
-        cases = args[args.index("--cases") + 1].split(",")
+    quick, cases = parsed
     names = ["autograd", "numpy"] + (["torch"] if _harness.torch_or_none() else [])
     print(_harness.machine())
     print("ms per training step (median of interleaved rounds), minor page faults per step,")
@@ -210,7 +196,7 @@ def main() -> None:
         steps = {name: BUILDERS[name](case)[0] for name in names}
         rounds, target = (5, 0.05) if quick else (15, 0.15)
         res = _harness.compare(steps, rounds=rounds, target=target)
-        mem = {name: peak_memory(case, name) for name in names}
+        mem = {name: _harness.peak_memory(__file__, case, name) for name in names}
         sizes, batch, _ = CASES[case]
         print(f"\n{case}: {'-'.join(map(str, sizes))}, batch {batch}")
         for name in names:

@@ -178,25 +178,11 @@ def check_agreement(case: str, builders: dict[str, Callable]) -> None:
                 sys.exit(f"{case}: {first} and {other} disagree on {key} (max diff {worst:.2e})")
 
 
-def peak_memory(case: str, name: str) -> dict:
-    """Run the contender in a fresh process; return its peak RSS and the growth during steps."""
-    return _harness.peak_memory(__file__, case, name)
-
-
-def memory_child(case: str, name: str) -> None:
-    """Subprocess body: build the contender and report its memory (``_harness.report_memory``)."""
-    _harness.report_memory(BUILDERS[name](case)[0])
-
-
 def main() -> None:
-    args = sys.argv[1:]
-    if args[:1] == ["--memory"]:
-        memory_child(args[1], args[2])
+    parsed = _harness.command_line(sys.argv[1:], CASES, BUILDERS)
+    if parsed is None:  # the child process that measures memory
         return
-    quick = "--quick" in args
-    cases = list(CASES)
-    if "--cases" in args:
-        cases = args[args.index("--cases") + 1].split(",")
+    quick, cases = parsed
     names = ["autograd"] + (["torch"] if _harness.torch_or_none() else [])
     print(_harness.machine())
     print(f"tiny GPT step: {LAYERS} layers, width {WIDTH}, {HEADS} heads, batch {BATCH} x {BLOCK}")
@@ -206,7 +192,7 @@ def main() -> None:
         check_agreement(case, {name: BUILDERS[name] for name in names})
         steps = {name: BUILDERS[name](case)[0] for name in names}
         results = _harness.compare(steps, rounds=5 if quick else 11, target=0.2)
-        memory = {name: peak_memory(case, name) for name in names}
+        memory = {name: _harness.peak_memory(__file__, case, name) for name in names}
         for name in names:
             r, m = results[name], memory[name]
             growth = "" if m["growth_kib"] is None else f" (+{m['growth_kib'] / 1024:.1f} MiB)"
