@@ -21,6 +21,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent.parent))
@@ -48,60 +49,50 @@ def batch() -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
+# The two libraries share these classes' signatures and state_dict keys, so one text builds the
+# model with either (as mlp.py does for the MLPs).
+def tiny_gpt(
+    nn_module: Any, activation: str, arange: Callable, causal: Any, **encoder_options: Any
+) -> object:
+    """The tiny GPT (notebook 10's class, condensed) with ``nn_module``, either library's nn;
+    ``arange`` makes the positions, ``causal`` is the mask in that library's array type."""
+
+    class TinyGPT(nn_module.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tok_emb = nn_module.Embedding(VOCAB, WIDTH)
+            self.pos_emb = nn_module.Embedding(BLOCK, WIDTH)
+            block = nn_module.TransformerEncoderLayer(
+                WIDTH, HEADS, 4 * WIDTH, dropout=0.0, activation=activation,
+                batch_first=True, norm_first=True,
+            )  # fmt: skip
+            self.blocks = nn_module.TransformerEncoder(block, LAYERS, **encoder_options)
+            self.ln_f = nn_module.LayerNorm(WIDTH)
+            self.head = nn_module.Linear(WIDTH, VOCAB)
+            self.causal = causal  # True above the diagonal: the future is masked
+
+        def forward(self, idx: Any) -> object:
+            x = self.tok_emb(idx) + self.pos_emb(arange(idx.shape[1]))
+            x = self.blocks(x, mask=self.causal, is_causal=True)
+            return self.head(self.ln_f(x))
+
+    return TinyGPT()
+
+
 def our_model(activation: str) -> object:
-    """The tiny GPT written with this project's nn (the notebook's class, condensed)."""
+    """The tiny GPT written with this project's nn, its weights drawn from seed 0."""
     import autograd
     import nn
 
-    class TinyGPT(nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.tok_emb = nn.Embedding(VOCAB, WIDTH)
-            self.pos_emb = nn.Embedding(BLOCK, WIDTH)
-            block = nn.TransformerEncoderLayer(
-                WIDTH, HEADS, 4 * WIDTH, dropout=0.0, activation=activation,
-                batch_first=True, norm_first=True,
-            )  # fmt: skip
-            self.blocks = nn.TransformerEncoder(block, LAYERS)
-            self.ln_f = nn.LayerNorm(WIDTH)
-            self.head = nn.Linear(WIDTH, VOCAB)
-            self.causal = np.triu(np.ones((BLOCK, BLOCK), dtype=bool), k=1)
-
-        def forward(self, idx: np.ndarray) -> object:
-            x = self.tok_emb(idx) + self.pos_emb(np.arange(idx.shape[1]))
-            x = self.blocks(x, mask=self.causal, is_causal=True)
-            return self.head(self.ln_f(x))
-
     autograd.manual_seed(0)
-    return TinyGPT()
+    causal = np.triu(np.ones((BLOCK, BLOCK), dtype=bool), k=1)
+    return tiny_gpt(nn, activation, np.arange, causal)
 
 
-def torch_model(torch: object, activation: str) -> object:
-    """The same model with torch.nn: same structure, so the same state_dict keys."""
-    tnn = torch.nn
-
-    class TinyGPT(tnn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.tok_emb = tnn.Embedding(VOCAB, WIDTH)
-            self.pos_emb = tnn.Embedding(BLOCK, WIDTH)
-            block = tnn.TransformerEncoderLayer(
-                WIDTH, HEADS, 4 * WIDTH, dropout=0.0, activation=activation,
-                batch_first=True, norm_first=True,
-            )  # fmt: skip
-            self.blocks = tnn.TransformerEncoder(block, LAYERS, enable_nested_tensor=False)
-            self.ln_f = tnn.LayerNorm(WIDTH)
-            self.head = tnn.Linear(WIDTH, VOCAB)
-            self.register_buffer(
-                "causal", torch.triu(torch.ones(BLOCK, BLOCK, dtype=torch.bool), 1), False
-            )
-
-        def forward(self, idx: object) -> object:
-            x = self.tok_emb(idx) + self.pos_emb(torch.arange(idx.shape[1]))
-            x = self.blocks(x, mask=self.causal, is_causal=True)
-            return self.head(self.ln_f(x))
-
-    return TinyGPT()
+def torch_model(torch: Any, activation: str) -> object:
+    """The same model with torch.nn (weights to be loaded from ``our_model``'s state_dict)."""
+    causal = torch.triu(torch.ones(BLOCK, BLOCK, dtype=torch.bool), 1)
+    return tiny_gpt(torch.nn, activation, torch.arange, causal, enable_nested_tensor=False)
 
 
 def autograd_step(case: str, double: bool = False) -> tuple[Step, Callable[[], dict]]:
