@@ -47,9 +47,13 @@ def run_backward(
     ``create_graph`` the backward formulas run on Tensors and are recorded.
     """
     grads: dict[Node, Any] = {}  # dL/d(result) of nodes still waiting for their turn
+    heap = []  # (-seq, node) for each node in grads: the latest node on top
     for root, grad in zip(roots, root_grads):
-        grads[root] = grads[root] + grad if root in grads else grad
-    heap = [(-node.seq, node) for node in grads]
+        if root in grads:
+            grads[root] = grads[root] + grad
+        else:
+            grads[root] = grad
+            heap.append((-root.seq, root))
     heapify(heap)
     if STATE.anomaly:
         hooks = (*hooks, _check_finite)
