@@ -215,12 +215,21 @@ def test_missing_names_say_what_to_use_instead():
     x = ag.zeros(2)
     with pytest.raises(AttributeError, match="masked_fill.*autograd.where"):
         x.masked_fill  # noqa: B018
-    with pytest.raises(AttributeError, match="did you mean .unsqueeze"):
-        x.unsqueez  # noqa: B018
+    with pytest.raises(AttributeError, match="no attribute 'cuda': backproplab runs on the CPU"):
+        x.cuda()
+    assert not hasattr(x, "expand") and hasattr(x, "broadcast_to")
+    with pytest.raises(AttributeError, match="'Tensor' object has no attribute 'unsqueez'"):
+        x.unsqueez  # noqa: B018  (a typo: Python's own error, with its "Did you mean")
     with pytest.raises(AttributeError, match="`import nn`"):
         ag.nn  # noqa: B018
     with pytest.raises(AttributeError, match="did you mean autograd.linspace"):
         ag.linspase  # noqa: B018
+
+
+def test_tensor_has_no_getattr_hook():
+    # The hints above are attributes of their own: a Tensor.__getattr__ would make every
+    # attribute read on every Tensor take Python's slow path (see autograd.tensor.Lacking).
+    assert "__getattr__" not in vars(ag.Tensor)
 
 
 def test_against_torch_where_installed():
