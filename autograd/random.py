@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-_generator = np.random.default_rng()
+# Made at the first draw: numpy.random is a ~15 ms import that `import autograd` need not pay.
+_generator: np.random.Generator | None = None
 
 
 def manual_seed(seed: int) -> np.random.Generator:
@@ -21,4 +22,7 @@ def manual_seed(seed: int) -> np.random.Generator:
 
 def get_generator() -> np.random.Generator:
     """The library generator; fetch it at each use, since ``manual_seed`` replaces it."""
+    global _generator
+    if _generator is None:
+        _generator = np.random.default_rng()
     return _generator
