@@ -7,7 +7,10 @@ with), and their steps run in alternating rounds together with the hand-written 
 a slow minute slows all three. Printed: each library's median time ratio to NumPy and the
 median (and quartiles) of the per-round ratio this / other.
 
-Run: ``python benchmarks/compare.py /path/to/other/checkout [tiny|small|large] [rounds]``,
+Case ``exp`` is one small elementwise op instead of a step: ``x.exp().backward(g)`` on a 32 x 16
+float32 leaf (``x.grad = None`` between calls), against ``g * np.exp(a)`` by hand.
+
+Run: ``python benchmarks/compare.py /path/to/other/checkout [tiny|small|large|exp] [rounds]``,
 e.g. with the other checkout made by ``git worktree add /tmp/before <commit>``.
 """
 
@@ -29,11 +32,34 @@ def load_step(root: Path, case: str) -> tuple:
         del sys.modules[name]
     sys.path[:0] = [str(root / "benchmarks"), str(root)]
     try:
+        if case == "exp":
+            return exp_steps()
         import mlp  # noqa: PLC0415  (a fresh import from ``root`` each time)
 
         return mlp.autograd_step(case)[0], mlp.numpy_step(case)[0]
     finally:
         del sys.path[:2]
+
+
+def exp_steps() -> tuple:
+    """One elementwise op, forward and backward, with the ``autograd`` on ``sys.path``; and the
+    same arithmetic by hand (dL/dx = g * e^x)."""
+    import numpy as np  # noqa: PLC0415
+
+    import autograd  # noqa: PLC0415  (from the checkout load_step put first on the path)
+
+    a = np.random.default_rng(0).standard_normal((32, 16)).astype(np.float32)
+    g = np.ones_like(a)
+    x = autograd.Tensor(a, requires_grad=True)
+
+    def op() -> None:
+        x.grad = None
+        x.exp().backward(g)
+
+    def by_hand() -> np.ndarray:
+        return g * np.exp(a)
+
+    return op, by_hand
 
 
 def main() -> None:
@@ -43,7 +69,8 @@ def main() -> None:
     other_step, _ = load_step(other, case)
     this_step, numpy_step = load_step(HERE.parent, case)
     steps = {"other": other_step, "this": this_step, "numpy": numpy_step}
-    calls = {"tiny": 200, "small": 40, "large": 5}[case]  # per round: tens of milliseconds
+    # Calls per round: tens of milliseconds each.
+    calls = {"tiny": 200, "small": 40, "large": 5, "exp": 2000}[case]
     for step in steps.values():
         for _ in range(max(calls, 50)):
             step()  # warm-up
@@ -61,7 +88,9 @@ def main() -> None:
     print(
         f"{case}: other / NumPy {statistics.median(times['other']) / numpy:.3f}, "
         f"this / NumPy {statistics.median(times['this']) / numpy:.3f}, "
-        f"this / other {statistics.median(ratio):.3f} (quartiles {q1:.3f}-{q3:.3f})"
+        f"this / other {statistics.median(ratio):.3f} (quartiles {q1:.3f}-{q3:.3f}); "
+        f"medians: other {statistics.median(times['other']) * 1e6:.1f} us, "
+        f"this {statistics.median(times['this']) * 1e6:.1f} us"
     )
 
 

@@ -89,12 +89,13 @@ def test_transformer_contenders_agree_after_five_steps(case):
     transformer.check_agreement(case, transformer.BUILDERS)
 
 
-def test_compare_times_a_checkout_against_itself():
+@pytest.mark.parametrize("case", ["tiny", "exp"])
+def test_compare_times_a_checkout_against_itself(case):
     # Loading the same checkout twice must give two working steps of the same cost: the ratio
     # printed is a number near 1 (not asserted closely: it is a timing).
     root = Path(__file__).resolve().parents[2]
     out = subprocess.run(
-        [sys.executable, str(root / "benchmarks" / "compare.py"), str(root), "tiny", "4"],
+        [sys.executable, str(root / "benchmarks" / "compare.py"), str(root), case, "4"],
         capture_output=True,
         text=True,
         check=True,
