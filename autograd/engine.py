@@ -199,7 +199,10 @@ def seed_gradient(tensor: Tensor, grad: Any, caller: str) -> np.ndarray:
                 seed = _UNIT[data.dtype] = _read_only(np.ones((), data.dtype))
             return seed
         return np.ones(data.shape, dtype=data.dtype)
-    array = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=data.dtype)
+    if type(grad) is np.ndarray and grad.dtype is data.dtype:
+        array = grad  # (as it is: np.asarray parsing its arguments is ~1 % of a small backward)
+    else:
+        array = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=data.dtype)
     if array.shape != data.shape:
         raise ValueError(
             f"{caller}: grad has shape {array.shape} but the output has shape {data.shape}"
@@ -232,7 +235,7 @@ def backward(
     if tensor._node is None:
         leaf_grads = {tensor: seed}
     else:
-        leaf_grads = run_backward([tensor._node], [seed], retain_graph=retain_graph, hooks=hooks)
+        leaf_grads = run_backward((tensor._node,), (seed,), retain_graph=retain_graph, hooks=hooks)
     # Into each leaf's .grad: added in place to an existing buffer; else the total itself becomes
     # the buffer when nobody else holds it (a writeable array of its own, not the caller's grad,
     # not handed to another leaf already), and a copy of it otherwise.
