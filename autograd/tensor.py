@@ -413,6 +413,7 @@ class Lacking:
     def __init__(self, name: str, hint: str) -> None:
         self.name = name
         self.hint = hint
+        self.__doc__ = f"Not in backproplab: {hint}."  # what help(Tensor) lists under the name
 
     def __get__(self, tensor: Any, owner: Any = None) -> Any:
         raise AttributeError(f"'Tensor' object has no attribute {self.name!r}: {self.hint}")

@@ -2,6 +2,8 @@
 both spellings of one argument at once is an error, and the cases where the two libraries give
 one name different meanings behave as the README's table says."""
 
+import pydoc
+
 import numpy as np
 import pytest
 
@@ -218,6 +220,8 @@ def test_missing_names_say_what_to_use_instead():
     with pytest.raises(AttributeError, match="no attribute 'cuda': backproplab runs on the CPU"):
         x.cuda()
     assert not hasattr(x, "expand") and hasattr(x, "broadcast_to")
+    help_text = pydoc.render_doc(ag.Tensor, renderer=pydoc.plaintext)
+    assert "expand\n |      Not in backproplab: use .broadcast_to(shape)" in help_text
     with pytest.raises(AttributeError, match="'Tensor' object has no attribute 'unsqueez'"):
         x.unsqueez  # noqa: B018  (a typo: Python's own error, with its "Did you mean")
     with pytest.raises(AttributeError, match="`import nn`"):
