@@ -16,6 +16,8 @@ refuses with a TypeError. It never computes on ``.data`` behind the graph's back
 
 from __future__ import annotations
 
+import functools
+import inspect
 from typing import Any
 
 import numpy as np
@@ -74,17 +76,38 @@ def _refuse(name: str, reason: str = "") -> TypeError:
     )
 
 
+def _unsupported(name: str, handler: Any, extra: list[str]) -> TypeError:
+    parameters = _parameters(handler).values()
+    call = ", ".join(
+        p.name if p.default is p.empty else f"{p.name}={p.default!r}" for p in parameters
+    )
+    return TypeError(
+        f"{name} on Tensors does not take {extra}: it is recorded as "
+        f"autograd.{handler.__name__}({call}); use plain arrays (np.asarray(t)) to compute with "
+        "other NumPy options, without gradients"
+    )
+
+
+@functools.cache
+def _parameters(handler: Any) -> Any:
+    return inspect.signature(handler).parameters
+
+
+def _unknown_keywords(handler: Any, kwargs: dict) -> list[str]:
+    """The keyword arguments ``handler`` does not accept (NumPy options such as where=)."""
+    parameters = _parameters(handler)
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return []
+    return sorted(k for k in kwargs if k not in parameters)
+
+
 def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
     """Route ``ufunc(*inputs)`` to the op that records it, or compute a gradient-free result."""
     name = f"np.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
     handler = NUMPY.get(ufunc)
     if handler is not None and method == "__call__":
-        if kwargs:
-            raise TypeError(
-                f"{name} on Tensors does not take {sorted(kwargs)}: it is recorded as "
-                f"autograd.{handler.__name__}; use plain arrays (np.asarray(t)) for out=/where=/"
-                "dtype="
-            )
+        if kwargs:  # out=, where=, dtype=, casting=: the recorded op takes none of them
+            raise _unsupported(name, handler, sorted(kwargs))
         return handler(*inputs)
     if method == "at":  # changes its first argument in place, behind the graph's back
         raise _refuse(name, " and it writes into its argument in place")
@@ -99,9 +122,13 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
 def array_function(func: Any, args: tuple, kwargs: dict) -> Any:
     """Route a NumPy function to the op that records it, or compute a gradient-free result."""
     handler = NUMPY.get(func)
-    if handler is not None:
-        return handler(*args, **kwargs)
     name = f"{func.__module__.replace('numpy', 'np')}.{func.__name__}"
+    if handler is not None:
+        if kwargs:
+            extra = _unknown_keywords(handler, kwargs)
+            if extra:
+                raise _unsupported(name, handler, extra)
+        return handler(*args, **kwargs)
     if "out" in kwargs and func not in PIECEWISE_CONSTANT:
         raise _refuse(name, " with out=")
     result = func(*_plain(args), **_plain(kwargs))

@@ -140,6 +140,35 @@ def test_functions_without_a_derivative_are_refused(call):
 
 
 @pytest.mark.parametrize(
+    "call, message",
+    [
+        (
+            lambda t: np.sum(t, where=t.data > 0.15),
+            r"np.sum .* \['where'\].* autograd.sum\(x, axis",
+        ),
+        (
+            lambda t: np.cumsum(t, dtype=np.float32),
+            r"\['dtype'\].* autograd.cumsum\(x, axis=None\)",
+        ),
+        (lambda t: np.max(t, initial=0.0), r"np.max .* \['initial'\]"),
+        (lambda t: np.exp(t, where=True), r"np.exp .* \['where'\].* autograd.exp\(x\)"),
+        (lambda t: np.add(t, 1.0, casting="unsafe"), r"\['casting'\].* autograd.add\(a, b\)"),
+    ],
+)
+def test_numpy_options_the_recorded_op_lacks_are_named(call, message):
+    # A recorded NumPy function given an option its op does not take says which option and
+    # what the op takes, rather than Python's "unexpected keyword argument".
+    with pytest.raises(TypeError, match=message + ".*np.asarray"):
+        call(requires_grad([0.1, 0.2, 0.3]))
+
+
+def test_options_the_recorded_op_takes_still_pass_through():
+    t = requires_grad([[0.1, 0.2], [0.3, 0.4]])
+    total = np.sum(t, axis=0, keepdims=True)
+    assert total.shape == (1, 2) and total.requires_grad
+
+
+@pytest.mark.parametrize(
     "call",
     [
         lambda t: np.isnan(t),
