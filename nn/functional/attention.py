@@ -30,7 +30,7 @@ import autograd
 from ._rows import sum_along
 from .activation import SoftmaxFunction, softmax
 from .checks import as_tensor, check_floating
-from .linear import dropout, linear
+from .linear import dropout, dropout_mask, linear
 
 
 def _bias(fn: str, name: str, mask: Any, dtype: np.dtype, true_blocks: bool) -> Any:
@@ -165,17 +165,9 @@ def _attend(
         shape = np.broadcast_shapes(
             q.shape[:-1] + (k.shape[-2],), k.shape[:-2] + (1, 1), np.shape(_data(bias))
         )
-        keep = _dropout_mask(shape, dropout_p, q.dtype) * (1 if keep is None else keep)
+        keep = dropout_mask(shape, dropout_p, q.dtype) * (1 if keep is None else keep)
     biases = () if bias is None else (bias,)
     return AttentionFunction.apply(q, k, v, *biases, scale=scale, keep=keep), None
-
-
-def _dropout_mask(shape: tuple[int, ...], p: float, dtype: np.dtype) -> np.ndarray:
-    """Inverted dropout's factor m / (1 - p), m_i ~ Bernoulli(1 - p), as ``F.dropout`` draws it."""
-    if p == 1.0:
-        return np.zeros(shape, dtype=dtype)
-    keep = autograd.get_generator().random(shape, dtype=np.float32) >= p
-    return (keep * (1.0 / (1.0 - p))).astype(dtype)
 
 
 def _check_qkv(fn: str, query: Any, key: Any, value: Any) -> tuple[autograd.Tensor, ...]:

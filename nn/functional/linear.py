@@ -100,10 +100,16 @@ def dropout(x: Any, p: float = 0.5, training: bool = True) -> autograd.Tensor:
     if not training or p == 0.0:
         return x
     check_floating("dropout", "input", x)
+    return x * dropout_mask(x.shape, p, x.dtype)
+
+
+def dropout_mask(shape: tuple[int, ...], p: float, dtype: Any) -> np.ndarray:
+    """Inverted dropout's factor m / (1 - p), m_i ~ Bernoulli(1 - p), drawn from the library
+    generator (0 everywhere when p = 1)."""
     if p == 1.0:
-        return x * np.zeros((), dtype=x.dtype)
-    keep = autograd.get_generator().random(x.shape, dtype=np.float32) >= p
-    return x * (keep * (1.0 / (1.0 - p))).astype(x.dtype)
+        return np.zeros(shape, dtype=dtype)
+    keep = autograd.get_generator().random(shape, dtype=np.float32) >= p
+    return (keep * (1.0 / (1.0 - p))).astype(dtype)
 
 
 def embedding(indices: Any, weight: Any, padding_idx: int | None = None) -> autograd.Tensor:
