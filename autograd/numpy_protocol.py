@@ -122,16 +122,20 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
 def array_function(func: Any, args: tuple, kwargs: dict) -> Any:
     """Route a NumPy function to the op that records it, or compute a gradient-free result."""
     handler = NUMPY.get(func)
-    name = f"{func.__module__.replace('numpy', 'np')}.{func.__name__}"
     if handler is not None:
         if kwargs:
             extra = _unknown_keywords(handler, kwargs)
             if extra:
-                raise _unsupported(name, handler, extra)
+                raise _unsupported(_name(func), handler, extra)
         return handler(*args, **kwargs)
     if "out" in kwargs and func not in PIECEWISE_CONSTANT:
-        raise _refuse(name, " with out=")
+        raise _refuse(_name(func), " with out=")
     result = func(*_plain(args), **_plain(kwargs))
     if _has_float(result) and func not in PIECEWISE_CONSTANT:
-        raise _refuse(name)
+        raise _refuse(_name(func))
     return result
+
+
+def _name(func: Any) -> str:
+    # Built only for an error message: this dispatch runs for every np.* call on a Tensor.
+    return f"{func.__module__.replace('numpy', 'np')}.{func.__name__}"
