@@ -60,6 +60,7 @@ from .dtypes import (
 from .function import Function, Node
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from . import functional
 from .gradients import grad
 from .graph import Graph, draw_graph, scope, trace, trace_backward
 from .random import get_generator, manual_seed
@@ -85,6 +86,7 @@ __all__ = [
     "empty",
     "eye",
     "from_numpy",
+    "functional",
     "full",
     "full_like",
     "linspace",
