@@ -117,6 +117,8 @@ class Function:
     """
 
     name: str = "function"
+    # A loss's target, which draw_graph shows as such: an input position or an option on ctx.
+    target: int | str | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
