@@ -23,6 +23,7 @@ from . import engine as _engine
 from . import inplace as _inplace
 from . import numpy_protocol as _numpy_protocol
 from . import ops as _ops  # noqa: F401  (declares every op)
+from . import python_protocols as _python_protocols
 from . import torch_facade as _torch_facade
 from .anomaly import detect_anomaly
 from .checkpoint import load, save
@@ -77,6 +78,7 @@ Tensor.backward = _engine.tensor_backward  # type: ignore[method-assign]
 _install_methods(Tensor)  # every op's method and operators (autograd/ops)
 _install_attributes(_inplace.InPlace, Tensor)
 _install_attributes(_numpy_protocol.NumpyProtocols, Tensor)
+_install_attributes(_python_protocols.PythonProtocols, Tensor)
 _install_attributes(_torch_facade.TorchSpellings, Tensor)
 for _name, _lacking in _torch_facade.lacking_attributes().items():
     setattr(Tensor, _name, _lacking)

@@ -4,18 +4,18 @@ A Tensor wraps a NumPy array (``.data``). When it is the result of an op on tens
 grad, it also points at that op's graph node (``.grad_fn``), which ``backward()`` walks in reverse
 to fill in ``.grad`` on the leaves.
 
-This file holds what every tensor has: data, grad, the link to its node, Python's protocols.
-The rest of Tensor's methods are installed by the modules that define them, the way ops are:
-``backward`` (engine.py), the ops and operators (``t.exp()``, ``t + u``: autograd/ops through
-autograd/registry.py), NumPy's protocols (numpy_protocol.py), in-place changes (inplace.py) and
-PyTorch's spellings (torch_facade.py). ``_tensor_methods.pyi`` lists them all for IDEs.
+This file holds what every tensor has: data, grad, the link to its node. The rest of Tensor's
+methods are installed by the modules that define them, the way ops are: ``backward``
+(engine.py), the ops and operators (``t.exp()``, ``t + u``: autograd/ops, via registry.py),
+NumPy's protocols (numpy_protocol.py), in-place changes (inplace.py), Python's protocols
+(python_protocols.py) and PyTorch's spellings (torch_facade.py). ``_tensor_methods.pyi`` lists
+them all for IDEs and type checkers.
 """
 
 from __future__ import annotations
 
 import operator
 import weakref
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -149,21 +149,7 @@ class Tensor(TensorMethods):
         """The graph node of the op that produced this tensor, or None for a leaf."""
         return self._node
 
-    @property
-    def name(self) -> str | None:
-        """A label shown by ``repr`` and ``draw_graph``."""
-        return self._name
-
-    @name.setter
-    def name(self, value: str | None) -> None:
-        self._name = value
-        if self._node is not None:
-            self._node.name = value
-
-    @property
-    def T(self) -> Tensor:
-        """The transpose (axes reversed), as ``ndarray.T``."""
-        return self.transpose()
+    __hash__ = object.__hash__  # by identity: optimizer state and graph bookkeeping key on it
 
     def retain_grad(self) -> None:
         """Keep ``.grad`` on this intermediate result too (leaves always keep theirs)."""
@@ -173,49 +159,6 @@ class Tensor(TensorMethods):
     def detach(self) -> Tensor:
         """A new leaf sharing this tensor's data, cut off from the graph."""
         return Tensor._make(self.data, None)
-
-    def numpy(self) -> np.ndarray:
-        """The underlying ndarray (shared, not copied)."""
-        return self.data
-
-    def item(self) -> Any:
-        """The value of a one-element tensor as a Python number."""
-        if self.data.size != 1:
-            raise ValueError(f"item: only one-element tensors convert, shape is {self.shape}")
-        return self.data.item()
-
-    __hash__ = object.__hash__  # by identity: optimizer state and graph bookkeeping key on it
-
-    def __len__(self) -> int:
-        if self.data.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
-
-    def __iter__(self) -> Iterator[Tensor]:
-        for i in range(len(self)):
-            yield self[i]
-
-    def __bool__(self) -> bool:
-        return bool(self.data)
-
-    def __float__(self) -> float:
-        return float(self.item())
-
-    def __int__(self) -> int:
-        return int(self.item())
-
-    def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(")
-        extras = []
-        if self.data.dtype != np.float32:
-            extras.append(f"dtype={self.data.dtype}")
-        if self._node is not None:
-            extras.append(f"grad_fn=<{self._node.fn.name}>")
-        elif self._requires_grad:
-            extras.append("requires_grad=True")
-        if self._name:
-            extras.append(f"name={self._name!r}")
-        return "tensor(" + ", ".join([body, *extras]) + ")"
 
 
 def as_tensor(value: Any, dtype: Any = None, device: Any = None) -> Tensor:

@@ -16,6 +16,20 @@ from .state_io import as_index, as_list, to_plain, to_python
 RENAMED = {"_update": "update", "_validate": "validate"}  # old name -> new (one release)
 
 
+def _old_name(method: Callable[..., Any], old: str) -> Callable[..., Any]:
+    """``method`` under its deprecated name ``old``: the same call, with a DeprecationWarning."""
+
+    def deprecated(self: Any, *args: Any) -> Any:
+        warnings.warn(
+            f"Optimizer.{old} is now Optimizer.{method.__name__}", DeprecationWarning, stacklevel=2
+        )
+        return method(self, *args)
+
+    deprecated.__name__ = old
+    deprecated.__doc__ = f"Deprecated name of ``{method.__name__}`` (one release)."
+    return deprecated
+
+
 def _uncalled(name: str, params: Any) -> str:
     """The message for ``SGD(model.parameters, ...)``: the method itself, not what it yields."""
     method = getattr(params, "__name__", type(params).__name__)
@@ -114,11 +128,15 @@ class Optimizer:
         """The update rule for one parameter: change ``p`` in place (see the class docstring)."""
         raise NotImplementedError(f"{type(self).__name__} does not implement update")
 
+    _validate = _old_name(validate, "_validate")
+    _update = _old_name(update, "_update")
+
     # -- the names these two had before (deprecated; removed in the next release) --------------
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         # A subclass written for the old names (``_update``, ``_validate``) keeps working: its
-        # rule is used as ``update``, with a DeprecationWarning when the class is defined.
+        # rule is used as ``update``, with a DeprecationWarning when the class is defined. One
+        # written for the new names answers to the old ones too (``super()._update(...)``).
         super().__init_subclass__(**kwargs)
         for old, new in RENAMED.items():
             if old in cls.__dict__ and new not in cls.__dict__:
@@ -129,18 +147,8 @@ class Optimizer:
                     stacklevel=2,
                 )
                 setattr(cls, new, cls.__dict__[old])
-
-    def _update(self, p: np.ndarray, g: Any, state: dict[str, Any], group: dict[str, Any]) -> None:
-        """Deprecated name of ``update``."""
-        warnings.warn("Optimizer._update is now Optimizer.update", DeprecationWarning, stacklevel=2)
-        self.update(p, g, state, group)
-
-    def _validate(self, group: dict[str, Any]) -> None:
-        """Deprecated name of ``validate``."""
-        warnings.warn(
-            "Optimizer._validate is now Optimizer.validate", DeprecationWarning, stacklevel=2
-        )
-        self.validate(group)
+            elif new in cls.__dict__ and old not in cls.__dict__:
+                setattr(cls, old, _old_name(cls.__dict__[new], old))
 
     # -- parameter groups ----------------------------------------------------------------------
 

@@ -218,6 +218,6 @@ def test_a_rule_written_under_the_old_names_still_runs_with_a_deprecation_warnin
     with pytest.warns(DeprecationWarning, match="Optimizer._update is now Optimizer.update"):
         sgd._update(w.data, w.grad, {}, sgd.param_groups[0])
     np.testing.assert_allclose(w.data, [-2.0, -4.0])
-    with pytest.warns(DeprecationWarning, match="Optimizer._validate is now"):
-        with pytest.raises(ValueError, match="lr"):
-            sgd._validate({**sgd.param_groups[0], "lr": -1.0})
+    warns = pytest.warns(DeprecationWarning, match="Optimizer._validate is now")
+    with warns, pytest.raises(ValueError, match="lr"):
+        sgd._validate({**sgd.param_groups[0], "lr": -1.0})
