@@ -19,7 +19,12 @@ from .tensor import Tensor, as_tensor  # first: every module below builds on it
 
 # isort: on
 from . import cuda, versions
+from . import engine as _engine
+from . import inplace as _inplace
+from . import numpy_protocol as _numpy_protocol
 from . import ops as _ops  # noqa: F401  (declares every op)
+from . import python_protocols as _python_protocols
+from . import torch_facade as _torch_facade
 from .anomaly import detect_anomaly
 from .checkpoint import load, save
 from .creation import (
@@ -65,10 +70,19 @@ from .gradients import grad
 from .graph import Graph, draw_graph, scope, trace, trace_backward
 from .random import get_generator, manual_seed
 from .registry import exports as _exports
+from .registry import install_attributes as _install_attributes
 from .registry import install_methods as _install_methods
 from .runtime import get_num_threads, set_num_threads
 
-_install_methods(Tensor)
+# Tensor's methods beyond its core (tensor.py), installed from the modules that define them.
+Tensor.backward = _engine.tensor_backward  # type: ignore[method-assign]
+_install_methods(Tensor)  # every op's method and operators (autograd/ops)
+_install_attributes(_inplace.InPlace, Tensor)
+_install_attributes(_numpy_protocol.NumpyProtocols, Tensor)
+_install_attributes(_python_protocols.PythonProtocols, Tensor)
+_install_attributes(_torch_facade.TorchSpellings, Tensor)
+for _name, _lacking in _torch_facade.lacking_attributes().items():
+    setattr(Tensor, _name, _lacking)
 _ops_exported = _exports()
 
 __all__ = [
@@ -137,28 +151,7 @@ globals().update(_ops_exported)
 __all__ += sorted(_ops_exported)
 
 
-# PyTorch names the autograd module lacks, and what to use instead.
-_MISSING = {
-    "nn": "backproplab's nn is a package of its own: `import nn`",
-    "optim": "backproplab's optim is a package of its own: `import optim`",
-    "utils": "data loading is nn.data (DataLoader, TensorDataset); clipping is nn.utils",
-    "FloatTensor": "use autograd.tensor(data, dtype=autograd.float32)",
-    "LongTensor": "use autograd.tensor(data, dtype=autograd.int64)",
-    "is_tensor": "use isinstance(x, autograd.Tensor)",
-    "softmax": "use nn.functional.softmax(x, dim)",
-    "log_softmax": "use nn.functional.log_softmax(x, dim)",
-    "randperm": "use autograd.tensor(autograd.get_generator().permutation(n))",
-    "set_grad_enabled": "use `with autograd.no_grad():` or `with autograd.enable_grad():`",
-}
-
-
 def __getattr__(name: str) -> Any:
     if name.startswith("__"):
         raise AttributeError(name)
-    import difflib
-
-    hint = _MISSING.get(name)
-    if hint is None:
-        close = difflib.get_close_matches(name, __all__, n=1)
-        hint = f"did you mean autograd.{close[0]}?" if close else "see autograd.__all__"
-    raise AttributeError(f"module 'autograd' has no attribute {name!r}: {hint}")
+    raise _torch_facade.missing_module_attribute(name, __all__)

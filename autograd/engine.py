@@ -4,31 +4,29 @@ Given roots and dL/d(root), visit every node after all the nodes that use its re
 op's backward to get dL/d(input) from dL/d(output) (the chain rule), sum the contributions that
 meet at a tensor used more than once, and hand the totals to the leaves.
 
-The order is the reverse of creation: every node carries a sequence number (``Node.seq``), and an
-op's inputs always exist before it runs, so the largest number still waiting is a node whose users
-are all done. A heap of the nodes that have received a gradient gives that order iteratively (a
-100,000-op chain needs no recursion) and without a first pass over the graph to count users.
+The order is the reverse of creation: an op's inputs exist before it runs, so the node with the
+largest ``seq`` still waiting has no user left to hear from. A heap gives that order without
+recursion (a 100,000-op chain needs none) and without a first pass to count users.
 
-Broadcasting is undone here and only here: an op may return a gradient in its output's broadcast
-shape, and ``fit_gradient`` sums it back onto the input's shape, refusing anything else.
+Broadcasting is undone here and only here: ``fit_gradient`` sums a gradient in the output's
+broadcast shape back onto the input's shape, and refuses anything else.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from heapq import heapify, heappop, heappush
+from heapq import heappop, heappush
 from typing import Any
 
 import numpy as np
 
+from . import engine_helpers as helpers
 from .function import FREED, Node
-from .grad_mode import STATE, enable_grad
+from .grad_mode import STATE
 from .tensor import Tensor
 
-# Called after each node's backward with (node, grad_out, grads_in): the gradient that arrived
-# and what the op's backward returned, one entry per input (before fitting to the inputs' shapes:
-# ``fit_gradient`` does that). Tracing, autograd.grad's capture of interior inputs and anomaly
-# checks are hooks; the loop itself stays the same.
+# Called after each node's backward with (node, grad_out, grads_in): tracing, autograd.grad's
+# capture of interior inputs and anomaly checks plug into the one loop this way.
 StepHook = Callable[[Node, Any, tuple], None]
 
 
@@ -46,81 +44,43 @@ def run_backward(
     ``leaves``, if given, limits the result to those leaves (``autograd.grad``). With
     ``create_graph`` the backward formulas run on Tensors and are recorded.
     """
-    grads: dict[Node, Any] = {}  # dL/d(result) of nodes still waiting for their turn
-    heap = []  # (-seq, node) for each node in grads: the latest node on top
-    for root, grad in zip(roots, root_grads):
-        if root in grads:
-            grads[root] = grads[root] + grad
-        else:
-            grads[root] = grad
-            heap.append((-root.seq, root))
-    heapify(heap)
+    grads, heap = helpers.heap_of_roots(roots, root_grads)  # dL/d(node) of the nodes waiting
     if STATE.anomaly:
-        hooks = (*hooks, _check_finite)
+        hooks = (*hooks, helpers.check_finite)
     leaf_grads: dict[Tensor, Any] = {}
     while heap:
-        node = heappop(heap)[1]
+        node = heappop(heap)[1]  # every user of its result is done: its gradient is complete
         grad_out = grads.pop(node)
         if node.retained is not None:
-            _retain(node, grad_out)
+            helpers.retain(node, grad_out)
         if create_graph:
-            grads_in = _recorded_backward(node, grad_out)
+            grads_in = helpers.recorded_backward(node, grad_out)
         else:
-            grads_in = node.fn.backward(node, grad_out)
+            grads_in = node.fn.backward(node, grad_out)  # the chain rule, one op at a time
+        if type(grads_in) is not tuple or len(grads_in) != len(node.inputs):
+            grads_in = helpers.one_per_input(node, grads_in)
         if not retain_graph and node._saved is not None:
             node._saved = FREED  # drop what only this backward needed
-        inputs = node.inputs
-        if type(grads_in) is not tuple:
-            grads_in = (grads_in,)  # a one-input op may return its gradient bare
-        if len(grads_in) != len(inputs):
-            grads_in = as_gradients(node, grads_in)
         for hook in hooks:
             hook(node, grad_out, grads_in)
-        for position, needs in enumerate(node.needs_input_grad):
+        for position, link in enumerate(node.inputs):
             grad = grads_in[position]
-            if grad is None or not needs:
+            if grad is None or not node.needs_input_grad[position]:
                 continue
-            link = inputs[position]
             target = link if type(link) is Node else link.data  # both have .shape and .dtype
-            # (The full check is a call per edge; most gradients already fit, so test that here.)
-            if not (
-                type(grad) is np.ndarray
-                and grad.shape == target.shape
-                and grad.dtype is target.dtype
-            ):
+            if not (type(grad) is np.ndarray and grad.shape == target.shape) or (
+                grad.dtype is not target.dtype
+            ):  # sum away what broadcasting added; raise on a wrong shape
                 grad = fit_gradient(grad, node, position, target.shape, target.dtype)
-            if type(link) is Node:
-                if link in grads:
-                    grads[link] = grads[link] + grad
-                else:
-                    grads[link] = grad
-                    heappush(heap, (-link.seq, link))
-            elif leaves is None or link in leaves:
-                leaf_grads[link] = leaf_grads[link] + grad if link in leaf_grads else grad
+            if type(link) is not Node:  # a leaf
+                if leaves is None or link in leaves:
+                    leaf_grads[link] = leaf_grads[link] + grad if link in leaf_grads else grad
+            elif link in grads:  # a result used more than once: the contributions add up
+                grads[link] = grads[link] + grad
+            else:
+                grads[link] = grad
+                heappush(heap, (-link.seq, link))
     return leaf_grads
-
-
-def _recorded_backward(node: Node, grad_out: Any) -> Any:
-    # The formula sees Tensors (its saved arrays reconnected to the graph) and is recorded.
-    node._as_tensors = True
-    try:
-        with enable_grad():
-            return node.fn.backward(node, grad_out)
-    finally:
-        node._as_tensors = False
-
-
-def as_gradients(node: Node, grads_in: Any) -> tuple:
-    """What a backward returned, as a tuple with one gradient (or None) per input (a list
-    counts as a tuple)."""
-    if len(grads_in) == 1 and isinstance(grads_in[0], list):
-        grads_in = tuple(grads_in[0])
-    if len(grads_in) != len(node.inputs):
-        raise RuntimeError(
-            f"backward of '{node.fn.name}' returned {len(grads_in)} gradients for "
-            f"{len(node.inputs)} inputs"
-        )
-    return grads_in
 
 
 def fit_gradient(grad: Any, node: Node, position: int, shape: tuple, dtype: np.dtype) -> Any:
@@ -162,26 +122,6 @@ def sum_to_shape(grad: Any, shape: tuple[int, ...]) -> Any:
     return summed.reshape(shape)
 
 
-def _retain(node: Node, grad: Any) -> None:
-    # A tensor that called retain_grad() receives its gradient as it passes.
-    tensor = node.retained()
-    if tensor is not None:
-        array = grad.data if isinstance(grad, Tensor) else grad
-        if tensor._grad is None:
-            tensor._grad = np.array(array)  # a copy: the engine passes ``array`` on
-        else:
-            tensor._grad += array
-
-
-def _check_finite(node: Node, grad_out: Any, grads_in: tuple) -> None:
-    # detect_anomaly's hook: the first NaN or Inf gradient names the op that made it.
-    from .anomaly import check_backward
-
-    for position, grad in enumerate(grads_in):
-        if grad is not None:
-            check_backward(node, position, grad)
-
-
 def seed_gradient(tensor: Tensor, grad: Any, caller: str) -> np.ndarray:
     """dL/d(tensor) to start backward from: ``grad`` checked against the tensor's shape, or 1
     for a one-element tensor when ``grad`` is None."""
@@ -193,37 +133,18 @@ def seed_gradient(tensor: Tensor, grad: Any, caller: str) -> np.ndarray:
                 f"output has shape {data.shape}; pass grad= with that shape (or reduce it to "
                 "a scalar first, e.g. .sum())"
             )
-        if data.ndim == 0:  # a scalar loss: dL/dL = 1, one shared read-only array per dtype
-            seed = _UNIT.get(data.dtype)
-            if seed is None:
-                seed = _UNIT[data.dtype] = _read_only(np.ones((), data.dtype))
-            return seed
-        return np.ones(data.shape, dtype=data.dtype)
-    if type(grad) is np.ndarray and grad.dtype is data.dtype:
-        array = grad  # (as it is: np.asarray parsing its arguments is ~1 % of a small backward)
-    else:
-        array = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=data.dtype)
-    if array.shape != data.shape:
+        return helpers.unit_seed(data.dtype) if data.ndim == 0 else np.ones_like(data)
+    if type(grad) is not np.ndarray or grad.dtype != data.dtype:
+        grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=data.dtype)
+    if grad.shape != data.shape:
         raise ValueError(
-            f"{caller}: grad has shape {array.shape} but the output has shape {data.shape}"
+            f"{caller}: grad has shape {grad.shape} but the output has shape {data.shape}"
         )
-    return array
-
-
-# (Made once: np.ones costs ~0.4 us, a share of every backward() call on a small model.)
-_UNIT: dict[np.dtype, np.ndarray] = {}
-
-
-def _read_only(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False  # shared: no backward formula may write into it
-    return array
+    return grad
 
 
 def backward(
-    tensor: Tensor,
-    grad: Any = None,
-    retain_graph: bool = False,
-    hooks: Sequence[StepHook] = (),
+    tensor: Tensor, grad: Any = None, retain_graph: bool = False, hooks: Sequence[StepHook] = ()
 ) -> None:
     """Compute d(tensor)/d(leaf) for every leaf that requires grad and add it to ``leaf.grad``."""
     if not tensor._requires_grad:
@@ -236,21 +157,13 @@ def backward(
         leaf_grads = {tensor: seed}
     else:
         leaf_grads = run_backward((tensor._node,), (seed,), retain_graph=retain_graph, hooks=hooks)
-    # Into each leaf's .grad: added in place to an existing buffer; else the total itself becomes
-    # the buffer when nobody else holds it (a writeable array of its own, not the caller's grad,
-    # not handed to another leaf already), and a copy of it otherwise.
-    taken = {id(seed)} if grad is not None else set()
-    for leaf, total in leaf_grads.items():
-        key = id(total)
-        if leaf._grad is not None:
-            leaf._grad += total
-        elif (
-            type(total) is np.ndarray
-            and total.base is None
-            and total.flags.writeable
-            and key not in taken
-        ):
-            leaf._grad = total
-            taken.add(key)
-        else:
-            leaf._grad = np.array(total)
+    helpers.accumulate_into_leaves(leaf_grads, seed if grad is not None else None)
+
+
+def tensor_backward(self: Tensor, grad: Any = None, retain_graph: bool = False) -> None:
+    """Backpropagate: add d(self)/d(leaf) to ``leaf.grad`` for every leaf requiring grad.
+
+    ``grad`` is dL/d(self); it may be omitted for a scalar (it is then 1). Without
+    ``retain_graph=True`` the arrays saved for backward are freed afterwards.
+    """
+    backward(self, grad, retain_graph)

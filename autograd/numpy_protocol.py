@@ -18,12 +18,17 @@ from __future__ import annotations
 
 import functools
 import inspect
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .registry import NUMPY
 from .tensor import Tensor
+
+if TYPE_CHECKING:  # the methods of NumpyProtocols become Tensor's: type-check them as such
+    _Base = Tensor
+else:
+    _Base = object
 
 # Ufuncs and functions with a floating result whose derivative is zero wherever it exists
 # (piecewise constant), or whose result does not depend on the input's values at all.
@@ -139,3 +144,23 @@ def array_function(func: Any, args: tuple, kwargs: dict) -> Any:
 def _name(func: Any) -> str:
     # Built only for an error message: this dispatch runs for every np.* call on a Tensor.
     return f"{func.__module__.replace('numpy', 'np')}.{func.__name__}"
+
+
+class NumpyProtocols(_Base):
+    """The methods ``autograd/__init__.py`` installs on Tensor so that NumPy hands it over."""
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        return array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        return array_function(func, args, kwargs)
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        # NumPy 2 passes ``copy``: True must hand over a copy (``np.array(t)`` does not alias t),
+        # False must refuse one; None (and NumPy 1, which never passes it) shares when it can.
+        if copy:
+            return np.array(self.data, dtype=dtype, copy=True)
+        array = self.data if dtype is None else self.data.astype(dtype, copy=False)
+        if copy is False and array is not self.data:
+            raise ValueError(f"Tensor: converting {self.data.dtype} to {dtype} needs a copy")
+        return array

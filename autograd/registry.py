@@ -1,16 +1,20 @@
 """The op registry: each public operation is declared once, and everything else is derived.
 
-An op module defines the op's ``Function`` class (its math) and one public function that applies
-it, decorated with ``@op``::
+An op module defines the op's ``Function`` class (its math) and declares it with ``@op``::
 
     @op(numpy=np.sqrt)
-    def sqrt(x):
-        \"\"\"Square root;  d/dx = 1 / (2 sqrt x).\"\"\"
-        return Sqrt.apply(x)
+    class Sqrt(Function):
+        \"\"\"y = sqrt(x);  dy/dx = 1 / (2 sqrt(x)).\"\"\"
+
+        @staticmethod
+        def forward(ctx, x): ...
 
 From that one declaration the library builds
 
-* ``autograd.sqrt``: the function itself (``autograd/__init__.py`` exports every entry);
+* ``autograd.sqrt``: the op's function, written from ``forward``'s signature (see ``caller``);
+  ``@op("subtract")`` names it when the class's own name is not the op's. Where the arguments
+  need reshaping first (matmul's 1-D rule, einsum's parsing) ``@op`` decorates that function
+  instead, which calls ``Fn.apply`` itself;
 * ``Tensor.sqrt``: the same function as a method, the tensor as first argument
   (``method=False`` leaves it out, ``method="name"`` installs it under another name);
 * ``np.sqrt(t)``: NumPy hands a Tensor argument to the function (``numpy=``, one callable or a
@@ -30,7 +34,7 @@ import functools
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 # Python operator -> (method for ``tensor <op> other``, reflected method for ``other <op> tensor``)
 OPERATORS: dict[str, tuple[str, str | None]] = {
@@ -58,7 +62,8 @@ OPERATORS: dict[str, tuple[str, str | None]] = {
 
 @dataclass(frozen=True)
 class Entry:
-    """One declared op: its public ``function`` and where else it appears."""
+    """One declared op: its public ``function``, where else it appears, and the ``Function``
+    class it was declared on (None for an op declared on a function)."""
 
     name: str
     function: Callable[..., Any]
@@ -67,16 +72,20 @@ class Entry:
     operator: str | None
     aliases: tuple[str, ...]
     export: bool = True
+    cls: type | None = None
 
 
 # PyTorch's keyword -> NumPy's, accepted by every op that takes the NumPy one.
 TORCH_KEYWORDS = {"dim": "axis", "keepdim": "keepdims"}
+
+D = TypeVar("D")  # what @op decorates: a Function class, or a function
 
 ENTRIES: dict[str, Entry] = {}
 NUMPY: dict[Any, Callable[..., Any]] = {}  # NumPy ufunc or function -> the op that records it
 
 
 def op(
+    name: str | None = None,
     *,
     numpy: Any = (),
     method: bool | str = True,
@@ -84,29 +93,72 @@ def op(
     aliases: tuple[str, ...] = (),
     torch: Callable[..., Any] | None = None,
     export: bool = True,
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Declare the decorated function as a public op (see the module docstring).
+) -> Callable[[D], D]:
+    """Declare the decorated ``Function`` class (or function) as a public op (see the module
+    docstring). A class may carry several declarations (``abs`` and ``fabs`` are one class).
 
     ``export=False`` makes a method only (``Tensor.float()``: ``autograd.float`` is a dtype).
     """
 
-    def declare(function: Callable[..., Any]) -> Callable[..., Any]:
-        name = function.__name__
-        if name in ENTRIES:
-            raise RuntimeError(f"op {name!r} is declared twice")
+    def declare(target: D) -> D:
+        cls = target if isinstance(target, type) else None
+        function = caller(target, name or target.name) if cls else target
+        op_name = function.__name__
+        if op_name in ENTRIES:
+            raise RuntimeError(f"op {op_name!r} is declared twice")
         if operator is not None and operator not in OPERATORS:
-            raise ValueError(f"op {name!r}: unknown operator {operator!r}")
+            raise ValueError(f"op {op_name!r}: unknown operator {operator!r}")
         public = function
         if torch is not None or not set(TORCH_KEYWORDS.values()).isdisjoint(_keywords(function)):
             public = either_spelling(function, torch or function)
         hooks = numpy if isinstance(numpy, tuple) else (numpy,)
-        method_name = (name if method is True else method) or None
-        ENTRIES[name] = Entry(name, public, method_name, hooks, operator, tuple(aliases), export)
+        method_name = (op_name if method is True else method) or None
+        ENTRIES[op_name] = Entry(
+            op_name, public, method_name, hooks, operator, tuple(aliases), export, cls
+        )
         for hook in hooks:
             NUMPY[hook] = function  # NumPy's own function: always NumPy's meaning
-        return public
+        return target if cls else public  # type: ignore[return-value]  # D is the function
 
     return declare
+
+
+def caller(cls: Any, name: str) -> Callable[..., Any]:
+    """The public function of an op declared on its ``Function`` class: ``forward``'s
+    parameters after ``ctx``, those without a default being the op's inputs (passed on
+    positionally) and those with one its options (passed by keyword)::
+
+        def sum(x, axis=None, keepdims=False):
+            return Sum.apply(x, axis=axis, keepdims=keepdims)
+
+    It is written out as source and compiled, so that it costs one call, as a hand-written
+    function would, and ``help()`` and ``inspect.signature`` show the real parameters.
+    """
+    parameters = list(inspect.signature(cls.forward).parameters.values())[1:]
+    declared, passed, defaults = [], [], {}
+    for p in parameters:
+        if p.kind is not p.POSITIONAL_OR_KEYWORD:
+            raise TypeError(
+                f"@op on {cls.__name__}: forward's parameter {p.name!r} is not a plain one; "
+                "declare the op on a function that calls apply instead"
+            )
+        if p.default is p.empty:
+            declared.append(p.name)
+            passed.append(p.name)
+        else:
+            defaults[f"_{p.name}"] = p.default
+            declared.append(f"{p.name}=_{p.name}")
+            passed.append(f"{p.name}={p.name}")
+    namespace: dict[str, Any] = {"apply": cls.apply, **defaults}
+    exec(f"def {name}({', '.join(declared)}):\n    return apply({', '.join(passed)})", namespace)
+    function = namespace[name]
+    function.__module__ = cls.__module__
+    function.__doc__ = cls.__doc__
+    function.__signature__ = inspect.Signature(
+        [p.replace(annotation=Any if p.default is p.empty else p.annotation) for p in parameters],
+        return_annotation="Tensor",
+    )
+    return function
 
 
 def _keywords(function: Callable[..., Any]) -> set[str]:
@@ -176,6 +228,18 @@ def install_methods(cls: type) -> None:
             install(forward, function)
             if reflected:
                 install(reflected, _reflect(function))
+
+
+def install_attributes(source: type, cls: type) -> None:
+    """Give ``cls`` (Tensor) every attribute defined in the class body of ``source`` (a holder
+    of methods such as ``inplace.InPlace``); it may not replace one ``cls`` defines itself."""
+    skip = {"__module__", "__qualname__", "__doc__", "__dict__", "__weakref__", "__annotations__"}
+    for name, value in vars(source).items():
+        if name in skip or name.startswith("__orig"):
+            continue
+        if name in cls.__dict__:
+            raise RuntimeError(f"{source.__name__}.{name} would replace {cls.__name__}.{name}")
+        setattr(cls, name, value)
 
 
 def _reflect(function: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:

@@ -61,6 +61,19 @@ def bump(*arrays: np.ndarray) -> None:
         entry[1] = now
 
 
+def write(target: Any, value: Any, index: Any = ...) -> None:
+    """``target[index] = value`` (NumPy's assignment: broadcast, cast to target's dtype), then
+    ``bump``: the one way the library writes new values into memory a graph may have saved.
+
+    ``target`` is a Tensor (its ``.data`` is written) or an ndarray. nn.init, load_state_dict,
+    Embedding's padding row, the LR finder's restore and Tensor's in-place methods use it; code
+    that changes arrays itself with ``out=`` (optimizer rules) calls ``bump`` right after.
+    """
+    array = getattr(target, "data", target) if not isinstance(target, np.ndarray) else target
+    array[index] = value
+    bump(array)
+
+
 def version(array: Any) -> int:
     """How many times ``array``'s memory was changed in place through the library (0 for
     anything that is not an ndarray)."""

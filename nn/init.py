@@ -36,9 +36,8 @@ def _array(fn: str, t: Any) -> np.ndarray:
 
 
 def _fill(fn: str, t: T, values: Any) -> T:
-    array = _array(fn, t)
-    array[...] = values
-    autograd.versions.bump(array)  # a graph that saved the old values must not use the new
+    # (versions.write: a graph that saved the old values must not use the new)
+    autograd.versions.write(_array(fn, t), values)
     return t
 
 

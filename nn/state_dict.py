@@ -81,6 +81,5 @@ def load_state_dict(module: Module, state: Any, strict: bool = True) -> Incompat
     for key, arr in arrays.items():
         # In place, so references held elsewhere (optimizers) stay valid; the version bump makes
         # a backward through a graph that saved the old values raise instead of using these.
-        np.copyto(entries[key].data, arr, casting="unsafe")
-        autograd.versions.bump(entries[key].data)
+        autograd.versions.write(entries[key], arr)
     return IncompatibleKeys(missing, unexpected)

@@ -47,11 +47,11 @@ class Adagrad(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def _validate(self, group: dict[str, Any]) -> None:
+    def validate(self, group: dict[str, Any]) -> None:
         for name in ("lr", "lr_decay", "weight_decay", "initial_accumulator_value", "eps"):
             check_nonnegative("Adagrad", name, group[name])
 
-    def _update(
+    def update(
         self, p: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]
     ) -> None:
         if not state:  # the first step: G = initial_accumulator_value

@@ -53,14 +53,14 @@ class Adam(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def _validate(self, group: dict[str, Any]) -> None:
+    def validate(self, group: dict[str, Any]) -> None:
         name = type(self).__name__
         check_nonnegative(name, "lr", group["lr"])
         check_nonnegative(name, "eps", group["eps"])
         check_betas(name, group["betas"])
         check_nonnegative(name, "weight_decay", group["weight_decay"])
 
-    def _update(
+    def update(
         self, p: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]
     ) -> None:
         lr, weight_decay = group["lr"], group["weight_decay"]

@@ -262,8 +262,7 @@ def lr_range_test(
                 break
     finally:
         for p, data, grad in zip(params, datas, grads, strict=True):
-            np.copyto(p.data, data)
-            versions.bump(p.data)
+            versions.write(p, data)
             p.grad = grad
         optimizer.load_state_dict(optim_state)
     lrs_arr, losses = np.array(lrs), np.array(smoothed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -11,6 +12,22 @@ import autograd
 from autograd import versions
 
 from .state_io import as_index, as_list, to_plain, to_python
+
+RENAMED = {"_update": "update", "_validate": "validate"}  # old name -> new (one release)
+
+
+def _old_name(method: Callable[..., Any], old: str) -> Callable[..., Any]:
+    """``method`` under its deprecated name ``old``: the same call, with a DeprecationWarning."""
+
+    def deprecated(self: Any, *args: Any) -> Any:
+        warnings.warn(
+            f"Optimizer.{old} is now Optimizer.{method.__name__}", DeprecationWarning, stacklevel=2
+        )
+        return method(self, *args)
+
+    deprecated.__name__ = old
+    deprecated.__doc__ = f"Deprecated name of ``{method.__name__}`` (one release)."
+    return deprecated
 
 
 def _uncalled(name: str, params: Any) -> str:
@@ -52,14 +69,14 @@ class Optimizer:
     a run resumes exactly after loading.
 
     Writing an optimizer: ``step()`` owns the loop over groups and parameters; a subclass
-    writes the rule for one parameter, ``_update(p, g, state, group)``, and passes its
-    hyperparameters' defaults to ``__init__`` (plus ``_validate(group)`` to check them)::
+    writes the rule for one parameter, ``update(p, g, state, group)``, and passes its
+    hyperparameters' defaults to ``__init__`` (plus ``validate(group)`` to check them)::
 
         class SignSGD(Optimizer):  # p <- p - lr * sign(g)
             def __init__(self, params, lr=0.01):
                 super().__init__(params, {"lr": lr})
 
-            def _update(self, p, g, state, group):
+            def update(self, p, g, state, group):
                 p -= group["lr"] * np.sign(g)
 
     ``p`` is the parameter's array (``param.data``), to be changed in place; ``g`` its gradient,
@@ -81,7 +98,7 @@ class Optimizer:
         self.state: dict[autograd.Tensor, dict[str, Any]] = {}
         self.param_groups: list[dict[str, Any]] = []
         self._last_scalar: tuple[float, np.dtype, np.ndarray] | None = None
-        self._validate(self.defaults)
+        self.validate(self.defaults)
         name = type(self).__name__
         if callable(params) and not hasattr(params, "__iter__"):
             raise TypeError(_uncalled(name, params))
@@ -102,14 +119,36 @@ class Optimizer:
 
     # -- what a subclass writes ----------------------------------------------------------------
 
-    def _validate(self, group: dict[str, Any]) -> None:
+    def validate(self, group: dict[str, Any]) -> None:
         """Raise ValueError naming the argument if a hyperparameter in ``group`` is invalid."""
 
-    def _update(
+    def update(
         self, p: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]
     ) -> None:
         """The update rule for one parameter: change ``p`` in place (see the class docstring)."""
-        raise NotImplementedError(f"{type(self).__name__} does not implement _update")
+        raise NotImplementedError(f"{type(self).__name__} does not implement update")
+
+    _validate = _old_name(validate, "_validate")
+    _update = _old_name(update, "_update")
+
+    # -- the names these two had before (deprecated; removed in the next release) --------------
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # A subclass written for the old names (``_update``, ``_validate``) keeps working: its
+        # rule is used as ``update``, with a DeprecationWarning when the class is defined. One
+        # written for the new names answers to the old ones too (``super()._update(...)``).
+        super().__init_subclass__(**kwargs)
+        for old, new in RENAMED.items():
+            if old in cls.__dict__ and new not in cls.__dict__:
+                warnings.warn(
+                    f"{cls.__name__}.{old}: Optimizer's extension point is now called {new} "
+                    f"(the name {old} will stop working in the next release)",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
+                setattr(cls, new, cls.__dict__[old])
+            elif new in cls.__dict__ and old not in cls.__dict__:
+                setattr(cls, old, _old_name(cls.__dict__[new], old))
 
     # -- parameter groups ----------------------------------------------------------------------
 
@@ -143,7 +182,7 @@ class Optimizer:
         group.update((k, v) for k, v in param_group.items() if k != "params")
         for key, value in self.defaults.items():
             group.setdefault(key, value)
-        self._validate(group)
+        self.validate(group)
         ids = {id(p) for p in params}
         if len(ids) != len(params):
             raise ValueError(f"{name}: a parameter appears twice in one parameter group")
@@ -180,7 +219,7 @@ class Optimizer:
             with autograd.enable_grad():
                 loss = closure()
         # Local names for what every parameter uses: the loop runs once per parameter per step.
-        states, update = self.state, self._update
+        states, update = self.state, self.update
         for group in self.param_groups:
             updated = []
             try:
@@ -281,7 +320,7 @@ class Optimizer:
                     if isinstance(group.get(key), tuple) and isinstance(value, list):
                         value = tuple(value)
                     new_group[key] = value
-            self._validate(new_group)
+            self.validate(new_group)
             new_groups.append(new_group)
         saved_state = state_dict.get("state", {})
         if not isinstance(saved_state, dict):

@@ -57,11 +57,11 @@ class RMSprop(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def _validate(self, group: dict[str, Any]) -> None:
+    def validate(self, group: dict[str, Any]) -> None:
         for name in ("lr", "alpha", "eps", "weight_decay", "momentum"):
             check_nonnegative("RMSprop", name, group[name])
 
-    def _update(
+    def update(
         self, p: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]
     ) -> None:
         alpha, momentum, weight_decay = group["alpha"], group["momentum"], group["weight_decay"]

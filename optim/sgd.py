@@ -50,7 +50,7 @@ class SGD(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def _validate(self, group: dict[str, Any]) -> None:
+    def validate(self, group: dict[str, Any]) -> None:
         check_nonnegative("SGD", "lr", group["lr"])
         check_nonnegative("SGD", "momentum", group["momentum"])
         check_nonnegative("SGD", "dampening", group["dampening"])
@@ -61,7 +61,7 @@ class SGD(Optimizer):
                 f"dampening={group['dampening']!r}; Nesterov needs momentum > 0 and dampening 0"
             )
 
-    def _update(
+    def update(
         self, p: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]
     ) -> None:
         lr = self._scalar(group["lr"], p)  # a 0-d array of p's dtype: see _scalar

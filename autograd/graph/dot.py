@@ -67,15 +67,6 @@ EDGE_COLOR = "#4b5563"
 WIDTH_LIMIT = 870.0  # points (1,160 px): a notebook column, with room for Graphviz's margins
 NODESEP = 0.25  # inches between vertices of one rank
 RANKSEP = 0.3  # inches between ranks
-# Loss ops (nn's, named by their op name: autograd imports nothing from nn) and where their
-# target is: an operand position, or an option the op keeps on its node (``ctx.targets``).
-TARGET_OPERANDS = {
-    "mse_loss": 1,
-    "l1_loss": 1,
-    "binary_cross_entropy": 1,
-    "binary_cross_entropy_with_logits": 1,
-}
-TARGET_OPTIONS = {"cross_entropy": "targets"}
 NOT_KEPT_HINT = (
     "interior values are not kept by backward(); run the forward inside "
     "`with autograd.trace() as tr:`, then tr.backward(root) and draw_graph(root, steps=tr)"
@@ -126,8 +117,8 @@ def build_dot(root: Tensor, options: Options) -> Drawing:
 
 def target_arrays(node: Node) -> list[tuple[str, np.ndarray]]:
     """Arrays ``node`` keeps as an option that a reader should see as inputs (loss targets)."""
-    option = TARGET_OPTIONS.get(node.fn.name)
-    if option is None:
+    option = node.fn.target  # a loss declares its target (``Function.target``)
+    if not isinstance(option, str):
         return []
     value = getattr(node, option, None)
     if isinstance(value, np.ndarray):
@@ -176,8 +167,8 @@ class _Builder:
     def _find_targets(self) -> set[int]:
         found = set()
         for node in self.nodes:
-            position = TARGET_OPERANDS.get(node.fn.name)
-            if position is not None and position < len(node.inputs):
+            position = node.fn.target  # a loss declares its target (``Function.target``)
+            if isinstance(position, int) and position < len(node.inputs):
                 link = node.inputs[position]
                 if isinstance(link, Tensor) and not link.requires_grad:
                     found.add(id(link))

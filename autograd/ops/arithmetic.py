@@ -15,8 +15,9 @@ from ..registry import op
 from ..tensor import Tensor, as_tensor
 
 
+@op(numpy=np.add, operator="+")
 class Add(Function):
-    """y = a + b;  dy/da = 1, dy/db = 1."""
+    """y = a + b, broadcasting as NumPy;  dy/da = 1, dy/db = 1."""
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
@@ -27,8 +28,9 @@ class Add(Function):
         return grad, grad
 
 
+@op("subtract", numpy=np.subtract, operator="-", aliases=("sub",))
 class Sub(Function):
-    """y = a - b;  dy/da = 1, dy/db = -1."""
+    """y = a - b, broadcasting as NumPy;  dy/da = 1, dy/db = -1."""
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
@@ -39,6 +41,7 @@ class Sub(Function):
         return grad, (-grad if ctx.needs_input_grad[1] else None)
 
 
+@op("negative", numpy=np.negative, operator="unary -", aliases=("neg",))
 class Neg(Function):
     """y = -a;  dy/da = -1."""
 
@@ -51,8 +54,9 @@ class Neg(Function):
         return -grad
 
 
+@op("multiply", numpy=np.multiply, operator="*", aliases=("mul",))
 class Mul(Function):
-    """y = a * b;  dy/da = b, dy/db = a."""
+    """y = a * b elementwise, broadcasting as NumPy;  dy/da = b, dy/db = a."""
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
@@ -66,8 +70,9 @@ class Mul(Function):
         return (grad * b if need_a else None), (grad * a if need_b else None)
 
 
+@op("divide", numpy=np.true_divide, operator="/", aliases=("div",))
 class Div(Function):
-    """y = a / b;  dy/da = 1 / b, dy/db = -a / b^2."""
+    """y = a / b elementwise (true division);  dy/da = 1 / b, dy/db = -a / b^2."""
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
@@ -83,6 +88,7 @@ class Div(Function):
         return grad_a, grad_b
 
 
+@op("power", numpy=np.power, operator="**", aliases=("pow",))
 class Pow(Function):
     """y = a ** b;  dy/da = b a^(b-1), dy/db = a^b ln a.
 
@@ -119,8 +125,10 @@ def zero_where(mask: np.ndarray, formula: Any) -> Any:
         return np.where(mask, 0, formula())
 
 
+@op(numpy=np.copy, aliases=("clone",))
 class Copy(Function):
-    """y = a copy of x;  dy/dx = 1."""
+    """y = a copy of x, still connected to x's graph (PyTorch's ``clone``; ``detach()`` makes
+    a copy outside the graph);  dy/dx = 1."""
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
@@ -129,42 +137,6 @@ class Copy(Function):
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
         return grad
-
-
-@op(numpy=np.add, operator="+")
-def add(a: Any, b: Any) -> Tensor:
-    """a + b, broadcasting as NumPy."""
-    return Add.apply(a, b)
-
-
-@op(numpy=np.subtract, operator="-", aliases=("sub",))
-def subtract(a: Any, b: Any) -> Tensor:
-    """a - b, broadcasting as NumPy."""
-    return Sub.apply(a, b)
-
-
-@op(numpy=np.multiply, operator="*", aliases=("mul",))
-def multiply(a: Any, b: Any) -> Tensor:
-    """a * b elementwise, broadcasting as NumPy."""
-    return Mul.apply(a, b)
-
-
-@op(numpy=np.true_divide, operator="/", aliases=("div",))
-def divide(a: Any, b: Any) -> Tensor:
-    """a / b elementwise (true division), broadcasting as NumPy."""
-    return Div.apply(a, b)
-
-
-@op(numpy=np.power, operator="**", aliases=("pow",))
-def power(a: Any, b: Any) -> Tensor:
-    """a ** b elementwise;  d/da = b a^(b-1), d/db = a^b ln a."""
-    return Pow.apply(a, b)
-
-
-@op(numpy=np.negative, operator="unary -", aliases=("neg",))
-def negative(a: Any) -> Tensor:
-    """-a."""
-    return Neg.apply(a)
 
 
 @op(numpy=np.positive, operator="unary +", method=False)
@@ -178,10 +150,3 @@ def conjugate(a: Any) -> Tensor:
     """The complex conjugate, which is ``a`` itself for the real tensors backproplab holds
     (np.conjugate, np.conj);  d/da = 1."""
     return as_tensor(a)
-
-
-@op(numpy=np.copy, aliases=("clone",))
-def copy(x: Any) -> Tensor:
-    """A new tensor with a copy of x's data, still connected to x's graph (PyTorch's
-    ``clone``); use ``detach()`` for a copy outside the graph."""
-    return Copy.apply(x)

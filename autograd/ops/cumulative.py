@@ -32,8 +32,10 @@ def sum_from_the_end(grad: Any, axis: int) -> Any:
     return np.flip(np.cumsum(np.flip(grad, axis), axis=axis), axis)
 
 
+@op(numpy=np.cumsum)
 class Cumsum(Function):
-    """y_j = sum over k <= j of x_k along ``axis``;  dL/dx_i = sum over j >= i of dL/dy_j."""
+    """y_j = sum over k <= j of x_k along ``axis`` (of the flattened array for None);
+    dL/dx_i = sum over j >= i of dL/dy_j."""
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray, axis: int | None = None) -> np.ndarray:
@@ -45,8 +47,9 @@ class Cumsum(Function):
         return sum_from_the_end(grad, ctx.axis).reshape(ctx.in_shape)
 
 
+@op(numpy=np.cumprod)
 class Cumprod(Function):
-    """y_j = product over k <= j of x_k along ``axis``;
+    """y_j = product over k <= j of x_k along ``axis`` (of the flattened array for None);
     dL/dx_i = sum over j >= i of dL/dy_j * (product over k <= j, k != i, of x_k).
 
     Where no x is zero that is (sum over j >= i of dL/dy_j y_j) / x_i. Otherwise backward builds,
@@ -72,20 +75,6 @@ class Cumprod(Function):
         later = np.triu(np.ones((n, n), dtype=bool))  # [i, j]: j >= i, the y_j that use x_i
         weighted = without_i * (np.moveaxis(grad, axis, -1)[..., None, :] * later)
         return np.moveaxis(weighted.sum(axis=-1), -1, axis).reshape(ctx.in_shape)
-
-
-@op(numpy=np.cumsum)
-def cumsum(x: Any, axis: int | None = None) -> Tensor:
-    """Running sum along ``axis`` (of the flattened array for None), y_j = x_0 + ... + x_j;
-    d/dx_i adds up the gradients of y_i, y_(i+1), ..."""
-    return Cumsum.apply(x, axis=axis)
-
-
-@op(numpy=np.cumprod)
-def cumprod(x: Any, axis: int | None = None) -> Tensor:
-    """Running product along ``axis`` (of the flattened array for None), y_j = x_0 ... x_j;
-    dy_j/dx_i = the product of the other x_k, k <= j (exact also where some x_k are 0)."""
-    return Cumprod.apply(x, axis=axis)
 
 
 @op(numpy=np.diff)

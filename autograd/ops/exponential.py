@@ -10,12 +10,12 @@ import numpy as np
 
 from ..function import Function
 from ..registry import op
-from ..tensor import Tensor
 
 LN2 = math.log(2.0)  # Python floats: they keep a float32 gradient float32 (NEP 50)
 LN10 = math.log(10.0)
 
 
+@op(numpy=np.exp)
 class Exp(Function):
     """y = e^x;  dy/dx = e^x = y."""
 
@@ -31,6 +31,7 @@ class Exp(Function):
         return grad * out
 
 
+@op(numpy=np.log)
 class Log(Function):
     """y = ln x;  dy/dx = 1 / x."""
 
@@ -45,6 +46,7 @@ class Log(Function):
         return grad / x
 
 
+@op(numpy=np.sqrt)
 class Sqrt(Function):
     """y = sqrt(x);  dy/dx = 1 / (2 sqrt(x)) = 0.5 / y."""
 
@@ -60,6 +62,7 @@ class Sqrt(Function):
         return grad * 0.5 / out
 
 
+@op()
 class Sigmoid(Function):
     """y = 1 / (1 + e^-x);  dy/dx = y (1 - y)."""
 
@@ -79,6 +82,7 @@ class Sigmoid(Function):
         return grad * out * (1 - out)
 
 
+@op(numpy=np.log1p)
 class Log1p(Function):
     """y = ln(1 + x), accurate for small x;  dy/dx = 1 / (1 + x)."""
 
@@ -93,6 +97,7 @@ class Log1p(Function):
         return grad / (1 + x)
 
 
+@op(numpy=np.expm1)
 class Expm1(Function):
     """y = e^x - 1, accurate for small x;  dy/dx = e^x = y + 1."""
 
@@ -108,6 +113,7 @@ class Expm1(Function):
         return grad * (out + 1)
 
 
+@op(numpy=np.log2)
 class Log2(Function):
     """y = log2 x = ln x / ln 2;  dy/dx = 1 / (x ln 2)."""
 
@@ -122,6 +128,7 @@ class Log2(Function):
         return grad / (x * LN2)
 
 
+@op(numpy=np.log10)
 class Log10(Function):
     """y = log10 x = ln x / ln 10;  dy/dx = 1 / (x ln 10)."""
 
@@ -136,6 +143,7 @@ class Log10(Function):
         return grad / (x * LN10)
 
 
+@op(numpy=np.exp2)
 class Exp2(Function):
     """y = 2^x;  dy/dx = 2^x ln 2 = y ln 2."""
 
@@ -151,6 +159,7 @@ class Exp2(Function):
         return grad * out * LN2
 
 
+@op(numpy=np.logaddexp)
 class LogAddExp(Function):
     """y = ln(e^a + e^b), computed without overflow;  dy/da = e^(a - y), dy/db = e^(b - y)
     (the two weights of a softmax over {a, b}; they sum to 1)."""
@@ -170,6 +179,7 @@ class LogAddExp(Function):
         return grad_a, grad_b
 
 
+@op(numpy=np.logaddexp2)
 class LogAddExp2(Function):
     """y = log2(2^a + 2^b), computed without overflow;  dy/da = 2^(a - y), dy/db = 2^(b - y)."""
 
@@ -186,69 +196,3 @@ class LogAddExp2(Function):
         grad_a = grad * np.exp2(a - out) if need_a else None
         grad_b = grad * np.exp2(b - out) if need_b else None
         return grad_a, grad_b
-
-
-@op(numpy=np.exp)
-def exp(x: Any) -> Tensor:
-    """e^x;  d/dx = e^x."""
-    return Exp.apply(x)
-
-
-@op(numpy=np.log)
-def log(x: Any) -> Tensor:
-    """Natural logarithm;  d/dx = 1/x."""
-    return Log.apply(x)
-
-
-@op(numpy=np.sqrt)
-def sqrt(x: Any) -> Tensor:
-    """Square root;  d/dx = 1 / (2 sqrt x)."""
-    return Sqrt.apply(x)
-
-
-@op()
-def sigmoid(x: Any) -> Tensor:
-    """1 / (1 + e^-x);  d/dx = s (1 - s)."""
-    return Sigmoid.apply(x)
-
-
-@op(numpy=np.log1p)
-def log1p(x: Any) -> Tensor:
-    """ln(1 + x), accurate near x = 0;  d/dx = 1 / (1 + x)."""
-    return Log1p.apply(x)
-
-
-@op(numpy=np.expm1)
-def expm1(x: Any) -> Tensor:
-    """e^x - 1, accurate near x = 0;  d/dx = e^x."""
-    return Expm1.apply(x)
-
-
-@op(numpy=np.log2)
-def log2(x: Any) -> Tensor:
-    """Base-2 logarithm;  d/dx = 1 / (x ln 2)."""
-    return Log2.apply(x)
-
-
-@op(numpy=np.log10)
-def log10(x: Any) -> Tensor:
-    """Base-10 logarithm;  d/dx = 1 / (x ln 10)."""
-    return Log10.apply(x)
-
-
-@op(numpy=np.exp2)
-def exp2(x: Any) -> Tensor:
-    """2^x;  d/dx = 2^x ln 2."""
-    return Exp2.apply(x)
-
-
-@op(numpy=np.logaddexp)
-def logaddexp(a: Any, b: Any) -> Tensor:
-    """ln(e^a + e^b) elementwise, without overflow;  d/da = e^(a - y), d/db = e^(b - y)."""
-    return LogAddExp.apply(a, b)
-
-
-@op(numpy=np.logaddexp2)
-def logaddexp2(a: Any, b: Any) -> Tensor:
-    """log2(2^a + 2^b) elementwise, without overflow;  d/da = 2^(a - y), d/db = 2^(b - y)."""
-    return LogAddExp2.apply(a, b)

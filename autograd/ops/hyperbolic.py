@@ -8,9 +8,9 @@ import numpy as np
 
 from ..function import Function
 from ..registry import op
-from ..tensor import Tensor
 
 
+@op(numpy=np.sinh)
 class Sinh(Function):
     """y = sinh x = (e^x - e^-x) / 2;  dy/dx = cosh x."""
 
@@ -25,6 +25,7 @@ class Sinh(Function):
         return grad * np.cosh(x)
 
 
+@op(numpy=np.cosh)
 class Cosh(Function):
     """y = cosh x = (e^x + e^-x) / 2;  dy/dx = sinh x."""
 
@@ -39,6 +40,7 @@ class Cosh(Function):
         return grad * np.sinh(x)
 
 
+@op(numpy=np.tanh)
 class Tanh(Function):
     """y = tanh x;  dy/dx = 1 - y^2."""
 
@@ -54,6 +56,7 @@ class Tanh(Function):
         return grad * (1 - out * out)
 
 
+@op(numpy=np.arcsinh)
 class Arcsinh(Function):
     """y = arcsinh x = ln(x + sqrt(x^2 + 1));  dy/dx = 1 / sqrt(x^2 + 1)."""
 
@@ -68,6 +71,7 @@ class Arcsinh(Function):
         return grad / np.sqrt(x * x + 1)
 
 
+@op(numpy=np.arccosh)
 class Arccosh(Function):
     """y = arccosh x = ln(x + sqrt(x^2 - 1)), for x >= 1;  dy/dx = 1 / sqrt(x^2 - 1)."""
 
@@ -82,6 +86,7 @@ class Arccosh(Function):
         return grad / np.sqrt(x * x - 1)
 
 
+@op(numpy=np.arctanh)
 class Arctanh(Function):
     """y = arctanh x = ln((1 + x) / (1 - x)) / 2, for -1 < x < 1;  dy/dx = 1 / (1 - x^2)."""
 
@@ -94,39 +99,3 @@ class Arctanh(Function):
     def backward(ctx: Any, grad: Any) -> Any:
         (x,) = ctx.saved_tensors
         return grad / (1 - x * x)
-
-
-@op(numpy=np.sinh)
-def sinh(x: Any) -> Tensor:
-    """Hyperbolic sine;  d/dx = cosh x."""
-    return Sinh.apply(x)
-
-
-@op(numpy=np.cosh)
-def cosh(x: Any) -> Tensor:
-    """Hyperbolic cosine;  d/dx = sinh x."""
-    return Cosh.apply(x)
-
-
-@op(numpy=np.tanh)
-def tanh(x: Any) -> Tensor:
-    """tanh x;  d/dx = 1 - tanh^2 x."""
-    return Tanh.apply(x)
-
-
-@op(numpy=np.arcsinh)
-def arcsinh(x: Any) -> Tensor:
-    """Inverse hyperbolic sine;  d/dx = 1 / sqrt(x^2 + 1)."""
-    return Arcsinh.apply(x)
-
-
-@op(numpy=np.arccosh)
-def arccosh(x: Any) -> Tensor:
-    """Inverse hyperbolic cosine, for x >= 1;  d/dx = 1 / sqrt(x^2 - 1)."""
-    return Arccosh.apply(x)
-
-
-@op(numpy=np.arctanh)
-def arctanh(x: Any) -> Tensor:
-    """Inverse hyperbolic tangent, for |x| < 1;  d/dx = 1 / (1 - x^2)."""
-    return Arctanh.apply(x)

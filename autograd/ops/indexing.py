@@ -8,8 +8,20 @@ import numpy as np
 
 from ..function import Function
 from ..registry import op
-from ..tensor import Tensor, as_tensor, plain_index
+from ..tensor import Tensor, as_tensor
 from .shape import moveaxis
+
+
+def plain_index(index: Any) -> Any:
+    """An index with Tensors and lists inside it turned into ndarrays (lists of bools into
+    masks), as NumPy indexing expects."""
+    if isinstance(index, tuple):
+        return tuple(plain_index(part) for part in index)
+    if isinstance(index, Tensor):
+        return index.data
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index
 
 
 def has_integer_array(index: Any) -> bool:

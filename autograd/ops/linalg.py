@@ -14,7 +14,7 @@ from ..registry import op
 from ..tensor import Tensor, as_tensor
 from .axes import normalize_axis
 from .indexing import diagonal
-from .piecewise import abs as absolute
+from .piecewise import Abs
 from .shape import normalize_axis_list, reshape
 
 
@@ -185,7 +185,7 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> T
             "backproplab (it needs singular values); use ord None/'fro', 1, -1, inf or -inf"
         )
     summed, picked = sums[ord]
-    lines = absolute(x).sum(axis=summed, keepdims=True)
+    lines = Abs.apply(x).sum(axis=summed, keepdims=True)
     pick = lines.max if ord > 0 else lines.min
     out = pick(axis=picked, keepdims=True)
     return out if keepdims else out.reshape(removed(x.shape, axes))
@@ -196,11 +196,11 @@ def vector_norm(x: Tensor, ord: Any, axes: tuple[int, ...], keepdims: bool) -> T
     if ord is None or ord == 2:
         return Norm.apply(x, axis=axes, keepdims=keepdims)
     if ord == 1:
-        return absolute(x).sum(axis=axes, keepdims=keepdims)
+        return Abs.apply(x).sum(axis=axes, keepdims=keepdims)
     if ord == math.inf:
-        return absolute(x).max(axis=axes, keepdims=keepdims)
+        return Abs.apply(x).max(axis=axes, keepdims=keepdims)
     if ord == -math.inf:
-        return absolute(x).min(axis=axes, keepdims=keepdims)
+        return Abs.apply(x).min(axis=axes, keepdims=keepdims)
     if isinstance(ord, str):
         raise ValueError(f"linalg.norm: invalid norm order {ord!r} for vectors")
     if ord == 0:  # a count: piecewise constant, so it carries no gradient

@@ -18,6 +18,8 @@ from ..registry import op
 from ..tensor import Tensor
 
 
+@op(numpy=np.absolute, operator="abs()")
+@op("fabs", numpy=np.fabs, method=False)
 class Abs(Function):
     """y = |x|;  dy/dx = sign(x) (0 at x = 0, as PyTorch)."""
 
@@ -33,6 +35,7 @@ class Abs(Function):
         return grad * sign
 
 
+@op()
 class Relu(Function):
     """y = max(x, 0);  dy/dx = 1 where x > 0, else 0, which is sign(y) since y >= 0
     (and NaN where x is NaN)."""
@@ -69,6 +72,7 @@ class Clip(Function):
         return grad * inside
 
 
+@op(numpy=np.maximum)
 class Maximum(Function):
     """y = max(a, b) elementwise;  dy/da = 1 where a > b, 1/2 where a = b, else 0 (b likewise)."""
 
@@ -85,6 +89,7 @@ class Maximum(Function):
         return grad * share_a, grad * (1 - share_a)
 
 
+@op(numpy=np.minimum)
 class Minimum(Function):
     """y = min(a, b) elementwise;  dy/da = 1 where a < b, 1/2 where a = b, else 0 (b likewise)."""
 
@@ -98,6 +103,7 @@ class Minimum(Function):
     backward = Maximum.backward
 
 
+@op(numpy=np.fmax)
 class Fmax(Function):
     """y = max(a, b) elementwise, ignoring NaN (a NaN operand yields the other one);
     dy/da = 1 where a is picked (a > b, or b is NaN), 1/2 where a = b, else 0 (b likewise)."""
@@ -113,6 +119,7 @@ class Fmax(Function):
     backward = Maximum.backward
 
 
+@op(numpy=np.fmin)
 class Fmin(Function):
     """y = min(a, b) elementwise, ignoring NaN (a NaN operand yields the other one);
     dy/da = 1 where a is picked (a < b, or b is NaN), 1/2 where a = b, else 0 (b likewise)."""
@@ -151,6 +158,7 @@ class Where(Function):
         return None, (grad * cond if need[1] else None), (grad * ~cond if need[2] else None)
 
 
+@op(numpy=np.copysign)
 class Copysign(Function):
     """y = |a| with the sign of b (b = -0.0 counts as negative);
     dy/da = sign(a) sign(b) where a != 0, else 0;  dy/db = 0 (y jumps where b changes sign)."""
@@ -170,6 +178,7 @@ class Copysign(Function):
         return (grad * slope if need_a else None), (np.zeros_like(grad) if need_b else None)
 
 
+@op(numpy=np.remainder, operator="%")
 class Remainder(Function):
     """y = a - b floor(a / b), the remainder with the sign of b (Python's %);
     dy/da = 1, dy/db = -floor(a / b) (away from the jumps where a / b is an integer)."""
@@ -188,6 +197,7 @@ class Remainder(Function):
         return (grad if need_a else None), (-grad * quotient if need_b else None)
 
 
+@op(numpy=np.fmod)
 class Fmod(Function):
     """y = a - b trunc(a / b), the remainder with the sign of a (C's fmod);
     dy/da = 1, dy/db = -trunc(a / b) (away from the jumps where a / b is an integer)."""
@@ -201,18 +211,6 @@ class Fmod(Function):
         return out
 
     backward = Remainder.backward
-
-
-@op(numpy=np.absolute, operator="abs()")
-def abs(x: Any) -> Tensor:  # noqa: A001 - NumPy's name
-    """|x|;  d/dx = sign(x)."""
-    return Abs.apply(x)
-
-
-@op()
-def relu(x: Any) -> Tensor:
-    """max(x, 0);  d/dx = 1 for x > 0 else 0."""
-    return Relu.apply(x)
 
 
 @op(numpy=np.clip, aliases=("clamp",))
@@ -236,60 +234,9 @@ def clip(
     return Clip.apply(x, lo=low, hi=high)
 
 
-@op(numpy=np.maximum)
-def maximum(a: Any, b: Any) -> Tensor:
-    """Elementwise max(a, b); the gradient goes to the larger, split evenly on ties."""
-    return Maximum.apply(a, b)
-
-
-@op(numpy=np.minimum)
-def minimum(a: Any, b: Any) -> Tensor:
-    """Elementwise min(a, b); the gradient goes to the smaller, split evenly on ties."""
-    return Minimum.apply(a, b)
-
-
-@op(numpy=np.fmax)
-def fmax(a: Any, b: Any) -> Tensor:
-    """Elementwise max(a, b) ignoring NaN; the gradient goes to the operand picked, split evenly
-    on ties."""
-    return Fmax.apply(a, b)
-
-
-@op(numpy=np.fmin)
-def fmin(a: Any, b: Any) -> Tensor:
-    """Elementwise min(a, b) ignoring NaN; the gradient goes to the operand picked, split evenly
-    on ties."""
-    return Fmin.apply(a, b)
-
-
 @op(numpy=np.where, method=False)
 def where(cond: Any, a: Any, b: Any) -> Tensor:
     """a where ``cond`` is true, else b (all three broadcast together)."""
     if isinstance(cond, Tensor):
         cond = cond.data
     return Where.apply(np.asarray(cond, dtype=bool), a, b)
-
-
-@op(numpy=np.fabs, method=False)
-def fabs(x: Any) -> Tensor:
-    """|x| for real x (np.fabs);  d/dx = sign(x)."""
-    return Abs.apply(x)
-
-
-@op(numpy=np.copysign)
-def copysign(a: Any, b: Any) -> Tensor:
-    """|a| with the sign of b;  d/da = sign(a) sign(b), d/db = 0."""
-    return Copysign.apply(a, b)
-
-
-@op(numpy=np.remainder, operator="%")
-def remainder(a: Any, b: Any) -> Tensor:
-    """a mod b with the sign of b, a - b floor(a / b) (np.remainder, np.mod);  d/da = 1,
-    d/db = -floor(a / b)."""
-    return Remainder.apply(a, b)
-
-
-@op(numpy=np.fmod)
-def fmod(a: Any, b: Any) -> Tensor:
-    """The remainder with the sign of a, a - b trunc(a / b);  d/da = 1, d/db = -trunc(a / b)."""
-    return Fmod.apply(a, b)

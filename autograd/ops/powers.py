@@ -16,6 +16,7 @@ from ..tensor import Tensor
 from .arithmetic import Pow
 
 
+@op(numpy=np.square)
 class Square(Function):
     """y = x^2;  dy/dx = 2 x."""
 
@@ -30,6 +31,7 @@ class Square(Function):
         return grad * 2 * x
 
 
+@op(numpy=np.reciprocal)
 class Reciprocal(Function):
     """y = 1 / x;  dy/dx = -1 / x^2 = -y^2."""
 
@@ -45,6 +47,7 @@ class Reciprocal(Function):
         return -grad * out * out
 
 
+@op(numpy=np.cbrt, method=False)
 class Cbrt(Function):
     """y = x^(1/3) (real, also for x < 0);  dy/dx = 1 / (3 x^(2/3)) = 1 / (3 y^2)."""
 
@@ -60,6 +63,7 @@ class Cbrt(Function):
         return grad / (3 * out * out)
 
 
+@op(numpy=np.float_power)
 class FloatPower(Function):
     """y = a ** b computed in float64 (or wider);  dy/da = b a^(b-1), dy/db = a^b ln a, with
     ``power``'s conventions where a or b is 0. The gradients return in each input's dtype."""
@@ -86,31 +90,6 @@ class Ldexp(Function):
     @staticmethod
     def backward(ctx: Any, grad: Any) -> tuple:
         return np.ldexp(grad, ctx.n), None
-
-
-@op(numpy=np.square)
-def square(x: Any) -> Tensor:
-    """x^2 elementwise;  d/dx = 2x."""
-    return Square.apply(x)
-
-
-@op(numpy=np.reciprocal)
-def reciprocal(x: Any) -> Tensor:
-    """1 / x elementwise;  d/dx = -1 / x^2."""
-    return Reciprocal.apply(x)
-
-
-@op(numpy=np.cbrt, method=False)
-def cbrt(x: Any) -> Tensor:
-    """Real cube root x^(1/3);  d/dx = 1 / (3 cbrt(x)^2) (infinite at 0)."""
-    return Cbrt.apply(x)
-
-
-@op(numpy=np.float_power)
-def float_power(a: Any, b: Any) -> Tensor:
-    """a ** b in float64 precision at least (as np.float_power);  d/da = b a^(b-1),
-    d/db = a^b ln a."""
-    return FloatPower.apply(a, b)
 
 
 @op(numpy=np.ldexp, method=False)

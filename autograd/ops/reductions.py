@@ -15,11 +15,13 @@ from ..function import Function
 from ..registry import op
 from ..tensor import Tensor, as_tensor
 from .axes import Axis, expand, kept_shape, normalize_axis
-from .piecewise import maximum, minimum
+from .piecewise import Maximum, Minimum
 
 
+@op(numpy=np.sum)
 class Sum(Function):
-    """y = sum of x over ``axis``;  dy/dx_i = 1 for every element i that was summed."""
+    """y = sum of x over ``axis`` (all axes by default);
+    dy/dx_i = 1 for every element i that was summed."""
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray, axis: Axis = None, keepdims: bool = False) -> Any:
@@ -32,8 +34,9 @@ class Sum(Function):
         return expand(grad.reshape(ctx.kept), ctx.in_shape)
 
 
+@op(numpy=np.mean)
 class Mean(Function):
-    """y = (1/n) sum of x over ``axis``;  dy/dx_i = 1/n."""
+    """y = (1/n) sum of x over ``axis`` (all axes by default), the mean;  dy/dx_i = 1/n."""
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray, axis: Axis = None, keepdims: bool = False) -> Any:
@@ -84,8 +87,10 @@ def extreme(ctx: Any, pick: Any, x: np.ndarray, axis: Axis, keepdims: bool) -> n
     return out if keepdims else out.squeeze(axis=axes)
 
 
+@op(numpy=np.prod)
 class Prod(Function):
-    """y = product of x over ``axis``;  dy/dx_i = the product of the other elements.
+    """y = product of x over ``axis`` (all axes by default);
+    dy/dx_i = the product of the other elements.
 
     That product is computed without dividing by x_i (as the running product of the elements
     before i times that of the elements after i), so it is exact where some elements are 0.
@@ -121,6 +126,7 @@ def product_of_others(x: Any, axes: tuple[int, ...]) -> Any:
     return others.transpose(tuple(int(i) for i in np.argsort(order)))
 
 
+@op()
 class LogSumExp(Function):
     """y = log(sum(e^x)) over ``axis``, computed as m + log(sum(e^(x - m))) with m = max x;
     dy/dx_i = e^(x_i - y) (the softmax)."""
@@ -142,18 +148,6 @@ class LogSumExp(Function):
     def backward(ctx: Any, grad: Any) -> Any:
         x, out = ctx.saved_tensors
         return grad.reshape(ctx.kept) * np.exp(x - out.reshape(ctx.kept))
-
-
-@op(numpy=np.sum)
-def sum(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A001
-    """Sum over ``axis`` (all axes by default)."""
-    return Sum.apply(x, axis=axis, keepdims=keepdims)
-
-
-@op(numpy=np.mean)
-def mean(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """Arithmetic mean over ``axis``."""
-    return Mean.apply(x, axis=axis, keepdims=keepdims)
 
 
 class ValuesIndices(NamedTuple):
@@ -184,7 +178,7 @@ def max(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A
     """Maximum over ``axis``; ties share the gradient evenly. ``max(a, b)`` with a tensor as
     second argument is PyTorch's elementwise maximum."""
     if isinstance(axis, Tensor):
-        return maximum(x, axis)
+        return Maximum.apply(x, axis)
     return Max.apply(x, axis=axis, keepdims=keepdims)
 
 
@@ -193,7 +187,7 @@ def min(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:  # noqa: A
     """Minimum over ``axis``; ties share the gradient evenly. ``min(a, b)`` with a tensor as
     second argument is PyTorch's elementwise minimum."""
     if isinstance(axis, Tensor):
-        return minimum(x, axis)
+        return Minimum.apply(x, axis)
     return Min.apply(x, axis=axis, keepdims=keepdims)
 
 
@@ -251,19 +245,6 @@ def var(x: Any, axis: Axis = None, ddof: float = 0, keepdims: bool = False) -> T
 def std(x: Any, axis: Axis = None, ddof: float = 0, keepdims: bool = False) -> Tensor:
     """Standard deviation sqrt(var(x, axis, ddof)) (NumPy's default ddof=0)."""
     return var(x, axis=axis, ddof=ddof, keepdims=keepdims).sqrt()
-
-
-@op(numpy=np.prod)
-def prod(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """Product over ``axis`` (all axes by default);  d/dx_i = the product of the other
-    elements (exact where some are zero)."""
-    return Prod.apply(x, axis=axis, keepdims=keepdims)
-
-
-@op()
-def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    """log(sum(e^x)) over ``axis``, computed stably; d/dx = softmax(x)."""
-    return LogSumExp.apply(x, axis=axis, keepdims=keepdims)
 
 
 @op(numpy=np.argmax)

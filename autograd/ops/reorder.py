@@ -18,6 +18,7 @@ from .axes import Axis, normalize_axis
 from .shape import ravel
 
 
+@op(numpy=np.flip)
 class Flip(Function):
     """y = x with the order of its elements reversed along ``axis`` (every axis for None);
     dL/dx = dL/dy reversed along the same axes."""
@@ -63,12 +64,6 @@ class Sort(Function):
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
         return np.take_along_axis(grad, ctx.inverse, axis=ctx.axis)
-
-
-@op(numpy=np.flip)
-def flip(x: Any, axis: Axis = None) -> Tensor:
-    """Reverse the order of elements along ``axis`` (all axes by default), as np.flip."""
-    return Flip.apply(x, axis=axis)
 
 
 @op(numpy=np.roll)

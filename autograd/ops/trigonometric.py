@@ -12,11 +12,11 @@ import numpy as np
 
 from ..function import Function
 from ..registry import op
-from ..tensor import Tensor
 
 DEGREE = math.pi / 180  # one degree in radians (a Python float keeps float32 float32)
 
 
+@op(numpy=np.sin)
 class Sin(Function):
     """y = sin x;  dy/dx = cos x."""
 
@@ -31,6 +31,7 @@ class Sin(Function):
         return grad * np.cos(x)
 
 
+@op(numpy=np.cos)
 class Cos(Function):
     """y = cos x;  dy/dx = -sin x."""
 
@@ -45,6 +46,7 @@ class Cos(Function):
         return -grad * np.sin(x)
 
 
+@op(numpy=np.tan)
 class Tan(Function):
     """y = tan x;  dy/dx = 1 / cos^2 x = 1 + y^2."""
 
@@ -60,8 +62,9 @@ class Tan(Function):
         return grad * (1 + out * out)
 
 
+@op(numpy=np.arcsin)
 class Arcsin(Function):
-    """y = arcsin x, for -1 <= x <= 1;  dy/dx = 1 / sqrt(1 - x^2)."""
+    """y = arcsin x in [-pi/2, pi/2], for -1 <= x <= 1;  dy/dx = 1 / sqrt(1 - x^2)."""
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
@@ -74,8 +77,9 @@ class Arcsin(Function):
         return grad / np.sqrt(1 - x * x)
 
 
+@op(numpy=np.arccos)
 class Arccos(Function):
-    """y = arccos x, for -1 <= x <= 1;  dy/dx = -1 / sqrt(1 - x^2)."""
+    """y = arccos x in [0, pi], for -1 <= x <= 1;  dy/dx = -1 / sqrt(1 - x^2)."""
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
@@ -88,8 +92,9 @@ class Arccos(Function):
         return -grad / np.sqrt(1 - x * x)
 
 
+@op(numpy=np.arctan)
 class Arctan(Function):
-    """y = arctan x;  dy/dx = 1 / (1 + x^2)."""
+    """y = arctan x in (-pi/2, pi/2);  dy/dx = 1 / (1 + x^2)."""
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
@@ -102,8 +107,9 @@ class Arctan(Function):
         return grad / (1 + x * x)
 
 
+@op(numpy=np.arctan2)
 class Arctan2(Function):
-    """y = arctan2(a, b), the angle of the point (b, a);  dy/da = b / (a^2 + b^2),
+    """y = arctan2(a, b), the angle of the point (b, a) in (-pi, pi];  dy/da = b / (a^2 + b^2),
     dy/db = -a / (a^2 + b^2) (undefined at the origin, where it is NaN, as in PyTorch)."""
 
     @staticmethod
@@ -119,9 +125,10 @@ class Arctan2(Function):
         return (scale * b if need_a else None), (-scale * a if need_b else None)
 
 
+@op(numpy=np.hypot)
 class Hypot(Function):
-    """y = sqrt(a^2 + b^2);  dy/da = a / y, dy/db = b / y (0 at the origin, the subgradient
-    PyTorch's norm uses)."""
+    """y = sqrt(a^2 + b^2), without overflow;  dy/da = a / y, dy/db = b / y
+    (0 at the origin, the subgradient PyTorch's norm uses)."""
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
@@ -138,8 +145,9 @@ class Hypot(Function):
         return (scale * a if need_a else None), (scale * b if need_b else None)
 
 
+@op(numpy=(np.deg2rad, np.radians))
 class Deg2rad(Function):
-    """y = x pi / 180 (degrees to radians);  dy/dx = pi / 180."""
+    """y = x pi / 180 (degrees to radians, also np.radians);  dy/dx = pi / 180."""
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
@@ -150,8 +158,9 @@ class Deg2rad(Function):
         return grad * DEGREE
 
 
+@op(numpy=(np.rad2deg, np.degrees))
 class Rad2deg(Function):
-    """y = x 180 / pi (radians to degrees);  dy/dx = 180 / pi."""
+    """y = x 180 / pi (radians to degrees, also np.degrees);  dy/dx = 180 / pi."""
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
@@ -160,64 +169,3 @@ class Rad2deg(Function):
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
         return grad / DEGREE
-
-
-@op(numpy=np.sin)
-def sin(x: Any) -> Tensor:
-    """sin x;  d/dx = cos x."""
-    return Sin.apply(x)
-
-
-@op(numpy=np.cos)
-def cos(x: Any) -> Tensor:
-    """cos x;  d/dx = -sin x."""
-    return Cos.apply(x)
-
-
-@op(numpy=np.tan)
-def tan(x: Any) -> Tensor:
-    """tan x;  d/dx = 1 + tan^2 x."""
-    return Tan.apply(x)
-
-
-@op(numpy=np.arcsin)
-def arcsin(x: Any) -> Tensor:
-    """Inverse sine, in [-pi/2, pi/2];  d/dx = 1 / sqrt(1 - x^2)."""
-    return Arcsin.apply(x)
-
-
-@op(numpy=np.arccos)
-def arccos(x: Any) -> Tensor:
-    """Inverse cosine, in [0, pi];  d/dx = -1 / sqrt(1 - x^2)."""
-    return Arccos.apply(x)
-
-
-@op(numpy=np.arctan)
-def arctan(x: Any) -> Tensor:
-    """Inverse tangent, in (-pi/2, pi/2);  d/dx = 1 / (1 + x^2)."""
-    return Arctan.apply(x)
-
-
-@op(numpy=np.arctan2)
-def arctan2(a: Any, b: Any) -> Tensor:
-    """The angle of the point (b, a) in (-pi, pi];  d/da = b / (a^2 + b^2),
-    d/db = -a / (a^2 + b^2)."""
-    return Arctan2.apply(a, b)
-
-
-@op(numpy=np.hypot)
-def hypot(a: Any, b: Any) -> Tensor:
-    """sqrt(a^2 + b^2) elementwise, without overflow;  d/da = a / y, d/db = b / y."""
-    return Hypot.apply(a, b)
-
-
-@op(numpy=(np.deg2rad, np.radians))
-def deg2rad(x: Any) -> Tensor:
-    """Degrees to radians, x pi / 180 (also np.radians);  d/dx = pi / 180."""
-    return Deg2rad.apply(x)
-
-
-@op(numpy=(np.rad2deg, np.degrees))
-def rad2deg(x: Any) -> Tensor:
-    """Radians to degrees, x 180 / pi (also np.degrees);  d/dx = 180 / pi."""
-    return Rad2deg.apply(x)

@@ -4,8 +4,8 @@ docstrings written with a little reStructuredText.
 ``autograd/__init__.py`` exports every declared op at import time (``globals().update(...)``),
 so reading the source, as griffe does, finds no ``autograd.exp``. This extension asks the
 registry itself and adds each exported name to the ``autograd`` module as an alias of the function
-that defines it (``autograd.exp`` -> ``autograd.ops.exponential.exp``), so that ``::: autograd.exp``
-and cross-references to it work like any other name.
+or Function class that declares it (``autograd.exp`` -> ``autograd.ops.exponential.Exp``), so
+that ``::: autograd.exp`` and cross-references to it work like any other name.
 
 A property made with ``property(getter, setter, doc=...)`` gets its docstring from the running
 code. The docstrings are Markdown with double backquotes, which render as code. A few carry Sphinx
@@ -59,14 +59,36 @@ class RegistryExports(griffe.Extension):
         """Called once griffe has read a top-level package; only ``autograd`` is changed."""
         if pkg.name != "autograd":
             return
-        from autograd.registry import exports
+        from autograd.registry import ENTRIES, exports
 
+        # An op declared on its Function class is documented by the class (its docstring is the
+        # function's); one declared on a function, by the function.
+        classes = {e.function: e.cls for e in ENTRIES.values() if e.cls is not None}
         if pkg.exports is None:
             pkg.exports = []
         for name, function in sorted(exports().items()):
             if name in pkg.members:
                 continue
-            target = f"{function.__module__}.{function.__qualname__}"
+            owner = classes.get(function, function)
+            target = f"{owner.__module__}.{owner.__qualname__}"
             pkg.set_member(name, griffe.Alias(name, target, parent=pkg))
             if name not in pkg.exports:
                 pkg.exports.append(name)
+        _add_installed_methods(pkg)
+
+
+def _add_installed_methods(pkg: griffe.Module) -> None:
+    """Tensor's methods that other modules install (``backward`` from engine.py, the in-place
+    methods, PyTorch's spellings): aliases to where they are written, as for the ops."""
+    from autograd import Tensor
+
+    tensor = pkg.members["tensor"].members["Tensor"]
+    for name, value in vars(Tensor).items():
+        if name in tensor.members or (name.startswith("_") and name != "__setitem__"):
+            continue
+        target = getattr(value, "fget", value)  # a property: its getter says where it lives
+        module, qualname = getattr(target, "__module__", None), getattr(target, "__qualname__", "")
+        if not qualname or module is None or not module.startswith("autograd."):
+            continue
+        if module in {"autograd.engine", "autograd.inplace", "autograd.torch_facade"}:
+            tensor.set_member(name, griffe.Alias(name, f"{module}.{qualname}", parent=tensor))

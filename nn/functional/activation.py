@@ -1,6 +1,6 @@
 """Activation functions (elementwise non-linearities) and softmax / log-softmax.
 
-Fused ops (``leaky_relu``, ``gelu``, ``erf``, ``softmax``, ``log_softmax``) are
+Fused ops (``leaky_relu``, ``gelu``, ``softmax``, ``log_softmax``) are
 ``autograd.Function``s whose backward uses only NumPy operators and functions that Tensors record,
 so it is recorded again under ``create_graph=True``.
 """
@@ -13,37 +13,21 @@ from typing import Any
 import numpy as np
 
 import autograd
+from autograd.ops import special
+from autograd.ops.special import Erf
 
-from . import special
 from ._rows import max_along, sum_along
 from .checks import as_tensor, check_floating, resolve_spelling
 
 _SQRT_2 = math.sqrt(2.0)
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
-_TWO_OVER_SQRT_PI = 2.0 / math.sqrt(math.pi)
 _GELU_CUBIC = 0.044715
 
 
-class Erf(autograd.Function):
-    """erf(x) = 2/sqrt(pi) * integral_0^x exp(-t^2) dt;  d erf/dx = 2/sqrt(pi) * exp(-x^2)."""
-
-    name = "erf"
-
-    @staticmethod
-    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
-        ctx.save_for_backward(x)
-        return special.erf(x)
-
-    @staticmethod
-    def backward(ctx: Any, grad: Any) -> Any:
-        (x,) = ctx.saved_tensors
-        return grad * (_TWO_OVER_SQRT_PI * np.exp(-(x * x)))
-
-
 def erf(x: Any) -> autograd.Tensor:
-    """The error function, elementwise (differentiable any number of times)."""
-    return Erf.apply(as_tensor(x))
+    """The error function, elementwise: ``autograd.erf`` (the op is autograd/ops/special.py's)."""
+    return Erf.apply(x)
 
 
 def relu(x: Any) -> autograd.Tensor:
@@ -95,7 +79,7 @@ def _normal_cdf(x: Any) -> Any:
 
 class GELUFunction(autograd.Function):
     """GELU, exact: y = x * Phi(x), dy/dx = Phi(x) + x * phi(x) (Phi, phi: standard normal
-    cdf and pdf; the forward computes both, see ``nn.functional.special``); tanh form:
+    cdf and pdf; the forward computes both, see ``autograd.ops.special``); tanh form:
     y = x/2 * (1 + tanh(u)), u = sqrt(2/pi) * (x + 0.044715 x^3),
     dy/dx = (1 + tanh u)/2 + x/2 * (1 - tanh^2 u) * sqrt(2/pi) * (1 + 3 * 0.044715 x^2)."""
 

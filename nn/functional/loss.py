@@ -30,6 +30,7 @@ class CrossEntropyFunction(autograd.Function):
     """
 
     name = "cross_entropy"
+    target = "targets"  # the class indices: an option it keeps on its node (drawn as a target)
 
     @staticmethod
     def forward(
@@ -200,6 +201,7 @@ class BCEFunction(autograd.Function):
     """
 
     name = "binary_cross_entropy"
+    target = 1  # operand 1 is the target (drawn as such)
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray, y: np.ndarray, weight: Any = None) -> np.ndarray:
@@ -253,6 +255,7 @@ class BCEWithLogitsFunction(autograd.Function):
     """
 
     name = "binary_cross_entropy_with_logits"
+    target = 1  # operand 1 is the target (drawn as such)
 
     @staticmethod
     def forward(

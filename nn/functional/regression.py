@@ -37,6 +37,7 @@ class MSELossFunction(autograd.Function):
     """
 
     name = "mse_loss"
+    target = 1  # operand 1 is the target (drawn as such)
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray, y: np.ndarray, reduction: str = "mean") -> Any:
@@ -67,6 +68,7 @@ class L1LossFunction(autograd.Function):
     """
 
     name = "l1_loss"
+    target = 1  # operand 1 is the target (drawn as such)
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray, y: np.ndarray, reduction: str = "mean") -> Any:

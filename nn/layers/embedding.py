@@ -56,8 +56,7 @@ class Embedding(Module):
         """Re-draw the table from N(0, 1); the padding row, if any, is set to zero."""
         init.normal_(self.weight)
         if self.padding_idx is not None:
-            self.weight.data[self.padding_idx] = 0
-            autograd.versions.bump(self.weight.data)  # as nn.init does after writing
+            autograd.versions.write(self.weight, 0, self.padding_idx)
 
     def forward(self, indices: Any) -> autograd.Tensor:
         return F.embedding(indices, self.weight, self.padding_idx)

@@ -192,3 +192,32 @@ def test_parameters_of_mixed_sizes_and_dtypes_update_independently(cls):
     for p, q in zip(together, alone, strict=True):
         assert p.data.dtype == q.data.dtype
         assert np.array_equal(p.data, q.data)
+
+
+def test_a_rule_written_under_the_old_names_still_runs_with_a_deprecation_warning():
+    with pytest.warns(DeprecationWarning, match="now called update"):
+
+        class HalfStep(optim.Optimizer):  # p <- p - lr * g / 2, under the old names
+            def __init__(self, params, lr=0.5):
+                super().__init__(params, {"lr": lr})
+
+            def _validate(self, group):
+                if group["lr"] < 0:
+                    raise ValueError("lr")
+
+            def _update(self, p, g, state, group):
+                p -= group["lr"] * g / 2
+
+    w = autograd.tensor(np.array([1.0, 2.0]), requires_grad=True)
+    w.grad = np.array([4.0, 8.0])
+    HalfStep([w]).step()
+    np.testing.assert_allclose(w.data, [0.0, 0.0])
+    with pytest.raises(ValueError, match="lr"):
+        HalfStep([w], lr=-1.0)
+    sgd = optim.SGD([w], lr=0.5)  # written with the new names; the old ones call them
+    with pytest.warns(DeprecationWarning, match="Optimizer._update is now Optimizer.update"):
+        sgd._update(w.data, w.grad, {}, sgd.param_groups[0])
+    np.testing.assert_allclose(w.data, [-2.0, -4.0])
+    warns = pytest.warns(DeprecationWarning, match="Optimizer._validate is now")
+    with warns, pytest.raises(ValueError, match="lr"):
+        sgd._validate({**sgd.param_groups[0], "lr": -1.0})

@@ -83,7 +83,7 @@ class SignSGD(optim.Optimizer):
     def __init__(self, params, lr=0.01):
         super().__init__(params, {"lr": lr})
 
-    def _update(self, p, g, state, group):
+    def update(self, p, g, state, group):
         p -= group["lr"] * np.sign(g)
 
 

@@ -1,5 +1,6 @@
-"""Special functions on NumPy arrays, vectorised: erf, and the exact GELU x * Phi(x) with its
-derivative (Phi, phi: the standard normal cdf and density). Float64 is accurate to double
+"""The error function as an op (``autograd.erf``, ``Tensor.erf``), and the special functions on
+NumPy arrays behind it, vectorised: erf, and the exact GELU x * Phi(x) with its derivative (Phi,
+phi: the standard normal cdf and density; nn.functional.gelu uses it). Float64 is accurate to double
 precision, float32 to float32's rounding, each by its own method.
 
 NumPy has no ``erf``, and calling ``math.erf`` once per element costs ~100 ns each.
@@ -58,8 +59,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 import numpy as np
+
+from ..function import Function
+from ..registry import op
 
 _PER_UNIT = 16  # float64 series: intervals per unit, h = 1/16
 _TERMS = 10  # float64 series: coefficients per interval
@@ -263,3 +268,19 @@ def gelu(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if x.dtype == np.float16:
         return y.astype(x.dtype), dy.astype(x.dtype)
     return y, dy
+
+
+@op()
+class Erf(Function):
+    """y = erf(x) = 2/sqrt(pi) * integral_0^x exp(-t^2) dt;  dy/dx = 2/sqrt(pi) * exp(-x^2)
+    (differentiable any number of times)."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return erf(x)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return grad * (_TWO_OVER_SQRT_PI * np.exp(-(x * x)))

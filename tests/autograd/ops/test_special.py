@@ -1,4 +1,4 @@
-"""The vectorised erf (nn.functional.special) and the exact GELU built on it."""
+"""The vectorised erf (autograd.ops.special) and the exact GELU built on it."""
 
 import math
 
@@ -7,9 +7,9 @@ import pytest
 
 import autograd
 import nn
+from autograd.ops import special
+from autograd.ops.special import erf
 from nn import functional as F
-from nn.functional import special
-from nn.functional.special import erf
 
 
 def grid():

@@ -1,0 +1,113 @@
+"""The details behind autograd/function.py's ``Node`` and ``Function.apply``, kept out of the
+reading path: what they do is said there in one line each.
+
+* ``check_unchanged``: an array saved for backward and changed in place since raises, naming
+  which input (or the result) it was.
+* ``reconnect``: under ``create_graph`` a backward formula receives Tensors linked to the graph
+  instead of arrays, so that the formula itself is recorded.
+* ``adopt_result``: a forward that returned a NumPy scalar and saved it gets the array instead.
+* ``forward_error``: an error inside a forward, reworded to name the op and the shapes.
+
+A node keeps only the ``id()`` of its result array (``_out_id``), never the result Tensor, so the
+graph has no reference cycles. A saved array was alive together with this op's result and every
+input's result when forward ran, and two live objects never share an id: comparing ids tells
+which one a saved array is.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import versions
+from .tensor import Tensor
+
+OUTPUT, CONSTANT = -1, -2  # where a saved array came from, besides an input position
+
+
+def source_of(node: Any, array: Any) -> int:
+    """Which input of ``node`` (by position) ``array`` is, or ``OUTPUT`` or ``CONSTANT``."""
+    key = id(array)
+    if key == node._out_id:
+        return OUTPUT
+    for i, link in enumerate(node.inputs):
+        if isinstance(link, Tensor):  # a leaf: its data is the array itself
+            if link.data is array:
+                return i
+        elif getattr(link, "_out_id", None) == key:  # a node: the id of its result
+            return i
+    return CONSTANT
+
+
+def check_unchanged(node: Any) -> None:
+    """Raise if an array ``node`` saved was changed in place after it was saved."""
+    for array in node._saved:
+        if versions.changed_since(array, node._saved_at):
+            source = source_of(node, array)
+            if source == OUTPUT:
+                what = f"its result (shape {node.shape})"
+            elif source == CONSTANT:
+                what = f"an array of shape {np.shape(array)} it computed"
+            else:
+                label = getattr(node.inputs[source], "name", None)
+                what = f"input {source}" + (f" ({label!r})" if label else "")
+                what += f" of shape {np.shape(array)}"
+            raise RuntimeError(
+                f"backward of '{node.fn.name}': {what} was modified in place after the "
+                "forward saved it (an optimizer step, `-=` under no_grad, ...), so the "
+                "gradient would use the new value. Run the forward again after changing it, "
+                "or change a copy (t = t - x) instead of updating in place."
+            )
+
+
+def freed_error(node: Any) -> RuntimeError:
+    """The error for reading saved arrays that an earlier backward freed."""
+    return RuntimeError(
+        f"backward through '{node.fn.name}' a second time: its saved arrays were freed "
+        "after the first backward. Pass retain_graph=True to the first backward() "
+        "(or autograd.grad) if you need to go through the graph again."
+    )
+
+
+def reconnect(node: Any, saved: tuple) -> tuple:
+    """The saved arrays as Tensors linked to the graph (``create_graph``): the result and each
+    input become tensors of their nodes, a leaf's array its Tensor; constants stay arrays."""
+    tensors = []
+    for array in saved:
+        source = source_of(node, array)
+        if source == OUTPUT:
+            tensors.append(Tensor._make(array, node))
+        elif source == CONSTANT:
+            tensors.append(array)  # a mask, a sign, a Python number: a constant in any graph
+        else:
+            link = node.inputs[source]
+            tensors.append(link if isinstance(link, Tensor) else Tensor._make(array, link))
+    return tuple(tensors)
+
+
+def adopt_result(node: Any, out: np.ndarray, result: Any) -> None:
+    """Forward returned ``result`` as a NumPy scalar (every loss does) and the Tensor holds
+    ``out``, its array form: if forward saved the scalar, save the array instead."""
+    saved = node._saved
+    for a in saved or ():
+        if a is result:
+            node._saved = tuple(out if b is result else b for b in saved)
+            return
+
+
+def forward_error(fn: Any, error: Exception, arrays: list) -> Exception:
+    """``error`` from ``fn``'s forward, reworded to name the op and the operand shapes (a
+    ValueError), or to say that forward receives arrays (an AttributeError on an ndarray)."""
+    if isinstance(error, ValueError):
+        shapes = ", ".join(str(np.shape(a)) for a in arrays)
+        message = str(error)
+        if not message.startswith(f"{fn.name}:"):  # name the op once
+            message = f"{fn.name}: {message}"
+        return ValueError(f"{message} (operand shapes: {shapes})")
+    if "'numpy.ndarray' object has no attribute" in str(error):
+        return AttributeError(
+            f"{fn.name}: {error}; forward receives NumPy arrays, not Tensors: use operators "
+            "and np.* functions (np.exp(x), np.clip(x, 0, None))"
+        )
+    return error

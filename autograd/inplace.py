@@ -1,0 +1,119 @@
+"""Changing a tensor's values in place, outside the graph: ``t -= lr * t.grad``, ``t[i] = 0``,
+PyTorch's ``add_``, ``zero_``, ``copy_``, ...
+
+These methods are installed on ``Tensor`` (``autograd/__init__.py`` does it, as for ops). Each
+write goes through ``versions.write`` or is followed by ``versions.bump``, so a backward that
+saved the old values raises instead of using the new ones.
+
+Changing values in place is refused wherever a graph could depend on them: on a recorded result,
+and on a leaf that requires grad while recording is on. Under ``no_grad`` it is the PyTorch idiom
+``w -= lr * w.grad``. Results are not rewritten in place (as PyTorch can, by rebasing their
+history): one graph mechanism, and ``c = c + x`` says the same thing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import versions
+from .grad_mode import is_grad_enabled
+from .ops.indexing import plain_index
+
+if TYPE_CHECKING:  # the methods below become Tensor's: type-check them as such
+    from .tensor import Tensor as _Base
+else:
+    _Base = object
+
+
+def _plain(value: Any) -> Any:
+    data = getattr(value, "data", None)
+    return data if isinstance(data, np.ndarray) else value
+
+
+def writable(tensor: Any, what: str) -> np.ndarray:
+    """``tensor.data``, if changing it in place cannot fool a graph; else a RuntimeError."""
+    if tensor._node is not None or (tensor._requires_grad and is_grad_enabled()):
+        kind = "a recorded result" if tensor._node is not None else "a tensor that requires grad"
+        raise RuntimeError(
+            f"{what} on {kind}: the graph may need its old value. Change parameters inside "
+            "`with autograd.no_grad():`, or write `t = t + x` (not `t += x`) to record a new "
+            "tensor"
+        )
+    return tensor.data
+
+
+def _update(tensor: Any, ufunc: Any, other: Any, what: str) -> Any:
+    data = writable(tensor, what)
+    ufunc(data, _plain(other), out=data)
+    versions.bump(data)  # a graph that saved the old value now raises in backward
+    return tensor
+
+
+class InPlace(_Base):
+    """The in-place methods ``install`` gives Tensor."""
+
+    def __iadd__(self, other: Any) -> Any:
+        return _update(self, np.add, other, "in-place +=")
+
+    def __isub__(self, other: Any) -> Any:
+        return _update(self, np.subtract, other, "in-place -=")
+
+    def __imul__(self, other: Any) -> Any:
+        return _update(self, np.multiply, other, "in-place *=")
+
+    def __itruediv__(self, other: Any) -> Any:
+        return _update(self, np.true_divide, other, "in-place /=")
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        """``t[index] = value`` with NumPy indexing (``t[t < 0] = 0``), outside the graph."""
+        versions.write(writable(self, "item assignment"), _plain(value), plain_index(index))
+
+    def add_(self, other: Any, alpha: float = 1) -> Any:
+        """PyTorch's in-place ``t += alpha * other``."""
+        return _update(self, np.add, other if alpha == 1 else alpha * _plain(other), "add_")
+
+    def sub_(self, other: Any, alpha: float = 1) -> Any:
+        """PyTorch's in-place ``t -= alpha * other``."""
+        return _update(self, np.subtract, other if alpha == 1 else alpha * _plain(other), "sub_")
+
+    def mul_(self, other: Any) -> Any:
+        """PyTorch's in-place ``t *= other``."""
+        return _update(self, np.multiply, other, "mul_")
+
+    def div_(self, other: Any) -> Any:
+        """PyTorch's in-place ``t /= other``."""
+        return _update(self, np.true_divide, other, "div_")
+
+    def fill_(self, value: Any) -> Any:
+        """PyTorch's in-place fill: every element becomes ``value``."""
+        versions.write(writable(self, "fill_"), _plain(value))
+        return self
+
+    def zero_(self) -> Any:
+        """PyTorch's in-place ``fill_(0)``."""
+        return self.fill_(0)
+
+    def copy_(self, source: Any) -> Any:
+        """PyTorch's in-place copy: this tensor's values become ``source``'s (broadcast)."""
+        versions.write(writable(self, "copy_"), _plain(source))
+        return self
+
+    def clamp_(self, min: Any = None, max: Any = None) -> Any:  # noqa: A002 - PyTorch's names
+        """PyTorch's in-place clamp: values below ``min`` become ``min``, above ``max``, ``max``."""
+        data = writable(self, "clamp_")
+        np.clip(data, _plain(min), _plain(max), out=data)
+        versions.bump(data)
+        return self
+
+    def requires_grad_(self, requires_grad: bool = True) -> Any:
+        """PyTorch's in-place switch: set ``requires_grad`` (leaves only) and return the tensor."""
+        self.requires_grad = requires_grad
+        return self
+
+    def detach_(self) -> Any:
+        """PyTorch's in-place detach: this tensor becomes a leaf that does not require grad."""
+        self._node = None
+        self._requires_grad = False
+        return self

@@ -1,0 +1,80 @@
+"""How a Tensor behaves as a Python object: its ``name``, ``repr``, ``len``, iteration, truth
+value, conversion to Python numbers (``item``, ``float``, ``int``) and to NumPy (``numpy``,
+``T``).
+
+None of this is needed to follow forward recording and backward: ``autograd/__init__.py``
+installs it on Tensor, as it installs the ops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:  # the methods below become Tensor's: type-check them as such
+    from .tensor import Tensor as _Base
+else:
+    _Base = object
+
+
+class PythonProtocols(_Base):
+    """The attributes ``autograd/__init__.py`` installs on Tensor."""
+
+    @property
+    def name(self) -> str | None:
+        """A label shown by ``repr`` and ``draw_graph``."""
+        return self._name
+
+    @name.setter
+    def name(self, value: str | None) -> None:
+        self._name = value
+        if self._node is not None:
+            self._node.name = value
+
+    @property
+    def T(self) -> Any:
+        """The transpose (axes reversed), as ``ndarray.T``."""
+        return self.transpose()
+
+    def numpy(self) -> np.ndarray:
+        """The underlying ndarray (shared, not copied)."""
+        return self.data
+
+    def item(self) -> Any:
+        """The value of a one-element tensor as a Python number."""
+        if self.data.size != 1:
+            raise ValueError(f"item: only one-element tensors convert, shape is {self.shape}")
+        return self.data.item()
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    def __iter__(self) -> Iterator[Any]:
+        for i in range(len(self)):
+            yield self[i]
+
+    def __bool__(self) -> bool:
+        return bool(self.data)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        extras = []
+        if self.data.dtype != np.float32:
+            extras.append(f"dtype={self.data.dtype}")
+        if self._node is not None:
+            extras.append(f"grad_fn=<{self._node.fn.name}>")
+        elif self._requires_grad:
+            extras.append("requires_grad=True")
+        if self._name:
+            extras.append(f"name={self._name!r}")
+        return "tensor(" + ", ".join([body, *extras]) + ")"

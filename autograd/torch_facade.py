@@ -1,0 +1,140 @@
+"""PyTorch's spellings of what a Tensor is: ``t.size()``, ``t.dim()``, ``t.device``, ``t.cpu()``,
+``t._version``, and a hint for each PyTorch name backproplab lacks (``t.expand`` says "use
+.broadcast_to(shape)"; ``autograd.FloatTensor`` says what to write instead).
+
+None of this is needed to understand the engine: ``autograd/__init__.py`` installs it on Tensor,
+as it installs the ops. PyTorch's spellings of ops (``dim=``, ``view``, ``cat``) are declared
+next to each op instead (see ``autograd.registry``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from . import versions
+
+if TYPE_CHECKING:  # the methods below become Tensor's: type-check them as such
+    from .tensor import Tensor as _Base
+else:
+    _Base = object
+
+
+class Size(int):
+    """An element count (NumPy's ``a.size``) that can also be called as PyTorch's ``size()``:
+    with no argument it returns the shape, with an axis that axis's length."""
+
+    shape: tuple[int, ...]
+
+    def __new__(cls, count: int, shape: tuple[int, ...]) -> Size:
+        size = super().__new__(cls, count)
+        size.shape = shape
+        return size
+
+    def __call__(self, dim: int | None = None) -> Any:
+        return self.shape if dim is None else self.shape[dim]
+
+
+class TorchSpellings(_Base):
+    """The attributes ``install`` gives Tensor."""
+
+    @property
+    def size(self) -> Size:
+        """The number of elements, the product of shape (NumPy's attribute). Called, it is
+        PyTorch's method: ``t.size()`` is the shape, ``t.size(d)`` the length of axis d."""
+        return Size(self.data.size, self.data.shape)
+
+    def dim(self) -> int:
+        """PyTorch's name for ``ndim``, the number of axes."""
+        return self.data.ndim
+
+    def numel(self) -> int:
+        """PyTorch's name for ``size``, the number of elements."""
+        return self.data.size
+
+    def tolist(self) -> Any:
+        """The values as (nested) Python lists of Python numbers."""
+        return self.data.tolist()
+
+    def cpu(self) -> Any:
+        """PyTorch's move to the CPU: the tensor itself (backproplab runs on the CPU)."""
+        return self
+
+    @property
+    def device(self) -> str:
+        """Where the data lives: always ``"cpu"``."""
+        return "cpu"
+
+    is_cuda = False
+
+    @property
+    def _version(self) -> int:
+        """How many times this tensor's memory was changed in place (see autograd.versions)."""
+        return versions.version(self.data)
+
+
+# PyTorch names a Tensor lacks, and what to use instead (the AttributeError says it).
+MISSING = {
+    "cuda": "backproplab runs on the CPU; drop .cuda() (or use .to('cpu'))",
+    "expand": "use .broadcast_to(shape) (NumPy's name)",
+    "expand_as": "use .broadcast_to(other.shape)",
+    "masked_fill": "use autograd.where(mask, value, t) (recorded), or t[mask] = value in place",
+    "index_select": "use t[indices] or np.take(t, indices, axis=dim)",
+    "narrow": "use slicing: t[:, start:start + length]",
+    "type_as": "use .astype(other.dtype)",
+    "new_zeros": "use autograd.zeros(shape, dtype=t.dtype)",
+    "new_ones": "use autograd.ones(shape, dtype=t.dtype)",
+    "softmax": "use nn.functional.softmax(t, dim)",
+    "log_softmax": "use nn.functional.log_softmax(t, dim)",
+    "register_hook": "backproplab has no tensor hooks; use autograd.trace() to see gradients",
+    "contiguous": "not needed: NumPy arrays need no contiguity step (drop the call)",
+    "squeeze_": "in-place shape changes are not supported; use t = t.squeeze()",
+    "unsqueeze_": "in-place shape changes are not supported; use t = t.unsqueeze(d)",
+}
+
+
+class Lacking:
+    """A PyTorch Tensor name backproplab lacks: reading it raises an AttributeError that says what
+    to use instead (``t.expand`` -> "use .broadcast_to(shape)").
+
+    One such attribute per name in ``MISSING`` rather than a ``Tensor.__getattr__``, which would
+    send every attribute read on a Tensor down Python's slow path (see docs/guides/speed.md).
+    """
+
+    def __init__(self, name: str, hint: str) -> None:
+        self.name = name
+        self.hint = hint
+        self.__doc__ = f"Not in backproplab: {hint}."  # what help(Tensor) lists under the name
+
+    def __get__(self, tensor: Any, owner: Any = None) -> Any:
+        raise AttributeError(f"'Tensor' object has no attribute {self.name!r}: {self.hint}")
+
+
+def lacking_attributes() -> dict[str, Lacking]:
+    """One ``Lacking`` attribute per name in ``MISSING``, to install on Tensor."""
+    return {name: Lacking(name, hint) for name, hint in MISSING.items()}
+
+
+# PyTorch names the autograd module lacks, and what to use instead.
+MODULE_MISSING = {
+    "nn": "backproplab's nn is a package of its own: `import nn`",
+    "optim": "backproplab's optim is a package of its own: `import optim`",
+    "utils": "data loading is nn.data (DataLoader, TensorDataset); clipping is nn.utils",
+    "FloatTensor": "use autograd.tensor(data, dtype=autograd.float32)",
+    "LongTensor": "use autograd.tensor(data, dtype=autograd.int64)",
+    "is_tensor": "use isinstance(x, autograd.Tensor)",
+    "softmax": "use nn.functional.softmax(x, dim)",
+    "log_softmax": "use nn.functional.log_softmax(x, dim)",
+    "randperm": "use autograd.tensor(autograd.get_generator().permutation(n))",
+    "set_grad_enabled": "use `with autograd.no_grad():` or `with autograd.enable_grad():`",
+}
+
+
+def missing_module_attribute(name: str, public: list[str]) -> AttributeError:
+    """The AttributeError for ``autograd.<name>``: what to use instead, or the closest name."""
+    hint = MODULE_MISSING.get(name)
+    if hint is None:
+        import difflib  # only for this error message
+
+        close = difflib.get_close_matches(name, public, n=1)
+        hint = f"did you mean autograd.{close[0]}?" if close else "see autograd.__all__"
+    return AttributeError(f"module 'autograd' has no attribute {name!r}: {hint}")
