@@ -177,7 +177,12 @@ class Function:
         out = result if type(result) is np.ndarray else np.asarray(result)
         if state.anomaly:
             check_forward(cls, out)
-        if not record or out.dtype.kind != "f":  # integer and bool results never require grad
+        if not record:
+            made = _make(out, None)
+            if any_tensor and state.grad_enabled:  # (for drawings: see graph.origins)
+                _note_origin(made, cls.name, inputs)
+            return made
+        if out.dtype.kind != "f":  # integer and bool results never require grad
             return _make(out, None)
         ctx.shape, ctx.dtype, ctx._out_id = out.shape, out.dtype, id(out)
         if result is not out:
@@ -194,4 +199,14 @@ class Function:
 
 
 _make = Tensor._make  # looked up once, not on every op
+
+
+def _note_origin(out: Tensor, name: str, inputs: tuple) -> None:
+    """Remember what an unrecorded op computed ``out`` from, so a drawing can show the source
+    tensor (a model's input) where the copy enters the graph (see ``graph.origins``)."""
+    from .graph.origins import note  # (the graph package imports this module)
+
+    note(out, name, inputs)
+
+
 _PLAIN = (int, float, bool, np.ndarray, np.generic)

@@ -19,6 +19,7 @@ class Parameter(autograd.Tensor):
     """
 
     __slots__ = ()
+    is_parameter = True  # drawings colour it as a parameter (autograd knows no nn class)
 
     def __init__(self, data: Any = None, requires_grad: bool = True) -> None:
         if data is None:

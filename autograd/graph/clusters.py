@@ -110,6 +110,10 @@ class Grouping:
         owner = self._owner.get(id(leaf))
         return None if owner is None else self._first_cluster_of.get(id(owner))
 
+    def owns(self, leaf: Tensor) -> bool:
+        """True when the model registers ``leaf`` as a parameter or buffer of a module."""
+        return id(leaf) in self._owner
+
     def leaf_name(self, leaf: Tensor) -> str | None:
         """``leaf.name``, else its qualified name in the model (``"fc1.weight"``), else None."""
         return leaf.name or self.tensor_names.get(id(leaf))

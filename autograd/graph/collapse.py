@@ -1,7 +1,7 @@
 """Collapsing long runs of module calls: a deep ``Sequential`` drawn by its first and last
 calls, with one box for those in between (``draw_graph(..., collapse=n)``).
 
-This is one pass of building a drawing (``dot._Builder``): it rewrites the builder's vertices,
+This is one pass of building a drawing (``dot.Builder``): it rewrites the builder's vertices,
 edges and clusters in place before the DOT text is emitted.
 """
 

@@ -34,8 +34,10 @@ from .labels import (
     CLUSTER_SIZE,
     EDGE_SIZE,
     HIDDEN,
+    INPUT_GRAD,
     LEGEND_SIZE,
     MUTED,
+    NOT_KEPT,
     OP_SIZE,
     PENDING,
     VALUE_SIZE,
@@ -45,6 +47,7 @@ from .labels import (
     text_label,
     value_label,
 )
+from .origins import origin_of
 from .tracing import Trace, steps_by_node
 from .walk import walk
 
@@ -67,9 +70,19 @@ EDGE_COLOR = "#4b5563"
 WIDTH_LIMIT = 870.0  # points (1,160 px): a notebook column, with room for Graphviz's margins
 NODESEP = 0.25  # inches between vertices of one rank
 RANKSEP = 0.3  # inches between ranks
+HEIGHT_LIMIT = 900.0  # points (1,200 px): taller op-level pictures switch to the module view
+# Ops that only move or copy numbers around (reshape, transpose, slicing a packed weight): inside
+# a module they are how it is implemented, not what it computes, and hide_implementation= hides
+# them. A Function of one's own joins them with ``implementation_detail = True`` (nn's im2col).
+IMPLEMENTATION_OPS = frozenset({"reshape", "transpose", "getitem", "broadcastto", "copy", "astype"})
 NOT_KEPT_HINT = (
     "interior values are not kept by backward(); run the forward inside "
     "`with autograd.trace() as tr:`, then tr.backward(root) and draw_graph(root, steps=tr)"
+)
+# The same, said once in the picture (the legend), for a learner rather than a programmer.
+NOT_KEPT_LINE = (
+    f"{NOT_KEPT}: backward() forgets values between ops; "
+    "run the forward inside autograd.trace() to see them"
 )
 
 
@@ -86,6 +99,9 @@ class Options:
     legend: bool = True
     collapse: int | None = None
     element_ids: str | None = None  # prefix for SVG ids of vertices and edges (step-through)
+    view: str | None = "ops"  # "ops", "modules", or None: modules when ops would not fit
+    expand: tuple = ()  # modules (qualified names or objects) drawn op by op in the module view
+    hide_implementation: bool | None = False  # None: hidden in the module view only
 
 
 @dataclass
@@ -97,6 +113,8 @@ class Drawing:
     edges: int
     notes: list[str] = field(default_factory=list)
     rankdir: str = "LR"
+    view: str = "ops"
+    estimated_height: float = 0.0  # points, of a top-to-bottom layout (see _estimated_extent)
     # For the step-through view: vertex of each node / leaf, and the edges into each op.
     vertex_of: dict[Any, str] = field(default_factory=dict)
     op_vertex_of: dict[Node, str] = field(default_factory=dict)
@@ -104,20 +122,45 @@ class Drawing:
 
 
 def build_dot(root: Tensor, options: Options) -> Drawing:
-    """The DOT source of the graph under ``root``, with its vertex and edge counts."""
+    """The DOT source of the graph under ``root``, with its vertex and edge counts.
+
+    ``options.view``: ``"ops"`` draws every op; ``"modules"`` one box per module call (see
+    ``modules``); None the op-level picture unless it would be taller than ``HEIGHT_LIMIT`` (or
+    have more than ``max_nodes`` vertices) and the ops ran inside module calls.
+    """
     graph = walk(root)
-    if graph.vertices > options.max_nodes:
+    view = options.view
+    if view != "ops":
+        from .modules import build_fitting, has_module_calls  # (modules builds on this module)
+
+        if view == "modules" or has_module_calls(graph.nodes):
+            if view is None and graph.vertices <= options.max_nodes:
+                drawing = Builder(root, graph.nodes, options).build()
+                if drawing.estimated_height <= HEIGHT_LIMIT:
+                    return drawing
+            drawing = build_fitting(root, graph.nodes, options)
+            _check_size(drawing.vertices, options.max_nodes)
+            return drawing
+    _check_size(graph.vertices, options.max_nodes)
+    return Builder(root, graph.nodes, options).build()
+
+
+def _check_size(vertices: int, max_nodes: int) -> None:
+    if vertices > max_nodes:
         raise ValueError(
-            f"draw_graph: the graph has {graph.vertices} vertices, more than "
-            f"max_nodes={options.max_nodes}; pass max_nodes={graph.vertices} (or more) to draw "
+            f"draw_graph: the graph has {vertices} vertices, more than "
+            f"max_nodes={max_nodes}; pass max_nodes={vertices} (or more) to draw "
             "it anyway, or draw a sub-graph: draw_graph(some_intermediate_tensor)"
         )
-    return _Builder(root, graph.nodes, options).build()
 
 
 def target_arrays(node: Node) -> list[tuple[str, np.ndarray]]:
-    """Arrays ``node`` keeps as an option that a reader should see as inputs (loss targets)."""
-    option = node.fn.target  # a loss declares its target (``Function.target``)
+    """Arrays ``node`` keeps as an option that a reader should see as inputs (loss targets).
+
+    A loss declares it with ``Function.target = "targets"`` (the ``ctx`` attribute holding
+    them): nn's cross_entropy does. autograd knows no loss by name.
+    """
+    option = node.fn.target
     if not isinstance(option, str):
         return []
     value = getattr(node, option, None)
@@ -131,7 +174,27 @@ def target_arrays(node: Node) -> list[tuple[str, np.ndarray]]:
     return []
 
 
-class _Builder:
+def is_parameter(leaf: Tensor, grouping: Any = None) -> bool:
+    """A module's parameter (nn's ``Parameter`` says so, or the model owns the tensor)."""
+    if getattr(leaf, "is_parameter", False):
+        return True
+    return grouping is not None and grouping.owns(leaf)
+
+
+def is_implementation(node: Node) -> bool:
+    """An op that only moves numbers (see ``IMPLEMENTATION_OPS``), run inside a module call."""
+    fn = node.fn
+    moves = fn.name in IMPLEMENTATION_OPS or getattr(fn, "implementation_detail", False)
+    return moves and node.scope is not None
+
+
+class Builder:
+    """Builds the op-level drawing: one vertex per value and per op (see the module docstring).
+
+    Its parts -- vertices placed in clusters, edges, sizes -- are shared with the passes that
+    rewrite a drawing (``collapse``) and with the module view (``modules.ModuleBuilder``).
+    """
+
     def __init__(self, root: Tensor, nodes: list[Node], options: Options) -> None:
         self.root = root
         self.nodes = nodes
@@ -147,27 +210,36 @@ class _Builder:
         model = options.group_modules
         grouped = model is not None and model is not False
         self.grouping = Grouping(None if model is True else model) if grouped else None
+        hide = options.hide_implementation
+        self.hide = bool(hide)
         self.targets = self._find_targets()
         self.ids: dict[Any, str] = {}
         self.members: dict[Any, list[tuple[str, dict[str, str]]]] = {}
         self.sizes: dict[str, tuple[float, float]] = {}
+        self.views: dict[str, ValueView] = {}  # value vertices, labelled once all are known
         self.frame_of: dict[str, Any] = {}
         self.op_sources: list[tuple[Any, list[str]]] = []  # (frame, input vertices) per op
         self.hidden_frames: set[Any] = set()  # module calls left out (see collapse.collapse_runs)
+        self.hidden_ops: set[str] = set()  # implementation ops left out (hide_implementation)
         self.results: set[str] = set()  # the value vertices of op results
+        self.origins: list[tuple[tuple, Tensor, str]] = []  # unrecorded chains drawn (key, copy)
         # (tail, head, label text, gradient flows along it)
         self.edges: list[tuple[str, str, str | None, bool]] = []
         self.roles: set[str] = set()
+        self.dtypes: set[str] = set()
         self.bad = False
         self.hidden_values = False
         self.derivatives = False
+        self.unrecorded = False
         self.drawing = Drawing("", 0, 0)
         self._count = 0
 
     def _find_targets(self) -> set[int]:
+        """Tensors a loss compares against: its Function says where (``Function.target``, an
+        operand position)."""
         found = set()
         for node in self.nodes:
-            position = node.fn.target  # a loss declares its target (``Function.target``)
+            position = node.fn.target
             if isinstance(position, int) and position < len(node.inputs):
                 link = node.inputs[position]
                 if isinstance(link, Tensor) and not link.requires_grad:
@@ -188,42 +260,100 @@ class _Builder:
         self.frame_of[vertex] = frame
         self.members.setdefault(frame, []).append((vertex, attrs))
 
-    def _leaf(self, leaf: Tensor) -> str:
+    def leaf_role(self, leaf: Tensor) -> str:
+        """output, parameter, input (requires grad), target or input."""
+        if leaf is self.root:
+            return "output"
+        if leaf.requires_grad:
+            return "parameter" if is_parameter(leaf, self.grouping) else INPUT_GRAD
+        return "target" if id(leaf) in self.targets else "input"
+
+    def leaf_vertex(self, leaf: Tensor, made: str | None = None) -> str:
+        """The value vertex of ``leaf`` (drawn once, however often it is used); ``made`` names
+        an anonymous copy by how it was made."""
         vertex = self.ids.get(leaf)
         if vertex is not None:
             return vertex
         vertex = self.new_vertex("v")
         self.ids[leaf] = vertex
         grouping = self.grouping
-        name = grouping.leaf_name(leaf) if grouping else leaf.name
-        if leaf is self.root:
-            role = "output"
-        elif leaf.requires_grad:
-            role = "parameter"
-        else:
-            role = "target" if id(leaf) in self.targets else "input"
+        name = (grouping.leaf_name(leaf) if grouping else leaf.name) or made
         grad: Any = HIDDEN
         if leaf.requires_grad:
             grad = PENDING if leaf.grad is None else np.asarray(leaf.grad)
-        view = ValueView(role, leaf.shape, leaf.dtype, name, leaf.data, grad)
+        view = ValueView(self.leaf_role(leaf), leaf.shape, leaf.dtype, name, leaf.data, grad)
         frame = grouping.frame_of_leaf(leaf) if grouping else None
-        self.place(frame, vertex, self._value_attrs(vertex, view))
+        self.place(frame, vertex, self.value_attrs(vertex, view))
         return vertex
+
+    def copy_source(self, leaf: Tensor, frame: Any) -> tuple[str, bool]:
+        """Where a tensor made outside the graph comes from: (vertex, True) for the dashed op
+        vertex of the unrecorded ops that copied the user's tensor (drawn once per copy), or
+        (its own value vertex, False) when nothing is known (see ``origins``)."""
+        origin = None if leaf.requires_grad else origin_of(leaf)
+        sources = origin.alive_sources() if origin is not None else []
+        if not sources:
+            # (a copy whose source is gone: its box says how it was made)
+            made = "from " + " → ".join(origin.ops) if origin is not None else None
+            return self.leaf_vertex(leaf, made), False
+        key = (origin.ops, tuple(id(t) for t in sources), leaf.shape)
+        for known, copy, vertex in self.origins:
+            if known == key and np.array_equal(copy.data, leaf.data):
+                return vertex, True
+        vertex = self.new_vertex("u")
+        self.origins.append((key, leaf, vertex))
+        text = " → ".join(origin.ops)
+        width, _ = op_size(text)
+        self.sizes[vertex] = (width, 36.0)
+        self.unrecorded = True
+        attrs = {
+            "label": graphviz().nohtml(text),
+            "shape": "ellipse",
+            "width": f"{width / 72:.2f}",
+            "style": "dashed",
+            "color": MUTED,
+            "fontcolor": MUTED,
+        }
+        self.place(frame, vertex, attrs)
+        for source in sources:
+            self.edges.append((self.leaf_vertex(source), vertex, None, False))
+        return vertex, True
 
     def _constant(self, value: Any, frame: Any, role: str = "constant", name: Any = None) -> str:
         vertex = self.new_vertex("c")
         array = np.asarray(value)
+        if name is None:
+            name = constant_name(value)
         view = ValueView(role, array.shape, array.dtype, name, array, HIDDEN)
-        self.place(frame, vertex, self._value_attrs(vertex, view))
+        self.place(frame, vertex, self.value_attrs(vertex, view))
         return vertex
 
-    def _value_attrs(self, vertex: str, view: ValueView) -> dict[str, str]:
-        options = self.options
-        label = value_label(view, show_data=options.show_data, show_grad=options.show_grad)
+    def value_attrs(self, vertex: str, view: ValueView) -> dict[str, str]:
+        """The vertex's DOT attributes; its label is made in ``_label_values`` (the dtype is
+        left out of every box when all share it: the legend says it once)."""
+        self.views[vertex] = view
         self.roles.add(view.role)
-        self.bad = self.bad or label.bad
-        self.sizes[vertex] = (label.width, label.height)
-        return {"label": label.html, "shape": "plain"}
+        if view.role != "constant":
+            self.dtypes.add(str(view.dtype))
+        return {"shape": "plain"}
+
+    def _label_values(self) -> None:
+        options = self.options
+        show_dtype = len(self.dtypes) > 1
+        for members in self.members.values():
+            for vertex, attrs in members:
+                view = self.views.get(vertex)
+                if view is None or "label" in attrs:
+                    continue
+                label = value_label(
+                    view,
+                    show_data=options.show_data,
+                    show_grad=options.show_grad,
+                    show_dtype=show_dtype,
+                )
+                self.bad = self.bad or label.bad
+                self.sizes[vertex] = (label.width, label.height)
+                attrs["label"] = label.html
 
     def _result_view(self, node: Node) -> ValueView:
         role = "output" if node is self.root.grad_fn else "intermediate"
@@ -245,9 +375,25 @@ class _Builder:
             grad = np.asarray(retained.grad)
         elif self.options.steps is not None:
             grad = PENDING
+        elif node is self.root.grad_fn and self._backward_ran():
+            grad = np.ones(node.shape, dtype=node.dtype)  # dL/dL
         if data is None:
             self.hidden_values = True
-        return ValueView(role, tuple(node.shape), node.dtype, node.name, data, grad)
+        view = ValueView(role, tuple(node.shape), node.dtype, node.name, data, grad)
+        view.kept = data is not None
+        return view
+
+    def _backward_ran(self) -> bool:
+        """A scalar root whose graph's leaves all hold a .grad: backward ran, from dL/dL = 1."""
+        if self.root.size != 1:
+            return False
+        leaves = [
+            link
+            for node in self.nodes
+            for link in node.inputs
+            if isinstance(link, Tensor) and link.requires_grad
+        ]
+        return bool(leaves) and all(leaf.grad is not None for leaf in leaves)
 
     # ----- edges -----------------------------------------------------------------------------
     def _edge_labels(self, node: Node) -> list[str | None]:
@@ -266,6 +412,14 @@ class _Builder:
         return labels
 
     # ----- assembly --------------------------------------------------------------------------
+    def source_vertex(self, link: Any, frame: Any) -> tuple[str, bool]:
+        """The vertex an operand comes from, and whether it is a copy made outside the graph."""
+        if isinstance(link, Node):
+            return self.ids[link], False
+        if isinstance(link, Tensor):
+            return self.copy_source(link, frame)
+        return self._constant(link, frame), False
+
     def build(self) -> Drawing:
         grouping = self.grouping
         frames = {}
@@ -273,18 +427,15 @@ class _Builder:
             for node in self.nodes:  # register clusters first: leaves are placed by owner
                 frames[node] = grouping.frame_of(node)
         if not self.nodes:
-            self._leaf(self.root)
+            self.leaf_vertex(self.root)
         drawing = self.drawing
+        root_node = self.root.grad_fn
         for node in self.nodes:
             frame = frames.get(node)
-            sources = []
-            for link in node.inputs:
-                if isinstance(link, Node):
-                    sources.append(self.ids[link])
-                elif isinstance(link, Tensor):
-                    sources.append(self._leaf(link))
-                else:
-                    sources.append(self._constant(link, frame))
+            if self.hide and node is not root_node and is_implementation(node):
+                self._pass_through(node, frame)
+                continue
+            sources = [self.source_vertex(link, frame)[0] for link in node.inputs]
             flows = list(node.needs_input_grad)
             labels = self._edge_labels(node)
             for option, array in target_arrays(node):
@@ -299,9 +450,7 @@ class _Builder:
             drawing.vertex_of[node] = value_vertex
             drawing.op_vertex_of[node] = op_vertex
             self.place(frame, op_vertex, self._op_attrs(node, op_vertex))
-            self.place(
-                frame, value_vertex, self._value_attrs(value_vertex, self._result_view(node))
-            )
+            self.place(frame, value_vertex, self.value_attrs(value_vertex, self._result_view(node)))
             first = len(self.edges)
             for source, label, flow in zip(sources, labels, flows):
                 self.edges.append((source, op_vertex, label, flow))
@@ -311,6 +460,14 @@ class _Builder:
             if isinstance(leaf, Tensor):
                 drawing.vertex_of[leaf] = vertex
         return self._emit()
+
+    def _pass_through(self, node: Node, frame: Any) -> None:
+        """Leave an implementation op out: its result is drawn as its (first) operand."""
+        link = next(x for x in node.inputs if isinstance(x, (Node, Tensor)))
+        vertex = self.source_vertex(link, frame)[0]
+        self.ids[node] = vertex
+        self.drawing.vertex_of[node] = vertex
+        self.hidden_ops.add(node.fn.name)
 
     def _layout_edges(self, rankdir: str) -> list[tuple[str, str]]:
         """Invisible edges that rank an op's own leaves (a Linear's weight and bias, a Dropout's
@@ -354,10 +511,11 @@ class _Builder:
     def _rankdir(self) -> str:
         if self.options.rankdir is not None:
             return self.options.rankdir
-        return "LR" if self._estimated_lr_width() <= WIDTH_LIMIT else "TB"
+        return "LR" if self._estimated_extent(widths=True) <= WIDTH_LIMIT else "TB"
 
-    def _estimated_lr_width(self) -> float:
-        """How wide a left-to-right layout would be: the widest vertex of each rank, summed."""
+    def _estimated_extent(self, *, widths: bool) -> float:
+        """How wide a left-to-right layout would be (the widest vertex of each rank, summed),
+        or how tall a top-to-bottom one (the tallest of each rank)."""
         rank: dict[str, int] = {}
         for members in self.members.values():
             for vertex, _ in members:
@@ -367,13 +525,17 @@ class _Builder:
             rank[head] = max(rank[head], rank[tail] + 1)
             if label:
                 labelled.add(rank[tail])
-        widest: dict[int, float] = {}
+        biggest: dict[int, float] = {}
         for vertex, r in rank.items():
-            widest[r] = max(widest.get(r, 0.0), self.sizes.get(vertex, (0.0, 0.0))[0])
-        gaps = (len(widest) - 1) * RANKSEP * 72 + len(labelled) * 40
-        return sum(widest.values()) + gaps
+            size = self.sizes.get(vertex, (0.0, 0.0))[0 if widths else 1]
+            biggest[r] = max(biggest.get(r, 0.0), size)
+        if self.edge_label_kind() != "label":
+            labelled = set()  # (beside their edges: they take no room of their own)
+        gaps = (len(biggest) - 1) * self.ranksep() * 72 + len(labelled) * (40 if widths else 12)
+        return sum(biggest.values()) + gaps
 
-    def _legend_parts(self) -> tuple[list[str], list[str]]:
+    def legend_parts(self) -> tuple[list[str], list[str], list[str]]:
+        """Roles drawn, notes on the marks used, and lines that hold for the whole picture."""
         notes = []
         if self.steps:
             notes.append("#n: backward order")
@@ -381,9 +543,20 @@ class _Builder:
             notes.append("∂: local derivative")
         if any(not flow for *_, flow in self.edges):
             notes.append("dashed edge: no gradient")
-        return sorted(self.roles), notes
+        if self.unrecorded:
+            notes.append("dashed op: not recorded (its input needs no grad)")
+        lines = []
+        if len(self.dtypes) == 1:
+            lines.append(f"every value is {next(iter(self.dtypes))}")
+        if self.hidden_ops:
+            hidden = ", ".join(sorted(self.hidden_ops))
+            lines.append(f"not drawn inside modules: {hidden} (hide_implementation=False)")
+        if self.hidden_values and self.options.show_data:
+            lines.append(NOT_KEPT_LINE)
+        return sorted(self.roles), notes, lines
 
     def _emit(self) -> Drawing:
+        self._label_values()
         collapse_runs(self)
         rankdir = self._rankdir()
         dot = graphviz().Digraph(
@@ -393,7 +566,7 @@ class _Builder:
                 "fontname": FONT,
                 "fontsize": f"{LEGEND_SIZE:g}",
                 "nodesep": f"{NODESEP:g}",
-                "ranksep": f"{RANKSEP:g}",
+                "ranksep": f"{self.ranksep():g}",
             },
             node_attr={"fontname": FONT, "fontsize": f"{VALUE_SIZE:g}"},
             edge_attr={
@@ -404,15 +577,16 @@ class _Builder:
             },
         )
         if self.options.legend:
-            roles, notes = self._legend_parts()
-            dot.attr(label=legend_label(roles, notes, self.bad), labelloc="t", labeljust="l")
+            roles, notes, lines = self.legend_parts()
+            label = legend_label(roles, notes, self.bad, lines)
+            dot.attr(label=label, labelloc="t", labeljust="l")
         self._fill(dot, None)
         count = sum(len(members) for members in self.members.values())
         prefix = self.options.element_ids
         for index, (tail, head, label, flow) in enumerate(self.edges):
             attrs: dict[str, str] = {}
             if label:
-                attrs["label"] = text_label(label, EDGE_SIZE, color=MUTED)[0]
+                attrs[self.edge_label_kind()] = text_label(label, EDGE_SIZE, color=MUTED)[0]
             if not flow:
                 attrs["style"] = "dashed"
             if prefix is not None:
@@ -425,19 +599,36 @@ class _Builder:
         drawing.vertices = count
         drawing.edges = len(self.edges)
         drawing.rankdir = rankdir
+        drawing.estimated_height = self._estimated_extent(widths=False)
         if self.hidden_values and self.options.show_data:
             drawing.notes.append(NOT_KEPT_HINT)
         return drawing
 
+    def ranksep(self) -> float:
+        """Inches between ranks."""
+        return RANKSEP
+
+    def edge_label_kind(self) -> str:
+        """``label`` (ranked: room is made for it) or ``xlabel`` (placed beside the edge)."""
+        return "label"
+
+    def boxed(self, frame: Any) -> bool:
+        """True for a module call drawn as one box (the module view), not as a cluster."""
+        return False
+
     def _fill(self, graph: Any, frame: Any) -> None:
         for vertex, attrs in self.members.get(frame, []):
             if attrs.get("shape") == "ellipse":
-                attrs = {**attrs, "fontsize": f"{OP_SIZE:g}"}
+                attrs = {**attrs, "fontsize": attrs.get("fontsize", f"{OP_SIZE:g}")}
             graph.node(vertex, **attrs)
         if self.grouping is None:
             return
         for child in self.grouping.children(frame):
             if child in self.hidden_frames:
+                continue
+            if self.boxed(child):
+                for vertex, attrs in self.members.get(child, []):
+                    graph.node(vertex, **attrs)
                 continue
             cluster = graphviz().Digraph(name=f"cluster_{self.grouping.clusters[child]}")
             cluster.attr(
@@ -448,3 +639,10 @@ class _Builder:
             )
             self._fill(cluster, child)
             graph.subgraph(cluster)
+
+
+def constant_name(value: Any) -> str | None:
+    """The name a library gave an array it passes to an op (nn's dropout mask), else None."""
+    from .origins import array_name
+
+    return array_name(value)

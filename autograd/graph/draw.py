@@ -82,21 +82,37 @@ def draw_graph(
     steps: Trace | Sequence[BackwardStep] | None = None,
     legend: bool = True,
     collapse: int | None = 12,
+    view: str | None = None,
+    expand: Any = (),
+    hide_implementation: bool | None = None,
 ) -> Graph:
     """Draw the computation that produced ``root``: values, ops and how they connect.
 
     Value vertices show name (parameters are named by nn after their module: ``0.weight``),
-    shape, dtype (when not float32), data and grad (a scalar, a small array, or min/mean/max)
-    and are coloured by role: input blue, parameter amber, intermediate grey, output green,
-    loss targets violet, constants white; NaN/Inf red. A legend (``legend=False`` drops it) says
-    so. Op vertices are ellipses named like the op; edges go in operand order (``a + a`` has
+    shape, dtype (in the legend instead when every value shares it), data and grad (a scalar, a
+    small array, or min/mean/max) and are coloured by role: input blue, input that requires
+    grad indigo, module parameter amber, intermediate grey, output green, loss targets violet,
+    constants white; NaN/Inf red. A legend (``legend=False`` drops it) says so. An input that
+    needs no grad is drawn once, by its name, even where an op the engine did not record (a
+    convolution's im2col, a transpose) copied it first: that op is a dashed ellipse. Op vertices are ellipses named like the op; edges go in operand order (``a + a`` has
     two), say ``arg0``/``arg1`` where the order matters, and are dashed where backward sends no
     gradient.
 
     Interior values are not kept by the engine; run the forward inside ``autograd.trace()``
     and pass ``steps=tr`` (after ``tr.backward(root)`` for grads) to show them: op vertices are
     then numbered in backward order and scalar edges carry the local derivative ``∂``. (Without
-    them, ``repr(graph)`` says how to see them.)
+    them, their boxes say "not kept" and the legend says how to see them.)
+
+    ``view="modules"`` draws one box per call of a leaf module (one with no child modules, or
+    with parameters of its own: Linear, Conv2d, LayerNorm, MultiheadAttention) holding its
+    parameters' names, shapes and grads; containers are clusters around the boxes, the shapes
+    of the data between modules label the edges, and ops between modules (a residual add, the
+    loss) are small ellipses. ``view="ops"`` draws every op; None (the default) draws ops
+    unless that picture would be taller than about 1,200 px and the ops ran in module calls.
+    ``expand="0"`` (qualified names, or module objects; several in a list) draws those
+    modules op by op inside the module view; names need ``group_modules=model``.
+    ``hide_implementation=True`` leaves out ops that only move numbers inside a module
+    (reshape, transpose, slices, im2col); None hides them in the module view only.
 
     ``group_modules=model`` (or ``True``) draws each ``autograd.scope`` block -- each module
     call -- as a cluster; a module that makes more than ``collapse`` calls (a deep
@@ -129,11 +145,56 @@ def draw_graph(
         raise TypeError(f"draw_graph: collapse must be an int or None, got {collapse!r}")
     if collapse is not None and collapse < 2:
         raise ValueError(f"draw_graph: collapse must be at least 2 (or None), got {collapse}")
+    if view not in (None, "ops", "modules"):
+        raise ValueError(f"draw_graph: view must be None, 'ops' or 'modules', got {view!r}")
+    expanded = _expanded(expand, group_modules)
+    if expanded and view == "ops":
+        raise ValueError("draw_graph: expand= applies to the module view; drop view='ops'")
     options = Options(
-        show_data, show_grad, rankdir, group_modules, max_nodes, steps, bool(legend), collapse
+        show_data,
+        show_grad,
+        rankdir,
+        group_modules,
+        max_nodes,
+        steps,
+        bool(legend),
+        collapse,
+        view="modules" if expanded else view,
+        expand=expanded,
+        hide_implementation=hide_implementation,
     )
     drawing = build_dot(root, options)
     return Graph(drawing.source, drawing.vertices, drawing.edges, drawing.notes)
+
+
+def _expanded(expand: Any, model: Any) -> tuple:
+    """``expand`` as a tuple of module objects, each checked against the model."""
+    items = [expand] if isinstance(expand, str) or has_named_modules(expand) else list(expand)
+    if not items:
+        return ()
+    names = dict(model.named_modules()) if has_named_modules(model) else None
+    found = []
+    for item in items:
+        if isinstance(item, str):
+            if names is None:
+                raise ValueError(
+                    f"draw_graph: expand={item!r} names a module: pass the model too, "
+                    "group_modules=model"
+                )
+            if item not in names:
+                some = ", ".join(repr(n) for n in list(names)[1:9])
+                raise ValueError(
+                    f"draw_graph: the model has no module named {item!r} (expand=); its "
+                    f"modules include {some}"
+                )
+            found.append(names[item])
+        elif has_named_modules(item):
+            found.append(item)
+        else:
+            raise TypeError(
+                f"draw_graph: expand must hold module names or modules, got {type(item).__name__}"
+            )
+    return tuple(found)
 
 
 def _is_steps(steps: Any) -> bool:

@@ -31,6 +31,17 @@ def format_number(value: Any, digits: int = 4) -> str:
     return f"{number:.{digits}g}"
 
 
+def format_summary(value: Any) -> str:
+    """A number of a min / mean / max summary: ``SUMMARY_DIGITS`` significant digits, or one
+    more when that writes it exactly (a dropout mask's 1/(1-0.2) reads 1.25, not a misleading
+    1.2)."""
+    short = format_number(value, SUMMARY_DIGITS)
+    if isinstance(value, (bool, np.bool_, int, np.integer)) or float(short) == float(value):
+        return short
+    longer = format_number(value, SUMMARY_DIGITS + 1)
+    return longer if float(longer) == float(value) else short
+
+
 def format_array(array: Any) -> str:
     """A one-line description of ``array``: the value, the small array, or min/mean/max.
 
@@ -66,9 +77,7 @@ def _summary(array: np.ndarray) -> str:
     if values.size == 0:
         return f"all {array.size} NaN/Inf"
     as_float = values.astype(np.float64)
-    low, mean, high = (
-        format_number(v, SUMMARY_DIGITS) for v in (as_float.min(), as_float.mean(), as_float.max())
-    )
+    low, mean, high = (format_summary(v) for v in (as_float.min(), as_float.mean(), as_float.max()))
     text = f"min {low} mean {mean} max {high}"
     return f"{text}; {bad} NaN/Inf" if bad else text
 

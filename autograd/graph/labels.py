@@ -5,7 +5,9 @@ the grad: a scalar or a small array on one line, a bigger array as min / mean / 
 Its fill colour gives its role:
 
 * input (data fed in: a leaf that does not require grad): blue;
-* parameter (a leaf that requires grad, what an optimizer updates): amber;
+* input (requires grad) (a leaf the user made that requires grad, such as micrograd's ``a``):
+  indigo;
+* parameter (a module's parameter, what an optimizer updates): amber;
 * intermediate (the result of an op): grey;
 * output (the root being drawn): green;
 * target (what a loss compares against, e.g. cross_entropy's class indices): violet, dashed;
@@ -31,23 +33,25 @@ import numpy as np
 from .formatting import (
     SMALL,
     SMALL_INT,
-    SUMMARY_DIGITS,
     format_array,
-    format_number,
     format_shape,
+    format_summary,
     has_nonfinite,
 )
 from .metrics import text_width
 
+INPUT_GRAD = "input (requires grad)"
 FILL = {
     "input": "#dbeafe",
+    INPUT_GRAD: "#e0e7ff",
     "parameter": "#fef3c7",
     "intermediate": "#f3f4f6",
     "output": "#dcfce7",
     "target": "#ede9fe",
     "constant": "#ffffff",
+    "module call": "#fffbeb",  # the module view's boxes (see modules)
 }
-ROLE_BORDER = {"target": "#7c3aed"}
+ROLE_BORDER = {"target": "#7c3aed", INPUT_GRAD: "#4f46e5"}
 DASHED = frozenset({"target", "constant"})
 ROLES = tuple(FILL)
 BAD_FILL = "#fecaca"
@@ -55,6 +59,7 @@ BAD_TEXT = "#b91c1c"
 BORDER = "#6b7280"
 MUTED = "#6b7280"
 
+NOT_KEPT = "not kept"  # the data row of an interior value backward() did not keep
 PENDING = "pending"  # backward has not produced this gradient yet
 HIDDEN = "hidden"  # the gradient is not kept (interior node, backward not traced) or not wanted
 # (a .grad the user assigned, or one retained on a 0-d result, may be a NumPy scalar: callers
@@ -81,6 +86,7 @@ class ValueView:
     name: str | None = None
     data: np.ndarray | None = None
     grad: Any = HIDDEN
+    kept: bool = True  # False: the value exists but was not kept (an untraced interior value)
 
 
 @dataclass
@@ -167,7 +173,7 @@ def summary_stats(array: np.ndarray) -> tuple[str, str, str] | None:
         return None
     as_float = finite.astype(np.float64)
     return tuple(  # type: ignore[return-value]
-        format_number(v, SUMMARY_DIGITS) for v in (as_float.min(), as_float.mean(), as_float.max())
+        format_summary(v) for v in (as_float.min(), as_float.mean(), as_float.max())
     )
 
 
@@ -211,7 +217,9 @@ def _title(parts: list[_Cell], rows: list[list[_Cell]], columns: int) -> list[_C
     return [name, shape]
 
 
-def value_label(view: ValueView, *, show_data: bool, show_grad: bool) -> Label:
+def value_label(
+    view: ValueView, *, show_data: bool, show_grad: bool, show_dtype: bool = True
+) -> Label:
     """The HTML-like DOT label of a value vertex: title, data and grad rows (see the module).
 
     The table has two columns (label, value) or, when a value is summarised, four (label,
@@ -227,6 +235,9 @@ def value_label(view: ValueView, *, show_data: bool, show_grad: bool) -> Label:
     columns = 4 if any(summary_stats(np.asarray(a)) is not None for a in shown) else 2
     rows: list[list[_Cell]] = []
     header = [False]
+    if show_data and not view.kept:
+        missing = _Cell(NOT_KEPT, italic=True, color=MUTED, span=columns - 1)
+        rows.append([_Cell("data", color=MUTED), missing])
     if data is not None:
         if view.role == "constant" and not view.name and data.ndim == 0:
             rows.append([_Cell(format_array(data), color=MUTED, span=columns)])
@@ -243,7 +254,7 @@ def value_label(view: ValueView, *, show_data: bool, show_grad: bool) -> Label:
     described = []
     if len(view.shape):
         described.append(format_shape(view.shape))
-    if view.dtype != np.float32 and view.role != "constant":
+    if show_dtype and view.dtype != np.float32 and view.role != "constant":
         described.append(str(view.dtype))
     if described:
         parts.append(_Cell(" ".join(described), color=MUTED))
@@ -292,8 +303,9 @@ def op_size(text: str) -> tuple[float, float]:
     return 2 * (0.55 * w + 8), 36.0
 
 
-def legend_label(roles: list[str], notes: list[str], bad: bool) -> str:
-    """The legend: one swatch per role drawn (in ``ROLES`` order), red if any NaN/Inf, notes."""
+def legend_label(roles: list[str], notes: list[str], bad: bool, lines: list[str] = ()) -> str:
+    """The legend: one swatch per role drawn (in ``ROLES`` order), red if any NaN/Inf, notes;
+    then ``lines``, one row each (what holds for every box, what the picture leaves out)."""
     cells = []
     for role in ROLES:
         if role not in roles:
@@ -303,7 +315,7 @@ def legend_label(roles: list[str], notes: list[str], bad: bool) -> str:
         width = cell_width(role, LEGEND_SIZE) + 4
         cells.append(
             f'<TD BORDER="1" COLOR="{border}" BGCOLOR="{FILL[role]}"{style} WIDTH="{width}">'
-            f"{_font(role, size=LEGEND_SIZE)}</TD>"
+            f"{_font(html.escape(role), size=LEGEND_SIZE)}</TD>"
         )
     if bad:
         width = cell_width("NaN/Inf", LEGEND_SIZE) + 4
@@ -318,10 +330,21 @@ def legend_label(roles: list[str], notes: list[str], bad: bool) -> str:
             f'<TD ALIGN="LEFT" WIDTH="{width}">'
             f"{_font(html.escape(text), size=LEGEND_SIZE, color=MUTED)}</TD>"
         )
+    rows = ["<TR>" + "".join(cells) + "</TR>"] if cells else []
+    span = max(len(cells), 1)
+    for line in lines:
+        width = cell_width(line, LEGEND_SIZE) + 4
+        rows.append(
+            f'<TR><TD ALIGN="LEFT" COLSPAN="{span}"><TABLE BORDER="0" CELLPADDING="0" '
+            f'CELLSPACING="0"><TR><TD ALIGN="LEFT" WIDTH="{width}">'
+            f"{_font(html.escape(line), size=LEGEND_SIZE, color=MUTED)}</TD></TR></TABLE></TD></TR>"
+        )
+    if not rows:
+        rows = ["<TR><TD></TD></TR>"]
     return (
-        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="2"><TR>'
-        + "".join(cells)
-        + "</TR></TABLE>>"
+        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="2">'
+        + "".join(rows)
+        + "</TABLE>>"
     )
 
 

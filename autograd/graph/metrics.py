@@ -2,12 +2,13 @@
 
 Graphviz sizes every box for the font it knows (Helvetica, or Arial's metrics in graphviz-pure),
 but the SVG is drawn by the viewer's browser, which substitutes what it has: Helvetica on macOS,
-Arial on Windows, Liberation Sans or DejaVu Sans on Linux. DejaVu Sans is the widest of these
-(about 15 % wider than Helvetica; bold names more), so the drawing reserves room for text as
-DejaVu Sans sets it, and every substitute then fits.
+Arial on Windows, Liberation Sans or DejaVu on Linux -- and a page's own CSS (a notebook theme,
+a reader's settings) may force a serif or a monospace face. So the drawing reserves, for every
+character, the widest advance among DejaVu Sans, DejaVu Serif and DejaVu Sans Mono (each wider
+than its Helvetica, Times and Courier counterparts); every substitute then fits.
 
-The advance widths below are DejaVu Sans's (regular and bold, printable ASCII, in units of
-1/2048 em; the same font matplotlib ships, which tests/autograd/graph checks them against).
+The advance widths below are those maxima (regular and bold, printable ASCII, in units of
+1/2048 em; the fonts matplotlib ships, which tests/autograd/graph checks them against).
 Kerning is ignored: it only ever tightens a line. A character not in the table counts as a full
 em, wider than any DejaVu glyph we draw.
 """
@@ -19,38 +20,39 @@ _FIRST = 32  # the table starts at " "
 
 # fmt: off
 _REGULAR = (
-    651, 821, 942, 1716, 1303, 1946, 1597, 563, 799, 799, 1024, 1716, 651, 739, 651, 690,
-    1303, 1303, 1303, 1303, 1303, 1303, 1303, 1303, 1303, 1303, 690, 690, 1716, 1716, 1716, 1087,
-    2048, 1401, 1405, 1430, 1577, 1294, 1178, 1587, 1540, 604, 604, 1343, 1141, 1767, 1532, 1612,
-    1235, 1612, 1423, 1300, 1251, 1499, 1401, 2025, 1403, 1251, 1403, 799, 690, 799, 1716, 1024,
-    1024, 1255, 1300, 1126, 1300, 1260, 721, 1300, 1298, 569, 569, 1186, 569, 1995, 1298, 1253,
-    1300, 1300, 842, 1067, 803, 1298, 1212, 1675, 1212, 1212, 1075, 1303, 690, 1303, 1716,
+    1233, 1233, 1233, 1716, 1303, 1946, 1823, 1233, 1233, 1233, 1233, 1716, 1233, 1233, 1233, 1233,
+    1303, 1303, 1303, 1303, 1303, 1303, 1303, 1303, 1303, 1303, 1233, 1233, 1716, 1716, 1716, 1233,
+    2048, 1479, 1505, 1567, 1642, 1495, 1421, 1636, 1786, 1233, 1233, 1530, 1360, 2097, 1792, 1679,
+    1378, 1679, 1542, 1403, 1366, 1726, 1479, 2105, 1458, 1352, 1423, 1233, 1233, 1233, 1716, 1233,
+    1233, 1255, 1311, 1233, 1311, 1260, 1233, 1311, 1319, 1233, 1233, 1241, 1233, 1995, 1319, 1253,
+    1311, 1311, 1233, 1233, 1233, 1319, 1233, 1753, 1233, 1233, 1233, 1303, 1233, 1303, 1716,
 )
 _BOLD = (
-    713, 934, 1067, 1716, 1425, 2052, 1786, 627, 936, 936, 1071, 1716, 778, 850, 778, 748,
-    1425, 1425, 1425, 1425, 1425, 1425, 1425, 1425, 1425, 1425, 819, 819, 1716, 1716, 1716, 1188,
-    2048, 1585, 1561, 1503, 1700, 1399, 1399, 1681, 1714, 762, 762, 1587, 1305, 2038, 1714, 1741,
-    1501, 1741, 1577, 1475, 1397, 1663, 1585, 2259, 1579, 1483, 1485, 936, 748, 936, 1716, 1024,
-    1024, 1382, 1466, 1214, 1466, 1389, 891, 1466, 1458, 702, 702, 1362, 702, 2134, 1458, 1407,
-    1466, 1466, 1010, 1219, 979, 1458, 1335, 1892, 1321, 1335, 1192, 1458, 748, 1458, 1716,
+    1233, 1233, 1233, 1716, 1425, 2052, 1849, 1233, 1233, 1233, 1233, 1716, 1233, 1233, 1233, 1233,
+    1425, 1425, 1425, 1425, 1425, 1425, 1425, 1425, 1425, 1425, 1233, 1233, 1716, 1716, 1716, 1233,
+    2048, 1589, 1731, 1630, 1776, 1561, 1454, 1749, 1935, 1233, 1233, 1780, 1440, 2267, 1872, 1784,
+    1540, 1784, 1702, 1479, 1524, 1786, 1589, 2300, 1589, 1483, 1495, 1233, 1233, 1233, 1716, 1233,
+    1233, 1382, 1466, 1247, 1466, 1389, 1233, 1466, 1489, 1233, 1233, 1419, 1233, 2167, 1489, 1407,
+    1466, 1466, 1233, 1233, 1233, 1489, 1335, 1892, 1321, 1335, 1233, 1458, 1233, 1458, 1716,
 )
 # fmt: on
 # The few other characters the drawings use: (regular, bold).
 _OTHER = {
-    "\u00a0": (651, 713),  # no-break space (Graphviz writes repeated spaces as these)
-    "∂": (1059, 1114),
+    "\u00a0": (1233, 1233),  # no-break space (Graphviz writes repeated spaces as these)
+    "∂": (1233, 1233),
     "→": (1716, 1716),
     "×": (1716, 1716),
-    "·": (651, 778),
+    "·": (1233, 1233),
     "…": (2048, 2048),
     "—": (2048, 2048),
     "−": (1716, 1716),
-    "Σ": (1294, 1399),
+    "Σ": (1448, 1448),
 }
 
 
 def text_width(text: str, size: float, *, bold: bool = False) -> float:
-    """The width in points of ``text`` set in DejaVu Sans (bold if asked) at ``size`` points."""
+    """The width in points of ``text`` at ``size`` points in the widest of DejaVu Sans, Serif and
+    Sans Mono for each character (bold if asked)."""
     table = _BOLD if bold else _REGULAR
     units = 0
     for char in text:

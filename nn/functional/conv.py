@@ -71,6 +71,7 @@ class Im2Col(autograd.Function):
     ``pad_value``. Backward: col2im (window gradients summed back onto their pixels)."""
 
     name = "im2col"
+    implementation_detail = True  # drawings may hide it (draw_graph hide_implementation=)
 
     @staticmethod
     def forward(

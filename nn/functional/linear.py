@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 import autograd
+from autograd.graph.origins import name_array
 
 from .checks import as_tensor, check_floating
 
@@ -100,7 +101,10 @@ def dropout(x: Any, p: float = 0.5, training: bool = True) -> autograd.Tensor:
     if not training or p == 0.0:
         return x
     check_floating("dropout", "input", x)
-    return x * dropout_mask(x.shape, p, x.dtype)
+    mask = dropout_mask(x.shape, p, x.dtype)
+    if x.requires_grad and autograd.is_grad_enabled():  # recorded: drawings name the mask
+        name_array(mask, "dropout mask")
+    return x * mask
 
 
 def dropout_mask(shape: tuple[int, ...], p: float, dtype: Any) -> np.ndarray:
