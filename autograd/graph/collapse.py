@@ -71,8 +71,7 @@ def _placeholder_attrs(drawing: Any, vertex: str, run: list[Any]) -> dict[str, s
     summary = ", ".join(f"{name} ×{count}" if count > 1 else name for name, count in names.items())
     label = note_label(
         [
-            f"{len(run)} module calls not drawn:",
-            summary,
+            f"{len(run)} module calls not drawn: {summary}",
             "(draw_graph(..., collapse=None) draws every call)",
         ]
     )

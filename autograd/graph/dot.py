@@ -531,7 +531,7 @@ class Builder:
             biggest[r] = max(biggest.get(r, 0.0), size)
         if self.edge_label_kind() != "label":
             labelled = set()  # (beside their edges: they take no room of their own)
-        gaps = (len(biggest) - 1) * self.ranksep() * 72 + len(labelled) * (40 if widths else 12)
+        gaps = (len(biggest) - 1) * self.ranksep() * 72 + len(labelled) * (40 if widths else 24)
         return sum(biggest.values()) + gaps
 
     def legend_parts(self) -> tuple[list[str], list[str], list[str]]:
@@ -599,10 +599,27 @@ class Builder:
         drawing.vertices = count
         drawing.edges = len(self.edges)
         drawing.rankdir = rankdir
-        drawing.estimated_height = self._estimated_extent(widths=False)
+        legend_rows = 1 + len(self.legend_parts()[2]) if self.options.legend else 0
+        drawing.estimated_height = (
+            self._estimated_extent(widths=False) + 20 * legend_rows + 28 * self._cluster_depth()
+        )
         if self.hidden_values and self.options.show_data:
             drawing.notes.append(NOT_KEPT_HINT)
         return drawing
+
+    def _cluster_depth(self) -> int:
+        """How deeply clusters nest (each adds a title and margins to the height)."""
+        grouping = self.grouping
+        if grouping is None:
+            return 0
+        deepest = 0
+        for frame in grouping.clusters:
+            depth, link = 0, frame
+            while link is not None and not self.boxed(link):
+                depth += 1
+                link = grouping.parent.get(link)
+            deepest = max(deepest, depth if link is None else depth - 1)
+        return deepest
 
     def ranksep(self) -> float:
         """Inches between ranks."""

@@ -42,7 +42,7 @@ from .scopes import ScopeFrame
 
 MODULE = "module call"
 SMALL_OP = 9.0  # points: the text of ops between modules
-RANKSEP = 0.22  # inches between ranks: boxes are short
+RANKSEP = 0.1  # inches between ranks: each edge label makes a rank of its own
 
 
 def _label(frame: Any) -> Any:
@@ -66,11 +66,19 @@ def build_fitting(root: Tensor, nodes: list[Node], options: Any) -> Drawing:
     else whole blocks (a transformer layer) as boxes, one level up at a time."""
     from .dot import HEIGHT_LIMIT
 
+    limit = 0.88 * HEIGHT_LIMIT  # (the estimate leaves out some of Graphviz's margins)
     drawing = ModuleBuilder(root, nodes, options).build()
+    depth = None
     for depth in range(module_depth(nodes) - 1, 1, -1):  # (depth 1: the model itself)
-        if drawing.estimated_height <= HEIGHT_LIMIT:
+        if drawing.estimated_height <= limit:
             break
         drawing = ModuleBuilder(root, nodes, options, depth).build()
+    # Still too tall: a long run of calls (a deep Sequential) keeps fewer of its calls.
+    keep = options.collapse
+    while keep is not None and keep > 6 and drawing.estimated_height > limit:
+        keep -= 2
+        fewer = _with(options, collapse=keep)
+        drawing = ModuleBuilder(root, nodes, fewer, depth).build()
     return drawing
 
 
@@ -105,15 +113,16 @@ class ModuleBuilder(Builder):
         self.box_constants: dict[str, list[tuple[str, np.ndarray]]] = {}
         self._is_box: dict[int, bool] = {}
         self.module_edges: dict[tuple[str, str], int] = {}  # (tail, head) -> index in edges
+        self.shape_in: dict[str, str] = {}  # vertex -> the shape of the data entering it
         self.depth = depth  # None: boxes are leaf modules; n: module calls n deep at most
         self.op_level = False
 
     def ranksep(self) -> float:
         return RANKSEP
 
-    def edge_label_kind(self) -> str:
-        # A shape beside its edge: a ranked label would add a rank per edge, doubling the height.
-        return "xlabel"
+    def legend_parts(self) -> tuple[list[str], list[str], list[str]]:
+        roles, notes, lines = super().legend_parts()
+        return roles, notes, ["edges: the shape of the data, where it changes", *lines]
 
     def boxed(self, frame: Any) -> bool:
         return frame in self.box_frames
@@ -299,6 +308,10 @@ class ModuleBuilder(Builder):
                 self.edges[index] = (old[0], old[1], old[2], True)
             return
         self.module_edges[tail, head] = len(self.edges)
+        if label is not None:
+            self.shape_in.setdefault(head, label)
+            if self.shape_in.get(tail) == label:
+                label = None  # (the shape did not change: a ReLU's output, a residual add's)
         self.edges.append((tail, head, label, flow))
 
     # ----- labels -----------------------------------------------------------------------------

@@ -90,7 +90,7 @@ class StepThrough:
         """The self-contained HTML fragment (needs a Graphviz renderer for the SVG)."""
         if self._html is None:
             svg = renderer.render_bytes(self.drawing.source, "svg").decode("utf-8")
-            self._html = _fragment(self.ident, _inline_svg(svg), self.states)
+            self._html = _fragment(self.ident, _inline_svg(svg, self.ident), self.states)
         return self._html
 
     def document(self, title: str = "backward, step by step") -> str:
@@ -147,7 +147,8 @@ def _states(steps: list[BackwardStep], drawing: Drawing, root: Tensor, prefix: s
     total = len(steps)
     root_vertex = prefix + drawing.vertex_of[root.grad_fn]
     start = steps[0]
-    root_name = root.name or "the output"
+    root_name = html.escape(root.name or "L")
+    dl = f"d{root_name}"  # the gradient of the root, named by it: dL/d(out), do/d(out)
     states = [
         {
             "op": None,
@@ -156,20 +157,29 @@ def _states(steps: list[BackwardStep], drawing: Drawing, root: Tensor, prefix: s
             "inputs": [],
             "grads": {root_vertex: _cells(start.grad_out)},
             "panel": (
-                f"<b>Start.</b> Backward begins at {html.escape(root_name)} with "
-                f"dL/dL = {html.escape(format_array(start.grad_out))}. "
-                f"Next (→) runs the backward of the {total} op{'s' if total != 1 else ''}, "
+                f"<b>Start.</b> Backward begins at {root_name} with "
+                f"{dl}/{dl} = {html.escape(format_array(start.grad_out))}. "
+                f"Next runs the backward of the {total} op{'s' if total != 1 else ''}, "
                 "last op first; the grad rows fill in as gradients arrive."
             ),
         }
     ]
+    # How many gradients each value receives in all (a value used by several ops gets one per
+    # use), so that each step can show the running sum: x.grad = 1 + 3 + 3 = 7.
+    uses: dict[str, int] = {}
+    for step in steps:
+        for link, grad in zip(step.node.inputs, step.grads_in):
+            target = drawing.vertex_of.get(link) if grad is not None else None
+            if target is not None:
+                uses[prefix + target] = uses.get(prefix + target, 0) + 1
     sums: dict[str, np.ndarray] = {}
+    arrived: dict[str, list[np.ndarray]] = {}
     for step in steps:
         node = step.node
         out_vertex = prefix + drawing.vertex_of[node]
         edge_ids = [prefix + e for e in drawing.edge_ids[node]]
         derivatives = step.local_derivatives()
-        rows, flowing, receivers, updates = [], [], [], {}
+        rows, flowing, receivers, updates, totals = [], [], [], {}, []
         for position, (link, grad) in enumerate(zip(node.inputs, step.grads_in)):
             name = html.escape(_input_name(link, drawing, index_of))
             if grad is None:
@@ -189,8 +199,11 @@ def _states(steps: list[BackwardStep], drawing: Drawing, root: Tensor, prefix: s
                 continue
             vertex = prefix + target
             sums[vertex] = sums[vertex] + grad if vertex in sums else np.array(grad, copy=True)
+            arrived.setdefault(vertex, []).append(np.asarray(grad))
             receivers.append(vertex)
             updates[vertex] = _cells(sums[vertex])
+            if uses.get(vertex, 0) > 1 and vertex not in (t[0] for t in totals):
+                totals.append((vertex, _sum_line(link, name, arrived[vertex], uses[vertex])))
         for option, _ in target_arrays(node):
             rows.append(f"<tr><td>{option}</td><td colspan='2'><i>no gradient needed</i></td></tr>")
         what = f" ({html.escape(node.name)})" if node.name else ""
@@ -198,8 +211,9 @@ def _states(steps: list[BackwardStep], drawing: Drawing, root: Tensor, prefix: s
             ""
             if all(d is not None for d, g in zip(derivatives, step.grads_in) if g is not None)
             else "<div class='bp-note'>— : a tensor op has a Jacobian, not one number; what it "
-            "sends is dL/d(out) pushed back through it (a vector-Jacobian product).</div>"
+            f"sends is {dl}/d(out) pushed back through it (a vector-Jacobian product).</div>"
         )
+        summed = "".join(f"<div class='bp-sum'>{line}</div>" for _, line in totals)
         done = (
             "<div class='bp-note'>Done: every leaf that requires grad now holds its .grad.</div>"
             if step.index == total
@@ -207,16 +221,17 @@ def _states(steps: list[BackwardStep], drawing: Drawing, root: Tensor, prefix: s
         )
         panel = (
             f"<b>Step {step.index} of {total}: {html.escape(node.fn.name)}</b>{what}<br>"
-            f"gradient arriving at its output: dL/d(out) = "
+            f"gradient arriving at its output: {dl}/d(out) = "
             f"<b>{html.escape(format_array(step.grad_out))}</b>"
             "<table class='bp-table'><tr><th>input</th><th>local derivative ∂out/∂in</th>"
-            "<th>sent: dL/d(out) × ∂out/∂in</th></tr>" + "".join(rows) + "</table>"
-            f"{scalar_note}{done}"
+            f"<th>sent: {dl}/d(out) × ∂out/∂in</th></tr>" + "".join(rows) + "</table>"
+            f"{summed}{scalar_note}{done}"
         )
         states.append(
             {
                 "op": prefix + drawing.op_vertex_of[node],
                 "edges": flowing,
+                "labels": edge_ids,
                 "out": out_vertex,
                 "inputs": receivers,
                 "grads": updates,
@@ -226,36 +241,79 @@ def _states(steps: list[BackwardStep], drawing: Drawing, root: Tensor, prefix: s
     return states
 
 
+def _sum_line(link: Any, name: str, parts: list[np.ndarray], uses: int) -> str:
+    """A value used by several ops: its gradient is the sum of what each use sends back."""
+    grad = f"{name}.grad" if isinstance(link, Tensor) else f"the grad of {name}"
+    total = format_array(np.sum(parts, axis=0))
+    if all(p.size == 1 for p in parts):
+        terms = " + ".join(format_array(p) for p in parts)
+        text = f"{grad} = {terms} = <b>{html.escape(total)}</b>"
+    else:
+        text = f"{grad} = the sum of {len(parts)} gradients = <b>{html.escape(total)}</b>"
+    if len(parts) < uses:
+        text += f" (so far: {len(parts)} of its {uses} uses)"
+    else:
+        text += f" (all {uses} uses)"
+    return text
+
+
 # ----- the page ---------------------------------------------------------------------------------
-def _inline_svg(svg: str) -> str:
-    """Graphviz's SVG document as an element to put inside HTML (no prolog, no comments)."""
+def _inline_svg(svg: str, ident: str) -> str:
+    """Graphviz's SVG document as an element to put inside HTML (no prolog, no comments), with
+    the reversed arrowhead drawn on the edges the gradient flows back along."""
     start = svg.find("<svg")
     body = re.sub(r"<!--.*?-->", "", svg[start:], flags=re.S).strip()
-    return body.replace("<svg ", '<svg style="max-width:100%;height:auto" ', 1)
+    body = body.replace("<svg ", '<svg style="max-width:100%;height:auto" ', 1)
+    marker = (
+        f'<defs><marker id="{ident}-back" viewBox="0 0 10 10" refX="10" refY="5" '
+        'markerWidth="9" markerHeight="9" markerUnits="userSpaceOnUse" '
+        'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#dc2626"/></marker></defs>'
+    )
+    close = body.index(">") + 1
+    return body[:close] + marker + body[close:]
 
 
 _STYLE = """
 #ID {font-family: Helvetica, Arial, sans-serif; font-size: 14px; color: #111827;
-  border: 1px solid #d1d5db; border-radius: 6px; padding: 8px; outline: none}
-#ID:focus {border-color: #2563eb}
-#ID .bp-bar {display: flex; gap: 6px; align-items: center; margin-bottom: 6px}
+  border: 1px solid #d1d5db; border-radius: 6px; padding: 8px; outline: none;
+  position: relative}
+#ID:focus, #ID.bp-active {border-color: #2563eb}
+#ID .bp-head {position: sticky; top: 0; z-index: 2; background: #ffffff; padding-bottom: 4px}
+#ID .bp-head.bp-float {position: absolute; left: 8px; right: 8px; top: 0;
+  box-shadow: 0 2px 8px rgba(0,0,0,.25); border-radius: 4px}
+#ID .bp-bar {display: flex; gap: 6px; align-items: center; margin-bottom: 6px; flex-wrap: wrap}
 #ID .bp-bar button {font-size: 14px; padding: 2px 10px; cursor: pointer}
-#ID .bp-count {color: #4b5563; margin-left: 6px}
+#ID .bp-bar button:disabled {cursor: default; opacity: 0.45}
+#ID .bp-count {color: #4b5563; margin-left: 6px; min-width: 7em}
+#ID .bp-keys {color: #4b5563; font-size: 12px}
 #ID .bp-panel {background: #f9fafb; border: 1px solid #e5e7eb; border-radius: 4px;
-  padding: 6px 8px; margin-bottom: 6px; min-height: 8em}
+  padding: 6px 8px; height: 12em; overflow: auto; box-sizing: border-box}
+#ID .bp-legend {font-size: 12px; color: #4b5563; margin-top: 4px}
+#ID .bp-swatch {display: inline-block; width: 14px; height: 10px; border: 2.5px solid;
+  border-radius: 3px; vertical-align: middle; margin: 0 3px 0 8px}
 #ID .bp-table {border-collapse: collapse; margin-top: 4px}
 #ID .bp-table th, #ID .bp-table td {border: 1px solid #d1d5db; padding: 1px 8px;
   text-align: left; font-size: 13px}
+#ID .bp-sum {margin-top: 4px}
 #ID .bp-note {color: #4b5563; font-size: 12px; margin-top: 4px}
 #ID .bp-nojs {color: #b45309; font-size: 12px}
 #ID .bp-current ellipse {stroke: #dc2626; stroke-width: 3px; fill: #fee2e2}
 #ID .bp-done ellipse {fill: #e5e7eb}
-#ID .bp-flow path {stroke: #dc2626; stroke-width: 2.5px}
-#ID .bp-flow polygon {stroke: #dc2626; fill: #dc2626}
+#ID .bp-flow path {stroke: #dc2626; stroke-width: 2.5px; marker-start: url(#ID-back)}
+#ID .bp-flow polygon {display: none}
 #ID .bp-out polygon {stroke: #dc2626; stroke-width: 2.5px}
 #ID .bp-in polygon {stroke: #ea580c; stroke-width: 2.5px}
 #ID .bp-pending {fill-opacity: 0.35}
+#ID .bp-unreached {visibility: hidden}
 """
+
+_LEGEND = (
+    '<div class="bp-legend"><span class="bp-swatch" style="border-color:#dc2626;'
+    'background:#fee2e2"></span>red: the op running now, its output, and the edges its '
+    'gradients flow back along<span class="bp-swatch" style="border-color:#ea580c"></span>'
+    'orange: the values receiving a gradient<span class="bp-swatch" style="border-color:#6b7280;'
+    'background:#e5e7eb"></span>grey: ops done</div>'
+)
 
 _SCRIPT = """
 (function () {
@@ -265,11 +323,41 @@ _SCRIPT = """
     var box = parent && parent.closest ? parent.closest('.bp-step') : null;
     return box || document.getElementById('ID');
   }
+  // A live notebook (JupyterLab, classic Notebook, VS Code) has keys of its own: there the view
+  // takes them only while it has the focus. A page of its own (a saved view, an exported
+  // notebook) has none: there the arrow keys work without a click.
+  function liveNotebook() {
+    return !!(document.querySelector('.lm-Widget, .p-Widget') ||
+              (window.Jupyter && window.Jupyter.notebook) ||
+              typeof window.acquireVsCodeApi === 'function' ||
+              document.querySelector('body.vscode-light, body.vscode-dark, body.vscode-high-contrast'));
+  }
+  function pageKeys() {  // one listener per page, for every view on it
+    if (window.__bpPageKeys) return;
+    window.__bpPageKeys = true;
+    document.addEventListener('keydown', function (event) {
+      if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
+      var t = event.target;
+      if (t && t.closest && t.closest('input, textarea, select, [contenteditable], .bp-step')) return;
+      var views = document.querySelectorAll('.bp-step[data-ready]');
+      var best = null, bestArea = -1;
+      views.forEach(function (v) {
+        if (v.classList.contains('bp-active')) { best = v; bestArea = Infinity; }
+        if (bestArea === Infinity) return;
+        var r = v.getBoundingClientRect();
+        var h = Math.max(0, Math.min(r.bottom, window.innerHeight) - Math.max(r.top, 0));
+        var w = Math.max(0, Math.min(r.right, window.innerWidth) - Math.max(r.left, 0));
+        if (h * w > bestArea) { best = v; bestArea = h * w; }
+      });
+      if (best && best.bpKey) best.bpKey(event);
+    });
+  }
   function start(box) {
     if (box.getAttribute('data-ready')) return;
     box.setAttribute('data-ready', '1');
     var states = JSON.parse(box.querySelector('script[type="application/json"]').textContent);
     var panel = box.querySelector('.bp-panel'), count = box.querySelector('.bp-count');
+    var head = box.querySelector('.bp-head'), keysNote = box.querySelector('.bp-keys');
     var nojs = box.querySelector('.bp-nojs');
     if (nojs) nojs.style.display = 'none';
     function el(id) { return box.querySelector('[id="' + id + '"]'); }
@@ -305,9 +393,58 @@ _SCRIPT = """
         c.classList.toggle('bp-pending', values === null);
       });
     }
+    // Step numbers and local derivatives are shown once backward reaches their op.
+    var opTexts = [], labelTexts = [];
+    states.forEach(function (s, k) {
+      var op = s.op && el(s.op), t = op && op.querySelector('text');
+      opTexts.push(t ? {text: t, full: t.textContent,
+                        bare: t.textContent.replace(/^#[0-9]+ /, '')} : null);
+      var texts = [];
+      (s.labels || []).forEach(function (e) {
+        var g = el(e);
+        if (g) g.querySelectorAll('text').forEach(function (x) {
+          var full = x.textContent, cut = full.indexOf('∂');
+          texts.push({text: x, full: full, bare: cut < 0 ? full : full.slice(0, cut).trim()});
+        });
+      });
+      labelTexts.push(texts);
+    });
+    function reveal(k) {
+      for (var j = 1; j < states.length; j++) {
+        var shown = j <= k, o = opTexts[j];
+        if (o) o.text.textContent = shown ? o.full : o.bare;
+        labelTexts[j].forEach(function (x) {
+          x.text.textContent = shown ? x.full : x.bare;
+          x.text.classList.toggle('bp-unreached', !shown && x.bare === '');
+        });
+      }
+    }
     function mark(id, cls) { var g = el(id); if (g) g.classList.add(cls); }
+    var buttons = {};
+    box.querySelectorAll('button[data-move]').forEach(function (b) {
+      buttons[b.getAttribute('data-move')] = b;
+    });
     var current = 0;
-    function show(k) {
+    function follow() {
+      // Bring the current op into view below the sticky panel; where no sticky panel can show
+      // (a scrolling output area), the panel floats beside the op instead.
+      var now = states[current], target = el(now.op || now.out);
+      head.classList.remove('bp-float');
+      head.style.top = '';
+      if (!target) return;
+      var r = target.getBoundingClientRect(), top = head.getBoundingClientRect().bottom;
+      if (r.top < top || r.bottom > window.innerHeight || r.left < 0 || r.right > window.innerWidth)
+        target.scrollIntoView({block: 'center', inline: 'center'});
+      var p = head.getBoundingClientRect();
+      r = target.getBoundingClientRect();
+      if (p.bottom < 0 || p.top > window.innerHeight || (p.bottom > r.top && p.top < r.bottom)) {
+        head.classList.add('bp-float');
+        var b = box.getBoundingClientRect(), below = r.bottom - b.top + 8;
+        var h = head.getBoundingClientRect().height;
+        head.style.top = (r.bottom + 8 + h <= window.innerHeight ? below : r.top - b.top - h - 8) + 'px';
+      }
+    }
+    function show(k, move) {
       current = Math.max(0, Math.min(states.length - 1, k));
       var marks = ['bp-current', 'bp-done', 'bp-flow', 'bp-out', 'bp-in'];
       box.querySelectorAll('.' + marks.join(', .')).forEach(function (g) {
@@ -321,6 +458,7 @@ _SCRIPT = """
         if (j < current && s.op) mark(s.op, 'bp-done');
       }
       for (var w in grads) setGrad(w, grads[w]);
+      reveal(current);
       var now = states[current];
       if (now.op) mark(now.op, 'bp-current');
       now.edges.forEach(function (e) { mark(e, 'bp-flow'); });
@@ -328,23 +466,44 @@ _SCRIPT = """
       now.inputs.forEach(function (v) { mark(v, 'bp-in'); });
       panel.innerHTML = now.panel;
       count.textContent = 'step ' + current + ' / ' + (states.length - 1);
+      buttons.first.disabled = buttons.prev.disabled = current === 0;
+      buttons.next.disabled = buttons.last.disabled = current === states.length - 1;
       box.setAttribute('data-step', String(current));
+      if (move) follow();
     }
     var moves = {first: function () { return 0; }, prev: function () { return current - 1; },
                  next: function () { return current + 1; },
                  last: function () { return states.length - 1; }};
-    box.querySelectorAll('button[data-move]').forEach(function (b) {
-      b.addEventListener('click', function () { show(moves[b.getAttribute('data-move')]()); });
+    function activate() {
+      document.querySelectorAll('.bp-step.bp-active').forEach(function (v) {
+        v.classList.remove('bp-active');
+      });
+      box.classList.add('bp-active');
+    }
+    Object.keys(buttons).forEach(function (m) {
+      buttons[m].addEventListener('click', function () { activate(); show(moves[m](), true); });
     });
+    box.addEventListener('mousedown', activate);
     var keys = {ArrowRight: 'next', ArrowLeft: 'prev', Home: 'first', End: 'last'};
-    box.addEventListener('keydown', function (event) {
+    box.bpKey = function (event) {
       var move = keys[event.key];
       if (!move) return;
       event.preventDefault();
       event.stopPropagation();
-      show(moves[move]());
+      show(moves[move](), true);
+    };
+    box.addEventListener('keydown', function (event) {
+      if (event.altKey || event.ctrlKey || event.metaKey) return;
+      box.bpKey(event);
     });
-    show(0);
+    if (liveNotebook()) {
+      keysNote.textContent = 'Keys → ← Home End: click the view first (the notebook keeps ' +
+                             'its own keys otherwise)';
+    } else {
+      keysNote.textContent = 'Keys → ← Home End work anywhere on this page';
+      pageKeys();
+    }
+    show(0, false);
   }
   var tries = 0;
   (function wait() {
@@ -375,10 +534,11 @@ def _fragment(ident: str, svg: str, states: list[dict]) -> str:
         f'<div class="bp-step" id="{ident}" tabindex="0" data-lm-suppress-shortcuts="true" '
         f'data-p-suppress-shortcuts="true">'
         f"<style>{style}</style>"
-        f'<div class="bp-bar">{buttons}<span class="bp-count"></span>'
+        f'<div class="bp-head"><div class="bp-bar">{buttons}<span class="bp-count"></span>'
+        '<span class="bp-keys"></span>'
         '<span class="bp-nojs">(interactive when its script runs: run the cell, or trust the '
         "notebook; shown: the end of backward)</span></div>"
-        '<div class="bp-panel"></div>'
+        f'<div class="bp-panel"></div>{_LEGEND}</div>'
         f"{svg}"
         f'<script type="application/json">{data}</script>'
         f"<script>{script}</script>"

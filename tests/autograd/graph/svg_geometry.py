@@ -140,6 +140,8 @@ def parse(svg: str | bytes) -> Picture:
                 points = [
                     p for poly in group.iter(f"{SVG}polygon") for p in _points(poly.get("points"))
                 ]
+                # (a rounded box, as the module view draws, is a path)
+                points += [p for path in group.iter(f"{SVG}path") for p in _points(path.get("d"))]
                 nodes[title] = Shape(title, _bounds(points), None, texts)
         elif kind == "cluster":
             outline = group.find(f"{SVG}path")

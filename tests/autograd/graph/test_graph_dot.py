@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from graph_helpers import (
@@ -15,7 +17,7 @@ from graph_helpers import (
 )
 
 import autograd
-from autograd.graph.labels import BAD_FILL, BAD_TEXT, FILL
+from autograd.graph.labels import INPUT_GRAD, BAD_FILL, BAD_TEXT, FILL
 
 
 def traced_mlp_step():
@@ -53,8 +55,14 @@ def test_snapshot_a_plus_a():
 
 def test_snapshot_mlp_step_grouped_by_module():
     net, loss, tr = traced_mlp_step()
-    source = autograd.draw_graph(loss, group_modules=net, steps=tr).source
+    source = autograd.draw_graph(loss, group_modules=net, steps=tr, view="ops").source
     assert_snapshot("mlp_grouped.dot", source)
+
+
+def test_snapshot_mlp_step_module_view():
+    net, loss, tr = traced_mlp_step()
+    source = autograd.draw_graph(loss, group_modules=net, steps=tr, view="modules").source
+    assert_snapshot("mlp_modules.dot", source)
 
 
 # ----- determinism -----------------------------------------------------------------------------
@@ -65,7 +73,7 @@ def test_same_computation_gives_byte_identical_dot():
         sources.append(autograd.draw_graph(loss, group_modules=net, steps=tr).source)
     assert sources[0] == sources[1]
     # Ids follow traversal order, so they are small consecutive numbers, not addresses.
-    assert "v0 " in sources[0] and "0x" not in sources[0]
+    assert re.search(r"\b[a-z]0 \[", sources[0]) and "0x" not in sources[0]
 
 
 # ----- what the vertices say -------------------------------------------------------------------
@@ -80,14 +88,19 @@ def test_before_and_after_backward():
     assert vertex_text(after, "<B>f</B>") == "f data -2 grad 4"
 
 
-def test_interior_values_hidden_without_trace_the_hint_is_in_the_repr_not_the_picture():
+def test_interior_values_not_kept_say_so_once_in_the_picture():
     t = micrograd_expression()
     t["L"].backward()
     graph = autograd.draw_graph(t["L"])
-    assert vertex_text(graph.source, "<B>e</B>") == "e"  # float32 is not written
-    assert vertex_text(graph.source, "<B>L</B>") == "L data -8"  # the root's data is known
-    assert "trace" not in graph.source  # a teaching picture, not a programmer's hint
-    assert "autograd.trace()" in repr(graph)  # where the programmer looks
+    assert vertex_text(graph.source, "<B>e</B>") == "e data not kept"  # not "float32", not blank
+    # The root's data is known, and after backward its grad is dL/dL = 1.
+    assert vertex_text(graph.source, "<B>L</B>") == "L data -8 grad 1"
+    legend = graph.source.split("\tlabel=<", 1)[1].split("labeljust")[0]
+    assert legend.count("run the forward inside autograd.trace() to see them") == 1
+    assert graph.source.count("trace()") == 1  # once, in the legend: not in every box
+    assert "autograd.trace()" in repr(graph)  # and where the programmer looks
+    before = autograd.draw_graph(micrograd_expression()["L"])  # no backward: no grad claimed
+    assert vertex_text(before.source, "<B>L</B>") == "L data -8"
     with autograd.trace() as tr:
         t = micrograd_expression()
     tr.backward(t["L"])
@@ -103,11 +116,14 @@ def test_roles_have_their_colours():
     y.name = "y"
     source = autograd.draw_graph(y).source
     assert FILL["input"] in vertex_line(source, "<B>x</B>")
-    assert FILL["parameter"] in vertex_line(source, "<B>w</B>")
+    # A leaf that requires grad but is no module's parameter is an input that requires grad.
+    assert FILL[INPUT_GRAD] in vertex_line(source, "<B>w</B>")
+    assert FILL["parameter"] not in source
     assert FILL["intermediate"] in vertex_line(source, "<B>h</B>")
     assert FILL["output"] in vertex_line(source, "<B>y</B>")
     # An input never gets a gradient, so it has no grad row at all.
-    assert vertex_text(source, "<B>x</B>") == "x (2,) float64 data [1, 2]"
+    assert vertex_text(source, "<B>x</B>") == "x (2,) data [1, 2]"  # float64: in the legend
+    assert "every value is float64" in source
 
 
 def test_nan_and_inf_are_red():
@@ -119,7 +135,7 @@ def test_nan_and_inf_are_red():
     bad = vertex_line(source, "<B>y</B>")
     assert BAD_FILL in bad and BAD_TEXT in bad and "inf" in bad
     fine = vertex_line(source, "<B>w</B>")
-    assert BAD_FILL not in fine and FILL["parameter"] in fine
+    assert BAD_FILL not in fine and FILL[INPUT_GRAD] in fine
 
 
 def test_grad_nan_is_red_too():
@@ -145,7 +161,7 @@ def test_shape_dtype_and_summaries():
     big = autograd.Tensor(np.linspace(-1, 2, 12), requires_grad=True, name="big")
     (big * 3.0).sum().backward()
     assert vertex_text(autograd.draw_graph(big).source, "<B>big</B>") == (
-        "big (12,) float64 min mean max data -1 0.5 2 grad 3 3 3"
+        "big (12,) min mean max data -1 0.5 2 grad 3 3 3"
     )
 
 

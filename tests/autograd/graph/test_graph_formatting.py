@@ -36,8 +36,11 @@ def test_format_array_small_in_full_big_summarised():
     # Integers print short: a batch of 10 class labels is printed whole.
     assert format_array(np.arange(10)) == "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]"
     assert format_array(np.arange(11)) == "min 0 mean 5 max 10"
-    # Summaries have 2 significant digits: a glance at the spread.
-    assert format_array(np.linspace(-0.123, 0.456, 10)) == "min -0.12 mean 0.17 max 0.46"
+    # Summaries have 2 significant digits: a glance at the spread...
+    assert format_array(np.linspace(-0.1234, 0.4567, 10)) == "min -0.12 mean 0.17 max 0.46"
+    # ...or 3 where that writes the number exactly: inverted dropout's 1 / (1 - 0.2) = 1.25.
+    mask = np.array([0.0, 1.25, 1.25, 1.25, 1.25, 0.0, 1.25], dtype=np.float32)
+    assert format_array(mask) == "min 0 mean 0.89 max 1.25"
 
 
 def test_format_array_counts_nonfinite_values():

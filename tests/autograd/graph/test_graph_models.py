@@ -108,8 +108,8 @@ def test_long_runs_of_module_calls_collapse_into_one_box():
     model = nn.Sequential(*[nn.Tanh() for _ in range(20)])
     x = autograd.Tensor(np.ones((1, 2), dtype=np.float32), requires_grad=True, name="x")
     y = model(x).sum()
-    full = autograd.draw_graph(y, group_modules=model, collapse=None)
-    short = autograd.draw_graph(y, group_modules=model, collapse=6)
+    full = autograd.draw_graph(y, group_modules=model, collapse=None, view="ops")
+    short = autograd.draw_graph(y, group_modules=model, collapse=6, view="ops")
     assert full.vertices == 1 + 20 * 2 + 2 and short.vertices == 1 + 6 * 2 + 1 + 2
     note = vertex_text(short.source, "module calls not drawn")
     assert note.startswith("14 module calls not drawn: Tanh ×14 (draw_graph(")
@@ -120,5 +120,6 @@ def test_long_runs_of_module_calls_collapse_into_one_box():
     # The Sequential is cluster_0, its calls 1..20: the first three and the last three stay.
     kept = [n for n in range(21) if f"subgraph cluster_{n} " in short.source]
     assert kept == [0, 1, 2, 3, 18, 19, 20]
-    assert autograd.draw_graph(y, group_modules=model).source.count("not drawn") == 1  # default 12
-    assert "not drawn" not in autograd.draw_graph(y).source  # only module calls collapse
+    default = autograd.draw_graph(y, group_modules=model, view="ops")
+    assert default.source.count("not drawn") == 1  # default 12
+    assert "not drawn" not in autograd.draw_graph(y, view="ops").source  # only module calls

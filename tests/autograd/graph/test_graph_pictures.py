@@ -20,7 +20,8 @@ import nn
 from autograd.graph import renderer
 from nn import functional as F
 
-TOLERANCE = 2.0  # points: an edge end is "on" a box when this close to its outline
+TOLERANCE = 2.5  # points: an edge end is "on" a box when this close to its outline (graphviz-pure
+# clips edges at ellipses up to ~2 pt short)
 COLUMN_PX = 1200  # a notebook column
 PX_PER_PT = 96 / 72  # a browser shows an SVG's "pt" at 96 px per inch
 
