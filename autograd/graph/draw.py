@@ -94,8 +94,9 @@ def draw_graph(
     grad indigo, module parameter amber, intermediate grey, output green, loss targets violet,
     constants white; NaN/Inf red. A legend (``legend=False`` drops it) says so. An input that
     needs no grad is drawn once, by its name, even where an op the engine did not record (a
-    convolution's im2col, a transpose) copied it first: that op is a dashed ellipse. Op vertices are ellipses named like the op; edges go in operand order (``a + a`` has
-    two), say ``arg0``/``arg1`` where the order matters, and are dashed where backward sends no
+    convolution's im2col, a transpose) copied it first: that op is a dashed ellipse. Op
+    vertices are ellipses named like the op; edges go in operand order (``a + a`` has two),
+    say ``arg0``/``arg1`` where the order matters, and are dashed where backward sends no
     gradient.
 
     Interior values are not kept by the engine; run the forward inside ``autograd.trace()``

@@ -330,7 +330,8 @@ _SCRIPT = """
     return !!(document.querySelector('.lm-Widget, .p-Widget') ||
               (window.Jupyter && window.Jupyter.notebook) ||
               typeof window.acquireVsCodeApi === 'function' ||
-              document.querySelector('body.vscode-light, body.vscode-dark, body.vscode-high-contrast'));
+              document.querySelector('body.vscode-light, body.vscode-dark, ' +
+                                     'body.vscode-high-contrast'));
   }
   function pageKeys() {  // one listener per page, for every view on it
     if (window.__bpPageKeys) return;
@@ -338,7 +339,8 @@ _SCRIPT = """
     document.addEventListener('keydown', function (event) {
       if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey) return;
       var t = event.target;
-      if (t && t.closest && t.closest('input, textarea, select, [contenteditable], .bp-step')) return;
+      var skip = 'input, textarea, select, [contenteditable], .bp-step';
+      if (t && t.closest && t.closest(skip)) return;
       var views = document.querySelectorAll('.bp-step[data-ready]');
       var best = null, bestArea = -1;
       views.forEach(function (v) {
@@ -441,7 +443,8 @@ _SCRIPT = """
         head.classList.add('bp-float');
         var b = box.getBoundingClientRect(), below = r.bottom - b.top + 8;
         var h = head.getBoundingClientRect().height;
-        head.style.top = (r.bottom + 8 + h <= window.innerHeight ? below : r.top - b.top - h - 8) + 'px';
+        var fits = r.bottom + 8 + h <= window.innerHeight;
+        head.style.top = (fits ? below : r.top - b.top - h - 8) + 'px';
       }
     }
     function show(k, move) {

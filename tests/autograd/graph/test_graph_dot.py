@@ -17,7 +17,7 @@ from graph_helpers import (
 )
 
 import autograd
-from autograd.graph.labels import INPUT_GRAD, BAD_FILL, BAD_TEXT, FILL
+from autograd.graph.labels import BAD_FILL, BAD_TEXT, FILL, INPUT_GRAD
 
 
 def traced_mlp_step():
