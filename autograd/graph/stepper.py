@@ -427,24 +427,31 @@ _SCRIPT = """
       buttons[b.getAttribute('data-move')] = b;
     });
     var current = 0;
+    var floating = false;
     function follow() {
-      // Bring the current op into view below the sticky panel; where no sticky panel can show
-      // (a scrolling output area), the panel floats beside the op instead.
+      // Bring the current op into view below the sticky panel. Where the panel cannot stick (an
+      // output area that scrolls on its own), it floats beside the op from then on, the space
+      // it took kept free so that the graph does not move.
       var now = states[current], target = el(now.op || now.out);
-      head.classList.remove('bp-float');
-      head.style.top = '';
       if (!target) return;
-      var r = target.getBoundingClientRect(), top = head.getBoundingClientRect().bottom;
+      var r = target.getBoundingClientRect(), p = head.getBoundingClientRect();
+      var top = !floating && p.bottom > 0 && p.top < window.innerHeight ? p.bottom : 0;
       if (r.top < top || r.bottom > window.innerHeight || r.left < 0 || r.right > window.innerWidth)
         target.scrollIntoView({block: 'center', inline: 'center'});
-      var p = head.getBoundingClientRect();
-      r = target.getBoundingClientRect();
-      if (p.bottom < 0 || p.top > window.innerHeight || (p.bottom > r.top && p.top < r.bottom)) {
-        head.classList.add('bp-float');
-        var b = box.getBoundingClientRect(), below = r.bottom - b.top + 8;
-        var h = head.getBoundingClientRect().height;
+      if (!floating) {
+        p = head.getBoundingClientRect();
+        r = target.getBoundingClientRect();
+        if (p.bottom < 0 || p.top > window.innerHeight || (p.bottom > r.top && p.top < r.bottom)) {
+          floating = true;
+          box.style.paddingTop = (head.offsetHeight + 8) + 'px';
+          head.classList.add('bp-float');
+        }
+      }
+      if (floating) {
+        r = target.getBoundingClientRect();
+        var b = box.getBoundingClientRect(), h = head.getBoundingClientRect().height;
         var fits = r.bottom + 8 + h <= window.innerHeight;
-        head.style.top = (fits ? below : r.top - b.top - h - 8) + 'px';
+        head.style.top = (fits ? r.bottom - b.top + 8 : r.top - b.top - h - 8) + 'px';
       }
     }
     function show(k, move) {

@@ -12,12 +12,13 @@ import shutil
 
 import numpy as np
 import pytest
-from graph_helpers import micrograd_expression
+from graph_helpers import micrograd_expression, vertex_text
 from svg_geometry import Picture, Shape, Text, overlaps, parse
 
 import autograd
 import nn
 from autograd.graph import renderer
+from autograd.graph.labels import FILL
 from nn import functional as F
 
 TOLERANCE = 2.5  # points: an edge end is "on" a box when this close to its outline (graphviz-pure
@@ -124,6 +125,44 @@ def deep_flat():
     return mlp_step([16] * 29, 0.0, grouped=False)
 
 
+_KEEP: list[autograd.Tensor] = []  # the learner's own inputs stay alive, as in a notebook
+
+
+def cnn_step(view=None):
+    """A small CNN's traced step on (2, 1, 8, 8) images that need no grad (im2col copies them
+    outside the graph)."""
+    autograd.manual_seed(0)
+    model = nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(64, 10)
+    )
+    images = autograd.Tensor(np.random.default_rng(0).normal(size=(2, 1, 8, 8)), name="images")
+    _KEEP.append(images)
+    with autograd.trace() as tr:
+        loss = F.cross_entropy(model(images.astype(np.float32)), autograd.Tensor(np.array([3, 7])))
+        loss.name = "loss"
+    tr.backward(loss)
+    return autograd.draw_graph(loss, steps=tr, group_modules=model, view=view, max_nodes=2000)
+
+
+def transformer_step(layers=2, view=None, expand=()):
+    """A TransformerEncoder's traced step on (5, 2, 16) tokens (sequence first: attention swaps
+    their axes outside the graph)."""
+    autograd.manual_seed(0)
+    layer = nn.TransformerEncoderLayer(16, 2, dim_feedforward=32, dropout=0.1)
+    model = nn.TransformerEncoder(layer, layers)
+    tokens = autograd.Tensor(
+        np.random.default_rng(0).normal(size=(5, 2, 16)).astype(np.float32), name="tokens"
+    )
+    _KEEP.append(tokens)
+    with autograd.trace() as tr:
+        loss = (model(tokens) ** 2).mean()
+        loss.name = "loss"
+    tr.backward(loss)
+    return autograd.draw_graph(
+        loss, steps=tr, group_modules=model, view=view, expand=expand, max_nodes=2000
+    )
+
+
 PICTURES = {
     "micrograd_traced": micrograd_traced,
     "micrograd_untraced": micrograd_untraced,
@@ -134,6 +173,10 @@ PICTURES = {
     "deep_grouped": deep_grouped,
     "deep_grouped_in_full": deep_grouped_in_full,
     "deep_flat": deep_flat,
+    "cnn": cnn_step,
+    "cnn_ops": lambda: cnn_step("ops"),
+    "transformer": transformer_step,
+    "transformer_layer_0": lambda: transformer_step(expand="layers.0"),
 }
 
 
@@ -233,3 +276,67 @@ def test_a_broken_picture_is_caught(program):
     picture = parse(renderer.render_bytes(narrow, "svg"))
     with pytest.raises(AssertionError, match="spills out|runs into"):
         check(picture)
+
+
+# ----- the learner's inputs, and screens ---------------------------------------------------------
+def _input_boxes(source: str) -> list[str]:
+    """The plain text of every input box (blue fill) in a DOT source."""
+    found = []
+    for line in source.splitlines():
+        vertex = re.match(r"\s*(\w+) \[label=<<TABLE", line)  # (not the legend's label)
+        if vertex and f'BGCOLOR="{FILL["input"]}"' in line:
+            found.append(vertex_text(source, vertex.group(1) + " [label="))
+    return found
+
+
+@pytest.mark.parametrize("view", [None, "ops"])
+def test_the_cnn_draws_its_images_once(view):
+    source = cnn_step(view).source
+    inputs = _input_boxes(source)
+    assert [text.split()[0] for text in inputs] == ["images"], inputs
+    assert source.count("<B>images</B>") == 1
+    assert "(128, 9)" not in source.split("label=<<TABLE")[0]  # no anonymous im2col matrix
+    if view == "ops":  # where the copy enters the graph: one dashed op says what copied it
+        assert 'label="astype → im2col → reshape"' in source
+
+
+@pytest.mark.parametrize("view", [None, "ops"])
+def test_the_transformer_draws_its_tokens_once_and_no_anonymous_input(view):
+    source = transformer_step(view=view).source
+    inputs = _input_boxes(source)
+    assert [text.split()[0] for text in inputs] == ["tokens"], inputs
+    assert source.count("<B>tokens</B>") == 1
+
+
+def test_an_input_whose_source_is_gone_says_how_it_was_made():
+    x = autograd.Tensor(np.ones((2, 3)), name="x")
+    w = autograd.Tensor(np.ones(2), requires_grad=True, name="w")
+    y = (x.T @ w).sum()
+    del x  # the learner dropped it: its copy is drawn, named by the op that made it
+    assert vertex_text(autograd.draw_graph(y).source, "<B>from transpose</B>").startswith(
+        "from transpose (3, 2)"
+    )
+
+
+SCREEN_PX = 1200  # one screen
+COLUMN_PX = 1000  # the width a notebook column shows a picture at
+SIZE_TARGETS = {  # name: (width, height) at most, px at 100 % zoom
+    "demo_step": (1100, 1200),
+    "deep_grouped": (SCREEN_PX, SCREEN_PX),
+    "transformer": (SCREEN_PX, SCREEN_PX),
+    "cnn": (SCREEN_PX, SCREEN_PX),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SIZE_TARGETS))
+def test_models_fit_one_screen_and_text_stays_readable(program, name):
+    graph, picture = rendered(program, name)
+    width, height = picture.width * PX_PER_PT, picture.height * PX_PER_PT
+    most_wide, most_tall = SIZE_TARGETS[name]
+    assert width <= most_wide and height <= most_tall, f"{name}: {width:.0f} x {height:.0f} px"
+    # The smallest text, at the scale a notebook column shows the picture: at least 10 px.
+    smallest = min(
+        text.size for shape in [*picture.nodes.values(), *picture.clusters] for text in shape.texts
+    )
+    scale = min(1.0, COLUMN_PX / width)
+    assert smallest * PX_PER_PT * scale >= 10, f"{name}: text of {smallest} pt at {scale:.2f}"
