@@ -180,7 +180,7 @@ class Function:
         if not record:
             made = _make(out, None)
             if any_tensor and state.grad_enabled:  # (for drawings: see graph.origins)
-                _note_origin(made, cls.name, inputs)
+                _note_origin(made, cls, inputs)
             return made
         if out.dtype.kind != "f":  # integer and bool results never require grad
             return _make(out, None)
@@ -201,12 +201,12 @@ class Function:
 _make = Tensor._make  # looked up once, not on every op
 
 
-def _note_origin(out: Tensor, name: str, inputs: tuple) -> None:
+def _note_origin(out: Tensor, fn: type, inputs: tuple) -> None:
     """Remember what an unrecorded op computed ``out`` from, so a drawing can show the source
     tensor (a model's input) where the copy enters the graph (see ``graph.origins``)."""
     from .graph.origins import note  # (the graph package imports this module)
 
-    note(out, name, inputs)
+    note(out, fn, inputs)
 
 
 _PLAIN = (int, float, bool, np.ndarray, np.generic)

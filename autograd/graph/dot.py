@@ -47,7 +47,7 @@ from .labels import (
     text_label,
     value_label,
 )
-from .origins import origin_of
+from .origins import moves_only, origin_of
 from .tracing import Trace, steps_by_node
 from .walk import walk
 
@@ -71,10 +71,6 @@ WIDTH_LIMIT = 870.0  # points (1,160 px): a notebook column, with room for Graph
 NODESEP = 0.25  # inches between vertices of one rank
 RANKSEP = 0.3  # inches between ranks
 HEIGHT_LIMIT = 900.0  # points (1,200 px): taller op-level pictures switch to the module view
-# Ops that only move or copy numbers around (reshape, transpose, slicing a packed weight): inside
-# a module they are how it is implemented, not what it computes, and hide_implementation= hides
-# them. A Function of one's own joins them with ``implementation_detail = True`` (nn's im2col).
-IMPLEMENTATION_OPS = frozenset({"reshape", "transpose", "getitem", "broadcastto", "copy", "astype"})
 NOT_KEPT_HINT = (
     "interior values are not kept by backward(); run the forward inside "
     "`with autograd.trace() as tr:`, then tr.backward(root) and draw_graph(root, steps=tr)"
@@ -182,10 +178,8 @@ def is_parameter(leaf: Tensor, grouping: Any = None) -> bool:
 
 
 def is_implementation(node: Node) -> bool:
-    """An op that only moves numbers (see ``IMPLEMENTATION_OPS``), run inside a module call."""
-    fn = node.fn
-    moves = fn.name in IMPLEMENTATION_OPS or getattr(fn, "implementation_detail", False)
-    return moves and node.scope is not None
+    """An op that only moves numbers (see ``origins.IMPLEMENTATION_OPS``), in a module call."""
+    return node.scope is not None and moves_only(node.fn)
 
 
 class Builder:
@@ -296,6 +290,9 @@ class Builder:
             # (a copy whose source is gone: its box says how it was made)
             made = "from " + " → ".join(origin.ops) if origin is not None else None
             return self.leaf_vertex(leaf, made), False
+        if self.hide and frame is not None and origin.moves_only:  # (hide_implementation)
+            self.hidden_ops.update(op for op in origin.ops if op != "…")
+            return self.leaf_vertex(sources[0]), True
         key = (origin.ops, tuple(id(t) for t in sources), leaf.shape)
         for known, copy, vertex in self.origins:
             if known == key and np.array_equal(copy.data, leaf.data):

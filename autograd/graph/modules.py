@@ -372,10 +372,9 @@ class ModuleBuilder(Builder):
 
 
 def _moves_only(node: Node) -> bool:
-    from .dot import IMPLEMENTATION_OPS
+    from .origins import moves_only
 
-    fn = node.fn
-    return fn.name in IMPLEMENTATION_OPS or getattr(fn, "implementation_detail", False)
+    return moves_only(node.fn)
 
 
 def _constant_name(value: Any) -> str | None:

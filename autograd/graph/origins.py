@@ -18,6 +18,10 @@ import weakref
 from typing import Any, NamedTuple
 
 MAX_OPS = 4  # op names kept per chain (a longer chain says "…" first)
+# Ops that only move or copy numbers around (reshape, transpose, slicing a packed weight): inside
+# a module they are how it is implemented, not what it computes, and drawings may hide them. A
+# Function of one's own joins them with ``implementation_detail = True`` (nn's im2col).
+IMPLEMENTATION_OPS = frozenset({"reshape", "transpose", "getitem", "broadcastto", "copy", "astype"})
 MAX_SOURCES = 4
 
 _ORIGINS: dict[int, tuple[weakref.ref, Origin]] = {}
@@ -28,14 +32,22 @@ class Origin(NamedTuple):
 
     ops: tuple[str, ...]
     sources: tuple[weakref.ref, ...]
+    moves_only: bool = False  # every op only moved numbers (see ``IMPLEMENTATION_OPS``)
 
     def alive_sources(self) -> list[Any]:
         """The source tensors still alive (a source that died leaves the chain unexplained)."""
         return [t for t in (ref() for ref in self.sources) if t is not None]
 
 
-def note(out: Any, op: str, inputs: tuple) -> None:
-    """Remember that ``out`` was computed by the unrecorded op ``op`` from ``inputs``."""
+def moves_only(fn: Any) -> bool:
+    """True for an op that only moves numbers around (see ``IMPLEMENTATION_OPS``)."""
+    return fn.name in IMPLEMENTATION_OPS or bool(getattr(fn, "implementation_detail", False))
+
+
+def note(out: Any, fn: Any, inputs: tuple) -> None:
+    """Remember that ``out`` was computed by the unrecorded op ``fn`` from ``inputs``."""
+    op = fn.name
+    moves = moves_only(fn)
     ops: tuple[str, ...] = ()
     found: dict[int, weakref.ref] = {}  # by id: a weakref's == would compare the Tensors
     for value in inputs:
@@ -46,6 +58,7 @@ def note(out: Any, op: str, inputs: tuple) -> None:
             found.setdefault(id(value), weakref.ref(value))
         else:
             ops = ops or origin.ops
+            moves = moves and origin.moves_only
             for ref in origin.sources:
                 source = ref()
                 if source is not None:
@@ -57,10 +70,8 @@ def note(out: Any, op: str, inputs: tuple) -> None:
     if len(ops) > MAX_OPS:
         ops = ("…", *ops[-MAX_OPS + 1 :])
     key = id(out)
-    _ORIGINS[key] = (
-        weakref.ref(out, lambda _, key=key: _ORIGINS.pop(key, None)),
-        Origin(ops, tuple(sources[:MAX_SOURCES])),
-    )
+    entry = Origin(ops, tuple(sources[:MAX_SOURCES]), moves)
+    _ORIGINS[key] = (weakref.ref(out, lambda _, key=key: _ORIGINS.pop(key, None)), entry)
 
 
 def origin_of(tensor: Any) -> Origin | None:
