@@ -100,8 +100,6 @@ def test_prev_next_and_arrow_keys_walk_the_backward_pass(page, tmp_path):
     box = page.locator(".bp-step")
 
     def shows(step: int, screenshot: bool = True) -> None:
-        if screenshot:
-            page.screenshot(path=str(tmp_path / f"step_{step}.png"))
         assert box.get_attribute("data-step") == str(step)
         current = page.locator(".bp-current")
         if step == 0:
@@ -150,7 +148,6 @@ def test_prev_next_and_arrow_keys_walk_the_backward_pass(page, tmp_path):
     shows(0, screenshot=False)
     page.keyboard.press("End")
     shows(3, screenshot=False)
-    assert len(list(tmp_path.glob("step_*.png"))) == 4
 
 
 def test_tensor_steps_fill_in_summaries_and_sum_over_uses(page, tmp_path):
@@ -171,13 +168,16 @@ def test_tensor_steps_fill_in_summaries_and_sum_over_uses(page, tmp_path):
     assert grad_cells(page, w_vertex) == ["…", "", ""]
 
 
-def test_an_exported_notebook_runs_the_view_and_views_stay_apart(page, tmp_path):
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    """One notebook exported by nbconvert: the demo's stepper, then two views of one trace."""
     nbformat = pytest.importorskip("nbformat")
     exporters = pytest.importorskip("nbconvert.exporters")
+    model, _, demo = demo_step_trace()
     _, tr = traced_micrograd()
-    first, second = tr.step_through(), tr.step_through()
+    views = [demo.step_through(group_modules=model), tr.step_through(), tr.step_through()]
     notebook = nbformat.v4.new_notebook()
-    for view in (first, second):
+    for view in views:
         cell = nbformat.v4.new_code_cell("tr.step_through()")
         cell.outputs = [
             nbformat.v4.new_output(
@@ -186,18 +186,21 @@ def test_an_exported_notebook_runs_the_view_and_views_stay_apart(page, tmp_path)
         ]
         notebook.cells.append(cell)
     body, _ = exporters.HTMLExporter().from_notebook_node(notebook)
-    path = tmp_path / "exported.html"
+    path = tmp_path_factory.mktemp("exported") / "exported.html"
     path.write_text(body, encoding="utf-8")
-    page.goto(path.as_uri())
+    return path, len(demo)
+
+
+def test_an_exported_notebook_runs_the_view_and_views_stay_apart(page, exported):
+    page.goto(exported[0].as_uri())
     boxes = page.locator(".bp-step")
-    assert boxes.count() == 2
-    boxes.nth(0).get_by_role("button", name="Next ›").click()
-    boxes.nth(0).get_by_role("button", name="Next ›").click()
-    assert boxes.nth(0).get_attribute("data-step") == "2"
-    assert boxes.nth(1).get_attribute("data-step") == "0"
-    assert boxes.nth(0).locator(".bp-current").count() == 1
-    assert boxes.nth(1).locator(".bp-current").count() == 0
-    page.screenshot(path=str(tmp_path / "exported.png"), full_page=True)
+    assert boxes.count() == 3
+    boxes.nth(1).get_by_role("button", name="Next ›").click()
+    boxes.nth(1).get_by_role("button", name="Next ›").click()
+    assert boxes.nth(1).get_attribute("data-step") == "2"
+    assert boxes.nth(2).get_attribute("data-step") == "0"
+    assert boxes.nth(1).locator(".bp-current").count() == 1
+    assert boxes.nth(2).locator(".bp-current").count() == 0
 
 
 # ----- following the step on a tall graph, keys without a click --------------------------------
@@ -255,14 +258,12 @@ def test_a_saved_page_follows_the_step_and_takes_keys_without_a_click(page, tmp_
     assert page.evaluate("document.documentElement.scrollHeight") > 2 * 800  # a tall graph
     assert "anywhere on this page" in box.locator(".bp-keys").inner_text()
     walk_to_the_end(page, box, len(tr), lambda step: page.keyboard.press("ArrowRight"))
-    page.screenshot(path=str(tmp_path / "keys_end.png"))
     page.keyboard.press("Home")  # back to the start: Prev disabled again, the ops unreached
     assert box.evaluate(ON_SCREEN)["prev"]
     # The buttons follow the step too.
     walk_to_the_end(
         page, box, len(tr), lambda step: box.get_by_role("button", name="Next ›").click()
     )
-    page.screenshot(path=str(tmp_path / "buttons_end.png"))
 
 
 def test_what_backward_has_not_reached_is_hidden_and_arrows_point_back(page, tmp_path):
@@ -333,31 +334,14 @@ def test_in_a_live_notebook_the_keys_wait_for_a_click(page, tmp_path):
     assert box.get_attribute("data-step") == "1"
 
 
-def test_an_exported_notebook_follows_the_step_with_keys_without_a_click(page, tmp_path):
-    nbformat = pytest.importorskip("nbformat")
-    exporters = pytest.importorskip("nbconvert.exporters")
-    model, _, tr = demo_step_trace()
-    view = tr.step_through(group_modules=model)
-    notebook = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell("tr.step_through(group_modules=model)")
-    cell.outputs = [
-        nbformat.v4.new_output(
-            "display_data", data={"text/html": view._repr_html_(), "text/plain": repr(view)}
-        )
-    ]
-    notebook.cells.append(cell)
-    body, _ = exporters.HTMLExporter().from_notebook_node(notebook)
-    path = tmp_path / "exported_demo.html"
-    path.write_text(body, encoding="utf-8")
+def test_an_exported_notebook_follows_the_step_with_keys_without_a_click(page, exported):
+    path, total = exported
     page.goto(path.as_uri())
-    box = page.locator(".bp-step")
+    box = page.locator(".bp-step").first  # the view on screen takes the keys
     assert "anywhere on this page" in box.locator(".bp-keys").inner_text()
-    walk_to_the_end(page, box, len(tr), lambda step: page.keyboard.press("ArrowRight"))
+    walk_to_the_end(page, box, total, lambda step: page.keyboard.press("ArrowRight"))
     page.keyboard.press("Home")
-    walk_to_the_end(
-        page, box, len(tr), lambda step: box.get_by_role("button", name="Next ›").click()
-    )
-    page.screenshot(path=str(tmp_path / "exported_demo.png"))
+    walk_to_the_end(page, box, total, lambda step: box.get_by_role("button", name="Next ›").click())
 
 
 # ----- text in DejaVu Sans, Serif and Mono, measured by the browser ------------------------------
@@ -440,34 +424,43 @@ def cnn_step_graph(view=None):
     return autograd.draw_graph(loss, steps=tr, group_modules=model, view=view)
 
 
+_SVGS: dict[str, str] = {}
+
+
+def pictures_svg() -> dict[str, str]:
+    """The pictures measured in every face, drawn and rendered once."""
+    if not _SVGS:
+        _, tr = traced_micrograd()
+        graphs = {
+            "micrograd": autograd.draw_graph(tr.root, steps=tr),
+            "demo": demo_step_graph(),
+            "demo_ops": demo_step_graph("ops"),
+            "cnn_ops": cnn_step_graph("ops"),
+        }
+        for name, graph in graphs.items():
+            svg = graph.pipe("svg").decode("utf-8")
+            _SVGS[name] = svg[svg.index("<svg") :]
+    return _SVGS
+
+
 @pytest.mark.parametrize("family", FAMILIES)
 def test_text_fits_its_boxes_in_every_dejavu_face(page, tmp_path, family):
-    _, tr = traced_micrograd()
-    pictures = {
-        "micrograd": autograd.draw_graph(tr.root, steps=tr),
-        "demo": demo_step_graph(),
-        "demo_ops": demo_step_graph("ops"),
-        "cnn_ops": cnn_step_graph("ops"),
-    }
     style = _dejavu_faces(tmp_path, family) + "\ntext {font-family: 'Test DejaVu' !important}"
-    for name, graph in pictures.items():
-        svg = graph.pipe("svg").decode("utf-8")
-        svg = svg[svg.index("<svg") :]
-        html = f"<html><head><style>{style}</style></head><body>{svg}</body></html>"
-        path = tmp_path / f"{name}.html"
-        path.write_text(html, encoding="utf-8")
-        page.goto(path.as_uri())
-        page.evaluate("document.fonts.ready")
-        # The face asked for is what the browser used: both weights loaded, and a bold name
-        # is no wider than the widths the drawing reserves.
-        assert page.evaluate("[...document.fonts].map(f => f.status)") == ["loaded", "loaded"]
-        width = page.evaluate(
-            """() => { const t = document.querySelector('text[font-weight="bold"]');
-                       return [t.textContent, t.getComputedTextLength(),
-                               +t.getAttribute('font-size')]; }"""
-        )
-        assert width[1] <= text_width(width[0], width[2], bold=True) + 0.5
-        result = page.evaluate(MEASURE)
-        page.screenshot(path=str(tmp_path / f"{name}_{family}.png"), full_page=True)
-        assert result["measured"] > 10
-        assert not result["problems"], f"{name} in {family}: " + "\n".join(result["problems"])
+    pictures = pictures_svg()
+    body = "".join(f'<div id="{name}">{svg}</div>' for name, svg in pictures.items())
+    path = tmp_path / "pictures.html"
+    path.write_text(f"<html><head><style>{style}</style></head><body>{body}</body></html>")
+    page.goto(path.as_uri())
+    page.evaluate("document.fonts.ready")
+    # The face asked for is what the browser used: both weights loaded, and a bold name is no
+    # wider than the width the drawing reserves for it.
+    assert page.evaluate("[...document.fonts].map(f => f.status)") == ["loaded", "loaded"]
+    width = page.evaluate(
+        """() => { const t = document.querySelector('text[font-weight="bold"]');
+                   return [t.textContent, t.getComputedTextLength(),
+                           +t.getAttribute('font-size')]; }"""
+    )
+    assert width[1] <= text_width(width[0], width[2], bold=True) + 0.5
+    result = page.evaluate(MEASURE)
+    assert result["measured"] > 10 * len(pictures)
+    assert not result["problems"], f"in {family}: " + "\n".join(result["problems"])
