@@ -330,22 +330,26 @@ def legend_label(roles: list[str], notes: list[str], bad: bool, lines: list[str]
             f'<TD ALIGN="LEFT" WIDTH="{width}">'
             f"{_font(html.escape(text), size=LEGEND_SIZE, color=MUTED)}</TD>"
         )
-    rows = ["<TR>" + "".join(cells) + "</TR>"] if cells else []
-    span = max(len(cells), 1)
+    # One column of rows, each its own table: a long line must not widen the swatches.
+    rows = []
+    if cells:
+        rows.append(f'<TR><TD ALIGN="LEFT">{_LEGEND_ROW}{"".join(cells)}</TR></TABLE></TD></TR>')
     for line in lines:
         width = cell_width(line, LEGEND_SIZE) + 4
         rows.append(
-            f'<TR><TD ALIGN="LEFT" COLSPAN="{span}"><TABLE BORDER="0" CELLPADDING="0" '
-            f'CELLSPACING="0"><TR><TD ALIGN="LEFT" WIDTH="{width}">'
+            f'<TR><TD ALIGN="LEFT">{_LEGEND_ROW}<TD ALIGN="LEFT" WIDTH="{width}">'
             f"{_font(html.escape(line), size=LEGEND_SIZE, color=MUTED)}</TD></TR></TABLE></TD></TR>"
         )
     if not rows:
         rows = ["<TR><TD></TD></TR>"]
     return (
-        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="2">'
+        '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0">'
         + "".join(rows)
         + "</TABLE>>"
     )
+
+
+_LEGEND_ROW = '<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="3" CELLPADDING="2"><TR>'
 
 
 def note_label(lines: list[str]) -> Label:

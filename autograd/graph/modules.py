@@ -202,8 +202,8 @@ class ModuleBuilder(Builder):
                 if name is not None and all(n != name for n, _ in self.box_constants[vertex]):
                     self.box_constants[vertex].append((name, np.asarray(link)))
                 continue
-            for source in self._sources(link):
-                self._connect(source, vertex, self._shape(link), flow)
+            for source, shape in self._sources(link):
+                self._connect(source, vertex, shape, flow)
         for option, array in target_arrays(node):
             self._connect(self._constant(array, None, "target", option), vertex, None, False)
 
@@ -231,8 +231,8 @@ class ModuleBuilder(Builder):
         )
         self.drawing.op_vertex_of[node] = vertex
         for link, flow in zip(node.inputs, node.needs_input_grad):
-            for source in self._sources(link, frame):
-                self._connect(source, vertex, self._shape(link), flow)
+            for source, shape in self._sources(link, frame):
+                self._connect(source, vertex, shape, flow)
         for option, array in target_arrays(node):
             self._connect(self._constant(array, frame, "target", option), vertex, None, False)
         if is_root:
@@ -275,27 +275,21 @@ class ModuleBuilder(Builder):
         self.drawing.op_vertex_of[node] = op_vertex
 
     # ----- operands -----------------------------------------------------------------------------
-    def _sources(self, link: Any, frame: Any = None) -> list[str]:
-        """The vertices an operand comes from: the box or op that made it, the leaf, or -- for
-        a copy made outside the graph -- the user's tensors it was copied from."""
+    def _sources(self, link: Any, frame: Any = None) -> list[tuple[str, str | None]]:
+        """The vertices an operand comes from, with the shape of what they send: the box or op
+        that made it, the leaf, or -- for a copy made outside the graph -- the user's tensors
+        it was copied from (``tokens`` (5, 2, 16), not its transposed copy)."""
         if isinstance(link, Node):
-            return [self.ids[link]]
+            return [(self.ids[link], format_shape(tuple(link.shape)))]
         if isinstance(link, Tensor):
             from .origins import origin_of
 
             origin = None if link.requires_grad else origin_of(link)
             sources = origin.alive_sources() if origin is not None else []
             if sources:
-                return [self.leaf_vertex(s) for s in sources]
-            return [self.copy_source(link, frame)[0]]
-        return [self._constant(link, frame)]
-
-    def _shape(self, link: Any) -> str | None:
-        if isinstance(link, Node):
-            return format_shape(tuple(link.shape))
-        if isinstance(link, Tensor):
-            return format_shape(link.shape)
-        return None
+                return [(self.leaf_vertex(s), format_shape(s.shape)) for s in sources]
+            return [(self.copy_source(link, frame)[0], format_shape(link.shape))]
+        return [(self._constant(link, frame), None)]
 
     def _connect(self, tail: str, head: str, label: str | None, flow: bool) -> None:
         """One edge per pair of vertices (attention reads its input three times: one edge)."""
