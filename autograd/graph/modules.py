@@ -67,15 +67,22 @@ def build_fitting(root: Tensor, nodes: list[Node], options: Any) -> Drawing:
     from .dot import HEIGHT_LIMIT
 
     limit = 0.88 * HEIGHT_LIMIT  # (the estimate leaves out some of Graphviz's margins)
-    drawing = ModuleBuilder(root, nodes, options).build()
+    builder = ModuleBuilder(root, nodes, options)
+    drawing = builder.build()
     depth = None
     for depth in range(module_depth(nodes) - 1, 1, -1):  # (depth 1: the model itself)
         if drawing.estimated_height <= limit:
             break
-        drawing = ModuleBuilder(root, nodes, options, depth).build()
-    # Still too tall: a long run of calls (a deep Sequential) keeps fewer of its calls.
+        builder = ModuleBuilder(root, nodes, options, depth)
+        drawing = builder.build()
+    # Still too tall: a long run of calls (a deep Sequential, already collapsed) keeps fewer of
+    # its calls. (A module of a few calls, a transformer layer, is never cut.)
     keep = options.collapse
-    while keep is not None and keep > 6 and drawing.estimated_height > limit:
+    grouping = builder.grouping
+    frames = [None, *grouping.clusters] if grouping is not None else [None]
+    if keep is None or max(len(grouping.children(f)) for f in frames) <= keep:
+        return drawing
+    while keep > 6 and drawing.estimated_height > limit:
         keep -= 2
         fewer = _with(options, collapse=keep)
         drawing = ModuleBuilder(root, nodes, fewer, depth).build()
