@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from ..function import Node
+from ..function import FREED, Node
 from ..tensor import Tensor
 from .clusters import Grouping
 from .collapse import collapse_runs
@@ -381,8 +381,15 @@ class Builder:
         return view
 
     def _backward_ran(self) -> bool:
-        """A scalar root whose graph's leaves all hold a .grad: backward ran, from dL/dL = 1."""
+        """True when backward ran from this scalar root (so dL/dL = 1 is its gradient): its
+        op dropped what it saved for backward, or, for an op that saves nothing, every leaf
+        of the graph holds a .grad."""
         if self.root.size != 1:
+            return False
+        saved = self.root.grad_fn._saved
+        if saved is FREED:
+            return True
+        if saved is not None:  # still there: backward has not run (or kept it: retain_graph)
             return False
         leaves = [
             link

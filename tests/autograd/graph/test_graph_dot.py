@@ -101,6 +101,11 @@ def test_interior_values_not_kept_say_so_once_in_the_picture():
     assert "autograd.trace()" in repr(graph)  # and where the programmer looks
     before = autograd.draw_graph(micrograd_expression()["L"])  # no backward: no grad claimed
     assert vertex_text(before.source, "<B>L</B>") == "L data -8"
+    a = autograd.Tensor(2.0, requires_grad=True, name="a")
+    square, triple = a * a, a * 3.0
+    square.name = "square"
+    triple.backward()  # a.grad is set, but not by a backward from `square`
+    assert vertex_text(autograd.draw_graph(square).source, "<B>square</B>") == "square data 4"
     with autograd.trace() as tr:
         t = micrograd_expression()
     tr.backward(t["L"])
