@@ -113,13 +113,3 @@ def test_a_deep_transformer_folds_into_blocks_to_fit_and_expand_opens_one():
     ).source
     assert "<B>layers.0.self_attn: MultiheadAttention" in opened  # its leaf modules are boxes
     assert "<B>layers.1: TransformerEncoderLayer</B>" in opened
-
-
-def test_loss_functions_declare_their_targets():
-    assert F.mse_loss.__module__  # (the declarations live on nn's Functions, read by dot.py)
-    from nn.functional.loss import BCEFunction, CrossEntropyFunction
-    from nn.functional.regression import L1LossFunction, MSELossFunction
-
-    for fn in (MSELossFunction, L1LossFunction, BCEFunction):
-        assert fn.target_operands == (1,)
-    assert CrossEntropyFunction.target_option == "targets"
