@@ -18,7 +18,7 @@ from typing import Any
 from .tensor import Tensor, as_tensor  # first: every module below builds on it
 
 # isort: on
-from . import cuda, versions
+from . import cuda, functional, versions
 from . import engine as _engine
 from . import inplace as _inplace
 from . import numpy_protocol as _numpy_protocol
@@ -65,7 +65,6 @@ from .dtypes import (
 from .function import Function, Node
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from . import functional
 from .gradients import grad
 from .graph import Graph, draw_graph, scope, trace, trace_backward
 from .random import get_generator, manual_seed
