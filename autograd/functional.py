@@ -241,7 +241,7 @@ def jacobian(
     vectorize: bool = False,
     strategy: str = "reverse-mode",
 ) -> Any:
-    """Return J with J[k][i] = d outputs[k] / d inputs[i], of shape
+    """Return J with ``J[k][i] = d outputs[k] / d inputs[i]``, of shape
     ``outputs[k].shape + inputs[i].shape``.
 
     Nesting follows PyTorch: a single output and a single input give one Tensor; a tuple on
@@ -348,7 +348,7 @@ def hessian(
     vectorize: bool = False,
     outer_jacobian_strategy: str = "reverse-mode",
 ) -> Any:
-    """Return H[i][j] = d^2 f / d inputs[i] d inputs[j] for a scalar ``f``, of shape
+    """Return ``H[i][j] = d^2 f / d inputs[i] d inputs[j]`` for a scalar ``f``, of shape
     ``inputs[i].shape + inputs[j].shape`` (one Tensor for a single input)."""
     inputs_tuple, inputs = _as_tuple(inputs, "inputs", "hessian")
 
