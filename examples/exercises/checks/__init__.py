@@ -7,7 +7,11 @@ From a shell::                   python examples/exercises/check.py NOTEBOOK.ipy
 
 Each ``exNN_*.py`` module beside this one holds, for its notebook, the reference (built on the
 library), the crafted cases and the catalogue of typical wrong implementations with their
-diagnoses (``EXERCISES``); ``core.py`` holds how a verdict is reached.
+diagnoses (``EXERCISES``); ``core.py`` holds how a verdict is reached, ``expected.json`` the
+expected observations as data. ``check()`` in the student's own kernel is feedback: it trusts
+the kernel. Grades a teacher can trust come from ``check.py``, which runs each notebook in its
+own process and judges in another (see docs/guides/grading.md); under nbgrader's autograde,
+``check()`` hands the judging to ``check.py`` in the same way.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from . import (
     ex12_accumulation,
 )
 from .core import Exercise, Mistake, Verdict, diagnose
+from .outside import autograding, check_outside
 
 MODULES = (
     ex01_gradient_descent,
@@ -61,9 +66,13 @@ def check(exercise_id: str, code: Any) -> Verdict:
     """For a test cell: check the student's ``code`` (the exercise's function or class), print
     the verdict, and raise AssertionError with the diagnosis unless it passed.
 
-    NotImplementedError from unfinished code propagates, naming the exercise.
+    NotImplementedError from unfinished code propagates, naming the exercise. Under nbgrader's
+    autograde the notebook is checked by ``check.py`` in other processes instead.
     """
-    result = diagnose(_exercise(exercise_id), code)
+    exercise = _exercise(exercise_id)
+    result = check_outside(exercise) if autograding() else None
+    if result is None:
+        result = diagnose(exercise, code)
     print(result)
     if not result.passed:
         raise AssertionError(f"{exercise_id}: {result.message}")
@@ -73,7 +82,7 @@ def check(exercise_id: str, code: Any) -> Verdict:
 def verdict(exercise_id: str, namespace: dict[str, Any]) -> Verdict:
     """The verdict for one exercise, its name looked up in ``namespace``; never raises."""
     exercise = _exercise(exercise_id)
-    if exercise.name not in namespace:
+    if not isinstance(namespace, dict) or exercise.name not in namespace:
         message = f"{exercise.name} is not defined: run its cell (or fix its error) first"
         return Verdict(exercise.id, exercise.title, "missing", message)
     try:

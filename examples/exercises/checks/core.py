@@ -1,15 +1,21 @@
-"""How a check reaches a verdict: run crafted cases, compare, look the mistake up in a catalogue.
+"""How a check reaches a verdict: run crafted cases, compare, name the mistake.
 
-An exercise's check runs the student's code and the reference (built on the library's own
-implementation) on the same crafted cases and compares what it observes. When they differ, it
-runs each catalogued wrong implementation on the same cases: the first one that behaves exactly
-like the student's code gives its diagnosis, one sentence naming the likely mistake. Code that
-matches none of them gets a sentence describing the first difference.
+Two halves, which may run in different processes:
 
-Observations are nested dicts, tuples, lists, arrays, numbers and strings; an exception raised
-by a case is observed as ``Raised`` (equal to another ``Raised`` of the same type), so a typical
-mistake may also be "raises a RecursionError on a long chain". ``NotImplementedError`` is never
-observed: it propagates, since it means the exercise is not done yet.
+* **observing** (``observe``) runs the student's code on each crafted case, each under a time
+  limit, and records what it sees as plain data (``observations.py``): results, invariants
+  (arguments left unchanged, saved inputs left unchanged, ``p.grad`` left unchanged, each
+  parameter moving as it would alone, ...) and exceptions with the student's own line;
+* **judging** (``judge``) compares those observations with the expected ones: the
+  reference's, stored as data in ``expected.json`` (``expected.py``), and each catalogued
+  mistake's. Identical to a mistake: its diagnosis. Otherwise a broken invariant is named
+  first, then the first value that differs, with what was compared, where (case, step,
+  parameter, epoch) and by how much. ``judge`` never raises and never runs student code.
+
+``diagnose`` does both in the student's kernel (the feedback of ``check()``); ``check.py``
+does the observing in a separate process per notebook and the judging in its own.
+``NotImplementedError`` from the student's code is never observed: it propagates, since it
+means the exercise is not done yet.
 """
 
 from __future__ import annotations
@@ -23,32 +29,46 @@ import numpy as np
 
 import autograd
 
-# Relative and absolute tolerance when comparing numbers: loose enough for a different but
-# correct order of operations in float64, tight enough to tell every catalogued mistake apart.
-RTOL = 1e-6
-ATOL = 1e-9
+from .limits import TimeLimitExceeded, call_with_time_limit, limit_for
+from .observations import (
+    ATOL,
+    RTOL,
+    Raised,
+    Unreadable,
+    first_difference,
+    from_data,
+    numeric,
+    same,
+    show,
+    to_data,
+)
 
+__all__ = [
+    "ATOL",
+    "RTOL",
+    "Exercise",
+    "Mistake",
+    "Raised",
+    "Verdict",
+    "as_array",
+    "describe_difference",
+    "diagnose",
+    "first_difference",
+    "judge",
+    "observe",
+    "same",
+    "seeded",
+    "show",
+]
 
-class Raised:
-    """An exception observed while running a case; equal to another of the same type."""
-
-    def __init__(self, error: BaseException) -> None:
-        self.type = type(error).__name__
-        self.message = str(error).splitlines()[0] if str(error) else ""
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Raised) and other.type == self.type
-
-    def __hash__(self) -> int:
-        return hash(self.type)
-
-    def __repr__(self) -> str:
-        return f"{self.type}({self.message!r})" if self.message else self.type
+TIMEOUT = "TimeLimit"
 
 
 @dataclass(frozen=True)
 class Mistake:
-    """A typical wrong implementation (same interface as the student's) and its diagnosis."""
+    """A typical wrong implementation (same interface as the student's) and its diagnosis.
+
+    ``code`` is None in a student release, where only its observations ship (as data)."""
 
     code: Any
     diagnosis: str
@@ -64,8 +84,12 @@ class Exercise:
 
     ``id`` is the ``grade_id`` of the notebook's solution cell; ``name`` (a function or a class)
     is looked up in the notebook's namespace; each case takes such an object and returns what
-    it observes. ``reference`` and each mistake's ``code`` have the student's interface.
-    ``explain(case, where, yours, expected)`` phrases a difference no mistake accounts for.
+    it observes. ``reference`` and each mistake's ``code`` have the student's interface (None
+    in a student release). ``explain(case, where, yours, expected)`` phrases a difference no
+    mistake accounts for. ``checked`` says in one line what the cases vary and observe.
+    ``helpers`` maps a name the student's code calls to the exercise that checks it
+    (``{"topological_order": "ex04_topo"}``): the student's own helper is used if it passes
+    that exercise, the reference otherwise (when there is one), and the verdict says which.
     """
 
     id: str
@@ -75,9 +99,8 @@ class Exercise:
     cases: dict[str, Callable[..., Any]]
     mistakes: tuple[Mistake, ...] = ()
     explain: Callable[[str, str, Any, Any], str] = field(default=_default_explain)
-    # Names the student's code reads from the notebook and the check replaces with correct
-    # versions while it runs, so that each exercise is graded on its own: {name: object}.
-    isolate: dict[str, Any] = field(default_factory=dict)
+    helpers: dict[str, str] = field(default_factory=dict)
+    checked: str = ""
 
 
 @dataclass(frozen=True)
@@ -86,7 +109,8 @@ class Verdict:
 
     exercise: str
     title: str
-    # "passed", "mistake", "failed", "not done", "missing"; "answered" for a written answer
+    # "passed", "mistake", "failed", "timeout", "not done", "missing"; "answered" for a
+    # written answer
     status: str
     message: str
 
@@ -100,40 +124,279 @@ class Verdict:
         return f"[{mark}] {self.exercise} ({self.title}): {self.message}"
 
 
-# -- running cases -------------------------------------------------------------------------------
+# -- observing ----------------------------------------------------------------------------------
 
 
-def observe(exercise: Exercise, code: Any) -> dict[str, Any]:
-    """Run every case on ``code``; exceptions other than NotImplementedError are observed."""
+def observe(
+    exercise: Exercise, code: Any, limits: dict[str, float] | None = None
+) -> dict[str, Any]:
+    """Run every case on ``code``, each within its time limit (seconds, by case name); what
+    each observes goes through ``to_data`` and back, as it would between processes."""
     observed = {}
     for name, case in exercise.cases.items():
-        try:
-            with isolated(code, exercise.isolate), np.errstate(all="ignore"):
-                observed[name] = case(code)
-        except NotImplementedError:
-            raise
-        except Exception as error:  # any error (RecursionError too) is something to report
-            observed[name] = Raised(error)
+        seconds = (limits or {}).get(name) or limit_for(None)
+        observed[name] = run_case(case, code, seconds)
     return observed
 
 
-@contextmanager
-def isolated(code: Any, replacements: dict[str, Any]) -> Iterator[None]:
-    """Temporarily give the student's functions correct versions of the names they call.
+def run_case(case: Callable[[Any], Any], code: Any, seconds: float) -> Any:
+    """One case's observation; NotImplementedError propagates, anything else is observed."""
+    try:
+        with np.errstate(all="ignore"):
+            value = call_with_time_limit(lambda: case(code), seconds)
+    except NotImplementedError:
+        raise
+    except TimeLimitExceeded:
+        return Raised(TIMEOUT, f"{seconds:.3g}")
+    except (Exception, SystemExit) as error:  # RecursionError and sys.exit too
+        return Raised.from_error(error)
+    try:
+        return from_data(to_data(value))
+    except Exception as error:  # noqa: BLE001 -- a result the checker cannot read
+        return Raised("UnreadableResult", f"{type(error).__name__}: {error}")
 
-    A function's globals are the notebook's namespace, so ``backward`` calling the student's
-    ``topological_order`` would fail when the order is wrong; during the check it calls the
-    reference instead, and the verdict is about ``backward`` alone.
-    """
-    if not replacements:
-        yield
-        return
-    spaces = []
+
+# -- judging --------------------------------------------------------------------------------------
+
+
+def diagnose(exercise: Exercise, code: Any) -> Verdict:
+    """Check the student's ``code`` against the expected observations and name its likely
+    mistake. Raises NotImplementedError if the student's code does (not done yet)."""
+    from .expected import expected_for  # noqa: PLC0415 -- expected imports the exercises
+
+    try:
+        data = expected_for(exercise)
+        limits = {case: limit_for(t) for case, t in data.seconds.items()}
+        plan = plan_helpers(exercise, code)
+    except Exception as error:  # noqa: BLE001 -- never a crash in the student's face
+        return _checker_failed(exercise, error)
+    with swapped(code, plan.swaps):
+        observed = observe(exercise, code, limits)
+    return judge(exercise, observed, plan.notes, plan.swaps)
+
+
+def judge(
+    exercise: Exercise,
+    observed: dict[str, Any],
+    notes: tuple[str, ...] = (),
+    swapped_names: dict[str, Any] | None = None,
+) -> Verdict:
+    """The verdict for ``observed`` (see the module docstring); never raises."""
+    try:
+        verdict = _judge(exercise, observed, swapped_names or {})
+    except Exception as error:  # noqa: BLE001 -- a bug of the checker, not the student's
+        return _checker_failed(exercise, error)
+    if notes:
+        verdict = Verdict(verdict.exercise, verdict.title, verdict.status,
+                          f"{verdict.message} ({'; '.join(notes)})")  # fmt: skip
+    return verdict
+
+
+def _checker_failed(exercise: Exercise, error: BaseException) -> Verdict:
+    message = (
+        f"the checker could not judge this exercise ({type(error).__name__}: {error}); "
+        "this is not your mistake: tell your teacher"
+    )
+    return Verdict(exercise.id, exercise.title, "failed", message)
+
+
+def _judge(exercise: Exercise, observed: dict[str, Any], swapped_names: dict) -> Verdict:
+    from .expected import expected_for  # noqa: PLC0415
+
+    data = expected_for(exercise)
+    expected = data.reference
+    if set(observed) != set(expected):
+        missing = ", ".join(sorted(set(expected) - set(observed))) or "none"
+        message = f"the notebook's process stopped before these cases were observed: {missing}"
+        return Verdict(exercise.id, exercise.title, "failed", message)
+    if same(observed, expected):
+        cases = len(exercise.cases)
+        what = f": {exercise.checked}" if exercise.checked else ""
+        return Verdict(exercise.id, exercise.title, "passed", f"correct on all {cases} cases{what}")
+    for case, value in observed.items():
+        if isinstance(value, Raised) and value.type == TIMEOUT:
+            took = data.seconds.get(case)
+            reference = f" (the reference takes {took:.2g} s)" if took else ""
+            message = (
+                f"on {case}, your code did not finish within its time limit of "
+                f"{float(value.message):.3g} seconds{reference}: an endless loop, or work that "
+                "grows exponentially with the input?"
+            )
+            return Verdict(exercise.id, exercise.title, "timeout", message)
+    for mistake, mistake_observed in zip(exercise.mistakes, data.mistakes, strict=False):
+        if mistake_observed is not None and same(observed, mistake_observed):
+            return Verdict(exercise.id, exercise.title, "mistake", mistake.diagnosis)
+    differences = [
+        (case, *found)
+        for case in exercise.cases
+        if (found := first_difference(observed[case], expected[case]))
+    ]
+    broken = [d for d in differences if any(key in d[1] for key in INVARIANTS)]
+    case, where, yours, wanted = (broken or differences)[0]
+    if isinstance(yours, Raised) and yours.type == "TypeError" and swapped_names:
+        names = ", ".join(swapped_names)
+        message = (
+            f"on {case}, your code raised {yours.describe()} while calling the reference {names} "
+            f"(yours does not pass its own exercise): call it with the exercise's signature, "
+            f"or fix your {names} first"
+        )
+    else:
+        message = exercise.explain(case, where, yours, wanted)
+    return Verdict(exercise.id, exercise.title, "failed", message)
+
+
+# -- phrasing a difference -----------------------------------------------------------------------
+
+# Observation keys that are invariants, and what it means when one breaks.
+INVARIANTS: dict[str, str] = {
+    "arguments changed in place": (
+        "your code changed {yours} in place, which must stay as the caller gave it: work on "
+        "a copy (x = x.copy()) or build new arrays"
+    ),
+    "saved inputs left unchanged by backward": (
+        "your backward changed an array saved for backward in place (like b *= grad): the "
+        "saved arrays belong to the graph, and a second backward (retain_graph=True) would "
+        "use the changed values; compute new arrays instead"
+    ),
+    "p.grad left unchanged by step()": (
+        "step() changed p.grad in place (g *= ..., or a state that is the gradient array "
+        "itself): an update must only read the gradient; use new arrays or g.copy()"
+    ),
+    "each parameter moves as it would alone": (
+        "with two parameters of different shapes, your parameters do not move as each would "
+        "alone: state kept on the optimizer (self.something) or in the group is shared by "
+        "every parameter; keep it in state, the dict the base class gives each parameter"
+    ),
+    "batch sizes your model saw": (
+        "your model was called on batches of {yours} examples, expected {expected}: "
+        "accumulate the gradient over the micro-batches, one forward and backward each"
+    ),
+    "optimizer steps": (
+        "your code called opt.step() {yours} times, expected {expected}: one step for the "
+        "whole batch, after every micro-batch's backward"
+    ),
+}
+
+
+def describe_difference(case: str, where: str, yours: Any, expected: Any) -> str:
+    """One sentence for a difference that no catalogued mistake explains: what was compared,
+    where, and how it differs."""
+    for key, template in INVARIANTS.items():
+        if key in where:
+            text = template.format(yours=_listed(yours), expected=_listed(expected))
+            return f"on {case}, {text}"
+    what = f"{where} " if where else "your result "
+    if isinstance(yours, Raised):
+        return f"on {case}, your code raised {yours.describe()}"
+    if isinstance(expected, Raised):
+        return f"on {case}, {what}is {show(yours)}, but the library raises {expected.type} here"
+    if isinstance(yours, Unreadable) or (yours is None and expected is not None):
+        return f"on {case}, {what}is {show(yours)}, expected {show(expected)}: is a return missing?"
+    y, e = numeric(yours), numeric(expected)
+    if y is None or e is None or isinstance(expected, (dict, str)):
+        return f"on {case}, {what}is {show(yours)}, expected {show(expected)}"
+    if y.shape != e.shape:
+        return f"on {case}, {what}has shape {y.shape}, expected {e.shape}"
+    y_kind, e_kind = np.asarray(yours).dtype, np.asarray(expected).dtype
+    if y_kind.kind == "f" and e_kind.kind == "f" and y_kind != e_kind:
+        return (
+            f"on {case}, {what}has dtype {y_kind}, expected {e_kind}: results and gradients "
+            "keep their input's dtype (no astype)"
+        )
+    return f"on {case}, {what}{_how_it_differs(y, e, yours, expected)}"
+
+
+def _listed(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value) if value else "nothing"
+    return show(value)
+
+
+def _how_it_differs(y: np.ndarray, e: np.ndarray, yours: Any, expected: Any) -> str:
+    base = f"is {show(yours)}, expected {show(expected)}"
+    bad_y, bad_e = ~np.isfinite(y), ~np.isfinite(e)
+    if np.any(bad_y & ~bad_e):
+        return base + (
+            ": yours has nan or inf where the expected values are finite (an overflow on "
+            "large inputs? exp of a large number is inf)"
+        )
+    if y.size == 0:
+        return base
+    both = np.isfinite(y) & np.isfinite(e) & (np.abs(e) > ATOL)
+    if np.any(both):
+        ratios = y[both] / e[both]
+        if np.allclose(ratios, ratios.flat[0], rtol=1e-6) and not np.isclose(ratios.flat[0], 1):
+            return base + f" (yours is {ratios.flat[0]:.8g} times the expected value)"
+    if y.ndim:
+        i = np.unravel_index(np.argmax(np.abs(y - e)), y.shape)
+        index = i[0] if len(i) == 1 else tuple(int(k) for k in i)
+        return base + (
+            f" (largest difference at index {index}: {y[i]:.10g} vs {e[i]:.10g}, "
+            f"tolerance {RTOL:g} relative)"
+        )
+    return base + f" (a difference of {float(y - e):.3g})"
+
+
+# -- helpers from earlier exercises ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HelperPlan:
+    """Which names to replace while the student's code runs, and what the verdict says."""
+
+    swaps: dict[str, Any]
+    notes: tuple[str, ...]
+
+
+def plan_helpers(exercise: Exercise, code: Any) -> HelperPlan:
+    """Use the student's helper when it passes its own exercise, the reference otherwise."""
+    from . import EXERCISES  # noqa: PLC0415 -- the package imports this module
+
+    swaps, notes = {}, []
+    spaces = _namespaces(code)
+    for name, helper_id in exercise.helpers.items():
+        helper_exercise = EXERCISES[helper_id]
+        mine = next((s[name] for s in spaces if name in s), None)
+        if mine is not None and _passes(helper_exercise, mine):
+            notes.append(f"checked with your {name}, which passes {helper_id}")
+        elif helper_exercise.reference is not None:
+            swaps[name] = helper_exercise.reference
+            why = "which does not pass" if mine is not None else "since you have none for"
+            notes.append(f"checked with the reference {name}, {why} {helper_id}")
+        elif mine is not None:
+            notes.append(f"checked with your {name}, which does not pass {helper_id}: fix it first")
+    return HelperPlan(swaps, tuple(notes))
+
+
+def _passes(exercise: Exercise, code: Any) -> bool:
+    from .expected import expected_for  # noqa: PLC0415
+
+    try:
+        data = expected_for(exercise)
+        limits = {case: limit_for(t) for case, t in data.seconds.items()}
+        return same(observe(exercise, code, limits), data.reference)
+    except NotImplementedError:
+        return False
+
+
+def _namespaces(code: Any) -> list[dict[str, Any]]:
     functions = [code, *vars(code).values()] if isinstance(code, type) else [code]
+    spaces: list[dict[str, Any]] = []
     for fn in functions:
+        fn = getattr(fn, "__func__", fn)  # staticmethod / classmethod
         space = getattr(fn, "__globals__", None)
         if space is not None and all(space is not s for s in spaces):
             spaces.append(space)
+    return spaces
+
+
+@contextmanager
+def swapped(code: Any, replacements: dict[str, Any]) -> Iterator[None]:
+    """Temporarily give the student's functions other versions of the names they call."""
+    if not replacements:
+        yield
+        return
+    spaces = _namespaces(code)
     saved = [{k: s[k] for k in replacements if k in s} for s in spaces]
     try:
         for space in spaces:
@@ -148,119 +411,7 @@ def isolated(code: Any, replacements: dict[str, Any]) -> Iterator[None]:
                     space.pop(key, None)
 
 
-def same(a: Any, b: Any) -> bool:
-    """Whether two observations agree (numbers within RTOL/ATOL, shapes and types exactly)."""
-    return first_difference(a, b) is None
-
-
-def first_difference(yours: Any, expected: Any, where: str = "") -> tuple[str, Any, Any] | None:
-    """``(where, yours, expected)`` for the first part of two observations that differs."""
-    if isinstance(expected, Raised) or isinstance(yours, Raised):
-        return None if yours == expected else (where, yours, expected)
-    if isinstance(expected, dict):
-        if not isinstance(yours, dict) or yours.keys() != expected.keys():
-            return (where, yours, expected)
-        for key in expected:
-            found = first_difference(yours[key], expected[key], _join(where, str(key)))
-            if found:
-                return found
-        return None
-    if isinstance(expected, (tuple, list)):
-        if not isinstance(yours, (tuple, list)) or len(yours) != len(expected):
-            return (where, yours, expected)
-        for i, (y, e) in enumerate(zip(yours, expected, strict=True)):
-            found = first_difference(y, e, _join(where, f"item {i}"))
-            if found:
-                return found
-        return None
-    if isinstance(expected, bool):
-        agree = isinstance(yours, (bool, np.bool_)) and bool(yours) == expected
-        return None if agree else (where, yours, expected)
-    if isinstance(expected, str) or expected is None:
-        agree = type(yours) is type(expected) and yours == expected
-        return None if agree else (where, yours, expected)
-    return None if _close(yours, expected) else (where, yours, expected)
-
-
-def _join(where: str, key: str) -> str:
-    return f"{where}, {key}" if where else key
-
-
-def _close(yours: Any, expected: Any) -> bool:
-    try:
-        y = np.asarray(yours, dtype=np.float64)
-        e = np.asarray(expected, dtype=np.float64)
-    except (TypeError, ValueError):
-        return False
-    return y.shape == e.shape and bool(np.allclose(y, e, rtol=RTOL, atol=ATOL, equal_nan=True))
-
-
-# -- verdicts ------------------------------------------------------------------------------------
-
-
-# The reference's and the mistakes' observations, by exercise: cases are deterministic.
-_known: dict[tuple[str, int], dict[str, Any]] = {}
-
-
-def _observe_known(exercise: Exercise, index: int, code: Any) -> dict[str, Any]:
-    key = (exercise.id, index)
-    if key not in _known:
-        _known[key] = observe(exercise, code)
-    return _known[key]
-
-
-def diagnose(exercise: Exercise, code: Any) -> Verdict:
-    """Check the student's ``code`` against the reference and name its likely mistake.
-
-    Raises NotImplementedError if the student's code does (the exercise is not done yet).
-    """
-    expected = _observe_known(exercise, -1, exercise.reference)
-    yours = observe(exercise, code)
-    if same(yours, expected):
-        cases = len(exercise.cases)
-        return Verdict(exercise.id, exercise.title, "passed", f"correct on all {cases} cases")
-    for index, mistake in enumerate(exercise.mistakes):
-        if same(yours, _observe_known(exercise, index, mistake.code)):
-            return Verdict(exercise.id, exercise.title, "mistake", mistake.diagnosis)
-    for case in exercise.cases:
-        found = first_difference(yours[case], expected[case])
-        if found:
-            where, y, e = found
-            message = exercise.explain(case, where, y, e)
-            return Verdict(exercise.id, exercise.title, "failed", message)
-    raise AssertionError("unreachable: the observations differ but no case does")
-
-
-def describe_difference(case: str, where: str, yours: Any, expected: Any) -> str:
-    """One sentence for a difference that no catalogued mistake explains."""
-    what = f"{where} " if where else "your result "
-    if isinstance(yours, Raised):
-        return f"on {case}, your code raised {yours.type}: {yours.message}"
-    if isinstance(expected, Raised):
-        return f"on {case}, {what}is {show(yours)}, but the library raises {expected.type} here"
-    y_shape, e_shape = np.shape(_arrayish(yours)), np.shape(_arrayish(expected))
-    if y_shape != e_shape and not isinstance(expected, (str, dict)):
-        return f"on {case}, {what}has shape {y_shape}, expected {e_shape}"
-    return f"on {case}, {what}is {show(yours)}, expected {show(expected)}"
-
-
-def _arrayish(value: Any) -> Any:
-    try:
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None
-
-
-def show(value: Any, limit: int = 80) -> str:
-    """A short printable form of an observed value."""
-    if isinstance(value, (float, np.floating)):
-        text = f"{float(value):.6g}"
-    elif isinstance(value, (np.ndarray, list, tuple)) and _arrayish(value) is not None:
-        text = np.array2string(np.asarray(value, dtype=np.float64), precision=4, separator=", ")
-        text = " ".join(text.split())
-    else:
-        text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+# -- tools for the cases ----------------------------------------------------------------------
 
 
 @contextmanager
@@ -276,11 +427,26 @@ def seeded(seed: int) -> Iterator[None]:
 
 
 def as_array(value: Any) -> Any:
-    """A student's result as a float64 array (Tensors and lists too); anything else unchanged."""
-    data = getattr(value, "data", value)
-    if isinstance(data, memoryview):  # a NumPy array's .data is a buffer, not the values
-        data = value
+    """A student's result as an array keeping its float dtype (Tensors and lists too; ints
+    become float64); anything else unchanged."""
+    if value is None or isinstance(value, (str, dict)):
+        return value
     try:
-        return np.array(data, dtype=np.float64)
+        array = np.array(value)  # a Tensor converts through __array__, sharing nothing
     except (TypeError, ValueError):
         return value
+    if array.dtype.kind == "f":
+        return array
+    if array.dtype.kind in "biu":
+        return array.astype(np.float64)
+    return value
+
+
+def changed(before: dict[str, np.ndarray], after: dict[str, Any]) -> list[str]:
+    """The names whose array differs from its snapshot (an invariant: arguments unchanged)."""
+    out = []
+    for name, old in before.items():
+        now = np.asarray(after[name])
+        if now.shape != old.shape or not np.array_equal(now, old, equal_nan=True):
+            out.append(name)
+    return out

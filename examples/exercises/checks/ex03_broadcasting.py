@@ -178,6 +178,6 @@ EXERCISES = [
                 "grad_out @ w.T does not fit the shapes: y = x @ w.T, so grad_x = grad_out @ w",
             ),
         ),
-        isolate={"unbroadcast": unbroadcast},
+        helpers={"unbroadcast": "ex03_unbroadcast"},
     ),
 ]

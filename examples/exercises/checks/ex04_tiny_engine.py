@@ -340,6 +340,6 @@ EXERCISES = [
                 "derivative, child.grad += local * node.grad",
             ),
         ),
-        isolate={"topological_order": topological_order},
+        helpers={"topological_order": "ex04_topo"},
     ),
 ]

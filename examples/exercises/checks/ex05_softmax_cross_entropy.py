@@ -187,7 +187,7 @@ EXERCISES = [
                 "you averaged -log p over every class: take only each row's target class",
             ),
         ),
-        isolate={"log_softmax": log_softmax},
+        helpers={"log_softmax": "ex05_log_softmax"},
     ),
     Exercise(
         id="ex05_grad",
@@ -216,6 +216,6 @@ EXERCISES = [
                 "p[np.arange(N), targets], one entry per row",
             ),
         ),
-        isolate={"log_softmax": log_softmax},
+        helpers={"log_softmax": "ex05_log_softmax"},
     ),
 ]

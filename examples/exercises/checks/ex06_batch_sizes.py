@@ -196,6 +196,6 @@ EXERCISES = [
                 "example is used once per epoch",
             ),
         ),
-        isolate={"batches": batches},
+        helpers={"batches": "ex06_batches"},
     ),
 ]

@@ -225,6 +225,6 @@ EXERCISES = [
                 "is start_factor + (1 - start_factor) * e / warmup",
             ),
         ),
-        isolate={"cosine_lr": cosine_lr},
+        helpers={"cosine_lr": "ex09_cosine"},
     ),
 ]
