@@ -29,7 +29,7 @@ RIGHT: dict[str, list[object]] = defaultdict(list)
 ARGUMENT = r"(argument|input).*(changed|modified|in place)|changed your (argument|input)"
 SAVED = r"saved"
 SHARED = r"(shar|parameter 2|second parameter|other parameter)"
-GRAD_CHANGED = r"(p\.grad|gradient).*(changed|modified)"
+GRAD_CHANGED = r"(p\.grad|gradient).*(changed|modified)|changed p\.grad"
 LINE = r"line \d+"
 LARGE = r"(large|extreme|overflow|nan|inf)"
 DTYPE = r"(dtype|float32)"
@@ -100,14 +100,13 @@ def cosine_lr(base_lr, epoch, T_max, eta_min=0.0):
 
 @wrong("ex01_descend", ARGUMENT)
 def descend_updates_w0(loss_fn, w0, lr, steps):
-    w = autograd.tensor(w0, requires_grad=True)  # shares w0's memory
-    path = [w.data.copy()]
+    w = w0  # the caller's array, updated in place below
+    path = [w.copy()]
     for _ in range(steps):
-        loss_fn(w).backward()
-        with autograd.no_grad():
-            w -= lr * w.grad
-        w.grad = None
-        path.append(w.data.copy())
+        t = autograd.tensor(w, requires_grad=True)
+        loss_fn(t).backward()
+        w -= lr * np.asarray(t.grad)
+        path.append(w.copy())
     return np.array(path)
 
 
@@ -1574,7 +1573,7 @@ for _fn in (
     lambda b, e, T, m=0.0: m + (b - m) * (1 + math.cos(e / T)) / 2,
     lambda b, e, T, m=0.0: 2 * m + (b - m) * (1 + math.cos(math.pi * e / T)) / 2,
     lambda b, e, T, m=0.0: m + (b - m) * (1 - math.cos(math.pi * e / T)) / 2,
-    lambda b, e, T, m=0.0: m + (b - m) * (1 + math.cos(math.radians(180 * e / T) / 2)) / 2,
+    lambda b, e, T, m=0.0: m + (b - m) * (1 + math.cos(math.pi * (e + 1) / T)) / 2,
 ):
     wrong("ex09_cosine", EPOCH)(_fn)
 

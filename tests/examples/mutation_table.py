@@ -1,7 +1,10 @@
 """Print the mutation suite's counts per exercise: wrong caught, diagnosis names the mistake,
 correct accepted (and crashes of the checker), for the checker in ``examples/exercises``.
 
-    PYTHONPATH=$PWD python tests/examples/mutation_table.py
+    PYTHONPATH=$PWD python tests/examples/mutation_table.py [-v] [--checker FOLDER]
+
+``--checker`` points at another copy of ``examples/exercises`` (an older checker, extracted
+with ``git archive``) to measure it with the same mutants.
 """
 
 from __future__ import annotations
@@ -13,7 +16,10 @@ from contextlib import redirect_stdout
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "examples" / "exercises"))
+_checker = ROOT / "examples" / "exercises"
+if "--checker" in sys.argv:
+    _checker = Path(sys.argv[sys.argv.index("--checker") + 1]).resolve()
+sys.path.insert(0, str(_checker))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import checks  # noqa: E402

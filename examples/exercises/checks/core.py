@@ -226,12 +226,19 @@ def _judge(exercise: Exercise, observed: dict[str, Any], swapped_names: dict) ->
     for mistake, mistake_observed in zip(exercise.mistakes, data.mistakes, strict=False):
         if mistake_observed is not None and same(observed, mistake_observed):
             return Verdict(exercise.id, exercise.title, "mistake", mistake.diagnosis)
+    broken = [
+        (case, *found)
+        for case in exercise.cases
+        for key in INVARIANTS
+        if isinstance(observed[case], dict) and isinstance(expected[case], dict)
+        and key in observed[case] and key in expected[case]
+        and (found := first_difference(observed[case][key], expected[case][key], key))
+    ]  # fmt: skip
     differences = [
         (case, *found)
         for case in exercise.cases
         if (found := first_difference(observed[case], expected[case]))
     ]
-    broken = [d for d in differences if any(key in d[1] for key in INVARIANTS)]
     case, where, yours, wanted = (broken or differences)[0]
     if isinstance(yours, Raised) and yours.type == "TypeError" and swapped_names:
         names = ", ".join(swapped_names)
@@ -250,8 +257,8 @@ def _judge(exercise: Exercise, observed: dict[str, Any], swapped_names: dict) ->
 # Observation keys that are invariants, and what it means when one breaks.
 INVARIANTS: dict[str, str] = {
     "arguments changed in place": (
-        "your code changed {yours} in place, which must stay as the caller gave it: work on "
-        "a copy (x = x.copy()) or build new arrays"
+        "your code changed its argument {yours} in place, which must stay as the caller gave "
+        "it: work on a copy (x = x.copy()) or build new arrays"
     ),
     "saved inputs left unchanged by backward": (
         "your backward changed an array saved for backward in place (like b *= grad): the "
@@ -267,9 +274,16 @@ INVARIANTS: dict[str, str] = {
         "alone: state kept on the optimizer (self.something) or in the group is shared by "
         "every parameter; keep it in state, the dict the base class gives each parameter"
     ),
-    "batch sizes your model saw": (
-        "your model was called on batches of {yours} examples, expected {expected}: "
-        "accumulate the gradient over the micro-batches, one forward and backward each"
+    "parameters step() never moved": (
+        "step() never changed {yours}, which the reference moves: if you wrote p = p - ..., "
+        "that only gives a new array to a local name; update p in place (p -= ..., p *= ...)"
+    ),
+    "parameters changed by clipping": (
+        "your code changed {yours} (p.data): clipping scales only the gradients, p.grad"
+    ),
+    "forward calls of the model": (
+        "your model's forward ran {yours}, expected {expected}: accumulate the gradient over "
+        "the micro-batches, one forward and backward each"
     ),
     "optimizer steps": (
         "your code called opt.step() {yours} times, expected {expected}: one step for the "
@@ -315,6 +329,11 @@ def _listed(value: Any) -> str:
 def _how_it_differs(y: np.ndarray, e: np.ndarray, yours: Any, expected: Any) -> str:
     base = f"is {show(yours)}, expected {show(expected)}"
     bad_y, bad_e = ~np.isfinite(y), ~np.isfinite(e)
+    if np.any(bad_y & ~bad_e) and np.nanmax(np.abs(e)) > np.finfo(np.float32).max:
+        return base + (
+            ": yours has inf where the expected values are finite but above 3.4e38, the "
+            "largest float32: did you convert to float32?"
+        )
     if np.any(bad_y & ~bad_e):
         return base + (
             ": yours has nan or inf where the expected values are finite (an overflow on "

@@ -7,7 +7,7 @@ import numpy as np
 import autograd
 import optim
 
-from .core import Exercise, Mistake, as_array
+from .core import Exercise, Mistake, as_array, changed, describe_difference, numeric
 
 
 def bowl(h, c):
@@ -85,17 +85,41 @@ def descend_without_start(loss_fn, w0, lr, steps):
     return descend(loss_fn, w0, lr, steps)[1:]  # the path must start at w0
 
 
+def descend_case(h, c, w0, lr, steps):
+    w0 = np.array(w0, dtype=np.float64)
+
+    def case(fn):
+        given = w0.copy()
+        path = as_array(fn(bowl(h, c), given, lr, steps))
+        return {"path": path, "arguments changed in place": changed({"w0": w0}, {"w0": given})}
+
+    return case
+
+
 DESCEND_CASES = {
-    "one step on L = (w - 3)^2 from w = 0 with lr = 0.1": lambda f: as_array(
-        f(bowl([2.0], [3.0]), np.array([0.0]), 0.1, 1)
+    "one step on L = (w - 3)^2 from w = 0 with lr = 0.1": descend_case([2.0], [3.0], [0.0], 0.1, 1),
+    "4 steps on a 2-D bowl (curvatures 1 and 10), lr = 0.05": descend_case(
+        [1.0, 10.0], [1.0, -2.0], [3.0, 2.0], 0.05, 4
     ),
-    "4 steps on a 2-D bowl (curvatures 1 and 10), lr = 0.05": lambda f: as_array(
-        f(bowl([1.0, 10.0], [1.0, -2.0]), np.array([3.0, 2.0]), 0.05, 4)
-    ),
-    "3 steps on a 2x2 parameter, lr = 0.3": lambda f: as_array(
-        f(bowl([[1.0, 2.0], [0.5, 3.0]], [[0.0, 1.0], [2.0, 0.0]]), np.ones((2, 2)), 0.3, 3)
+    "3 steps on a 2x2 parameter, lr = 0.3": descend_case(
+        [[1.0, 2.0], [0.5, 3.0]], [[0.0, 1.0], [2.0, 0.0]], np.ones((2, 2)), 0.3, 3
     ),
 }
+
+
+def explain_descend(case, where, yours, expected):
+    """Name the row of the path (the step) where it first goes wrong."""
+    y, e = numeric(yours), numeric(expected)
+    if where == "path" and y is not None and e is not None and y.shape == e.shape and len(y) > 1:
+        if np.allclose(y, y[-1]) and not np.allclose(e, e[-1]):
+            return (
+                f"on {case}, every row of your path is the same array (the final w): append "
+                "a copy of w (w.data.copy()), not w.data, which keeps changing"
+            )
+        row = next(t for t in range(len(y)) if not np.allclose(y[t], e[t], rtol=1e-6, atol=1e-9))
+        where = f"row {row} of the path (w after step {row})"
+        return describe_difference(case, where, y[row], e[row])
+    return describe_difference(case, where, yours, expected)
 
 # -- ex01_stable_lr: largest_stable_lr(curvatures) -> the lr above which descent diverges ------
 
@@ -119,6 +143,9 @@ EXERCISES = [
         name="descend",
         reference=descend,
         cases=DESCEND_CASES,
+        explain=explain_descend,
+        checked="the whole path on three bowls (1, 2 and 4 numbers, 1 to 4 steps); w0 must "
+        "stay unchanged",
         mistakes=(
             Mistake(
                 descend_without_reset,

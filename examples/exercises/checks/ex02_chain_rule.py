@@ -6,34 +6,51 @@ import numpy as np
 
 import autograd
 
-from .core import Exercise, Mistake, as_array
+from .core import Exercise, Mistake, as_array, changed, same
 
 
-def _tensor(values):
-    return autograd.tensor(np.array(values, dtype=np.float64), requires_grad=True)
+def _tensor(values, dtype=np.float64):
+    return autograd.tensor(np.array(values, dtype=dtype), requires_grad=True)
 
 
-def binary_case(a, b, upstream):
-    """Forward, then backward with an upstream gradient that is not all ones (so a backward that
-    ignores ``grad`` shows)."""
+def _apply_case(inputs, upstream, dtype=np.float64):
+    """Forward, then backward twice (retain_graph=True) with an upstream gradient that is not
+    all ones (so a backward that ignores ``grad`` shows). Observes the output, each input's
+    gradient, the invariants: forward left its arguments unchanged, and a second backward gave
+    the same gradients (backward left the saved arrays unchanged)."""
+    names = ["a", "b"] if len(inputs) == 2 else ["x"]
 
     def case(op):
-        ta, tb = _tensor(a), _tensor(b)
-        out = op.apply(ta, tb)
-        (out * np.array(upstream, dtype=np.float64)).sum().backward()
-        return {"forward": as_array(out), "a.grad": as_array(ta.grad), "b.grad": as_array(tb.grad)}
+        tensors = [_tensor(v, dtype) for v in inputs]
+        before = {n: np.array(v, dtype=dtype) for n, v in zip(names, inputs, strict=True)}
+        out = op.apply(*tensors)
+        forward = as_array(out)
+        now = {n: np.array(np.asarray(t.data)) for n, t in zip(names, tensors, strict=True)}
+        weights = np.array(upstream, dtype=dtype)
+        loss = (out * weights).sum()
+        loss.backward(retain_graph=True)
+        first = [as_array(t.grad) for t in tensors]
+        for t in tensors:
+            t.grad = None
+        loss.backward()
+        second = [as_array(t.grad) for t in tensors]
+        observed = {"forward": forward}
+        observed.update({f"{n}.grad": g for n, g in zip(names, first, strict=True)})
+        observed["arguments changed in place"] = changed(before, now)
+        observed["saved inputs left unchanged by backward"] = all(
+            same(f, s) for f, s in zip(first, second, strict=True)
+        )
+        return observed
 
     return case
 
 
-def unary_case(x, upstream):
-    def case(op):
-        tx = _tensor(x)
-        out = op.apply(tx)
-        (out * np.array(upstream, dtype=np.float64)).sum().backward()
-        return {"forward": as_array(out), "x.grad": as_array(tx.grad)}
+def binary_case(a, b, upstream, dtype=np.float64):
+    return _apply_case([a, b], upstream, dtype)
 
-    return case
+
+def unary_case(x, upstream, dtype=np.float64):
+    return _apply_case([x], upstream, dtype)
 
 
 RNG = np.random.default_rng(2)
@@ -44,6 +61,10 @@ BINARY_CASES = {
         [1.0, -2.0, 3.0], [4.0, 0.5, -1.0], [1.0, 2.0, -1.0]
     ),
     "2x3 inputs with a random upstream gradient": binary_case(A23, B23, U23),
+    "2x3 float32 inputs (the results keep float32)": binary_case(A23, B23, U23, np.float32),
+    "inputs of size 1e150 and 1e-150": binary_case(
+        [1e150, -3e150], [2e-150, 5e-151], [1.0, -2.0]
+    ),
 }
 
 UNARY_CASES = {
@@ -51,6 +72,10 @@ UNARY_CASES = {
         [-2.0, -0.5, 0.0, 1.0, 3.0], [1.0, -1.0, 2.0, 0.5, 1.0]
     ),
     "2x3 input with a random upstream gradient": unary_case(A23, U23),
+    "2x3 float32 input (the results keep float32)": unary_case(A23, U23, np.float32),
+    "large inputs x = [-1000, -400, 20, 400, 1000]": unary_case(
+        [-1000.0, -400.0, 20.0, 400.0, 1000.0], [1.0, 2.0, 3.0, 4.0, 5.0]
+    ),
 }
 
 
@@ -69,9 +94,9 @@ class Mul(autograd.Function):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         # The library's product, differentiated by the library: the reference is its result.
-        ta, tb = _tensor(a), _tensor(b)
+        ta, tb = _tensor(a, a.dtype), _tensor(b, b.dtype)
         (ta * tb * grad).sum().backward()
-        return ta.grad, tb.grad
+        return np.asarray(ta.grad), np.asarray(tb.grad)
 
 
 class Add(autograd.Function):
@@ -85,9 +110,9 @@ class Add(autograd.Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        ta, tb = _tensor(a), _tensor(b)
+        ta, tb = _tensor(a, a.dtype), _tensor(b, b.dtype)
         ((ta + tb) * grad).sum().backward()
-        return ta.grad, tb.grad
+        return np.asarray(ta.grad), np.asarray(tb.grad)
 
 
 class Tanh(autograd.Function):
@@ -96,14 +121,14 @@ class Tanh(autograd.Function):
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
-        return autograd.tanh(autograd.tensor(x)).data
+        return np.asarray(autograd.tanh(autograd.tensor(x)).data)
 
     @staticmethod
     def backward(ctx, grad):
         (x,) = ctx.saved_tensors
-        tx = _tensor(x)
+        tx = _tensor(x, x.dtype)
         (autograd.tanh(tx) * grad).sum().backward()
-        return tx.grad
+        return np.asarray(tx.grad)
 
 
 # -- typical wrong implementations ------------------------------------------------------------

@@ -7,7 +7,7 @@ import numpy as np
 import autograd
 from nn import functional as F
 
-from .core import Exercise, Mistake, as_array
+from .core import Exercise, Mistake, as_array, changed, describe_difference, numeric
 
 # -- ex03_unbroadcast: unbroadcast(grad, shape) -> grad summed to ``shape`` ---------------------
 
@@ -48,7 +48,12 @@ def unbroadcast_case(grad_shape, shape, seed):
     grad = np.random.default_rng(seed).standard_normal(grad_shape).round(2)
 
     def case(fn):
-        return as_array(fn(grad.copy(), shape))
+        given = grad.copy()
+        result = as_array(fn(given, shape))
+        return {
+            "result": result,
+            "arguments changed in place": changed({"grad": grad}, {"grad": given}),
+        }
 
     return case
 
@@ -63,6 +68,12 @@ UNBROADCAST_CASES = {
             ((2, 4, 3), (4, 1)),
             ((4, 3), ()),
             ((4, 3), (4, 3)),
+            ((2, 4, 3), (3,)),
+            ((2, 4, 3), (1, 3)),
+            ((3, 2, 5), (2, 1)),
+            ((2, 3, 4, 5), (3, 1, 1)),
+            ((5,), (1,)),
+            ((1, 3), (1, 3)),
         ]
     )
 }
@@ -103,13 +114,18 @@ def linear_case(n, fan_in, fan_out, seed):
     )
 
     def case(fn):
-        grads = fn(x.copy(), w.copy(), g.copy())
-        if not isinstance(grads, tuple) or len(grads) != 3:
-            return grads
+        args = {"x": x.copy(), "w": w.copy(), "grad_out": g.copy()}
+        grads = fn(*args.values())
+        observed = {"arguments changed in place": changed({"x": x, "w": w, "grad_out": g}, args)}
+        if not isinstance(grads, (tuple, list)) or len(grads) != 3:
+            kind = type(grads).__name__
+            size = f" of {len(grads)} items" if isinstance(grads, (tuple, list)) else ""
+            return {"what it returns": f"a {kind}{size}", **observed}
+        names = ("grad_x", "grad_w", "grad_b")
         return {
-            "grad_x": as_array(grads[0]),
-            "grad_w": as_array(grads[1]),
-            "grad_b": as_array(grads[2]),
+            "what it returns": "3 gradients",
+            **{name: as_array(grad) for name, grad in zip(names, grads, strict=True)},
+            **observed,
         }
 
     return case
@@ -118,7 +134,27 @@ def linear_case(n, fan_in, fan_out, seed):
 LINEAR_CASES = {
     "x of shape (5, 3), w of shape (4, 3)": linear_case(5, 3, 4, 0),
     "x of shape (2, 6), w of shape (3, 6)": linear_case(2, 6, 3, 1),
+    "x of shape (1, 4), w of shape (1, 4) (one example, one output)": linear_case(1, 4, 1, 2),
 }
+
+
+def explain_unbroadcast(case, where, yours, expected):
+    """Say which kind of axis was not summed: one broadcasting added, or one it stretched."""
+    y, e = numeric(yours), numeric(expected)
+    if where == "result" and y is not None and e is not None and y.shape != e.shape:
+        if y.ndim > e.ndim:
+            return (
+                f"on {case}, your result has shape {y.shape}, expected {e.shape}: sum away "
+                f"every leading axis that broadcasting added ({y.ndim - e.ndim} left here), "
+                "not only the first"
+            )
+        if y.ndim == e.ndim:
+            axes = [i for i, (a, b) in enumerate(zip(y.shape, e.shape)) if a != b]
+            return (
+                f"on {case}, your result has shape {y.shape}, expected {e.shape}: axis "
+                f"{axes[0]} was stretched from 1, so sum over it with keepdims=True"
+            )
+    return describe_difference(case, where, yours, expected)
 
 
 EXERCISES = [
@@ -128,6 +164,9 @@ EXERCISES = [
         name="unbroadcast",
         reference=unbroadcast,
         cases=UNBROADCAST_CASES,
+        explain=explain_unbroadcast,
+        checked="every rank and broadcast pattern (axes added in front, axes stretched from 1, "
+        "both, none, a scalar); the gradient you are given must stay unchanged",
         mistakes=(
             Mistake(
                 unbroadcast_unchanged,
@@ -157,6 +196,8 @@ EXERCISES = [
         name="linear_backward",
         reference=linear_backward,
         cases=LINEAR_CASES,
+        checked="three shapes of x, w and grad_out, each gradient's shape and values; x, w and "
+        "grad_out must stay unchanged",
         mistakes=(
             Mistake(
                 linear_backward_transposed_w,

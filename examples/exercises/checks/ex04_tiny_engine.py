@@ -94,6 +94,28 @@ def chain(length=2000):
     return node
 
 
+def shortcut():
+    """m = 2x; out = tanh(tanh(tanh(m) * 1.1) * 1.1) * m + m: the inner node m is reached
+    from out by paths of length 1, 2 and 6, so an order by distance from the root
+    (breadth-first) is wrong, and passes m's grad on before all of it has arrived."""
+    x = Value(0.7, label="x")
+    m = named(x * 2.0, "m")
+    h = m
+    for i in range(2):
+        h = named(named(h.tanh(), f"t{i}") * 1.1, f"h{i}")
+    h = named(h.tanh(), "t2")
+    return named(named(h * m, "hm") + m, "out")
+
+
+def ladder(rungs=40):
+    """n_{i+1} = n_i * 0.5 + n_i * 0.5 for 40 rungs: 2^40 paths from the root to x, so code
+    that follows every path instead of every node never finishes."""
+    node = Value(0.8, label="x")
+    for i in range(rungs):
+        node = named(named(node * 0.5, f"l{i}") + named(node * 0.5, f"r{i}"), f"n{i}")
+    return node
+
+
 def all_nodes(root):
     """Every node root depends on, found without recursion (for checking orders)."""
     seen, stack = {id(root): root}, [root]
@@ -172,7 +194,9 @@ TOPO_CASES = {
     "the diamond d = tanh(a) * (a * 3)": order_case(diamond),
     "a neuron tanh(x1 w1 + x2 w2 + bias)": order_case(neuron),
     "(x*x + x) * (x*x)": order_case(reuse),
+    "m reached by paths of lengths 1, 2 and 6": order_case(shortcut),
     "a chain of 2,000 ops": order_case(chain),
+    "a ladder of 40 rungs (2^40 paths, 121 nodes)": order_case(ladder),
 }
 
 
@@ -268,11 +292,20 @@ def backward_without_local(root):
             child.grad += node.grad
 
 
-def backward_case(build):
+def backward_case(build, labels=None):
+    """Run backward on the graph; observe the grad of every node (or of those labelled), and
+    that the values (data) are left alone."""
+
     def case(fn):
         root = build()
-        fn(root)
-        return {f"{node.label}.grad": node.grad for node in topological_order(root)}
+        nodes = sorted(all_nodes(root), key=lambda n: n.label)
+        data = [n.data for n in nodes]
+        with recursion_limit(1000):
+            fn(root)
+        shown = [n for n in nodes if labels is None or n.label in labels]
+        observed = {f"{node.label}.grad": node.grad for node in shown}
+        observed["node values left unchanged"] = data == [n.data for n in nodes]
+        return observed
 
     return case
 
@@ -282,6 +315,9 @@ BACKWARD_CASES = {
     "a neuron tanh(x1 w1 + x2 w2 + bias)": backward_case(neuron),
     "(x*x + x) * (x*x)": backward_case(reuse),
     "x * x": backward_case(square),
+    "m reached by paths of lengths 1, 2 and 6": backward_case(shortcut),
+    "a chain of 2,000 ops": backward_case(chain, labels={"x", "n0", "n1000", "n1999"}),
+    "a ladder of 40 rungs (2^40 paths, 121 nodes)": backward_case(ladder, {"x", "l0", "n39"}),
 }
 
 EXERCISES = [
@@ -291,6 +327,8 @@ EXERCISES = [
         name="topological_order",
         reference=topological_order,
         cases=TOPO_CASES,
+        checked="six graphs: shared nodes, a node reached by paths of different lengths, a "
+        "node used twice by one op, a chain deeper than the recursion limit, 2^40 paths",
         mistakes=(
             Mistake(
                 topo_without_visited,
@@ -319,6 +357,8 @@ EXERCISES = [
         name="backward",
         reference=backward,
         cases=BACKWARD_CASES,
+        checked="every node's grad on seven graphs (shared nodes, paths of different lengths, "
+        "a chain of 2,000, 2^40 paths), within a time limit; values left unchanged",
         mistakes=(
             Mistake(
                 backward_assigning,

@@ -7,7 +7,7 @@ import numpy as np
 import autograd
 from nn import functional as F
 
-from .core import Exercise, Mistake, as_array
+from .core import Exercise, Mistake, as_array, changed
 
 # -- ex05_log_softmax: log_softmax(z) along the last axis, for z of shape (N, C) ---------------
 
@@ -43,13 +43,19 @@ def log_softmax_without_keepdims(z):
 
 def logits_case(rows):
     z = np.array(rows, dtype=np.float64)
-    return lambda fn: as_array(fn(z.copy()))
+
+    def case(fn):
+        given = z.copy()
+        result = as_array(fn(given))
+        return {"result": result, "arguments changed in place": changed({"z": z}, {"z": given})}
+
+    return case
 
 
 LOG_SOFTMAX_CASES = {
     "logits [[1, 2, 3], [1, 1, 1]]": logits_case([[1, 2, 3], [1, 1, 1]]),
-    "logits [[1000, 1001, 1002], [1, 2, 3]]": logits_case([[1000, 1001, 1002], [1, 2, 3]]),
-    "logits [[0, -800, 2]]": logits_case([[0, -800, 2]]),
+    "logits [[1000, 1001, 1002], [1, 2, 3]] (large)": logits_case([[1000, 1001, 1002], [1, 2, 3]]),
+    "logits [[0, -800, 2]] (extreme)": logits_case([[0, -800, 2]]),
     "4 random rows of 5 logits": logits_case(np.random.default_rng(0).normal(0, 3, (4, 5))),
 }
 
@@ -81,12 +87,20 @@ def batch_case(seed, n, c, scale=2.0):
     rng = np.random.default_rng(seed)
     z = rng.normal(0, scale, (n, c))
     targets = rng.integers(0, c, n)
-    return lambda fn: as_array(fn(z.copy(), targets.copy()))
+    def case(fn):
+        args = {"z": z.copy(), "targets": targets.copy()}
+        result = as_array(fn(*args.values()))
+        before = {"z": z, "targets": targets}
+        return {"result": result, "arguments changed in place": changed(before, args)}
+
+    return case
 
 
 CROSS_ENTROPY_CASES = {
     "4 examples, 3 classes": batch_case(1, 4, 3),
-    "4 examples, 5 classes, logits of size ~1000": batch_case(2, 4, 5, scale=1000.0),
+    "4 examples, 5 classes, logits of size ~1000 (large)": batch_case(2, 4, 5, scale=1000.0),
+    "6 examples, 2 classes": batch_case(3, 6, 2),
+    "1 example, 7 classes": batch_case(4, 1, 7),
 }
 
 # -- ex05_grad: d(mean cross-entropy)/dz = (softmax(z) - onehot(targets)) / N -------------------
@@ -133,6 +147,8 @@ EXERCISES = [
         name="log_softmax",
         reference=log_softmax,
         cases=LOG_SOFTMAX_CASES,
+        checked="ordinary, large (1000) and extreme (-800) logits, random rows; z must stay "
+        "unchanged",
         mistakes=(
             Mistake(
                 log_softmax_naive,
@@ -167,6 +183,8 @@ EXERCISES = [
         name="cross_entropy",
         reference=cross_entropy,
         cases=CROSS_ENTROPY_CASES,
+        checked="batches of 1, 4 and 6 rows, logits of size ~2 and ~1000; z and targets must "
+        "stay unchanged",
         mistakes=(
             Mistake(
                 cross_entropy_block,
@@ -195,6 +213,8 @@ EXERCISES = [
         name="cross_entropy_grad",
         reference=cross_entropy_grad,
         cases=CROSS_ENTROPY_CASES,
+        checked="batches of 1, 4 and 6 rows, logits of size ~2 and ~1000; z and targets must "
+        "stay unchanged",
         mistakes=(
             Mistake(
                 grad_not_averaged,

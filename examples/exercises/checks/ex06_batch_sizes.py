@@ -9,7 +9,7 @@ import optim
 from nn import functional as F
 from nn.data import DataLoader, TensorDataset
 
-from .core import Exercise, Mistake, as_array, describe_difference, seeded
+from .core import Exercise, Mistake, as_array, changed, describe_difference, seeded
 
 # -- ex06_batches: batches(n, batch_size, shuffle=False) -> list of index arrays --------------
 
@@ -131,7 +131,10 @@ Y_DATA = (X_DATA @ np.array([1.0, -2.0, 0.5]) + _rng.normal(0, 0.1, 10)).round(2
 
 def epoch_case(batch_size, lr):
     def case(fn):
-        return as_array(fn(np.zeros(3), X_DATA.copy(), Y_DATA.copy(), batch_size, lr))
+        args = {"w": np.zeros(3), "X": X_DATA.copy(), "y": Y_DATA.copy()}
+        result = as_array(fn(*args.values(), batch_size, lr))
+        before = {"w": np.zeros(3), "X": X_DATA, "y": Y_DATA}
+        return {"w after the epoch": result, "arguments changed in place": changed(before, args)}
 
     return case
 
@@ -149,6 +152,8 @@ EXERCISES = [
         name="batches",
         reference=batches,
         cases=BATCHES_CASES,
+        checked="sizes, each example once, and the order (with the library's generator when "
+        "shuffling)",
         mistakes=(
             Mistake(
                 batches_dropping_last,
@@ -174,6 +179,7 @@ EXERCISES = [
         name="epoch",
         reference=epoch,
         cases=EPOCH_CASES,
+        checked="batches of 4 (a smaller last one), 10 and 1; w, X and y must stay unchanged",
         mistakes=(
             Mistake(
                 epoch_summed_loss,

@@ -7,7 +7,7 @@ import numpy as np
 import optim
 
 from .core import Exercise, Mistake
-from .steps import scalar_steps, steps_case
+from .steps import scalar_steps, steps_case, two_parameters
 
 
 class Momentum(optim.SGD):
@@ -83,7 +83,12 @@ class MomentumShared(_Base):
 _rng = np.random.default_rng(7)
 _grads_2x2 = [[_rng.normal(size=(2, 2)).round(2)] for _ in range(3)]
 
+_two = two_parameters(70, steps=4)
+
 CASES = {
+    "a (2, 3) and a (4,) parameter, 4 steps, nesterov": steps_case(
+        *_two, lr=0.05, momentum=0.8, nesterov=True
+    ),
     "momentum 0.9, lr 0.1, gradients 1, 1, 1": steps_case(
         [np.array([0.0])], scalar_steps(1, 1, 1), lr=0.1, momentum=0.9
     ),

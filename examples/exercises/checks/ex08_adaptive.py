@@ -7,7 +7,7 @@ import numpy as np
 import optim
 
 from .core import Exercise, Mistake
-from .steps import scalar_steps, steps_case
+from .steps import scalar_steps, steps_case, two_parameters
 
 _rng = np.random.default_rng(8)
 _start_2x2 = [np.array([[1.0, -2.0], [0.5, 3.0]])]
@@ -62,6 +62,9 @@ class RMSpropStartsAtSquare(_RMSpropBase):
 
 
 RMSPROP_CASES = {
+    "a (2, 3) and a (4,) parameter, 4 steps": steps_case(
+        *two_parameters(80, steps=4), lr=0.01, alpha=0.9
+    ),
     "lr 0.1, gradients 1, 1, 1": steps_case([np.array([0.0])], scalar_steps(1, 1, 1), lr=0.1),
     "lr 0.1, gradients 0.001, 0.001 (eps matters)": steps_case(
         [np.array([0.0])], scalar_steps(1e-3, 1e-3), lr=0.1, eps=1e-6
@@ -128,6 +131,12 @@ class AdamEpsInside(_AdamBase):
 
 
 ADAM_CASES = {
+    "a (2, 3) and a (4,) parameter, 4 steps": steps_case(
+        *two_parameters(81, steps=4), lr=0.01, betas=(0.8, 0.95)
+    ),
+    "a (2, 3) and a (4,) parameter, gradients of size ~1e-6 (eps matters)": steps_case(
+        *two_parameters(82, steps=3, scale=1e-6), lr=0.01
+    ),
     "lr 0.1, gradients 1, 1, 1": steps_case([np.array([0.0])], scalar_steps(1, 1, 1), lr=0.1),
     "lr 0.1, eps 0.001, gradients 0.01, 0.01": steps_case(
         [np.array([0.0])], scalar_steps(0.01, 0.01), lr=0.1, eps=1e-3
@@ -181,6 +190,9 @@ class AdamWWithoutDecay(_AdamWBase):
 
 
 ADAMW_CASES = {
+    "a (2, 3) and a (4,) parameter, 4 steps": steps_case(
+        *two_parameters(83, steps=4), lr=0.01, weight_decay=0.1
+    ),
     "lr 0.1, weight_decay 0.5, gradients 0, 0 (decay alone)": steps_case(
         [np.array([2.0])], scalar_steps(0, 0), lr=0.1, weight_decay=0.5
     ),

@@ -28,7 +28,7 @@ def sequence(*args, epochs):
 
     def case(fn):
         base_lr, *rest = args
-        return [float(fn(base_lr, epoch, *rest)) for epoch in range(epochs)]
+        return {f"the lr at epoch {epoch}": fn(base_lr, epoch, *rest) for epoch in range(epochs)}
 
     return case
 

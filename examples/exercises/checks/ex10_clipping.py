@@ -85,9 +85,19 @@ def clip_case(grads, max_norm):
             if g is not None:
                 p.grad = np.array(g, dtype=np.float64)
             params.append(p)
+        values = [np.array(np.asarray(p.data)) for p in params]
         total = fn(params, max_norm)
         after = [as_array(p.grad) if p.grad is not None else None for p in params]
-        return {"the returned norm": as_array(total), "the gradients after clipping": after}
+        moved = [
+            f"parameter {i + 1}"
+            for i, (p, v) in enumerate(zip(params, values, strict=True))
+            if not np.array_equal(np.asarray(p.data), v)
+        ]
+        return {
+            "the returned norm": as_array(total),
+            "the gradients after clipping": after,
+            "parameters changed by clipping": moved,
+        }
 
     return case
 
@@ -99,6 +109,9 @@ CLIP_CASES = {
         [[[1.0, -2.0, 0.5], [3.0, 0.0, -1.0]], [2.0, 2.0, -4.0]], 2.0
     ),
     "a parameter without a gradient, max_norm 1": clip_case([[3.0], None, [4.0]], 1.0),
+    "gradients of size 1e-100 and 1e100, max_norm 1": clip_case(
+        [[1e-100, 2e-100], [3e100, -4e100]], 1.0
+    ),
 }
 
 # -- ex10_norms: layer_gradient_norms(model, x, y) -> the weight-gradient norm of each layer -----

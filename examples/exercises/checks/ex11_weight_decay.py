@@ -8,7 +8,7 @@ import autograd
 import optim
 
 from .core import Exercise, Mistake, as_array
-from .steps import scalar_steps, steps_case
+from .steps import scalar_steps, steps_case, two_parameters
 
 # -- ex11_l2: l2_penalty(params, lam) -> the Tensor lam / 2 * sum of every squared entry --------
 
@@ -128,6 +128,9 @@ class SGDWWithoutDecay(_SGDWBase):
 _grads_2x2 = [[np.random.default_rng(11).normal(size=(2, 2)).round(2)] for _ in range(3)]
 
 SGDW_CASES = {
+    "a (2, 3) and a (4,) parameter, 4 steps": steps_case(
+        *two_parameters(110, steps=4), lr=0.05, momentum=0.8, weight_decay=0.2
+    ),
     "lr 0.1, weight_decay 0.5, gradients 0, 0, 0 (decay alone)": steps_case(
         [np.array([2.0])], scalar_steps(0, 0, 0), lr=0.1, weight_decay=0.5
     ),

@@ -15,9 +15,12 @@ from .core import Exercise, Mistake, as_array, seeded
 
 
 def accumulated_step(model, opt, X, y, micro_batches):
-    """The reference: one ordinary step on the whole batch, what accumulation must reproduce."""
+    """The reference: the library's mean loss over each micro-batch, weighted by its share of
+    the batch, accumulated; its step equals one ordinary step on the whole batch."""
+    n = len(X)
     opt.zero_grad()
-    F.mse_loss(model(X), y).backward()
+    for idx in np.array_split(np.arange(n), micro_batches):
+        (F.mse_loss(model(X[idx]), y[idx]) * (len(idx) / n)).backward()
     opt.step()
 
 
@@ -71,10 +74,23 @@ def accumulation_case(micro_batches, leftover=False):
         opt = optim.SGD(model.parameters(), lr=0.1)
         if leftover:  # gradients from an earlier forward and backward, never cleared
             F.mse_loss(model(X[:4]), y[:4]).backward()
+        calls, steps = [], []
+        forward, step = model.forward, opt.step
+
+        def counted_forward(x, *args, **kwargs):
+            calls.append(len(x))
+            return forward(x, *args, **kwargs)
+
+        def counted_step(*args, **kwargs):
+            steps.append(1)
+            return step(*args, **kwargs)
+
+        model.forward, opt.step = counted_forward, counted_step
         fn(model, opt, X, y, micro_batches)
         return {
-            "the parameters after the step": [p.data.copy() for p in model.parameters()],
-            "the gradients after the step": [as_array(p.grad) for p in model.parameters()],
+            "the parameters after the step": [as_array(p.data) for p in model.parameters()],
+            "forward calls of the model": f"{len(calls)} calls on {sum(calls)} examples",
+            "optimizer steps": len(steps),
         }
 
     return case
@@ -93,6 +109,9 @@ EXERCISES = [
         name="accumulated_step",
         reference=accumulated_step,
         cases=CASES,
+        checked="2 and 4 micro-batches (unequal sizes), gradients left over from before; the "
+        "parameters after the step, the number of forward calls and of optimizer steps "
+        "(p.grad afterwards is yours to clear or keep)",
         mistakes=(
             Mistake(
                 accumulate_unscaled,

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .core import Exercise, observe, run_case
+from .limits import limit_for
 from .observations import from_data, to_data
 
 PATH = Path(__file__).with_name("expected.json")
@@ -80,7 +81,7 @@ def compute(exercise: Exercise) -> Expected:
         start = time.perf_counter()
         reference[name] = run_case(case, exercise.reference, REFERENCE_LIMIT)
         seconds[name] = round(time.perf_counter() - start, 4)
-    limits = {name: REFERENCE_LIMIT for name in exercise.cases}
+    limits = {name: limit_for(t) for name, t in seconds.items()}
     mistakes = [
         observe(exercise, m.code, limits) if m.code is not None else None
         for m in exercise.mistakes
