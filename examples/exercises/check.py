@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any
@@ -281,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         metavar="SECONDS",
         help=f"the smallest time limit of a case (default {minimum_seconds():g})",
     )
+    parser.add_argument("--jobs", type=int, help="notebooks checked at once (default: CPUs)")
     parser.add_argument("--observe", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -293,8 +295,10 @@ def main(argv: list[str] | None = None) -> int:
         os._exit(0)  # threads a notebook started must not keep this process alive
     all_good = True
     rows = []
-    for path in args.notebooks:
-        results = check_notebook(path)
+    # The notebooks' processes run side by side; the verdicts are printed in order.
+    with ThreadPoolExecutor(max_workers=args.jobs or os.cpu_count() or 1) as pool:
+        verdicts = list(pool.map(check_notebook, args.notebooks))
+    for path, results in zip(args.notebooks, verdicts, strict=True):
         rows += [vars(r) | {"notebook": str(path)} for r in results]
         if not args.json:
             print(path.name)

@@ -132,8 +132,11 @@ def observe(
 ) -> dict[str, Any]:
     """Run every case on ``code``, each within its time limit (seconds, by case name); what
     each observes goes through ``to_data`` and back, as it would between processes."""
-    observed = {}
+    observed: dict[str, Any] = {}
     for name, case in exercise.cases.items():
+        if any(isinstance(v, Raised) and v.type == TIMEOUT for v in observed.values()):
+            observed[name] = Raised(TIMEOUT, "not run: an earlier case ran out of time")
+            continue
         seconds = (limits or {}).get(name) or limit_for(None)
         observed[name] = run_case(case, code, seconds)
     return observed
@@ -213,6 +216,9 @@ def _judge(exercise: Exercise, observed: dict[str, Any], swapped_names: dict) ->
         cases = len(exercise.cases)
         what = f": {exercise.checked}" if exercise.checked else ""
         return Verdict(exercise.id, exercise.title, "passed", f"correct on all {cases} cases{what}")
+    for mistake, mistake_observed in zip(exercise.mistakes, data.mistakes, strict=False):
+        if mistake_observed is not None and same(observed, mistake_observed):
+            return Verdict(exercise.id, exercise.title, "mistake", mistake.diagnosis)
     for case, value in observed.items():
         if isinstance(value, Raised) and value.type == TIMEOUT:
             took = data.seconds.get(case)
@@ -223,9 +229,6 @@ def _judge(exercise: Exercise, observed: dict[str, Any], swapped_names: dict) ->
                 "grows exponentially with the input?"
             )
             return Verdict(exercise.id, exercise.title, "timeout", message)
-    for mistake, mistake_observed in zip(exercise.mistakes, data.mistakes, strict=False):
-        if mistake_observed is not None and same(observed, mistake_observed):
-            return Verdict(exercise.id, exercise.title, "mistake", mistake.diagnosis)
     broken = [
         (case, *found)
         for case in exercise.cases
@@ -260,7 +263,7 @@ INVARIANTS: dict[str, str] = {
         "your code changed its argument {yours} in place, which must stay as the caller gave "
         "it: work on a copy (x = x.copy()) or build new arrays"
     ),
-    "saved inputs left unchanged by backward": (
+    "a second backward (retain_graph=True) minus the first": (
         "your backward changed an array saved for backward in place (like b *= grad): the "
         "saved arrays belong to the graph, and a second backward (retain_graph=True) would "
         "use the changed values; compute new arrays instead"
@@ -344,8 +347,9 @@ def _how_it_differs(y: np.ndarray, e: np.ndarray, yours: Any, expected: Any) -> 
     both = np.isfinite(y) & np.isfinite(e) & (np.abs(e) > ATOL)
     if np.any(both):
         ratios = y[both] / e[both]
-        if np.allclose(ratios, ratios.flat[0], rtol=1e-6) and not np.isclose(ratios.flat[0], 1):
-            return base + f" (yours is {ratios.flat[0]:.8g} times the expected value)"
+        ratio = ratios.flat[0]
+        if np.allclose(ratios, ratio, rtol=1e-6) and not np.isclose(ratio, 1) and ratio != 0:
+            return base + f" (yours is {ratio:.8g} times the expected value)"
     if y.ndim:
         i = np.unravel_index(np.argmax(np.abs(y - e)), y.shape)
         index = i[0] if len(i) == 1 else tuple(int(k) for k in i)
@@ -376,6 +380,8 @@ def plan_helpers(exercise: Exercise, code: Any) -> HelperPlan:
     for name, helper_id in exercise.helpers.items():
         helper_exercise = EXERCISES[helper_id]
         mine = next((s[name] for s in spaces if name in s), None)
+        if mine is not None and mine is helper_exercise.reference:
+            continue  # the checker's own code (a catalogued mistake) calling the reference
         if mine is not None and _passes(helper_exercise, mine):
             notes.append(f"checked with your {name}, which passes {helper_id}")
         elif helper_exercise.reference is not None:
@@ -461,11 +467,16 @@ def as_array(value: Any) -> Any:
     return value
 
 
+# Taken when the checker is imported, before a notebook's cells run: a cell that replaces
+# np.array_equal does not change what the checker observes.
+_array_equal, _asarray = np.array_equal, np.asarray
+
+
 def changed(before: dict[str, np.ndarray], after: dict[str, Any]) -> list[str]:
     """The names whose array differs from its snapshot (an invariant: arguments unchanged)."""
     out = []
     for name, old in before.items():
-        now = np.asarray(after[name])
-        if now.shape != old.shape or not np.array_equal(now, old, equal_nan=True):
+        now = _asarray(after[name])
+        if now.shape != old.shape or not _array_equal(now, old, equal_nan=True):
             out.append(name)
     return out

@@ -9,7 +9,7 @@ import autograd
 import nn
 from nn import functional as F
 
-from .core import Exercise, Mistake, as_array, seeded
+from .core import Exercise, Mistake, as_array, changed, seeded
 
 # -- ex10_clip: clip_grad_norm(params, max_norm) -> total norm before clipping ------------------
 
@@ -88,11 +88,10 @@ def clip_case(grads, max_norm):
         values = [np.array(np.asarray(p.data)) for p in params]
         total = fn(params, max_norm)
         after = [as_array(p.grad) if p.grad is not None else None for p in params]
-        moved = [
-            f"parameter {i + 1}"
-            for i, (p, v) in enumerate(zip(params, values, strict=True))
-            if not np.array_equal(np.asarray(p.data), v)
-        ]
+        moved = changed(
+            {f"parameter {i + 1}": v for i, v in enumerate(values)},
+            {f"parameter {i + 1}": p.data for i, p in enumerate(params)},
+        )
         return {
             "the returned norm": as_array(total),
             "the gradients after clipping": after,

@@ -10,6 +10,9 @@ import autograd
 
 from .observations import Raised
 
+# Taken at import, before a notebook's cells run (see core.changed).
+_array_equal, _allclose = np.array_equal, np.allclose
+
 
 def _params(initial: list) -> list:
     return [autograd.tensor(np.array(p, dtype=np.float64), requires_grad=True) for p in initial]
@@ -34,7 +37,7 @@ def _run(optimizer: type, initial: list, gradients: list[list], hyper: dict) -> 
     # every gradient array handed to step(), at the end: a state that is a gradient array
     # changes the earlier ones later
     grads_kept = all(
-        np.array_equal(given, original) and p.grad is not None for p, given, original in handed
+        _array_equal(given, original) and p.grad is not None for p, given, original in handed
     )
     return history, grads_kept
 
@@ -61,7 +64,7 @@ def run_steps(optimizer: type, initial: list, gradients: list[list], **hyper: An
         observed["parameters step() never moved"] = [
             f"parameter {i + 1}" if several else "the parameter"
             for i, start in enumerate(initial)
-            if np.array_equal(history[-1][i], np.asarray(start, dtype=np.float64))
+            if _array_equal(history[-1][i], np.asarray(start, dtype=np.float64))
         ]
         observed["p.grad left unchanged by step()"] = bool(grads_kept)
     if several:
@@ -74,7 +77,7 @@ def run_steps(optimizer: type, initial: list, gradients: list[list], **hyper: An
             except Exception:  # noqa: BLE001 -- the joint run's own error is observed above
                 alone = False
                 continue
-            alone &= history is not None and np.allclose(mine[-1][0], history[-1][i], rtol=1e-12)
+            alone &= history is not None and _allclose(mine[-1][0], history[-1][i], rtol=1e-12)
         observed["each parameter moves as it would alone"] = bool(alone)
     return observed
 
