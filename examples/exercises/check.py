@@ -184,6 +184,7 @@ def _read_records(out: Path) -> list[dict[str, Any]]:
 
 def observe_in_a_process(path: Path) -> tuple[list[dict[str, Any]], str]:
     """Run the observing process on ``path``; its records and why it stopped early, if it did."""
+    path = Path(path).resolve()
     cells = _cells(path)
     budget = _budget(cells)
     with tempfile.TemporaryDirectory() as folder:
@@ -204,6 +205,8 @@ def observe_in_a_process(path: Path) -> tuple[list[dict[str, Any]], str]:
             )
             if done.returncode != 0:
                 stopped = f"the notebook's process ended with exit status {done.returncode}"
+                last = done.stderr.decode(errors="replace").strip().splitlines()[-1:]
+                stopped += f" ({last[0][:200]})" if last else ""
         except subprocess.TimeoutExpired:
             stopped = f"the notebook's process was stopped after {budget:.0f} s, its time limit"
         return _read_records(out), stopped

@@ -8,7 +8,10 @@ message naming the exercise (the cell's ``grade_id``); in a markdown answer cell
 "YOUR ANSWER HERE"; a solution cell without markers is replaced whole. In test cells, the lines
 from ``### BEGIN HIDDEN TESTS`` to ``### END HIDDEN TESTS`` are removed. Outputs are cleared and
 the nbgrader metadata kept. The checker (``checks/`` and ``check.py``) is copied beside the
-notebooks, since their test cells call it.
+notebooks, since their test cells call it, without the implementations: in every
+``checks/exNN_*.py`` the references and the catalogued mistakes are removed (with whatever only
+they used) and ``reference=`` / ``Mistake(code, ...)`` become None; the checks compare with
+``checks/expected.json``, the references' and the mistakes' observations stored as data.
 
 A teacher using nbgrader instead puts the notebooks and ``checks/`` in the course's
 ``source/<assignment>/`` folder and runs ``nbgrader generate_assignment``.
@@ -17,6 +20,7 @@ A teacher using nbgrader instead puts the notebooks and ``checks/`` in the cours
 from __future__ import annotations
 
 import argparse
+import ast
 import copy
 import json
 import shutil
@@ -125,6 +129,65 @@ def student_notebook(notebook: dict[str, Any], name: str = "notebook") -> dict[s
     return student
 
 
+def _top_level_names(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+
+
+def _defined_name(node: ast.AST) -> set[str]:
+    """``{"Adam"}`` for ``reference=Adam``; nothing for a lambda written in place."""
+    return {node.id} if isinstance(node, ast.Name) else set()
+
+
+def strip_implementations(source: str, name: str = "module") -> str:
+    """A check module without its references and catalogued mistakes (see the docstring)."""
+    tree = ast.parse(source, name)
+    removed: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
+            continue
+        if node.func.id == "Exercise":
+            for keyword in node.keywords:
+                if keyword.arg == "reference":
+                    removed |= _defined_name(keyword.value)
+                    keyword.value = ast.Constant(None)
+        elif node.func.id == "Mistake" and node.args:
+            removed |= _defined_name(node.args[0])
+            node.args[0] = ast.Constant(None)
+    definitions = (ast.FunctionDef, ast.ClassDef)
+    while True:  # the removed definitions, then the private helpers nothing else uses any more
+        tree.body = [n for n in tree.body if not (isinstance(n, definitions) and n.name in removed)]
+        used = set()
+        for node in tree.body:
+            own = {node.name} if isinstance(node, definitions) else set()
+            used |= _top_level_names(node) - own
+        dead = {
+            n.name
+            for n in tree.body
+            if isinstance(n, definitions) and n.name.startswith("_") and n.name not in used
+        }
+        if not dead:
+            break
+        removed |= dead
+    still_used = removed & {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+    if still_used:  # a case may compare with the reference by name: it is None here
+        stub = ast.parse(" = ".join(sorted(still_used)) + " = None").body
+        position = next(i for i, n in enumerate(tree.body) if isinstance(n, definitions))
+        tree.body[position:position] = stub
+    header = "# Written by release.py: references and catalogued mistakes removed.\n"
+    return header + ast.unparse(tree) + "\n"
+
+
+def release_checker(source: Path, out: Path) -> None:
+    """Copy ``checks/`` and ``check.py`` to ``out``, the exercise modules stripped."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.rmtree(out / "checks", ignore_errors=True)
+    shutil.copytree(source / "checks", out / "checks", ignore=ignore)
+    for module in sorted((out / "checks").glob("ex[0-9][0-9]_*.py")):
+        text = module.read_text(encoding="utf-8")
+        module.write_text(strip_implementations(text, module.name), encoding="utf-8")
+    shutil.copy2(source / "check.py", out / "check.py")
+
+
 def release(source: Path = HERE, out: Path = DEFAULT_OUT) -> list[Path]:
     """Write the student version of every ``ex*.ipynb`` in ``source`` to ``out``, with the
     checker beside them; return the notebooks written."""
@@ -136,10 +199,7 @@ def release(source: Path = HERE, out: Path = DEFAULT_OUT) -> list[Path]:
         text = json.dumps(student_notebook(notebook, path.name), indent=1, ensure_ascii=False)
         target.write_text(text + "\n", encoding="utf-8")
         written.append(target)
-    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
-    shutil.rmtree(out / "checks", ignore_errors=True)
-    shutil.copytree(source / "checks", out / "checks", ignore=ignore)
-    shutil.copy2(source / "check.py", out / "check.py")
+    release_checker(source, out)
     return written
 
 
