@@ -90,22 +90,22 @@ def run_notebook(path: Path) -> tuple[dict[str, Any], dict[int, Raised], str]:
     errors: dict[int, Raised] = {}
     printed = io.StringIO()
     cell_seconds = CELL_FACTOR * minimum_seconds()
-    with _working_directory(Path(path).resolve().parent):
-        with redirect_stdout(printed), redirect_stderr(printed):
-            for i, cell in enumerate(_cells(path)):
-                if cell["cell_type"] != "code" or _skipped(cell):
-                    continue
-                source = "".join(cell["source"])
-                where = f"{Path(path).name}, cell {i + 1}"
-                # so that a traceback can show the student's line
-                linecache.cache[where] = (len(source), None, source.splitlines(True), where)
-                try:
-                    code = compile(source, where, "exec")
-                    call_with_time_limit(lambda c=code: exec(c, namespace), cell_seconds)
-                except TimeLimitExceeded:
-                    errors[i] = Raised("TimeLimit", f"{cell_seconds:.3g}")
-                except (Exception, SystemExit) as error:  # a SyntaxError and sys.exit too
-                    errors[i] = Raised.from_error(error)
+    folder = Path(path).resolve().parent
+    with _working_directory(folder), redirect_stdout(printed), redirect_stderr(printed):
+        for i, cell in enumerate(_cells(path)):
+            if cell["cell_type"] != "code" or _skipped(cell):
+                continue
+            source = "".join(cell["source"])
+            where = f"{Path(path).name}, cell {i + 1}"
+            # so that a traceback can show the student's line
+            linecache.cache[where] = (len(source), None, source.splitlines(True), where)
+            try:
+                code = compile(source, where, "exec")
+                call_with_time_limit(lambda c=code: exec(c, namespace), cell_seconds)
+            except TimeLimitExceeded:
+                errors[i] = Raised("TimeLimit", f"{cell_seconds:.3g}")
+            except (Exception, SystemExit) as error:  # a SyntaxError and sys.exit too
+                errors[i] = Raised.from_error(error)
     return namespace, errors, printed.getvalue()
 
 
@@ -191,7 +191,8 @@ def observe_in_a_process(path: Path) -> tuple[list[dict[str, Any]], str]:
         out = Path(folder) / "observations.jsonl"
         command = [sys.executable, str(Path(__file__).resolve()), "--observe", str(path)]
         command += ["--out", str(out)]
-        env = dict(os.environ, MPLBACKEND="Agg", BACKPROPLAB_CHECK_MIN_SECONDS=str(minimum_seconds()))
+        env = dict(os.environ, MPLBACKEND="Agg")
+        env["BACKPROPLAB_CHECK_MIN_SECONDS"] = str(minimum_seconds())
         env.pop("NBGRADER_EXECUTION", None)
         stopped = ""
         try:
@@ -240,7 +241,8 @@ def _verdict(
     if cell["cell_type"] == "markdown":
         text = "".join(cell["source"]).strip()
         if text and TEXT_STUB not in text:
-            return Verdict(exercise_id, "written answer", "answered", "answered; your teacher grades it")
+            message = "answered; your teacher grades it"
+            return Verdict(exercise_id, "written answer", "answered", message)
         return Verdict(exercise_id, "written answer", "not done", "not answered yet")
     if exercise_id not in EXERCISES:
         return None
@@ -265,7 +267,8 @@ def _verdict(
         return Verdict(exercise_id, title, "not done", f"not done yet ({record['not_done']})")
     if "error" in record:
         raised = from_data(record["error"])
-        message = f"checking it raised {raised.describe() if isinstance(raised, Raised) else raised}"
+        text = raised.describe() if isinstance(raised, Raised) else str(raised)
+        message = f"checking it raised {text}"
         return Verdict(exercise_id, title, "failed", message)
     observed = from_data(record.get("observed"))
     if not isinstance(observed, dict):

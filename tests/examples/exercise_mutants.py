@@ -1178,10 +1178,10 @@ def _opt(name, defaults):
     """A student's optimizer class with the exercise's ``__init__`` and the given rule."""
 
     def make(update):
-        def __init__(self, params, **hyper):
+        def init(self, params, **hyper):
             super(cls, self).__init__(params, {**defaults, **hyper})
 
-        cls = type(update.__name__, (optim.Optimizer,), {"__init__": __init__, "_update": update})
+        cls = type(update.__name__, (optim.Optimizer,), {"__init__": init, "_update": update})
         return cls
 
     return make
@@ -1542,8 +1542,7 @@ right("ex09_step")(
     lambda base_lr, epoch, step_size, gamma: base_lr * math.pow(gamma, epoch // step_size)
 )
 right("ex09_step")(
-    lambda base_lr, epoch, step_size, gamma: base_lr
-    * np.power(gamma, np.floor(epoch / step_size))
+    lambda base_lr, epoch, step_size, gamma: base_lr * np.power(gamma, np.floor(epoch / step_size))
 )
 
 for _fn in (
@@ -1563,9 +1562,7 @@ def _exp_loop(base_lr, epoch, gamma):
 
 
 right("ex09_exponential")(_exp_loop)
-right("ex09_exponential")(
-    lambda base_lr, epoch, gamma: base_lr * math.exp(epoch * math.log(gamma))
-)
+right("ex09_exponential")(lambda base_lr, epoch, gamma: base_lr * math.exp(epoch * math.log(gamma)))
 right("ex09_exponential")(lambda base_lr, epoch, gamma: float(base_lr * np.power(gamma, epoch)))
 
 for _fn in (

@@ -66,7 +66,8 @@ def main() -> None:
     print(f"{'exercise':20} {'caught':>8} {'named':>8} {'accepted':>9} {'crashes':>8}")
     totals = [0] * 6
     for ex_id, nw, caught, named, nr, accepted, crashed in rows:
-        print(f"{ex_id:20} {caught:>4}/{nw:<3} {named:>4}/{nw:<3} {accepted:>5}/{nr:<3} {crashed:>8}")
+        counts = f"{caught:>4}/{nw:<3} {named:>4}/{nw:<3} {accepted:>5}/{nr:<3} {crashed:>8}"
+        print(f"{ex_id:20} {counts}")
         for i, v in enumerate((nw, caught, named, nr, accepted, crashed)):
             totals[i] += v
     nw, caught, named, nr, accepted, crashed = totals

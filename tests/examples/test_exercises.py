@@ -14,6 +14,8 @@ import importlib.util
 import io
 import json
 import re
+import shutil
+import subprocess
 import sys
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -32,7 +34,11 @@ from checks.core import Verdict, diagnose  # noqa: E402
 
 
 def _load(name: str):
-    spec = importlib.util.spec_from_file_location(f"exercises_{name}", FOLDER / f"{name}.py")
+    return _load_from(FOLDER / f"{name}.py", f"exercises_{name}")
+
+
+def _load_from(path: Path, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -221,12 +227,19 @@ def test_the_reference_notebook_runs_with_its_tests_and_hidden_tests(path, monke
     assert printed.rstrip().endswith(f"{count} of {count} exercises pass")
 
 
-def test_the_command_line_checker_passes_every_reference_notebook(capsys):
-    assert check_cli.main([str(p) for p in NOTEBOOKS]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    verdicts = [line.strip() for line in lines if line.startswith("  [")]
-    assert len([v for v in verdicts if v.startswith("[PASS]")]) == len(checks.EXERCISES)
-    assert all(v.startswith(("[PASS]", "[TEXT]")) for v in verdicts)
+def test_the_released_checker_passes_every_reference_notebook(student_folder):
+    """The teacher's grading path end to end (one process per notebook, judged from the stored
+    observations), with the checker as a release ships it: no reference implementations."""
+    for path in NOTEBOOKS:  # the solutions, next to the released checker
+        shutil.copy(path, student_folder / f"solved_{path.name}")
+    solved = sorted(str(p) for p in student_folder.glob("solved_*.ipynb"))
+    command = [sys.executable, str(student_folder / "check.py"), "--json", *solved]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    verdicts = json.loads(done.stdout)
+    checked = [v for v in verdicts if v["title"] != "written answer"]
+    assert sorted(v["exercise"] for v in checked) == sorted(checks.EXERCISES)
+    assert all(v["status"] in ("passed", "answered") for v in verdicts)
 
 
 # -- the student versions -------------------------------------------------------------------------
@@ -377,3 +390,101 @@ def test_the_readme_shows_a_diagnosis_the_checker_prints():
     (mistake,) = [m for m in checks.EXERCISES["ex08_adam"].mistakes if "0.1 * lr" in m.diagnosis]
     assert f"[FAIL] ex08_adam (Adam with bias correction): {mistake.diagnosis}\n" in readme
     assert len(re.findall(r"^\| `ex\d\d_", readme, flags=re.M)) == len(NOTEBOOKS)
+
+
+# -- verdicts for every submission ----------------------------------------------------------------
+
+
+def test_release_ships_observations_as_data_not_implementations(student_folder):
+    shipped = student_folder / "checks"
+    assert (shipped / "expected.json").exists()
+    for name in ("def topological_order", "class SGDW", "def unbroadcast(", "class Adam("):
+        for module in shipped.glob("ex*.py"):
+            assert name not in module.read_text(encoding="utf-8"), (name, module.name)
+    text = (shipped / "ex08_adaptive.py").read_text(encoding="utf-8")
+    assert "reference=None" in text and "Mistake(None," in text
+
+
+def test_an_exception_against_an_expected_array_is_a_difference_not_a_crash():
+    raised = checks.core.Raised("ValueError", "bad shapes")
+    where, yours, expected = checks.core.first_difference(np.zeros(3), raised)
+    assert (where, expected) == ("", raised) and np.array_equal(yours, np.zeros(3))
+    assert checks.core.first_difference(raised, np.zeros(3)) is not None
+    assert not checks.core.same({"a": raised}, {"a": np.ones(2)})
+
+
+@pytest.mark.parametrize(
+    "submission",
+    [
+        42,
+        None,
+        lambda *args: (x for x in range(3)),  # a generator
+        lambda *args: {"grad": 1},
+        lambda *args: [object()],
+        lambda *args: __import__("sys").exit(0),
+        lambda *args: (_ for _ in ()).throw(KeyboardInterrupt) if False else np.ones((400, 400)),
+    ],
+    ids=["int", "none", "generator", "dict", "objects", "sys-exit", "huge"],
+)
+def test_any_submission_gets_a_verdict_never_a_crash(submission):
+    for exercise in checks.EXERCISES.values():
+        verdict = diagnose(exercise, submission)
+        assert verdict.status in ("failed", "mistake", "timeout"), (exercise.id, verdict)
+        assert verdict.message and "Traceback" not in verdict.message
+
+
+def test_the_students_helper_is_used_when_it_passes_its_exercise_the_reference_otherwise():
+    def log_softmax(z, axis=-1):  # the student's, with an axis argument
+        m = z.max(axis=axis, keepdims=True)
+        return z - m - np.log(np.exp(z - m).sum(axis=axis, keepdims=True))
+
+    space = {"np": np, "log_softmax": log_softmax}
+    exec(
+        "def cross_entropy(z, targets):\n"
+        "    return -log_softmax(z, axis=1)[np.arange(len(z)), targets].mean()\n",
+        space,
+    )
+    verdict = diagnose(checks.EXERCISES["ex05_cross_entropy"], space["cross_entropy"])
+    assert verdict.passed, verdict.message
+    assert "checked with your log_softmax, which passes ex05_log_softmax" in verdict.message
+
+    space["log_softmax"] = lambda z, axis=-1: z  # wrong: the reference replaces it
+    verdict = diagnose(checks.EXERCISES["ex05_cross_entropy"], space["cross_entropy"])
+    assert not verdict.passed
+    assert "the reference log_softmax" in verdict.message
+    assert "call it with the exercise's signature, or fix your log_softmax first" in verdict.message
+    assert "unexpected keyword" in verdict.message  # what happened, said as the reference's
+
+
+def test_a_time_limit_stops_an_endless_loop_and_says_so(monkeypatch):
+    monkeypatch.setenv("BACKPROPLAB_CHECK_MIN_SECONDS", "0.3")
+
+    def step_lr(base_lr, epoch, step_size, gamma):
+        while True:
+            try:
+                pass
+            except Exception:  # a student's try/except does not swallow the time limit
+                pass
+
+    verdict = diagnose(checks.EXERCISES["ex09_step"], step_lr)
+    assert verdict.status == "timeout"
+    assert "did not finish within its time limit of 0.3 seconds" in verdict.message
+
+
+def test_the_notebook_test_cells_go_through_check_py_under_nbgrader_autograde(
+    tmp_path, monkeypatch, capsys
+):
+    solved = tmp_path / "ex09_submitted.ipynb"
+    shutil.copy(FOLDER / "ex09_lr_schedules.ipynb", solved)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    from checks import outside
+
+    assert outside.autograding()
+    assert outside.find_notebook("ex09_step") == solved
+
+    def wrong(base_lr, epoch, step_size, gamma):  # what the kernel holds is not what is judged
+        return 0.0
+
+    result = checks.check("ex09_step", wrong)
+    assert result.passed and "correct on all" in capsys.readouterr().out

@@ -17,7 +17,7 @@ from pathlib import Path
 FOLDER = Path(__file__).resolve().parents[2] / "examples" / "exercises"
 CHECK_PY = FOLDER / "check.py"
 
-HOSTILE_SETUP = '''
+HOSTILE_SETUP = """
 import sys, os
 import numpy as np
 import checks, checks.core, checks.observations
@@ -32,21 +32,21 @@ np.array_equal = lambda *args, **kwargs: True
 import optim
 optim.Adam = None
 sys.exit(0)  # a cell that exits: the cells after it still run
-'''
+"""
 
-WRONG_ADAM = '''
+WRONG_ADAM = """
         beta1, beta2 = group["betas"]
         m = state["m"] = beta1 * state.get("m", 0) + (1 - beta1) * g
         v = state["v"] = beta2 * state.get("v", 0) + (1 - beta2) * g**2
         p -= group["lr"] * m / (np.sqrt(v) + group["eps"])  # no bias correction
-'''
-ENDLESS_RMSPROP = '''
+"""
+ENDLESS_RMSPROP = """
         while True:  # never returns
             pass
-'''
-EXITING_ADAMW = '''
+"""
+EXITING_ADAMW = """
         os._exit(3)  # ends the whole process
-'''
+"""
 
 
 def _replace_body(cell: dict, body: str) -> None:

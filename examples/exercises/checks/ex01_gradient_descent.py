@@ -121,6 +121,7 @@ def explain_descend(case, where, yours, expected):
         return describe_difference(case, where, y[row], e[row])
     return describe_difference(case, where, yours, expected)
 
+
 # -- ex01_stable_lr: largest_stable_lr(curvatures) -> the lr above which descent diverges ------
 
 

@@ -76,9 +76,7 @@ BINARY_CASES = {
     ),
     "2x3 inputs with a random upstream gradient": binary_case(A23, B23, U23),
     "2x3 float32 inputs (the results keep float32)": binary_case(A23, B23, U23, np.float32),
-    "inputs of size 1e150 and 1e-150": binary_case(
-        [1e150, -3e150], [2e-150, 5e-151], [1.0, -2.0]
-    ),
+    "inputs of size 1e150 and 1e-150": binary_case([1e150, -3e150], [2e-150, 5e-151], [1.0, -2.0]),
 }
 
 UNARY_CASES = {

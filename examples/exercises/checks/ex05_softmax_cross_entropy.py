@@ -87,6 +87,7 @@ def batch_case(seed, n, c, scale=2.0):
     rng = np.random.default_rng(seed)
     z = rng.normal(0, scale, (n, c))
     targets = rng.integers(0, c, n)
+
     def case(fn):
         args = {"z": z.copy(), "targets": targets.copy()}
         result = as_array(fn(*args.values()))

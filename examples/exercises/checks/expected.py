@@ -83,8 +83,7 @@ def compute(exercise: Exercise) -> Expected:
         seconds[name] = round(time.perf_counter() - start, 4)
     limits = {name: limit_for(t) for name, t in seconds.items()}
     mistakes = [
-        observe(exercise, m.code, limits) if m.code is not None else None
-        for m in exercise.mistakes
+        observe(exercise, m.code, limits) if m.code is not None else None for m in exercise.mistakes
     ]
     return Expected(reference, mistakes, seconds)
 
