@@ -50,7 +50,8 @@ notebook: $(VENV)/.notebook-deps
 	$(VENV)/bin/jupyter lab examples/notebooks
 
 # The student versions of examples/exercises (solutions and hidden tests removed) and the checker
-# go to out/exercises; the script needs only the standard library.
+# (its expected results as data, without reference implementations) go to out/exercises; the
+# script needs only the standard library. See docs/guides/grading.md.
 exercises: $(VENV)/bin/python
 	$(PY) examples/exercises/release.py --out out/exercises
 

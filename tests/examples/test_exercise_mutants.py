@@ -40,6 +40,7 @@ def test_every_exercise_has_five_wrong_and_three_right_solutions():
 @pytest.mark.parametrize("exercise_id", list(checks.EXERCISES))
 def test_wrong_rejected_with_their_mistake_named_and_right_accepted(exercise_id, monkeypatch):
     monkeypatch.setenv("BACKPROPLAB_CHECK_MIN_SECONDS", "0.5")  # two mutants never finish
+    monkeypatch.setenv("BACKPROPLAB_CHECK_MAX_SECONDS", "1")
     exercise = checks.EXERCISES[exercise_id]
     problems = []
     with redirect_stdout(io.StringIO()):

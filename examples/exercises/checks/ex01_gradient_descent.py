@@ -180,6 +180,7 @@ EXERCISES = [
         name="largest_stable_lr",
         reference=largest_stable_lr,
         cases=STABLE_LR_CASES,
+        checked=("three sets of curvatures (1 to 3 of them)"),
         mistakes=(
             Mistake(
                 lambda h: 2.0 / float(np.min(h)),

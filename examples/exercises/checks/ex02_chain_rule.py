@@ -242,6 +242,11 @@ EXERCISES = [
         name="Mul",
         reference=Mul,
         cases=BINARY_CASES,
+        checked=(
+            "forward and both gradients on 1-D and 2x3 inputs, float32 and float64, values of "
+            "1e150 and 1e-150; arguments unchanged, a second backward giving the same "
+            "gradients"
+        ),
         mistakes=(
             Mistake(
                 MulSwapped,
@@ -265,6 +270,11 @@ EXERCISES = [
         name="Add",
         reference=Add,
         cases=BINARY_CASES,
+        checked=(
+            "forward and both gradients on 1-D and 2x3 inputs, float32 and float64, values of "
+            "1e150 and 1e-150; arguments unchanged, a second backward giving the same "
+            "gradients"
+        ),
         mistakes=(
             Mistake(
                 AddWithoutGrad,
@@ -289,6 +299,10 @@ EXERCISES = [
         name="Tanh",
         reference=Tanh,
         cases=UNARY_CASES,
+        checked=(
+            "forward and gradient on ordinary, float32 and large inputs (|x| up to 1000); the "
+            "argument unchanged, a second backward giving the same gradient"
+        ),
         mistakes=(
             Mistake(
                 TanhOfInput,

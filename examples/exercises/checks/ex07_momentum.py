@@ -113,6 +113,11 @@ EXERCISES = [
         name="Momentum",
         reference=Momentum,
         cases=CASES,
+        checked=(
+            "one and two parameters (shapes (2, 3) and (4,)) over 2 to 4 steps; p.grad left "
+            "unchanged, every parameter moved, each moving as it would alone (no shared "
+            "state), with and without Nesterov"
+        ),
         mistakes=(
             Mistake(
                 MomentumForgetful,

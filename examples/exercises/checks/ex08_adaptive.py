@@ -211,6 +211,11 @@ EXERCISES = [
         name="RMSprop",
         reference=RMSprop,
         cases=RMSPROP_CASES,
+        checked=(
+            "one and two parameters (shapes (2, 3) and (4,)) over 2 to 4 steps; p.grad left "
+            "unchanged, every parameter moved, each moving as it would alone (no shared "
+            "state); tiny gradients where eps matters"
+        ),
         mistakes=(
             Mistake(
                 RMSpropEpsInside,
@@ -239,6 +244,11 @@ EXERCISES = [
         name="Adam",
         reference=Adam,
         cases=ADAM_CASES,
+        checked=(
+            "one and two parameters (shapes (2, 3) and (4,)) over 2 to 4 steps; p.grad left "
+            "unchanged, every parameter moved, each moving as it would alone (no shared "
+            "state); gradients of ~1e-6 where eps matters"
+        ),
         mistakes=(
             Mistake(
                 AdamUncorrected,
@@ -273,6 +283,11 @@ EXERCISES = [
         name="AdamW",
         reference=AdamW,
         cases=ADAMW_CASES,
+        checked=(
+            "one and two parameters (shapes (2, 3) and (4,)) over 2 to 4 steps; p.grad left "
+            "unchanged, every parameter moved, each moving as it would alone (no shared "
+            "state); zero gradients (decay alone)"
+        ),
         mistakes=(
             Mistake(
                 AdamWCoupled,

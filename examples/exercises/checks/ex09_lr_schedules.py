@@ -126,6 +126,7 @@ EXERCISES = [
             "base_lr 0.1, step_size 3, gamma 0.5, epochs 0-9": sequence(0.1, 3, 0.5, epochs=10),
             "base_lr 1, step_size 2, gamma 0.9, epochs 0-5": sequence(1.0, 2, 0.9, epochs=6),
         },
+        checked=("the lr at every epoch of two schedules"),
         mistakes=(
             Mistake(
                 step_every_epoch,
@@ -153,6 +154,7 @@ EXERCISES = [
             "base_lr 0.1, gamma 0.9, epochs 0-5": sequence(0.1, 0.9, epochs=6),
             "base_lr 2, gamma 0.5, epochs 0-3": sequence(2.0, 0.5, epochs=4),
         },
+        checked=("the lr at every epoch of two schedules"),
         mistakes=(
             Mistake(
                 exponential_one_ahead,
@@ -175,6 +177,7 @@ EXERCISES = [
             "base_lr 0.1, T_max 10, eta_min 0, epochs 0-10": sequence(0.1, 10, 0.0, epochs=11),
             "base_lr 1, T_max 4, eta_min 0.1, epochs 0-4": sequence(1.0, 4, 0.1, epochs=5),
         },
+        checked=("the lr at every epoch of two schedules"),
         mistakes=(
             Mistake(
                 cosine_plain,
@@ -208,6 +211,7 @@ EXERCISES = [
             ),
             "base_lr 1, warmup 2, total 6, start_factor 0.25": sequence(1.0, 2, 6, 0.25, epochs=7),
         },
+        checked=("the lr at every epoch of two schedules"),
         mistakes=(
             Mistake(
                 warmup_from_zero,

@@ -185,6 +185,11 @@ EXERCISES = [
         name="clip_grad_norm",
         reference=clip_grad_norm,
         cases=CLIP_CASES,
+        checked=(
+            "the returned norm and every gradient, norms above and below max_norm, a "
+            "parameter without a gradient, gradients of 1e-100 and 1e100; parameters "
+            "unchanged"
+        ),
         mistakes=(
             Mistake(
                 clip_each,
@@ -229,6 +234,7 @@ EXERCISES = [
         name="layer_gradient_norms",
         reference=layer_gradient_norms,
         cases=NORMS_CASES,
+        checked="tanh and sigmoid networks, and the same model measured twice in a row",
         mistakes=(
             Mistake(
                 norms_of_weights,

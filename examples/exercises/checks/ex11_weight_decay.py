@@ -151,6 +151,10 @@ EXERCISES = [
         name="l2_penalty",
         reference=l2_penalty,
         cases=PENALTY_CASES,
+        checked=(
+            "the penalty, the gradient it adds, and one SGD step on it (equal to SGD's "
+            "weight_decay)"
+        ),
         mistakes=(
             Mistake(
                 penalty_without_half,
@@ -182,6 +186,11 @@ EXERCISES = [
         name="SGDW",
         reference=SGDW,
         cases=SGDW_CASES,
+        checked=(
+            "one and two parameters (shapes (2, 3) and (4,)) over 2 to 4 steps; p.grad left "
+            "unchanged, every parameter moved, each moving as it would alone (no shared "
+            "state); zero gradients (decay alone)"
+        ),
         mistakes=(
             Mistake(
                 SGDWCoupled,

@@ -7,8 +7,8 @@ that runs for minutes is stopped when it returns. The grading process (``check.p
 kills a notebook's whole process after its total budget, which stops anything.
 
 The limit of a case is generous: ``FACTOR`` times the reference's own time on that case, and
-never under ``minimum_seconds()`` (10 s unless ``BACKPROPLAB_CHECK_MIN_SECONDS`` says otherwise,
-which tests use to keep a hanging submission short).
+never under ``minimum_seconds()`` (10 s unless ``BACKPROPLAB_CHECK_MIN_SECONDS`` says otherwise).
+``BACKPROPLAB_CHECK_MAX_SECONDS`` caps it: tests use both to keep a hanging submission short.
 """
 
 from __future__ import annotations
@@ -38,7 +38,11 @@ def minimum_seconds() -> float:
 def limit_for(reference_seconds: float | None) -> float:
     """The time limit of a case whose reference took ``reference_seconds``."""
     scaled = FACTOR * reference_seconds if reference_seconds else 0.0
-    return max(minimum_seconds(), scaled)
+    limit = max(minimum_seconds(), scaled)
+    try:
+        return min(limit, float(os.environ.get("BACKPROPLAB_CHECK_MAX_SECONDS", "inf")))
+    except ValueError:
+        return limit
 
 
 def _raise_in(thread_id: int, exception: type[BaseException] | None) -> None:
