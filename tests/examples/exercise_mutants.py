@@ -13,6 +13,7 @@ here, correctly, with the signatures students give them.
 from __future__ import annotations
 
 import math
+import warnings
 from collections import defaultdict, deque
 
 import numpy as np
@@ -1181,7 +1182,7 @@ def _opt(name, defaults):
         def init(self, params, **hyper):
             super(cls, self).__init__(params, {**defaults, **hyper})
 
-        cls = type(update.__name__, (optim.Optimizer,), {"__init__": init, "_update": update})
+        cls = type(update.__name__, (optim.Optimizer,), {"__init__": init, "update": update})
         return cls
 
     return make
@@ -1267,6 +1268,21 @@ def momentum_slice_assign(self, p, g, state, group):
 
 for _rule in (momentum_zeros_first, momentum_get_default, momentum_slice_assign):
     right("ex07_momentum")(MOMENTUM(_rule))
+
+
+with warnings.catch_warnings():  # the old name warns when the class is made
+    warnings.simplefilter("ignore", DeprecationWarning)
+
+    class MomentumOldName(optim.Optimizer):
+        """Written for the old extension point, ``_update`` (deprecated, still working)."""
+
+        def __init__(self, params, lr=0.01, momentum=0.9, nesterov=False):
+            super().__init__(params, {"lr": lr, "momentum": momentum, "nesterov": nesterov})
+
+        _update = momentum_zeros_first
+
+
+right("ex07_momentum")(MomentumOldName)
 
 
 # == ex08_rmsprop ================================================================================

@@ -24,14 +24,14 @@ class _Base(optim.Optimizer):
 
 
 class MomentumForgetful(_Base):
-    def _update(self, p, g, state, group):
+    def update(self, p, g, state, group):
         b = np.zeros_like(p)  # a new velocity at every step
         b = group["momentum"] * b + g
         p -= group["lr"] * (g + group["momentum"] * b if group["nesterov"] else b)
 
 
 class MomentumAveraged(_Base):
-    def _update(self, p, g, state, group):
+    def update(self, p, g, state, group):
         m = group["momentum"]
         b = state.setdefault("velocity", np.zeros_like(p))
         b *= m
@@ -40,7 +40,7 @@ class MomentumAveraged(_Base):
 
 
 class MomentumWithoutNesterov(_Base):
-    def _update(self, p, g, state, group):
+    def update(self, p, g, state, group):
         if "velocity" not in state:
             state["velocity"] = g.copy()
         else:
@@ -49,7 +49,7 @@ class MomentumWithoutNesterov(_Base):
 
 
 class MomentumRebinding(_Base):
-    def _update(self, p, g, state, group):
+    def update(self, p, g, state, group):
         if "velocity" not in state:
             state["velocity"] = g.copy()
         else:
@@ -60,7 +60,7 @@ class MomentumRebinding(_Base):
 
 
 class MomentumAliasingGrad(_Base):
-    def _update(self, p, g, state, group):
+    def update(self, p, g, state, group):
         if "velocity" not in state:
             state["velocity"] = g  # the gradient array itself, not a copy
         else:
@@ -71,7 +71,7 @@ class MomentumAliasingGrad(_Base):
 
 
 class MomentumShared(_Base):
-    def _update(self, p, g, state, group):
+    def update(self, p, g, state, group):
         if not hasattr(self, "velocity"):
             self.velocity = g.copy()  # one velocity for every parameter
         else:

@@ -29,7 +29,7 @@ class _RMSpropBase(optim.Optimizer):
 
 
 class RMSpropEpsInside(_RMSpropBase):
-    def _update(self, p, g, state, group):
+    def update(self, p, g, state, group):
         v = state.setdefault("square_avg", np.zeros_like(p))
         v *= group["alpha"]
         v += (1 - group["alpha"]) * g**2
@@ -37,7 +37,7 @@ class RMSpropEpsInside(_RMSpropBase):
 
 
 class RMSpropWithoutOneMinusAlpha(_RMSpropBase):
-    def _update(self, p, g, state, group):
+    def update(self, p, g, state, group):
         v = state.setdefault("square_avg", np.zeros_like(p))
         v *= group["alpha"]
         v += g**2
@@ -45,7 +45,7 @@ class RMSpropWithoutOneMinusAlpha(_RMSpropBase):
 
 
 class RMSpropWithoutRoot(_RMSpropBase):
-    def _update(self, p, g, state, group):
+    def update(self, p, g, state, group):
         v = state.setdefault("square_avg", np.zeros_like(p))
         v *= group["alpha"]
         v += (1 - group["alpha"]) * g**2
@@ -53,7 +53,7 @@ class RMSpropWithoutRoot(_RMSpropBase):
 
 
 class RMSpropStartsAtSquare(_RMSpropBase):
-    def _update(self, p, g, state, group):
+    def update(self, p, g, state, group):
         if "square_avg" not in state:
             state["square_avg"] = g**2
         else:
@@ -98,25 +98,25 @@ class _AdamBase(optim.Optimizer):
 
 
 class AdamUncorrected(_AdamBase):
-    def _update(self, p, g, state, group):
+    def update(self, p, g, state, group):
         m, v, t, beta1, beta2 = self.moments(p, g, state, group)
         p -= group["lr"] * m / (np.sqrt(v) + group["eps"])
 
 
 class AdamUncorrectedM(_AdamBase):
-    def _update(self, p, g, state, group):
+    def update(self, p, g, state, group):
         m, v, t, beta1, beta2 = self.moments(p, g, state, group)
         p -= group["lr"] * m / (np.sqrt(v / (1 - beta2**t)) + group["eps"])
 
 
 class AdamUncorrectedV(_AdamBase):
-    def _update(self, p, g, state, group):
+    def update(self, p, g, state, group):
         m, v, t, beta1, beta2 = self.moments(p, g, state, group)
         p -= group["lr"] * (m / (1 - beta1**t)) / (np.sqrt(v) + group["eps"])
 
 
 class AdamStuckAtStepOne(_AdamBase):
-    def _update(self, p, g, state, group):
+    def update(self, p, g, state, group):
         m, v, t, beta1, beta2 = self.moments(p, g, state, group)
         t = 1  # the step count is not used
         m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
@@ -124,7 +124,7 @@ class AdamStuckAtStepOne(_AdamBase):
 
 
 class AdamEpsInside(_AdamBase):
-    def _update(self, p, g, state, group):
+    def update(self, p, g, state, group):
         m, v, t, beta1, beta2 = self.moments(p, g, state, group)
         m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
         p -= group["lr"] * m_hat / np.sqrt(v_hat + group["eps"])
@@ -168,24 +168,24 @@ class _AdamWBase(_AdamBase):
 
 
 class AdamWCoupled(_AdamWBase):
-    def _update(self, p, g, state, group):
+    def update(self, p, g, state, group):
         p -= self.adam_step(p, g + group["weight_decay"] * p, state, group)  # Adam's L2
 
 
 class AdamWWithoutLr(_AdamWBase):
-    def _update(self, p, g, state, group):
+    def update(self, p, g, state, group):
         p *= 1 - group["weight_decay"]  # lr forgotten
         p -= self.adam_step(p, g, state, group)
 
 
 class AdamWDecayAfter(_AdamWBase):
-    def _update(self, p, g, state, group):
+    def update(self, p, g, state, group):
         p -= self.adam_step(p, g, state, group)
         p *= 1 - group["lr"] * group["weight_decay"]  # decays the new p
 
 
 class AdamWWithoutDecay(_AdamWBase):
-    def _update(self, p, g, state, group):
+    def update(self, p, g, state, group):
         p -= self.adam_step(p, g, state, group)
 
 

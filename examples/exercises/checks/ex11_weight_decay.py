@@ -86,9 +86,9 @@ class SGDW(optim.SGD):
         self.decay = weight_decay
         super().__init__(params, lr=lr, momentum=momentum)
 
-    def _update(self, p, g, state, group):
+    def update(self, p, g, state, group):
         p *= 1 - group["lr"] * self.decay
-        super()._update(p, g, state, group)
+        super().update(p, g, state, group)
 
 
 class _SGDWBase(optim.Optimizer):
@@ -105,25 +105,25 @@ class _SGDWBase(optim.Optimizer):
 
 
 class SGDWCoupled(_SGDWBase):
-    def _update(self, p, g, state, group):
+    def update(self, p, g, state, group):
         b = self.velocity(g + group["weight_decay"] * p, state, group["momentum"])  # L2
         p -= group["lr"] * b
 
 
 class SGDWWithoutLr(_SGDWBase):
-    def _update(self, p, g, state, group):
+    def update(self, p, g, state, group):
         p *= 1 - group["weight_decay"]
         p -= group["lr"] * self.velocity(g, state, group["momentum"])
 
 
 class SGDWDecayAfter(_SGDWBase):
-    def _update(self, p, g, state, group):
+    def update(self, p, g, state, group):
         p -= group["lr"] * self.velocity(g, state, group["momentum"])
         p *= 1 - group["lr"] * group["weight_decay"]
 
 
 class SGDWWithoutDecay(_SGDWBase):
-    def _update(self, p, g, state, group):
+    def update(self, p, g, state, group):
         p -= group["lr"] * self.velocity(g, state, group["momentum"])
 
 
