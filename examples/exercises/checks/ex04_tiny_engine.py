@@ -11,7 +11,7 @@ import numpy as np
 
 import autograd
 
-from .core import Exercise, Mistake
+from .core import Exercise, Mistake, describe_difference
 
 
 class Value:
@@ -190,6 +190,23 @@ def order_case(build):
     return case
 
 
+ORDER_PROBLEMS = {
+    "out of order": "your order puts a node before one of its inputs: a node must come after "
+    "every node it was computed from",
+    "missing": "your order misses nodes: every node the root depends on belongs in it, the "
+    "leaves and the root included",
+    "duplicates": "your order lists a node more than once: keep a set of visited nodes",
+}
+
+
+def explain_topo(case, where, yours, expected):
+    """Name what is wrong with the order instead of comparing tuples of words."""
+    problems = (yours,) if isinstance(yours, str) else yours
+    if isinstance(problems, tuple) and problems and all(p in ORDER_PROBLEMS for p in problems):
+        return f"on {case}, " + "; and ".join(ORDER_PROBLEMS[p] for p in problems)
+    return describe_difference(case, where, yours, expected)
+
+
 TOPO_CASES = {
     "the diamond d = tanh(a) * (a * 3)": order_case(diamond),
     "a neuron tanh(x1 w1 + x2 w2 + bias)": order_case(neuron),
@@ -327,6 +344,7 @@ EXERCISES = [
         name="topological_order",
         reference=topological_order,
         cases=TOPO_CASES,
+        explain=explain_topo,
         checked="six graphs: shared nodes, a node reached by paths of different lengths, a "
         "node used twice by one op, a chain deeper than the recursion limit, 2^40 paths",
         mistakes=(
