@@ -193,8 +193,8 @@ def order_case(build):
 ORDER_PROBLEMS = {
     "out of order": "your order puts a node before one of its inputs: a node must come after "
     "every node it was computed from",
-    "missing": "your order misses nodes: every node the root depends on belongs in it, the "
-    "leaves and the root included",
+    "missing": "nodes are missing from your order: every node the root depends on belongs in "
+    "it, the leaves and the root included",
     "duplicates": "your order lists a node more than once: keep a set of visited nodes",
 }
 
