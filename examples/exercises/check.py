@@ -175,7 +175,7 @@ def _read_records(out: Path) -> list[dict[str, Any]]:
     for line in out.read_text(encoding="utf-8", errors="replace").splitlines():
         try:
             record = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         if isinstance(record, dict):
             records.append(record)
@@ -214,7 +214,16 @@ def observe_in_a_process(path: Path) -> tuple[list[dict[str, Any]], str]:
 
 
 def check_notebook(path: Path) -> list[Verdict]:
-    """One verdict per exercise (code and written answers) of the notebook at ``path``."""
+    """One verdict per exercise (code and written answers) of the notebook at ``path``; never
+    raises (an unreadable notebook or unreadable observations are a FAIL that says so)."""
+    try:
+        return _check_notebook(path)
+    except Exception as error:  # noqa: BLE001 -- the next notebooks must still be checked
+        message = f"could not check this notebook ({type(error).__name__}: {error})"
+        return [Verdict(Path(path).name, "the notebook", "failed", message)]
+
+
+def _check_notebook(path: Path) -> list[Verdict]:
     cells = _cells(path)
     records, stopped = observe_in_a_process(path)
     errors: dict[int, Any] = {}
@@ -265,6 +274,15 @@ def _verdict(
         return Verdict(exercise_id, title, "missing", message)
     if "not_done" in record:
         return Verdict(exercise_id, title, "not done", f"not done yet ({record['not_done']})")
+    try:
+        return _judge_record(exercise, record)
+    except Exception as error:  # noqa: BLE001 -- observations that are not what we wrote
+        message = f"the notebook's observations could not be read ({type(error).__name__})"
+        return Verdict(exercise_id, title, "failed", message)
+
+
+def _judge_record(exercise: Any, record: dict[str, Any]) -> Verdict:
+    exercise_id, title = exercise.id, exercise.title
     if "error" in record:
         raised = from_data(record["error"])
         text = raised.describe() if isinstance(raised, Raised) else str(raised)
@@ -273,7 +291,7 @@ def _verdict(
     observed = from_data(record.get("observed"))
     if not isinstance(observed, dict):
         return Verdict(exercise_id, title, "failed", "the notebook's process sent no observations")
-    notes = tuple(str(n) for n in record.get("notes", ()))
+    notes = tuple(str(n) for n in record.get("notes", ()))[:5]
     swaps = {str(name): None for name in record.get("swapped", ())}
     return judge(exercise, observed, notes, swaps)
 

@@ -507,3 +507,13 @@ def test_the_stored_expected_observations_are_the_references_current_ones():
         assert len(entry["mistakes"]) == len(exercise.mistakes), exercise_id
         fresh = checks.core.observe(exercise, exercise.reference)
         assert checks.core.same(fresh, expected.from_data(entry["reference"])), exercise_id
+
+
+def test_an_unreadable_notebook_gets_a_verdict_and_the_others_are_still_checked(tmp_path):
+    broken = tmp_path / "broken.ipynb"
+    broken.write_text("{ not json", encoding="utf-8")
+    (verdict,) = check_cli.check_notebook(broken)
+    assert verdict.status == "failed" and verdict.message.startswith("could not check")
+    records = tmp_path / "observations.jsonl"
+    records.write_text('{"cells": {}}\n' + "[" * 100_000 + "\n" + "garbage\n", encoding="utf-8")
+    assert check_cli._read_records(records) == [{"cells": {}}]
