@@ -309,22 +309,61 @@ def backward_without_local(root):
             child.grad += node.grad
 
 
+def _from_the_root(root, nodes):
+    """The nodes by their longest distance from the root (ties by label), so that the first
+    wrong grad reported is where the error starts; small graphs only, by label otherwise."""
+    if len(nodes) > 300:
+        return sorted(nodes, key=lambda n: n.label)
+    distance, changed = {id(root): 0}, True
+    while changed:  # relax until no distance grows (a DAG: at most len(nodes) rounds)
+        changed = False
+        for node in nodes:
+            if id(node) in distance:
+                for child in node.inputs:
+                    if distance.get(id(child), -1) < distance[id(node)] + 1:
+                        distance[id(child)] = distance[id(node)] + 1
+                        changed = True
+    return sorted(nodes, key=lambda n: (distance[id(n)], not n.inputs and _is_constant(n), n.label))
+
+
+def _is_constant(node):
+    return node.label == f"{node.data:g}"  # labelled by its value, as 2.0 in x * 2.0
+
+
+def _name(node):
+    """A node's label; a constant says so."""
+    return f"the constant {node.label}" if _is_constant(node) else node.label
+
+
 def backward_case(build, labels=None):
     """Run backward on the graph; observe the grad of every node (or of those labelled), and
     that the values (data) are left alone."""
 
     def case(fn):
         root = build()
-        nodes = sorted(all_nodes(root), key=lambda n: n.label)
+        nodes = _from_the_root(root, all_nodes(root))
         data = [n.data for n in nodes]
         with recursion_limit(1000):
             fn(root)
         shown = [n for n in nodes if labels is None or n.label in labels]
-        observed = {f"{node.label}.grad": node.grad for node in shown}
+        observed = {f"{_name(node)}.grad": node.grad for node in shown}
         observed["node values left unchanged"] = data == [n.data for n in nodes]
         return observed
 
     return case
+
+
+def explain_backward(case, where, yours, expected):
+    """The grads are listed from the root down: the first wrong one is where it went wrong."""
+    text = describe_difference(case, where, yours, expected)
+    if where.endswith(".grad") and where != "node values left unchanged":
+        node = where.removesuffix(".grad")
+        text += (
+            f"; the nodes nearer the root are right, so {node} was handed a wrong share: did a "
+            "node pass its grad on before all of it had arrived (go through "
+            "reversed(topological_order(root))), or is a local derivative misused?"
+        )
+    return text
 
 
 BACKWARD_CASES = {
@@ -375,6 +414,7 @@ EXERCISES = [
         name="backward",
         reference=backward,
         cases=BACKWARD_CASES,
+        explain=explain_backward,
         checked="every node's grad on seven graphs (shared nodes, paths of different lengths, "
         "a chain of 2,000, 2^40 paths), within a time limit; values left unchanged",
         mistakes=(
