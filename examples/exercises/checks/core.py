@@ -252,6 +252,9 @@ def _judge(exercise: Exercise, observed: dict[str, Any], swapped_names: dict) ->
         )
     else:
         message = exercise.explain(case, where, yours, wanted)
+    right = [c for c in exercise.cases if same(observed[c], expected[c])]
+    if right:  # what works narrows down what does not
+        message += f" (right on {len(right)} of {len(exercise.cases)} cases: {', '.join(right)})"
     return Verdict(exercise.id, exercise.title, "failed", message)
 
 
@@ -350,6 +353,10 @@ def _how_it_differs(y: np.ndarray, e: np.ndarray, yours: Any, expected: Any) -> 
         ratio = ratios.flat[0]
         if np.allclose(ratios, ratio, rtol=1e-6) and not np.isclose(ratio, 1) and ratio != 0:
             return base + f" (yours is {ratio:.8g} times the expected value)"
+    if np.all(np.isfinite(y)) and np.allclose(y, e**2, rtol=1e-6, atol=ATOL):
+        return base + " (yours is the expected value squared: a square root missing?)"
+    if np.all(y >= 0) and np.allclose(y**2, e, rtol=1e-6, atol=ATOL):
+        return base + " (yours is the square root of the expected value: one root too many?)"
     if y.ndim:
         i = np.unravel_index(np.argmax(np.abs(y - e)), y.shape)
         index = i[0] if len(i) == 1 else tuple(int(k) for k in i)
