@@ -10,7 +10,8 @@ import autograd
 import optim
 from optim import lr_scheduler
 
-from .core import Exercise, Mistake
+from .core import Exercise, Mistake, describe_difference
+from .observations import numeric
 
 
 def library_lr(make, base_lr, epoch):
@@ -28,7 +29,8 @@ def sequence(*args, epochs):
 
     def case(fn):
         base_lr, *rest = args
-        return {f"the lr at epoch {epoch}": fn(base_lr, epoch, *rest) for epoch in range(epochs)}
+        lrs = [float(fn(base_lr, e, *rest)) for e in range(epochs)]
+        return {"the lr at epochs 0, 1, ...": np.array(lrs)}
 
     return case
 
@@ -116,11 +118,38 @@ def warmup_one_early(base_lr, epoch, warmup, total, start_factor=0.1):
     return cosine_lr(base_lr, epoch - warmup, total - warmup)
 
 
+def explain_schedule(case, where, yours, expected):
+    """Say from which epoch the schedule goes wrong, and whether it is shifted by one."""
+    y, e = numeric(yours), numeric(expected)
+    if y is None or e is None or y.shape != e.shape or y.ndim != 1:
+        return describe_difference(case, where, yours, expected)
+    wrong = ~np.isclose(y, e, rtol=1e-6, atol=1e-12)
+    first = int(np.argmax(wrong))
+    text = f"on {case}, the lr at epoch {first} is {y[first]:.10g}, expected {e[first]:.10g}"
+    if np.allclose(y[1:], e[:-1], rtol=1e-6):
+        return text + ": your schedule runs one epoch late (epoch e gets the lr of epoch e - 1)"
+    if np.allclose(y[:-1], e[1:], rtol=1e-6):
+        return text + ": your schedule runs one epoch early (epoch e gets the lr of epoch e + 1)"
+    nonzero = np.abs(e) > 1e-12
+    ratios = y[nonzero] / e[nonzero]
+    if ratios.size and np.allclose(ratios, ratios[0], rtol=1e-6):
+        return text + f" (at every epoch yours is {ratios[0]:.8g} times the expected lr)"
+    later = np.flatnonzero(~wrong[first:])
+    if first == 1:
+        text += " (epoch 0 is right)"
+    elif first > 1:
+        text += f" (epochs 0 to {first - 1} are right)"
+    elif later.size:
+        text += f" (epoch {first + int(later[0])} is right again)"
+    return text
+
+
 EXERCISES = [
     Exercise(
         id="ex09_step",
         title="step decay",
         name="step_lr",
+        explain=explain_schedule,
         reference=step_lr,
         cases={
             "base_lr 0.1, step_size 3, gamma 0.5, epochs 0-9": sequence(0.1, 3, 0.5, epochs=10),
@@ -149,6 +178,7 @@ EXERCISES = [
         id="ex09_exponential",
         title="exponential decay",
         name="exponential_lr",
+        explain=explain_schedule,
         reference=exponential_lr,
         cases={
             "base_lr 0.1, gamma 0.9, epochs 0-5": sequence(0.1, 0.9, epochs=6),
@@ -172,6 +202,7 @@ EXERCISES = [
         id="ex09_cosine",
         title="cosine annealing",
         name="cosine_lr",
+        explain=explain_schedule,
         reference=cosine_lr,
         cases={
             "base_lr 0.1, T_max 10, eta_min 0, epochs 0-10": sequence(0.1, 10, 0.0, epochs=11),
@@ -204,6 +235,7 @@ EXERCISES = [
         id="ex09_warmup",
         title="linear warm-up, then cosine",
         name="warmup_cosine_lr",
+        explain=explain_schedule,
         reference=warmup_cosine_lr,
         cases={
             "base_lr 0.1, warmup 3, total 10, start_factor 0.1": sequence(
