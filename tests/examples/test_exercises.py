@@ -517,3 +517,17 @@ def test_an_unreadable_notebook_gets_a_verdict_and_the_others_are_still_checked(
     records = tmp_path / "observations.jsonl"
     records.write_text('{"cells": {}}\n' + "[" * 100_000 + "\n" + "garbage\n", encoding="utf-8")
     assert check_cli._read_records(records) == [{"cells": {}}]
+
+
+def test_replacing_the_library_function_a_reference_uses_does_not_make_a_wrong_answer_pass(
+    monkeypatch,
+):
+    """The expected results are stored data, so a cell doing ``nn.utils.clip_grad_norm_ =
+    mine`` changes what the student's code does, not what it is compared with."""
+    import nn
+
+    exercise = checks.EXERCISES["ex10_clip"]
+    wrong = exercise.mistakes[0].code  # clips each gradient by its own norm
+    monkeypatch.setattr(nn.utils, "clip_grad_norm_", wrong)
+    verdict = diagnose(exercise, wrong)
+    assert verdict.status == "mistake" and verdict.message == exercise.mistakes[0].diagnosis
