@@ -7,7 +7,8 @@ import numpy as np
 import autograd
 from nn import functional as F
 
-from .core import Exercise, Mistake, as_array, changed
+from .core import Exercise, Mistake, as_array, changed, describe_difference
+from .observations import numeric
 
 # -- ex05_log_softmax: log_softmax(z) along the last axis, for z of shape (N, C) ---------------
 
@@ -141,11 +142,49 @@ def grad_columns(z, targets):
     return p / len(z)
 
 
+def _rows_explained(case, where, yours, expected, total, what):
+    """Name a property every correct row has, when the student's rows break it."""
+    text = describe_difference(case, where, yours, expected)
+    y = numeric(yours)
+    if where != "result" or y is None or y.ndim != 2 or not np.all(np.isfinite(y)):
+        return text
+    sums = total(y)
+    if not np.allclose(sums, 0.0, atol=1e-6):
+        worst = int(np.argmax(np.abs(sums)))
+        return f"{text}; {what} (row {worst}: {sums[worst]:.10g})"
+    return text
+
+
+def explain_log_softmax(case, where, yours, expected):
+    return _rows_explained(
+        case,
+        where,
+        yours,
+        expected,
+        lambda y: np.log(np.exp(y - y.max(axis=1, keepdims=True)).sum(axis=1)) + y.max(axis=1),
+        "exp of each of your rows should sum to 1, so log-sum-exp of each row should be 0: is "
+        "the sum over the last axis, and the max subtracted from z everywhere it is added?",
+    )
+
+
+def explain_grad(case, where, yours, expected):
+    return _rows_explained(
+        case,
+        where,
+        yours,
+        expected,
+        lambda y: y.sum(axis=1),
+        "each row of softmax(z) - onehot(targets) sums to 0, yours does not: is the softmax "
+        "taken over each row (the last axis), and exactly one 1 subtracted per row?",
+    )
+
+
 EXERCISES = [
     Exercise(
         id="ex05_log_softmax",
         title="a numerically stable log-softmax",
         name="log_softmax",
+        explain=explain_log_softmax,
         reference=log_softmax,
         cases=LOG_SOFTMAX_CASES,
         checked="ordinary, large (1000) and extreme (-800) logits, random rows; z must stay "
@@ -212,6 +251,7 @@ EXERCISES = [
         id="ex05_grad",
         title="the gradient of softmax cross-entropy",
         name="cross_entropy_grad",
+        explain=explain_grad,
         reference=cross_entropy_grad,
         cases=CROSS_ENTROPY_CASES,
         checked="batches of 1, 4 and 6 rows, logits of size ~2 and ~1000; z and targets must "
