@@ -7,7 +7,8 @@ import numpy as np
 import autograd
 import optim
 
-from .core import Exercise, Mistake, as_array
+from .core import Exercise, Mistake, as_array, describe_difference
+from .observations import numeric
 from .steps import scalar_steps, steps_case, two_parameters
 
 # -- ex11_l2: l2_penalty(params, lam) -> the Tensor lam / 2 * sum of every squared entry --------
@@ -40,8 +41,8 @@ def penalty_case(values, lam, lr=0.1):
         else:
             optim.SGD(params, lr=lr).step()
         return {
-            "the penalty": as_array(penalty),
             "the gradient of loss + penalty": grads,
+            "the penalty": as_array(penalty),
             "the parameters after one SGD step on it": [as_array(p.data) for p in params],
         }
 
@@ -144,11 +145,29 @@ SGDW_CASES = {
     ),
 }
 
+
+def explain_penalty(case, where, yours, expected):
+    """The gradient comes first: name a parameter the penalty leaves out, or what it should
+    add (lam * p), before comparing values."""
+    text = describe_difference(case, where, yours, expected)
+    if where.startswith("the gradient of loss + penalty, item "):
+        i = int(where.rsplit(" ", 1)[1])
+        y = numeric(yours)
+        if y is not None and np.allclose(y, 0.5):  # the data loss's own gradient
+            return (
+                f"on {case}, your penalty adds nothing to the gradient of parameter {i + 1}: "
+                "every entry of every parameter belongs in it (biases too)"
+            )
+        return text + "; the penalty's gradient is lam * p, entry by entry"
+    return text
+
+
 EXERCISES = [
     Exercise(
         id="ex11_l2",
         title="an L2 penalty",
         name="l2_penalty",
+        explain=explain_penalty,
         reference=l2_penalty,
         cases=PENALTY_CASES,
         checked=(
