@@ -101,6 +101,9 @@ class Exercise:
     explain: Callable[[str, str, Any, Any], str] = field(default=_default_explain)
     helpers: dict[str, str] = field(default_factory=dict)
     checked: str = ""
+    # ``explain_cases(right, wrong)``, the names of the cases the code gets right and wrong: a
+    # sentence when that pattern names the mistake, else None (then ``explain`` phrases it).
+    explain_cases: Callable[[list[str], list[str]], str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -253,6 +256,12 @@ def _judge(exercise: Exercise, observed: dict[str, Any], swapped_names: dict) ->
     else:
         message = exercise.explain(case, where, yours, wanted)
     right = [c for c in exercise.cases if same(observed[c], expected[c])]
+    wrong = [c for c in exercise.cases if c not in right]
+    pattern = (
+        exercise.explain_cases(right, wrong) if exercise.explain_cases and not broken else None
+    )
+    if pattern:
+        message = f"{message}; {pattern}"
     if right:  # what works narrows down what does not
         message += f" (right on {len(right)} of {len(exercise.cases)} cases: {', '.join(right)})"
     return Verdict(exercise.id, exercise.title, "failed", message)

@@ -145,6 +145,30 @@ EPOCH_CASES = {
     "10 examples one at a time, lr = 0.02": epoch_case(1, 0.02),
 }
 
+FOURS, WHOLE, ONES = EPOCH_CASES  # the case names, in order
+
+
+def explain_epoch_cases(right, wrong):
+    """Which batch sizes come out right says where the mistake is."""
+    if WHOLE in wrong:
+        return (
+            "even one step on the whole data (one batch of 10) is wrong: the gradient of "
+            "mean((X w - y)^2) over a batch of B is 2/B X^T (X w - y); check the 2, the mean "
+            "and lr"
+        )
+    if wrong == [FOURS]:
+        return (
+            "only the batches of 4 are wrong, whose last batch holds 2 examples: average that "
+            "smaller batch over its own size"
+        )
+    if WHOLE in right and wrong:
+        return (
+            "one step on the whole data is right but several batches are not: one step per "
+            "batch, in order (no shuffling), with the gradient reset between batches"
+        )
+    return None
+
+
 EXERCISES = [
     Exercise(
         id="ex06_batches",
@@ -179,6 +203,7 @@ EXERCISES = [
         name="epoch",
         reference=epoch,
         cases=EPOCH_CASES,
+        explain_cases=explain_epoch_cases,
         checked="batches of 4 (a smaller last one), 10 and 1; w, X and y must stay unchanged",
         mistakes=(
             Mistake(
