@@ -215,7 +215,7 @@ for _wrong_lr in (
     lambda h: float(np.sqrt(2.0 / np.max(h))),
     lambda h: 2.0 / float(np.max(h)) ** 2,
 ):
-    wrong("ex01_stable_lr", r"curvatures.*(is|gave) .* expected")(_wrong_lr)
+    wrong("ex01_stable_lr", r"curvatures.*(expected|your lr is .* = )")(_wrong_lr)
 
 right("ex01_stable_lr")(lambda h: float(np.min(2.0 / np.asarray(h))))
 right("ex01_stable_lr")(lambda h: 2 / max(h))

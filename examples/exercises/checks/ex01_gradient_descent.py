@@ -131,11 +131,40 @@ def largest_stable_lr(curvatures):
     return 2.0 / float(np.max(curvatures))
 
 
-STABLE_LR_CASES = {
-    "curvatures [1, 10]": lambda f: float(f(np.array([1.0, 10.0]))),
-    "curvatures [4]": lambda f: float(f(np.array([4.0]))),
-    "curvatures [0.5, 3, 2]": lambda f: float(f(np.array([0.5, 3.0, 2.0]))),
+CURVATURES = {
+    "curvatures [1, 10]": [1.0, 10.0],
+    "curvatures [4]": [4.0],
+    "curvatures [0.5, 3, 2]": [0.5, 3.0, 2.0],
 }
+
+
+def stable_lr_case(h):
+    return lambda f: float(f(np.array(h)))
+
+
+STABLE_LR_CASES = {name: stable_lr_case(h) for name, h in CURVATURES.items()}
+
+# Formulas students write instead of 2 / max(h), and what each one means.
+_SUSPECTS = (
+    (lambda h: 2 / np.min(h), "2 / min(h): the flattest axis; the steepest one limits the lr"),
+    (lambda h: 2 / np.mean(h), "2 / mean(h): one axis too steep still diverges; use max(h)"),
+    (lambda h: 2 / np.sum(h), "2 / sum(h): the axes do not add up; the steepest, max(h), limits"),
+    (lambda h: 2 / h[-1], "2 / h[-1]: the last curvature is not always the largest; use max(h)"),
+    (lambda h: 2 / np.max(h) ** 2, "2 / max(h)^2: one step multiplies by 1 - lr h, linear in h"),
+    (lambda h: np.sqrt(2 / np.max(h)), "sqrt(2 / max(h)): |1 - lr h| < 1 gives lr < 2 / h"),
+)
+
+
+def explain_stable_lr(case, where, yours, expected):
+    """Recognise a formula that is not 2 / max(h) from the value it gave."""
+    h = np.array(CURVATURES.get(case, [np.nan]))
+    value = numeric(yours)
+    if value is not None and value.ndim == 0:
+        for formula, meaning in _SUSPECTS:
+            if np.isclose(float(value), formula(h), rtol=1e-9):
+                return f"on {case}, your lr is {float(value):.10g} = {meaning}"
+    return describe_difference(case, where, yours, expected)
+
 
 EXERCISES = [
     Exercise(
@@ -180,6 +209,7 @@ EXERCISES = [
         name="largest_stable_lr",
         reference=largest_stable_lr,
         cases=STABLE_LR_CASES,
+        explain=explain_stable_lr,
         checked=("three sets of curvatures (1 to 3 of them)"),
         mistakes=(
             Mistake(
