@@ -27,6 +27,7 @@ from . import python_protocols as _python_protocols
 from . import torch_facade as _torch_facade
 from .anomaly import detect_anomaly
 from .checkpoint import load, save
+from .compile import compile
 from .creation import (
     arange,
     empty,
@@ -94,6 +95,7 @@ __all__ = [
     "as_tensor",
     "bool",
     "check_device",
+    "compile",
     "cuda",
     "device",
     "empty",

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 import autograd
+from autograd.compile.protocol import track as _track
 
 from . import devices as _devices
 from . import state_dict as _state
@@ -110,6 +111,7 @@ class Module:
         d["_buffers"] = {}
         d["_modules"] = {}
         d["_non_persistent"] = set()
+        _track(self)  # so a compiled step that reaches this module indirectly still sees it
 
     # ------------------------------------------------------------------ attribute registration
 
@@ -318,6 +320,13 @@ class Module:
             child.apply(fn)
         fn(self)
         return self
+
+    def __compile_state__(self) -> Any:
+        """What a step captured by ``autograd.compile`` depends on here: the parameters and
+        buffers (inputs), every module's training flag and registered members (guards)."""
+        from .compile_state import module_state
+
+        return module_state(self)
 
     # ----------------------------------------------------------------------- training state
 

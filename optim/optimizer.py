@@ -10,6 +10,7 @@ import numpy as np
 
 import autograd
 from autograd import versions
+from autograd.compile.protocol import track as _track
 
 from .state_io import as_index, as_list, to_plain, to_python
 
@@ -99,6 +100,7 @@ class Optimizer:
         self.param_groups: list[dict[str, Any]] = []
         self._last_scalar: tuple[float, np.dtype, np.ndarray] | None = None
         self.validate(self.defaults)
+        _track(self)  # so a compiled step that reaches this optimizer indirectly still sees it
         name = type(self).__name__
         if callable(params) and not hasattr(params, "__iter__"):
             raise TypeError(_uncalled(name, params))
@@ -259,6 +261,13 @@ class Optimizer:
             f"{type(self).__name__}.step: a parameter of shape {p.shape} has a gradient of "
             f"shape {g.shape}"
         )
+
+    def __compile_state__(self) -> Any:
+        """What a step captured by ``autograd.compile`` depends on here: the per-parameter
+        state and the groups' hyperparameters (inputs), which parameters (guards)."""
+        from .compile_state import optimizer_state
+
+        return optimizer_state(self)
 
     # -- checkpoints ---------------------------------------------------------------------------
 

@@ -1,0 +1,516 @@
+"""Capture: run the step once for real, on stand-ins that write every NumPy call down.
+
+Before the call, every array the step may read or change is swapped for a ``Traced`` stand-in
+(the arguments' arrays, each participant's tensors, optimizer buffers) and every number that
+varies between calls for a ``Sym`` (step counts, hyperparameters); NumPy's array constructors
+and the library's random generator are wrapped so that what they make is known too. After the
+call everything is put back (the real arrays, holding the eager results) and the tape holds the
+program.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .. import engine as _engine
+from .. import random as _random
+from ..grad_mode import STATE
+from ..tensor import Tensor
+from . import protocol
+from .tape import Line, Tape, user_line
+from .values import Sym, Traced, involves, real
+
+# NumPy's array constructors: what they build from a stand-in is recorded; what they build from
+# plain values is made during the capture from constants (see Tape._fresh).
+CONSTRUCTORS = (
+    "array",
+    "asarray",
+    "asanyarray",
+    "ascontiguousarray",
+    "zeros",
+    "ones",
+    "empty",
+    "full",
+    "arange",
+    "eye",
+    "identity",
+    "linspace",
+)
+# numpy.random's global functions draw from a generator the program cannot replay.
+GLOBAL_RANDOM = (
+    "rand",
+    "randn",
+    "random",
+    "random_sample",
+    "normal",
+    "uniform",
+    "randint",
+    "permutation",
+    "shuffle",
+    "choice",
+    "binomial",
+    "standard_normal",
+    "seed",
+    "default_rng",
+    "integers",
+    "bernoulli",
+)
+
+
+@dataclass
+class Captured:
+    """What a capture produced: the tape and the bookkeeping the program generator needs."""
+
+    tape: Tape
+    arg_names: list[str]
+    arg_kinds: list[tuple[str, Any]]  # per argument: (kind, what its guard compares)
+    tensors: list[tuple[str, Any, Any, Any]] = field(
+        default_factory=list
+    )  # (sym, tensor, grad, label)
+    dicts: list[tuple[str, Any, str, Any, str]] = field(default_factory=list)
+    loads: list[tuple[str, str]] = field(default_factory=list)  # (name, code) read before the body
+    writes: list[Line] = field(default_factory=list)
+    watch: list[tuple[str, Any, str]] = field(default_factory=list)  # (code, expected, label)
+    result_code: str = "None"
+    result_uses: tuple[str, ...] = ()
+    stationary: bool = True
+    draws: bool = False
+    grad_enabled: bool = True
+    namespace: dict[str, Any] = field(default_factory=dict)
+
+
+_AS_ARRAY = (np.asarray, np.asanyarray)
+
+
+class _Generator:
+    """The library generator during a capture: each draw is recorded (an input of every
+    replay, drawn in the same order as eager, so a seeded run is bitwise equal)."""
+
+    def __init__(self, real_generator: Any, tape: Tape, captured: Captured) -> None:
+        self._real, self._tape, self._captured = real_generator, tape, captured
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._real, name)
+        if not callable(method):
+            self._tape.fail(f"the step reads the generator's .{name}")
+            return method
+        tape, captured = self._tape, self._captured
+
+        def draw(*args: Any, **kwargs: Any) -> Any:
+            result = method(*real(args), **real(kwargs))
+            uses: list[str] = []
+            call = tape._call_args(args, kwargs, uses)
+            captured.draws = True
+            written = (args[0],) if name in ("shuffle",) and args else ()
+            return tape.emit(f"_rng.{name}({call})", result, uses, written=written, effect=True)
+
+        return draw
+
+
+def _constructor(tape: Tape, original: Any) -> Any:
+    def construct(*args: Any, **kwargs: Any) -> Any:
+        if involves(args) or involves(kwargs):
+            if original in _AS_ARRAY and len(args) == 1 and not kwargs:
+                if type(args[0]) is Traced and isinstance(args[0].real, np.ndarray):
+                    return args[0]  # already an array: nothing to do
+            return tape.function(original, args, kwargs)
+        result = original(*args, **kwargs)
+        if type(result) is np.ndarray:
+            tape.fresh[id(result)] = result
+        return result
+
+    construct.__wrapped__ = original  # type: ignore[attr-defined]
+    return construct
+
+
+def _refuse(tape: Tape, original: Any, why: str) -> Any:
+    def refused(*args: Any, **kwargs: Any) -> Any:
+        tape.fail(why)
+        return original(*real(args), **real(kwargs))
+
+    return refused
+
+
+@contextlib.contextmanager
+def _patched(owner: Any, name: str, value: Any) -> Any:
+    missing = object()
+    before = owner.__dict__.get(name, missing) if hasattr(owner, "__dict__") else missing
+    setattr(owner, name, value)
+    try:
+        yield
+    finally:
+        if before is missing:
+            with contextlib.suppress(AttributeError):
+                delattr(owner, name)
+        else:
+            setattr(owner, name, before)
+
+
+class _Discover:
+    """A recorder (see autograd.trace): leaf tensors the step uses that no participant
+    reported are made inputs at their first use."""
+
+    def __init__(self, capture: Capture) -> None:
+        self.capture = capture
+
+    def record(self, node: Any, out: Any) -> None:
+        for link in node.inputs:
+            if isinstance(link, Tensor) and type(link.data) is not Traced:
+                self.capture.add_tensor(link, link.name or "")
+
+
+class Capture:
+    """One capture of ``fn(*args)`` (see the module docstring)."""
+
+    def __init__(self, fn: Any, args: tuple) -> None:
+        self.fn, self.args = fn, args
+        self.tape = Tape()
+        self.tape.inputs_by_name = {}
+        self.tape.param_names = {}
+        self.captured = Captured(self.tape, [], [])
+        self.restore: list[Any] = []
+        self.tensor_ids: dict[int, str] = {}
+        self.constants = self.captured.namespace
+
+    # ----- inputs -----------------------------------------------------------------------------
+    def bind(self, value: Any, prefix: str) -> str:
+        name = self.tape.constant(value, prefix)
+        return name
+
+    def add_tensor(self, tensor: Any, label: str) -> None:
+        if id(tensor) in self.tensor_ids:
+            return
+        index = len(self.captured.tensors)
+        holder = self.bind(tensor, "P")
+        data_name = f"p{index}"
+        self.tensor_ids[id(tensor)] = data_name
+        data, grad = tensor.data, tensor._grad
+        if type(data) is Traced:
+            return
+        self.tape.constants[data_name] = data
+        tensor.data = self.tape.input_array(data, data_name)
+        grad_name = None
+        if grad is not None and type(grad) is not Traced:
+            grad_name = f"g{index}"
+            tensor._grad = self.tape.input_array(grad, grad_name)
+        self.captured.tensors.append((data_name, tensor, grad_name, label or tensor.name or ""))
+        self.tape.param_names[id(data)] = label
+        self.restore.append((tensor, data, grad, holder))
+
+    def add_dict(self, holder: Any, attribute: str, key: Any, label: str) -> None:
+        try:
+            container = getattr(holder, attribute)
+            target = container if key is None else container[key]
+        except (KeyError, IndexError, AttributeError):
+            return
+        if not isinstance(target, dict) or any(d[3] is target for d in self.captured.dicts):
+            return
+        index = len(self.captured.dicts)
+        name = f"D{index}"
+        holder_name = self.bind(holder, "H")
+        where = f"{holder_name}.{attribute}"
+        if key is not None:
+            where += f"[{self.tape.ref(key, []) if not isinstance(key, int) else key}]"
+        swapped = {}
+        for entry, value in list(target.items()):
+            if entry == "params":
+                continue
+            stand_in = self._stand_in(value, f"{_ident(entry)}_{index}")
+            if stand_in is not None:
+                target[entry] = stand_in
+                swapped[entry] = (value, stand_in)
+        self.captured.dicts.append((name, where, label, target, swapped))
+
+    def _stand_in(self, value: Any, name: str) -> Any:
+        kind = type(value)
+        if kind in (int, float, bool):
+            self.tape.inputs_by_name[name] = value
+            return self.tape.input_number(value, name)
+        if kind is tuple and value and all(type(v) in (int, float, bool) for v in value):
+            parts = []
+            for i, v in enumerate(value):
+                self.tape.inputs_by_name[f"{name}_{i}"] = v
+                parts.append(self.tape.input_number(v, f"{name}_{i}"))
+            return tuple(parts)
+        if kind is np.ndarray:
+            return self.tape.input_array(value, name)
+        return None
+
+    # ----- the run ----------------------------------------------------------------------------
+    def run(self) -> tuple[Any, Captured]:
+        tape, captured = self.tape, self.captured
+        states = self._participants()
+        # The widest participant first: a model's own names (0.weight) win over a child's.
+        for obj, state in sorted(states, key=lambda s: -len(s[1].names)):
+            for tensor in state.tensors:
+                self.add_tensor(tensor, state.names.get(id(tensor), ""))
+            for key, value in state.names.items():
+                tape.module_names.setdefault(key, value)
+        for obj, state in states:
+            for holder, attribute, key, label in state.dicts:
+                self.add_dict(holder, attribute, key, label)
+        args = self._arguments()
+        before = self._watched(states)
+        generator = _random.get_generator()
+        stand_in = _Generator(generator, tape, captured)
+        patches = [(np, name, _constructor(tape, getattr(np, name))) for name in CONSTRUCTORS]
+        patches += [
+            (
+                np.random,
+                name,
+                _refuse(
+                    tape,
+                    getattr(np.random, name),
+                    f"numpy.random.{name} inside the step draws numbers a "
+                    "replay cannot draw again; use autograd.get_generator()",
+                ),
+            )
+            for name in GLOBAL_RANDOM
+            if hasattr(np.random, name)
+        ]
+        patches.append(
+            (
+                _engine,
+                "_recorded_backward",
+                _refuse(
+                    tape,
+                    _engine._recorded_backward,
+                    "backward with create_graph=True cannot be captured",
+                ),
+            )
+        )
+        for _, state in states:
+            patches.extend(state.patches)
+        captured.grad_enabled = STATE.grad_enabled
+        if STATE.anomaly:
+            tape.fail("detect_anomaly is on")
+        if STATE.recorders:
+            tape.fail("a trace is recording")
+        _random._generator = stand_in
+        STATE.recorders.append(_Discover(self))
+        try:
+            with contextlib.ExitStack() as stack:
+                for owner, name, value in patches:
+                    stack.enter_context(_patched(owner, name, value))
+                result = self.fn(*args)
+        finally:
+            STATE.recorders.pop()
+            if _random._generator is stand_in:
+                _random._generator = generator
+            else:
+                tape.fail("the step re-seeds the library generator")
+            self._put_back()
+        if self._watched(states) != before:
+            captured.stationary = False  # the call changed what its own guards look at
+        result_code, uses = self._result(result)
+        captured.result_code, captured.result_uses = result_code, tuple(uses)
+        self._watch(states)
+        return _plain_result(result), captured
+
+    def _watched(self, states: list[tuple[Any, Any]]) -> list[Any]:
+        values = []
+        for _, state in states:
+            for owner, expression, _label in state.watch:
+                try:
+                    value = eval(expression.format("owner"), {"owner": owner})  # noqa: S307
+                except Exception:  # noqa: BLE001
+                    value = None
+                values.append(id(value) if not isinstance(value, (int, float, str)) else value)
+        return values
+
+    def _participants(self) -> list[tuple[Any, Any]]:
+        found = {id(o): o for o in protocol.referenced(self.fn, self.args)}
+        self.referenced = set(found)
+        for obj in protocol.tracked():
+            found.setdefault(id(obj), obj)
+        states = []
+        for obj in found.values():
+            try:
+                states.append((obj, obj.__compile_state__()))
+            except Exception as error:  # noqa: BLE001 - a broken participant only costs speed
+                self.tape.fail(f"{type(obj).__name__}.__compile_state__ raised {error!r}")
+        self.states = states
+        return states
+
+    def _arguments(self) -> list[Any]:
+        captured, tape = self.captured, self.tape
+        try:
+            names = list(inspect.signature(self.fn).parameters)
+        except (TypeError, ValueError):
+            names = []
+        out = []
+        for i, arg in enumerate(self.args):
+            name = names[i] if i < len(names) and names[i].isidentifier() else f"arg{i}"
+            if name.startswith("*") or name in captured.arg_names:
+                name = f"arg{i}"
+            captured.arg_names.append(name)
+            kind = type(arg)
+            if kind is Tensor:
+                if arg._node is not None or arg._requires_grad:
+                    tape.fail(f"argument {name} requires grad (pass a plain input)")
+                    captured.arg_kinds.append(("object", arg))
+                    out.append(arg)
+                    continue
+                data = arg.data
+                sym = f"{name}_data"
+                arg.data = tape.wrap(data, sym)
+                self.restore.append((arg, data, arg._grad, None))
+                captured.arg_kinds.append(("tensor", (data.shape, data.dtype)))
+                out.append(arg)
+            elif kind is np.ndarray:
+                captured.arg_kinds.append(("array", (arg.shape, arg.dtype)))
+                out.append(tape.wrap(arg, name))
+            elif kind in (int, float):
+                captured.arg_kinds.append(("number", kind))
+                tape.inputs_by_name[name] = arg
+                out.append(tape.input_number(arg, name))
+            elif arg is None or kind in (bool, str):
+                captured.arg_kinds.append(("equal", arg))
+                out.append(arg)
+            else:
+                captured.arg_kinds.append(("object", arg))
+                out.append(arg)
+        return out
+
+    def _put_back(self) -> None:
+        """Real arrays and numbers back where the stand-ins were; what changed becomes a
+        write-back line of the program."""
+        tape, captured = self.tape, self.captured
+        for tensor, data, grad, holder in self.restore:
+            if holder is None:  # an argument
+                tensor.data = data
+                continue
+            now_data, now_grad = tensor.data, tensor._grad
+            sym = self.tensor_ids[id(tensor)]
+            if type(now_data) is not Traced or now_data.sym != sym:
+                self._write(f"{holder}.data", now_data)
+            tensor.data = real(now_data)
+            grad_sym = f"g{sym[1:]}" if grad is not None else None
+            if now_grad is None:
+                if grad is not None:
+                    captured.writes.append(Line(f"{holder}._grad = None", "", (), (), True))
+            elif type(now_grad) is not Traced or now_grad.sym != grad_sym:
+                self._write(f"{holder}._grad", now_grad)
+            tensor._grad = real(now_grad)
+        for name, where, label, target, swapped in captured.dicts:
+            keys_before = set(swapped) | {k for k in target if k not in swapped}
+            for entry, value in list(target.items()):
+                if entry in swapped and value is swapped[entry][1]:
+                    target[entry] = swapped[entry][0]
+                    continue
+                if entry == "params":
+                    continue
+                if involves(value) or entry in swapped:
+                    self._write(f"{name}[{entry!r}]", value)
+                    target[entry] = real(value)
+            if set(target) != keys_before:
+                captured.stationary = False
+        # New entries (a first step creates optimizer state) hold stand-ins: make them real.
+        for obj, _ in self.states:
+            with contextlib.suppress(Exception):
+                for holder, attribute, key, _label in obj.__compile_state__().dicts:
+                    container = getattr(holder, attribute)
+                    target = container if key is None else container[key]
+                    if isinstance(target, dict) and not any(d[3] is target for d in captured.dicts):
+                        for entry, value in list(target.items()):
+                            if involves(value):
+                                target[entry] = real(value)
+
+    def _write(self, where: str, value: Any) -> None:
+        uses: list[str] = []
+        code = self.tape.ref(value, uses) if involves(value) or value is None else None
+        if code is None:
+            if type(value) in (int, float, bool, str):
+                code = repr(value)
+            else:
+                self.tape.fail(f"the step stores a value the capture cannot follow in {where}")
+                return
+        self.captured.writes.append(Line(f"{where} = {code}", "", (), tuple(uses), True))
+
+    def _result(self, result: Any) -> tuple[str, list[str]]:
+        uses: list[str] = []
+
+        def code(value: Any) -> str:
+            kind = type(value)
+            if kind is Tensor:
+                if id(value) in self.tensor_ids:
+                    return self.tape.constant(value, "P")
+                data = value.data
+                if type(data) is Traced:
+                    uses.append(data.sym)
+                    return f"_Tensor({data.sym})"
+                return self.tape.constant(value, "K")
+            if kind is Traced or kind is Sym:
+                uses.append(value.sym)
+                return value.sym
+            if kind in (tuple, list):
+                inner = ", ".join(code(v) for v in value)
+                return (
+                    f"({inner},)"
+                    if kind is tuple and len(value) == 1
+                    else (f"({inner})" if kind is tuple else f"[{inner}]")
+                )
+            if kind is dict:
+                return "{" + ", ".join(f"{k!r}: {code(v)}" for k, v in value.items()) + "}"
+            if value is None or kind in (bool, int, float, str):
+                return repr(value)
+            return self.tape.constant(value, "K")
+
+        return code(result), uses
+
+    def _watch(self, states: list[tuple[Any, Any]]) -> None:
+        used = _used_names(self.tape, self.captured)
+        used_tensors = {id(t) for sym, t, g, _ in self.captured.tensors if sym in used or g in used}
+        seen = set()
+        for obj, state in states:
+            mine = [t for t in state.tensors if id(t) in used_tensors]
+            if not mine and id(obj) not in self.referenced:
+                continue
+            for owner, expression, label in state.watch:
+                owner_name = self.tape.constant(owner, "H" if owner is obj else "M")
+                code = expression.format(owner_name)
+                if code in seen:
+                    continue
+                seen.add(code)
+                value = eval(expression.format("owner"), {"owner": owner})  # noqa: S307
+                self.captured.watch.append((code, value, label))
+        self.used = used
+
+
+def _used_names(tape: Tape, captured: Captured) -> set[str]:
+    used = set(captured.result_uses)
+    for line in captured.writes:
+        used.update(line.uses)
+    for line in tape.lines:
+        used.update(line.uses)
+    return used
+
+
+def _plain_result(result: Any) -> Any:
+    kind = type(result)
+    if kind is Tensor:
+        result.data = real(result.data)
+        if type(result._grad) is Traced:
+            result._grad = result._grad.real
+        return result
+    if kind is Traced or kind is Sym:
+        return real(result)
+    if kind in (tuple, list):
+        return kind(_plain_result(v) for v in result)
+    if kind is dict:
+        return {k: _plain_result(v) for k, v in result.items()}
+    return result
+
+
+def _ident(key: Any) -> str:
+    text = str(key)
+    clean = "".join(ch if ch.isalnum() else "_" for ch in text)
+    return clean if clean and not clean[0].isdigit() else f"k{clean}"
+
+
+__all__ = ["Capture", "Captured", "user_line"]

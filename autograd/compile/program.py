@@ -1,0 +1,262 @@
+"""The program: a capture turned into one straight-line Python function over NumPy.
+
+Its parts, in order, as ``source`` shows them:
+
+1. guards: everything the program was captured under (shapes and dtypes of the arguments, grad
+   mode, training flags, which parameters, the hyperparameters its branches depended on); one
+   that fails raises ``Miss`` before anything happened, and the caller captures again or runs
+   eagerly;
+2. inputs: numbers and arrays that vary between calls (optimizer step counts, learning rates,
+   state buffers) read from where they live, never baked in as constants;
+3. the body: forward, backward and update, one NumPy call per line, in eager's order; checks on
+   values the step branched on come before anything is changed;
+4. write-backs: new gradients and state values stored where eager stores them, and the version
+   counters of arrays changed in place bumped (so a stale graph's backward still raises).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from .. import random as _random
+from .. import versions
+from ..grad_mode import STATE
+from ..tensor import Tensor
+from .capture import Captured
+from .tape import Line
+
+
+class Miss(Exception):  # noqa: N818 - control flow, not an error
+    """A guard or check failed: this program does not apply to this call."""
+
+
+def _view(base: np.ndarray, offset: int, shape: tuple, strides: tuple) -> np.ndarray:
+    """The view of ``base`` starting ``offset`` bytes in, with ``shape`` and ``strides``."""
+    flat = base.reshape(-1).view(np.uint8)[offset:]
+    return np.lib.stride_tricks.as_strided(flat.view(base.dtype), shape, strides)
+
+
+def _tensor(data: Any) -> Tensor:
+    return Tensor._make(data, None)
+
+
+class Program:
+    """One captured step as generated code: ``run(*args)`` replays it (or raises ``Miss``)."""
+
+    def __init__(self, captured: Captured, name: str) -> None:
+        self.name = name
+        self.replays = 0
+        self.guards: list[str] = []
+        source, namespace = _generate(captured, name, self.guards)
+        self.source = source
+        code = compile(source, f"<autograd.compile {name}>", "exec")
+        exec(code, namespace)  # noqa: S102 - our own generated code
+        self.run = namespace[name]
+        self.lines = sum(1 for line in source.splitlines() if line.strip())
+
+
+def _fmt(value: Any) -> str:
+    return repr(value) if type(value) in (bool, int, str, type(None)) else None  # type: ignore
+
+
+def _generate(captured: Captured, name: str, guard_labels: list[str]) -> tuple[str, dict]:
+    tape = captured.tape
+    namespace: dict[str, Any] = dict(tape.constants)
+    namespace.update(
+        np=np,
+        _Miss=Miss,
+        _Tensor=_tensor,
+        _view=_view,
+        _STATE=STATE,
+        _ndarray=np.ndarray,
+        _TensorType=Tensor,
+        _bump=versions.bump,
+        _get_generator=_random.get_generator,
+    )
+    body = _elide_copies(_live(tape.lines, captured), captured)
+    used: set[str] = set(captured.result_uses)
+    for line in body + captured.writes:
+        used.update(line.uses)
+        used.update(line.defines)
+    used.update(tape.guards)  # numbers the capture branched on are read, to be guarded
+
+    def constant(value: Any, prefix: str) -> str:
+        return tape.constant(value, prefix)
+
+    out: list[str] = [f"def {name}({', '.join(captured.arg_names)}):"]
+    guards: list[tuple[str, str]] = []
+    guards.append((f"_STATE.grad_enabled is not {captured.grad_enabled}", "grad mode"))
+    guards.append(("_STATE.anomaly or _STATE.recorders", "no anomaly mode or trace"))
+    loads: list[tuple[str, str]] = []
+    for arg, (kind, what) in zip(captured.arg_names, captured.arg_kinds):
+        if kind == "tensor":
+            shape, dtype = what
+            test = (
+                f"type({arg}) is not _TensorType or {arg}._requires_grad or "
+                f"{arg}.data.shape != {shape} or {arg}.data.dtype != {dtype.name!r}"
+            )
+            guards.append((test, f"{arg}: Tensor {dtype.name} {shape}"))
+            if f"{arg}_data" in used:
+                loads.append((f"{arg}_data", f"{arg}.data"))
+        elif kind == "array":
+            shape, dtype = what
+            test = (
+                f"type({arg}) is not _ndarray or {arg}.shape != {shape} or "
+                f"{arg}.dtype != {dtype.name!r}"
+            )
+            guards.append((test, f"{arg}: ndarray {dtype.name} {shape}"))
+        elif kind == "number":
+            guards.append((f"type({arg}) is not {what.__name__}", f"{arg}: {what.__name__}"))
+        elif kind == "equal":
+            guards.append((f"{arg} != {what!r}", f"{arg} == {what!r}"))
+        else:
+            guards.append((f"{arg} is not {constant(what, 'K')}", f"{arg} is the same object"))
+    for data_sym, tensor, grad_sym, label in captured.tensors:
+        if (
+            data_sym not in used
+            and (grad_sym is None or grad_sym not in used)
+            and not any(
+                line.code.startswith(f"{tape.constant(tensor, 'P')}.") for line in captured.writes
+            )
+        ):
+            continue
+        holder = tape.constant(tensor, "P")
+        shown = label or tensor.name or data_sym
+        namespace[f"_{data_sym}"] = namespace.pop(data_sym)
+        guards.append((f"{holder}.data is not _{data_sym}", f"{shown}: same array"))
+        if data_sym in used:
+            loads.append((data_sym, f"_{data_sym}"))
+        if grad_sym is None:
+            guards.append((f"{holder}._grad is not None", f"{shown}: grad is None"))
+        else:
+            guards.append((f"{holder}._grad is None", f"{shown}: grad is set"))
+            if grad_sym in used:
+                loads.append((grad_sym, f"{holder}._grad"))
+    for code, value, label in captured.watch:
+        if type(value) in (bool, type(None)):
+            guards.append((f"{code} is not {value!r}", f"{label} is {value!r}"))
+        elif type(value) in (int, float, str):
+            guards.append((f"{code} != {value!r}", f"{label} == {value!r}"))
+        else:
+            guards.append((f"{code} is not {constant(value, 'K')}", f"{label}: same object"))
+    # Entries of optimizer dicts: the dict itself, then each value the program uses.
+    for dict_name, where, label, target, swapped in captured.dicts:
+        wanted = []
+        for entry, (value, stand_in) in swapped.items():
+            parts = stand_in if type(stand_in) is tuple else (stand_in,)
+            names = [p.sym for p in parts]
+            if any(n in used for n in names):
+                wanted.append((entry, names, type(stand_in) is tuple))
+        if wanted or any(line.code.startswith(f"{dict_name}[") for line in captured.writes):
+            loads.append((dict_name, where))
+            for entry, names, is_tuple in wanted:
+                target_code = ", ".join(names) if is_tuple else names[0]
+                loads.append((target_code, f"{dict_name}[{entry!r}]"))
+    for test, label in guards:
+        out.append(f"    if {test}: raise _Miss  # {label}")
+        guard_labels.append(label)
+    if loads:
+        out.append("    try:  # inputs: what varies between calls, read where it lives")
+        out.extend(f"        {target} = {source}" for target, source in loads)
+        out.append("    except (KeyError, IndexError, AttributeError):")
+        out.append("        raise _Miss from None")
+    for sym, value in tape.guards.items():
+        if _loaded(sym, loads) or sym in captured.arg_names:
+            test = f"{sym} is not {value!r}" if type(value) is bool else f"{sym} != {value!r}"
+            out.append(f"    if {test}: raise _Miss  # hyperparameter the capture branched on")
+            guard_labels.append(f"{sym} == {value!r}")
+    draws_first = next((i for i, line in enumerate(body) if line.code.find("_rng.") >= 0), None)
+    restore = draws_first is not None and any(line.check for line in body[draws_first:])
+    if draws_first is not None:
+        out.append("    _rng = _get_generator()")
+        if restore:
+            out.append("    _saved = _rng.bit_generator.state")
+    for i, line in enumerate(body):
+        code = line.code
+        if line.check and restore and draws_first is not None and i > draws_first:
+            code = code.replace("raise _Miss", "_rng.bit_generator.state = _saved; raise _Miss")
+        out.append(_with_comment(code, line.comment))
+    for line in captured.writes:
+        out.append(_with_comment(line.code, "write back"))
+    bumped = sorted(
+        {name for line in body if line.effect for name in line.defines if name in tape.persistent}
+    )
+    if bumped:
+        out.append(f"    _bump({', '.join(bumped)})  # changed in place: stale graphs must raise")
+    out.append(f"    return {captured.result_code}")
+    for key, value in tape.constants.items():
+        if f"_{key}" not in namespace:
+            namespace.setdefault(key, value)
+    return "\n".join(out) + "\n", namespace
+
+
+def _loaded(sym: str, loads: list[tuple[str, str]]) -> bool:
+    return any(sym in [part.strip() for part in target.split(",")] for target, _ in loads)
+
+
+def _with_comment(code: str, comment: str) -> str:
+    text = f"    {code}"
+    if comment:
+        text = f"{text:<56}  # {comment}"
+    return text
+
+
+_FRESH = re.compile(r"^(t\d+) = (Z\d+)\.copy\(\)$")
+_COPY = re.compile(r"^(t\d+) = np\.array\((t\d+)\)$")
+
+
+def _elide_copies(lines: list[Line], captured: Captured) -> list[Line]:
+    """``b = np.array(a)`` when nothing uses ``a`` (or a view of it) afterwards: eager code
+    copies there because it cannot know that; the program can, and hands ``a`` on."""
+    tape = captured.tape
+    later: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        for name in line.uses:
+            later[name] = i
+    for line in captured.writes:
+        for name in line.uses:
+            later[name] = len(lines)
+    for name in captured.result_uses:
+        later[name] = len(lines)
+    out = []
+    for i, line in enumerate(lines):
+        fresh = _FRESH.match(line.code)
+        if fresh and sum(1 for x in lines if fresh.group(1) in x.defines) == 1:
+            # A constant the program never writes into: no copy needed.
+            line = Line(f"{fresh.group(1)} = {fresh.group(2)}", "a constant", line.defines)
+        match = _COPY.match(line.code)
+        if match:
+            target, source = match.groups()
+            views = [v for v, root in tape.roots.items() if root == source]
+            if (
+                source not in tape.persistent
+                and later.get(source, -1) <= i
+                and all(later.get(v, -1) <= i for v in views)
+            ):
+                line = Line(
+                    f"{target} = {source}",
+                    "(eager copies here; nothing else uses it)",
+                    line.defines,
+                    line.uses,
+                    line.effect,
+                    line.check,
+                )
+        out.append(line)
+    return out
+
+
+def _live(lines: list[Line], captured: Captured) -> list[Line]:
+    """The lines the result, the write-backs and the lasting effects need (dead code goes)."""
+    needed = set(captured.result_uses)
+    for line in captured.writes:
+        needed.update(line.uses)
+    kept = []
+    for line in reversed(lines):
+        if line.effect or line.check or needed.intersection(line.defines):
+            kept.append(line)
+            needed.update(line.uses)
+    kept.reverse()
+    return kept
