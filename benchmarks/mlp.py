@@ -146,6 +146,15 @@ def autograd_step(
     return step, lambda: [p.data for p in model.parameters()]
 
 
+def compiled_step(case: str) -> tuple[Step, Callable[[], list]]:
+    """The same user-written step, through ``autograd.compile`` (captured at its first call,
+    replayed as generated NumPy code after)."""
+    import autograd
+
+    step, weights = autograd_step(case)
+    return autograd.compile(step), weights
+
+
 def torch_step(case: str) -> tuple[Step, Callable[[], list]]:
     """The same network in PyTorch (eager, CPU, one thread)."""
     torch = _harness.torch_or_none()
@@ -163,7 +172,12 @@ def torch_step(case: str) -> tuple[Step, Callable[[], list]]:
     return step, lambda: [p.detach().numpy() for p in model.parameters()]
 
 
-BUILDERS = {"autograd": autograd_step, "numpy": numpy_step, "torch": torch_step}
+BUILDERS = {
+    "autograd": autograd_step,
+    "compiled": compiled_step,
+    "numpy": numpy_step,
+    "torch": torch_step,
+}
 
 
 # ----- measurement -----------------------------------------------------------------------------
@@ -187,7 +201,7 @@ def main() -> None:
     if parsed is None:  # the child process that measures memory
         return
     quick, cases = parsed
-    names = ["autograd", "numpy"] + (["torch"] if _harness.torch_or_none() else [])
+    names = ["autograd", "compiled", "numpy"] + (["torch"] if _harness.torch_or_none() else [])
     print(_harness.machine())
     print("ms per training step (median of interleaved rounds), minor page faults per step,")
     print("peak RSS of a fresh process running the step (MiB) and its growth during 20 steps")
@@ -208,6 +222,11 @@ def main() -> None:
             )
         ours = res["autograd"].seconds
         ratios = ", ".join(f"{ours / res[n].seconds:.2f} x {n}" for n in names[1:])
+        compiled = res["compiled"].seconds
+        print(
+            f"  compiled = {compiled / res['numpy'].seconds:.2f} x numpy, "
+            f"{compiled / ours:.2f} x autograd eager"
+        )
         mem_ratio = ""
         if "torch" in names:
             share = mem["autograd"]["peak_kib"] / mem["torch"]["peak_kib"]
