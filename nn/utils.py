@@ -41,29 +41,31 @@ def clip_grad_norm_(
     if not grads:
         return np.float64(0.0)
     if math.isinf(p):
-        total = max(float(np.max(np.abs(g))) if g.size else 0.0 for g in grads)
+        total = np.float64(max(float(np.max(np.abs(g))) if g.size else 0.0 for g in grads))
     elif p == 2.0:
         # ||(||g_1||, ..., ||g_k||)||_2 = sqrt(sum_i g_i . g_i): one BLAS dot product per
-        # gradient, in float64 (4x faster than the general formula's abs and power).
-        total = math.sqrt(sum(_dot_self(g.astype(np.float64)) for g in grads))
+        # gradient, in float64 (4x faster than the general formula's abs and power). NumPy
+        # scalars, not Python floats, and no branch on the value: autograd.compile can capture
+        # the clipping as part of a step (the same numbers: both round as IEEE doubles).
+        total = np.sqrt(sum(_dot_self(g.astype(np.float64)) for g in grads))
     else:
         norms = [np.sum(np.abs(g.astype(np.float64)) ** p) ** (1 / p) for g in grads]
-        total = float(np.sum(np.asarray(norms) ** p) ** (1 / p))
+        total = np.float64(np.sum(np.asarray(norms) ** p) ** (1 / p))
     if error_if_nonfinite and not math.isfinite(total):
         raise RuntimeError(
             f"nn.utils.clip_grad_norm_: the total gradient norm is {total}; "
             "pass error_if_nonfinite=False to clip anyway"
         )
-    coef = max_norm / (total + 1e-6)
-    if coef < 1:
-        for g in grads:
-            g *= np.asarray(coef, dtype=g.dtype)
-    return np.float64(total)
+    # c = min(max_norm / (total + 1e-6), 1); multiplying by exactly 1 changes nothing.
+    coef = np.minimum(max_norm / (total + 1e-6), 1.0)
+    for g in grads:
+        g *= np.asarray(coef, dtype=g.dtype)
+    return total
 
 
-def _dot_self(g: np.ndarray) -> float:
+def _dot_self(g: np.ndarray) -> np.float64:
     flat = g.reshape(-1)
-    return float(np.dot(flat, flat))
+    return np.dot(flat, flat)
 
 
 def clip_grad_value_(

@@ -40,6 +40,7 @@ CONSTRUCTORS = (
     "eye",
     "identity",
     "linspace",
+    "take",  # its NEP 18 dispatch ignores the indices
 )
 # numpy.random's global functions draw from a generator the program cannot replay.
 GLOBAL_RANDOM = (
@@ -120,7 +121,7 @@ def _constructor(tape: Tape, original: Any) -> Any:
                     return args[0]  # already an array: nothing to do
             return tape.function(original, args, kwargs)
         result = original(*args, **kwargs)
-        if type(result) is np.ndarray:
+        if type(result) is np.ndarray and not any(result is a for a in args):
             tape.fresh[id(result)] = result
         return result
 

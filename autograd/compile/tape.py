@@ -46,6 +46,7 @@ ORIGINALS = {
         "eye",
         "identity",
         "linspace",
+        "take",
     )
 }
 
@@ -118,7 +119,8 @@ class Tape:
     def fail(self, reason: str) -> None:
         """Mark this capture as not replayable (the first reason is kept)."""
         if self.broken is None:
-            self.broken = f"{reason} ({user_line()})"
+            inside = library_line()
+            self.broken = f"{reason} ({user_line()}{'; in ' + inside if inside else ''})"
 
     def read(self, traced: Traced, how: str) -> None:
         self.fail(f"the step reads an array's values ({how})")
@@ -550,6 +552,8 @@ def _wrap_result(tape: Tape, result: Any, name: str | None) -> Any:
         if type(result) is not type(None) and type(result) is not str:
             pass
         return result
+    if isinstance(result, tuple) and all(type(v) in (int, bool, type(None)) for v in result):
+        return result  # a shape: fixed by the guards
     if isinstance(result, tuple):  # (a named tuple of arrays and the like)
         tape.fail(f"the step uses a NumPy function returning {type(result).__name__}")
     return result
@@ -561,6 +565,18 @@ def _names_of(value: Any) -> list[str]:
     if type(value) in (tuple, list):
         return [v.sym for v in value if type(v) is Traced]
     return []
+
+
+def library_line() -> str:
+    """``path:line`` of the innermost frame in backproplab outside autograd.compile, if any."""
+    here = os.path.dirname(os.path.abspath(__file__)) + os.sep
+    frame = sys._getframe(1)
+    while frame is not None:
+        path = os.path.abspath(frame.f_code.co_filename)
+        if path.startswith(_LIBRARY) and not path.startswith(here):
+            return f"{os.path.relpath(path, _ROOT)}:{frame.f_lineno}"
+        frame = frame.f_back
+    return ""
 
 
 def user_line() -> str:

@@ -49,6 +49,8 @@ class Traced:
         return type(self.real)
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # NumPy probing for its buffer: make it ask __array__
+            raise AttributeError(name)
         value = getattr(self.real, name)
         if name in STATIC:
             return value

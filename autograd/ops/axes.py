@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from ..tensor import Tensor
+
 Axis = int | tuple[int, ...] | None
 
 
@@ -38,7 +40,7 @@ def expand(grad: Any, shape: tuple[int, ...]) -> Any:
     by broadcasting: the same values, several times cheaper than ``np.broadcast_to``'s Python
     wrapper on small arrays, and writeable, so it can become a leaf's ``.grad`` without a copy.
     """
-    if type(grad) is not np.ndarray:
+    if isinstance(grad, Tensor):  # (autograd.compile's stand-in arrays take the array path)
         return np.broadcast_to(grad, shape)
     out = np.empty(shape, dtype=grad.dtype)
     out[...] = grad

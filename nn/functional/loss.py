@@ -13,6 +13,8 @@ import numpy as np
 
 import autograd
 
+_Tensor = autograd.Tensor
+
 from ._classes import Targets, build_targets, plain_class_targets, to_rows
 from .checks import REDUCTIONS, as_tensor, check_floating, check_reduction, loss_pair, reduce
 
@@ -79,7 +81,9 @@ class CrossEntropyFunction(autograd.Function):
         elif reduction == "mean":
             grad = grad / targets.denom
         index = targets.index
-        if index is not None and type(probs) is np.ndarray:
+        # (Not a Tensor rather than exactly an ndarray: autograd.compile's stand-in arrays must
+        # take the path eager takes, or a captured step would round differently.)
+        if index is not None and type(probs) is not _Tensor:
             # Plain class indices in an ordinary backward: softmax * g, minus g at each row's
             # class (PyTorch's order of operations), without building the one-hot matrix. The
             # in-place update touches only the fresh product, never an input or ``grad``.
