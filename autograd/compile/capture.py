@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import os
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +25,7 @@ from ..grad_mode import STATE
 from ..tensor import Tensor
 from . import protocol
 from .tape import Line, Tape, user_line
-from .values import Sym, Traced, involves, real
+from .values import Sym, Traced, involves, real, set_running
 
 # NumPy's array constructors: what they build from a stand-in is recorded; what they build from
 # plain values is made during the capture from constants (see Tape._fresh).
@@ -86,6 +88,10 @@ class Captured:
 
 
 _AS_ARRAY = (np.asarray, np.asanyarray)
+# Callers whose new arrays stay plain: NumPy's own Python code (it builds results from real
+# arrays) and this package (a Cython routine it calls, such as a generator's draw, may call
+# np.empty through the module and needs a real array back).
+_INTERNAL = (os.path.dirname(np.__file__), os.path.dirname(os.path.abspath(__file__)))
 
 
 class _Generator:
@@ -114,15 +120,29 @@ class _Generator:
 
 
 def _constructor(tape: Tape, original: Any) -> Any:
+    # A new array made during the capture is a stand-in too (a later write into it is data),
+    # recorded as the constructor call; asarray of an outside array returns that array.
     def construct(*args: Any, **kwargs: Any) -> Any:
+        if (
+            original in _AS_ARRAY
+            and len(args) == 1
+            and not kwargs
+            and type(args[0]) is Traced
+            and isinstance(args[0].real, np.ndarray)
+        ):
+            return args[0]  # already an array: nothing to do
         if involves(args) or involves(kwargs):
-            if original in _AS_ARRAY and len(args) == 1 and not kwargs:
-                if type(args[0]) is Traced and isinstance(args[0].real, np.ndarray):
-                    return args[0]  # already an array: nothing to do
             return tape.function(original, args, kwargs)
         result = original(*args, **kwargs)
-        if type(result) is np.ndarray and not any(result is a for a in args):
-            tape.fresh[id(result)] = result
+        if (
+            type(result) is np.ndarray
+            and not any(result is a for a in args)
+            and not sys._getframe(1).f_code.co_filename.startswith(_INTERNAL)
+        ):
+            return tape.emit(
+                f"{tape._function_name(original)}({tape._call_args(args, kwargs, [])})",
+                result, [],
+            )
         return result
 
     construct.__wrapped__ = original  # type: ignore[attr-defined]
@@ -294,12 +314,16 @@ class Capture:
             tape.fail("a trace is recording")
         _random._generator = stand_in
         STATE.recorders.append(_Discover(self))
+        tape.active = True
+        set_running(tape)
         try:
             with contextlib.ExitStack() as stack:
                 for owner, name, value in patches:
                     stack.enter_context(_patched(owner, name, value))
                 result = self.fn(*args)
         finally:
+            set_running(None)
+            tape.active = False
             STATE.recorders.pop()
             if _random._generator is stand_in:
                 _random._generator = generator
@@ -424,6 +448,9 @@ class Capture:
 
     def _write(self, where: str, value: Any) -> None:
         uses: list[str] = []
+        known = type(value) is np.ndarray and id(value) in self.tape.names
+        if known:
+            value = self.tape.wrap(value, self.tape.names[id(value)])  # (made by a traced write)
         code = self.tape.ref(value, uses) if involves(value) or value is None else None
         if code is None:
             if type(value) in (int, float, bool, str):

@@ -24,6 +24,11 @@ from typing import Any
 import numpy as np
 
 from .values import COMPARE, IN_PLACE, READS, STATIC, Sym, Traced, involves, real
+from .values import _IDLE
+
+
+def _set_idle(tape: Any) -> None:
+    _IDLE[0] = tape
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 _LIBRARY = tuple(os.path.join(_ROOT, part) + os.sep for part in ("autograd", "nn", "optim"))
@@ -83,6 +88,7 @@ class Tape:
     effects_started: bool = False
     counter: int = 0
     module_names: dict[int, str] = field(default_factory=dict)
+    active: bool = False  # True while its capture runs
     inputs_by_name: dict[str, Any] = field(default_factory=dict)  # input Sym name -> value
     param_names: dict[int, str] = field(default_factory=dict)  # id(array) -> parameter name
 
@@ -129,6 +135,9 @@ class Tape:
     def ref(self, value: Any, uses: list[str]) -> str:
         """The code for ``value`` as an argument; names it depends on go into ``uses``."""
         kind = type(value)
+        if (kind is Traced or kind is Sym) and value._tape is not self:
+            value = value.real if kind is Traced else value.value  # from an earlier capture
+            kind = type(value)
         if kind is Traced or kind is Sym:
             uses.append(value.sym)
             return value.sym
@@ -141,6 +150,8 @@ class Tape:
         if kind is tuple:
             inner = ", ".join(self.ref(v, uses) for v in value)
             return f"({inner},)" if len(value) == 1 else f"({inner})"
+        if kind is list and len(value) > 16:
+            return self.constant(value)
         if kind is list:
             return "[" + ", ".join(self.ref(v, uses) for v in value) + "]"
         if kind is dict:
@@ -202,8 +213,12 @@ class Tape:
         effect: bool = False,
     ) -> Any:
         """Write ``name = expression`` (or the bare statement) and wrap ``result``."""
+        if not self.active:  # the idle tape: stand-ins outliving their capture just compute
+            return _same_object(result, written) if written else result
         written_names = []
         for target in written:
+            if type(target) is Traced and target._tape is not self:
+                target = target.real  # a stand-in from an earlier capture: a plain array here
             if type(target) is Traced:
                 written_names.append(self.roots.get(target.sym, target.sym))
                 written_names.append(target.sym)
@@ -251,20 +266,20 @@ class Tape:
     def in_place(self, text: str, fn: Any, a: Traced, b: Any) -> Any:
         result = fn(a.real, real(b))
         uses: list[str] = []
-        code = f"{a.sym} {text} {self.ref(b, uses)}"
-        uses.append(a.sym)
+        code = f"{self.ref(a, uses)} {text} {self.ref(b, uses)}"
         self.emit(code, None, uses, written=(a,))
         if result is a.real:
             return a
         return self.wrap(result)  # (an in-place operator that made a new object)
 
     def unary(self, text: str, fn: Any, a: Traced) -> Any:
-        return self.emit(f"{text}{a.sym}", fn(a.real), [a.sym])
+        uses: list[str] = []
+        return self.emit(f"{text}{self.ref(a, uses)}", fn(a.real), uses)
 
     def getitem(self, a: Traced, index: Any) -> Any:
         result = a.real[real(index)]
-        uses = [a.sym]
-        code = f"{a.sym}[{self._index(index, uses)}]"
+        uses: list[str] = []
+        code = f"{self.ref(a, uses)}[{self._index(index, uses)}]"
         out = self.emit(code, result, uses)
         if type(out) is Traced and isinstance(result, np.ndarray) and result.base is not None:
             if np.may_share_memory(result, a.real):
@@ -273,8 +288,8 @@ class Tape:
 
     def setitem(self, a: Traced, index: Any, value: Any) -> None:
         a.real[real(index)] = real(value)
-        uses = [a.sym]
-        code = f"{a.sym}[{self._index(index, uses)}] = {self.ref(value, uses)}"
+        uses: list[str] = []
+        code = f"{self.ref(a, uses)}[{self._index(index, uses)}] = {self.ref(value, uses)}"
         self.emit(code, None, uses, written=(a,))
 
     def _index(self, index: Any, uses: list[str]) -> str:
@@ -296,7 +311,8 @@ class Tape:
     def attribute(self, a: Traced, name: str) -> Any:
         value = getattr(a.real, name)
         if isinstance(value, (np.ndarray, np.generic)):
-            out = self.emit(f"{a.sym}.{name}", value, [a.sym])
+            uses: list[str] = []
+            out = self.emit(f"{self.ref(a, uses)}.{name}", value, uses)
             if type(out) is Traced and isinstance(value, np.ndarray):
                 self.roots[out.sym] = self.roots.get(a.sym, a.sym)
             return out
@@ -304,7 +320,7 @@ class Tape:
         return value
 
     def method(self, a: Traced, name: str, args: tuple, kwargs: dict) -> Any:
-        if name == "item":
+        if name == "item" and self.active:
             value = a.real.item(*real(args))
             uses: list[str] = [a.sym]
             code = f"{a.sym}.item({', '.join(self.ref(v, uses) for v in args)})"
@@ -315,8 +331,8 @@ class Tape:
             self.fail(f"the step reads an array's values (.{name}())")
             return getattr(a.real, name)(*real(args), **real(kwargs))
         result = getattr(a.real, name)(*real(args), **real(kwargs))
-        uses = [a.sym]
-        code = f"{a.sym}.{name}({self._call_args(args, kwargs, uses)})"
+        uses = []
+        code = f"{self.ref(a, uses)}.{name}({self._call_args(args, kwargs, uses)})"
         written: tuple[Any, ...] = (a,) if name in IN_PLACE else ()
         if "out" in kwargs:
             written += _flat(kwargs["out"])
@@ -408,6 +424,8 @@ class Tape:
         kind = "data" if any(_kind(v) == "data" for v in (a, b)) else "input"
         if not isinstance(value, (int, float, np.generic)):
             return value
+        if not self.active:
+            return value
         name = self.new_name("c")
         self.lines.append(Line(f"{name} = {code}", self.comment(), (name,), tuple(uses)))
         return Sym(value, name, self, kind)
@@ -416,6 +434,8 @@ class Tape:
         if isinstance(a, (np.ndarray, Traced)) or isinstance(b, (np.ndarray, Traced)):
             return NotImplemented
         result = fn(real(a), real(b))
+        if not self.active:
+            return result
         if _kind(a) == "data" or _kind(b) == "data":
             text = next(t for t, f in COMPARE.values() if f is fn)
             uses: list[str] = []
@@ -431,6 +451,8 @@ class Tape:
         what it saw (a guard on inputs, a check on data before any lasting change), or give up
         replaying."""
         result = convert(value.real if type(value) is Traced else value.value)
+        if not self.active or value._tape is not self:
+            return result
         if type(value) is Sym and value.kind == "input":
             self._guard(value)
         elif how == "bool":
@@ -471,6 +493,8 @@ class Tape:
         return found
 
     def shown(self, value: Sym, show: Any) -> str:
+        if not self.active:
+            return show(value.value)
         if value.kind == "input":
             self._guard(value)
         else:
@@ -594,5 +618,7 @@ def user_line() -> str:
         frame = frame.f_back
     return "inside the library"
 
+
+_set_idle(Tape())  # the tape stand-ins outliving their capture use: it records nothing
 
 __all__ = ["Break", "Line", "STATIC", "Tape", "involves", "user_line"]

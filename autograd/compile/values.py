@@ -35,13 +35,20 @@ class Traced:
     """An ndarray (or NumPy scalar) seen by a capture: operations run on ``real`` and are
     recorded on ``tape`` under the name ``sym``."""
 
-    __slots__ = ("real", "sym", "tape", "__weakref__")
+    __slots__ = ("real", "sym", "_tape", "__weakref__")
     __array_priority__ = 1000.0
 
     def __init__(self, real: Any, sym: str, tape: Any) -> None:
         self.real = real
         self.sym = sym
-        self.tape = tape
+        self._tape = tape
+
+    @property
+    def tape(self) -> Any:
+        """The tape recording now: its own while its capture runs; after, the running capture's
+        (which treats this one as a plain array) or none (operations just compute)."""
+        own = self._tape
+        return own if own.active else running()
 
     # isinstance(t, np.ndarray) holds, as for the array it stands for (engine checks use it).
     @property  # type: ignore[misc]
@@ -119,6 +126,20 @@ class Traced:
 
     def __deepcopy__(self, memo: Any) -> Any:
         return self.tape.method(self, "copy", (), {})
+
+
+# The tape of the capture running now (at most one), and the tape that records nothing.
+_RUNNING: list[Any] = [None]
+_IDLE: list[Any] = [None]
+
+
+def running() -> Any:
+    """The running capture's tape, or the idle tape (it computes without recording)."""
+    return _RUNNING[0] or _IDLE[0]
+
+
+def set_running(tape: Any) -> None:
+    _RUNNING[0] = tape
 
 
 class _Method:
@@ -205,10 +226,12 @@ class Sym:
     program runs: a branch on it becomes a guard) or "data" (computed by the step: a branch on
     it becomes a check inside the program)."""
 
-    __slots__ = ("value", "sym", "tape", "kind")
+    __slots__ = ("value", "sym", "_tape", "kind")
 
     def __init__(self, value: Any, sym: str, tape: Any, kind: str) -> None:
-        self.value, self.sym, self.tape, self.kind = value, sym, tape, kind
+        self.value, self.sym, self._tape, self.kind = value, sym, tape, kind
+
+    tape = Traced.tape
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
         return self.tape.ufunc(ufunc, method, inputs, kwargs)
