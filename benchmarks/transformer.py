@@ -119,6 +119,15 @@ def autograd_step(case: str, double: bool = False) -> tuple[Step, Callable[[], d
     return step, model.state_dict
 
 
+def compiled_step(case: str, double: bool = False) -> tuple[Step, Callable[[], dict]]:
+    """The same step through ``autograd.compile`` (captured at its first calls, then replayed
+    as generated NumPy code)."""
+    import autograd
+
+    step, weights = autograd_step(case, double)
+    return autograd.compile(step), weights
+
+
 def torch_step(case: str, double: bool = False) -> tuple[Step, Callable[[], dict]]:
     """The same step in PyTorch eager, from our model's initial state_dict."""
     torch = _harness.torch_or_none()
@@ -144,7 +153,7 @@ def torch_step(case: str, double: bool = False) -> tuple[Step, Callable[[], dict
     return step, weights
 
 
-BUILDERS = {"autograd": autograd_step, "torch": torch_step}
+BUILDERS = {"autograd": autograd_step, "compiled": compiled_step, "torch": torch_step}
 
 
 def check_agreement(case: str, builders: dict[str, Callable]) -> None:
@@ -174,7 +183,7 @@ def main() -> None:
     if parsed is None:  # the child process that measures memory
         return
     quick, cases = parsed
-    names = ["autograd"] + (["torch"] if _harness.torch_or_none() else [])
+    names = ["autograd", "compiled"] + (["torch"] if _harness.torch_or_none() else [])
     print(_harness.machine())
     print(f"tiny GPT step: {LAYERS} layers, width {WIDTH}, {HEADS} heads, batch {BATCH} x {BLOCK}")
     print("median time per training step (forward, backward, clipping, AdamW); peak RSS of a")
@@ -191,6 +200,8 @@ def main() -> None:
                 f"  {case:5} {name:9} {r.seconds * 1e3:8.2f} ms   {r.faults:6.1f} faults/step"
                 f"   {m['peak_kib'] / 1024:7.1f} MiB{growth}"
             )
+        compiled = results["compiled"].seconds / results["autograd"].seconds
+        print(f"  {case:5} compiled: {compiled:.2f} x eager's step time")
         if "torch" in results:
             ratio = results["autograd"].seconds / results["torch"].seconds
             share = memory["autograd"]["peak_kib"] / memory["torch"]["peak_kib"]

@@ -67,16 +67,19 @@ class Compiled:
         result, captured = Capture(self.fn, args).run()
         tape = captured.tape
         if tape.broken is not None:
+            tape.release()
             self._give_up(tape.broken)
             return result
         if captured.stationary:
             try:
                 program = Program(captured, self._name)
             except Exception as error:  # noqa: BLE001 - a program we cannot build: stay eager
+                tape.release()
                 self._give_up(f"the captured program does not compile ({error})")
                 return result
             self.programs.insert(0, program)
             del self.programs[self.cache_size :]
+        tape.release()  # stand-ins that outlive the capture must not keep its arrays alive
         return result
 
     def _give_up(self, reason: str) -> None:

@@ -174,11 +174,15 @@ def _generate(captured: Captured, name: str, guard_labels: list[str]) -> tuple[s
         out.append("    _rng = _get_generator()")
         if restore:
             out.append("    _saved = _rng.bit_generator.state")
+    dead = _last_uses(body, captured)
     for i, line in enumerate(body):
         code = line.code
         if line.check and restore and draws_first is not None and i > draws_first:
             code = code.replace("raise _Miss", "_rng.bit_generator.state = _saved; raise _Miss")
         out.append(_with_comment(code, line.comment))
+        if dead.get(i):
+            # (Eager frees an intermediate when its last user is done; so does the program.)
+            out.append(f"    del {', '.join(dead[i])}")
     for line in captured.writes:
         out.append(_with_comment(line.code, "write back"))
     bumped = sorted(
@@ -191,6 +195,26 @@ def _generate(captured: Captured, name: str, guard_labels: list[str]) -> tuple[s
         if f"_{key}" not in namespace:
             namespace.setdefault(key, value)
     return "\n".join(out) + "\n", namespace
+
+
+def _last_uses(body: list[Line], captured: Captured) -> dict[int, list[str]]:
+    """For each line, the temporaries nothing after it uses (to be deleted there)."""
+    keep = set(captured.result_uses)
+    for line in captured.writes:
+        keep.update(line.uses)
+    last: dict[str, int] = {}
+    for i, line in enumerate(body):
+        for name in (*line.uses, *line.defines):
+            if _TEMPORARY.match(name):
+                last[name] = i
+    dead: dict[int, list[str]] = {}
+    for name, i in last.items():
+        if name not in keep:
+            dead.setdefault(i, []).append(name)
+    return {i: sorted(names, key=lambda n: int(n[1:])) for i, names in dead.items()}
+
+
+_TEMPORARY = re.compile(r"^t\d+$")
 
 
 def _loaded(sym: str, loads: list[tuple[str, str]]) -> bool:

@@ -107,11 +107,8 @@ class Tape:
 
     def wrap(self, value: Any, name: str | None = None) -> Any:
         """A Traced for an array or NumPy scalar result, named ``name`` (a new name if None)."""
-        name = name or self.new_name()
-        traced = Traced(value, name, self)
-        self.names[id(value)] = name
-        self.keep.append(value)
-        return traced
+        # (Not remembered by id: a capture must not keep every intermediate alive.)
+        return Traced(value, name or self.new_name(), self)
 
     def input_array(self, value: np.ndarray, name: str) -> Traced:
         """An array that exists before the call (a parameter, a gradient, optimizer state)."""
@@ -120,6 +117,14 @@ class Tape:
 
     def input_number(self, value: Any, name: str) -> Sym:
         return Sym(value, name, self, "input")
+
+    def release(self) -> None:
+        """Drop what only the capture needed (the program keeps its own constants)."""
+        self.keep.clear()
+        self.names.clear()
+        self.lines.clear()
+        self.constants = {}
+        self.roots.clear()
 
     # ----- breaking ---------------------------------------------------------------------------
     def fail(self, reason: str) -> None:
