@@ -127,6 +127,8 @@ def _generate(captured: Captured, name: str, guard_labels: list[str]) -> tuple[s
         shown = label or tensor.name or data_sym
         namespace[f"_{data_sym}"] = namespace.pop(data_sym)
         guards.append((f"{holder}.data is not _{data_sym}", f"{shown}: same array"))
+        flag = bool(tensor._requires_grad)
+        guards.append((f"{holder}._requires_grad is not {flag}", f"{shown}: requires_grad {flag}"))
         if data_sym in used:
             loads.append((data_sym, f"_{data_sym}"))
         if grad_sym is None:

@@ -58,11 +58,7 @@ class ScatterAdd(Function):
         if has_integer_array(index):
             np.add.at(out, index, x)  # repeated positions must add up, not overwrite
         else:
-            view = out[index]
-            if type(view) is np.ndarray:  # copyto is recorded by autograd.compile's capture
-                np.copyto(view, x)
-            else:  # a single element
-                out[index] = x
+            out[index] = x
         ctx.index = index
         return out
 

@@ -61,9 +61,9 @@ class CrossEntropyFunction(autograd.Function):
         loss = per_row.sum()
         if reduction == "mean":
             if targets.denom:  # (np.errstate costs ~1 us: only entered when it is needed)
-                return loss / x.dtype.type(targets.denom)
+                return loss / _in_dtype(targets.denom, x.dtype)
             with np.errstate(invalid="ignore", divide="ignore"):
-                loss = loss / x.dtype.type(targets.denom)  # 0/0 = NaN if all rows are ignored
+                loss = loss / _in_dtype(targets.denom, x.dtype)  # 0/0: NaN if all are ignored
         return loss
 
     @staticmethod
@@ -152,14 +152,23 @@ def _plain_targets_but_ignored(x: Any, target: Any, ignore_index: int) -> tuple[
     if data.ndim != 2 or y.ndim != 1 or y.shape[0] != data.shape[0] or y.dtype.kind not in "iu":
         return None, None
     ignored = y == ignore_index
-    count = int(ignored.sum())
-    if count in (0, y.shape[0]):
+    # (Branches on booleans, not on a count: autograd.compile turns each into a check that
+    # holds for every batch with some, but not only, ignored positions.)
+    if not ignored.any() or ignored.all():
         return None, None
     index = np.where(ignored, 0, y)
     if index.min() < 0 or index.max() >= data.shape[1]:
         return None, None
     kept = (~ignored).astype(data.dtype)
-    return Targets(None, index, float(y.shape[0] - count), y.shape, None, data.shape[1]), kept
+    # The count of kept rows as a scalar of the input's dtype, computed from the targets
+    # (not a Python float: autograd.compile keeps it an array computed by the program).
+    denom = (y.shape[0] - ignored.sum()).astype(data.dtype)
+    return Targets(None, index, denom, y.shape, None, data.shape[1]), kept
+
+
+def _in_dtype(denom: Any, dtype: np.dtype) -> Any:
+    """The 'mean' denominator as a scalar of ``dtype`` (it may already be one)."""
+    return dtype.type(denom) if type(denom) is float else denom
 
 
 def nll_loss(
@@ -178,7 +187,7 @@ def nll_loss(
     total = per_row.sum()
     if reduction == "mean":
         with np.errstate(invalid="ignore", divide="ignore"):
-            return total / x.dtype.type(targets.denom)
+            return total / _in_dtype(targets.denom, x.dtype)
     return total
 
 
