@@ -11,14 +11,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from autograd.compile import State
 
 
-def _as_is(value: Any, like: Any) -> Any:
-    # Optimizer._scalar caches a 0-d array of the last learning rate; during a capture the rate
-    # must stay the program input it is (same numbers: NumPy rounds a Python float to the
-    # array's dtype as it does the 0-d array).
-    return value
+def _scalar(value: Any, like: Any) -> Any:
+    # Optimizer._scalar caches a 0-d array of the last learning rate; during a capture the
+    # rate is a program input, so the conversion is recorded (the same 0-d array as eager's,
+    # made from the rate each call) instead of cached.
+    return np.array(value, dtype=like.dtype)
 
 
 def optimizer_state(opt: Any) -> State:
@@ -36,5 +38,5 @@ def optimizer_state(opt: Any) -> State:
             state.watch.append((opt, f"{where}[{i}]", f"{name} group {g}: param {i}"))
             if p in opt.state:
                 state.dicts.append((opt, "state", p, f"{name} state of param {i}"))
-    state.patches.append((opt, "_scalar", _as_is))
+    state.patches.append((opt, "_scalar", _scalar))
     return state

@@ -76,7 +76,7 @@ def _generate(captured: Captured, name: str, guard_labels: list[str]) -> tuple[s
         _bump=versions.bump,
         _get_generator=_random.get_generator,
     )
-    body = _elide_copies(_live(tape.lines, captured), captured)
+    body = _reuse(_elide_copies(_live(tape.lines, captured), captured), tape.numbers)
     used: set[str] = set(captured.result_uses)
     for line in body + captured.writes:
         used.update(line.uses)
@@ -270,6 +270,35 @@ def _elide_copies(lines: list[Line], captured: Captured) -> list[Line]:
                     line.effect,
                     line.check,
                 )
+        out.append(line)
+    return out
+
+
+def _reuse(lines: list[Line], numbers: set[str]) -> list[Line]:
+    """A line computed from numbers only (``np.array(lr_0, dtype='float32')`` once per
+    parameter in eager) is computed once: numbers never change in place."""
+    seen: dict[str, str] = {}
+    writes: dict[str, int] = {}
+    for line in lines:
+        for name in line.defines:
+            writes[name] = writes.get(name, 0) + 1
+    out = []
+    for line in lines:
+        target, _, rhs = line.code.partition(" = ")
+        if (
+            rhs
+            and len(line.defines) == 1
+            and line.defines[0] == target
+            and not line.effect
+            and not line.check
+            and all(name in numbers for name in line.uses)
+            and writes.get(target) == 1
+        ):
+            if rhs in seen and writes.get(seen[rhs]) == 1:
+                line = Line(f"{target} = {seen[rhs]}", "(the same as before)", line.defines,
+                            (seen[rhs],))
+            else:
+                seen[rhs] = target
         out.append(line)
     return out
 

@@ -89,6 +89,7 @@ class Tape:
     counter: int = 0
     module_names: dict[int, str] = field(default_factory=dict)
     active: bool = False  # True while its capture runs
+    numbers: set[str] = field(default_factory=set)  # names of Python numbers (Syms)
     inputs_by_name: dict[str, Any] = field(default_factory=dict)  # input Sym name -> value
     param_names: dict[int, str] = field(default_factory=dict)  # id(array) -> parameter name
 
@@ -116,6 +117,7 @@ class Tape:
         return self.wrap(value, name)
 
     def input_number(self, value: Any, name: str) -> Sym:
+        self.numbers.add(name)
         return Sym(value, name, self, "input")
 
     def release(self) -> None:
@@ -432,6 +434,7 @@ class Tape:
         if not self.active:
             return value
         name = self.new_name("c")
+        self.numbers.add(name)
         self.lines.append(Line(f"{name} = {code}", self.comment(), (name,), tuple(uses)))
         return Sym(value, name, self, kind)
 

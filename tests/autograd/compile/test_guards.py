@@ -1,0 +1,168 @@
+"""Every guard, triggered once: the call that breaks it captures again (or runs eagerly) and
+gives eager's result; a number that only feeds the update (the learning rate) is an input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd
+import nn
+import optim
+
+from .helpers import bits, data, mlp, training_step
+
+
+def twins(make_opt=lambda p: optim.SGD(p, lr=0.05, momentum=0.9), dropout: float = 0.0):
+    """Two identical (model, optimizer, step) triples: one run eagerly, one compiled."""
+    out = []
+    for use_compile in (False, True):
+        model = mlp(dropout)
+        opt = make_opt(model.parameters())
+        step = training_step(model, opt)
+        out.append((model, opt, autograd.compile(step) if use_compile else step))
+    return out
+
+
+def same_state(a, b) -> bool:
+    return bits([p.data for p in a.parameters()]) == bits([p.data for p in b.parameters()])
+
+
+def warm(pair, x, y, calls: int = 4) -> None:
+    for model, _, step in pair:
+        for _ in range(calls):
+            step(x, y)
+    assert pair[1][2].replays >= 1
+
+
+def both(pair, *args):
+    """Run the same call on the eager and the compiled twin; their losses must be equal."""
+    losses = [step(*args).item() for _, _, step in pair]
+    assert bits(losses[:1]) == bits(losses[1:])
+    assert same_state(pair[0][0], pair[1][0])
+
+
+def test_input_shape_and_dtype_recapture() -> None:
+    pair = twins()
+    x, y = data()
+    warm(pair, x, y)
+    step = pair[1][2]
+    captures = step.captures
+    both(pair, *data(batch=8))  # another shape
+    assert step.captures == captures + 1
+    both(pair, *data(batch=8))
+    assert step.replays >= 2
+
+
+def test_dtype_guard() -> None:
+    pair = twins()
+    x, y = data()
+    warm(pair, x, y)
+    step = pair[1][2]
+    captures = step.captures
+    for model, _, _ in pair:
+        model.double()  # parameters become new float64 arrays: the "same array" guards fail
+    x64, y64 = data(dtype=np.float64)
+    both(pair, x64, y64)
+    assert step.captures == captures + 1
+
+
+def test_training_flag_guard() -> None:
+    pair = twins(dropout=0.5)
+    x, y = data()
+    for model, _, step in pair:
+        autograd.manual_seed(3)
+        for _ in range(4):
+            step(x, y)
+    step = pair[1][2]
+    captures = step.captures
+    for model, _, _ in pair:
+        model.eval()  # dropout off: the captured mask draws no longer apply
+    both(pair, x, y)
+    assert step.captures == captures + 1
+    assert "training is True" in repr(step) or "training is False" in repr(step)
+
+
+def test_grad_mode_guard() -> None:
+    model = mlp()
+    x, _ = data()
+    forward = autograd.compile(lambda x: model(x))
+    for _ in range(3):
+        forward(x)
+    captures = forward.captures
+    with autograd.no_grad():
+        out = forward(x)
+    assert forward.captures == captures + 1
+    assert out.grad_fn is None
+    assert bits([out.data]) == bits([model(x).data])
+
+
+def test_parameter_set_and_requires_grad_guards() -> None:
+    pair = twins()
+    x, y = data()
+    warm(pair, x, y)
+    step = pair[1][2]
+    captures = step.captures
+    for model, _, _ in pair:
+        model[0].bias.requires_grad_(False)  # eager now leaves that bias alone
+    both(pair, x, y)
+    assert step.captures == captures + 1
+    for model, _, _ in pair:
+        model[0].bias = nn.Parameter(np.zeros(16, dtype=np.float32))  # another parameter
+    both(pair, x, y)
+    assert step.captures == captures + 2
+
+
+def test_hyperparameter_branch_guard_and_lr_input() -> None:
+    pair = twins()
+    x, y = data()
+    warm(pair, x, y)
+    step = pair[1][2]
+    captures = step.captures
+    for _, opt, _ in pair:
+        opt.param_groups[0]["lr"] = 0.01  # read as an input: no new capture
+    both(pair, x, y)
+    assert step.captures == captures
+    for _, opt, _ in pair:
+        opt.param_groups[0]["nesterov"] = True  # a branch of the update rule: a guard
+    both(pair, x, y)
+    assert step.captures == captures + 1
+
+
+def test_param_group_guard() -> None:
+    pair = twins()
+    x, y = data()
+    warm(pair, x, y)
+    step = pair[1][2]
+    captures = step.captures
+    for model, opt, _ in pair:
+        last = model[-1]
+        group = opt.param_groups[0]
+        group["params"] = [p for p in group["params"] if p is not last.bias]
+        opt.add_param_group({"params": [last.bias], "lr": 0.5})
+    both(pair, x, y)
+    both(pair, x, y)
+    assert step.captures == captures + 1
+
+
+def test_optimizer_state_replaced_by_load_state_dict() -> None:
+    pair = twins(lambda p: optim.Adam(p, lr=0.01))
+    x, y = data()
+    warm(pair, x, y)
+    saved = [opt.state_dict() for _, opt, _ in pair]
+    both(pair, x, y)
+    for (_, opt, _), state in zip(pair, saved):
+        opt.load_state_dict(state)  # new state dicts and buffers, an earlier step count
+    both(pair, x, y)
+    both(pair, x, y)
+
+
+@pytest.mark.parametrize("batch", [5, 7])
+def test_cache_keeps_a_program_per_shape(batch: int) -> None:
+    pair = twins()
+    for _ in range(3):
+        both(pair, *data())
+        both(pair, *data(batch=batch))
+    step = pair[1][2]
+    assert len(step.programs) == 2
+    assert step.captures <= 4
