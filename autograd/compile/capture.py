@@ -141,7 +141,8 @@ def _constructor(tape: Tape, original: Any) -> Any:
         ):
             return tape.emit(
                 f"{tape._function_name(original)}({tape._call_args(args, kwargs, [])})",
-                result, [],
+                result,
+                [],
             )
         return result
 
@@ -220,7 +221,7 @@ class Capture:
             grad_name = f"g{index}"
             tensor._grad = self.tape.input_array(grad, grad_name)
         self.captured.tensors.append((data_name, tensor, grad_name, label or tensor.name or ""))
-        self.tape.param_names[id(data)] = label
+        self.tape.param_names[id(tensor)] = label
         self.restore.append((tensor, data, grad, holder))
 
     def add_dict(self, holder: Any, attribute: str, key: Any, label: str) -> None:
@@ -267,12 +268,14 @@ class Capture:
         tape, captured = self.tape, self.captured
         states = self._participants()
         # The widest participant first: a model's own names (0.weight) win over a child's.
-        for obj, state in sorted(states, key=lambda s: -len(s[1].names)):
+        # (Objects the step names come first, so that its own parameters are p0, p1, ...)
+        ordered = sorted(states, key=lambda s: (id(s[0]) not in self.referenced, -len(s[1].names)))
+        for _obj, state in ordered:
             for tensor in state.tensors:
                 self.add_tensor(tensor, state.names.get(id(tensor), ""))
             for key, value in state.names.items():
                 tape.module_names.setdefault(key, value)
-        for obj, state in states:
+        for _obj, state in states:
             for holder, attribute, key, label in state.dicts:
                 self.add_dict(holder, attribute, key, label)
         args = self._arguments()
@@ -405,7 +408,7 @@ class Capture:
     def _put_back(self) -> None:
         """Real arrays and numbers back where the stand-ins were; what changed becomes a
         write-back line of the program."""
-        tape, captured = self.tape, self.captured
+        _tape, captured = self.tape, self.captured
         for tensor, data, grad, holder in self.restore:
             if holder is None:  # an argument
                 tensor.data = data
@@ -422,7 +425,7 @@ class Capture:
             elif type(now_grad) is not Traced or now_grad.sym != grad_sym:
                 self._write(f"{holder}._grad", now_grad)
             tensor._grad = real(now_grad)
-        for name, where, label, target, swapped in captured.dicts:
+        for name, _where, _label, target, swapped in captured.dicts:
             keys_before = set(swapped) | {k for k in target if k not in swapped}
             for entry, value in list(target.items()):
                 if entry in swapped and value is swapped[entry][1]:

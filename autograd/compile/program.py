@@ -145,9 +145,9 @@ def _generate(captured: Captured, name: str, guard_labels: list[str]) -> tuple[s
         else:
             guards.append((f"{code} is not {constant(value, 'K')}", f"{label}: same object"))
     # Entries of optimizer dicts: the dict itself, then each value the program uses.
-    for dict_name, where, label, target, swapped in captured.dicts:
+    for dict_name, where, _label, _target, swapped in captured.dicts:
         wanted = []
-        for entry, (value, stand_in) in swapped.items():
+        for entry, (_value, stand_in) in swapped.items():
             parts = stand_in if type(stand_in) is tuple else (stand_in,)
             names = [p.sym for p in parts]
             if any(n in used for n in names):
@@ -181,10 +181,10 @@ def _generate(captured: Captured, name: str, guard_labels: list[str]) -> tuple[s
         code = line.code
         if line.check and restore and draws_first is not None and i > draws_first:
             code = code.replace("raise _Miss", "_rng.bit_generator.state = _saved; raise _Miss")
-        out.append(_with_comment(code, line.comment))
         if dead.get(i):
             # (Eager frees an intermediate when its last user is done; so does the program.)
-            out.append(f"    del {', '.join(dead[i])}")
+            code = f"{code}; del {', '.join(dead[i])}"
+        out.append(_with_comment(code, line.comment))
     for line in captured.writes:
         out.append(_with_comment(line.code, "write back"))
     bumped = sorted(
@@ -295,8 +295,9 @@ def _reuse(lines: list[Line], numbers: set[str]) -> list[Line]:
             and writes.get(target) == 1
         ):
             if rhs in seen and writes.get(seen[rhs]) == 1:
-                line = Line(f"{target} = {seen[rhs]}", "(the same as before)", line.defines,
-                            (seen[rhs],))
+                line = Line(
+                    f"{target} = {seen[rhs]}", "(the same as before)", line.defines, (seen[rhs],)
+                )
             else:
                 seen[rhs] = target
         out.append(line)

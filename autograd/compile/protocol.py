@@ -17,6 +17,7 @@ used.
 
 from __future__ import annotations
 
+import contextlib
 import types
 import weakref
 from dataclasses import dataclass, field
@@ -95,19 +96,20 @@ def referenced(fn: Any, args: tuple, depth: int = 3) -> list[Any]:
                 if name in value.__globals__:
                     visit(value.__globals__[name], level + 1)
             for cell in value.__closure__ or ():
-                try:
+                with contextlib.suppress(ValueError):  # an empty cell
                     visit(cell.cell_contents, level + 1)
-                except ValueError:  # an empty cell
-                    pass
             for const in code.co_consts:
                 if isinstance(const, types.CodeType):  # names used by nested functions
                     for name in const.co_names:
                         if name in value.__globals__:
                             visit(value.__globals__[name], level + 1)
-        elif hasattr(value, "__dict__") and not isinstance(value, (type, types.ModuleType)):
-            if callable(getattr(type(value), "__call__", None)) or level < depth:
-                for item in list(vars(value).values())[:100]:
-                    visit(item, level + 1)
+        elif (
+            hasattr(value, "__dict__")
+            and not isinstance(value, (type, types.ModuleType))
+            and level < depth
+        ):
+            for item in list(vars(value).values())[:100]:
+                visit(item, level + 1)
 
     visit(fn, 0)
     for arg in args:

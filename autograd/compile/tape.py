@@ -23,12 +23,12 @@ from typing import Any
 
 import numpy as np
 
-from .values import COMPARE, IN_PLACE, READS, STATIC, Sym, Traced, involves, real
-from .values import _IDLE
+from .values import _IDLE, COMPARE, IN_PLACE, READS, STATIC, Sym, Traced, involves, real
 
 
 def _set_idle(tape: Any) -> None:
     _IDLE[0] = tape
+
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 _LIBRARY = tuple(os.path.join(_ROOT, part) + os.sep for part in ("autograd", "nn", "optim"))
@@ -288,9 +288,13 @@ class Tape:
         uses: list[str] = []
         code = f"{self.ref(a, uses)}[{self._index(index, uses)}]"
         out = self.emit(code, result, uses)
-        if type(out) is Traced and isinstance(result, np.ndarray) and result.base is not None:
-            if np.may_share_memory(result, a.real):
-                self.roots[out.sym] = self.roots.get(a.sym, a.sym)
+        if (
+            type(out) is Traced
+            and isinstance(result, np.ndarray)
+            and result.base is not None
+            and np.may_share_memory(result, a.real)
+        ):
+            self.roots[out.sym] = self.roots.get(a.sym, a.sym)
         return out
 
     def setitem(self, a: Traced, index: Any, value: Any) -> None:

@@ -13,10 +13,10 @@ import numpy as np
 
 import autograd
 
-_Tensor = autograd.Tensor
-
 from ._classes import Targets, build_targets, plain_class_targets, to_rows
 from .checks import REDUCTIONS, as_tensor, check_floating, check_reduction, loss_pair, reduce
+
+_Tensor = autograd.Tensor
 
 
 class CrossEntropyFunction(autograd.Function):

@@ -29,7 +29,7 @@ def same_state(a, b) -> bool:
 
 
 def warm(pair, x, y, calls: int = 4) -> None:
-    for model, _, step in pair:
+    for _model, _, step in pair:
         for _ in range(calls):
             step(x, y)
     assert pair[1][2].replays >= 1
@@ -70,7 +70,7 @@ def test_dtype_guard() -> None:
 def test_training_flag_guard() -> None:
     pair = twins(dropout=0.5)
     x, y = data()
-    for model, _, step in pair:
+    for _model, _, step in pair:
         autograd.manual_seed(3)
         for _ in range(4):
             step(x, y)
