@@ -77,6 +77,7 @@ def _generate(captured: Captured, name: str, guard_labels: list[str]) -> tuple[s
         _get_generator=_random.get_generator,
     )
     body = _reuse(_elide_copies(_live(tape.lines, captured), captured), tape.numbers)
+    body = _propagate(body, captured)
     used: set[str] = set(captured.result_uses)
     for line in body + captured.writes:
         used.update(line.uses)
@@ -301,6 +302,44 @@ def _reuse(lines: list[Line], numbers: set[str]) -> list[Line]:
             else:
                 seen[rhs] = target
         out.append(line)
+    return out
+
+
+_ALIAS = re.compile(r"^([a-z]\d+) = ([a-z]\d+)$")
+_WORD = re.compile(r"\b[a-z]\d+\b")
+
+
+def _propagate(lines: list[Line], captured: Captured) -> list[Line]:
+    """``b = a`` (a copy elided, a number computed before) disappears: later lines say ``a``
+    (the same object, so even an in-place change through it is the same)."""
+    renamed: dict[str, str] = {}
+
+    def rename(text: str) -> str:
+        return _WORD.sub(lambda m: renamed.get(m.group(0), m.group(0)), text)
+
+    out = []
+    for line in lines:
+        code = rename(line.code)
+        uses = tuple(renamed.get(n, n) for n in line.uses)
+        defines = tuple(renamed.get(n, n) for n in line.defines)
+        match = _ALIAS.match(code)
+        if match and not line.effect and not line.check:
+            renamed[match.group(1)] = match.group(2)
+            continue
+        out.append(Line(code, line.comment, defines, uses, line.effect, line.check))
+    captured.writes = [
+        Line(
+            rename(w.code),
+            w.comment,
+            w.defines,
+            tuple(renamed.get(n, n) for n in w.uses),
+            w.effect,
+            w.check,
+        )
+        for w in captured.writes
+    ]
+    captured.result_code = rename(captured.result_code)
+    captured.result_uses = tuple(renamed.get(n, n) for n in captured.result_uses)
     return out
 
 
