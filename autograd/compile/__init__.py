@@ -27,3 +27,10 @@ from .cache import Compiled, CompileWarning, compile
 from .protocol import State, track
 
 __all__ = ["CompileWarning", "Compiled", "State", "compile", "track"]
+
+# ``autograd.compile`` is the function; its companions are reachable from it too
+# (``autograd.compile.State``, ``autograd.compile.CompileWarning``).
+compile.State = State  # type: ignore[attr-defined]
+compile.CompileWarning = CompileWarning  # type: ignore[attr-defined]
+compile.Compiled = Compiled  # type: ignore[attr-defined]
+compile.track = track  # type: ignore[attr-defined]
