@@ -16,10 +16,7 @@ from typing import Any
 
 from .capture import Capture
 from .program import Miss, Program
-
-
-class CompileWarning(UserWarning):
-    """``autograd.compile`` runs a step eagerly, and says why."""
+from .warning import CompileWarning
 
 
 class Compiled:
@@ -116,16 +113,3 @@ class Compiled:
             )
             lines.extend(f"    {label}" for label in program.guards)
         return "\n".join(lines)
-
-
-def compile(fn: Callable[..., Any] | None = None, *, cache_size: int = 4) -> Any:  # noqa: A001
-    """Capture ``fn`` (a training step: forward, ``backward()``, ``opt.step()``) at its first
-    call and replay the captured NumPy program at later calls whose guards hold.
-
-    Usable as ``@autograd.compile`` or ``autograd.compile(fn, cache_size=4)``. The result is
-    always what eager ``fn`` returns (values; replayed Tensors carry no graph). See the module
-    docstring of ``autograd.compile`` and docs/guides/compile.md.
-    """
-    if fn is None:
-        return lambda f: Compiled(f, cache_size=cache_size)
-    return Compiled(fn, cache_size=cache_size)
