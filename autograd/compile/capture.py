@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import engine as _engine
+from .. import engine_helpers as _engine_helpers
 from .. import random as _random
 from ..grad_mode import STATE
 from ..tensor import Tensor
@@ -299,11 +299,11 @@ class Capture:
         ]
         patches.append(
             (
-                _engine,
-                "_recorded_backward",
+                _engine_helpers,
+                "recorded_backward",
                 _refuse(
                     tape,
-                    _engine._recorded_backward,
+                    _engine_helpers.recorded_backward,
                     "backward with create_graph=True cannot be captured",
                 ),
             )
