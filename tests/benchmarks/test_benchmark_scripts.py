@@ -26,7 +26,7 @@ from autograd.function import Node  # noqa: E402
 
 @pytest.mark.parametrize("case", ["tiny", "small"])
 def test_mlp_contenders_agree_after_five_steps(case):
-    names = ["autograd", "numpy"] + (["torch"] if _harness.torch_or_none() else [])
+    names = ["autograd", "compiled", "numpy"] + (["torch"] if _harness.torch_or_none() else [])
     mlp.check_agreement(case, {name: mlp.BUILDERS[name] for name in names})
 
 
