@@ -24,7 +24,7 @@ from .. import random as _random
 from ..grad_mode import STATE
 from ..tensor import Tensor
 from . import protocol
-from .tape import Line, Tape, user_line
+from .tape import _LIBRARY, Line, Tape, user_line
 from .values import Sym, Traced, involves, real, set_running
 
 # NumPy's array constructors: what they build from a stand-in is recorded; what they build from
@@ -88,10 +88,13 @@ class Captured:
 
 
 _AS_ARRAY = (np.asarray, np.asanyarray)
-# Callers whose new arrays stay plain: NumPy's own Python code (it builds results from real
-# arrays) and this package (a Cython routine it calls, such as a generator's draw, may call
-# np.empty through the module and needs a real array back).
-_INTERNAL = (os.path.dirname(np.__file__), os.path.dirname(os.path.abspath(__file__)))
+# Whose new arrays become stand-ins: backproplab's own Python code (ops, layers, optimizers),
+# minus this package. Any other caller gets a real array: NumPy's Python code builds results from
+# real arrays, and a compiled routine (a generator's draw, a user's Cython) may call np.empty
+# through the module and write into what it gets. Those arrays are remembered as made during
+# the capture (see Tape._fresh).
+_PYTHON_CALLERS = _LIBRARY
+_INTERNAL = (os.path.dirname(os.path.abspath(__file__)) + os.sep,)
 
 
 class _Generator:
@@ -134,16 +137,13 @@ def _constructor(tape: Tape, original: Any) -> Any:
         if involves(args) or involves(kwargs):
             return tape.function(original, args, kwargs)
         result = original(*args, **kwargs)
-        if (
-            type(result) is np.ndarray
-            and not any(result is a for a in args)
-            and not sys._getframe(1).f_code.co_filename.startswith(_INTERNAL)
-        ):
-            return tape.emit(
-                f"{tape._function_name(original)}({tape._call_args(args, kwargs, [])})",
-                result,
-                [],
-            )
+        if type(result) is not np.ndarray or any(result is a for a in args):
+            return result
+        caller = sys._getframe(1).f_code.co_filename
+        if caller.startswith(_PYTHON_CALLERS) and not caller.startswith(_INTERNAL):
+            code = f"{tape._function_name(original)}({tape._call_args(args, kwargs, [])})"
+            return tape.emit(code, result, [])
+        tape.fresh[id(result)] = result
         return result
 
     construct.__wrapped__ = original  # type: ignore[attr-defined]
@@ -358,6 +358,12 @@ class Capture:
             found.setdefault(id(obj), obj)
         states = []
         for obj in found.values():
+            if isinstance(obj, (np.random.Generator, np.random.RandomState)):
+                self.tape.fail(
+                    "the step can reach a NumPy random generator of its own, whose draws a "
+                    "replay cannot repeat; draw from autograd.get_generator()"
+                )
+                continue
             try:
                 states.append((obj, obj.__compile_state__()))
             except Exception as error:  # noqa: BLE001 - a broken participant only costs speed

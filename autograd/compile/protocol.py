@@ -56,6 +56,14 @@ class State:
 _tracked: weakref.WeakSet = weakref.WeakSet()
 
 
+def _is_generator(value: Any) -> bool:
+    # (By name: numpy.random is imported at first use, not by `import autograd`.)
+    kind = type(value)
+    return kind.__name__ in ("Generator", "RandomState") and kind.__module__.startswith(
+        "numpy.random"
+    )
+
+
 def track(obj: Any) -> None:
     """Register ``obj`` (which defines ``__compile_state__``) so that a capture finds it even
     when the step reaches it in a way ``compile`` cannot see (an attribute of an attribute)."""
@@ -78,6 +86,9 @@ def referenced(fn: Any, args: tuple, depth: int = 3) -> list[Any]:
         if id(value) in seen or level > depth:
             return
         seen.add(id(value))
+        if _is_generator(value):
+            found[id(value)] = value  # (the capture refuses it: its draws cannot be replayed)
+            return
         if hasattr(type(value), "__compile_state__"):
             found[id(value)] = value
             return

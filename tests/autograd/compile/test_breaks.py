@@ -168,6 +168,22 @@ def test_numpy_global_random_is_refused() -> None:
     assert step.replays == 0
 
 
+def test_a_generator_of_its_own_is_refused() -> None:
+    model = mlp()
+    x, y = data()
+    rng = np.random.default_rng(0)
+
+    def noisy(x, y):
+        noise = rng.standard_normal(x.shape).astype(np.float32)  # would be baked in
+        return F.mse_loss(model(x + noise), y)
+
+    step = autograd.compile(noisy)
+    with pytest.warns(CompileWarning, match="generator of its own"):
+        step(x, y)
+    step(x, y)
+    assert step.replays == 0
+
+
 def test_keyword_arguments_run_eagerly() -> None:
     model = mlp()
     x, _ = data()
