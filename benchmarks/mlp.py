@@ -147,12 +147,32 @@ def autograd_step(
 
 
 def compiled_step(case: str) -> tuple[Step, Callable[[], list]]:
-    """The same user-written step, through ``autograd.compile`` (captured at its first call,
-    replayed as generated NumPy code after)."""
+    """The same user-written step through ``autograd.compile`` (captured at its first calls,
+    replayed as generated NumPy code after), with the batch passed as arguments, as a compiled
+    step takes its data."""
     import autograd
+    import nn
+    import nn.functional as F
+    import optim
 
-    step, weights = autograd_step(case)
-    return autograd.compile(step), weights
+    sizes, _, loss_kind = CASES[case]
+    params, x_np, y_np = problem(case)
+    model = mlp(nn, sizes)
+    for p, value in zip(model.parameters(), params):
+        p.data[...] = value
+    opt = optim.SGD(model.parameters(), lr=LR)
+    loss_fn = F.mse_loss if loss_kind == "mse" else F.cross_entropy
+
+    @autograd.compile
+    def train(x: object, y: object) -> object:
+        opt.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        opt.step()
+        return loss
+
+    x, y = autograd.Tensor(x_np), autograd.Tensor(y_np)
+    return (lambda: train(x, y)), lambda: [p.data for p in model.parameters()]
 
 
 def torch_step(case: str) -> tuple[Step, Callable[[], list]]:

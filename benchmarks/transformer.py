@@ -121,11 +121,29 @@ def autograd_step(case: str, double: bool = False) -> tuple[Step, Callable[[], d
 
 def compiled_step(case: str, double: bool = False) -> tuple[Step, Callable[[], dict]]:
     """The same step through ``autograd.compile`` (captured at its first calls, then replayed
-    as generated NumPy code)."""
+    as generated NumPy code), with the batch passed as arguments."""
     import autograd
+    import nn
+    import optim
+    from nn import functional as F
 
-    step, weights = autograd_step(case, double)
-    return autograd.compile(step), weights
+    model = our_model(case)
+    if double:
+        model.double()
+    opt = optim.AdamW(model.parameters(), lr=LR, weight_decay=WEIGHT_DECAY)
+    x, y = batch()
+    targets = y.reshape(-1)
+
+    @autograd.compile
+    def train(x: Any, targets: Any) -> object:
+        opt.zero_grad()
+        loss = F.cross_entropy(model(x).reshape(-1, VOCAB), targets)
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), CLIP)
+        opt.step()
+        return loss
+
+    return (lambda: train(x, targets)), model.state_dict
 
 
 def torch_step(case: str, double: bool = False) -> tuple[Step, Callable[[], dict]]:

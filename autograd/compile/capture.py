@@ -175,7 +175,9 @@ def _patched(owner: Any, name: str, value: Any) -> Any:
 
 class _Discover:
     """A recorder (see autograd.trace): leaf tensors the step uses that no participant
-    reported are made inputs at their first use."""
+    reported. One that requires grad (a parameter kept outside any module or optimizer) becomes
+    an input at its first use; one that does not is data the step found outside its arguments,
+    which a replay could not find again (``batch[0]`` may hold another tensor next call)."""
 
     def __init__(self, capture: Capture) -> None:
         self.capture = capture
@@ -183,7 +185,13 @@ class _Discover:
     def record(self, node: Any, out: Any) -> None:
         for link in node.inputs:
             if isinstance(link, Tensor) and type(link.data) is not Traced:
-                self.capture.add_tensor(link, link.name or "")
+                if link._requires_grad:
+                    self.capture.add_tensor(link, link.name or "")
+                else:
+                    self.capture.tape.fail(
+                        f"the step reads a tensor of shape {link.data.shape} that is not one of "
+                        "its arguments (nor a parameter or buffer); pass it as an argument"
+                    )
 
 
 class Capture:
@@ -500,7 +508,36 @@ class Capture:
 
         return code(result), uses
 
+    def _bindings(self) -> None:
+        """Guards on the names the step's own code reads from outside (globals and closure
+        variables): a replay skips that Python, so what it found there must still be there."""
+        fn = self.fn.__func__ if inspect.ismethod(self.fn) else self.fn
+        code = getattr(fn, "__code__", None)
+        if code is None:
+            return
+        names = set(code.co_names)
+        for const in code.co_consts:
+            if inspect.iscode(const):
+                names.update(const.co_names)
+        space = fn.__globals__
+        where = self.tape.constant(space, "G")
+        for name in sorted(names):
+            if name in space and not inspect.ismodule(space[name]):
+                self._bind(f"{where}.get({name!r})", space[name], f"global {name}")
+        for name, cell in zip(code.co_freevars, fn.__closure__ or ()):
+            try:
+                value = cell.cell_contents
+            except ValueError:  # not assigned yet
+                continue
+            if not inspect.ismodule(value):
+                cell_name = self.tape.constant(cell, "C")
+                self._bind(f"{cell_name}.cell_contents", value, f"closure variable {name}")
+
+    def _bind(self, code: str, value: Any, label: str) -> None:
+        self.captured.watch.append((code, value, label))
+
     def _watch(self, states: list[tuple[Any, Any]]) -> None:
+        self._bindings()
         used = _used_names(self.tape, self.captured)
         used_tensors = {id(t) for sym, t, g, _ in self.captured.tensors if sym in used or g in used}
         seen = set()

@@ -142,7 +142,8 @@ def _generate(captured: Captured, name: str, guard_labels: list[str]) -> tuple[s
         if type(value) in (bool, type(None)):
             guards.append((f"{code} is not {value!r}", f"{label} is {value!r}"))
         elif type(value) in (int, float, str):
-            guards.append((f"{code} != {value!r}", f"{label} == {value!r}"))
+            test = f"type({code}) is not {type(value).__name__} or {code} != {_literal(value)}"
+            guards.append((test, f"{label} == {value!r}"))
         else:
             guards.append((f"{code} is not {constant(value, 'K')}", f"{label}: same object"))
     # Entries of optimizer dicts: the dict itself, then each value the program uses.
@@ -198,6 +199,14 @@ def _generate(captured: Captured, name: str, guard_labels: list[str]) -> tuple[s
         if f"_{key}" not in namespace:
             namespace.setdefault(key, value)
     return "\n".join(out) + "\n", namespace
+
+
+def _literal(value: Any) -> str:
+    if type(value) is float and value != value:
+        return "float('nan')"
+    if type(value) is float and value in (float("inf"), -float("inf")):
+        return f"float({str(value)!r})"
+    return repr(value)
 
 
 def _last_uses(body: list[Line], captured: Captured) -> dict[int, list[str]]:

@@ -9,6 +9,7 @@ import pytest
 import autograd
 import nn
 import optim
+from autograd.compile import CompileWarning
 
 from .helpers import bits, data, mlp, training_step
 
@@ -166,3 +167,40 @@ def test_cache_keeps_a_program_per_shape(batch: int) -> None:
     step = pair[1][2]
     assert len(step.programs) == 2
     assert step.captures <= 4
+
+
+SCALE = 2.0
+
+
+def test_globals_and_closure_variables_the_step_reads_are_guarded() -> None:
+    global SCALE
+    model = mlp()
+    x, y = data()
+    opt = optim.SGD(model.parameters(), lr=0.05)
+
+    def step(x, y):
+        opt.zero_grad()
+        loss = ((model(x) - y) ** 2).mean() * SCALE  # a global number: a constant in the program
+        loss.backward()
+        opt.step()
+        return loss
+
+    compiled = autograd.compile(step)
+    for _ in range(3):
+        compiled(x, y)
+    captures = compiled.captures
+    SCALE = 3.0
+    try:
+        loss = compiled(x, y)
+        assert compiled.captures == captures + 1  # not replayed with the old 2.0
+    finally:
+        SCALE = 2.0
+    assert "global SCALE == 3.0" in repr(compiled)
+    del loss
+
+    batch = [x]  # the step's input, found in a list: a replay could not find it again
+    read = autograd.compile(lambda: model(batch[0]))
+    with pytest.warns(CompileWarning, match="pass it as an argument"):
+        first = read()
+    batch[0] = data(batch=4)[0]
+    assert read().shape == (4, 1) and first.shape == (32, 1)
