@@ -1,11 +1,9 @@
 """MkDocs hooks for the backproplab site (listed under ``hooks:`` in mkdocs.yml).
 
-* The notebooks in ``examples/notebooks`` become pages. Each build executes them first, in
-  parallel (one kernel per core, at most four), into a temporary folder, and the pages show
-  those outputs; a notebook that raises stops the build. They run at full size unless
-  ``BACKPROPLAB_QUICK=1`` is set, with one BLAS thread unless ``OPENBLAS_NUM_THREADS`` /
-  ``OMP_NUM_THREADS`` say otherwise, and with Jupyter's inline figures (``MPLBACKEND`` is not
-  passed on).
+* The notebooks in ``examples/notebooks`` become pages, with the outputs they were saved with
+  (a full-size run: see docs/notebooks/index.md); the build does not execute them, so it needs
+  no kernel and takes seconds. ``tests/examples/test_notebooks.py`` re-executes each at small
+  size. A notebook saved without outputs stops the build.
 * ``api/operations.md`` is written from ``autograd.registry``: one entry per declared op, grouped
   by the module that defines it, with its method, NumPy functions, operator and aliases.
 * A line ``<!-- api: nn.layers as nn level=3 -->`` in a page becomes a ``:::`` entry for each
@@ -21,17 +19,12 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import inspect
+import json
 import logging
-import os
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
-import time
 import types
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +39,7 @@ NOTEBOOKS = ROOT / "examples" / "notebooks"
 # Where the API reference starts; submodules listed in an ``__all__`` are followed from here.
 API_ROOTS = ("autograd", "autograd.graph", "autograd.registry", "nn", "optim")
 
-_state: dict[str, Any] = {"executed": None, "ids": set()}
+_state: dict[str, Any] = {"ids": set()}
 
 
 # --- notebooks ---------------------------------------------------------------------------------
@@ -70,67 +63,25 @@ def on_config(config: Any) -> Any:
     return config
 
 
-def _kernel_environment() -> dict[str, str]:
-    env = dict(os.environ)
-    env.pop("MPLBACKEND", None)  # let the kernel use Jupyter's inline figures
-    # One BLAS thread per kernel: two kernels run at once, and the notebooks' matrices are small
-    # (on a 2-core machine OpenBLAS threads made small matmuls 10-20x slower).
-    env.setdefault("OPENBLAS_NUM_THREADS", "1")
-    env.setdefault("OMP_NUM_THREADS", "1")
-    return env
+def _check_saved_outputs() -> None:
+    """A notebook saved without outputs would make an empty page: stop the build instead."""
 
-
-def _execute(notebook: Path, out_dir: Path, env: dict[str, str]) -> tuple[Path, str | None]:
-    command = [
-        sys.executable,
-        "-m",
-        "nbconvert",
-        "--to",
-        "notebook",
-        "--execute",
-        "--ExecutePreprocessor.timeout=600",
-        "--ExecutePreprocessor.kernel_name=python3",
-        "--output-dir",
-        str(out_dir),
-        str(notebook),
-    ]
-    done = subprocess.run(command, cwd=notebook.parent, env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        return notebook, done.stderr[-4000:]
-    return notebook, None
+    bare = []
+    for path in notebook_paths():
+        cells = json.loads(path.read_text("utf-8"))["cells"]
+        if not any(cell.get("outputs") for cell in cells if cell["cell_type"] == "code"):
+            bare.append(path.name)
+    if bare:
+        raise PluginError(
+            f"notebook(s) saved without outputs: {', '.join(bare)}; run them at full size in "
+            "Jupyter (or jupyter nbconvert --to notebook --execute --inplace) and save them"
+        )
 
 
 def on_pre_build(config: Any) -> None:
-    """Execute the notebooks (in parallel, one kernel per notebook) into a temporary folder."""
-    _cleanup()
-    _state.pop("griffe", None)  # mkdocs serve: read the sources again on each rebuild
-    executed = Path(tempfile.mkdtemp(prefix="backproplab-docs-"))
-    _state["executed"] = executed
-    out_dir = executed / "notebooks"
-    size = "small (BACKPROPLAB_QUICK=1)" if os.environ.get("BACKPROPLAB_QUICK") == "1" else "full"
-    paths = notebook_paths()
-    log.info("Executing %d notebooks at %s size", len(paths), size)
-    env = _kernel_environment()
-    workers = max(1, min(4, os.cpu_count() or 1))
-    start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        results = list(pool.map(lambda path: _execute(path, out_dir, env), paths))
-    log.info("Executed the notebooks in %.0f s", time.perf_counter() - start)
-    failed = [(path, error) for path, error in results if error is not None]
-    if failed:
-        path, error = failed[0]
-        names = ", ".join(p.name for p, _ in failed)
-        raise PluginError(f"notebook(s) failed to execute: {names}\n--- {path.name}:\n{error}")
-
-
-def _cleanup() -> None:
-    if _state["executed"] is not None:
-        shutil.rmtree(_state["executed"], ignore_errors=True)
-        _state["executed"] = None
-
-
-def on_shutdown() -> None:
-    _cleanup()
+    """Check the notebooks' saved outputs; forget what griffe read (mkdocs serve rebuilds)."""
+    _state.pop("griffe", None)
+    _check_saved_outputs()
 
 
 # --- generated pages ---------------------------------------------------------------------------
@@ -281,12 +232,11 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 @event_priority(50)  # before mkdocs-jupyter turns .ipynb files into pages
 def on_files(files: Files, config: Any) -> Files:
-    """Add the executed notebooks and the generated pages to the site's files."""
+    """Add the notebooks and the generated pages to the site's files."""
     # Real files, not File.generated: mkdocs-jupyter's wrapper needs a src_dir.
-    src_dir = _state["executed"] or NOTEBOOKS.parent
     for path in notebook_paths():
         uri = f"notebooks/{path.name}"
-        files.append(File(uri, str(src_dir), config.site_dir, config.use_directory_urls))
+        files.append(File(uri, str(NOTEBOOKS.parent), config.site_dir, config.use_directory_urls))
     files.append(File.generated(config, "api/operations.md", content=operations_page()))
     for name, uri in (("CHANGELOG.md", "changelog.md"), ("CONTRIBUTING.md", "contributing.md")):
         files.append(File.generated(config, uri, content=(ROOT / name).read_text("utf-8")))
