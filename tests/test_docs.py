@@ -1,54 +1,64 @@
-"""The documentation site builds as ``make docs`` builds it, so CI catches a broken page.
+"""The documentation site builds as ``make docs`` builds it, and works offline.
 
 ``mkdocs build --strict`` fails on a broken link or anchor, a ``:::`` reference that names
-nothing, a notebook that raises, and (docs/hooks/site.py) a public name of ``autograd``, ``nn``
-or ``optim`` without a docstring or without a place in the API reference. The notebooks run at
-small size here (``make docs`` runs them at full size, as on the published site): this is the
-suite's test of the notebooks. The docs extra is installed by ``make test``; without it
-these tests fail rather than skip.
+nothing, a notebook saved without outputs, a formula that cannot be converted, and
+(docs/hooks/site.py) a public name of ``autograd``, ``nn`` or ``optim`` without a docstring or
+without a place in the API reference. The notebooks' pages show their saved outputs (the build
+runs no kernel); tests/examples/test_notebooks.py executes them.
+
+Offline means: page links that resolve from ``file://`` (``use_directory_urls: false``),
+formulas rendered as MathML at build time, and nothing loaded from another site. The browser
+tests open the built site from disk in headless Chromium (Debian's; ``.ci/run`` installs it).
+Without the ``docs`` extra (``make test`` installs it) these tests skip, saying so.
 """
 
 from __future__ import annotations
 
-import importlib.util
+import functools
+import http.server
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "examples" / "notebooks").glob("*.ipynb"))
-DOCS_PACKAGES = (
-    "mkdocs",
-    "material",
-    "mkdocstrings",
-    "mkdocstrings_handlers.python",
-    "mkdocs_jupyter",
+
+DOCS_PACKAGES = ("mkdocs", "material", "mkdocstrings", "mkdocs_jupyter", "latex2mathml")
+BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+CHROMIUM = os.environ.get("BACKPROPLAB_CHROMIUM") or next(
+    (path for path in map(shutil.which, BROWSERS) if path), None
 )
-
-
-def test_the_docs_tools_are_installed():
-    missing = [name for name in DOCS_PACKAGES if importlib.util.find_spec(name) is None]
-    assert not missing, f"{missing} not installed: pip install -e '.[docs]' (make test does)"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
+    for name in DOCS_PACKAGES:
+        pytest.importorskip(name, reason=f"{name} not installed: the docs extra (make test)")
     out = tmp_path_factory.mktemp("site")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")  # Material's notice about its successor
-    # Small sizes (the suite's conftest sets BACKPROPLAB_QUICK=1): every notebook still runs
-    # from top to bottom and checks its own result; `make docs` builds the site at full size.
-    env["BACKPROPLAB_QUICK"] = "1"
     build = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(out)],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=600,
     )
     log = build.stdout + build.stderr
     assert build.returncode == 0, "mkdocs build --strict failed:\n" + log[-6000:]
@@ -56,11 +66,11 @@ def site(tmp_path_factory):
 
 
 def page(site: Path, path: str) -> str:
-    return (site / path / "index.html").read_text("utf-8")
+    return (site / f"{path}.html").read_text("utf-8")
 
 
 def test_home_page_shows_the_first_network_and_the_graph(site):
-    home = (site / "index.html").read_text("utf-8")
+    home = page(site, "index")
     assert "A first network" in home
     assert 'src="graph.svg"' in home and (site / "graph.svg").exists()
 
@@ -77,18 +87,154 @@ def test_api_reference_documents_tensor_and_the_registry_ops(site):
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
-def test_every_notebook_is_a_page_with_outputs_and_a_download(site, notebook):
+def test_every_notebook_is_a_page_with_outputs_formulas_and_a_download(site, notebook):
     html = page(site, f"notebooks/{notebook.stem}")
     outputs = re.findall(r'class="[^"]*\bjp-OutputArea-output\b', html)
-    assert len(outputs) >= 3, "the notebook was not executed"
+    assert len(outputs) >= 3, "the page shows no saved outputs"
     assert "data:image/png;base64" in html or "<svg" in html, "no figure in the outputs"
     assert "Traceback" not in html
-    assert (site / "notebooks" / notebook.stem / notebook.name).exists()
+    cells = json.loads(notebook.read_text("utf-8"))["cells"]
+    if any("$" in "".join(c["source"]) for c in cells if c["cell_type"] == "markdown"):
+        assert "<math " in html, "the notebook's formulas were not converted"
+    assert (site / "notebooks" / notebook.name).exists()
 
 
 def test_changelog_and_contributing_are_pages(site):
     assert "Unreleased" in page(site, "changelog")
     assert "Adding an operation" in page(site, "contributing")
+
+
+# What a page would load from elsewhere: scripts, styles, fonts, images, frames, imports.
+EXTERNAL = re.compile(
+    r"""<(?:script|img|iframe|audio|video|source|embed)\b[^>]*\bsrc=["']?(?:https?:)?//"""
+    r"""|<link\b[^>]*\bhref=["']?(?:https?:)?//"""
+    r"""|\b(?:import|importScripts|fetch)\(\s*["'`](?:https?:)?//"""
+    r"""|url\(\s*["']?(?:https?:)?//"""
+    r"""|@import\s+(?:url\()?\s*["']?(?:https?:)?//""",
+    flags=re.I,
+)
+
+
+def test_the_built_site_loads_nothing_from_another_site(site):
+    found = []
+    for path in site.rglob("*"):
+        if path.suffix in (".html", ".css", ".js"):
+            for match in EXTERNAL.finditer(path.read_text("utf-8", errors="replace")):
+                found.append(f"{path.relative_to(site)}: {match.group(0)}")
+    assert not found, "external URLs in the built site:\n" + "\n".join(found[:20])
+
+
+def test_links_resolve_from_disk_without_a_server(site):
+    """Every relative link of every page points at a file of the site (no directory URLs).
+
+    Not 404.html: a server shows it for any missing path, so its links start at the site's root.
+    """
+    broken = []
+    for path in site.rglob("*.html"):
+        if path.name == "404.html":
+            continue
+        text = path.read_text("utf-8")
+        for href in re.findall(r'<a\b[^>]*\bhref="([^"#?]+)', text):
+            if re.match(r"[a-z]+:", href) or href.startswith("//"):
+                continue
+            target = (path.parent / href).resolve()
+            if not target.is_file():
+                broken.append(f"{path.relative_to(site)} -> {href}")
+    assert not broken, "links that a browser cannot open from disk:\n" + "\n".join(broken[:20])
+
+
+# --- in a browser ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if CHROMIUM is None:
+        pytest.skip(
+            "no Chromium binary found (Debian: apt-get install chromium, or set "
+            "BACKPROPLAB_CHROMIUM); .ci/run installs it"
+        )
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright not installed (the test extra: make test)"
+    )
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def tab(browser):
+    tab = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    tab.on("pageerror", lambda error: errors.append(str(error)))
+    # Offline: any request that leaves the machine is refused, so a page that needs one fails.
+    tab.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"), lambda route: route.abort())
+    yield tab
+    tab.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def test_from_disk_every_navigation_link_opens_a_page(site, tab):
+    tab.goto((site / "index.html").as_uri())
+    hrefs = tab.eval_on_selector_all(
+        "nav.md-nav--primary a.md-nav__link[href]", "links => links.map(a => a.href)"
+    )
+    pages = sorted({href.split("#")[0] for href in hrefs})
+    every_page = {p.as_uri() for p in site.rglob("*.html") if p.name != "404.html"}
+    assert set(pages) == every_page, "pages the navigation misses or invents"
+    for url in pages:
+        assert url.startswith("file://") and url.endswith(".html"), url
+        response = tab.goto(url, wait_until="domcontentloaded")
+        assert response is None or response.ok, url
+        title = tab.locator("article h1").first.inner_text(timeout=2000)
+        assert title.strip(), f"{url}: a page without a heading"
+    # Opened from disk, the search box (whose worker browsers refuse there) is hidden.
+    assert not tab.locator("input.md-search__input").is_visible()
+
+
+def test_from_disk_a_notebook_page_shows_rendered_formulas(site, tab):
+    tab.goto((site / "notebooks" / "02_backprop_step_by_step.html").as_uri())
+    text = tab.locator("article").inner_text()
+    assert "$$" not in text and "\\partial" not in text and "\\frac" not in text
+    sizes = tab.eval_on_selector_all(
+        "article math", "ms => ms.map(m => [m.getBoundingClientRect().height, m.display])"
+    )
+    assert len(sizes) >= 10, sizes
+    assert all(height > 0 for height, _ in sizes), sizes
+    # A fraction is laid out as one: taller than a line of text.
+    fraction = tab.eval_on_selector(
+        "article math[display=block] mfrac", "f => f.getBoundingClientRect().height"
+    )
+    line = tab.eval_on_selector("article p", "p => parseFloat(getComputedStyle(p).lineHeight)")
+    assert fraction > line, (fraction, line)
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    """The site served over HTTP on the loopback interface."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def test_from_a_server_search_finds_a_page(server, tab):
+    tab.goto(f"{server}/index.html")
+    tab.locator("input.md-search__input").fill("AdamW")
+    result = tab.locator(".md-search-result__item a").first
+    result.wait_for(timeout=15000)
+    result.click()
+    tab.wait_for_load_state("domcontentloaded")
+    assert tab.url.split("?")[0].endswith(".html"), tab.url
+    assert "AdamW" in tab.locator("article").inner_text()
 
 
 def test_home_page_example_prints_what_the_page_says(capsys):

@@ -338,12 +338,22 @@ def _sources(path: str, value: Any) -> list[str]:
     return found
 
 
+def _search_index_script(config: Any) -> None:
+    """``search/search_index.js``: under file://, Material reads the index from this script (its
+    offline plugin writes it too); without it every page opened from disk logs an error."""
+    index = Path(config.site_dir) / "search" / "search_index.json"
+    if index.exists():
+        script = "var __index = " + index.read_text("utf-8") + ";\n"
+        index.with_suffix(".js").write_text(script, "utf-8")
+
+
 def on_post_build(config: Any) -> None:
     """Warn about every public name without a docstring or without an entry in the reference.
 
     A name counts as documented when the reference has an entry for it under any of its public
     paths (``autograd.Graph`` or ``autograd.graph.Graph``) or where it is defined
     (``::: nn.layers.linear`` documents ``nn.Linear``)."""
+    _search_index_script(config)
     api = public_api()
     paths_of: dict[int, set[str]] = defaultdict(set)
     for path, value in api.items():
