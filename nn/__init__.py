@@ -11,6 +11,10 @@ passes). ``nn.save`` / ``nn.load`` write and read safe ``.npz`` checkpoints: the
 ``autograd.save`` / ``autograd.load`` (a checkpoint holds arrays, not modules).
 """
 
+from _backproplab_clash import require_backproplab_autograd
+
+require_backproplab_autograd()  # first: if `autograd` is another package, say so
+
 from autograd.checkpoint import load, save
 
 from . import data, devices, functional, init, utils

@@ -17,6 +17,11 @@ numbers, defaults and ``state_dict`` layout follow PyTorch). Learning-rate sched
 ``optim.lr_scheduler``.
 """
 
+from _backproplab_clash import require_backproplab_autograd
+
+require_backproplab_autograd()  # first: if `autograd` is another package, say so
+
+
 from . import lr_scheduler
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
