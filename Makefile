@@ -9,20 +9,20 @@ PIP    := $(PY) -m pip --disable-pip-version-check --quiet
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
-# docs and jupyter: tests/test_docs.py builds the site and checks that JupyterLab starts.
+# What the suite uses: pytest and the browser driver (test), pictures (viz), the demo's and the
+# notebooks' libraries (examples), a Jupyter kernel without JupyterLab (notebooks), the site
+# (docs). Not JupyterLab, not ruff. A test whose extra is missing skips, saying which.
 $(VENV)/.test-deps: pyproject.toml | $(VENV)/bin/python
-	$(PIP) install -e ".[dev,viz,examples,notebooks,docs,jupyter]"
-	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	$(PIP) install -e ".[test,viz,examples,notebooks,docs]"
 	touch $@
 
 $(VENV)/.demo-deps: pyproject.toml | $(VENV)/bin/python
 	$(PIP) install -e ".[viz,examples]"
 	touch $@
 
-# The site executes the notebooks, so it needs what they import and a kernel.
+# The site shows the notebooks' saved outputs: it needs no kernel and nothing they import.
 $(VENV)/.docs-deps: pyproject.toml | $(VENV)/bin/python
-	$(PIP) install -e ".[docs,viz,examples]"
-	$(PY) -m ipykernel install --sys-prefix --name python3 >/dev/null
+	$(PIP) install -e ".[docs]"
 	touch $@
 
 $(VENV)/.notebook-deps: pyproject.toml | $(VENV)/bin/python
@@ -38,13 +38,19 @@ test: $(VENV)/.test-deps
 demo: $(VENV)/.demo-deps
 	$(PY) examples/train_digits.py
 
-lint: $(VENV)/.test-deps
+# Lint needs ruff only: not the project, not the test tools.
+$(VENV)/.lint-deps: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install "ruff>=0.5"
+	touch $@
+
+lint: $(VENV)/.lint-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-# The site goes to site/; the notebooks run at full size (see docs/notebooks/index.md).
+# The site goes to site/ (open site/index.html: it works from disk, offline). The notebooks'
+# pages show the outputs they were saved with; NO_MKDOCS_2_WARNING quiets Material's banner.
 docs: $(VENV)/.docs-deps
-	$(VENV)/bin/mkdocs build --strict
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict
 
 notebook: $(VENV)/.notebook-deps
 	$(VENV)/bin/jupyter lab examples/notebooks
