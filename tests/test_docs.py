@@ -27,6 +27,8 @@ from pathlib import Path
 
 import pytest
 
+from .test_readme import paste_into_the_prompt
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "examples" / "notebooks").glob("*.ipynb"))
 
@@ -237,9 +239,8 @@ def test_from_a_server_search_finds_a_page(server, tab):
     assert "AdamW" in tab.locator("article").inner_text()
 
 
-def test_home_page_example_prints_what_the_page_says(capsys):
+def test_home_page_example_pastes_into_the_prompt_and_prints_what_the_page_says():
     text = (ROOT / "docs" / "index.md").read_text("utf-8")
     code = re.search(r"```python\n(.*?)```", text, flags=re.S).group(1)
     shown = re.search(r"It prints:\s*```text\n(.*?)```", text, flags=re.S).group(1)
-    exec(code, {"__name__": "docs_index"})
-    assert capsys.readouterr().out == shown
+    assert paste_into_the_prompt(code) == (shown, "")
