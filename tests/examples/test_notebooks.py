@@ -75,4 +75,3 @@ def results() -> dict[str, str | None]:
 def test_notebook_runs_at_small_size_and_passes_its_own_checks(results, notebook):
     error = results[notebook.name]
     assert error is None, f"{notebook.name} failed:\n{error}"
-
