@@ -40,17 +40,17 @@ def is_backproplab_autograd(module: ModuleType) -> bool:
 
 
 def distributions_providing(top_level: str = "autograd") -> list[importlib.metadata.Distribution]:
-    """The installed distributions whose files include the package ``top_level``."""
+    """The installed distributions among backproplab and HIPS autograd whose files include the
+    package ``top_level`` (only these two are looked up: reading every RECORD is slow)."""
     import importlib.metadata
 
-    found, seen = [], set()
-    for dist in importlib.metadata.distributions():
-        name = (dist.metadata["Name"] or "").lower()
-        if name in seen:
+    found = []
+    for name in ("autograd", "backproplab"):
+        try:
+            dist = importlib.metadata.distribution(name)
+        except importlib.metadata.PackageNotFoundError:
             continue
-        files = dist.files or []
-        if any(file.parts[:1] == (top_level,) for file in files):
-            seen.add(name)
+        if any(file.parts[:1] == (top_level,) for file in dist.files or []):
             found.append(dist)
     return found
 
