@@ -79,7 +79,8 @@ class RegistryExports(griffe.Extension):
 
 def _add_installed_methods(pkg: griffe.Module) -> None:
     """Tensor's methods that other modules install (``backward`` from engine.py, the in-place
-    methods, PyTorch's spellings): aliases to where they are written, as for the ops."""
+    methods, the Python protocols such as ``name`` and ``item``, PyTorch's spellings): aliases
+    to where they are written, as for the ops."""
     from autograd import Tensor
 
     tensor = pkg.members["tensor"].members["Tensor"]
@@ -90,5 +91,10 @@ def _add_installed_methods(pkg: griffe.Module) -> None:
         module, qualname = getattr(target, "__module__", None), getattr(target, "__qualname__", "")
         if not qualname or module is None or not module.startswith("autograd."):
             continue
-        if module in {"autograd.engine", "autograd.inplace", "autograd.torch_facade"}:
+        if module in {
+            "autograd.engine",
+            "autograd.inplace",
+            "autograd.python_protocols",
+            "autograd.torch_facade",
+        }:
             tensor.set_member(name, griffe.Alias(name, f"{module}.{qualname}", parent=tensor))
