@@ -101,6 +101,15 @@ def test_every_notebook_is_a_page_with_outputs_formulas_and_a_download(site, not
     assert (site / "notebooks" / notebook.name).exists()
 
 
+def test_the_site_offers_the_exercises_student_version_only(site):
+    written = sorted(p.name for p in (site / "exercises").glob("ex*.ipynb"))
+    assert written == sorted(p.name for p in (ROOT / "examples" / "exercises").glob("ex*.ipynb"))
+    for path in (site / "exercises").glob("ex*.ipynb"):
+        text = path.read_text("utf-8")
+        assert "BEGIN SOLUTION" not in text and "BEGIN HIDDEN TESTS" not in text, path.name
+    assert (site / "exercises" / "check.py").exists()
+
+
 def test_changelog_and_contributing_are_pages(site):
     assert "Unreleased" in page(site, "changelog")
     assert "Adding an operation" in page(site, "contributing")

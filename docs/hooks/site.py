@@ -8,6 +8,8 @@
   by the module that defines it, with its method, NumPy functions, operator and aliases.
 * A line ``<!-- api: nn.layers as nn level=3 -->`` in a page becomes a ``:::`` entry for each
   name of that namespace's ``__all__``, grouped by the module that defines it.
+* ``exercises/`` holds the student version of the exercises (``make exercises``), which the
+  notebooks link to.
 * ``changelog.md`` and ``contributing.md`` are the repository's CHANGELOG.md and CONTRIBUTING.md.
 * After the build, every public name of ``autograd``, ``nn`` and ``optim`` (what their
   ``__all__`` lists, and the public methods of those classes) must have a docstring and an entry
@@ -22,6 +24,7 @@ import inspect
 import json
 import logging
 import re
+import subprocess
 import sys
 import types
 from collections import defaultdict
@@ -165,13 +168,16 @@ def operations_page() -> str:
             uses = []
             function = entry.function
             title = f"autograd.{entry.name}" if entry.export else f"Tensor.{entry.method}"
-            if not _griffe_sees(function):
+            # An op declared on its Function class is documented by the class (griffe reads it;
+            # the function is written at run time); one declared on a function, by the function.
+            owner = entry.cls if entry.cls is not None else function
+            if entry.cls is None and not _griffe_sees(function):
                 lines += _plain_entry(title, function)  # made at run time: griffe cannot see it
             elif entry.export:
                 lines += [f"::: autograd.{entry.name}", ""]
             else:  # a method only
                 lines += [
-                    f"::: {function.__module__}.{function.__qualname__}",
+                    f"::: {owner.__module__}.{owner.__qualname__}",
                     "    options:",
                     f'      heading: "Tensor.{entry.method}"',
                     f'      toc_label: "Tensor.{entry.method}"',
@@ -347,6 +353,18 @@ def _search_index_script(config: Any) -> None:
         index.with_suffix(".js").write_text(script, "utf-8")
 
 
+def _student_exercises(config: Any) -> None:
+    """``exercises/``: the student version of the exercise notebooks with their checker (what
+    ``make exercises`` writes; never the solutions), which the notebooks' pages link to."""
+    release = ROOT / "examples" / "exercises" / "release.py"
+    out = Path(config.site_dir) / "exercises"
+    done = subprocess.run(
+        [sys.executable, str(release), "--out", str(out)], capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise PluginError(f"the exercises' release script failed:\n{done.stderr[-3000:]}")
+
+
 def on_post_build(config: Any) -> None:
     """Warn about every public name without a docstring or without an entry in the reference.
 
@@ -354,6 +372,7 @@ def on_post_build(config: Any) -> None:
     paths (``autograd.Graph`` or ``autograd.graph.Graph``) or where it is defined
     (``::: nn.layers.linear`` documents ``nn.Linear``)."""
     _search_index_script(config)
+    _student_exercises(config)
     api = public_api()
     paths_of: dict[int, set[str]] = defaultdict(set)
     for path, value in api.items():
