@@ -229,11 +229,14 @@ def test_the_unpacked_sdist_passes_its_own_test_suite(dists, tmp_path):
     env = clean_environment()
     env["PYTHONPATH"] = str(unpacked)
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rfE"],
         cwd=unpacked,
         env=env,
         capture_output=True,
         text=True,
         timeout=1800,
     )
-    assert done.returncode == 0, done.stdout[-6000:] + done.stderr[-2000:]
+    failures = [line for line in done.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))]
+    assert done.returncode == 0, (
+        "\n".join(failures) + "\n" + done.stdout[-3000:] + done.stderr[-2000:]
+    )
