@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .grad_mode import STATE
+from .grad_mode import LOCAL
 from .tensor import Tensor
 
 
@@ -15,12 +15,13 @@ class detect_anomaly:
     NaN or Inf raises a RuntimeError naming the op (at a cost: use it to debug, not to train)."""
 
     def __enter__(self) -> detect_anomaly:
-        self._previous = STATE.anomaly
-        STATE.anomaly = True
+        state = LOCAL.state  # this thread's: anomaly mode is per thread, as in PyTorch
+        self._previous = state.anomaly
+        state.anomaly = True
         return self
 
     def __exit__(self, *exc: object) -> None:
-        STATE.anomaly = self._previous
+        LOCAL.state.anomaly = self._previous
 
 
 def _bad(array: Any) -> bool:

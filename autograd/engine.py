@@ -22,7 +22,7 @@ import numpy as np
 
 from . import engine_helpers as helpers
 from .function import FREED, Node
-from .grad_mode import STATE
+from .grad_mode import LOCAL
 from .tensor import Tensor
 
 # Called after each node's backward with (node, grad_out, grads_in): tracing, autograd.grad's
@@ -45,7 +45,7 @@ def run_backward(
     ``create_graph`` the backward formulas run on Tensors and are recorded.
     """
     grads, heap = helpers.heap_of_roots(roots, root_grads)  # dL/d(node) of the nodes waiting
-    if STATE.anomaly:
+    if LOCAL.state.anomaly:
         hooks = (*hooks, helpers.check_finite)
     leaf_grads: dict[Tensor, Any] = {}
     while heap:

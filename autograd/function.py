@@ -37,7 +37,7 @@ import numpy as np
 from . import function_details as details
 from . import versions
 from .anomaly import check_forward
-from .grad_mode import STATE
+from .grad_mode import LOCAL
 from .tensor import Tensor, as_array
 
 FREED = object()  # what a node's saved arrays become once backward has used and dropped them
@@ -162,7 +162,7 @@ class Function:
                 needs.append(False)
         if not any_tensor:
             arrays = [as_array(a) for a in arrays]  # e.g. autograd.exp(1.0) is float32
-        state = STATE
+        state = LOCAL.state
         record = state.grad_enabled and True in needs
         if record:
             scope = state.scopes[-1] if state.scopes else None

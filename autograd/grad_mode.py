@@ -3,11 +3,16 @@
 Recording is on by default. ``no_grad`` turns it off (evaluation, optimizer updates),
 ``enable_grad`` turns it back on inside a ``no_grad`` block. Both work as context managers and as
 decorators.
+
+All of these switches are per thread, as in PyTorch: a thread that enters ``no_grad`` (an
+evaluator) does not stop another thread (a trainer) from recording. A new thread starts with
+recording on, anomaly mode off and no recorders or scopes, whatever its parent had.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -15,7 +20,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _State:
-    """Process-wide engine switches, read on every op (so: plain attributes, no properties)."""
+    """One thread's engine switches, read on every op (so: plain attributes, no properties)."""
 
     __slots__ = ("grad_enabled", "anomaly", "recorders", "scopes")
 
@@ -28,12 +33,29 @@ class _State:
         self.scopes: list[Any] = []
 
 
-STATE = _State()
+class _PerThread(threading.local):
+    """Holds the calling thread's ``_State`` (``__init__`` runs once in each thread).
+
+    The switches sit in a plain slotted object behind one per-thread attribute: an op reads
+    ``LOCAL.state`` once and then plain slots, which is much cheaper than reading four
+    attributes of a ``threading.local`` itself.
+    """
+
+    def __init__(self) -> None:
+        self.state = _State()
+
+
+LOCAL = _PerThread()
+
+
+def current() -> _State:
+    """The calling thread's switches (the hot path reads ``LOCAL.state`` inline instead)."""
+    return LOCAL.state
 
 
 def is_grad_enabled() -> bool:
-    """Return True when new operations are recorded for backpropagation."""
-    return STATE.grad_enabled
+    """Return True when new operations are recorded for backpropagation (in this thread)."""
+    return LOCAL.state.grad_enabled
 
 
 class _GradMode:
@@ -42,11 +64,12 @@ class _GradMode:
     enabled: bool
 
     def __enter__(self) -> None:
-        self._previous = STATE.grad_enabled
-        STATE.grad_enabled = self.enabled
+        state = LOCAL.state
+        self._previous = state.grad_enabled
+        state.grad_enabled = self.enabled
 
     def __exit__(self, *exc: object) -> None:
-        STATE.grad_enabled = self._previous
+        LOCAL.state.grad_enabled = self._previous
 
     def __call__(self, func: F) -> F:
         mode = type(self)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..grad_mode import STATE
+from ..grad_mode import LOCAL
 
 
 class ScopeFrame:
@@ -48,7 +48,7 @@ class scope:  # noqa: N801 - used like a function: ``with autograd.scope("encode
         self._frame: ScopeFrame | None = None
 
     def __enter__(self) -> ScopeFrame:
-        scopes = STATE.scopes
+        scopes = LOCAL.state.scopes
         self._frame = ScopeFrame(self.label, scopes[-1] if scopes else None)
         scopes.append(self._frame)
         return self._frame
@@ -56,7 +56,7 @@ class scope:  # noqa: N801 - used like a function: ``with autograd.scope("encode
     def __exit__(self, *exc: object) -> None:
         frame = self._frame
         self._frame = None
-        unstack(STATE.scopes, frame)
+        unstack(LOCAL.state.scopes, frame)
 
     @staticmethod
     def call(label: Any, fn: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
@@ -68,7 +68,7 @@ class scope:  # noqa: N801 - used like a function: ``with autograd.scope("encode
         ``args`` and ``kwargs`` are passed as a tuple and a dict: re-packing ``*args``
         ``**kwargs`` on the way through would cost as much as the saving.
         """
-        state = STATE
+        state = LOCAL.state
         if not state.grad_enabled:  # no op will be recorded, so there is nothing to stamp
             return fn(*args, **kwargs)
         scopes = state.scopes

@@ -24,7 +24,7 @@ import numpy as np
 
 from .. import engine
 from ..function import Node
-from ..grad_mode import STATE
+from ..grad_mode import LOCAL
 from ..tensor import Tensor
 from .scopes import unstack
 from .table import steps_html, steps_text
@@ -108,12 +108,12 @@ class Trace:
         if self._active:
             raise RuntimeError("trace: this trace is already recording (its `with` is open)")
         self._active = True
-        STATE.recorders.append(self)
+        LOCAL.state.recorders.append(self)
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._active = False
-        unstack(STATE.recorders, self)
+        unstack(LOCAL.state.recorders, self)
 
     def record(self, node: Node, output: np.ndarray) -> None:
         """Keep ``output`` as the value of ``node`` (the engine calls this for each op)."""

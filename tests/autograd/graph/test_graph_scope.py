@@ -10,7 +10,7 @@ from graph_helpers import Affine, TwoLayer, html_label, plain, vertex_text
 
 import autograd
 import nn
-from autograd.grad_mode import STATE
+from autograd.grad_mode import current
 from autograd.graph.clusters import describe_module
 from autograd.graph.scopes import ScopeFrame
 
@@ -30,13 +30,13 @@ def test_scope_stamps_nodes_with_nested_frames():
     w = z + 1.0
     assert isinstance(inner, ScopeFrame) and inner.parent is outer and outer.parent is None
     assert y.grad_fn.scope is outer and z.grad_fn.scope is inner and w.grad_fn.scope is None
-    assert STATE.scopes == []
+    assert current().scopes == []
 
 
 def test_scope_is_unstacked_after_an_exception():
     with pytest.raises(KeyError), autograd.scope("boom"):
         raise KeyError
-    assert STATE.scopes == []
+    assert current().scopes == []
 
 
 def test_two_calls_of_one_module_are_two_clusters():
@@ -112,9 +112,9 @@ def test_module_call_stamps_its_scope():
 def test_raw_labels_pushed_on_the_scope_stack_still_group():
     # Robustness: a label pushed directly (not through autograd.scope) is one flat cluster.
     x = autograd.Tensor(1.0, requires_grad=True)
-    STATE.scopes.append("raw")
+    current().scopes.append("raw")
     try:
         y = x.exp()
     finally:
-        STATE.scopes.pop()
+        current().scopes.pop()
     assert clusters(autograd.draw_graph(y, group_modules=True).source) == [("cluster_0", "raw")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import autograd
-from autograd.grad_mode import STATE
+from autograd.grad_mode import current
 from autograd.graph.scopes import ScopeFrame
 
 
@@ -14,7 +14,7 @@ def test_call_passes_arguments_and_returns_the_result():
         return a * 100 + b * 10 + c
 
     assert autograd.scope.call("s", f, (1, 2), {"c": 3}) == 123
-    assert STATE.scopes == []
+    assert current().scopes == []
 
 
 def test_call_stamps_nested_frames_like_a_with_block():
@@ -22,11 +22,11 @@ def test_call_stamps_nested_frames_like_a_with_block():
     seen = {}
 
     def inner(t):
-        seen["inner"] = STATE.scopes[-1]
+        seen["inner"] = current().scopes[-1]
         return t.exp()
 
     def outer(t):
-        seen["outer"] = STATE.scopes[-1]
+        seen["outer"] = current().scopes[-1]
         return autograd.scope.call("inner", inner, (t * 2.0,), {})
 
     with autograd.scope("top") as top:
@@ -36,7 +36,7 @@ def test_call_stamps_nested_frames_like_a_with_block():
     assert frame.label == "inner" and frame.parent is seen["outer"]
     assert frame.parent.label == "outer" and frame.parent.parent is top
     assert y.grad_fn.inputs[0].scope is seen["outer"]  # the product ran in "outer"
-    assert STATE.scopes == []
+    assert current().scopes == []
 
 
 def test_two_calls_are_two_frames():
@@ -53,11 +53,11 @@ def test_call_unstacks_after_an_exception():
 
     with pytest.raises(KeyError):
         autograd.scope.call("boom", boom, (), {})
-    assert STATE.scopes == []
+    assert current().scopes == []
 
 
 def test_call_under_no_grad_pushes_nothing():
     depth = []
     with autograd.no_grad():
-        autograd.scope.call("s", lambda: depth.append(len(STATE.scopes)), (), {})
+        autograd.scope.call("s", lambda: depth.append(len(current().scopes)), (), {})
     assert depth == [0]

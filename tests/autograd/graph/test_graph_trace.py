@@ -9,7 +9,7 @@ import pytest
 from graph_helpers import edges, micrograd_expression, vertex_id, vertex_text
 
 import autograd
-from autograd.grad_mode import STATE
+from autograd.grad_mode import current
 
 
 def traced_micrograd():
@@ -116,12 +116,12 @@ def test_trace_backward_errors():
 def test_recorder_is_removed_even_after_an_exception():
     tr = autograd.trace()
     with pytest.raises(ZeroDivisionError), tr:
-        assert STATE.recorders == [tr]
+        assert current().recorders == [tr]
         raise ZeroDivisionError
-    assert STATE.recorders == []
+    assert current().recorders == []
     with pytest.raises(RuntimeError, match="already recording"), tr, tr:
         pass
-    assert STATE.recorders == []
+    assert current().recorders == []
 
 
 def test_values_live_only_as_long_as_their_graph():
@@ -197,6 +197,6 @@ def test_traces_exited_out_of_order_each_remove_only_themselves():
     first.__enter__()
     second.__enter__()
     first.__exit__(None, None, None)  # e.g. a generator suspended inside `first`
-    assert STATE.recorders == [second]
+    assert current().recorders == [second]
     second.__exit__(None, None, None)
-    assert STATE.recorders == []
+    assert current().recorders == []
