@@ -77,6 +77,20 @@ def check_floating(fn: str, name: str, x: autograd.Tensor) -> None:
         raise TypeError(f"{fn}: {name} must be floating point, got dtype {x.dtype}")
 
 
+def refuse_grad(fn: str, name: str, value: Any, why: str = "") -> None:
+    """Raise if ``value`` is a Tensor that requires grad but ``fn`` treats it as a constant.
+
+    Never silently wrong: an argument the op does not differentiate must not look as if it
+    were part of the graph (its ``.grad`` would stay None with no warning). PyTorch refuses
+    the same arguments with the same kind of RuntimeError.
+    """
+    if isinstance(value, autograd.Tensor) and value.requires_grad:
+        raise RuntimeError(
+            f"{fn}: not differentiable with respect to argument {name!r}{why}; this input "
+            f"cannot require grad (pass {name}.detach() to use it as a constant)"
+        )
+
+
 def target_like(x: autograd.Tensor, target: Any) -> autograd.Tensor:
     """A target given as a plain array or number is taken in the input's dtype (a float64
     NumPy target must not silently turn a float32 model's loss into float64)."""

@@ -13,8 +13,16 @@ import numpy as np
 
 import autograd
 
-from ._classes import Targets, build_targets, plain_class_targets, to_rows
-from .checks import REDUCTIONS, as_tensor, check_floating, check_reduction, loss_pair, reduce
+from ._classes import Targets, build_targets, class_layout, plain_class_targets, to_rows
+from .checks import (
+    REDUCTIONS,
+    as_tensor,
+    check_floating,
+    check_reduction,
+    loss_pair,
+    reduce,
+    refuse_grad,
+)
 
 _Tensor = autograd.Tensor
 
@@ -122,7 +130,9 @@ def cross_entropy(
     l_i = -sum_c Q_ic log softmax(x_i)_c, Q as in PyTorch: (1 - e) w[y_i] onehot(y_i) + e w / C
     for ``label_smoothing`` e and class ``weight`` w; rows whose target equals
     ``ignore_index`` count zero. 'mean' divides by sum_i w[y_i] over the counted rows.
-    ``weight`` and ``target`` receive no gradient.
+    Probability targets and ``weight`` are differentiated when they require grad (soft targets
+    such as a teacher's softmax); ``weight`` with class-index targets cannot require grad (as
+    in PyTorch), and class indices never do.
     """
     # (The checks are written out: this runs on every step of a classifier, and each helper
     # call or Tensor property read costs a few hundred nanoseconds.)
@@ -131,6 +141,10 @@ def cross_entropy(
     x = input if isinstance(input, autograd.Tensor) else as_tensor(input)
     if x.data.dtype.kind != "f":
         check_floating("cross_entropy", "input", x)
+    if (isinstance(target, autograd.Tensor) and target._requires_grad) or (
+        isinstance(weight, autograd.Tensor) and weight._requires_grad
+    ):
+        return _recorded_targets(x, target, weight, ignore_index, reduction, label_smoothing)
     targets = kept = None
     if weight is None and not label_smoothing:  # a plain classifier's every step: checked fast
         targets = plain_class_targets(x, target, ignore_index)
@@ -141,6 +155,41 @@ def cross_entropy(
     if kept is None:
         return CrossEntropyFunction.apply(x, targets=targets, reduction=reduction)
     return CrossEntropyFunction.apply(x, targets=targets, reduction=reduction, kept=kept)
+
+
+def _recorded_targets(
+    x: autograd.Tensor,
+    target: Any,
+    weight: Any,
+    ignore_index: int,
+    reduction: str,
+    label_smoothing: float,
+) -> autograd.Tensor:
+    """cross_entropy when probability targets or the class weights require grad: the same
+    loss, -sum_c w_c ((1 - e) t_c + e / C) log softmax(x)_c per row, from recorded ops, so
+    that both receive their gradients (the fused op treats them as constants)."""
+    fn = "cross_entropy"
+    plain_target = target.detach() if isinstance(target, autograd.Tensor) else target
+    plain_weight = weight.detach() if isinstance(weight, autograd.Tensor) else weight
+    # Checks every argument (shapes, dtypes, ranges) with the fused op's messages.
+    build_targets(fn, x, plain_target, plain_weight, ignore_index, label_smoothing)
+    t = plain_target.data if isinstance(plain_target, autograd.Tensor) else np.asarray(target)
+    if t.dtype.kind != "f":  # class indices: PyTorch's nll_loss does not differentiate weight
+        refuse_grad(fn, "weight", weight, " with class-index targets")
+    classes, _, _ = class_layout(fn, x)
+    axis = 0 if x.ndim == 1 else 1
+    from .activation import log_softmax
+
+    q = as_tensor(target, dtype=x.dtype)
+    if label_smoothing:
+        q = q * (1.0 - label_smoothing) + label_smoothing / classes
+    if weight is not None:
+        shape = (classes,) + (1,) * (x.ndim - 1 - axis)
+        q = q * as_tensor(weight, dtype=x.dtype).reshape(shape)
+    per_row = -(q * log_softmax(x, axis=axis)).sum(axis=axis)
+    if reduction == "none":
+        return per_row
+    return per_row.sum() if reduction == "sum" else per_row.mean()
 
 
 def _plain_targets_but_ignored(x: Any, target: Any, ignore_index: int) -> tuple[Any, Any]:
@@ -177,6 +226,7 @@ def nll_loss(
     """Negative log-likelihood of log-probabilities ``input`` (e.g. from ``log_softmax``):
     l_i = -w[y_i] * input[i, y_i]; 'mean' divides by sum_i w[y_i] over non-ignored rows."""
     check_reduction("nll_loss", reduction)
+    refuse_grad("nll_loss", "weight", weight)
     x = as_tensor(input)
     check_floating("nll_loss", "input", x)
     targets = build_targets("nll_loss", x, target, weight, ignore_index, allow_probabilities=False)
@@ -247,15 +297,19 @@ def binary_cross_entropy(
 ) -> autograd.Tensor:
     """Binary cross-entropy of probabilities ``input`` in [0, 1]:
     l = -w * (y log x + (1 - y) log(1 - x)), each log clamped at -100 as in PyTorch."""
-    x, y = loss_pair("binary_cross_entropy", input, target, reduction)
-    lo, hi = (float(x.data.min()), float(x.data.max())) if x.size else (0.0, 0.0)
-    if not (lo >= 0.0 and hi <= 1.0):
-        raise ValueError(
-            f"binary_cross_entropy: input values must be in [0, 1] "
-            f"(probabilities), got values from {lo} to {hi}; for logits use "
-            "binary_cross_entropy_with_logits"
-        )
-    w = _elementwise_weight("binary_cross_entropy", "weight", weight, x.shape, x.dtype)
+    fn = "binary_cross_entropy"
+    x, y = loss_pair(fn, input, target, reduction)
+    refuse_grad(fn, "weight", weight)
+    for name, values in (("input", x), ("target", y)):
+        # (min/max are NaN if any value is: a NaN fails both comparisons)
+        lo, hi = (float(values.data.min()), float(values.data.max())) if x.size else (0.0, 0.0)
+        if not (lo >= 0.0 and hi <= 1.0):
+            hint = "; for logits use binary_cross_entropy_with_logits" if name == "input" else ""
+            raise ValueError(
+                f"{fn}: {name} values must be in [0, 1] (probabilities), "
+                f"got values from {lo} to {hi}{hint}"
+            )
+    w = _elementwise_weight(fn, "weight", weight, x.shape, x.dtype)
     return reduce(BCEFunction.apply(x, y, weight=w), reduction)
 
 
@@ -312,6 +366,8 @@ def binary_cross_entropy_with_logits(
     last axis, e.g. one per class) up-weights positive examples."""
     fn = "binary_cross_entropy_with_logits"
     x, y = loss_pair(fn, input, target, reduction)
+    refuse_grad(fn, "weight", weight)
+    refuse_grad(fn, "pos_weight", pos_weight)
     w = _elementwise_weight(fn, "weight", weight, x.shape, x.dtype)
     pw = _elementwise_weight(fn, "pos_weight", pos_weight, x.shape, x.dtype)
     return reduce(BCEWithLogitsFunction.apply(x, y, weight=w, pos_weight=pw), reduction)

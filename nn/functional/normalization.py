@@ -17,7 +17,7 @@ import numpy as np
 import autograd
 
 from ._rows import sum_along
-from .checks import as_tensor, check_floating
+from .checks import as_tensor, check_floating, refuse_grad
 
 
 def _affine(y: Any, weight: Any, bias: Any, shape: tuple[int, ...]) -> Any:
@@ -114,6 +114,9 @@ def batch_norm(
     """
     x = as_tensor(input)
     check_floating("batch_norm", "input", x)
+    # Buffers, updated in place and read as constants (PyTorch refuses them too).
+    refuse_grad("batch_norm", "running_mean", running_mean)
+    refuse_grad("batch_norm", "running_var", running_var)
     if x.ndim < 2:
         raise ValueError(f"batch_norm: input must be (N, C) or (N, C, ...), got shape {x.shape}")
     channels = x.shape[1]

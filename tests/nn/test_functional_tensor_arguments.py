@@ -1,0 +1,240 @@
+"""Every nn.functional argument that can be a Tensor is recorded or refused, never dropped.
+
+An argument that requires grad must either receive its true gradient (checked against central
+differences) or make the call raise "not differentiable with respect to argument ..." as
+PyTorch does; a silently constant argument would leave its ``.grad`` None with no warning.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd
+import nn.functional as F
+
+RNG = np.random.default_rng(0)
+
+
+def _t(*shape, low=None, high=None):
+    if low is None:
+        return autograd.tensor(RNG.standard_normal(shape))
+    return autograd.tensor(RNG.uniform(low, high, shape))
+
+
+X = _t(3, 4)
+PROBS = _t(3, 4, low=0.1, high=0.9)
+IMG = _t(2, 2, 5, 5)
+LABELS = autograd.tensor([0, 3, 1])
+SEQ = _t(2, 3, 4)  # (N, L, E) with batch_first
+W24, B2, B4, G4, K3, B3 = _t(2, 4), _t(2), _t(4), _t(4), _t(3, 2, 3, 3), _t(3)
+POS = _t(4, low=1, high=2)
+BIAS_KV = _t(1, 1, 4)
+MHA = dict(
+    in_proj_weight=_t(12, 4),
+    in_proj_bias=_t(12),
+    out_proj_weight=_t(4, 4),
+    out_proj_bias=_t(4),
+)
+
+
+def _mha(**changed):
+    args = {**MHA, **changed}
+    q = changed.pop("query", SEQ)
+    out, _ = F.multi_head_attention_forward(
+        q, SEQ, SEQ, 4, 2, args["in_proj_weight"], args["in_proj_bias"],
+        changed.get("bias_k"), changed.get("bias_v"), False, 0.0,
+        args["out_proj_weight"], args["out_proj_bias"],
+        attn_mask=changed.get("attn_mask"), need_weights=False, batch_first=True,
+    )  # fmt: skip
+    return out
+
+
+# (function, argument, value, call): ``call(value)`` passes ``value`` as that argument.
+RECORDED = [
+    ("softmax", "x", X, lambda a: F.softmax(a, dim=1)),
+    ("log_softmax", "x", X, lambda a: F.log_softmax(a, axis=0)),
+    ("relu", "x", X, F.relu),
+    ("leaky_relu", "x", X, F.leaky_relu),
+    ("gelu", "x", X, F.gelu),
+    ("sigmoid", "x", X, F.sigmoid),
+    ("tanh", "x", X, F.tanh),
+    ("erf", "x", X, F.erf),
+    ("dropout", "x", X, lambda a: F.dropout(a, 0.5, training=False)),
+    ("linear", "x", X, lambda a: F.linear(a, W24, B2)),
+    ("linear", "weight", _t(2, 4), lambda a: F.linear(X, a, B2)),
+    ("linear", "bias", _t(2), lambda a: F.linear(X, W24, a)),
+    ("embedding", "weight", _t(4, 2), lambda a: F.embedding(LABELS, a)),
+    ("conv2d", "x", IMG, lambda a: F.conv2d(a, K3, B3)),
+    ("conv2d", "weight", _t(3, 2, 3, 3), lambda a: F.conv2d(IMG, a, B3)),
+    ("conv2d", "bias", _t(3), lambda a: F.conv2d(IMG, K3, a)),
+    ("max_pool2d", "x", IMG, lambda a: F.max_pool2d(a, 2)),
+    ("layer_norm", "input", X, lambda a: F.layer_norm(a, 4, G4, B4)),
+    ("layer_norm", "weight", _t(4), lambda a: F.layer_norm(X, 4, a, B4)),
+    ("layer_norm", "bias", _t(4), lambda a: F.layer_norm(X, 4, G4, a)),
+    ("batch_norm", "input", X, lambda a: F.batch_norm(a, None, None, training=True)),
+    ("batch_norm", "weight", _t(4), lambda a: F.batch_norm(X, None, None, a, training=True)),
+    ("batch_norm", "bias", _t(4), lambda a: F.batch_norm(X, None, None, None, a, training=True)),
+    ("cross_entropy", "input", X, lambda a: F.cross_entropy(a, LABELS)),
+    ("cross_entropy", "target (probabilities)", PROBS, lambda a: F.cross_entropy(X, a)),
+    (
+        "cross_entropy",
+        "weight (probabilities)",
+        _t(4, low=0.5, high=2),
+        lambda a: F.cross_entropy(X, PROBS, weight=a, label_smoothing=0.1),
+    ),  # fmt: skip
+    ("nll_loss", "input", X, lambda a: F.nll_loss(a, LABELS)),
+    ("binary_cross_entropy", "input", PROBS, lambda a: F.binary_cross_entropy(a, PROBS)),
+    ("binary_cross_entropy", "target", PROBS, lambda a: F.binary_cross_entropy(PROBS, a)),
+    (
+        "binary_cross_entropy_with_logits",
+        "input",
+        X,
+        lambda a: F.binary_cross_entropy_with_logits(a, PROBS),
+    ),  # fmt: skip
+    (
+        "binary_cross_entropy_with_logits",
+        "target",
+        PROBS,
+        lambda a: F.binary_cross_entropy_with_logits(X, a, pos_weight=POS),
+    ),  # fmt: skip
+    ("mse_loss", "input", X, lambda a: F.mse_loss(a, PROBS)),
+    ("mse_loss", "target", PROBS, lambda a: F.mse_loss(X, a)),
+    ("l1_loss", "target", PROBS, lambda a: F.l1_loss(X, a)),
+    ("huber_loss", "target", PROBS, lambda a: F.huber_loss(X, a, delta=0.5)),
+    ("smooth_l1_loss", "target", PROBS, lambda a: F.smooth_l1_loss(X, a, beta=0.5)),
+    (
+        "scaled_dot_product_attention",
+        "query",
+        SEQ,
+        lambda a: F.scaled_dot_product_attention(a, SEQ, SEQ),
+    ),  # fmt: skip
+    (
+        "scaled_dot_product_attention",
+        "key",
+        SEQ,
+        lambda a: F.scaled_dot_product_attention(SEQ, a, SEQ),
+    ),  # fmt: skip
+    (
+        "scaled_dot_product_attention",
+        "value",
+        SEQ,
+        lambda a: F.scaled_dot_product_attention(SEQ, SEQ, a),
+    ),  # fmt: skip
+    (
+        "scaled_dot_product_attention",
+        "attn_mask (float)",
+        _t(3, 3),
+        lambda a: F.scaled_dot_product_attention(SEQ, SEQ, SEQ, attn_mask=a),
+    ),  # fmt: skip
+    ("multi_head_attention_forward", "query", SEQ, lambda a: _mha(query=a)),
+    (
+        "multi_head_attention_forward",
+        "in_proj_weight",
+        MHA["in_proj_weight"],
+        lambda a: _mha(in_proj_weight=a),
+    ),  # fmt: skip
+    (
+        "multi_head_attention_forward",
+        "in_proj_bias",
+        MHA["in_proj_bias"],
+        lambda a: _mha(in_proj_bias=a),
+    ),  # fmt: skip
+    (
+        "multi_head_attention_forward",
+        "out_proj_weight",
+        MHA["out_proj_weight"],
+        lambda a: _mha(out_proj_weight=a),
+    ),  # fmt: skip
+    (
+        "multi_head_attention_forward",
+        "out_proj_bias",
+        MHA["out_proj_bias"],
+        lambda a: _mha(out_proj_bias=a),
+    ),  # fmt: skip
+    (
+        "multi_head_attention_forward",
+        "bias_k",
+        _t(1, 1, 4),
+        lambda a: _mha(bias_k=a, bias_v=BIAS_KV),
+    ),  # fmt: skip
+    (
+        "multi_head_attention_forward",
+        "bias_v",
+        _t(1, 1, 4),
+        lambda a: _mha(bias_k=BIAS_KV, bias_v=a),
+    ),  # fmt: skip
+    (
+        "multi_head_attention_forward",
+        "attn_mask (float)",
+        _t(3, 3),
+        lambda a: _mha(attn_mask=a),
+    ),  # fmt: skip
+]
+
+REFUSED = [
+    ("cross_entropy", "weight", _t(4), lambda a: F.cross_entropy(X, LABELS, weight=a)),
+    ("nll_loss", "weight", _t(4), lambda a: F.nll_loss(X, LABELS, weight=a)),
+    (
+        "binary_cross_entropy",
+        "weight",
+        _t(3, 4),
+        lambda a: F.binary_cross_entropy(PROBS, PROBS, weight=a),
+    ),  # fmt: skip
+    (
+        "binary_cross_entropy_with_logits",
+        "weight",
+        _t(4),
+        lambda a: F.binary_cross_entropy_with_logits(X, PROBS, weight=a),
+    ),  # fmt: skip
+    (
+        "binary_cross_entropy_with_logits",
+        "pos_weight",
+        _t(4),
+        lambda a: F.binary_cross_entropy_with_logits(X, PROBS, pos_weight=a),
+    ),  # fmt: skip
+    (
+        "batch_norm",
+        "running_mean",
+        _t(4),
+        lambda a: F.batch_norm(X, a, POS, training=True),
+    ),  # fmt: skip
+    (
+        "batch_norm",
+        "running_var",
+        _t(4, low=1, high=2),
+        lambda a: F.batch_norm(X, B4, a, training=False),
+    ),  # fmt: skip
+]
+
+
+def _leaf(value):
+    return autograd.tensor(value.data.copy(), requires_grad=True)
+
+
+@pytest.mark.parametrize(
+    "name, argument, value, call", RECORDED, ids=[f"{c[0]}-{c[1]}" for c in RECORDED]
+)
+def test_tensor_argument_requiring_grad_gets_its_true_gradient(name, argument, value, call):
+    leaf = _leaf(value)
+    out = call(leaf)
+    out.sum().backward()
+    assert leaf.grad is not None, f"{name}: {argument} was dropped from the graph"
+    assert autograd.gradcheck(call, [_leaf(value)])
+
+
+@pytest.mark.parametrize(
+    "name, argument, value, call", REFUSED, ids=[f"{c[0]}-{c[1]}" for c in REFUSED]
+)
+def test_tensor_argument_that_is_not_differentiated_refuses_grad(name, argument, value, call):
+    bare = argument.split()[0]
+    with pytest.raises(RuntimeError, match=f"{name}: not differentiable .* '{bare}'"):
+        call(_leaf(value))
+    call(value)  # the same value as a constant works
+
+
+def test_every_functional_function_is_audited():
+    audited = {case[0] for case in RECORDED + REFUSED} | {"one_hot"}  # one_hot: integers only
+    public = {n for n in dir(F) if not n.startswith("_") and callable(getattr(F, n))}
+    public = {n for n in public if getattr(F, n).__module__.startswith("nn.functional")}
+    assert public - audited == set()
