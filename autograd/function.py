@@ -183,6 +183,8 @@ class Function:
                 _note_origin(made, cls, inputs)
             return made
         if out.dtype.kind != "f":  # integer and bool results never require grad
+            if out.dtype.kind in "cO":  # complex or objects: the gradient would stop silently
+                raise details.foreign_result(cls, arrays, out)
             return _make(out, None)
         ctx.shape, ctx.dtype, ctx._out_id = out.shape, out.dtype, id(out)
         if result is not out:

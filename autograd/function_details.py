@@ -111,3 +111,16 @@ def forward_error(fn: Any, error: Exception, arrays: list) -> Exception:
             "and np.* functions (np.exp(x), np.clip(x, 0, None))"
         )
     return error
+
+
+def foreign_result(cls: Any, arrays: list, out: np.ndarray) -> TypeError:
+    """The error for a recorded op whose result is complex or holds Python objects: backward
+    would treat it as a constant, so the gradient would silently stop there."""
+    kinds = ", ".join(str(np.asarray(a).dtype) for a in arrays)
+    what = "complex" if out.dtype.kind == "c" else "an object array"
+    return TypeError(
+        f"{cls.name}: the result is {what} (operand dtypes: {kinds}); backproplab differentiates "
+        "real floating-point values only, and a gradient cannot flow through this result. "
+        "Keep the values real (use .real / np.abs on plain arrays first) or compute on plain "
+        "arrays outside the graph (t.detach().numpy())"
+    )

@@ -64,11 +64,12 @@ def _plain(value: Any) -> Any:
 
 
 def _has_float(result: Any) -> bool:
-    """Whether a result holds floating-point (or complex) values, anywhere in a tuple or list."""
+    """Whether a result holds floating-point (or complex) values, anywhere in a tuple or list.
+    An object array may hold anything (np.frompyfunc's results), so it counts as floating."""
     if isinstance(result, (tuple, list)):
         return any(_has_float(part) for part in result)
     if isinstance(result, (np.ndarray, np.generic)):
-        return result.dtype.kind in "fc"
+        return result.dtype.kind in "fcO"
     return isinstance(result, (float, complex))
 
 
@@ -158,6 +159,15 @@ class NumpyProtocols(_Base):
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         # NumPy 2 passes ``copy``: True must hand over a copy (``np.array(t)`` does not alias t),
         # False must refuse one; None (and NumPy 1, which never passes it) shares when it can.
+        if dtype is not None and np.dtype(dtype).kind == "O" and self._requires_grad:
+            # np.vectorize and np.frompyfunc ask for objects: each element would go through
+            # Python code outside the graph, and the result would silently carry no gradient.
+            raise TypeError(
+                "Tensor: cannot become an object array while it requires grad (np.vectorize, "
+                "np.frompyfunc): the Python function would run outside the graph and its "
+                "result would carry no gradient; write it with Tensor ops, or convert "
+                "explicitly without gradients: np.vectorize(f)(t.detach().numpy())"
+            )
         if copy:
             return np.array(self.data, dtype=dtype, copy=True)
         array = self.data if dtype is None else self.data.astype(dtype, copy=False)

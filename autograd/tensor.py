@@ -38,7 +38,13 @@ def as_array(data: ArrayLike, dtype: Any = None) -> np.ndarray:
     """
     if isinstance(data, Tensor):
         data = data.data
-    array = np.asarray(data, dtype=dtype)
+    try:
+        array = np.asarray(data, dtype=dtype)
+    except ValueError as error:
+        if "inhomogeneous" not in str(error):
+            raise
+        found = _ragged(data) or "the nested lists are ragged (rows of different lengths)"
+        raise ValueError(f"Tensor: {found}") from None
     if dtype is None and not isinstance(data, (np.ndarray, np.generic)):
         if array.dtype.kind == "f":
             array = array.astype(np.float32)
@@ -50,6 +56,27 @@ def as_array(data: ArrayLike, dtype: Any = None) -> np.ndarray:
             "use numbers, lists of numbers or numeric NumPy arrays"
         )
     return array
+
+
+def _ragged(data: Any, where: str = "data") -> str:
+    """Say where nested lists stop being rectangular (for the error NumPy calls an
+    "inhomogeneous shape"); "" if no two sibling rows differ in length."""
+    if isinstance(data, (list, tuple)):
+        lengths = [len(row) if isinstance(row, (list, tuple)) else None for row in data]
+        if len(set(lengths)) > 1:
+            described = ", ".join("a number" if n is None else f"{n}" for n in lengths[:6])
+            more = ", ..." if len(lengths) > 6 else ""
+            return (
+                f"the nested lists are ragged: the rows of {where} have lengths {described}"
+                f"{more}; every row must have the same length (pad them, or make one Tensor "
+                "per row)"
+            )
+        for i, row in enumerate(data):
+            if isinstance(row, (list, tuple)):
+                found = _ragged(row, f"{where}[{i}]")
+                if found:
+                    return found
+    return ""
 
 
 class Tensor(TensorMethods):

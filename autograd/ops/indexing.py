@@ -20,7 +20,10 @@ def plain_index(index: Any) -> Any:
     if isinstance(index, Tensor):
         return index.data
     if isinstance(index, list):
-        return np.asarray(index)
+        array = np.asarray(index)
+        # An empty list selects nothing (NumPy and PyTorch agree); np.asarray makes it float64,
+        # which NumPy refuses as an index.
+        return array.astype(np.intp) if array.size == 0 and array.dtype.kind == "f" else array
     return index
 
 

@@ -158,19 +158,33 @@ class ValuesIndices(NamedTuple):
 
 
 def max_with_indices(x: Any, axis: int = None, keepdims: bool = False) -> ValuesIndices:  # type: ignore[assignment]
-    """PyTorch's ``max(x, dim=d)``: the maxima over ``d`` and where they are."""
+    """PyTorch's ``max(x, dim=d)``: the maxima over ``d`` and where they are. As in PyTorch,
+    the gradient goes to the returned index alone (ties do not share it)."""
     if axis is None:  # PyTorch's max(dim=None) is the overall maximum
         return Max.apply(x, axis=None, keepdims=keepdims)  # type: ignore[return-value]
-    values = Max.apply(x, axis=axis, keepdims=keepdims)
-    return ValuesIndices(values, argmax(x, axis=axis, keepdims=keepdims))
+    return _picked(x, argmax, axis, keepdims)
 
 
 def min_with_indices(x: Any, axis: int = None, keepdims: bool = False) -> ValuesIndices:  # type: ignore[assignment]
-    """PyTorch's ``min(x, dim=d)``: the minima over ``d`` and where they are."""
+    """PyTorch's ``min(x, dim=d)``: the minima over ``d`` and where they are; the gradient
+    goes to the returned index alone."""
     if axis is None:
         return Min.apply(x, axis=None, keepdims=keepdims)  # type: ignore[return-value]
-    values = Min.apply(x, axis=axis, keepdims=keepdims)
-    return ValuesIndices(values, argmin(x, axis=axis, keepdims=keepdims))
+    return _picked(x, argmin, axis, keepdims)
+
+
+def _picked(x: Any, locate: Any, axis: int, keepdims: bool) -> ValuesIndices:
+    """The values of ``x`` at ``locate``'s indices along ``axis`` (a recorded gather)."""
+    from .indexing import take_along_axis  # (indexing imports this module's neighbours)
+
+    x = as_tensor(x)
+    if x.size == 0:
+        raise ValueError(f"{locate.__name__[3:]}: the array is empty (shape {x.shape})")
+    index = locate(x, axis=axis, keepdims=True)
+    values = take_along_axis(x, index, axis=axis)
+    if not keepdims:
+        values, index = values.squeeze(axis), index.squeeze(axis)
+    return ValuesIndices(values, index)
 
 
 @op(numpy=(np.max, np.amax), torch=max_with_indices)
@@ -224,9 +238,7 @@ def std_corrected(
 ) -> Tensor:
     """PyTorch's ``std(x, dim, correction=1, keepdim=False)``: sqrt of ``var`` spelled the same
     way (unbiased by default)."""
-    return var_corrected(
-        x, axis, correction=correction, unbiased=unbiased, keepdims=keepdims
-    ).sqrt()
+    return std(x, axis=axis, ddof=ddof_of(correction, unbiased), keepdims=keepdims)
 
 
 @op(numpy=np.var, torch=var_corrected)
@@ -241,10 +253,43 @@ def var(x: Any, axis: Axis = None, ddof: float = 0, keepdims: bool = False) -> T
     return (centered * centered).sum(axis=axes, keepdims=keepdims) / (count - ddof)
 
 
+class Std(Function):
+    """s = sqrt(sum((x - mean)^2) / (n - ddof)) over ``axis``;
+    ds/dx_i = (x_i - mean) / ((n - ddof) s), taken as 0 where s = 0 (all values equal, or one
+    element), as PyTorch does: there every x_i - mean is 0 too, and sqrt's infinite slope at 0
+    would otherwise turn 0 * inf into NaN (which even leaks through an unused ``where`` branch).
+    """
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, axes: tuple = (), ddof: float = 0, keepdims: bool = False):  # type: ignore[no-untyped-def]
+        ctx.axes, ctx.ddof, ctx.kept = axes, ddof, kept_shape(x.shape, axes)
+        ctx.save_for_backward(x)
+        return np.std(x, axis=axes, ddof=ddof, keepdims=keepdims)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        axes, ddof = ctx.axes, ctx.ddof
+        dof = math.prod([x.shape[a] for a in axes]) - ddof
+        centered = x - x.mean(axis=axes, keepdims=True)
+        variance = (centered * centered).sum(axis=axes, keepdims=True) / dof
+        flat = variance == 0
+        # sqrt of 1 where the variance is 0: no infinite slope even in the unused branch, so
+        # that differentiating this formula again (create_graph) stays finite too.
+        s = np.sqrt(np.where(flat, 1.0, variance))
+        return np.where(flat, 0.0, grad.reshape(ctx.kept) * centered / (dof * s))
+
+
 @op(numpy=np.std, torch=std_corrected)
 def std(x: Any, axis: Axis = None, ddof: float = 0, keepdims: bool = False) -> Tensor:
-    """Standard deviation sqrt(var(x, axis, ddof)) (NumPy's default ddof=0)."""
-    return var(x, axis=axis, ddof=ddof, keepdims=keepdims).sqrt()
+    """Standard deviation sqrt(var(x, axis, ddof)) (NumPy's default ddof=0); its gradient is 0
+    where the values are all equal (PyTorch's convention)."""
+    x = as_tensor(x)
+    axes = normalize_axis(axis, x.ndim, "std")
+    count = math.prod([x.shape[a] for a in axes])
+    if count - ddof <= 0:
+        raise ValueError(f"std: ddof={ddof} leaves no degrees of freedom for {count} elements")
+    return Std.apply(x, axes=axes, ddof=ddof, keepdims=keepdims)
 
 
 @op(numpy=np.argmax)

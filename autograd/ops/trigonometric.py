@@ -110,7 +110,8 @@ class Arctan(Function):
 @op(numpy=np.arctan2)
 class Arctan2(Function):
     """y = arctan2(a, b), the angle of the point (b, a) in (-pi, pi];  dy/da = b / (a^2 + b^2),
-    dy/db = -a / (a^2 + b^2) (undefined at the origin, where it is NaN, as in PyTorch)."""
+    dy/db = -a / (a^2 + b^2); at the origin (where a^2 + b^2 is 0) both are taken as 0, as
+    PyTorch does (so ``arctan2(x, x)`` at x = 0 has gradient 0, not NaN)."""
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
@@ -121,7 +122,9 @@ class Arctan2(Function):
     def backward(ctx: Any, grad: Any) -> tuple:
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        scale = grad / (a * a + b * b)
+        squared = a * a + b * b
+        origin = squared == 0
+        scale = np.where(origin, 0.0, grad / np.where(origin, 1.0, squared))
         return (scale * b if need_a else None), (-scale * a if need_b else None)
 
 

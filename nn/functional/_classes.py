@@ -33,6 +33,10 @@ class Targets(NamedTuple):
     sample_shape: tuple[int, ...]
     perm: tuple[int, ...] | None
     classes: int
+    # Q came from class probabilities (PyTorch multiplies every log-probability by its
+    # coefficient there, so a -inf logit with coefficient 0 makes the loss NaN); from class
+    # indices, a coefficient of 0 means the class is not in the sum at all.
+    probabilities: bool = False
 
     def matrix(self, dtype: np.dtype) -> np.ndarray:
         """Q as a dense (rows x classes) array."""
@@ -128,7 +132,7 @@ def build_targets(
         coef = (1.0 - eps) * to_rows(y, perm, classes).astype(x.dtype) + eps / classes
         if w is not None:
             coef = coef * w
-        return Targets(coef, None, float(coef.shape[0]), sample_shape, perm, classes)
+        return Targets(coef, None, float(coef.shape[0]), sample_shape, perm, classes, True)
     if y.dtype.kind not in "iu":
         kind = (
             "class indices (integers) or probabilities"

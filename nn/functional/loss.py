@@ -59,7 +59,11 @@ class CrossEntropyFunction(autograd.Function):
             if kept is not None:  # an ignored row adds 0, even if its logits are not finite
                 per_row = np.where(kept != 0, per_row, 0.0)
         else:
-            per_row = -(targets.coef * (shifted - np.log(total))).sum(axis=1)
+            with np.errstate(invalid="ignore"):  # 0 * -inf: NaN, kept or masked below
+                terms = targets.coef * (shifted - np.log(total))
+            if not targets.probabilities:  # a class outside the sum adds 0, even at -inf
+                terms[targets.coef == 0] = 0.0
+            per_row = -terms.sum(axis=1)
         ctx.save_for_backward(x, e / total)
         ctx.targets = targets
         ctx.reduction = reduction
@@ -231,7 +235,11 @@ def nll_loss(
     check_floating("nll_loss", "input", x)
     targets = build_targets("nll_loss", x, target, weight, ignore_index, allow_probabilities=False)
     coef = targets.matrix(x.dtype)
-    per_row = -(to_rows(x, targets.perm, targets.classes) * coef).sum(axis=1)
+    rows = to_rows(x, targets.perm, targets.classes)
+    # Only the target's log-probability counts: another class's -inf (a masked vocabulary)
+    # must not make 0 * -inf = NaN.
+    rows = autograd.where(coef != 0, rows, 0.0)
+    per_row = -(rows * coef).sum(axis=1)
     if reduction == "none":
         return per_row.reshape(targets.sample_shape)
     total = per_row.sum()

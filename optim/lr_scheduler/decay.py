@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import operator
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
 
 from ..checks import check_positive_int
 from ..optimizer import Optimizer
@@ -77,7 +81,7 @@ class MultiStepLR(LRScheduler):
         last_epoch: int = -1,
     ) -> None:
         # A sorted list (repeats kept) rather than a Counter, so state_dict() stays plain.
-        self.milestones = sorted(int(m) for m in milestones)
+        self.milestones = sorted(_epoch("MultiStepLR", "milestones", m) for m in milestones)
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
@@ -108,3 +112,18 @@ class ExponentialLR(LRScheduler):
 
     def _closed_form_lr(self) -> list[float]:
         return [base * self.gamma**self.last_epoch for base in self.base_lrs]
+
+
+def _epoch(owner: str, name: str, value: Any) -> int:
+    """``value`` as a whole epoch number. A fraction is refused, not truncated: epochs count in
+    whole steps, so a milestone of 1.5 would never be reached (PyTorch keeps it and never
+    decays there); int() would silently move it to 1."""
+    number = operator.index(value) if isinstance(value, int | np.integer) else None
+    if number is None:
+        if not isinstance(value, float | np.floating) or not float(value).is_integer():
+            raise ValueError(
+                f"{owner}: {name} must be whole epoch numbers, got {value!r} (a fractional "
+                "milestone would never be reached)"
+            )
+        number = int(value)
+    return number
