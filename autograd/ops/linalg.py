@@ -109,8 +109,11 @@ def dot(a: Any, b: Any) -> Tensor:
             f"dot: shapes {a.shape} and {b.shape} are not aligned: {a.shape[-1]} (last axis of "
             f"the first) != {k} (second-to-last axis of the second)"
         )
-    front = b.permute(b.ndim - 2, *range(b.ndim - 2), b.ndim - 1).reshape(k, -1)
-    return matmul(a.reshape(-1, k), front).reshape(*a.shape[:-1], *b.shape[:-2], m)
+    # (Sizes written out, not -1, which NumPy cannot infer when an axis is 0.)
+    rest = math.prod(b.shape[:-2]) * m
+    front = b.permute(b.ndim - 2, *range(b.ndim - 2), b.ndim - 1).reshape(k, rest)
+    out = matmul(a.reshape(math.prod(a.shape[:-1]), k), front)
+    return out.reshape(*a.shape[:-1], *b.shape[:-2], m)
 
 
 @op(numpy=np.tensordot, method=False)
@@ -137,8 +140,9 @@ def tensordot(a: Any, b: Any, axes: int | Sequence[Any] = 2) -> Tensor:
     free_a = [i for i in range(a.ndim) if i not in pairs_a]
     free_b = [j for j in range(b.ndim) if j not in pairs_b]
     inner = math.prod(a.shape[i] for i in pairs_a)
-    left = a.permute(*free_a, *pairs_a).reshape(-1, inner)
-    right = b.permute(*pairs_b, *free_b).reshape(inner, -1)
+    # (Sizes written out, not -1, which NumPy cannot infer when an axis is 0.)
+    left = a.permute(*free_a, *pairs_a).reshape(math.prod(a.shape[i] for i in free_a), inner)
+    right = b.permute(*pairs_b, *free_b).reshape(inner, math.prod(b.shape[j] for j in free_b))
     return matmul(left, right).reshape(*(a.shape[i] for i in free_a), *(b.shape[j] for j in free_b))
 
 

@@ -72,6 +72,39 @@ class Clip(Function):
         return grad * inside
 
 
+class ClipBounds(Function):
+    """y = min(max(x, lo), hi) with Tensor bounds (either may be absent), all three broadcast.
+
+    As PyTorch's clamp: dy/dx = 1 where lo <= x <= hi; dy/dlo = 1 where x < lo < hi;
+    dy/dhi = 1 where x > hi or lo > hi (then hi wins); else 0. (With lo = hi and x outside, no
+    input gets the gradient: PyTorch's rule, kept.)
+    """
+
+    name = "clip"
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, *bounds: np.ndarray, has: tuple = (True, True)) -> Any:
+        it = iter(bounds)
+        lo = next(it) if has[0] else None
+        hi = next(it) if has[1] else None
+        inside = np.ones(np.broadcast_shapes(*(np.shape(b) for b in (x, *bounds))), dtype=bool)
+        masks = []
+        if lo is not None:
+            inside &= x >= lo
+            below = x < lo
+            masks.append(below if hi is None else below & (lo < hi))
+        if hi is not None:
+            inside &= x <= hi
+            masks.append(x > hi if lo is None else (x > hi) | (lo > hi))
+        ctx.save_for_backward(inside, *masks)
+        return np.clip(x, lo, hi)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple:
+        inside, *masks = ctx.saved_tensors
+        return (grad * inside, *(grad * mask for mask in masks))
+
+
 @op(numpy=np.maximum)
 class Maximum(Function):
     """y = max(a, b) elementwise;  dy/da = 1 where a > b, 1/2 where a = b, else 0 (b likewise)."""
@@ -222,7 +255,8 @@ def clip(
     min: Any = None,  # noqa: A002 - NumPy 2's and PyTorch's name
     max: Any = None,  # noqa: A002
 ) -> Tensor:
-    """min(max(x, low), high);  d/dx = 1 inside [low, high], else 0. The bounds are given
+    """min(max(x, low), high);  d/dx = 1 inside [low, high], else 0; Tensor bounds receive
+    their gradients too (1 where they are the result, as PyTorch's clamp). The bounds are given
     positionally, or as NumPy's ``a_min``/``a_max`` or NumPy 2's and PyTorch's ``min``/``max``
     (``clamp`` is PyTorch's name); one of them may be None."""
     if a_min is not None and min is not None or a_max is not None and max is not None:
@@ -231,6 +265,9 @@ def clip(
     high = a_max if max is None else max
     if low is None and high is None:
         raise ValueError("clip: give at least one of the bounds (a_min/min, a_max/max)")
+    if isinstance(low, Tensor) or isinstance(high, Tensor):  # bounds that may require grad
+        present = [b for b in (low, high) if b is not None]
+        return ClipBounds.apply(x, *present, has=(low is not None, high is not None))
     return Clip.apply(x, lo=low, hi=high)
 
 

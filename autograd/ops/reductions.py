@@ -134,7 +134,9 @@ class LogSumExp(Function):
     @staticmethod
     def forward(ctx: Any, x: np.ndarray, axis: Axis = None, keepdims: bool = False) -> Any:
         axes = normalize_axis(axis, x.ndim, "logsumexp")
-        shift = x.max(axis=axes, keepdims=True)
+        # (initial=-inf: over an empty axis the sum of nothing is 0, and its log -inf, as in
+        # PyTorch)
+        shift = x.max(axis=axes, keepdims=True, initial=-np.inf)
         shift = np.where(np.isfinite(shift), shift, 0)  # all -inf (or inf) rows: no shift
         with np.errstate(divide="ignore"):
             out = np.log(np.exp(x - shift).sum(axis=axes, keepdims=True)) + shift

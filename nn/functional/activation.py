@@ -176,7 +176,10 @@ class LogSoftmaxFunction(autograd.Function):
 
 def _finite_max(x: np.ndarray, axis: int) -> np.ndarray:
     """The maximum along ``axis`` (kept), or 0 where it is not finite (a row of -inf, or one
-    holding +inf), as ``logsumexp`` shifts."""
+    holding +inf), as ``logsumexp`` shifts. Along an empty axis there is nothing to shift
+    (and no maximum): the result is empty too."""
+    if x.shape[axis] == 0:
+        return np.zeros((), dtype=x.dtype)
     m = max_along(x, axis)
     return np.where(np.isfinite(m), m, 0)
 

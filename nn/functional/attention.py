@@ -405,7 +405,7 @@ def multi_head_attention_forward(
 
 def _split(x: autograd.Tensor, N: int, H: int, D: int) -> autograd.Tensor:
     """(N, S, H * D) -> (N, H, S, D)."""
-    return x.reshape(N, -1, H, D).swapaxes(1, 2)
+    return x.reshape(N, x.shape[1], H, D).swapaxes(1, 2)  # (not -1: N or S may be 0)
 
 
 def _heads(fn: str, name: str, x: Any, N: int, H: int, D: int) -> autograd.Tensor:

@@ -143,8 +143,10 @@ def conv2d(
     ho, wo = _out_size("conv2d", x.shape, kernel, stride, padding)
     cols = Im2Col.apply(x, kernel=kernel, stride=stride, padding=padding)
     n, out_channels = x.shape[0], weight.shape[0]
-    rows = cols.reshape(n * ho * wo, -1)
-    out = linear(rows, weight.reshape(out_channels, -1), bias)
+    # Sizes written out, not -1: NumPy cannot infer -1 when another axis is 0 (an empty batch).
+    patch = weight.shape[1] * kernel[0] * kernel[1]
+    rows = cols.reshape(n * ho * wo, patch)
+    out = linear(rows, weight.reshape(out_channels, patch), bias)
     return out.reshape(n, ho, wo, out_channels).transpose(0, 3, 1, 2)
 
 

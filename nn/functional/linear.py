@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -33,7 +34,7 @@ class LinearFunction(autograd.Function):
         if x.ndim == 2:
             out = np.dot(x, weight.T)
         else:
-            out = np.dot(x.reshape(-1, x.shape[-1]), weight.T)
+            out = np.dot(_matrix(x), weight.T)
             out = out.reshape(*x.shape[:-1], weight.shape[0])
         if bias:
             out += bias[0]  # ``out`` is a fresh array, so adding in place is safe
@@ -45,7 +46,7 @@ class LinearFunction(autograd.Function):
         needs = ctx.needs_input_grad
         rows = grad
         if grad.ndim != 2:  # (..., out) -> (M, out); a batch of vectors is already 2-D
-            rows = grad.reshape(-1, grad.shape[-1])
+            rows = _matrix(grad)
         grad_x = None
         if needs[0]:
             grad_x = np.dot(rows, weight)
@@ -53,11 +54,17 @@ class LinearFunction(autograd.Function):
                 grad_x = grad_x.reshape(x.shape)
         grad_w = None
         if needs[1]:
-            grad_w = np.dot(rows.T, x if x.ndim == 2 else x.reshape(-1, x.shape[-1]))
+            grad_w = np.dot(rows.T, x if x.ndim == 2 else _matrix(x))
         if len(needs) == 2:
             return grad_x, grad_w
         grad_b = rows.sum(axis=0) if needs[2] else None
         return grad_x, grad_w, grad_b
+
+
+def _matrix(a: Any) -> Any:
+    """(..., n) as a (M, n) matrix. The row count is given, not -1: NumPy cannot infer it when
+    n is 0 (a layer with no input or no output features)."""
+    return a.reshape(math.prod(a.shape[:-1]), a.shape[-1])
 
 
 def linear(x: Any, weight: Any, bias: Any = None) -> autograd.Tensor:

@@ -86,8 +86,11 @@ class CrossEntropyFunction(autograd.Function):
             # Differentiating the backward itself: rebuild softmax from the input so that it
             # is connected to the graph (the cached array would be a constant).
             z = to_rows(x, targets.perm, targets.classes)
-            e = np.exp(z - z.max(axis=1, keepdims=True))
-            probs = e / e.sum(axis=1, keepdims=True)
+            if z.shape[0] == 0:  # an empty batch: no row has a maximum to shift by
+                probs = z * 0.0
+            else:
+                e = np.exp(z - z.max(axis=1, keepdims=True))
+                probs = e / e.sum(axis=1, keepdims=True)
         if reduction == "none":
             grad = grad.reshape(-1, 1)
         elif reduction == "mean":
@@ -116,7 +119,7 @@ class CrossEntropyFunction(autograd.Function):
 def _unmove(rows: Any, x: Any, targets: Any) -> Any:
     """(rows, classes) back to the layout of ``x`` (N, C, d1, ...): undo ``to_rows``."""
     moved = tuple(x.shape[i] for i in targets.perm)
-    return np.transpose(rows.reshape(moved), np.argsort(targets.perm))
+    return np.transpose(rows.reshape(moved), tuple(int(i) for i in np.argsort(targets.perm)))
 
 
 def cross_entropy(

@@ -54,7 +54,9 @@ class MSELossFunction(autograd.Function):
             d = x - y
         # 2 / n as a 0-d array of d's dtype: NumPy converts a Python float anew on every call,
         # which costs as much as the product on a small array.
-        scale = np.array(2.0 / d.size if ctx.reduction == "mean" else 2.0, dtype=d.dtype)
+        # (An empty input's 'mean' is NaN and its gradient empty: any scale will do.)
+        mean = ctx.reduction == "mean" and d.size
+        scale = np.array(2.0 / d.size if mean else 2.0, dtype=d.dtype)
         g = (d * scale) * grad
         needs = ctx.needs_input_grad
         return (g if needs[0] else None), (-g if needs[1] else None)
@@ -80,7 +82,7 @@ class L1LossFunction(autograd.Function):
     @staticmethod
     def backward(ctx: Any, grad: Any) -> tuple[Any, Any]:
         (sign,) = ctx.saved_tensors
-        if ctx.reduction == "mean":
+        if ctx.reduction == "mean" and sign.size:
             grad = grad / sign.size
         g = sign * grad
         needs = ctx.needs_input_grad
