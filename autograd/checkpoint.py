@@ -125,8 +125,11 @@ def save(obj: Any, path: str | os.PathLike[str]) -> None:
     to ``path`` as a ``.npz`` checkpoint; ``load(path)`` rebuilds it exactly. Typically
     ``autograd.save(model.state_dict(), "model.npz")`` (``nn.save`` is the same function).
 
-    The file is written to a temporary name and renamed, so an interrupted save never leaves
-    a truncated checkpoint behind. ``path`` is used as given (no ``.npz`` is appended).
+    The file is written to a hidden temporary file beside ``path`` (``.<name>.<random>.tmp``),
+    flushed to the disk (fsync) and only then renamed over ``path``, so a crash or an
+    interrupted save never leaves a truncated checkpoint under ``path``. An exception removes
+    the temporary file; one left by a killed process is removed by the next save to the same
+    path once it is an hour old. ``path`` is used as given (no ``.npz`` is appended).
     """
     import json  # (here, not at the top: see load)
     import tempfile
@@ -136,10 +139,15 @@ def save(obj: Any, path: str | os.PathLike[str]) -> None:
     header = json.dumps({"format": FORMAT, "version": VERSION, "tree": tree})
     arrays = {HEADER: np.frombuffer(header.encode("utf-8"), dtype=np.uint8), **enc.arrays}
     path = os.fspath(path)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=os.path.dirname(path) or ".")
+    folder, name = os.path.split(path)
+    folder = folder or "."
+    _remove_stale_temporaries(folder, name)
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=_TEMP_SUFFIX, dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **arrays)
+            f.flush()
+            os.fsync(f.fileno())  # the data is on the disk before the name points at it
         # mkstemp creates the file private (0600); give it the permissions open() would have.
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
@@ -147,6 +155,49 @@ def save(obj: Any, path: str | os.PathLike[str]) -> None:
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
+    _sync_folder(folder)
+
+
+_TEMP_SUFFIX = ".tmp"
+_STALE_SECONDS = 3600.0  # no save takes this long: a temporary this old was left by a crash
+
+
+def _remove_stale_temporaries(folder: str, name: str) -> None:
+    """Remove ``.<name>.*.tmp`` files in ``folder`` older than an hour: what a save to the same
+    path left behind when its process was killed (no exception handler ran)."""
+    import time
+
+    prefix = f".{name}."
+    try:
+        entries = [e for e in os.scandir(folder) if e.name.startswith(prefix)]
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        if not entry.name.endswith(_TEMP_SUFFIX) or len(entry.name) != len(prefix) + 12:
+            continue  # mkstemp's random part is 8 characters: only names it could make
+        try:
+            if entry.is_file(follow_symlinks=False) and now - entry.stat().st_mtime > (
+                _STALE_SECONDS
+            ):
+                os.remove(entry.path)
+        except OSError:
+            pass  # another save removed it, or it is not ours to remove
+
+
+def _sync_folder(folder: str) -> None:
+    """fsync the folder, so that the rename itself survives a crash (POSIX; a no-op where
+    folders cannot be opened, as on Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 class _BadFileError(ValueError):
@@ -154,19 +205,29 @@ class _BadFileError(ValueError):
 
 
 class _Decoder:
-    def __init__(self, archive: Any, path: str) -> None:
+    def __init__(self, archive: Any, path: str, budget: Any, names: list[str]) -> None:
         self.archive = archive
         self.path = path
+        self.budget = budget
+        self.names = set(names)
         self.used: set[str] = set()
+        self.depth = 0
 
     def fail(self, why: str) -> _BadFileError:
         return _BadFileError(f"load: {self.path} is not a valid backproplab checkpoint: {why}")
 
     def array(self, name: Any) -> np.ndarray:
-        if not isinstance(name, str) or name not in self.archive.files or name == HEADER:
+        from .archive import ArchiveError, read_member
+
+        if not isinstance(name, str) or name not in self.names or name == HEADER:
             raise self.fail(f"the header names a missing array member {name!r}")
+        if name in self.used:  # two entries sharing one member would count it twice
+            raise self.fail(f"the header names the member {name!r} twice")
         self.used.add(name)
-        arr = self.archive[name]  # raises ValueError for object (pickled) arrays
+        try:
+            arr = read_member(self.archive, name, self.budget)  # sizes checked before reading
+        except ArchiveError as e:
+            raise self.fail(str(e)) from None
         if arr.dtype.kind not in _ARRAY_KINDS:
             raise self.fail(f"member {name!r} has dtype {arr.dtype}")
         return arr
@@ -176,6 +237,15 @@ class _Decoder:
             return node
         if not isinstance(node, dict):
             raise self.fail(f"unexpected header entry {node!r}")
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise self.fail(f"the header nests deeper than {MAX_DEPTH} levels")
+            return self._container(node)
+        finally:
+            self.depth -= 1
+
+    def _container(self, node: dict) -> Any:
         if "dict" in node:
             pairs = [(self.key(k), self.node(v)) for k, v in self._pairs(node["dict"])]
             return OrderedDict(pairs) if node.get("ordered") else dict(pairs)
@@ -198,7 +268,13 @@ class _Decoder:
 
     def key(self, key: Any) -> Any:
         if isinstance(key, dict) and "tuple" in key:
-            return tuple(self.key(k) for k in self._items(key["tuple"]))
+            self.depth += 1
+            try:
+                if self.depth > MAX_DEPTH:
+                    raise self.fail(f"the header nests deeper than {MAX_DEPTH} levels")
+                return tuple(self.key(k) for k in self._items(key["tuple"]))
+            finally:
+                self.depth -= 1
         if key is None or isinstance(key, bool | int | float | str):
             return key
         raise self.fail(f"bad dict key {key!r}")
@@ -215,35 +291,58 @@ class _Decoder:
         return pairs
 
 
-def load(path: str | os.PathLike[str]) -> Any:
+DEFAULT_BUDGET = 256 * 2**20  # bytes a load may allocate at least (see load)
+MAX_HEADER_BYTES = 16 * 2**20  # a header this large would describe millions of arrays
+MAX_DEPTH = 100  # nesting of dicts, lists and tuples in the header
+
+
+def load(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Any:
     """Read a checkpoint written by ``save`` and return the same structure; typically
     ``model.load_state_dict(autograd.load("model.npz"))`` (``nn.load`` is the same function).
 
-    Nothing is unpickled: a file holding pickled objects (object arrays, or a pickle file),
-    a plain ``.npy``/``.npz`` without our header, or a damaged archive raises ``ValueError``.
+    Safe to call on a file from anywhere. Nothing is unpickled: a file holding pickled objects
+    (object arrays, or a pickle file), a plain ``.npy``/``.npz`` without our header, random
+    bytes, or a damaged archive raises ``ValueError``. Nothing is read before its size is
+    checked: each array's size (from its own header) must match the archive's record, and all
+    of them together must fit ``max_bytes``, by default 256 MiB or 4 times the file's size,
+    whichever is larger (a checkpoint written by ``save`` is not compressed, so its arrays take
+    about its own size; a small file that would expand to gigabytes is refused). Pass a larger
+    ``max_bytes`` to load a bigger checkpoint you trust. The header may nest at most 100 levels.
     """
     # Imported on first use: most sessions never touch a checkpoint, and these modules (with
     # save's json and tempfile) cost ~9 ms of every `import autograd` otherwise.
     import json
     import zipfile
 
+    from .archive import ArchiveError, Budget, member_names, open_archive, read_member
+
     path = os.fspath(path)
+    size = os.path.getsize(path)  # (FileNotFoundError for a missing file, as open() raises)
+    budget = Budget(max(DEFAULT_BUDGET, 4 * size) if max_bytes is None else int(max_bytes))
     try:
-        archive = np.load(path, allow_pickle=False)
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as e:
-        if isinstance(e, FileNotFoundError):
-            raise
-        raise ValueError(f"load: {path} is not a safe backproplab checkpoint ({e})") from None
-    if not isinstance(archive, np.lib.npyio.NpzFile):
-        raise ValueError(f"load: {path} is a plain .npy array, not a backproplab checkpoint")
+        archive = open_archive(path)
+    except ArchiveError as e:
+        raise ValueError(f"load: {path} is not a safe backproplab checkpoint: {e}") from None
     with archive:
-        dec = _Decoder(archive, path)
-        if HEADER not in archive.files:
-            raise dec.fail(f"it has no {HEADER!r} header member")
+        names = member_names(archive)
+        dec = _Decoder(archive, path, budget, names)
+        if HEADER not in names:
+            hint = (
+                " (it looks like a PyTorch file: load it with torch.load)"
+                if any(n.endswith("data.pkl") for n in names)
+                else ""
+            )
+            raise dec.fail(f"it has no {HEADER!r} header member{hint}")
         try:
-            raw = archive[HEADER]
-            header = json.loads(raw.tobytes().decode("utf-8")) if raw.dtype == np.uint8 else None
-        except (ValueError, zipfile.BadZipFile) as e:
+            raw = read_member(archive, HEADER, Budget(min(MAX_HEADER_BYTES, budget.left)))
+            if raw.dtype != np.uint8:
+                raise dec.fail("the header is not stored as bytes")
+            header = json.loads(raw.tobytes().decode("utf-8"))
+        except _BadFileError:
+            raise
+        except RecursionError:
+            raise dec.fail(f"the header nests deeper than {MAX_DEPTH} levels") from None
+        except (ValueError, zipfile.BadZipFile, OSError, EOFError) as e:
             raise dec.fail(f"unreadable header ({e})") from None
         if not isinstance(header, dict) or header.get("format") != FORMAT:
             raise dec.fail("the header does not identify the format")
@@ -253,11 +352,11 @@ def load(path: str | os.PathLike[str]) -> Any:
             result = dec.node(header.get("tree"))
         except _BadFileError:
             raise
-        except (zipfile.BadZipFile, OSError) as e:
+        except (zipfile.BadZipFile, OSError, EOFError) as e:
             raise dec.fail(f"damaged archive ({e})") from None
         except (TypeError, ValueError) as e:  # e.g. a flagged integer tensor requiring grad
             raise dec.fail(str(e)) from None
-        extra = sorted(set(archive.files) - dec.used - {HEADER})
+        extra = sorted(set(names) - dec.used - {HEADER})
         if extra:
             raise dec.fail(f"members not described by the header: {extra}")
     return result

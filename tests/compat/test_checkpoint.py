@@ -87,7 +87,7 @@ def test_round_trip_of_nested_structure_is_exact(tmp_path, io):
     }
     path = tmp_path / "ckpt.bin"
     save(obj, path)
-    assert path.exists() and not list(tmp_path.glob(".tmp-*"))  # no .npz appended, no leftovers
+    assert path.exists() and not list(tmp_path.glob(".*"))  # no .npz appended, no leftovers
     back = load(path)
     assert list(back) == list(obj)
     assert isinstance(back["model"], OrderedDict) and list(back["model"]) == list(obj["model"])
