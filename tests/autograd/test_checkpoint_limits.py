@@ -151,7 +151,7 @@ def test_damaged_checkpoints_raise_value_error_and_nothing_else(tmp_path):
     rng = np.random.default_rng(0)
     damaged = tmp_path / "damaged.npz"
     loaded = 0
-    for _ in range(300):
+    for _ in range(150):
         data = bytearray(original)
         for _ in range(rng.integers(1, 8)):
             data[rng.integers(len(data))] = rng.integers(256)
@@ -163,4 +163,4 @@ def test_damaged_checkpoints_raise_value_error_and_nothing_else(tmp_path):
             loaded += 1  # a byte no check covers (padding, a timestamp) may change harmlessly
         except ValueError:
             pass
-    assert loaded < 100
+    assert loaded < 50

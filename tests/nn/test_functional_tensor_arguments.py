@@ -42,11 +42,23 @@ def _mha(**changed):
     args = {**MHA, **changed}
     q = changed.pop("query", SEQ)
     out, _ = F.multi_head_attention_forward(
-        q, SEQ, SEQ, 4, 2, args["in_proj_weight"], args["in_proj_bias"],
-        changed.get("bias_k"), changed.get("bias_v"), False, 0.0,
-        args["out_proj_weight"], args["out_proj_bias"],
-        attn_mask=changed.get("attn_mask"), need_weights=False, batch_first=True,
-    )  # fmt: skip
+        q,
+        SEQ,
+        SEQ,
+        4,
+        2,
+        args["in_proj_weight"],
+        args["in_proj_bias"],
+        changed.get("bias_k"),
+        changed.get("bias_v"),
+        False,
+        0.0,
+        args["out_proj_weight"],
+        args["out_proj_bias"],
+        attn_mask=changed.get("attn_mask"),
+        need_weights=False,
+        batch_first=True,
+    )
     return out
 
 
@@ -82,7 +94,7 @@ RECORDED = [
         "weight (probabilities)",
         _t(4, low=0.5, high=2),
         lambda a: F.cross_entropy(X, PROBS, weight=a, label_smoothing=0.1),
-    ),  # fmt: skip
+    ),
     ("nll_loss", "input", X, lambda a: F.nll_loss(a, LABELS)),
     ("binary_cross_entropy", "input", PROBS, lambda a: F.binary_cross_entropy(a, PROBS)),
     ("binary_cross_entropy", "target", PROBS, lambda a: F.binary_cross_entropy(PROBS, a)),
@@ -91,13 +103,13 @@ RECORDED = [
         "input",
         X,
         lambda a: F.binary_cross_entropy_with_logits(a, PROBS),
-    ),  # fmt: skip
+    ),
     (
         "binary_cross_entropy_with_logits",
         "target",
         PROBS,
         lambda a: F.binary_cross_entropy_with_logits(X, a, pos_weight=POS),
-    ),  # fmt: skip
+    ),
     ("mse_loss", "input", X, lambda a: F.mse_loss(a, PROBS)),
     ("mse_loss", "target", PROBS, lambda a: F.mse_loss(X, a)),
     ("l1_loss", "target", PROBS, lambda a: F.l1_loss(X, a)),
@@ -108,68 +120,68 @@ RECORDED = [
         "query",
         SEQ,
         lambda a: F.scaled_dot_product_attention(a, SEQ, SEQ),
-    ),  # fmt: skip
+    ),
     (
         "scaled_dot_product_attention",
         "key",
         SEQ,
         lambda a: F.scaled_dot_product_attention(SEQ, a, SEQ),
-    ),  # fmt: skip
+    ),
     (
         "scaled_dot_product_attention",
         "value",
         SEQ,
         lambda a: F.scaled_dot_product_attention(SEQ, SEQ, a),
-    ),  # fmt: skip
+    ),
     (
         "scaled_dot_product_attention",
         "attn_mask (float)",
         _t(3, 3),
         lambda a: F.scaled_dot_product_attention(SEQ, SEQ, SEQ, attn_mask=a),
-    ),  # fmt: skip
+    ),
     ("multi_head_attention_forward", "query", SEQ, lambda a: _mha(query=a)),
     (
         "multi_head_attention_forward",
         "in_proj_weight",
         MHA["in_proj_weight"],
         lambda a: _mha(in_proj_weight=a),
-    ),  # fmt: skip
+    ),
     (
         "multi_head_attention_forward",
         "in_proj_bias",
         MHA["in_proj_bias"],
         lambda a: _mha(in_proj_bias=a),
-    ),  # fmt: skip
+    ),
     (
         "multi_head_attention_forward",
         "out_proj_weight",
         MHA["out_proj_weight"],
         lambda a: _mha(out_proj_weight=a),
-    ),  # fmt: skip
+    ),
     (
         "multi_head_attention_forward",
         "out_proj_bias",
         MHA["out_proj_bias"],
         lambda a: _mha(out_proj_bias=a),
-    ),  # fmt: skip
+    ),
     (
         "multi_head_attention_forward",
         "bias_k",
         _t(1, 1, 4),
         lambda a: _mha(bias_k=a, bias_v=BIAS_KV),
-    ),  # fmt: skip
+    ),
     (
         "multi_head_attention_forward",
         "bias_v",
         _t(1, 1, 4),
         lambda a: _mha(bias_k=BIAS_KV, bias_v=a),
-    ),  # fmt: skip
+    ),
     (
         "multi_head_attention_forward",
         "attn_mask (float)",
         _t(3, 3),
         lambda a: _mha(attn_mask=a),
-    ),  # fmt: skip
+    ),
 ]
 
 REFUSED = [
@@ -180,31 +192,31 @@ REFUSED = [
         "weight",
         _t(3, 4),
         lambda a: F.binary_cross_entropy(PROBS, PROBS, weight=a),
-    ),  # fmt: skip
+    ),
     (
         "binary_cross_entropy_with_logits",
         "weight",
         _t(4),
         lambda a: F.binary_cross_entropy_with_logits(X, PROBS, weight=a),
-    ),  # fmt: skip
+    ),
     (
         "binary_cross_entropy_with_logits",
         "pos_weight",
         _t(4),
         lambda a: F.binary_cross_entropy_with_logits(X, PROBS, pos_weight=a),
-    ),  # fmt: skip
+    ),
     (
         "batch_norm",
         "running_mean",
         _t(4),
         lambda a: F.batch_norm(X, a, POS, training=True),
-    ),  # fmt: skip
+    ),
     (
         "batch_norm",
         "running_var",
         _t(4, low=1, high=2),
         lambda a: F.batch_norm(X, B4, a, training=False),
-    ),  # fmt: skip
+    ),
 ]
 
 

@@ -1,0 +1,119 @@
+"""Derivatives at the points where a naive formula gives NaN or splits a tie differently from
+PyTorch: std of equal values, max/min(dim=) ties, arctan2 at the origin, clip with Tensor
+bounds; and reductions over empty axes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd as ag
+
+
+def leaf(values):
+    return ag.tensor(np.array(values, dtype=np.float64), requires_grad=True)
+
+
+@pytest.mark.parametrize("values", [[2.0], [3.0, 3.0, 3.0]], ids=["one_element", "equal"])
+def test_std_gradient_is_zero_where_all_values_are_equal(values):
+    x = leaf(values)
+    x.std().backward()
+    assert np.asarray(x.grad).tolist() == [0.0] * len(values)
+    y = leaf(values)
+    y.std(dim=0, correction=0).backward()  # PyTorch's spelling: same op
+    assert np.asarray(y.grad).tolist() == [0.0] * len(values)
+
+
+def test_std_nan_does_not_leak_through_the_unused_branch_of_where():
+    x = leaf([[1.0, 1.0], [1.0, 3.0]])
+    ag.where(np.array([False, True]), x.std(axis=1), 0.0).sum().backward()
+    np.testing.assert_allclose(np.asarray(x.grad), [[0.0, 0.0], [-0.5, 0.5]])
+
+
+def test_std_first_and_second_derivatives_away_from_zero():
+    x = ag.tensor(np.random.default_rng(0).standard_normal((3, 4)), requires_grad=True)
+    assert ag.gradcheck(lambda t: t.std(axis=1, ddof=1), [x])
+    assert ag.gradgradcheck(lambda t: t.std(axis=(0, 1), keepdims=True), [x])
+
+
+def test_max_and_min_with_dim_give_ties_gradient_to_the_returned_index():
+    x = leaf([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]])
+    values, indices = x.max(dim=1)
+    assert indices.tolist() == [1, 0]
+    values.sum().backward()
+    assert np.asarray(x.grad).tolist() == [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]]
+    y = leaf([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0]])
+    values, indices = y.min(dim=1, keepdim=True)
+    assert indices.tolist() == [[0], [2]]
+    values.sum().backward()
+    assert np.asarray(y.grad).tolist() == [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+
+
+def test_max_without_dim_and_numpy_max_still_share_ties_evenly():
+    x = leaf([1.0, 3.0, 3.0])
+    x.max().backward()
+    assert np.asarray(x.grad).tolist() == [0.0, 0.5, 0.5]
+    y = leaf([[1.0, 3.0, 3.0]])
+    np.max(y, axis=1).sum().backward()  # NumPy's name: NumPy's (and amax's) convention
+    assert np.asarray(y.grad).tolist() == [[0.0, 0.5, 0.5]]
+
+
+def test_max_with_dim_second_derivative():
+    x = ag.tensor(np.random.default_rng(1).standard_normal((3, 4)), requires_grad=True)
+    assert ag.gradgradcheck(lambda t: t.max(dim=0).values ** 2, [x])
+
+
+def test_arctan2_gradient_at_the_origin_is_zero():
+    x = leaf([0.0, 0.0])
+    ag.arctan2(x, x).sum().backward()
+    assert np.asarray(x.grad).tolist() == [0.0, 0.0]
+    a, b = leaf([0.5, -1.0]), leaf([2.0, 0.3])
+    assert ag.gradcheck(ag.arctan2, [a, b]) and ag.gradgradcheck(ag.arctan2, [a, b])
+
+
+def test_clip_with_bounds_that_require_grad_records_them_as_pytorch():
+    x = leaf([0.0, 1.0, 2.0, 3.0, 4.0, 5.0])
+    lo = leaf([1.0, 1.0, 1.0, 4.0, 4.0, 4.0])
+    hi = leaf([3.0, 3.0, 3.0, 2.0, 2.0, 2.0])
+    out = ag.clamp(x, lo, hi)
+    assert out.tolist() == [1.0, 1.0, 2.0, 2.0, 2.0, 2.0]
+    out.sum().backward()
+    assert np.asarray(x.grad).tolist() == [0, 1, 1, 0, 0, 0]  # inside [lo, hi]
+    assert np.asarray(lo.grad).tolist() == [1, 0, 0, 0, 0, 0]  # x < lo < hi
+    assert np.asarray(hi.grad).tolist() == [0, 0, 0, 1, 1, 1]  # x > hi, or lo > hi
+
+
+def test_clip_with_one_tensor_bound_broadcasts_and_differentiates_twice():
+    rng = np.random.default_rng(2)
+    x = ag.tensor(rng.standard_normal((3, 4)), requires_grad=True)
+    lo = ag.tensor(rng.standard_normal(4) - 0.5, requires_grad=True)
+    hi = ag.tensor(rng.standard_normal((3, 1)) + 1.5, requires_grad=True)
+    assert ag.gradcheck(lambda a, b: a.clip(min=b), [x, lo])
+    assert ag.gradgradcheck(lambda a, b, c: ag.clip(a, b, c) ** 2, [x, lo, hi])
+    assert np.clip(x, lo, None).grad_fn is not None  # NumPy's spelling too
+
+
+def test_logsumexp_over_an_empty_axis_is_minus_infinity():
+    x = ag.tensor(np.zeros((2, 0)), requires_grad=True)
+    out = ag.logsumexp(x, axis=1)
+    assert out.tolist() == [-np.inf, -np.inf]
+    out.sum().backward()
+    assert np.asarray(x.grad).shape == (2, 0)
+
+
+def test_tensordot_over_empty_axes_is_zero_with_gradients():
+    a = ag.tensor(np.ones((2, 0)), requires_grad=True)
+    b = ag.tensor(np.ones((0, 3)), requires_grad=True)
+    out = ag.tensordot(a, b, axes=1)
+    assert out.tolist() == [[0.0] * 3] * 2
+    out.sum().backward()
+    assert np.asarray(a.grad).shape == (2, 0) and np.asarray(b.grad).shape == (0, 3)
+    assert ag.dot(ag.ones((2, 0)), ag.ones((4, 0, 3))).shape == (2, 4, 3)
+
+
+def test_grad_outputs_may_be_a_numpy_scalar_or_a_number():
+    x = leaf([1.0, 2.0])
+    (g,) = ag.grad((x * x).sum(), x, grad_outputs=np.float64(2.0))
+    assert g.tolist() == [4.0, 8.0]
+    (g,) = ag.grad((x * x).sum(), x, grad_outputs=3.0)
+    assert g.tolist() == [6.0, 12.0]
