@@ -139,14 +139,15 @@ class Minimum(Function):
 @op(numpy=np.fmax)
 class Fmax(Function):
     """y = max(a, b) elementwise, ignoring NaN (a NaN operand yields the other one);
-    dy/da = 1 where a is picked (a > b, or b is NaN), 1/2 where a = b, else 0 (b likewise)."""
+    dy/da = 1 where a is picked (a >= b, or b is NaN), else 0, and dy/db = 1 - dy/da: a tie
+    gives the whole gradient to a, as PyTorch's fmax (unlike ``maximum``, which splits it)."""
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
         out = np.fmax(a, b)
         if ctx.needs_input_grad:
-            picked = np.greater(a, b) | np.isnan(b)
-            ctx.save_for_backward(share_of_first(picked, np.equal(a, b), out.dtype))
+            picked = np.greater_equal(a, b) | np.isnan(b)
+            ctx.save_for_backward(picked.astype(out.dtype))
         return out
 
     backward = Maximum.backward
@@ -155,14 +156,15 @@ class Fmax(Function):
 @op(numpy=np.fmin)
 class Fmin(Function):
     """y = min(a, b) elementwise, ignoring NaN (a NaN operand yields the other one);
-    dy/da = 1 where a is picked (a < b, or b is NaN), 1/2 where a = b, else 0 (b likewise)."""
+    dy/da = 1 where a is picked (a <= b, or b is NaN), else 0, and dy/db = 1 - dy/da: a tie
+    gives the whole gradient to a, as PyTorch's fmin."""
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
         out = np.fmin(a, b)
         if ctx.needs_input_grad:
-            picked = np.less(a, b) | np.isnan(b)
-            ctx.save_for_backward(share_of_first(picked, np.equal(a, b), out.dtype))
+            picked = np.less_equal(a, b) | np.isnan(b)
+            ctx.save_for_backward(picked.astype(out.dtype))
         return out
 
     backward = Maximum.backward

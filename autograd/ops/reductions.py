@@ -47,6 +47,8 @@ class Mean(Function):
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
+        if not ctx.count:  # the mean of nothing: its gradient is empty (no 0/0 to record)
+            return expand(grad.reshape(ctx.kept) * 0, ctx.in_shape)
         return expand(grad.reshape(ctx.kept) / ctx.count, ctx.in_shape)
 
 

@@ -239,7 +239,9 @@ def scaled_dot_product_attention(
             f"{fn}: attn_mask of shape {np.shape(_data(bias))} does not broadcast to the "
             f"weights' shape {q.shape[:-2] + (L, S)}"
         )
-    factor = 1.0 / math.sqrt(q.shape[-1]) if scale is None else float(scale)
+    # (With E = 0 every score is 0 whatever the factor: PyTorch then weighs the keys equally.)
+    default = 1.0 / math.sqrt(q.shape[-1]) if q.shape[-1] else 1.0
+    factor = default if scale is None else float(scale)
     out, _ = _attend(q, k, v, bias, float(dropout_p), factor)
     return out
 

@@ -162,6 +162,11 @@ def max_pool2d(x: Any, kernel_size: Any, stride: Any = None, padding: Any = 0) -
         raise ValueError(
             f"max_pool2d: padding {padding} must be at most half the kernel size {kernel}"
         )
+    if x.ndim == 4 and 0 in x.shape[1:]:  # (an empty batch is fine, as in PyTorch)
+        raise ValueError(
+            f"max_pool2d: input of shape {x.shape} has no values to pool: only the batch axis "
+            "may be 0"
+        )
     ho, wo = _out_size("max_pool2d", x.shape, kernel, stride, padding)
     cols = Im2Col.apply(x, kernel=kernel, stride=stride, padding=padding, pad_value=-np.inf)
     n, c = x.shape[0], x.shape[1]

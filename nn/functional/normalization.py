@@ -188,6 +188,8 @@ def layer_norm(
             raise ValueError(
                 f"layer_norm: {name} must have shape {shape}, got {np.shape(_buffer(value))}"
             )
+    if 0 in shape:  # nothing to normalise: an empty result, as PyTorch's
+        return x * 0.0
     # A missing weight or bias is the constant 1 or 0 (0-d, so that it broadcasts).
     return LayerNormFunction.apply(
         x,
