@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check --quiet
 
-.PHONY: test demo lint bench docs notebook exercises clean
+.PHONY: test demo lint bench docs notebook exercises fuzz clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,17 @@ $(VENV)/.notebook-deps: pyproject.toml | $(VENV)/bin/python
 # made small matmuls 10-20x slower (measured on notebook 3: 15 s vs 1.7 s).
 test: $(VENV)/.test-deps
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m pytest
+
+# The long profile of the differential fuzzer against PyTorch (tests/differential): FUZZ_CASES
+# random graphs, a new seed each run (printed, to rerun with --seed). `make test` runs a short
+# profile when torch is installed. PyTorch's CPU build is enough (and ~10x smaller).
+FUZZ_CASES ?= 20000
+$(VENV)/.fuzz-deps: $(VENV)/.test-deps
+	$(PIP) install -e ".[fuzz]" --extra-index-url https://download.pytorch.org/whl/cpu
+	touch $@
+
+fuzz: $(VENV)/.fuzz-deps
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(PY) -m tests.differential.fuzzer --cases $(FUZZ_CASES)
 
 demo: $(VENV)/.demo-deps
 	$(PY) examples/train_digits.py

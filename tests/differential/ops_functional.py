@@ -1,0 +1,415 @@
+"""The fuzzer's ``nn.functional`` ops: every function the package exports (``COVERAGE`` maps
+each to the table entry that exercises it)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import torch
+from hypothesis import strategies as st
+
+import autograd as ag
+import nn.functional as F
+
+from .graph import TF, DoesNotFitError, compare, op
+
+# ----- nn.functional -----------------------------------------------------------------------------
+
+
+def _axis_kw(g, axis):
+    return {"dim": axis} if g.flag() else {"axis": axis}
+
+
+@op("softmax", "nn.functional")
+def _softmax(g, x):
+    axis = g.axis(len(x.shape))
+    which = g.pick(["softmax", "log_softmax"])
+    spelled = _axis_kw(g, axis)
+    return (
+        (lambda: getattr(F, which)(x.ours, **spelled)),
+        (lambda: getattr(TF, which)(x.theirs, dim=axis)),
+        f"{which}({spelled})",
+    )
+
+
+@op("activations", "nn.functional")
+def _activations(g, x):
+    which = g.pick(["relu", "leaky_relu", "gelu", "gelu_tanh", "sigmoid", "tanh", "erf"])
+    if which == "leaky_relu":
+        slope = g.pick([0.01, 0.2])
+        return (
+            (lambda: F.leaky_relu(x.ours, slope)),
+            (lambda: TF.leaky_relu(x.theirs, slope)),
+            f"leaky_relu({slope})",
+        )
+    if which == "gelu_tanh":
+        return (
+            (lambda: F.gelu(x.ours, approximate="tanh")),
+            (lambda: TF.gelu(x.theirs, approximate="tanh")),
+            "gelu(tanh)",
+        )
+    if which == "erf":
+        return (lambda: F.erf(x.ours)), (lambda: torch.erf(x.theirs)), "erf"
+    theirs = getattr(TF, which, None) or getattr(torch, which)
+    return (lambda: getattr(F, which)(x.ours)), (lambda: theirs(x.theirs)), which
+
+
+@op("dropout", "nn.functional")
+def _dropout(g, x):
+    p, training = g.pick([(0.0, True), (0.5, False), (1.0, True)])
+    return (
+        (lambda: F.dropout(x.ours, p, training=training)),
+        (lambda: TF.dropout(x.theirs, p, training=training)),
+        f"dropout({p}, training={training})",
+    )
+
+
+@op("linear", "nn.functional")
+def _linear(g, x):
+    if not x.shape:
+        raise DoesNotFitError
+    out = g.draw(st.integers(0, 3))
+    w = g.leaf((out, x.shape[-1]))
+    b = g.leaf((out,)) if g.flag() else None
+    return (
+        (lambda: F.linear(x.ours, w.ours, None if b is None else b.ours)),
+        (lambda: TF.linear(x.theirs, w.theirs, None if b is None else b.theirs)),
+        f"linear({w.label}, {b and b.label})",
+    )
+
+
+@op("embedding", "nn.functional")
+def _embedding(g, x):
+    if len(x.shape) != 2 or x.shape[0] == 0:
+        raise DoesNotFitError
+    data, index = g.const_int(g.shape(g.draw(st.integers(0, 2))), x.shape[0])
+    return (
+        (lambda: F.embedding(data, x.ours)),
+        (lambda: TF.embedding(index, x.theirs)),
+        f"embedding({x.label})",
+    )
+
+
+@op("one_hot", "nn.functional")
+def _one_hot(g, x):
+    if not x.shape or x.shape[-1] == 0:
+        raise DoesNotFitError
+    data, index = g.const_int(x.shape[:-1], x.shape[-1])
+    classes = x.shape[-1]
+    return (
+        (lambda: x.ours * F.one_hot(ag.tensor(data), classes).astype(np.float64)),
+        (lambda: x.theirs * TF.one_hot(index, classes).double()),
+        "* one_hot",
+    )
+
+
+def _as_image(g, x):
+    """x as (N, C, H, W): x itself if 4-D, else a fresh image leaf."""
+    if len(x.shape) == 4:
+        return x
+    return g.leaf((g.draw(st.integers(0, 2)), g.draw(st.integers(1, 2)), 3, 3))
+
+
+@op("conv2d", "nn.functional")
+def _conv2d(g, x):
+    x = _as_image(g, x)
+    n, c, h, w = x.shape
+    if c == 0:
+        raise DoesNotFitError
+    k = g.draw(st.integers(1, 2))
+    stride, padding = g.draw(st.integers(1, 2)), g.draw(st.integers(0, 1))
+    if h + 2 * padding < k or w + 2 * padding < k:
+        raise DoesNotFitError
+    weight = g.leaf((g.draw(st.integers(1, 2)), c, k, k))
+    bias = g.leaf((weight.shape[0],)) if g.flag() else None
+    return (
+        (lambda: F.conv2d(x.ours, weight.ours, bias and bias.ours, stride=stride, padding=padding)),
+        (
+            lambda: TF.conv2d(
+                x.theirs, weight.theirs, bias and bias.theirs, stride=stride, padding=padding
+            )
+        ),
+        f"conv2d({x.label}, {weight.label}, stride={stride}, padding={padding})",
+    )
+
+
+@op("max_pool2d", "nn.functional")
+def _max_pool2d(g, x):
+    x = _as_image(g, x)
+    h, w = x.shape[2:]
+    k = g.draw(st.integers(1, 2))
+    padding = g.draw(st.integers(0, k // 2))
+    if h + 2 * padding < k or w + 2 * padding < k:
+        raise DoesNotFitError
+    return (
+        (lambda: F.max_pool2d(x.ours, k, padding=padding)),
+        (lambda: TF.max_pool2d(x.theirs, k, padding=padding)),
+        f"max_pool2d({x.label}, {k}, padding={padding})",
+    )
+
+
+@op("layer_norm", "nn.functional")
+def _layer_norm(g, x):
+    if not x.shape:
+        raise DoesNotFitError
+    count = g.draw(st.integers(1, min(2, len(x.shape))))
+    shape = x.shape[len(x.shape) - count :]
+    weight = g.leaf(shape) if g.flag() else None
+    bias = g.leaf(shape) if g.flag() else None
+    return (
+        (lambda: F.layer_norm(x.ours, shape, weight and weight.ours, bias and bias.ours)),
+        (lambda: TF.layer_norm(x.theirs, shape, weight and weight.theirs, bias and bias.theirs)),
+        f"layer_norm({shape})",
+    )
+
+
+@op("batch_norm", "nn.functional")
+def _batch_norm(g, x):
+    if len(x.shape) < 2 or math.prod(x.shape) // max(x.shape[1], 1) <= 1:
+        raise DoesNotFitError
+    c = x.shape[1]
+    weight = g.leaf((c,)) if g.flag() else None
+    bias = g.leaf((c,)) if g.flag() else None
+    training = g.flag()
+    stats = g.values((c,)), g.values((c,), "positive")
+    ours_stats = [s.copy() for s in stats]
+    theirs_stats = [torch.tensor(s) for s in stats]
+
+    def ours():
+        return F.batch_norm(
+            x.ours, *ours_stats, weight and weight.ours, bias and bias.ours, training=training
+        )
+
+    def theirs():
+        out = TF.batch_norm(
+            x.theirs, *theirs_stats, weight and weight.theirs, bias and bias.theirs,
+            training=training,
+        )  # fmt: skip
+        for ours_stat, theirs_stat in zip(ours_stats, theirs_stats):  # the updated statistics
+            compare("batch_norm running statistic", ours_stat, theirs_stat.numpy())
+        return out
+
+    return ours, theirs, f"batch_norm(training={training})"
+
+
+def _classes(g, x):
+    if len(x.shape) < 1 or len(x.shape) > 3 or x.shape[-1 if len(x.shape) == 1 else 1] == 0:
+        raise DoesNotFitError
+    return x.shape[0] if len(x.shape) == 1 else x.shape[1]
+
+
+@op("cross_entropy", "nn.functional")
+def _cross_entropy(g, x):
+    classes = _classes(g, x)
+    sample = () if len(x.shape) == 1 else (x.shape[0], *x.shape[2:])
+    reduction = g.pick(["mean", "sum", "none"])
+    kwargs: dict[str, Any] = {"reduction": reduction}
+    if g.flag():
+        kwargs["label_smoothing"] = g.pick([0.1, 0.5])
+    weight = g.values((classes,), "positive") if g.flag() else None
+    if g.flag():  # probabilities: a softmax of a leaf, so the target requires grad
+        t = g.leaf(x.shape)
+        axis = 0 if len(x.shape) == 1 else 1
+        ours_target, theirs_target = F.softmax(t.ours, dim=axis), TF.softmax(t.theirs, dim=axis)
+        if weight is not None and g.flag():
+            w = g.leaf((classes,), "positive")
+            kwargs_ours = {**kwargs, "weight": w.ours}
+            kwargs_theirs = {**kwargs, "weight": w.theirs}
+        else:
+            kwargs_ours = {**kwargs, "weight": weight}
+            kwargs_theirs = {**kwargs, "weight": None if weight is None else torch.tensor(weight)}
+        return (
+            (lambda: F.cross_entropy(x.ours, ours_target, **kwargs_ours)),
+            (lambda: TF.cross_entropy(x.theirs, theirs_target, **kwargs_theirs)),
+            f"cross_entropy(probabilities {t.label}, {kwargs})",
+        )
+    data, index = g.const_int(sample, classes)
+    if g.flag() and data.size:
+        data.reshape(-1)[0] = -100  # an ignored position
+        index = torch.tensor(data)
+    return (
+        (lambda: F.cross_entropy(x.ours, data, weight=weight, **kwargs)),
+        (
+            lambda: TF.cross_entropy(
+                x.theirs, index, weight=None if weight is None else torch.tensor(weight), **kwargs
+            )
+        ),
+        f"cross_entropy(indices, weight={weight is not None}, {kwargs})",
+    )
+
+
+@op("nll_loss", "nn.functional")
+def _nll_loss(g, x):
+    if len(x.shape) != 2 or x.shape[1] == 0:
+        raise DoesNotFitError
+    data, index = g.const_int((x.shape[0],), x.shape[1])
+    weight = g.values((x.shape[1],), "positive") if g.flag() else None
+    reduction = g.pick(["mean", "sum", "none"])
+    axis = 1
+    return (
+        (
+            lambda: F.nll_loss(
+                F.log_softmax(x.ours, dim=axis), data, weight=weight, reduction=reduction
+            )
+        ),
+        (
+            lambda: TF.nll_loss(
+                TF.log_softmax(x.theirs, dim=axis),
+                index,
+                weight=None if weight is None else torch.tensor(weight),
+                reduction=reduction,
+            )
+        ),
+        f"nll_loss(log_softmax, weight={weight is not None}, {reduction})",
+    )
+
+
+@op("bce", "nn.functional")
+def _bce(g, x):
+    target = g.leaf(x.shape, "unit", grad=g.flag())
+    weight = g.values(x.shape, "positive") if g.flag() else None
+    reduction = g.pick(["mean", "sum", "none"])
+    if g.flag():
+        return (
+            (lambda: F.binary_cross_entropy(x.ours.sigmoid(), target.ours, weight, reduction)),
+            (
+                lambda: TF.binary_cross_entropy(
+                    x.theirs.sigmoid(),
+                    target.theirs,
+                    None if weight is None else torch.tensor(weight),
+                    reduction=reduction,
+                )
+            ),
+            f"binary_cross_entropy(sigmoid, {target.label}, {reduction})",
+        )
+    pos = g.values(x.shape[-1:], "positive") if g.flag() and x.shape else None
+    return (
+        (
+            lambda: F.binary_cross_entropy_with_logits(
+                x.ours, target.ours, weight, reduction=reduction, pos_weight=pos
+            )
+        ),
+        (
+            lambda: TF.binary_cross_entropy_with_logits(
+                x.theirs,
+                target.theirs,
+                None if weight is None else torch.tensor(weight),
+                reduction=reduction,
+                pos_weight=None if pos is None else torch.tensor(pos),
+            )
+        ),
+        f"bce_with_logits({target.label}, pos_weight={pos is not None}, {reduction})",
+    )
+
+
+@op("regression_losses", "nn.functional")
+def _regression(g, x):
+    y = g.leaf(x.shape) if g.flag() else x
+    reduction = g.pick(["mean", "sum", "none"])
+    which = g.pick(["mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss"])
+    extra = {}
+    if which == "huber_loss":
+        extra = {"delta": g.pick([0.5, 1.0])}
+    elif which == "smooth_l1_loss":
+        extra = {"beta": g.pick([0.0, 0.5, 1.0])}
+    return (
+        (lambda: getattr(F, which)(x.ours, y.ours, reduction=reduction, **extra)),
+        (lambda: getattr(TF, which)(x.theirs, y.theirs, reduction=reduction, **extra)),
+        f"{which}({y.label}, {reduction}, {extra})",
+    )
+
+
+@op("attention", "nn.functional")
+def _attention(g, x):
+    if len(x.shape) != 3:
+        raise DoesNotFitError
+    n, length, e = x.shape
+    s = g.draw(st.integers(0, 3))
+    k = g.leaf((n, s, e))
+    v = g.leaf((n, s, g.draw(st.integers(0, 3))))
+    mask_kind = g.pick([None, "bool", "float", "causal"])
+    ours_kw: dict[str, Any] = {}
+    theirs_kw: dict[str, Any] = {}
+    if mask_kind == "bool":
+        mask = g.values((length, s)) > -0.5
+        ours_kw["attn_mask"], theirs_kw["attn_mask"] = mask, torch.tensor(mask)
+    elif mask_kind == "float":
+        m = g.leaf((length, s))
+        ours_kw["attn_mask"], theirs_kw["attn_mask"] = m.ours, m.theirs
+    elif mask_kind == "causal":
+        ours_kw["is_causal"] = theirs_kw["is_causal"] = True
+    if g.flag():
+        ours_kw["scale"] = theirs_kw["scale"] = 0.5
+    return (
+        (lambda: F.scaled_dot_product_attention(x.ours, k.ours, v.ours, **ours_kw)),
+        (lambda: TF.scaled_dot_product_attention(x.theirs, k.theirs, v.theirs, **theirs_kw)),
+        f"attention({k.label}, {v.label}, mask={mask_kind})",
+    )
+
+
+@op("multi_head_attention", "nn.functional")
+def _multi_head_attention(g, x):
+    if len(x.shape) != 3 or x.shape[2] not in (2, 4):
+        raise DoesNotFitError
+    length, n, e = x.shape  # sequence first, PyTorch's default layout
+    heads = g.pick([1, 2])
+    w_in, b_in = g.leaf((3 * e, e)), g.leaf((3 * e,))
+    w_out, b_out = g.leaf((e, e)), g.leaf((e,))
+    s = g.draw(st.integers(0, 3))
+    kv = g.leaf((s, n, e))
+    need = g.flag()
+    pad = g.values((n, s)) > 0.8 if g.flag() else None
+
+    def run(lib, q, kv_, wi, bi, wo, bo, mask):
+        fn = F.multi_head_attention_forward if lib == "ours" else TF.multi_head_attention_forward
+        return fn(
+            q, kv_, kv_, e, heads, wi, bi, None, None, False, 0.0, wo, bo,
+            training=False, key_padding_mask=mask, need_weights=need,
+        )  # fmt: skip
+
+    torch_pad = None if pad is None else torch.tensor(pad)
+    return (
+        lambda: run("ours", x.ours, kv.ours, w_in.ours, b_in.ours, w_out.ours, b_out.ours, pad)[0],
+        lambda: run(
+            "theirs", x.theirs, kv.theirs, w_in.theirs, b_in.theirs, w_out.theirs, b_out.theirs,
+            torch_pad,
+        )[0],
+        f"multi_head_attention({kv.label}, heads={heads}, padding={pad is not None})",
+    )  # fmt: skip
+
+
+# Every function nn.functional exports, and the op names that exercise it.
+COVERAGE = {
+    "softmax": "softmax",
+    "log_softmax": "softmax",
+    "relu": "activations",
+    "leaky_relu": "activations",
+    "gelu": "activations",
+    "sigmoid": "activations",
+    "tanh": "activations",
+    "erf": "activations",
+    "dropout": "dropout",
+    "linear": "linear",
+    "embedding": "embedding",
+    "one_hot": "one_hot",
+    "conv2d": "conv2d",
+    "max_pool2d": "max_pool2d",
+    "layer_norm": "layer_norm",
+    "batch_norm": "batch_norm",
+    "cross_entropy": "cross_entropy",
+    "nll_loss": "nll_loss",
+    "binary_cross_entropy": "bce",
+    "binary_cross_entropy_with_logits": "bce",
+    "mse_loss": "regression_losses",
+    "l1_loss": "regression_losses",
+    "huber_loss": "regression_losses",
+    "smooth_l1_loss": "regression_losses",
+    "scaled_dot_product_attention": "attention",
+    "multi_head_attention_forward": "multi_head_attention",
+}
+
+# Documented divergences: backproplab raises a clear error where PyTorch returns NaN with a
+# warning (a variance with no degrees of freedom; batch_norm in training on one value per
+# channel or none).
