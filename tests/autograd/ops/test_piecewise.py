@@ -30,14 +30,15 @@ def test_fabs(shape):
 
 
 def test_fmax_and_fmin_send_the_gradient_to_the_operand_that_is_not_nan():
+    # PyTorch's values (torch.fmax / torch.fmin): a tie (index 3) goes to the first operand.
     a = [np.nan, 1.0, 2.0, 3.0, np.nan]
     b = [0.5, np.nan, 5.0, 3.0, np.nan]
     grad_a, grad_b = gradient(np.fmax, a, b)
-    np.testing.assert_array_equal(grad_a, [0.0, 1.0, 0.0, 0.5, 1.0])
-    np.testing.assert_array_equal(grad_b, [1.0, 0.0, 1.0, 0.5, 0.0])
+    np.testing.assert_array_equal(grad_a, [0.0, 1.0, 0.0, 1.0, 1.0])
+    np.testing.assert_array_equal(grad_b, [1.0, 0.0, 1.0, 0.0, 0.0])
     grad_a, grad_b = gradient(np.fmin, a, b)
-    np.testing.assert_array_equal(grad_a, [0.0, 1.0, 1.0, 0.5, 1.0])
-    np.testing.assert_array_equal(grad_b, [1.0, 0.0, 0.0, 0.5, 0.0])
+    np.testing.assert_array_equal(grad_a, [0.0, 1.0, 1.0, 1.0, 1.0])
+    np.testing.assert_array_equal(grad_b, [1.0, 0.0, 0.0, 0.0, 0.0])
 
 
 def test_copysign_hand_derived_values():
