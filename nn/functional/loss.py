@@ -94,7 +94,8 @@ class CrossEntropyFunction(autograd.Function):
         if reduction == "none":
             grad = grad.reshape(-1, 1)
         elif reduction == "mean":
-            grad = grad / targets.denom
+            # Every row ignored: the loss is 0 / 0 = NaN but no row has a gradient (PyTorch's 0).
+            grad = grad / targets.denom if targets.denom else grad * 0.0
         index = targets.index
         # (Not a Tensor rather than exactly an ndarray: autograd.compile's stand-in arrays must
         # take the path eager takes, or a captured step would round differently.)
@@ -247,8 +248,9 @@ def nll_loss(
         return per_row.reshape(targets.sample_shape)
     total = per_row.sum()
     if reduction == "mean":
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return total / _in_dtype(targets.denom, x.dtype)
+        if not targets.denom:  # every row ignored: 0 / 0 = NaN, and no row has a gradient
+            return total * 0.0 + x.dtype.type(np.nan)
+        return total / _in_dtype(targets.denom, x.dtype)
     return total
 
 

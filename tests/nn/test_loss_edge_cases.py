@@ -109,3 +109,19 @@ def test_cross_entropy_on_an_empty_batch_differentiates_twice():
     (g,) = autograd.grad(F.cross_entropy(x, y, reduction="sum"), x, create_graph=True)
     (g * g).sum().backward()
     assert np.asarray(x.grad).shape == (0, 3)
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.2])
+def test_every_row_ignored_gives_nan_loss_and_zero_gradient(smoothing):
+    x = autograd.tensor(np.random.default_rng(3).standard_normal((2, 3)), requires_grad=True)
+    ignored = np.array([-100, -100])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        loss = F.cross_entropy(x, ignored, label_smoothing=smoothing)
+        assert np.isnan(loss.item())  # PyTorch's 0 / 0
+        loss.backward()
+        assert np.asarray(x.grad).tolist() == [[0.0] * 3] * 2
+        x.grad = None
+        loss = F.nll_loss(F.log_softmax(x, dim=1), ignored)
+        assert np.isnan(loss.item())
+        loss.backward()
+    assert not np.asarray(x.grad).any()
