@@ -49,7 +49,10 @@ _reduction(
     True,
 )
 _reduction(
-    "norm", lambda a, k: ag.norm(a, **_numpy(k)), lambda b, k: torch.linalg.vector_norm(b, **k)
+    "norm",
+    lambda a, k: ag.norm(a, **_numpy(k)),
+    lambda b, k: torch.linalg.vector_norm(b, **k),
+    multi=False,  # np.linalg.norm takes one axis or two (a matrix norm), never three
 )
 
 
