@@ -56,10 +56,20 @@ def _mha(**changed):
         args["out_proj_weight"],
         args["out_proj_bias"],
         attn_mask=changed.get("attn_mask"),
+        key_padding_mask=changed.get("key_padding_mask"),
         need_weights=False,
+        use_separate_proj_weight="q_proj_weight" in changed,
+        q_proj_weight=changed.get("q_proj_weight"),
+        k_proj_weight=changed.get("k_proj_weight", SEPARATE),
+        v_proj_weight=changed.get("v_proj_weight", SEPARATE),
+        static_k=changed.get("static_k"),
         batch_first=True,
     )
     return out
+
+
+SEPARATE = _t(4, 4)
+STATIC_K = _t(4, 3, 2)  # (N * heads, S, head_dim)
 
 
 # (function, argument, value, call): ``call(value)`` passes ``value`` as that argument.
@@ -182,6 +192,19 @@ RECORDED = [
         _t(3, 3),
         lambda a: _mha(attn_mask=a),
     ),
+    (
+        "multi_head_attention_forward",
+        "key_padding_mask (float)",
+        _t(2, 3),
+        lambda a: _mha(key_padding_mask=a),
+    ),
+    (
+        "multi_head_attention_forward",
+        "q_proj_weight (separate projections)",
+        _t(4, 4),
+        lambda a: _mha(q_proj_weight=a),
+    ),
+    ("multi_head_attention_forward", "static_k", STATIC_K, lambda a: _mha(static_k=a)),
 ]
 
 REFUSED = [
