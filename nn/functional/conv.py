@@ -139,6 +139,11 @@ def conv2d(
             f"conv2d: input shape {x.shape} does not fit weight shape {weight.shape} "
             "(need input (N, C, H, W) and weight (O, C, kh, kw) with the same C)"
         )
+    if 0 in x.shape[2:]:  # (an empty batch, or no channels, is fine, as in PyTorch)
+        raise ValueError(
+            f"conv2d: input of shape {x.shape} has no pixels: only the batch and channel axes "
+            "may be 0"
+        )
     kernel = (weight.shape[2], weight.shape[3])
     ho, wo = _out_size("conv2d", x.shape, kernel, stride, padding)
     cols = Im2Col.apply(x, kernel=kernel, stride=stride, padding=padding)

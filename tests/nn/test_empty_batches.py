@@ -80,3 +80,10 @@ def test_mse_and_l1_of_nothing_are_nan_as_in_pytorch():
             assert np.isnan(loss.item())
             loss.backward()
     assert np.asarray(x.grad).shape == (0,)
+
+
+def test_conv2d_and_max_pool2d_refuse_images_without_pixels_as_pytorch():
+    with pytest.raises(ValueError, match=r"conv2d: input of shape \(2, 1, 0, 0\) has no pixels"):
+        F.conv2d(ones(2, 1, 0, 0), ones(2, 1, 1, 1), padding=1)
+    with pytest.raises(ValueError, match="max_pool2d: .* has no values to pool"):
+        F.max_pool2d(ones(1, 0, 2, 2), 2)
