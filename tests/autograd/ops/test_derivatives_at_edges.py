@@ -22,6 +22,9 @@ def test_std_gradient_is_zero_where_all_values_are_equal(values):
     y = leaf(values)
     y.std(dim=0, correction=0).backward()  # PyTorch's spelling: same op
     assert np.asarray(y.grad).tolist() == [0.0] * len(values)
+    z = leaf(values)
+    z.var().backward()  # 2 (x - mean) / n: exactly 0 too
+    assert np.asarray(z.grad).tolist() == [0.0] * len(values)
 
 
 def test_std_nan_does_not_leak_through_the_unused_branch_of_where():
