@@ -139,7 +139,7 @@ def conv2d(
             f"conv2d: input shape {x.shape} does not fit weight shape {weight.shape} "
             "(need input (N, C, H, W) and weight (O, C, kh, kw) with the same C)"
         )
-    if 0 in x.shape[2:]:  # (an empty batch, or no channels, is fine, as in PyTorch)
+    if x.shape[0] and x.shape[1] and 0 in x.shape[2:]:  # (PyTorch allows N or C of 0 only)
         raise ValueError(
             f"conv2d: input of shape {x.shape} has no pixels: only the batch and channel axes "
             "may be 0"
