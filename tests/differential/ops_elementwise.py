@@ -8,7 +8,7 @@ import torch
 
 import autograd as ag
 
-from .graph import OPS, op
+from .graph import OPS, DoesNotFitError, op
 
 
 def _unary(name, family, ours, theirs, domain=None):
@@ -93,6 +93,9 @@ def _binary(name, family, ours, theirs, domain=None):
             a, b = a * a + 0.5, b * b + 0.5
         elif domain == "nonzero":
             c, d = c * c + 0.5, d * d + 0.5
+        elif domain == "sign_source" and np.isnan(d.detach().numpy()).any():
+            # The sign bit of a NaN is not specified (NumPy's 0 / 0 sets it, PyTorch's not).
+            raise DoesNotFitError
         swap = g.flag() and domain is None
         if swap:
             a, b, c, d = c, d, a, b
@@ -113,7 +116,7 @@ for _name, _fam, _o, _t, _d in [
     ("minimum", "piecewise", np.minimum, torch.minimum, None),
     ("fmax", "piecewise", ag.fmax, torch.fmax, None),
     ("fmin", "piecewise", ag.fmin, torch.fmin, None),
-    ("copysign", "piecewise", ag.copysign, torch.copysign, None),
+    ("copysign", "piecewise", ag.copysign, torch.copysign, "sign_source"),
     # (Kept off the origin, where the second derivative is undefined: PyTorch gives NaN there
     # and backproplab 0; the first derivative, 0 in both, has its own test.)
     ("arctan2", "trigonometric", ag.arctan2, torch.atan2, "nonzero"),

@@ -82,8 +82,8 @@ def _linear(g, x):
 
 @op("embedding", "nn.functional")
 def _embedding(g, x):
-    if len(x.shape) != 2 or x.shape[0] == 0:
-        raise DoesNotFitError
+    if len(x.shape) != 2 or x.shape[0] == 0:  # the table (V, D): x, or a fresh leaf
+        x = g.leaf((g.draw(st.integers(1, 3)), g.draw(st.integers(0, 3))))
     data, index = g.const_int(g.shape(g.draw(st.integers(0, 2))), x.shape[0])
     return (
         (lambda: F.embedding(data, x.ours)),
@@ -323,8 +323,8 @@ def _regression(g, x):
 
 @op("attention", "nn.functional")
 def _attention(g, x):
-    if len(x.shape) != 3:
-        raise DoesNotFitError
+    if len(x.shape) != 3:  # queries (N, L, E): x itself if it is 3-D, else a fresh leaf
+        x = g.leaf(g.shape(3))
     n, length, e = x.shape
     s = g.draw(st.integers(0, 3))
     k = g.leaf((n, s, e))
@@ -351,8 +351,8 @@ def _attention(g, x):
 
 @op("multi_head_attention", "nn.functional")
 def _multi_head_attention(g, x):
-    if len(x.shape) != 3 or x.shape[2] not in (2, 4):
-        raise DoesNotFitError
+    if len(x.shape) != 3 or x.shape[2] not in (2, 4):  # (L, N, E), E divisible by the heads
+        x = g.leaf((g.draw(st.integers(0, 3)), g.draw(st.integers(0, 2)), g.pick([2, 4])))
     length, n, e = x.shape  # sequence first, PyTorch's default layout
     heads = g.pick([1, 2])
     w_in, b_in = g.leaf((3 * e, e)), g.leaf((3 * e,))
