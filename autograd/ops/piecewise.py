@@ -178,7 +178,11 @@ def share_of_first(picked: np.ndarray, tied: np.ndarray, dtype: np.dtype) -> np.
 
 
 class Where(Function):
-    """y = a where cond else b;  dy/da = cond, dy/db = not cond (cond itself gets no gradient)."""
+    """y = a where cond else b;  dy/da = cond, dy/db = not cond (cond itself gets no gradient).
+
+    The gradients are selected, not multiplied by the mask: a NaN or Inf arriving from above
+    must not reach the branch that was not taken (NaN * 0 is NaN), as in PyTorch.
+    """
 
     @staticmethod
     def forward(ctx: Any, cond: Any, a: Any, b: Any) -> np.ndarray:
@@ -190,7 +194,9 @@ class Where(Function):
     def backward(ctx: Any, grad: Any) -> tuple:
         (cond,) = ctx.saved_tensors
         need = ctx.needs_input_grad
-        return None, (grad * cond if need[1] else None), (grad * ~cond if need[2] else None)
+        grad_a = np.where(cond, grad, 0) if need[1] else None
+        grad_b = np.where(cond, 0, grad) if need[2] else None
+        return None, grad_a, grad_b
 
 
 @op(numpy=np.copysign)

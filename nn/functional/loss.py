@@ -95,7 +95,8 @@ class CrossEntropyFunction(autograd.Function):
             grad = grad.reshape(-1, 1)
         elif reduction == "mean":
             # Every row ignored: the loss is 0 / 0 = NaN but no row has a gradient (PyTorch's 0).
-            grad = grad / targets.denom if targets.denom else grad * 0.0
+            # (zeros, not grad * 0: a NaN arriving from above must not come back as NaN)
+            grad = grad / targets.denom if targets.denom else np.zeros(np.shape(grad), x.dtype)
         index = targets.index
         # (Not a Tensor rather than exactly an ndarray: autograd.compile's stand-in arrays must
         # take the path eager takes, or a captured step would round differently.)
@@ -249,7 +250,7 @@ def nll_loss(
     total = per_row.sum()
     if reduction == "mean":
         if not targets.denom:  # every row ignored: 0 / 0 = NaN, and no row has a gradient
-            return total * 0.0 + x.dtype.type(np.nan)
+            return autograd.where(np.False_, total, x.dtype.type(np.nan))
         return total / _in_dtype(targets.denom, x.dtype)
     return total
 

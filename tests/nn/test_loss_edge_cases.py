@@ -124,4 +124,7 @@ def test_every_row_ignored_gives_nan_loss_and_zero_gradient(smoothing):
         loss = F.nll_loss(F.log_softmax(x, dim=1), ignored)
         assert np.isnan(loss.item())
         loss.backward()
+        assert not np.asarray(x.grad).any()
+        x.grad = None
+        (F.cross_entropy(x, ignored) * np.nan).backward()  # even a NaN from above gives 0
     assert not np.asarray(x.grad).any()

@@ -120,3 +120,13 @@ def test_grad_outputs_may_be_a_numpy_scalar_or_a_number():
     assert g.tolist() == [4.0, 8.0]
     (g,) = ag.grad((x * x).sum(), x, grad_outputs=3.0)
     assert g.tolist() == [6.0, 12.0]
+
+
+def test_where_sends_no_nan_from_above_to_the_branch_not_taken():
+    a, b = leaf([1.0, 2.0]), leaf([3.0, 4.0])
+    out = ag.where(np.array([True, False]), a, b)
+    (out * np.array([1.0, np.nan])).sum().backward()  # a NaN gradient at the second position
+    assert np.asarray(a.grad).tolist() == [1.0, 0.0]  # a was not taken there: 0, not NaN * 0
+    assert np.isnan(np.asarray(b.grad)[1]) and np.asarray(b.grad)[0] == 0.0
+    x = ag.tensor(np.random.default_rng(4).standard_normal(3), requires_grad=True)
+    assert ag.gradgradcheck(lambda t: ag.where(np.array([True, False, True]), t * t, t), [x])
