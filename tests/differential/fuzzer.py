@@ -161,12 +161,14 @@ def run_case(draw: Any, only: str | None = None) -> Graph:
     picks = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
     try:
         for _ in range(steps):
-            for _attempt in range(6):
+            for _attempt in range(12 if only else 6):
                 name = only or names[picks.integers(len(names))]
                 x = draw(st.sampled_from(g.nodes))
                 try:
                     node = _apply(g, name, x)
                 except DoesNotFitError:
+                    if only:  # one op only: give it another leaf to fit (einsum wants 2-D)
+                        g.nodes.append(g.leaf(g.shape(draw(st.integers(0, 4)))))
                     continue
                 if node is not None:
                     g.nodes.append(node)
