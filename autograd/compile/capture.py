@@ -21,7 +21,7 @@ import numpy as np
 
 from .. import engine_helpers as _engine_helpers
 from .. import random as _random
-from ..grad_mode import STATE
+from ..grad_mode import LOCAL
 from ..tensor import Tensor
 from . import protocol
 from .tape import _LIBRARY, Line, Tape, user_line
@@ -318,13 +318,14 @@ class Capture:
         )
         for _, state in states:
             patches.extend(state.patches)
-        captured.grad_enabled = STATE.grad_enabled
-        if STATE.anomaly:
+        state = LOCAL.state  # this thread's switches: the capture runs in this thread
+        captured.grad_enabled = state.grad_enabled
+        if state.anomaly:
             tape.fail("detect_anomaly is on")
-        if STATE.recorders:
+        if state.recorders:
             tape.fail("a trace is recording")
         _random._generator = stand_in
-        STATE.recorders.append(_Discover(self))
+        state.recorders.append(_Discover(self))
         tape.active = True
         set_running(tape)
         try:
@@ -335,7 +336,7 @@ class Capture:
         finally:
             set_running(None)
             tape.active = False
-            STATE.recorders.pop()
+            state.recorders.pop()
             if _random._generator is stand_in:
                 _random._generator = generator
             else:

@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import random as _random
 from .. import versions
-from ..grad_mode import STATE
+from ..grad_mode import LOCAL
 from ..tensor import Tensor
 from .capture import Captured
 from .tape import Line
@@ -70,7 +70,7 @@ def _generate(captured: Captured, name: str, guard_labels: list[str]) -> tuple[s
         _Miss=Miss,
         _Tensor=_tensor,
         _view=_view,
-        _STATE=STATE,
+        _LOCAL=LOCAL,  # the guards read the calling thread's switches
         _ndarray=np.ndarray,
         _TensorType=Tensor,
         _bump=versions.bump,
@@ -89,8 +89,8 @@ def _generate(captured: Captured, name: str, guard_labels: list[str]) -> tuple[s
 
     out: list[str] = [f"def {name}({', '.join(captured.arg_names)}):"]
     guards: list[tuple[str, str]] = []
-    guards.append((f"_STATE.grad_enabled is not {captured.grad_enabled}", "grad mode"))
-    guards.append(("_STATE.anomaly or _STATE.recorders", "no anomaly mode or trace"))
+    guards.append((f"_LOCAL.state.grad_enabled is not {captured.grad_enabled}", "grad mode"))
+    guards.append(("_LOCAL.state.anomaly or _LOCAL.state.recorders", "no anomaly mode or trace"))
     loads: list[tuple[str, str]] = []
     for arg, (kind, what) in zip(captured.arg_names, captured.arg_kinds):
         if kind == "tensor":

@@ -535,10 +535,11 @@ class Tape:
                 where = self.param_names.get(id(frame.f_locals["param"]), "")
             frame = frame.f_back
         if not where:
-            from ..grad_mode import STATE
+            from ..grad_mode import LOCAL
 
-            if STATE.scopes:
-                where = self._module(STATE.scopes[-1])
+            scopes = LOCAL.state.scopes  # (this thread's)
+            if scopes:
+                where = self._module(scopes[-1])
         return f"{op} ({where})" if op and where else op or where
 
     def _module(self, scope: Any) -> str:
