@@ -68,6 +68,7 @@ from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .gradients import grad
 from .graph import Graph, draw_graph, scope, trace, trace_backward
+from .meanings import is_pytorch_meanings, pytorch_meanings
 from .random import get_generator, manual_seed
 from .registry import exports as _exports
 from .registry import install_attributes as _install_attributes
@@ -130,10 +131,12 @@ __all__ = [
     "gradcheck",
     "gradgradcheck",
     "is_grad_enabled",
+    "is_pytorch_meanings",
     "manual_seed",
     "no_grad",
     "ones",
     "ones_like",
+    "pytorch_meanings",
     "rand",
     "randn",
     "save",

@@ -36,6 +36,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from .meanings import CONFLICTS, MEANINGS, NUMPY_KEYWORDS
+
 # Python operator -> (method for ``tensor <op> other``, reflected method for ``other <op> tensor``)
 OPERATORS: dict[str, tuple[str, str | None]] = {
     "+": ("__add__", "__radd__"),
@@ -170,10 +172,16 @@ def either_spelling(
 ) -> Callable[..., Any]:
     """``numpy_style``, except that a call using a keyword only PyTorch spells (``dim=``,
     ``keepdim=``, or one that only ``torch_style`` takes) runs ``torch_style``, with ``dim`` and
-    ``keepdim`` renamed ``axis`` and ``keepdims``. Giving both spellings of one argument raises."""
+    ``keepdim`` renamed ``axis`` and ``keepdims``. Giving both spellings of one argument raises.
+
+    For an op in ``meanings.CONFLICTS``, a call that fits both spellings (``x.std()``,
+    ``x.max(1)``) runs ``torch_style`` while the thread has switched to PyTorch's meanings
+    (``autograd.pytorch_meanings``), unless it names a NumPy keyword (``axis=``, ``ddof=``)."""
     name = numpy_style.__name__
     own = _keywords(numpy_style)
     theirs = (set(TORCH_KEYWORDS) | _keywords(torch_style)) - own
+    switches = name in CONFLICTS and torch_style is not numpy_style
+    numpy_only = NUMPY_KEYWORDS & own
 
     @functools.wraps(numpy_style)
     def call(*args: Any, **kwargs: Any) -> Any:
@@ -186,6 +194,8 @@ def either_spelling(
                             "(PyTorch's); give one"
                         )
                     kwargs[numpy_name] = kwargs.pop(torch_name)
+            return torch_style(*args, **kwargs)
+        if switches and MEANINGS.pytorch and numpy_only.isdisjoint(kwargs):
             return torch_style(*args, **kwargs)
         return numpy_style(*args, **kwargs)
 

@@ -164,6 +164,8 @@ class ValuesIndices(NamedTuple):
 def max_with_indices(x: Any, axis: int = None, keepdims: bool = False) -> ValuesIndices:  # type: ignore[assignment]
     """PyTorch's ``max(x, dim=d)``: the maxima over ``d`` and where they are. As in PyTorch,
     the gradient goes to the returned index alone (ties do not share it)."""
+    if isinstance(axis, Tensor):
+        return Maximum.apply(x, axis)  # type: ignore[return-value]
     if axis is None:  # PyTorch's max(dim=None) is the overall maximum
         return Max.apply(x, axis=None, keepdims=keepdims)  # type: ignore[return-value]
     return _picked(x, argmax, axis, keepdims)
@@ -172,6 +174,8 @@ def max_with_indices(x: Any, axis: int = None, keepdims: bool = False) -> Values
 def min_with_indices(x: Any, axis: int = None, keepdims: bool = False) -> ValuesIndices:  # type: ignore[assignment]
     """PyTorch's ``min(x, dim=d)``: the minima over ``d`` and where they are; the gradient
     goes to the returned index alone."""
+    if isinstance(axis, Tensor):
+        return Minimum.apply(x, axis)  # type: ignore[return-value]
     if axis is None:
         return Min.apply(x, axis=None, keepdims=keepdims)  # type: ignore[return-value]
     return _picked(x, argmin, axis, keepdims)

@@ -115,7 +115,20 @@ def pad_pairs(pad_width: Any, ndim: int) -> tuple[tuple[int, int], ...]:
     return tuple((int(b), int(a)) for b, a in pairs)
 
 
-@op(numpy=np.repeat)
+def repeat_tiled(x: Any, *sizes: Any) -> Tensor:
+    """PyTorch's ``x.repeat(*sizes)``: x tiled ``sizes[i]`` times along axis i (leading axes
+    added), which is ``np.tile(x, sizes)``; d/dx adds up the gradients of the blocks."""
+    if len(sizes) == 1 and np.ndim(sizes[0]) == 1:
+        sizes = tuple(sizes[0])
+    if len(sizes) < np.ndim(x):
+        raise ValueError(
+            f"repeat: PyTorch's repeat needs one count per dimension, got {len(sizes)} counts "
+            f"for a tensor of shape {np.shape(x)}"
+        )
+    return tile(x, sizes)
+
+
+@op(numpy=np.repeat, torch=repeat_tiled)
 def repeat(x: Any, repeats: int | Sequence[int], axis: int | None = None) -> Tensor:
     """Each element repeated ``repeats`` times (an int, or one count per element) along
     ``axis`` (of the flattened array for None), as np.repeat and ndarray.repeat;

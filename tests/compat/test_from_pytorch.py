@@ -1,7 +1,8 @@
-"""examples/from_pytorch/ (issue 14): every program exists twice, written for PyTorch and renamed
-for backproplab, and the two copies reach the same final loss.
+"""examples/from_pytorch/: every program exists twice, written for PyTorch and converted for
+backproplab by ``python -m backproplab port``, and the two copies reach the same final loss.
 
-- Each backproplab copy is exactly its PyTorch copy put through ``rename`` (so they never drift).
+- Each backproplab copy is exactly its PyTorch copy put through the converter (so they never
+  drift).
 - Each backproplab copy runs here and reaches the final loss its PyTorch copy reached with torch
   2.13.0 (recorded below), within ``RTOL``.
 - Where torch is installed, the PyTorch copy runs too and the two losses agree within ``RTOL``.
@@ -15,13 +16,16 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import importlib.util
 import io
 import math
 import runpy
+import tokenize
 from pathlib import Path
 
 import pytest
+
+import autograd
+from backproplab.port import convert_source
 
 FOLDER = Path(__file__).resolve().parents[2] / "examples" / "from_pytorch"
 RTOL = 1e-4
@@ -37,15 +41,6 @@ TORCH_FINAL_LOSS = {
 }
 
 
-def _load_rename():
-    spec = importlib.util.spec_from_file_location("from_pytorch_rename", FOLDER / "rename.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-renamer = _load_rename()
-rename = renamer.rename
 PROGRAMS = sorted(p.name for p in (FOLDER / "pytorch").glob("[0-9]*.py"))
 
 
@@ -53,7 +48,8 @@ PROGRAMS = sorted(p.name for p in (FOLDER / "pytorch").glob("[0-9]*.py"))
 def final_loss(library: str, name: str) -> tuple[float, str]:
     """Run ``library``/``name`` in this process; its ``final_loss`` and what it printed."""
     out = io.StringIO()
-    with contextlib.redirect_stdout(out):
+    # The converted programs switch this thread to PyTorch's meanings; the block restores ours.
+    with contextlib.redirect_stdout(out), autograd.pytorch_meanings(False):
         namespace = runpy.run_path(str(FOLDER / library / name), run_name="__main__")
     return namespace["final_loss"], out.getvalue()
 
@@ -72,40 +68,22 @@ def test_the_folder_readme_lists_every_program_with_its_final_loss():
         assert row.endswith(f"| {TORCH_FINAL_LOSS[name]:.6f} |"), row
 
 
+def _code_names(source: str) -> set[str]:
+    """The names in ``source``'s code (not its comments and strings)."""
+    tokens = tokenize.generate_tokens(io.StringIO(source).readline)
+    return {token.string for token in tokens if token.type == tokenize.NAME}
+
+
 @pytest.mark.parametrize("name", PROGRAMS)
-def test_backproplab_copy_is_the_renamed_pytorch_copy(name):
+def test_backproplab_copy_is_the_converted_pytorch_copy(name):
     torch_source = (FOLDER / "pytorch" / name).read_text()
     ours = (FOLDER / "backproplab" / name).read_text()
-    assert ours == rename(torch_source), (
-        f"backproplab/{name} is not the renamed pytorch/{name}: edit the PyTorch copy and run "
-        "`python examples/from_pytorch/rename.py --write`"
+    assert ours == convert_source(torch_source).texts[0], (
+        f"backproplab/{name} is not the converted pytorch/{name}: edit the PyTorch copy and run "
+        f"`python -m backproplab port examples/from_pytorch/pytorch examples/from_pytorch/backproplab`"
     )
-    assert "torch" not in ours.replace("PyTorch", "")
-
-
-@pytest.mark.parametrize(
-    ("torch_line", "our_line"),
-    [
-        ("import torch", "import autograd"),
-        ("import torch.nn", "import nn"),
-        ("import torch.nn.functional as F", "import nn.functional as F"),
-        ("import torch.optim", "import optim"),
-        ("from torch.utils.data import DataLoader", "from nn.data import DataLoader"),
-        ("class Op(torch.autograd.Function):", "class Op(autograd.Function):"),
-        ("torch.autograd.gradcheck(f, (x,))", "autograd.gradcheck(f, (x,))"),
-        (
-            "torch.nn.functional.relu(torch.nn.Linear(2, 3)(x))",
-            "nn.functional.relu(nn.Linear(2, 3)(x))",
-        ),
-        ("torch.optim.lr_scheduler.StepLR(opt, 4)", "optim.lr_scheduler.StepLR(opt, 4)"),
-        ("torch.nn.utils.clip_grad_norm_(ps, 1.0)", "nn.utils.clip_grad_norm_(ps, 1.0)"),
-        ("x = torch.zeros(3, dtype=torch.long)", "x = autograd.zeros(3, dtype=autograd.long)"),
-        ("torch.cuda.is_available()", "autograd.cuda.is_available()"),
-        ("# PyTorch, mytorch.x and torch_like stay", "# PyTorch, mytorch.x and torch_like stay"),
-    ],
-)
-def test_rename_rules(torch_line, our_line):
-    assert rename(torch_line) == our_line
+    assert "torch" not in _code_names(ours)
+    assert "pytorch_meanings" in _code_names(ours)
 
 
 @pytest.mark.parametrize("name", PROGRAMS)

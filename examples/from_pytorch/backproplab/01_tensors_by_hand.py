@@ -10,6 +10,8 @@ import numpy as np
 # isort: split
 import autograd
 
+autograd.pytorch_meanings(True)  # backproplab port: x.std(), x.max(1), x.repeat() as in PyTorch
+
 dtype = autograd.float32
 device = autograd.device("cpu")
 

@@ -1,11 +1,13 @@
 """Fit a cubic polynomial to tanh(2x) with autograd: loss.backward() computes the gradient, and
-the gradient-descent step is written by hand under autograd.no_grad().
+the gradient-descent step is written by hand under torch.no_grad().
 """
 
 import numpy as np
 
 # isort: split
 import autograd
+
+autograd.pytorch_meanings(True)  # backproplab port: x.std(), x.max(1), x.repeat() as in PyTorch
 
 x = autograd.linspace(-1.5, 1.5, 200)
 y = autograd.tanh(2 * x)

@@ -8,11 +8,13 @@ import numpy as np
 import autograd
 import optim
 
+autograd.pytorch_meanings(True)  # backproplab port: x.std(), x.max(1), x.repeat() as in PyTorch
+
 
 class GaussianBump(autograd.Function):
     """g(u) = exp(-u^2). Forward computes it; backward applies the chain rule by hand.
 
-    The math is written with operators and autograd.exp, which take what either library
+    The math is written with operators and torch.exp, which take what either library
     passes in here: PyTorch passes tensors, backproplab NumPy arrays (which have no tensor
     methods such as u.exp() or grad_output.clone()).
     """

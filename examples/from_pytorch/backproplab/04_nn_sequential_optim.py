@@ -1,4 +1,4 @@
-"""A small network built from nn.Sequential and trained by an optimizer on a loss module:
+"""A small network built from torch.nn.Sequential and trained by an optimizer on a loss module:
 the training loop every PyTorch program has. The target is a damped wave on [-2, 2].
 """
 
@@ -8,6 +8,8 @@ import numpy as np
 import autograd
 import nn
 import optim
+
+autograd.pytorch_meanings(True)  # backproplab port: x.std(), x.max(1), x.repeat() as in PyTorch
 
 autograd.manual_seed(0)
 

@@ -13,6 +13,8 @@ import nn
 import nn.functional as F
 import optim
 
+autograd.pytorch_meanings(True)  # backproplab port: x.std(), x.max(1), x.repeat() as in PyTorch
+
 
 class RepeatedBlockNet(nn.Module):
     """x -> relu(input layer) -> [h + tanh(shared layer(h))] repeated `depth` times -> output."""

@@ -15,6 +15,8 @@ import nn.functional as F
 import optim
 from nn.data import DataLoader, Dataset
 
+autograd.pytorch_meanings(True)  # backproplab port: x.std(), x.max(1), x.repeat() as in PyTorch
+
 device = "cuda" if autograd.cuda.is_available() else "cpu"
 print(f"using {device}")
 
@@ -84,7 +86,7 @@ with autograd.no_grad():
     logits = model(test_set.x.to(device))
     test_loss = F.cross_entropy(logits, test_set.y).item()
     probs = F.softmax(logits, dim=1)
-    # dim= by name: backproplab reads the positional autograd.max(logits, 1) as NumPy does
+    # dim= by name: backproplab reads the positional torch.max(logits, 1) as NumPy does
     # (the maxima only, no indices), while PyTorch returns (values, indices) either way.
     _, predicted = autograd.max(logits, dim=1)
     accuracy = (predicted == test_set.y).float().mean().item()
