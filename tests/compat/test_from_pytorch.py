@@ -80,7 +80,8 @@ def test_backproplab_copy_is_the_converted_pytorch_copy(name):
     ours = (FOLDER / "backproplab" / name).read_text()
     assert ours == convert_source(torch_source).texts[0], (
         f"backproplab/{name} is not the converted pytorch/{name}: edit the PyTorch copy and run "
-        f"`python -m backproplab port examples/from_pytorch/pytorch examples/from_pytorch/backproplab`"
+        "`python -m backproplab port examples/from_pytorch/pytorch "
+        "examples/from_pytorch/backproplab`"
     )
     assert "torch" not in _code_names(ours)
     assert "pytorch_meanings" in _code_names(ours)

@@ -92,7 +92,8 @@ RULES = [
     ),
     # comments, strings and other names that contain "torch" are left alone
     (
-        "import torch  # PyTorch\nx = torch.ones(2)  # torch.ones, mytorch.x, torch_like\ns = 'torch.nn'\n",
+        "import torch  # PyTorch\n"
+        "x = torch.ones(2)  # torch.ones, mytorch.x, torch_like\ns = 'torch.nn'\n",
         "import autograd  # PyTorch\n"
         + after()
         + "x = autograd.ones(2)  # torch.ones, mytorch.x, torch_like\ns = 'torch.nn'\n",

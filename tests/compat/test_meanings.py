@@ -1,0 +1,105 @@
+"""``autograd.pytorch_meanings``: the Tensor methods with two meanings (``meanings.CONFLICTS``)
+take PyTorch's meaning in a thread that switched, and nothing else changes: NumPy arrays,
+``np.*`` calls on tensors, calls naming a NumPy keyword, other threads."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import autograd as ag
+from autograd.meanings import CONFLICTS
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+
+
+@pytest.fixture
+def x():
+    rng = np.random.default_rng(0)
+    return ag.tensor(rng.normal(size=(3, 4)), dtype=np.float64, requires_grad=True)
+
+
+def test_default_is_numpy_and_the_switch_gives_pytorch(x):
+    a = x.data
+    assert np.isclose(x.std().item(), a.std())
+    assert np.allclose(x.max(1).data, a.max(1))
+    with ag.pytorch_meanings(True):
+        assert ag.is_pytorch_meanings()
+        assert np.isclose(x.std().item(), a.std(ddof=1))
+        assert np.isclose(x.var().item(), a.var(ddof=1))
+        assert np.allclose(x.std(0).data, a.std(0, ddof=1))
+        assert np.allclose(ag.var(x, 1).data, a.var(1, ddof=1))
+        values, indices = x.max(1)
+        assert np.allclose(values.data, a.max(1)) and (indices.data == a.argmax(1)).all()
+        values, indices = ag.min(x, 0)
+        assert np.allclose(values.data, a.min(0)) and (indices.data == a.argmin(0)).all()
+        assert np.isclose(x.max().item(), a.max())  # no dim: one number in both
+        assert np.allclose(x.max(x * 0).data, np.maximum(a, 0))  # a tensor: elementwise
+        assert np.allclose(x.repeat(2, 1).data, np.tile(a, (2, 1)))
+        assert np.allclose(x.repeat((1, 3)).data, np.tile(a, (1, 3)))
+    assert not ag.is_pytorch_meanings()
+
+
+def test_numpy_keywords_arrays_and_np_functions_keep_numpy_meaning(x):
+    a = x.data
+    with ag.pytorch_meanings(True):
+        assert np.isclose(x.std(axis=None).item(), a.std())
+        assert np.isclose(x.std(ddof=0).item(), a.std())
+        assert np.allclose(x.max(axis=1).data, a.max(axis=1))
+        assert np.allclose(x.repeat(2, axis=0).data, np.repeat(a, 2, axis=0))
+        assert np.isclose(np.std(x).item(), np.std(a))  # NumPy's function: NumPy's meaning
+        assert np.allclose(np.max(x, 1).data, a.max(1))
+        assert np.allclose(a.repeat(2), np.repeat(a, 2))  # arrays are untouched
+
+
+def test_the_switch_is_per_thread_and_the_block_restores_it(x):
+    seen = []
+    with ag.pytorch_meanings(True):
+        worker = threading.Thread(target=lambda: seen.append(ag.is_pytorch_meanings()))
+        worker.start()
+        worker.join()
+        with ag.pytorch_meanings(False):
+            assert not ag.is_pytorch_meanings()
+        assert ag.is_pytorch_meanings()
+    assert seen == [False]
+    switch = ag.pytorch_meanings(True)  # a plain call takes effect at once, like set_grad_enabled
+    try:
+        assert ag.is_pytorch_meanings()
+    finally:
+        switch.__exit__(None, None, None)
+    assert not ag.is_pytorch_meanings()
+
+
+def test_gradients_of_the_pytorch_meanings(x):
+    with ag.pytorch_meanings(True):
+        assert ag.gradcheck(lambda t: t.repeat(2, 3), (x,))
+        assert ag.gradcheck(lambda t: t.std(1), (x,))
+        assert ag.gradcheck(lambda t: t.max(0).values, (x,))
+
+
+def test_pytorch_repeat_needs_a_count_per_dimension(x):
+    with ag.pytorch_meanings(True), pytest.raises(ValueError, match=r"repeat.*shape \(3, 4\)"):
+        x.repeat(2)
+
+
+def test_against_torch(x):
+    torch = pytest.importorskip("torch")
+    t = torch.tensor(x.data)
+    with ag.pytorch_meanings(True):
+        assert np.isclose(x.std().item(), t.std().item())
+        assert np.allclose(x.var(1).data, t.var(1).numpy())
+        ours, theirs = x.max(1), t.max(1)
+        assert np.allclose(ours.values.data, theirs.values.numpy())
+        assert (ours.indices.data == theirs.indices.numpy()).all()
+        assert np.allclose(x.repeat(2, 1, 2).data, t.repeat(2, 1, 2).numpy())
+
+
+def test_readme_table_lists_exactly_the_switched_ops():
+    rows = [line for line in README.read_text().splitlines() if "pytorch_meanings" in line]
+    rows = [row for row in rows if row.startswith("|")]
+    calls = [call for row in rows for call in row.split("|")[1].split("`")[1::2]]
+    switched = {call.split("(")[0].split(".")[-1] for call in calls}
+    assert switched == set(CONFLICTS)
