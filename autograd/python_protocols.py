@@ -58,6 +58,10 @@ class PythonProtocols(_Base):
             yield self[i]
 
     def __bool__(self) -> bool:
+        # PyTorch's rule (NumPy raises a ValueError): one element converts, others are ambiguous.
+        if self.data.size != 1:
+            many = "more than one value" if self.data.size else "no values"
+            raise RuntimeError(f"Boolean value of Tensor with {many} is ambiguous")
         return bool(self.data)
 
     def __float__(self) -> float:
@@ -65,6 +69,19 @@ class PythonProtocols(_Base):
 
     def __int__(self) -> int:
         return int(self.item())
+
+    def __index__(self) -> int:
+        """A one-element integer tensor as an index or slice bound (``xs[t]``, ``range(t)``)."""
+        if self.data.size != 1 or self.data.dtype.kind not in "iu":
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.data.item())
+
+    def __format__(self, spec: str) -> str:
+        """A 0-d tensor formats as its number (``f"{loss:.4f}"``); others as ``str`` does, and
+        refuse a format spec, as in PyTorch."""
+        if self.data.ndim == 0:
+            return format(self.data.item(), spec)
+        return object.__format__(self, spec)
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="tensor(")
