@@ -117,6 +117,9 @@ class Function:
     """
 
     name: str = "function"
+    # For ops on two operands of mixed dtypes: a function giving the operands PyTorch's result
+    # type (autograd.promotion), or None for an op that takes its inputs as they come.
+    promotion: Any = None
     # A loss's target, which draw_graph shows as such: an input position or an option on ctx.
     target: int | str | None = None
 
@@ -147,6 +150,8 @@ class Function:
         Inputs that are not Tensors are constants: numbers pass to NumPy as they are, sequences
         become arrays; with no Tensor among the inputs, all follow the library's dtype rules.
         """
+        if cls.promotion is not None:
+            inputs = cls.promotion(*inputs)
         arrays, links, needs = [], [], []
         any_tensor = False
         for value in inputs:

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Function
+from ..promotion import promoted, true_division_operands
 from ..registry import op
 from ..tensor import Tensor, as_tensor
 
@@ -18,6 +19,8 @@ from ..tensor import Tensor, as_tensor
 @op(numpy=np.add, operator="+")
 class Add(Function):
     """y = a + b, broadcasting as NumPy;  dy/da = 1, dy/db = 1."""
+
+    promotion = staticmethod(promoted)  # mixed dtypes: PyTorch's rules
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
@@ -31,6 +34,8 @@ class Add(Function):
 @op("subtract", numpy=np.subtract, operator="-", aliases=("sub",))
 class Sub(Function):
     """y = a - b, broadcasting as NumPy;  dy/da = 1, dy/db = -1."""
+
+    promotion = staticmethod(promoted)  # mixed dtypes: PyTorch's rules
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
@@ -58,6 +63,8 @@ class Neg(Function):
 class Mul(Function):
     """y = a * b elementwise, broadcasting as NumPy;  dy/da = b, dy/db = a."""
 
+    promotion = staticmethod(promoted)  # mixed dtypes: PyTorch's rules
+
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
         ctx.save_for_backward(a, b)
@@ -73,6 +80,8 @@ class Mul(Function):
 @op("divide", numpy=np.true_divide, operator="/", aliases=("div",))
 class Div(Function):
     """y = a / b elementwise (true division);  dy/da = 1 / b, dy/db = -a / b^2."""
+
+    promotion = staticmethod(true_division_operands)  # mixed dtypes: PyTorch's rules
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
@@ -95,6 +104,8 @@ class Pow(Function):
     As in PyTorch, dy/da = 0 where b = 0 (a^0 is constant, also at a = 0, where the formula
     gives 0 * 0^-1 = NaN), and dy/db = 0 where a = 0 and b >= 0 (the formula gives 0 * ln 0).
     """
+
+    promotion = staticmethod(promoted)  # mixed dtypes: PyTorch's rules
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Function
+from ..promotion import promoted
 from ..registry import op
 from ..tensor import Tensor
 
@@ -109,6 +110,8 @@ class ClipBounds(Function):
 class Maximum(Function):
     """y = max(a, b) elementwise;  dy/da = 1 where a > b, 1/2 where a = b, else 0 (b likewise)."""
 
+    promotion = staticmethod(promoted)  # mixed dtypes: PyTorch's rules
+
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
         out = np.maximum(a, b)
@@ -126,6 +129,8 @@ class Maximum(Function):
 class Minimum(Function):
     """y = min(a, b) elementwise;  dy/da = 1 where a < b, 1/2 where a = b, else 0 (b likewise)."""
 
+    promotion = staticmethod(promoted)  # mixed dtypes: PyTorch's rules
+
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
         out = np.minimum(a, b)
@@ -141,6 +146,8 @@ class Fmax(Function):
     """y = max(a, b) elementwise, ignoring NaN (a NaN operand yields the other one);
     dy/da = 1 where a is picked (a >= b, or b is NaN), else 0, and dy/db = 1 - dy/da: a tie
     gives the whole gradient to a, as PyTorch's fmax (unlike ``maximum``, which splits it)."""
+
+    promotion = staticmethod(promoted)  # mixed dtypes: PyTorch's rules
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
@@ -158,6 +165,8 @@ class Fmin(Function):
     """y = min(a, b) elementwise, ignoring NaN (a NaN operand yields the other one);
     dy/da = 1 where a is picked (a <= b, or b is NaN), else 0, and dy/db = 1 - dy/da: a tie
     gives the whole gradient to a, as PyTorch's fmin."""
+
+    promotion = staticmethod(promoted)  # mixed dtypes: PyTorch's rules
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
@@ -224,6 +233,8 @@ class Remainder(Function):
     """y = a - b floor(a / b), the remainder with the sign of b (Python's %);
     dy/da = 1, dy/db = -floor(a / b) (away from the jumps where a / b is an integer)."""
 
+    promotion = staticmethod(promoted)  # mixed dtypes: PyTorch's rules
+
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
         out = np.remainder(a, b)
@@ -242,6 +253,8 @@ class Remainder(Function):
 class Fmod(Function):
     """y = a - b trunc(a / b), the remainder with the sign of a (C's fmod);
     dy/da = 1, dy/db = -trunc(a / b) (away from the jumps where a / b is an integer)."""
+
+    promotion = staticmethod(promoted)  # mixed dtypes: PyTorch's rules
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:

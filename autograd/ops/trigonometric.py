@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Function
+from ..promotion import promoted
 from ..registry import op
 
 DEGREE = math.pi / 180  # one degree in radians (a Python float keeps float32 float32)
@@ -113,6 +114,8 @@ class Arctan2(Function):
     dy/db = -a / (a^2 + b^2); at the origin (where a^2 + b^2 is 0) both are taken as 0, as
     PyTorch does (so ``arctan2(x, x)`` at x = 0 has gradient 0, not NaN)."""
 
+    promotion = staticmethod(promoted)  # mixed dtypes: PyTorch's rules
+
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
         ctx.save_for_backward(a, b)
@@ -132,6 +135,8 @@ class Arctan2(Function):
 class Hypot(Function):
     """y = sqrt(a^2 + b^2), without overflow;  dy/da = a / y, dy/db = b / y
     (0 at the origin, the subgradient PyTorch's norm uses)."""
+
+    promotion = staticmethod(promoted)  # mixed dtypes: PyTorch's rules
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
