@@ -18,7 +18,7 @@ from typing import Any
 from .tensor import Tensor, as_tensor  # first: every module below builds on it
 
 # isort: on
-from . import cuda, functional, versions
+from . import accelerator, amp, backends, cuda, distributed, functional, versions
 from . import engine as _engine
 from . import inplace as _inplace
 from . import numpy_protocol as _numpy_protocol
@@ -44,6 +44,13 @@ from .creation import (
     tensor,
     zeros,
     zeros_like,
+)
+from .defaults import (
+    get_default_device,
+    get_default_dtype,
+    set_default_device,
+    set_default_dtype,
+    set_printoptions,
 )
 from .devices import check_device, device
 from .dtypes import (
@@ -74,6 +81,8 @@ from .registry import exports as _exports
 from .registry import install_attributes as _install_attributes
 from .registry import install_methods as _install_methods
 from .runtime import get_num_threads, set_num_threads
+from .sampling import Generator, multinomial, normal, rand_like, randn_like, randperm
+from .torch_methods import install as _install_torch_methods
 
 # Tensor's methods beyond its core (tensor.py), installed from the modules that define them.
 Tensor.backward = _engine.tensor_backward  # type: ignore[method-assign]
@@ -84,9 +93,25 @@ _install_attributes(_python_protocols.PythonProtocols, Tensor)
 _install_attributes(_torch_facade.TorchSpellings, Tensor)
 for _name, _lacking in _torch_facade.lacking_attributes().items():
     setattr(Tensor, _name, _lacking)
+_install_torch_methods(Tensor)
 _ops_exported = _exports()
 
 __all__ = [
+    "Generator",
+    "accelerator",
+    "amp",
+    "backends",
+    "distributed",
+    "get_default_device",
+    "get_default_dtype",
+    "multinomial",
+    "normal",
+    "rand_like",
+    "randn_like",
+    "randperm",
+    "set_default_device",
+    "set_default_dtype",
+    "set_printoptions",
     "Function",
     "GradcheckError",
     "Graph",

@@ -127,30 +127,53 @@ def full_like(
     return _made(array, requires_grad, device, "full_like")
 
 
+def _source(generator: Any) -> np.random.Generator:
+    # PyTorch's generator= (an autograd.Generator), else the library generator.
+    return get_generator() if generator is None else generator.numpy
+
+
 def randn(
-    *shape: Any, dtype: Any = np.float32, requires_grad: bool = False, device: Any = None
+    *shape: Any,
+    dtype: Any = np.float32,
+    requires_grad: bool = False,
+    device: Any = None,
+    generator: Any = None,
 ) -> Tensor:
-    """Samples of the standard normal distribution N(0, 1), from the library generator."""
-    data = get_generator().standard_normal(normalize_shape(shape)).astype(dtype, copy=False)
+    """Samples of the standard normal distribution N(0, 1), from the library generator (or
+    ``generator=``, an ``autograd.Generator``)."""
+    data = _source(generator).standard_normal(normalize_shape(shape)).astype(dtype, copy=False)
     return _made(data, requires_grad, device, "randn")
 
 
 def rand(
-    *shape: Any, dtype: Any = np.float32, requires_grad: bool = False, device: Any = None
+    *shape: Any,
+    dtype: Any = np.float32,
+    requires_grad: bool = False,
+    device: Any = None,
+    generator: Any = None,
 ) -> Tensor:
-    """Samples of the uniform distribution on [0, 1), from the library generator."""
-    data = get_generator().random(normalize_shape(shape)).astype(dtype, copy=False)
+    """Samples of the uniform distribution on [0, 1), from the library generator (or
+    ``generator=``)."""
+    data = _source(generator).random(normalize_shape(shape)).astype(dtype, copy=False)
     return _made(data, requires_grad, device, "rand")
 
 
 def randint(
-    low: int, high: int | None = None, size: Any = (), dtype: Any = np.int64, device: Any = None
+    low: int,
+    high: Any = None,
+    size: Any = (),
+    dtype: Any = np.int64,
+    device: Any = None,
+    generator: Any = None,
 ) -> Tensor:
     """Integers drawn uniformly from [low, high) (from [0, low) when ``high`` is omitted), in a
-    tensor of shape ``size``, from the library generator (as torch.randint)."""
+    tensor of shape ``size``, from the library generator or ``generator=`` (as torch.randint,
+    whose ``randint(high, size)`` form -- a shape as second argument -- works too)."""
+    if isinstance(high, (tuple, list)):  # randint(high, size)
+        low, high, size = 0, low, high
     if high is None:
         low, high = 0, low
-    data = get_generator().integers(low, high, size=normalize_shape((size,)), dtype=dtype)
+    data = _source(generator).integers(low, high, size=normalize_shape((size,)), dtype=dtype)
     return _made(np.asarray(data), False, device, "randint")
 
 

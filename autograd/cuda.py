@@ -13,3 +13,22 @@ def is_available() -> bool:
 def device_count() -> int:
     """The number of CUDA GPUs backproplab can use: 0."""
     return 0
+
+
+def manual_seed(seed: int) -> None:
+    """Seed the GPU generators: there are none, so nothing happens (as in PyTorch without a
+    GPU). ``autograd.manual_seed`` seeds the library generator."""
+
+
+manual_seed_all = manual_seed
+
+
+def empty_cache() -> None:
+    """Free cached GPU memory: there is none."""
+
+
+def synchronize(device: object = None) -> None:
+    """Wait for the GPU: there is none, so this returns at once."""
+
+
+from . import amp  # noqa: E402, F401  (torch.cuda.amp.GradScaler and autocast)

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .defaults import PRINT_OPTIONS
+
 if TYPE_CHECKING:  # the methods below become Tensor's: type-check them as such
     from .tensor import Tensor as _Base
 else:
@@ -84,7 +86,7 @@ class PythonProtocols(_Base):
         return object.__format__(self, spec)
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        body = np.array2string(self.data, separator=", ", prefix="tensor(", **PRINT_OPTIONS)
         extras = []
         if self.data.dtype != np.float32:
             extras.append(f"dtype={self.data.dtype}")

@@ -75,18 +75,9 @@ class TorchSpellings(_Base):
 # PyTorch names a Tensor lacks, and what to use instead (the AttributeError says it).
 MISSING = {
     "cuda": "backproplab runs on the CPU; drop .cuda() (or use .to('cpu'))",
-    "expand": "use .broadcast_to(shape) (NumPy's name)",
-    "expand_as": "use .broadcast_to(other.shape)",
-    "masked_fill": "use autograd.where(mask, value, t) (recorded), or t[mask] = value in place",
-    "index_select": "use t[indices] or np.take(t, indices, axis=dim)",
-    "narrow": "use slicing: t[:, start:start + length]",
-    "type_as": "use .astype(other.dtype)",
-    "new_zeros": "use autograd.zeros(shape, dtype=t.dtype)",
-    "new_ones": "use autograd.ones(shape, dtype=t.dtype)",
     "softmax": "use nn.functional.softmax(t, dim)",
     "log_softmax": "use nn.functional.log_softmax(t, dim)",
     "register_hook": "backproplab has no tensor hooks; use autograd.trace() to see gradients",
-    "contiguous": "not needed: NumPy arrays need no contiguity step (drop the call)",
     "squeeze_": "in-place shape changes are not supported; use t = t.squeeze()",
     "unsqueeze_": "in-place shape changes are not supported; use t = t.unsqueeze(d)",
     # Reductions and comparisons PyTorch names differently.
@@ -168,7 +159,9 @@ MODULE_MISSING = {
     "is_tensor": "use isinstance(x, autograd.Tensor)",
     "softmax": "use nn.functional.softmax(x, dim)",
     "log_softmax": "use nn.functional.log_softmax(x, dim)",
-    "randperm": "use autograd.tensor(autograd.get_generator().permutation(n))",
+    "bfloat16": "backproplab has no bfloat16 (NumPy lacks it): use float32, or float16 to save "
+    "memory",
+    "compile": "autograd.compile is not here yet: call the model or step function directly",
     "set_grad_enabled": "use `with autograd.no_grad():` or `with autograd.enable_grad():`",
     "amax": "use autograd.max(t, axis=dim) (NumPy's name: the values only)",
     "amin": "use autograd.min(t, axis=dim) (NumPy's name: the values only)",

@@ -18,5 +18,6 @@ from . import (  # noqa: F401  (imported for their declarations)
     shape,
     special,
     tiling,
+    torch_ops,
     trigonometric,
 )

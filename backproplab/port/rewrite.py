@@ -15,7 +15,7 @@ import ast
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from autograd.tensor import MISSING as TENSOR_MISSING
+from autograd.torch_facade import MISSING as TENSOR_MISSING
 
 from .names import TOP_LEVEL, is_companion, lookup_problem, map_module
 

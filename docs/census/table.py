@@ -47,10 +47,9 @@ def ours(namespace: str) -> Any:
 
 def hints(namespace: str) -> dict[str, str]:
     """The names the library refuses on purpose, with the hint it gives."""
-    import autograd
-    from autograd.tensor import MISSING
+    from autograd.torch_facade import MISSING, MODULE_MISSING
 
-    return {"torch": autograd._MISSING, "Tensor": MISSING}.get(namespace, {})
+    return {"torch": MODULE_MISSING, "Tensor": MISSING}.get(namespace, {})
 
 
 def classify(namespace: str, name: str) -> str:

@@ -1,0 +1,333 @@
+"""Ops PyTorch programs use that NumPy spells differently or lacks: triangles, masking, splitting,
+top-k, gather, rounding, finiteness tests, closeness, histograms. Most are composed of recorded
+ops (so their gradients are those ops' gradients); the rounding functions are one class each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from ..function import Function
+from ..registry import op
+from ..tensor import Tensor, as_tensor
+from .indexing import take_along_axis
+from .linalg import norm
+from .piecewise import where
+from .reductions import ValuesIndices
+from .shape import reshape
+
+
+def _array(x: Any) -> np.ndarray:
+    return x.data if isinstance(x, Tensor) else np.asarray(x)
+
+
+def _triangle_mask(x: Tensor, diagonal: int, upper: bool) -> np.ndarray:
+    if x.ndim < 2:
+        raise ValueError(f"tril/triu: need at least 2 dimensions, got shape {x.shape}")
+    rows, cols = x.shape[-2:]
+    below = np.tri(rows, cols, diagonal - upper, dtype=bool)
+    return ~below if upper else below
+
+
+@op(numpy=np.tril)
+def tril(x: Any, diagonal: int = 0) -> Tensor:
+    """The lower triangle of the last two axes: y[i, j] = x[i, j] where j <= i + diagonal, else
+    0;  dy/dx = that same mask."""
+    x = as_tensor(x)
+    return where(_triangle_mask(x, diagonal, upper=False), x, 0)
+
+
+@op(numpy=np.triu)
+def triu(x: Any, diagonal: int = 0) -> Tensor:
+    """The upper triangle of the last two axes: y[i, j] = x[i, j] where j >= i + diagonal, else
+    0;  dy/dx = that same mask."""
+    x = as_tensor(x)
+    return where(_triangle_mask(x, diagonal, upper=True), x, 0)
+
+
+@op()
+def masked_fill(x: Any, mask: Any, value: Any) -> Tensor:
+    """PyTorch's ``masked_fill``: ``value`` where ``mask`` is true, x elsewhere (the mask
+    broadcasts to x's shape);  dy/dx = not mask."""
+    x = as_tensor(x)
+    mask = _array(mask)
+    if mask.dtype != bool:
+        raise TypeError(f"masked_fill: the mask must be a bool tensor, got {mask.dtype}")
+    np.broadcast_shapes(mask.shape, x.shape)  # raises naming both shapes if they do not fit
+    value = value.item() if isinstance(value, Tensor) else value
+    return where(mask, np.asarray(value, dtype=x.dtype), x)
+
+
+@op()
+def split(x: Any, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+    """PyTorch's ``split``: pieces of ``split_size_or_sections`` elements along ``dim`` (the last
+    one shorter if need be), or pieces of the listed sizes; each piece is a recorded slice."""
+    x = as_tensor(x)
+    length = x.shape[dim]
+    if isinstance(split_size_or_sections, (int, np.integer)):
+        size = int(split_size_or_sections)
+        if size <= 0:
+            raise ValueError(f"split: the split size must be positive, got {size}")
+        sizes = [min(size, length - start) for start in range(0, length, size)] or [0]
+    else:
+        sizes = [int(s) for s in split_size_or_sections]
+        if sum(sizes) != length:
+            raise ValueError(
+                f"split: sizes {sizes} add up to {sum(sizes)}, not to the length {length} of "
+                f"dim {dim} (shape {x.shape})"
+            )
+    pieces, start = [], 0
+    before = (slice(None),) * (dim % x.ndim)
+    for size in sizes:
+        pieces.append(x[(*before, slice(start, start + size))])
+        start += size
+    return tuple(pieces)
+
+
+@op()
+def chunk(x: Any, chunks: int, dim: int = 0) -> tuple[Tensor, ...]:
+    """PyTorch's ``chunk``: ``chunks`` pieces along ``dim`` of ceil(length / chunks) elements
+    (fewer pieces if the length runs out)."""
+    x = as_tensor(x)
+    length = x.shape[dim]
+    return split(x, max(1, -(-length // chunks)), dim)
+
+
+@op(method="norm", export=False)
+def tensor_norm(
+    x: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None
+) -> Tensor:
+    """PyTorch's ``Tensor.norm(p="fro", dim=None, keepdim=False)``: the p-norm of all elements
+    (``dim=None``) or along ``dim``; "fro" and 2 are sqrt(sum x^2)."""
+    x = as_tensor(x) if dtype is None else as_tensor(x).astype(dtype)
+    if dim is None:
+        flat = reshape(x, -1)
+        if keepdim:
+            raise ValueError("norm: keepdim=True needs dim=")
+        return norm(flat, ord=None if p in ("fro", 2) else p)
+    return norm(x, ord=None if p in ("fro", 2) else p, axis=dim, keepdims=keepdim)
+
+
+@op()
+def topk(
+    x: Any,
+    k: int,
+    dim: int = -1,
+    largest: bool = True,
+    sorted: bool = True,  # noqa: A002
+) -> ValuesIndices:
+    """PyTorch's ``topk``: the ``k`` largest (or smallest) entries along ``dim`` and where they
+    are, largest first; the values are gathered from x, so their gradient flows back there."""
+    x = as_tensor(x)
+    data = x.data
+    if not 0 <= k <= data.shape[dim]:
+        raise ValueError(f"topk: k={k} is out of range for dim {dim} of shape {x.shape}")
+    order = np.argsort(-data if largest else data, axis=dim, kind="stable")
+    indices = np.take(order, np.arange(k), axis=dim)
+    return ValuesIndices(take_along_axis(x, indices, axis=dim), Tensor(indices.astype(np.int64)))
+
+
+@op()
+def gather(x: Any, dim: int, index: Any) -> Tensor:
+    """PyTorch's ``gather``: ``y[i, j] = x[index[i, j], j]`` for dim 0 (and so on), which is
+    ``take_along_axis(x, index, axis=dim)``; the gradient adds back into the picked entries."""
+    return take_along_axis(x, _array(index), axis=dim)
+
+
+class Rounding(Function):
+    """y = a step function of x (floor, ceil, round, trunc, sign);  dy/dx = 0 where it is
+    defined (PyTorch's convention at the jumps too)."""
+
+    ufunc: Any = None
+
+    @classmethod
+    def forward(cls, ctx: Any, x: np.ndarray) -> np.ndarray:
+        return cls.ufunc(x)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        return grad * 0
+
+
+class Floor(Rounding):
+    ufunc = np.floor
+
+
+class Ceil(Rounding):
+    ufunc = np.ceil
+
+
+class Round(Rounding):
+    ufunc = np.round  # half to even, as PyTorch
+
+
+class Trunc(Rounding):
+    ufunc = np.trunc
+
+
+class Sign(Rounding):
+    ufunc = np.sign
+
+
+@op(numpy=np.floor)
+def floor(x: Any) -> Tensor:
+    """The largest integer <= x, elementwise;  dy/dx = 0."""
+    return Floor.apply(x)
+
+
+@op(numpy=np.ceil)
+def ceil(x: Any) -> Tensor:
+    """The smallest integer >= x, elementwise;  dy/dx = 0."""
+    return Ceil.apply(x)
+
+
+@op(numpy=(np.round, np.around))
+def round(x: Any, decimals: int = 0) -> Tensor:  # noqa: A001 - PyTorch's and NumPy's name
+    """x rounded to the nearest integer (halves to even), or to ``decimals`` places;
+    dy/dx = 0."""
+    if decimals:
+        scale = 10.0**decimals
+        return Round.apply(as_tensor(x) * scale) / scale
+    return Round.apply(x)
+
+
+@op(numpy=np.trunc)
+def trunc(x: Any) -> Tensor:
+    """x with its fractional part dropped (towards zero);  dy/dx = 0."""
+    return Trunc.apply(x)
+
+
+@op(numpy=np.sign)
+def sign(x: Any) -> Tensor:
+    """-1, 0 or 1 by the sign of x;  dy/dx = 0."""
+    return Sign.apply(x)
+
+
+def _flags(fn: Any, x: Any) -> Tensor:
+    return Tensor(fn(_array(x)))  # a bool tensor: no gradient
+
+
+@op(numpy=np.isfinite)
+def isfinite(x: Any) -> Tensor:
+    """True where x is neither infinite nor NaN (a bool tensor)."""
+    return _flags(np.isfinite, x)
+
+
+@op(numpy=np.isnan)
+def isnan(x: Any) -> Tensor:
+    """True where x is NaN (a bool tensor)."""
+    return _flags(np.isnan, x)
+
+
+@op(numpy=np.isinf)
+def isinf(x: Any) -> Tensor:
+    """True where x is +inf or -inf (a bool tensor)."""
+    return _flags(np.isinf, x)
+
+
+@op(numpy=np.isclose)
+def isclose(a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False):
+    """|a - b| <= atol + rtol |b| elementwise (a bool tensor), as PyTorch and NumPy."""
+    return Tensor(np.isclose(_array(a), _array(b), rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+@op(numpy=np.allclose)
+def allclose(
+    a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> bool:
+    """Whether ``isclose(a, b)`` holds everywhere (a Python bool)."""
+    return bool(np.allclose(_array(a), _array(b), rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+class Histogram(NamedTuple):
+    """What PyTorch's ``histogram`` returns."""
+
+    hist: Tensor
+    bin_edges: Tensor
+
+
+@op()
+def histogram(
+    x: Any,
+    bins: Any = 100,
+    *,
+    range: tuple[float, float] | None = None,  # noqa: A002 - PyTorch's name
+    weight: Any = None,
+    density: bool = False,
+) -> Histogram:
+    """PyTorch's ``histogram``: counts of x's values in ``bins`` equal bins over ``range`` (x's
+    min to max by default), or in the bins whose edges ``bins`` lists; no gradient."""
+    data = _array(x)
+    edges = _array(bins) if isinstance(bins, Tensor) else bins
+    weights = None if weight is None else _array(weight)
+    hist, bin_edges = np.histogram(data, edges, range=range, weights=weights, density=density)
+    return Histogram(Tensor(hist.astype(data.dtype)), Tensor(bin_edges.astype(data.dtype)))
+
+
+@op()
+def histc(x: Any, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  # noqa: A002
+    """PyTorch's ``histc``: counts in ``bins`` equal bins from ``min`` to ``max`` (x's own min
+    and max when both are 0); values outside are ignored; no gradient."""
+    data = _array(x)
+    low, high = (data.min(), data.max()) if min == max == 0 else (min, max)
+    if low == high:
+        low, high = low - 1, high + 1
+    hist, _ = np.histogram(data[(data >= low) & (data <= high)], bins, range=(low, high))
+    return Tensor(hist.astype(data.dtype))
+
+
+@op(numpy=np.nonzero, method="nonzero")
+def nonzero(x: Any, *, as_tuple: bool = False) -> Any:
+    """PyTorch's ``nonzero``: the indices of the non-zero entries, one row per entry (shape
+    (n, ndim)), or with ``as_tuple=True`` one index tensor per dimension (NumPy's form)."""
+    found = np.nonzero(_array(x))
+    if as_tuple:
+        return tuple(Tensor(i.astype(np.int64)) for i in found)
+    return Tensor(np.stack(found, axis=1).astype(np.int64))
+
+
+@op()
+def unique(
+    x: Any,
+    sorted: bool = True,  # noqa: A002 - PyTorch's name
+    return_inverse: bool = False,
+    return_counts: bool = False,
+    dim: int | None = None,
+) -> Any:
+    """PyTorch's ``unique``: the distinct values, sorted (and, as asked, the index of each input
+    value among them and how often each occurs); no gradient."""
+    out = np.unique(_array(x), return_inverse=return_inverse, return_counts=return_counts, axis=dim)
+    if not (return_inverse or return_counts):
+        return Tensor(out)
+    values, *rest = out
+    if return_inverse:
+        rest[0] = rest[0].reshape(_array(x).shape if dim is None else -1)
+    return (Tensor(values), *(Tensor(r.astype(np.int64)) for r in rest))
+
+
+@op(method="sort", export=False)
+def sort_with_indices(x: Any, dim: int = -1, descending: bool = False, stable: bool = False):
+    """PyTorch's ``x.sort(dim=-1, descending=False)``: the sorted values and where they came
+    from; the values are gathered from x, so their gradient flows back there."""
+    x = as_tensor(x)
+    key = -x.data if descending else x.data
+    indices = np.argsort(key, axis=dim, kind="stable")
+    return ValuesIndices(take_along_axis(x, indices, axis=dim), Tensor(indices.astype(np.int64)))
+
+
+@op(numpy=np.argsort)
+def argsort(x: Any, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+    """Where each sorted value came from along ``dim`` (an integer tensor; no gradient)."""
+    data = _array(x)
+    return Tensor(np.argsort(-data if descending else data, axis=dim, kind="stable"))
+
+
+@op()
+def select(x: Any, dim: int, index: int) -> Tensor:
+    """PyTorch's ``select``: the slice at ``index`` along ``dim`` (that dimension removed),
+    ``x[:, index]`` for dim 1 -- a recorded view."""
+    x = as_tensor(x)
+    return x[(slice(None),) * (dim % x.ndim) + (index,)]

@@ -1,0 +1,156 @@
+"""PyTorch's sampling functions and its ``Generator``, drawing from NumPy generators.
+
+Every function takes ``generator=``: a ``Generator`` of its own (``g =
+autograd.Generator().manual_seed(42)``, as in makemore) or, by default, the library generator
+that ``autograd.manual_seed`` seeds. The same seed gives the same numbers here every time, not
+the numbers PyTorch draws.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .devices import check_device
+from .ops.shape import normalize_shape
+from .random import get_generator
+from .tensor import Tensor
+
+
+class Generator:
+    """A random-number generator of its own (PyTorch's ``torch.Generator``), backed by a
+    ``numpy.random.Generator``: ``Generator().manual_seed(2147483647)``."""
+
+    def __init__(self, device: Any = "cpu") -> None:
+        check_device(device, "Generator")
+        self._seed = int(np.random.SeedSequence().entropy % 2**63)
+        self.numpy = np.random.default_rng(self._seed)
+
+    def manual_seed(self, seed: int) -> Generator:
+        """Re-seed; returns the generator itself, so ``Generator().manual_seed(n)`` chains."""
+        self._seed = int(seed)
+        self.numpy = np.random.default_rng(self._seed)
+        return self
+
+    def seed(self) -> int:
+        """Re-seed from the operating system's entropy; returns the new seed."""
+        return self.manual_seed(int(np.random.SeedSequence().entropy % 2**63))._seed
+
+    def initial_seed(self) -> int:
+        """The seed the generator was last seeded with."""
+        return self._seed
+
+    def get_state(self) -> dict[str, Any]:
+        """The generator's state (restore it with ``set_state``)."""
+        return self.numpy.bit_generator.state
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        """Restore a state from ``get_state``."""
+        self.numpy.bit_generator.state = state
+
+    device = "cpu"
+
+
+def rng(generator: Generator | None) -> np.random.Generator:
+    """The NumPy generator to draw from: ``generator``'s, or the library's."""
+    if generator is None:
+        return get_generator()
+    if not isinstance(generator, Generator):
+        raise TypeError(f"generator= takes an autograd.Generator, got {type(generator).__name__}")
+    return generator.numpy
+
+
+def _refuse_grad(name: str, *values: Any) -> None:
+    for value in values:
+        if isinstance(value, Tensor) and value.requires_grad:
+            raise RuntimeError(
+                f"{name}: a sample has no gradient with respect to its parameters here; write "
+                "mean + std * autograd.randn(shape) to differentiate through the draw"
+            )
+
+
+def multinomial(
+    input: Any,  # noqa: A002 - PyTorch's name
+    num_samples: int,
+    replacement: bool = False,
+    *,
+    generator: Generator | None = None,
+) -> Tensor:
+    """Draw ``num_samples`` category indices with probabilities proportional to the weights in
+    each row of ``input`` (1-D or 2-D, non-negative, not necessarily summing to 1); without
+    ``replacement`` a category is drawn at most once per row. An int64 tensor."""
+    weights = np.asarray(input.data if isinstance(input, Tensor) else input, dtype=np.float64)
+    if weights.ndim not in (1, 2):
+        raise ValueError(f"multinomial: weights must be 1-D or 2-D, got shape {weights.shape}")
+    if (weights < 0).any() or not np.isfinite(weights).all():
+        raise ValueError("multinomial: weights must be finite and non-negative")
+    rows = weights.reshape(-1, weights.shape[-1])
+    totals = rows.sum(axis=1, keepdims=True)
+    if (totals <= 0).any():
+        raise ValueError("multinomial: every row of weights needs a positive sum")
+    if not replacement and num_samples > rows.shape[1]:
+        raise ValueError(
+            f"multinomial: cannot draw {num_samples} samples without replacement from "
+            f"{rows.shape[1]} categories"
+        )
+    source = rng(generator)
+    drawn = np.stack(
+        [
+            source.choice(row.size, num_samples, replace=replacement, p=row / row.sum())
+            for row in rows
+        ]
+    ).astype(np.int64)
+    return Tensor(drawn.reshape(*weights.shape[:-1], num_samples))
+
+
+def normal(
+    mean: Any = 0.0,
+    std: Any = 1.0,
+    size: Any = None,
+    *,
+    generator: Generator | None = None,
+    dtype: Any = None,
+    device: Any = None,
+) -> Tensor:
+    """Samples of N(mean, std^2): ``normal(mean_tensor, std_tensor)`` elementwise (broadcast),
+    or ``normal(0.0, 1.0, size=(2, 3))``. float32 unless a tensor argument or ``dtype`` says
+    otherwise; no gradient (see the error for the reparameterised form)."""
+    check_device(device, "normal")
+    _refuse_grad("normal", mean, std)
+    m = mean.data if isinstance(mean, Tensor) else np.asarray(mean)
+    s = std.data if isinstance(std, Tensor) else np.asarray(std)
+    if (s < 0).any():
+        raise ValueError("normal: std must be non-negative")
+    shape = np.broadcast_shapes(m.shape, s.shape) if size is None else normalize_shape((size,))
+    if dtype is None:
+        kinds = [a.dtype for a in (m, s) if a.dtype.kind == "f" and a.ndim]
+        dtype = kinds[0] if kinds else np.float32
+    return Tensor((m + s * rng(generator).standard_normal(shape)).astype(dtype))
+
+
+def randperm(
+    n: int, *, generator: Generator | None = None, dtype: Any = np.int64, device: Any = None
+) -> Tensor:
+    """A random permutation of 0 .. n-1 (int64)."""
+    check_device(device, "randperm")
+    return Tensor(rng(generator).permutation(int(n)).astype(dtype))
+
+
+def randn_like(
+    t: Any, *, dtype: Any = None, requires_grad: bool = False, generator: Generator | None = None
+) -> Tensor:
+    """N(0, 1) samples with the shape (and floating dtype) of ``t``."""
+    like = t.data if isinstance(t, Tensor) else np.asarray(t)
+    dtype = dtype or (like.dtype if like.dtype.kind == "f" else np.float32)
+    data = rng(generator).standard_normal(like.shape).astype(dtype)
+    return Tensor(data, requires_grad=requires_grad)
+
+
+def rand_like(
+    t: Any, *, dtype: Any = None, requires_grad: bool = False, generator: Generator | None = None
+) -> Tensor:
+    """Uniform [0, 1) samples with the shape (and floating dtype) of ``t``."""
+    like = t.data if isinstance(t, Tensor) else np.asarray(t)
+    dtype = dtype or (like.dtype if like.dtype.kind == "f" else np.float32)
+    return Tensor(rng(generator).random(like.shape).astype(dtype), requires_grad=requires_grad)

@@ -1,0 +1,254 @@
+"""Tensor methods PyTorch programs call that are not ops of their own: asking about a tensor
+(``nelement``, ``type``), viewing it like another (``view_as``, ``expand``), making new tensors
+like it (``new_zeros``), comparisons by name (``eq``), and in-place fills outside the graph
+(``normal_``, ``uniform_``, ``scatter_``, ``masked_fill_``). Installed on Tensor at import.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .ops.indexing import take
+from .ops.piecewise import where
+from .ops.shape import broadcast_to, normalize_shape
+from .sampling import Generator, rng
+from .tensor import Tensor, as_array
+
+# dtype -> the name PyTorch's ``t.type()`` gives it
+_TYPE_NAMES = {
+    "float32": "FloatTensor",
+    "float64": "DoubleTensor",
+    "float16": "HalfTensor",
+    "int64": "LongTensor",
+    "int32": "IntTensor",
+    "int16": "ShortTensor",
+    "int8": "CharTensor",
+    "uint8": "ByteTensor",
+    "bool": "BoolTensor",
+}
+
+
+def nelement(self: Tensor) -> int:
+    """PyTorch's older name for ``numel()``: the number of elements."""
+    return self.data.size
+
+
+def contiguous(self: Tensor, memory_format: Any = None) -> Tensor:
+    """The tensor itself: NumPy arrays need no contiguity step for any op here (PyTorch's
+    ``contiguous()`` exists for ``view``, whose result here is a copy when it must be)."""
+    return self
+
+
+def is_contiguous(self: Tensor, memory_format: Any = None) -> bool:
+    """Whether the data is one C-ordered block of memory."""
+    return bool(self.data.flags.c_contiguous)
+
+
+def type(self: Tensor, dtype: Any = None) -> Any:  # noqa: A001 - PyTorch's name
+    """With no argument, the type's name as PyTorch spells it (``"torch.FloatTensor"``, so
+    printed output matches); with a dtype, the tensor converted to it (``astype``)."""
+    if dtype is None:
+        return "torch." + _TYPE_NAMES.get(self.dtype.name, self.dtype.name)
+    if isinstance(dtype, str) and dtype.startswith("torch."):
+        names = {v: k for k, v in _TYPE_NAMES.items()}
+        dtype = names[dtype.removeprefix("torch.")]
+    return self.astype(dtype)
+
+
+def type_as(self: Tensor, other: Tensor) -> Tensor:
+    """The tensor converted to ``other``'s dtype."""
+    return self.astype(other.dtype)
+
+
+def view_as(self: Tensor, other: Tensor) -> Tensor:
+    """The tensor reshaped to ``other``'s shape (a recorded view where NumPy can)."""
+    return self.reshape(other.shape)
+
+
+def expand(self: Tensor, *sizes: Any) -> Tensor:
+    """PyTorch's ``expand``: broadcast to ``sizes`` (-1 keeps a dimension); a recorded
+    ``broadcast_to``, whose gradient sums over the broadcast dimensions."""
+    shape = list(normalize_shape(sizes))
+    offset = len(shape) - self.ndim
+    if offset < 0:
+        raise ValueError(f"expand: {tuple(shape)} has fewer dimensions than shape {self.shape}")
+    for i, size in enumerate(shape):
+        if size == -1:
+            if i < offset:
+                raise ValueError(f"expand: -1 is not allowed for a new leading dimension {i}")
+            shape[i] = self.shape[i - offset]
+    return broadcast_to(self, tuple(shape))
+
+
+def expand_as(self: Tensor, other: Tensor) -> Tensor:
+    """``expand(other.shape)``."""
+    return broadcast_to(self, other.shape)
+
+
+def _new(self: Tensor, array: np.ndarray, requires_grad: bool) -> Tensor:
+    return Tensor(array, requires_grad=requires_grad)
+
+
+def new_zeros(self: Tensor, *size: Any, dtype: Any = None, requires_grad: bool = False, **_: Any):
+    """Zeros of ``size`` with this tensor's dtype (or ``dtype``)."""
+    return _new(self, np.zeros(normalize_shape(size), dtype or self.dtype), requires_grad)
+
+
+def new_ones(self: Tensor, *size: Any, dtype: Any = None, requires_grad: bool = False, **_: Any):
+    """Ones of ``size`` with this tensor's dtype (or ``dtype``)."""
+    return _new(self, np.ones(normalize_shape(size), dtype or self.dtype), requires_grad)
+
+
+def new_empty(self: Tensor, *size: Any, dtype: Any = None, requires_grad: bool = False, **_: Any):
+    """A tensor of ``size`` with this tensor's dtype, its values not set."""
+    return _new(self, np.empty(normalize_shape(size), dtype or self.dtype), requires_grad)
+
+
+def new_full(
+    self: Tensor, size: Any, fill_value: Any, *, dtype: Any = None, requires_grad: bool = False
+) -> Tensor:
+    """``fill_value`` everywhere in a tensor of ``size`` with this tensor's dtype."""
+    shape = normalize_shape((size,))
+    return _new(self, np.full(shape, fill_value, dtype or self.dtype), requires_grad)
+
+
+def new_tensor(self: Tensor, data: Any, *, dtype: Any = None, requires_grad: bool = False):
+    """A copy of ``data`` as a tensor of this tensor's dtype (or ``dtype``)."""
+    array = np.array(as_array(data), dtype=dtype or self.dtype, copy=True)
+    return _new(self, array, requires_grad)
+
+
+def eq(self: Tensor, other: Any) -> Tensor:
+    """``self == other`` elementwise, by PyTorch's name (a bool tensor)."""
+    return self == other
+
+
+def ne(self: Tensor, other: Any) -> Tensor:
+    """``self != other`` elementwise (a bool tensor)."""
+    return self != other
+
+
+def lt(self: Tensor, other: Any) -> Tensor:
+    """``self < other`` elementwise (a bool tensor)."""
+    return self < other
+
+
+def le(self: Tensor, other: Any) -> Tensor:
+    """``self <= other`` elementwise (a bool tensor)."""
+    return self <= other
+
+
+def gt(self: Tensor, other: Any) -> Tensor:
+    """``self > other`` elementwise (a bool tensor)."""
+    return self > other
+
+
+def ge(self: Tensor, other: Any) -> Tensor:
+    """``self >= other`` elementwise (a bool tensor)."""
+    return self >= other
+
+
+def where_method(self: Tensor, condition: Any, other: Any) -> Tensor:
+    """PyTorch's ``x.where(condition, y)``: x where ``condition`` holds, else y."""
+    return where(condition, self, other)
+
+
+def index_select(self: Tensor, dim: int, index: Any) -> Tensor:
+    """The entries at ``index`` (1-D) along ``dim``: ``take(x, index, axis=dim)``, recorded."""
+    return take(self, index, axis=dim)
+
+
+def narrow(self: Tensor, dim: int, start: int, length: int) -> Tensor:
+    """The slice ``start:start + length`` along ``dim`` (a recorded view)."""
+    return self[(slice(None),) * (dim % self.ndim) + (slice(start, start + length),)]
+
+
+# ----- fills in place, outside the graph (as parameter initialisation does) ----------------------
+def normal_(
+    self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator: Generator | None = None
+) -> Tensor:
+    """Fill with samples of N(mean, std^2), in place."""
+    target = self._writable("normal_")
+    target[...] = mean + std * rng(generator).standard_normal(self.shape)
+    return self._changed()
+
+
+def uniform_(
+    self: Tensor, a: float = 0.0, b: float = 1.0, *, generator: Generator | None = None
+) -> Tensor:
+    """Fill with samples of the uniform distribution on [a, b), in place."""
+    self._writable("uniform_")[...] = rng(generator).uniform(a, b, self.shape)
+    return self._changed()
+
+
+def masked_fill_(self: Tensor, mask: Any, value: Any) -> Tensor:
+    """``value`` where ``mask`` is true, in place."""
+    mask = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
+    np.copyto(self._writable("masked_fill_"), as_array(value), where=mask, casting="unsafe")
+    return self._changed()
+
+
+def scatter_(
+    self: Tensor, dim: int, index: Any, src: Any = None, *, value: Any = None, reduce: Any = None
+) -> Tensor:
+    """PyTorch's ``scatter_``: ``self[index[i, j], j] = src[i, j]`` for dim 0 (and so on), in place;
+    ``src`` may be a number (the one-hot idiom ``y.scatter_(1, labels.unsqueeze(1), 1.0)``)."""
+    if reduce is not None:
+        raise NotImplementedError("scatter_: reduce= is not supported; use np.add.at on arrays")
+    index = index.data if isinstance(index, Tensor) else np.asarray(index)
+    source = value if src is None else src
+    source = source.data if isinstance(source, Tensor) else source
+    if np.ndim(source):
+        source = np.asarray(source)[tuple(slice(0, n) for n in index.shape)]
+    np.put_along_axis(self._writable("scatter_"), index.astype(np.intp), source, axis=dim)
+    return self._changed()
+
+
+def scatter(self: Tensor, dim: int, index: Any, src: Any = None, *, value: Any = None) -> Tensor:
+    """``scatter_`` on a copy (a tensor that requires grad is refused: no gradient here)."""
+    if self.requires_grad:
+        raise RuntimeError(
+            "scatter: no recorded gradient; build the result with where() or indexing instead"
+        )
+    return scatter_(Tensor(self.data.copy()), dim, index, src, value=value)
+
+
+METHODS = {
+    "nelement": nelement,
+    "contiguous": contiguous,
+    "is_contiguous": is_contiguous,
+    "type": type,
+    "type_as": type_as,
+    "view_as": view_as,
+    "expand": expand,
+    "expand_as": expand_as,
+    "new_zeros": new_zeros,
+    "new_ones": new_ones,
+    "new_empty": new_empty,
+    "new_full": new_full,
+    "new_tensor": new_tensor,
+    "eq": eq,
+    "ne": ne,
+    "lt": lt,
+    "le": le,
+    "gt": gt,
+    "ge": ge,
+    "where": where_method,
+    "index_select": index_select,
+    "narrow": narrow,
+    "normal_": normal_,
+    "uniform_": uniform_,
+    "masked_fill_": masked_fill_,
+    "scatter_": scatter_,
+    "scatter": scatter,
+}
+
+
+def install(cls: type) -> None:
+    """Put every method of ``METHODS`` on ``cls`` (Tensor); none may replace one it has."""
+    for name, method in METHODS.items():
+        if name in cls.__dict__:
+            raise RuntimeError(f"torch_methods: {name!r} would replace {cls.__name__}.{name}")
+        setattr(cls, name, method)
