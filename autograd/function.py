@@ -93,8 +93,39 @@ class Node:
             details.check_unchanged(self)
         return details.reconnect(self, saved) if self._as_tensors else saved
 
+    @property
+    def next_functions(self) -> tuple[tuple[Any, int], ...]:
+        """PyTorch's view of the graph one step back: a ``(node, 0)`` pair per input -- its op's
+        node, an ``AccumulateGrad`` for a leaf that requires grad, None for a constant."""
+        pairs = []
+        for link, needed in zip(self.inputs, self.needs_input_grad):
+            if type(link) is Node:
+                pairs.append((link, 0))
+            elif isinstance(link, Tensor) and needed:
+                pairs.append((AccumulateGrad(link), 0))
+            else:
+                pairs.append((None, 0))
+        return tuple(pairs)
+
     def __repr__(self) -> str:
         return f"<{self.fn.name} node, shape={self.shape}>"
+
+
+class AccumulateGrad:
+    """Where ``next_functions`` ends at a leaf: the leaf's gradient is accumulated into
+    ``variable.grad`` (PyTorch's name for that step)."""
+
+    def __init__(self, variable: Tensor) -> None:
+        self.variable = variable
+
+    next_functions: tuple = ()
+
+    def name(self) -> str:
+        """``"AccumulateGrad"``."""
+        return "AccumulateGrad"
+
+    def __repr__(self) -> str:
+        return "<AccumulateGrad>"
 
 
 _next_seq = itertools.count().__next__

@@ -17,14 +17,17 @@ require_backproplab_autograd()  # first: if `autograd` is another package, say s
 
 from autograd.checkpoint import load, save
 
-from . import data, devices, functional, init, utils
+from . import data, devices, functional, init, parallel, utils
 from .containers import ModuleDict, ModuleList, Sequential
 from .layers import *  # noqa: F403
 from .layers import __all__ as _layers
 from .module import IncompatibleKeys, Module
+from .parallel import DataParallel
 from .parameter import Parameter
 
 __all__ = [
+    "DataParallel",
+    "parallel",
     "IncompatibleKeys",
     "Module",
     "ModuleDict",

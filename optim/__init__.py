@@ -23,6 +23,7 @@ require_backproplab_autograd()  # first: if `autograd` is another package, say s
 
 
 from . import lr_scheduler
+from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .lr_finder import LRRangeTestResult, lr_range_test, suggest_lr
@@ -31,6 +32,7 @@ from .rmsprop import RMSprop
 from .sgd import SGD
 
 __all__ = [
+    "Adadelta",
     "SGD",
     "Adagrad",
     "Adam",

@@ -70,7 +70,9 @@ def chunks(path: str, text: str) -> list[str]:
         except json.JSONDecodeError:
             return []
         code = [c for c in cells if c.get("cell_type") == "code"]
-        return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in code]
+        return [
+            "".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in code
+        ]
     if path.endswith(".md"):
         blocks = []
         for block in _D2L_BLOCK.findall(text):
@@ -113,7 +115,7 @@ def count_file(trees: list[ast.Module], tensor_names: frozenset[str]) -> Counter
     """Counter of "namespace.name" over the file's code."""
     bound = bindings(trees)
     found: Counter = Counter()
-    for name, full in bound.items():  # from torch.nn import Linear: counts nn.Linear once
+    for full in bound.values():  # from torch.nn import Linear: counts nn.Linear once
         module, _, leaf = full.rpartition(".")
         if full not in MODULES and module in MODULES:
             found[f"{MODULES[module]}.{leaf}"] += 1

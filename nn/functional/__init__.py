@@ -8,9 +8,13 @@ from .conv import conv2d, max_pool2d
 from .linear import dropout, embedding, linear, one_hot
 from .loss import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, nll_loss
 from .normalization import batch_norm, layer_norm
+from .pooling import adaptive_avg_pool2d, avg_pool2d, dropout2d
 from .regression import huber_loss, l1_loss, mse_loss, smooth_l1_loss
 
 __all__ = [
+    "adaptive_avg_pool2d",
+    "avg_pool2d",
+    "dropout2d",
     "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",

@@ -17,9 +17,13 @@ from .loss import (
     SmoothL1Loss,
 )
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
+from .pooling import AdaptiveAvgPool2d, AvgPool2d, Dropout2d
 from .transformer import TransformerEncoder, TransformerEncoderLayer
 
 __all__ = [
+    "AdaptiveAvgPool2d",
+    "AvgPool2d",
+    "Dropout2d",
     "BCELoss",
     "BCEWithLogitsLoss",
     "BatchNorm1d",
