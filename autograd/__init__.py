@@ -82,7 +82,7 @@ from .registry import install_attributes as _install_attributes
 from .registry import install_methods as _install_methods
 from .runtime import get_num_threads, set_num_threads
 from .sampling import Generator, multinomial, normal, rand_like, randn_like, randperm
-from .torch_methods import install as _install_torch_methods
+from .torch_methods import TorchMethods as _TorchMethods
 
 # Tensor's methods beyond its core (tensor.py), installed from the modules that define them.
 Tensor.backward = _engine.tensor_backward  # type: ignore[method-assign]
@@ -93,7 +93,7 @@ _install_attributes(_python_protocols.PythonProtocols, Tensor)
 _install_attributes(_torch_facade.TorchSpellings, Tensor)
 for _name, _lacking in _torch_facade.lacking_attributes().items():
     setattr(Tensor, _name, _lacking)
-_install_torch_methods(Tensor)
+_install_attributes(_TorchMethods, Tensor)
 _ops_exported = _exports()
 
 __all__ = [

@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 
+from . import versions
+from .inplace import writable
 from .ops.indexing import take
 from .ops.piecewise import where
 from .ops.shape import broadcast_to, normalize_shape
@@ -170,24 +172,27 @@ def normal_(
     self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator: Generator | None = None
 ) -> Tensor:
     """Fill with samples of N(mean, std^2), in place."""
-    target = self._writable("normal_")
-    target[...] = mean + std * rng(generator).standard_normal(self.shape)
-    return self._changed()
+    versions.write(
+        writable(self, "normal_"), mean + std * rng(generator).standard_normal(self.shape)
+    )
+    return self
 
 
 def uniform_(
     self: Tensor, a: float = 0.0, b: float = 1.0, *, generator: Generator | None = None
 ) -> Tensor:
     """Fill with samples of the uniform distribution on [a, b), in place."""
-    self._writable("uniform_")[...] = rng(generator).uniform(a, b, self.shape)
-    return self._changed()
+    versions.write(writable(self, "uniform_"), rng(generator).uniform(a, b, self.shape))
+    return self
 
 
 def masked_fill_(self: Tensor, mask: Any, value: Any) -> Tensor:
     """``value`` where ``mask`` is true, in place."""
     mask = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
-    np.copyto(self._writable("masked_fill_"), as_array(value), where=mask, casting="unsafe")
-    return self._changed()
+    data = writable(self, "masked_fill_")
+    np.copyto(data, as_array(value), where=mask, casting="unsafe")
+    versions.bump(data)
+    return self
 
 
 def scatter_(
@@ -202,8 +207,10 @@ def scatter_(
     source = source.data if isinstance(source, Tensor) else source
     if np.ndim(source):
         source = np.asarray(source)[tuple(slice(0, n) for n in index.shape)]
-    np.put_along_axis(self._writable("scatter_"), index.astype(np.intp), source, axis=dim)
-    return self._changed()
+    data = writable(self, "scatter_")
+    np.put_along_axis(data, index.astype(np.intp), source, axis=dim)
+    versions.bump(data)
+    return self
 
 
 def scatter(self: Tensor, dim: int, index: Any, src: Any = None, *, value: Any = None) -> Tensor:
@@ -215,7 +222,11 @@ def scatter(self: Tensor, dim: int, index: Any, src: Any = None, *, value: Any =
     return scatter_(Tensor(self.data.copy()), dim, index, src, value=value)
 
 
-METHODS = {
+class TorchMethods:
+    """The methods ``autograd/__init__.py`` installs on Tensor (with ``install_attributes``)."""
+
+
+for _name, _method in {
     "nelement": nelement,
     "contiguous": contiguous,
     "is_contiguous": is_contiguous,
@@ -243,12 +254,6 @@ METHODS = {
     "masked_fill_": masked_fill_,
     "scatter_": scatter_,
     "scatter": scatter,
-}
-
-
-def install(cls: type) -> None:
-    """Put every method of ``METHODS`` on ``cls`` (Tensor); none may replace one it has."""
-    for name, method in METHODS.items():
-        if name in cls.__dict__:
-            raise RuntimeError(f"torch_methods: {name!r} would replace {cls.__name__}.{name}")
-        setattr(cls, name, method)
+}.items():
+    setattr(TorchMethods, _name, _method)
+del _name, _method

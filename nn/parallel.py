@@ -15,7 +15,7 @@ class DataParallel(Module):
     """``model(x)`` through a wrapper (``.module`` is the model): one device, nothing split."""
 
     def __init__(
-        self, module: Module, device_ids: Any = None, output_device: Any = None, dim: int = 0
+        self, module: Module, device_ids: Any = None, output_device: Any = None, **options: Any
     ) -> None:
         super().__init__()
         self.module = module

@@ -139,7 +139,9 @@ def gather(x: Any, dim: int, index: Any) -> Tensor:
 
 class Rounding(Function):
     """y = a step function of x (floor, ceil, round, trunc, sign);  dy/dx = 0 where it is
-    defined (PyTorch's convention at the jumps too)."""
+    defined (PyTorch's convention at the jumps too). As in PyTorch, ``x.floor()`` is recorded
+    (its result requires grad, with a zero gradient); NumPy's ``np.floor(t)`` keeps returning
+    a result cut from the graph."""
 
     ufunc: Any = None
 
@@ -172,19 +174,19 @@ class Sign(Rounding):
     ufunc = np.sign
 
 
-@op(numpy=np.floor)
+@op()
 def floor(x: Any) -> Tensor:
     """The largest integer <= x, elementwise;  dy/dx = 0."""
     return Floor.apply(x)
 
 
-@op(numpy=np.ceil)
+@op()
 def ceil(x: Any) -> Tensor:
     """The smallest integer >= x, elementwise;  dy/dx = 0."""
     return Ceil.apply(x)
 
 
-@op(numpy=(np.round, np.around))
+@op()
 def round(x: Any, decimals: int = 0) -> Tensor:  # noqa: A001 - PyTorch's and NumPy's name
     """x rounded to the nearest integer (halves to even), or to ``decimals`` places;
     dy/dx = 0."""
@@ -194,13 +196,13 @@ def round(x: Any, decimals: int = 0) -> Tensor:  # noqa: A001 - PyTorch's and Nu
     return Round.apply(x)
 
 
-@op(numpy=np.trunc)
+@op()
 def trunc(x: Any) -> Tensor:
     """x with its fractional part dropped (towards zero);  dy/dx = 0."""
     return Trunc.apply(x)
 
 
-@op(numpy=np.sign)
+@op()
 def sign(x: Any) -> Tensor:
     """-1, 0 or 1 by the sign of x;  dy/dx = 0."""
     return Sign.apply(x)

@@ -70,7 +70,8 @@ ROUTES = {
 # that neither ndarray nor PyTorch has as a method. np.trace's function is ``matrix_trace``
 # (``autograd.trace`` is the graph tracer); its method is ``Tensor.trace``.
 NOT_METHODS = {
-    *("cbrt", "ldexp", "fabs", "sort", "pad", "take_along_axis", "einsum", "tensordot", "norm"),
+    # (Tensor.sort and Tensor.norm are PyTorch's, declared separately: torch_ops.py)
+    *("cbrt", "ldexp", "fabs", "pad", "take_along_axis", "einsum", "tensordot"),
     *("atleast_1d", "atleast_2d", "atleast_3d", "matrix_trace"),
 }
 
