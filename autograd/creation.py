@@ -129,7 +129,9 @@ def full_like(
 
 def _source(generator: Any) -> np.random.Generator:
     # PyTorch's generator= (an autograd.Generator), else the library generator.
-    return get_generator() if generator is None else generator.numpy
+    from .sampling import rng  # sampling builds on this module's neighbours, not the reverse
+
+    return rng(generator)
 
 
 def randn(

@@ -45,13 +45,13 @@ class Adadelta(Optimizer):
         }
         super().__init__(params, defaults)
 
-    def _validate(self, group: dict[str, Any]) -> None:
+    def validate(self, group: dict[str, Any]) -> None:
         for name in ("lr", "eps", "weight_decay"):
             check_nonnegative("Adadelta", name, group[name])
         if not 0.0 <= group["rho"] <= 1.0:
             raise ValueError(f"Adadelta: rho must be between 0 and 1, got {group['rho']}")
 
-    def _update(
+    def update(
         self, p: np.ndarray, g: np.ndarray, state: dict[str, Any], group: dict[str, Any]
     ) -> None:
         if not state:

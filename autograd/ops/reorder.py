@@ -13,8 +13,10 @@ import numpy as np
 
 from ..function import Function
 from ..registry import op
-from ..tensor import Tensor
+from ..tensor import Tensor, as_tensor
 from .axes import Axis, normalize_axis
+from .indexing import take_along_axis
+from .reductions import ValuesIndices
 from .shape import ravel
 
 
@@ -75,7 +77,19 @@ def roll(x: Any, shift: int | Sequence[int], axis: Axis = None) -> Tensor:
     return Roll.apply(x, shift=shift, axis=axis)
 
 
-@op(numpy=np.sort, method=False)
+def sort_with_indices(
+    x: Any, axis: int = -1, descending: bool = False, stable: bool = False
+) -> ValuesIndices:
+    """PyTorch's ``sort(x, dim=-1, descending=False)`` (and ``x.sort(...)``): the sorted values
+    and where they came from; the values are gathered from x, so their gradient flows back."""
+    x = as_tensor(x)
+    key = -x.data if descending else x.data
+    indices = np.argsort(key, axis=axis, kind="stable")
+    values = take_along_axis(x, indices, axis=axis)
+    return ValuesIndices(values, Tensor(indices.astype(np.int64)))
+
+
+@op(numpy=np.sort, method=False, torch=sort_with_indices)
 def sort(
     x: Any,
     axis: int | None = -1,
@@ -85,8 +99,9 @@ def sort(
     stable: bool | None = None,
 ) -> Tensor:
     """The elements sorted in ascending order along ``axis`` (flattened for None), as np.sort;
-    each gradient entry goes back to the element that landed there. (Not a method: ndarray.sort
-    sorts in place, PyTorch's returns indices too.)"""
+    each gradient entry goes back to the element that landed there. Spelled the PyTorch way
+    (``dim=``, ``descending=``) it returns values and indices; the method ``x.sort()`` is
+    PyTorch's (ndarray.sort sorts in place, which a recorded tensor cannot)."""
     if order is not None:
         raise ValueError("sort: order= applies to structured arrays, which Tensors are not")
     if stable:
@@ -94,3 +109,6 @@ def sort(
     if axis is None:
         x, axis = ravel(x), -1
     return Sort.apply(x, axis=axis, kind=kind)
+
+
+op(method="sort", export=False)(sort_with_indices)

@@ -310,16 +310,6 @@ def unique(
     return (Tensor(values), *(Tensor(r.astype(np.int64)) for r in rest))
 
 
-@op(method="sort", export=False)
-def sort_with_indices(x: Any, dim: int = -1, descending: bool = False, stable: bool = False):
-    """PyTorch's ``x.sort(dim=-1, descending=False)``: the sorted values and where they came
-    from; the values are gathered from x, so their gradient flows back there."""
-    x = as_tensor(x)
-    key = -x.data if descending else x.data
-    indices = np.argsort(key, axis=dim, kind="stable")
-    return ValuesIndices(take_along_axis(x, indices, axis=dim), Tensor(indices.astype(np.int64)))
-
-
 @op(numpy=np.argsort)
 def argsort(x: Any, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
     """Where each sorted value came from along ``dim`` (an integer tensor; no gradient)."""
