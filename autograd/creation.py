@@ -10,7 +10,6 @@ import numpy as np
 
 from .devices import check_device
 from .ops.shape import normalize_shape
-from .random import get_generator
 from .tensor import Tensor, as_array
 
 

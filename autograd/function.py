@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from . import function_details as details
-from . import versions
+from . import tensor_io, versions
 from .anomaly import check_forward
 from .grad_mode import LOCAL
 from .tensor import Tensor, as_array
@@ -154,10 +154,15 @@ class Function:
     # A loss's target, which draw_graph shows as such: an input position or an option on ctx.
     target: int | str | None = None
 
+    # True: forward and backward receive Tensors (a user's op written the PyTorch way); False:
+    # arrays; None: decided by where the class is defined (see autograd/tensor_io.py).
+    tensor_io: bool | None = None
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "name" not in cls.__dict__:
             cls.name = cls.__name__.lower()
+        tensor_io.install(cls)  # a user's class: forward and backward see Tensors
 
     @staticmethod
     def forward(ctx: Any, *arrays: Any, **options: Any) -> Any:

@@ -10,8 +10,10 @@ refuses with a TypeError. It never computes on ``.data`` behind the graph's back
   results with no floating-point values (``np.isnan``, ``np.argsort``, ``np.allclose``,
   ``np.shape``), and the few functions whose floating result is piecewise constant or does not
   depend on the values (``np.floor``, ``np.sign``, ``np.round``, ``np.zeros_like``).
-* Anything else raises TypeError naming the function. Convert explicitly to leave the graph:
-  ``np.asarray(t)`` or ``t.detach().numpy()``.
+* Anything else runs on the plain arrays when no Tensor argument requires grad (as PyTorch
+  lets ``np.histogram(t)`` or ``np.percentile(p.grad, 99)`` run on a tensor outside the graph:
+  nothing could be differentiated), and raises TypeError naming the function when one does.
+  Convert explicitly to leave the graph: ``np.asarray(t)`` or ``t.detach().numpy()``.
 """
 
 from __future__ import annotations
@@ -73,6 +75,17 @@ def _has_float(result: Any) -> bool:
     return isinstance(result, (float, complex))
 
 
+def _requires_grad(value: Any) -> bool:
+    """Whether a Tensor that requires grad is among the arguments (in lists, tuples, dicts)."""
+    if isinstance(value, Tensor):
+        return value._requires_grad
+    if isinstance(value, (list, tuple)):
+        return any(_requires_grad(v) for v in value)
+    if isinstance(value, dict):
+        return any(_requires_grad(v) for v in value.values())
+    return False
+
+
 def _refuse(name: str, reason: str = "") -> TypeError:
     return TypeError(
         f"{name} has no recorded derivative in backproplab, so it cannot take a Tensor "
@@ -117,10 +130,10 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
         return handler(*inputs)
     if method == "at":  # changes its first argument in place, behind the graph's back
         raise _refuse(name, " and it writes into its argument in place")
-    if "out" in kwargs and ufunc not in PIECEWISE_CONSTANT:
+    if "out" in kwargs and ufunc not in PIECEWISE_CONSTANT and _requires_grad((inputs, kwargs)):
         raise _refuse(name, " with out=")
     result = getattr(ufunc, method)(*_plain(inputs), **_plain(kwargs))
-    if _has_float(result) and ufunc not in PIECEWISE_CONSTANT:
+    if _has_float(result) and ufunc not in PIECEWISE_CONSTANT and _requires_grad(inputs):
         raise _refuse(name)
     return result
 
@@ -134,10 +147,10 @@ def array_function(func: Any, args: tuple, kwargs: dict) -> Any:
             if extra:
                 raise _unsupported(_name(func), handler, extra)
         return handler(*args, **kwargs)
-    if "out" in kwargs and func not in PIECEWISE_CONSTANT:
+    if "out" in kwargs and func not in PIECEWISE_CONSTANT and _requires_grad((args, kwargs)):
         raise _refuse(_name(func), " with out=")
     result = func(*_plain(args), **_plain(kwargs))
-    if _has_float(result) and func not in PIECEWISE_CONSTANT:
+    if _has_float(result) and func not in PIECEWISE_CONSTANT and _requires_grad((args, kwargs)):
         raise _refuse(_name(func))
     return result
 

@@ -121,6 +121,8 @@ def test_detect_anomaly_names_backward_op():
 
 def test_a_tensor_method_in_forward_says_forward_gets_arrays():
     class Clamped(ag.Function):
+        tensor_io = False  # the array form the library's own ops use (a user's op gets Tensors)
+
         @staticmethod
         def forward(ctx, x):
             return x.clamp(min=0)  # PyTorch style: x is an ndarray here

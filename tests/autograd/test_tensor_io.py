@@ -1,0 +1,130 @@
+"""A user's Function written the PyTorch way (autograd/tensor_io.py): forward and backward
+receive Tensors and may call Tensor methods; gradients are right (gradcheck, second order,
+torch); saved values keep their version checks; the library's own ops keep arrays."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd as ag
+from autograd.ops.arithmetic import Add
+
+
+class MyReLU(ag.Function):
+    """PyTorch's tutorial op, as written there."""
+
+    @staticmethod
+    def forward(ctx, input):
+        ctx.save_for_backward(input)
+        return input.clamp(min=0)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (input,) = ctx.saved_tensors
+        grad_input = grad_output.clone()
+        grad_input[input < 0] = 0
+        return grad_input
+
+
+class LegendreP3(ag.Function):
+    @staticmethod
+    def forward(ctx, input):
+        ctx.save_for_backward(input)
+        return 0.5 * (5 * input**3 - 3 * input)
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (input,) = ctx.saved_tensors
+        return grad_output * 1.5 * (5 * input**2 - 1)
+
+
+def test_forward_and_backward_see_tensors_and_the_engine_sees_arrays():
+    seen = {}
+
+    class Spy(ag.Function):
+        @staticmethod
+        def forward(ctx, x, scale=2.0):
+            seen["forward"] = (type(x), x.requires_grad, ag.is_grad_enabled())
+            ctx.scale = scale
+            return x * scale
+
+        @staticmethod
+        def backward(ctx, grad):
+            seen["backward"] = type(grad)
+            return grad * ctx.scale
+
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = Spy.apply(x, scale=3.0)
+    assert type(y.grad_fn.saved_tensors) is tuple and y.grad_fn.fn is Spy
+    y.sum().backward()
+    assert seen == {"forward": (ag.Tensor, False, False), "backward": ag.Tensor}
+    np.testing.assert_allclose(x.grad, [3.0, 3.0])
+    assert Add.tensor_io is None and not Add.forward.__dict__.get("tensor_io")  # arrays
+
+
+def test_pytorch_tutorial_relu_gives_the_right_gradient():
+    x = ag.tensor(np.array([-1.0, 0.5, 2.0]), requires_grad=True)
+    assert ag.gradcheck(MyReLU.apply, (x,))
+    (MyReLU.apply(x) ** 2).sum().backward()
+    np.testing.assert_allclose(x.grad, [0.0, 1.0, 4.0])
+
+
+def test_second_order_through_a_tensor_function():
+    x = ag.tensor(np.array([0.3, -0.7]), requires_grad=True)
+    assert ag.gradgradcheck(LegendreP3.apply, (x,))
+
+
+def test_saved_tensors_keep_the_version_check():
+    x = ag.tensor(np.array([1.0, 2.0]), requires_grad=True)
+    y = LegendreP3.apply(x)
+    with ag.no_grad():
+        x += 1
+    with pytest.raises(RuntimeError, match="modified in place"):
+        y.sum().backward()
+
+
+def test_a_class_may_ask_for_arrays():
+    class OnArrays(ag.Function):
+        tensor_io = False
+
+        @staticmethod
+        def forward(ctx, x):
+            assert type(x) is np.ndarray
+            return np.exp(x)
+
+        @staticmethod
+        def backward(ctx, grad):
+            assert type(grad) is np.ndarray
+            return grad
+
+    OnArrays.apply(ag.tensor([0.0], requires_grad=True)).sum().backward()
+
+
+def test_against_torch():
+    torch = pytest.importorskip("torch")
+    data = np.array([-1.5, -0.2, 0.4, 1.1])
+    x = ag.tensor(data, requires_grad=True)
+    (LegendreP3.apply(MyReLU.apply(x)) * 3).sum().backward()
+
+    class TorchReLU(torch.autograd.Function):
+        forward = staticmethod(MyReLU.forward.__wrapped__)
+        backward = staticmethod(MyReLU.backward.__wrapped__)
+
+    class TorchP3(torch.autograd.Function):
+        forward = staticmethod(LegendreP3.forward.__wrapped__)
+        backward = staticmethod(LegendreP3.backward.__wrapped__)
+
+    t = torch.tensor(data, requires_grad=True)
+    (TorchP3.apply(TorchReLU.apply(t)) * 3).sum().backward()
+    np.testing.assert_allclose(x.grad, t.grad.numpy())
+
+
+def test_numpy_functions_without_a_derivative_run_when_nothing_requires_grad():
+    t = ag.tensor(np.array([1.0, 2.0, 3.0, 10.0]))
+    assert np.percentile(t, 50) == pytest.approx(2.5)
+    counts, edges = np.histogram(t, bins=3)
+    assert counts.tolist() == [3, 0, 1] and isinstance(edges, np.ndarray)
+    w = ag.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(TypeError, match="np.percentile has no recorded derivative"):
+        np.percentile(w, 50)
