@@ -126,6 +126,8 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
     handler = NUMPY.get(ufunc)
     if handler is not None and method == "__call__":
         if kwargs:  # out=, where=, dtype=, casting=: the recorded op takes none of them
+            if not _requires_grad((inputs, kwargs)):  # nothing to record: NumPy's own result
+                return ufunc(*_plain(inputs), **_plain(kwargs))  # (w.data -= lr * w.grad)
             raise _unsupported(name, handler, sorted(kwargs))
         return handler(*inputs)
     if method == "at":  # changes its first argument in place, behind the graph's back
@@ -145,6 +147,8 @@ def array_function(func: Any, args: tuple, kwargs: dict) -> Any:
         if kwargs:
             extra = _unknown_keywords(handler, kwargs)
             if extra:
+                if not _requires_grad((args, kwargs)):
+                    return func(*_plain(args), **_plain(kwargs))
                 raise _unsupported(_name(func), handler, extra)
         return handler(*args, **kwargs)
     if "out" in kwargs and func not in PIECEWISE_CONSTANT and _requires_grad((args, kwargs)):

@@ -14,7 +14,6 @@ them all for IDEs and type checkers.
 
 from __future__ import annotations
 
-import operator
 import weakref
 from typing import TYPE_CHECKING, Any
 
@@ -86,7 +85,7 @@ class Tensor(TensorMethods):
     :func:`as_array`'s dtype rules. Only floating tensors can require grad.
     """
 
-    __slots__ = ("data", "_grad", "_requires_grad", "_node", "_name", "__weakref__")
+    __slots__ = ("data", "_grad", "_grad_view", "_requires_grad", "_node", "_name", "__weakref__")
 
     def __init__(
         self,
@@ -143,12 +142,28 @@ class Tensor(TensorMethods):
             )
         self._grad = array
 
-    # (A C-level getter: optimizers read every parameter's grad at every step.)
+    def _get_grad(self) -> Tensor | None:
+        # A Tensor over the gradient buffer, as PyTorch's: it shares the memory (writes through
+        # it, p.grad.zero_(), change the buffer and count as changes) and does not require grad.
+        # The engine and the optimizers read the buffer itself, ``_grad``.
+        grad = self._grad
+        if grad is None:
+            return None
+        try:  # one view per buffer, so that p.grad is p.grad (set at the first read only)
+            view = self._grad_view
+        except AttributeError:
+            view = None
+        if view is None or view.data is not grad:
+            view = self._grad_view = Tensor._make(grad, None)
+        return view
+
     grad = property(
-        operator.attrgetter("_grad"),
+        _get_grad,
         _set_grad,
-        doc="""dL/d(self) accumulated by ``backward()``: an ndarray of this tensor's shape and
-        dtype, or None. Assigning checks the shape and converts to this tensor's dtype (a copy).""",
+        doc="""dL/d(self) accumulated by ``backward()``, or None: a Tensor of this tensor's shape
+        and dtype that shares the gradient's memory and does not require grad (as PyTorch's;
+        ``p.grad.zero_()`` works, ``p.grad.numpy()`` is the array). Assigning checks the shape and
+        converts to this tensor's dtype (a copy).""",
     )
 
     @property

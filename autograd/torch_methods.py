@@ -186,6 +186,12 @@ def uniform_(
     return self
 
 
+def fill(self: Tensor, value: Any) -> None:
+    """NumPy's ``ndarray.fill``: every element becomes ``value``, in place (``fill_`` is
+    PyTorch's spelling, which returns the tensor)."""
+    versions.write(writable(self, "fill"), as_array(value))
+
+
 def masked_fill_(self: Tensor, mask: Any, value: Any) -> Tensor:
     """``value`` where ``mask`` is true, in place."""
     mask = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
@@ -252,6 +258,7 @@ for _name, _method in {
     "normal_": normal_,
     "uniform_": uniform_,
     "masked_fill_": masked_fill_,
+    "fill": fill,
     "scatter_": scatter_,
     "scatter": scatter,
 }.items():

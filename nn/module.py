@@ -354,8 +354,8 @@ class Module:
         for p in self.parameters():
             if set_to_none:
                 p.grad = None
-            elif p.grad is not None:
-                p.grad[...] = 0
+            elif p._grad is not None:
+                p._grad[...] = 0
 
     def to(
         self, *args: Any, device: Any = None, dtype: Any = None, non_blocking: bool = False

@@ -18,7 +18,7 @@ def _grads(fn: str, parameters: Any) -> list[np.ndarray]:
     for p in params:
         if not isinstance(p, autograd.Tensor):
             raise TypeError(f"nn.utils.{fn}: expected Tensors, got {type(p).__name__}")
-    return [p.grad for p in params if p.grad is not None]
+    return [p._grad for p in params if p._grad is not None]
 
 
 def clip_grad_norm_(
@@ -87,7 +87,7 @@ def grad_norms(model: Module) -> dict[str, float]:
     if not isinstance(model, Module):
         raise TypeError(f"nn.utils.grad_norms: expected an nn.Module, got {type(model).__name__}")
     return {
-        name: float(np.sqrt(np.sum(np.square(p.grad, dtype=np.float64))))
+        name: float(np.sqrt(np.sum(np.square(p._grad, dtype=np.float64))))
         for name, p in model.named_parameters()
-        if p.grad is not None
+        if p._grad is not None
     }

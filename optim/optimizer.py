@@ -206,8 +206,8 @@ class Optimizer:
             for p in group["params"]:
                 if set_to_none:
                     p.grad = None
-                elif p.grad is not None:
-                    p.grad.fill(0)
+                elif p._grad is not None:
+                    p._grad.fill(0)
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Apply the update rule to every parameter that has a gradient; return the loss that
@@ -226,7 +226,7 @@ class Optimizer:
             updated = []
             try:
                 for param in group["params"]:
-                    g = param.grad
+                    g = param._grad
                     if g is None:
                         continue
                     p = param.data

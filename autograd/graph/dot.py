@@ -274,7 +274,7 @@ class Builder:
         name = (grouping.leaf_name(leaf) if grouping else leaf.name) or made
         grad: Any = HIDDEN
         if leaf.requires_grad:
-            grad = PENDING if leaf.grad is None else np.asarray(leaf.grad)
+            grad = PENDING if leaf._grad is None else np.asarray(leaf._grad)
         view = ValueView(self.leaf_role(leaf), leaf.shape, leaf.dtype, name, leaf.data, grad)
         frame = grouping.frame_of_leaf(leaf) if grouping else None
         self.place(frame, vertex, self.value_attrs(vertex, view))
@@ -368,8 +368,8 @@ class Builder:
         grad: Any = HIDDEN
         if step is not None:
             grad = step.grad_out
-        elif retained is not None and retained.grad is not None:
-            grad = np.asarray(retained.grad)
+        elif retained is not None and retained._grad is not None:
+            grad = np.asarray(retained._grad)
         elif self.options.steps is not None:
             grad = PENDING
         elif node is self.root.grad_fn and self._backward_ran():

@@ -15,7 +15,12 @@ def _plain(value: Any) -> Any:
     return value.data if isinstance(value, Tensor) else value
 
 
-def _compare(ufunc: Any, a: Any, b: Any) -> Tensor:
+_OPERANDS = (Tensor, np.ndarray, np.generic, int, float, bool, list, tuple)
+
+
+def _compare(ufunc: Any, a: Any, b: Any) -> Any:
+    if not isinstance(b, _OPERANDS) or not isinstance(a, _OPERANDS):
+        return NotImplemented  # let the other object answer (pytest.approx, a sentinel, ...)
     return Tensor._make(np.asarray(ufunc(_plain(a), _plain(b))), None)
 
 

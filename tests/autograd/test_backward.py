@@ -230,7 +230,7 @@ def test_integer_tensor_results_are_not_recorded():
 def test_zero_dimensional_leaf_used_twice_gets_an_ndarray_grad():
     a = ag.Tensor(2.0, requires_grad=True)
     (a * a + a).backward()
-    assert type(a.grad) is np.ndarray and a.grad.shape == () and a.grad == 5.0
+    assert type(a.grad.numpy()) is np.ndarray and a.grad.shape == () and a.grad == 5.0
 
 
 def test_in_place_update_of_a_parameter_under_no_grad():
@@ -264,7 +264,7 @@ def test_retained_zero_dimensional_grad_stays_an_array_across_backward_calls():
     z = y * 2
     z.backward(retain_graph=True)
     z.backward()
-    assert type(y.grad) is np.ndarray and y.grad == 4.0
+    assert type(y.grad.numpy()) is np.ndarray and y.grad == 4.0
 
 
 def test_every_user_is_done_before_a_shared_result_backpropagates():

@@ -23,7 +23,7 @@ def test_the_shared_scalar_seed_never_becomes_a_leaf_grad():
     x = ag.Tensor(np.float32(2.0), requires_grad=True)
     x.backward()
     first = x.grad
-    assert first.flags.writeable  # the leaf owns a copy, not the read-only seed
+    assert first.numpy().flags.writeable  # the leaf owns a copy, not the read-only seed
     x.backward()  # accumulates into the array the first call handed over
     assert x.grad is first and x.grad == 2.0 and x.grad.dtype == np.float32
     y = ag.Tensor(np.float32(5.0), requires_grad=True)

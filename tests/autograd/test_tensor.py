@@ -126,7 +126,7 @@ def test_grad_assignment_converts_tensors_and_arrays_to_the_tensors_dtype():
 
     p = ag.tensor([1.0, 2.0], requires_grad=True)
     p.grad = ag.ones_like(p)
-    assert type(p.grad) is np.ndarray and p.grad.dtype == np.float32
+    assert type(p.grad.numpy()) is np.ndarray and p.grad.dtype == np.float32
     optim.SGD([p], lr=0.5).step()
     np.testing.assert_allclose(p.data, [0.5, 1.5])
     p.grad = np.array([1, 2])  # integers become the parameter's dtype
