@@ -228,6 +228,8 @@ class Function:
                 raise details.foreign_result(cls, arrays, out)
             return _make(out, None)
         ctx.shape, ctx.dtype, ctx._out_id = out.shape, out.dtype, id(out)
+        if out.base is not None:  # a view: of an input's memory? (see versions.note_view)
+            versions.note_view(out, arrays)
         if result is not out:
             details.adopt_result(ctx, out, result)
         for recorder in state.recorders:  # autograd.trace

@@ -5,10 +5,10 @@ These methods are installed on ``Tensor`` (``autograd/__init__.py`` does it, as 
 write goes through ``versions.write`` or is followed by ``versions.bump``, so a backward that
 saved the old values raises instead of using the new ones.
 
-Changing values in place is refused wherever a graph could depend on them: on a recorded result,
-and on a leaf that requires grad while recording is on. Under ``no_grad`` it is the PyTorch idiom
-``w -= lr * w.grad``. Results are not rewritten in place (as PyTorch can, by rebasing their
-history): one graph mechanism, and ``c = c + x`` says the same thing.
+Changing values in place is refused on a leaf that requires grad while recording is on (as in
+PyTorch); under ``no_grad`` it is the idiom ``w -= lr * w.grad``. In-place arithmetic on a
+recorded result moves its history to a new node, as PyTorch does (``autograd/rebase.py``);
+other in-place changes of a recorded result (item assignment, fills) are refused.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import numpy as np
 from . import versions
 from .grad_mode import is_grad_enabled
 from .ops.indexing import plain_index
+from .rebase import rebase
 
 if TYPE_CHECKING:  # the methods below become Tensor's: type-check them as such
     from .tensor import Tensor as _Base
@@ -45,6 +46,8 @@ def writable(tensor: Any, what: str) -> np.ndarray:
 
 
 def _update(tensor: Any, ufunc: Any, other: Any, what: str) -> Any:
+    if tensor._node is not None and is_grad_enabled():
+        return rebase(tensor, ufunc, other, what)  # a recorded result: its history moves
     data = writable(tensor, what)
     ufunc(data, _plain(other), out=data)
     versions.bump(data)  # a graph that saved the old value now raises in backward
