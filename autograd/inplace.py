@@ -8,7 +8,8 @@ saved the old values raises instead of using the new ones.
 Changing values in place is refused on a leaf that requires grad while recording is on (as in
 PyTorch); under ``no_grad`` it is the idiom ``w -= lr * w.grad``. In-place arithmetic on a
 recorded result moves its history to a new node, as PyTorch does (``autograd/rebase.py``);
-other in-place changes of a recorded result (item assignment, fills) are refused.
+so does item assignment; fills (``fill_``, ``zero_``, ``copy_``, ``clamp_``) of a recorded
+result are refused.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import numpy as np
 from . import versions
 from .grad_mode import is_grad_enabled
 from .ops.indexing import plain_index
-from .rebase import rebase
+from .rebase import rebase, rebase_setitem
 
 if TYPE_CHECKING:  # the methods below become Tensor's: type-check them as such
     from .tensor import Tensor as _Base
@@ -70,7 +71,11 @@ class InPlace(_Base):
         return _update(self, np.true_divide, other, "in-place /=")
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        """``t[index] = value`` with NumPy indexing (``t[t < 0] = 0``), outside the graph."""
+        """``t[index] = value`` with NumPy indexing (``t[t < 0] = 0``): outside the graph, or on
+        a recorded result as in PyTorch (its history moves, see autograd/rebase.py)."""
+        if self._node is not None and is_grad_enabled():
+            rebase_setitem(self, plain_index(index), value)
+            return
         versions.write(writable(self, "item assignment"), _plain(value), plain_index(index))
 
     def add_(self, other: Any, alpha: float = 1) -> Any:

@@ -6,6 +6,7 @@ a hand-written layer): the tensor's history moves to a new node and its memory i
 own memory: ``c`` now points at the new node. Every op that saved the overwritten values raises
 in backward (version counters), as in PyTorch.
 
+Item assignment (``dlogits[range(n), Yb] -= 1`` on a recorded softmax) works the same way.
 Refused, with an error that says what to write instead: when ``c``'s memory is shared with
 another recorded tensor through a view (``v = c[0:2]``, ``c.T``, ``c.reshape(...)``, or ``c``
 itself a view of another result): the other tensor's values would change behind its history,
@@ -34,9 +35,9 @@ def _recorded(ufunc: Any) -> Any:
     }[ufunc].apply
 
 
-def rebase(tensor: Tensor, ufunc: Any, other: Any, what: str) -> Tensor:
-    """``tensor <ufunc>= other`` on a recorded ``tensor`` with grad mode on (see the module
-    docstring); returns ``tensor``."""
+def _old_value(tensor: Tensor, what: str) -> Tensor:
+    # The tensor's values before the change, as a Tensor of the old history (refused if a
+    # recorded view shares the memory).
     data = tensor.data
     if versions.is_viewed(data):
         raise RuntimeError(
@@ -48,12 +49,56 @@ def rebase(tensor: Tensor, ufunc: Any, other: Any, what: str) -> Tensor:
     snapshot = data.copy()  # the values before the change, which the op may need in backward
     old_node._out_id = id(snapshot)  # the old history's result now lives in the snapshot
     old_node.kept_value = snapshot  # (and stays alive with it: an id is only unique while so)
-    old = Tensor._make(snapshot, old_node)
-    if isinstance(other, Tensor) and np.shares_memory(other.data, data):
-        if other.data is not data:
+    return Tensor._make(snapshot, old_node)
+
+
+def _operand(other: Any, tensor: Tensor, old: Tensor, what: str) -> Any:
+    if isinstance(other, Tensor) and np.shares_memory(other.data, tensor.data):
+        if other.data is not tensor.data:
             raise RuntimeError(f"{what}: the operand overlaps the tensor's memory; use a copy")
-        other = old  # c += c: both operands are the old value
-    result = _recorded(ufunc)(old, other)
+        return old  # c += c: both operands are the old value
+    return other
+
+
+def rebase(tensor: Tensor, ufunc: Any, other: Any, what: str) -> Tensor:
+    """``tensor <ufunc>= other`` on a recorded ``tensor`` with grad mode on (see the module
+    docstring); returns ``tensor``."""
+    old = _old_value(tensor, what)
+    result = _recorded(ufunc)(old, _operand(other, tensor, old, what))
+    return _put_in_place(tensor, old, result)
+
+
+def rebase_setitem(tensor: Tensor, index: Any, value: Any) -> Tensor:
+    """``tensor[index] = value`` on a recorded ``tensor`` with grad mode on: the new history is
+    ``where(mask, value placed at index, old)``, so dL/d(old) is zero at ``index`` and
+    dL/d(value) is dL/dy there (summed over broadcasting). An index that names one position
+    twice is refused (which write wins is NumPy's detail, not a derivative)."""
+    from .ops.indexing import ScatterAdd
+    from .ops.piecewise import Where
+    from .ops.shape import broadcast_to
+
+    what = "item assignment"
+    data = tensor.data
+    counts = np.zeros(data.shape, dtype=np.int64)
+    np.add.at(counts, index, 1)
+    if counts.max(initial=0) > 1:
+        raise RuntimeError(
+            f"{what} on a recorded tensor with an index that repeats a position (which write "
+            "wins has no derivative): index each position once, or build the result with "
+            "autograd.where"
+        )
+    old = _old_value(tensor, what)
+    value = _operand(value, tensor, old, what)
+    if not isinstance(value, Tensor):
+        value = Tensor(np.asarray(value, dtype=data.dtype))
+    placed = ScatterAdd.apply(broadcast_to(value, data[index].shape), index=index, shape=data.shape)
+    result = Where.apply(counts > 0, placed, old)
+    return _put_in_place(tensor, old, result)
+
+
+def _put_in_place(tensor: Tensor, old: Tensor, result: Tensor) -> Tensor:
+    data = tensor.data
+    old_node = old._node
     if result.dtype != data.dtype:  # in place keeps the tensor's dtype, as in PyTorch
         result = result.astype(data.dtype)
     versions.write(data, result.data)

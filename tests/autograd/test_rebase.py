@@ -156,10 +156,50 @@ def test_an_advanced_index_is_a_copy_and_may_be_changed():
     np.testing.assert_allclose(x.grad, [2 * (2 * XD[0] - 1) + 4 * XD[0], 0, 8 * XD[2] - 2, 0])
 
 
-def test_still_refused_leaf_and_item_assignment():
+def test_still_refused_leaf_and_fills():
     p = nn.Parameter(ag.tensor(XD))
     with pytest.raises(RuntimeError, match="requires grad"):
         p += 1
     c = p * 2
     with pytest.raises(RuntimeError, match="recorded result"):
-        c[0] = 0.0
+        c.fill_(0.0)
+
+
+def setitem_program(lib, x, w, targets):
+    d = x @ w
+    d[range(4), lib.tensor(targets)] -= 1  # makemore's dlogits line, on a recorded result
+    d[:, 0] = x[:, 1] * 2
+    d[3] = 0.5
+    return (d * d).sum()
+
+
+def test_item_assignment_on_a_recorded_result_moves_its_history():
+    rng = np.random.default_rng(0)
+    xd, wd, targets = rng.normal(size=(4, 3)), rng.normal(size=(3, 3)), np.array([0, 2, 1, 2])
+    x = ag.tensor(xd, requires_grad=True)
+    w = ag.tensor(wd, requires_grad=True)
+    assert ag.gradcheck(lambda x, w: setitem_program(ag, x, w, targets), (x, w))
+    assert ag.gradgradcheck(lambda x, w: setitem_program(ag, x, w, targets), (x, w))
+    torch = pytest.importorskip("torch")
+    setitem_program(ag, x, w, targets).backward()
+    tx = torch.tensor(xd, requires_grad=True)
+    tw = torch.tensor(wd, requires_grad=True)
+    setitem_program(torch, tx, tw, targets).backward()
+    np.testing.assert_allclose(x.grad, tx.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(w.grad, tw.grad.numpy(), rtol=1e-12)
+
+
+def test_item_assignment_refusals():
+    x, _ = leaves()
+    c = x * 2
+    with pytest.raises(RuntimeError, match="repeats a position"):
+        c[[0, 0]] = ag.tensor([1.0, 2.0])
+    v = c[1:3]
+    with pytest.raises(RuntimeError, match="view shares"):
+        c[0] = 1.0
+    with pytest.raises(RuntimeError, match="view shares"):
+        v[0] = 1.0
+    s = ag.exp(x)  # exp saved its result for backward: changing it makes backward raise,
+    s[0] = 1.0  # as in PyTorch
+    with pytest.raises(RuntimeError, match="modified in place"):
+        s.sum().backward()
