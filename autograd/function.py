@@ -155,7 +155,7 @@ class Function:
     target: int | str | None = None
 
     # True: forward and backward receive Tensors (a user's op written the PyTorch way); False:
-    # arrays; None: decided by where the class is defined (see autograd/tensor_io.py).
+    # arrays; None: a user's op gets Tensors under pytorch_meanings (see autograd/tensor_io.py).
     tensor_io: bool | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

@@ -108,7 +108,8 @@ def forward_error(fn: Any, error: Exception, arrays: list) -> Exception:
     if "'numpy.ndarray' object has no attribute" in str(error):
         return AttributeError(
             f"{fn.name}: {error}; forward receives NumPy arrays, not Tensors: use operators "
-            "and np.* functions (np.exp(x), np.clip(x, 0, None))"
+            "and np.* functions (np.exp(x), np.clip(x, 0, None)), or give the class "
+            "`tensor_io = True` (or run under autograd.pytorch_meanings(True)) to receive Tensors"
         )
     return error
 

@@ -2,9 +2,13 @@
 Tensors, so they may call Tensor methods (``input.clamp(min=0)``, ``grad_output.clone()``) as
 well as NumPy functions and operators.
 
-The library's own ops work on arrays (the fast path). A Function subclass defined outside the
-library gets Tensors instead: when the class is created, its ``forward`` and ``backward`` are
-wrapped once, so the engine still sees the array form it always calls. Around the user's code:
+The library's own ops work on arrays (the fast path), and so do a user's ops by default (the
+NumPy style the guides and exercises teach). A user's op gets Tensors when the thread runs with
+PyTorch's meanings (``autograd.pytorch_meanings(True)``, which every program converted by
+``backproplab port`` switches on), or when its class sets ``tensor_io = True``; ``tensor_io =
+False`` keeps arrays always. When a user's class is created, its ``forward`` and ``backward`` are
+wrapped once, and each call decides; the engine still sees the array form it always calls.
+With Tensors, around the user's code:
 
 * forward receives each input array as a Tensor that shares its memory and does not require
   grad, and runs under ``no_grad`` (it is the op's computation, not part of the graph); the
@@ -14,7 +18,6 @@ wrapped once, so the engine still sees the array form it always calls. Around th
 * backward receives the gradient as a Tensor and returns Tensors, unwrapped for the engine --
   except under ``create_graph=True``, where they already are recorded Tensors and stay so.
 
-A class that wants arrays sets ``tensor_io = False`` (the library's ops do, by where they live).
 """
 
 from __future__ import annotations
@@ -26,18 +29,20 @@ from typing import Any
 import numpy as np
 
 from .grad_mode import no_grad
+from .meanings import MEANINGS
 from .tensor import Tensor
 
 LIBRARY_PACKAGES = ("autograd", "nn", "optim")
 
 
-def wants_tensors(cls: type) -> bool:
-    """Whether ``cls``'s forward and backward should receive Tensors: its own ``tensor_io``
-    setting, else True for a class defined outside the library."""
-    setting = cls.__dict__.get("tensor_io")
-    if setting is not None:
-        return bool(setting)
+def is_users(cls: type) -> bool:
+    """Whether ``cls`` is defined outside the library (the library's ops keep arrays)."""
     return cls.__module__.split(".")[0] not in LIBRARY_PACKAGES
+
+
+def _wants_tensors(cls: type) -> bool:
+    setting = getattr(cls, "tensor_io", None)
+    return MEANINGS.pytorch if setting is None else bool(setting)
 
 
 def _array(value: Any) -> Any:
@@ -74,9 +79,11 @@ class TensorContext:
         return tuple(_tensor(v) for v in self._ctx.saved_tensors)
 
 
-def wrap_forward(forward: Callable[..., Any]) -> Callable[..., Any]:
+def wrap_forward(cls: type, forward: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(forward)
     def forward_on_tensors(ctx: Any, *arrays: Any, **options: Any) -> Any:
+        if not _wants_tensors(cls):
+            return forward(ctx, *arrays, **options)
         inputs = [_tensor(a) for a in arrays]
         with no_grad():
             out = forward(TensorContext(ctx), *inputs, **options)
@@ -86,9 +93,11 @@ def wrap_forward(forward: Callable[..., Any]) -> Callable[..., Any]:
     return staticmethod(forward_on_tensors)  # type: ignore[return-value]
 
 
-def wrap_backward(backward: Callable[..., Any]) -> Callable[..., Any]:
+def wrap_backward(cls: type, backward: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(backward)
     def backward_on_tensors(ctx: Any, grad: Any) -> Any:
+        if not _wants_tensors(cls):
+            return backward(ctx, grad)
         recorded = getattr(ctx, "_as_tensors", False)  # create_graph: keep recorded Tensors
         grads = backward(TensorContext(ctx), _tensor(np.asarray(grad)) if not recorded else grad)
         if recorded:
@@ -102,8 +111,8 @@ def wrap_backward(backward: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def install(cls: type) -> None:
-    """Wrap ``cls``'s own forward and backward if it wants Tensors (see the module docstring)."""
-    if not wants_tensors(cls):
+    """Wrap a user's class's own forward and backward (see the module docstring)."""
+    if not is_users(cls) or cls.__dict__.get("tensor_io") is False:
         return
     for name, wrap in (("forward", wrap_forward), ("backward", wrap_backward)):
         method = cls.__dict__.get(name)
@@ -112,4 +121,4 @@ def install(cls: type) -> None:
         function = method.__func__ if isinstance(method, (staticmethod, classmethod)) else method
         if getattr(function, "tensor_io", False):
             continue
-        setattr(cls, name, wrap(function))
+        setattr(cls, name, wrap(cls, function))

@@ -1,6 +1,7 @@
-"""A user's Function written the PyTorch way (autograd/tensor_io.py): forward and backward
-receive Tensors and may call Tensor methods; gradients are right (gradcheck, second order,
-torch); saved values keep their version checks; the library's own ops keep arrays."""
+"""A user's Function written the PyTorch way (autograd/tensor_io.py): under PyTorch's meanings
+(converted programs) or with ``tensor_io = True``, forward and backward receive Tensors and may
+call Tensor methods; gradients are right (gradcheck, second order, torch); saved values keep
+their version checks; by default, and for the library's own ops, they receive arrays."""
 
 from __future__ import annotations
 
@@ -9,6 +10,12 @@ import pytest
 
 import autograd as ag
 from autograd.ops.arithmetic import Add
+
+
+@pytest.fixture(autouse=True)
+def pytorch_meanings():
+    with ag.pytorch_meanings(True):  # as in a converted program
+        yield
 
 
 class MyReLU(ag.Function):
@@ -82,6 +89,36 @@ def test_saved_tensors_keep_the_version_check():
         x += 1
     with pytest.raises(RuntimeError, match="modified in place"):
         y.sum().backward()
+
+
+def test_without_the_switch_a_users_op_gets_arrays_unless_it_asks():
+    seen = []
+
+    class Plain(ag.Function):
+        @staticmethod
+        def forward(ctx, x):
+            seen.append(type(x))
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, grad):
+            return grad * 2
+
+    class Asks(Plain):
+        tensor_io = True
+
+        @staticmethod
+        def forward(ctx, x):
+            seen.append(type(x))
+            return x.clamp(min=0)
+
+    x = ag.tensor([1.0], requires_grad=True)
+    with ag.pytorch_meanings(False):
+        Plain.apply(x)
+        Asks.apply(x)
+        with pytest.raises(AttributeError, match="tensor_io = True"):
+            MyReLU.apply(x)
+    assert seen == [np.ndarray, ag.Tensor]
 
 
 def test_a_class_may_ask_for_arrays():
