@@ -161,7 +161,6 @@ MODULE_MISSING = {
     "log_softmax": "use nn.functional.log_softmax(x, dim)",
     "bfloat16": "backproplab has no bfloat16 (NumPy lacks it): use float32, or float16 to save "
     "memory",
-    "compile": "autograd.compile is not here yet: call the model or step function directly",
     "set_grad_enabled": "use `with autograd.no_grad():` or `with autograd.enable_grad():`",
     "amax": "use autograd.max(t, axis=dim) (NumPy's name: the values only)",
     "amin": "use autograd.min(t, axis=dim) (NumPy's name: the values only)",

@@ -331,6 +331,7 @@ OTHER_CHECKS = {
     "nn.init": "tests/nn",
     "nn.parallel": "tests/compat/test_scaffolding.py",
     "nn.DataParallel": "tests/compat/test_scaffolding.py",
+    "torch.compile": "tests/autograd/compile",
 }
 
 

@@ -70,6 +70,6 @@ def test_data_parallel_runs_the_model_and_prefixes_keys():
         nn.parallel.DistributedDataParallel(model)
 
 
-def test_bfloat16_and_compile_are_refused_with_hints():
+def test_bfloat16_is_refused_with_a_hint():
     with pytest.raises(AttributeError, match="no bfloat16"):
         ag.bfloat16  # noqa: B018
