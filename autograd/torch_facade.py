@@ -83,24 +83,13 @@ MISSING = {
     # Reductions and comparisons PyTorch names differently.
     "amax": "use t.max(axis=dim) (NumPy's name: the values only, a tuple of axes works too)",
     "amin": "use t.min(axis=dim) (NumPy's name: the values only, a tuple of axes works too)",
-    "norm": "use autograd.norm(t) (the 2-norm of all elements, recorded)",
     "nansum": "use autograd.where(np.isnan(t), 0.0, t).sum()",
     "median": "use autograd.sort(t, axis=dim) and take the middle element",
-    "topk": "use autograd.sort(t, axis=dim) and slice the last k (np.argsort for the indices)",
-    "sort": "use autograd.sort(t, axis=dim) (recorded; np.argsort(t) for the indices)",
-    "argsort": "use np.argsort(t) (integer indices, no gradient)",
     "cummax": "not available; np.maximum.accumulate(t.detach().numpy()) computes it without a "
     "gradient",
     "clamp_min": "use t.clamp(min=value)",
     "clamp_max": "use t.clamp(max=value)",
-    "isnan": "use np.isnan(t)",
-    "isfinite": "use np.isfinite(t)",
-    "allclose": "use np.allclose(t, other)",
-    "isclose": "use np.isclose(t, other)",
-    "nonzero": "use np.nonzero(t) (NumPy's tuple of index arrays)",
     "count_nonzero": "use np.count_nonzero(t)",
-    "sign": "use np.sign(t) (gradient 0, as in PyTorch)",
-    "floor": "use np.floor(t) (gradient 0, as in PyTorch)",
     # Elementwise math under other names.
     "rsqrt": "use 1 / t.sqrt()",
     "erf": "use nn.functional.erf(t)",
@@ -110,20 +99,11 @@ MISSING = {
     "nan_to_num": "use autograd.where(np.isnan(t), 0.0, t)",
     # Shapes and selection.
     "mT": "use t.swapaxes(-2, -1)",
-    "view_as": "use t.reshape(other.shape)",
     "reshape_as": "use t.reshape(other.shape)",
     "unflatten": "use t.reshape(new_shape)",
-    "split": "use slicing (t[:, a:b]) for each piece",
-    "chunk": "use slicing (t[:, a:b]) for each piece",
-    "select": "use indexing: t[:, i]",
-    "gather": "use autograd.take_along_axis(t, indices, axis=dim)",
     "masked_select": "use boolean indexing: t[mask]",
-    "where": "use autograd.where(condition, t, other)",
-    "tril": "use autograd.where(np.tri(n, m, dtype=bool), t, 0.0)",
-    "triu": "use autograd.where(~np.tri(n, m, -1, dtype=bool), t, 0.0)",
     "bmm": "use t @ other (matmul batches over leading axes)",
     "einsum": "use autograd.einsum(subscripts, t, other)",
-    "type": "use .dtype to read it and .astype(dtype) to convert",
 }
 
 
@@ -166,7 +146,6 @@ MODULE_MISSING = {
     "amin": "use autograd.min(t, axis=dim) (NumPy's name: the values only)",
     "atan2": "use autograd.arctan2(y, x) (NumPy's name)",
     "rsqrt": "use 1 / autograd.sqrt(t)",
-    "gather": "use autograd.take_along_axis(t, indices, axis=dim)",
     "bmm": "use autograd.matmul(a, b) (it batches over leading axes)",
 }
 

@@ -24,10 +24,9 @@ def test_ragged_nested_list_names_the_rows_that_differ():
         ("amax", "t.max(axis=dim)"),
         ("amin", "t.min(axis=dim)"),
         ("atan2", "arctan2"),
-        ("gather", "take_along_axis"),
         ("rsqrt", "1 / t.sqrt()"),
         ("clamp_min", "clamp(min="),
-        ("isnan", "np.isnan(t)"),
+        ("nansum", "autograd.where"),
         ("mT", "swapaxes"),
     ],
 )
