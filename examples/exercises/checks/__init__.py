@@ -31,6 +31,7 @@ from . import (
     ex10_clipping,
     ex11_weight_decay,
     ex12_accumulation,
+    ex13_backprop_batchnorm,
 )
 from .core import Exercise, Mistake, Verdict, diagnose
 from .outside import autograding, check_outside
@@ -48,6 +49,7 @@ MODULES = (
     ex10_clipping,
     ex11_weight_decay,
     ex12_accumulation,
+    ex13_backprop_batchnorm,
 )
 EXERCISES: dict[str, Exercise] = {ex.id: ex for module in MODULES for ex in module.EXERCISES}
 

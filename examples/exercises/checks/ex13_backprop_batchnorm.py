@@ -1,0 +1,526 @@
+"""Exercise 13: backprop by hand through a 2-layer MLP with BatchNorm and cross-entropy.
+
+The network, in training mode (batch statistics, biased variance), for x of shape (N, D)::
+
+    h_pre = x @ W1.T + b1             mu = h_pre.mean(axis=0)          diff = h_pre - mu
+    var = (diff**2).mean(axis=0)      inv_std = (var + eps) ** -0.5     h_norm = diff * inv_std
+    h_bn = gamma * h_norm + beta      h = tanh(h_bn)                    logits = h @ W2.T + b2
+    loss = mean over the batch of -log softmax(logits)[i, targets[i]]
+
+Every reference is the library's own autograd (or ``F.batch_norm``) on the same numbers; the
+cases vary the batch size (2, where Bessel's correction doubles the variance, up to 32), the
+scale of the hidden features (1e-3 to 1e3: eps matters for the smallest) and the dtype
+(float32 and float64), and observe that no argument is changed in place.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import autograd
+from nn import functional as F
+
+from .core import Exercise, Mistake, as_array, changed, describe_difference, numeric
+
+EPS = 1e-5
+# Taken at import, before a notebook's cells run: the cases' own forward pass does not change
+# when a cell replaces a NumPy function.
+_tanh, _exp, _log, _sqrt, _arange = np.tanh, np.exp, np.log, np.sqrt, np.arange
+_array, _copy = np.array, np.copy
+
+# The gradients of ex13_backward, in the order backward computes them.
+BACKWARD_ORDER = (
+    "logits", "b2", "W2", "h", "h_bn", "beta", "gamma", "h_norm", "inv_std", "var", "diff",
+    "mu", "h_pre", "b1", "W1", "x",
+)  # fmt: skip
+PARAMETERS = ("W1", "b1", "gamma", "beta", "W2", "b2")
+
+
+def mlp_forward(params, x, targets, eps=EPS):
+    """The forward pass of the exercise (NumPy, in the inputs' dtype): the loss and every
+    intermediate array, by name (``x`` included)."""
+    W1, b1, gamma, beta, W2, b2 = (params[k] for k in PARAMETERS)
+    h_pre = x @ W1.T + b1
+    mu = h_pre.mean(axis=0)
+    diff = h_pre - mu
+    var = (diff**2).mean(axis=0)
+    inv_std = (var + x.dtype.type(eps)) ** x.dtype.type(-0.5)
+    h_norm = diff * inv_std
+    h_bn = gamma * h_norm + beta
+    h = _tanh(h_bn)
+    logits = h @ W2.T + b2
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    log_probs = shifted - _log(_exp(shifted).sum(axis=1, keepdims=True))
+    loss = -log_probs[_arange(len(x)), targets].mean()
+    cache = {
+        "x": x, "h_pre": h_pre, "mu": mu, "diff": diff, "var": var, "inv_std": inv_std,
+        "h_norm": h_norm, "h_bn": h_bn, "h": h, "logits": logits,
+    }  # fmt: skip
+    return loss, cache
+
+
+def network(seed, n, scales=(1.0, 1.0, 1.0, 1.0, 1.0), dtype=np.float64, d=4, c=3):
+    """Parameters, inputs and targets of one case: hidden feature j of h_pre has a standard
+    deviation of about ``scales[j]`` and an offset of about the same size."""
+    rng = np.random.default_rng(seed)
+    scales = np.asarray(scales, dtype=np.float64)
+    hidden = len(scales)
+    x = rng.standard_normal((n, d))
+    W1 = rng.standard_normal((hidden, d)) / np.sqrt(d) * scales[:, None]
+    params = {
+        "W1": W1,
+        "b1": rng.standard_normal(hidden) * scales,
+        "gamma": rng.uniform(0.5, 2.0, hidden),
+        "beta": rng.standard_normal(hidden) * 0.5,
+        "W2": rng.standard_normal((c, hidden)),
+        "b2": rng.standard_normal(c) * 0.5,
+    }
+    targets = rng.integers(0, c, n)
+    targets[: min(n, c)] = np.arange(min(n, c))  # every class present once the batch allows
+    cast = {k: v.astype(dtype) for k, v in params.items()}
+    return cast, x.astype(dtype), targets
+
+
+# -- ex13_bn_forward: batchnorm_forward(h, gamma, beta, running_mean, running_var, momentum, eps)
+
+
+def batchnorm_forward(h, gamma, beta, running_mean, running_var, momentum=0.1, eps=EPS):
+    """The reference: the library's batch_norm in training mode, on copies of the running
+    statistics (which it updates in place)."""
+    mean, var = np.array(running_mean), np.array(running_var)
+    out = F.batch_norm(autograd.tensor(h), mean, var, gamma, beta, True, momentum, eps)
+    return out.data, mean, var
+
+
+def _bn_forward(h, gamma, beta, running_mean, running_var, momentum, eps, ddof=0, run_ddof=1,
+                keep_old=False, axis=0):  # fmt: skip
+    mu = h.mean(axis=axis, keepdims=True)
+    var = h.var(axis=axis, ddof=ddof, keepdims=True)
+    out = gamma * (h - mu) / np.sqrt(var + eps) + beta
+    batch_var = h.var(axis=axis, ddof=run_ddof)
+    w = momentum if not keep_old else 1 - momentum
+    new_mean = (1 - w) * running_mean + w * h.mean(axis=axis)
+    new_var = (1 - w) * running_var + w * batch_var
+    return out, new_mean, new_var
+
+
+def bn_forward_unbiased(h, gamma, beta, running_mean, running_var, momentum=0.1, eps=EPS):
+    return _bn_forward(h, gamma, beta, running_mean, running_var, momentum, eps, ddof=1)
+
+
+def bn_forward_biased_running(h, gamma, beta, running_mean, running_var, momentum=0.1, eps=EPS):
+    return _bn_forward(h, gamma, beta, running_mean, running_var, momentum, eps, run_ddof=0)
+
+
+def bn_forward_keras_momentum(h, gamma, beta, running_mean, running_var, momentum=0.1, eps=EPS):
+    return _bn_forward(h, gamma, beta, running_mean, running_var, momentum, eps, keep_old=True)
+
+
+def bn_forward_over_features(h, gamma, beta, running_mean, running_var, momentum=0.1, eps=EPS):
+    return _bn_forward(h, gamma, beta, running_mean, running_var, momentum, eps, axis=1)
+
+
+def bn_forward_case(seed, n, scales, dtype=np.float64, momentum=0.1):
+    rng = np.random.default_rng(seed)
+    scales = np.asarray(scales, dtype=np.float64)
+    f = len(scales)
+    h = (rng.standard_normal((n, f)) + rng.standard_normal(f)) * scales
+    gamma, beta = rng.uniform(0.5, 2.0, f), rng.standard_normal(f)
+    mean, var = rng.standard_normal(f) * scales, rng.uniform(0.5, 2.0, f) * scales**2
+    given = {
+        "h": h, "gamma": gamma, "beta": beta, "running_mean": mean, "running_var": var,
+    }  # fmt: skip
+    given = {k: v.astype(dtype) for k, v in given.items()}
+
+    def case(fn):
+        args = {k: _copy(v) for k, v in given.items()}
+        result = fn(*args.values(), momentum=momentum, eps=EPS)
+        observed = {"arguments changed in place": changed(given, args)}
+        if not isinstance(result, (tuple, list)) or len(result) != 3:
+            size = f" of {len(result)} items" if isinstance(result, (tuple, list)) else ""
+            return {"what it returns": f"a {type(result).__name__}{size}", **observed}
+        names = ("the output", "the new running_mean", "the new running_var")
+        return {
+            "what it returns": "3 arrays",
+            **{name: as_array(v) for name, v in zip(names, result, strict=True)},
+            **observed,
+        }
+
+    return case
+
+
+BN_FORWARD_CASES = {
+    "a batch of 2 (Bessel's correction doubles the variance)": bn_forward_case(1, 2, [1, 2, 0.5]),
+    "a batch of 3, features of scales 1e-3 to 1e3": bn_forward_case(
+        2, 3, [1e-3, 0.1, 1, 10, 1e3]
+    ),
+    "a batch of 16 in float32": bn_forward_case(3, 16, [0.5, 1, 2, 4], np.float32),
+    "a batch of 64, momentum 0.3": bn_forward_case(4, 64, [1, 3], momentum=0.3),
+}
+
+# -- ex13_backward: mlp_backward(params, cache, targets) -> every gradient, by name -------------
+
+
+def mlp_backward(params, cache, targets):
+    """The reference: the same network built from the library's Tensors, every intermediate
+    keeping its gradient (retain_grad), differentiated by the library's autograd."""
+    t = {k: autograd.tensor(np.array(v), requires_grad=True) for k, v in params.items()}
+    x = autograd.tensor(np.array(cache["x"]), requires_grad=True)
+    eps = np.asarray(EPS, dtype=x.dtype)
+    seen = {"x": x}
+    seen["h_pre"] = x @ t["W1"].T + t["b1"]
+    seen["mu"] = seen["h_pre"].mean(axis=0)
+    seen["diff"] = seen["h_pre"] - seen["mu"]
+    seen["var"] = (seen["diff"] ** 2).mean(axis=0)
+    seen["inv_std"] = (seen["var"] + eps) ** -0.5
+    seen["h_norm"] = seen["diff"] * seen["inv_std"]
+    seen["h_bn"] = t["gamma"] * seen["h_norm"] + t["beta"]
+    seen["h"] = seen["h_bn"].tanh()
+    seen["logits"] = seen["h"] @ t["W2"].T + t["b2"]
+    for name, tensor in seen.items():
+        if name != "x":
+            tensor.retain_grad()
+    F.cross_entropy(seen["logits"], targets).backward()
+    every = {**seen, **t}
+    return {name: every[name].grad for name in BACKWARD_ORDER}
+
+
+def _softmax(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _by_hand(params, cache, targets, per_batch=True, mean_path=True, var_path=True, ddof=0,
+             transpose=False):  # fmt: skip
+    """The gradients written by hand, with switches for the catalogued mistakes."""
+    c, n = cache, len(cache["x"])
+    g = {}
+    d = _softmax(c["logits"])
+    d[np.arange(n), targets] -= 1
+    g["logits"] = d / n if per_batch else d
+    g["b2"] = g["logits"].sum(axis=0)
+    g["W2"] = c["h"].T @ g["logits"] if transpose else g["logits"].T @ c["h"]
+    g["h"] = g["logits"] @ params["W2"]
+    g["h_bn"] = g["h"] * (1 - c["h"] ** 2)
+    g["beta"] = g["h_bn"].sum(axis=0)
+    g["gamma"] = (g["h_bn"] * c["h_norm"]).sum(axis=0)
+    g["h_norm"] = g["h_bn"] * params["gamma"]
+    g["inv_std"] = (g["h_norm"] * c["diff"]).sum(axis=0)
+    g["var"] = g["inv_std"] * -0.5 * c["inv_std"] ** 3
+    g["diff"] = g["h_norm"] * c["inv_std"]
+    if var_path:
+        g["diff"] = g["diff"] + g["var"] * 2 * c["diff"] / (n - ddof)
+    g["mu"] = -g["diff"].sum(axis=0)
+    g["h_pre"] = g["diff"] + g["mu"] / n if mean_path else g["diff"]
+    g["b1"] = g["h_pre"].sum(axis=0)
+    g["W1"] = c["x"].T @ g["h_pre"] if transpose else g["h_pre"].T @ c["x"]
+    g["x"] = g["h_pre"] @ params["W1"]
+    return g
+
+
+def backward_summed_loss(params, cache, targets):
+    return _by_hand(params, cache, targets, per_batch=False)
+
+
+def backward_without_mean_path(params, cache, targets):
+    return _by_hand(params, cache, targets, mean_path=False)
+
+
+def backward_without_variance_path(params, cache, targets):
+    return _by_hand(params, cache, targets, var_path=False)
+
+
+def backward_bessel(params, cache, targets):
+    return _by_hand(params, cache, targets, ddof=1)
+
+
+def backward_transposed_weights(params, cache, targets):
+    return _by_hand(params, cache, targets, transpose=True)
+
+
+def backward_case(seed, n, scales=(1.0, 1.0, 1.0, 1.0, 1.0), dtype=np.float64):
+    params, x, targets = network(seed, n, scales, dtype)
+    _, cache = mlp_forward(params, x, targets)
+
+    def case(fn):
+        given_params = {k: _copy(v) for k, v in params.items()}
+        given_cache = {k: _copy(v) for k, v in cache.items()}
+        given_targets = _copy(targets)
+        grads = fn(given_params, given_cache, given_targets)
+        before = {
+            **{f"params['{k}']": v for k, v in params.items()},
+            **{f"cache['{k}']": v for k, v in cache.items()},
+            "targets": targets,
+        }
+        after = {
+            **{f"params['{k}']": v for k, v in given_params.items()},
+            **{f"cache['{k}']": v for k, v in given_cache.items()},
+            "targets": given_targets,
+        }
+        observed = {"arguments changed in place": changed(before, after)}
+        if not isinstance(grads, dict):
+            return {"what it returns": f"a {type(grads).__name__}, not a dict", **observed}
+        missing = [k for k in BACKWARD_ORDER if k not in grads]
+        if missing:
+            return {"names missing from the dict it returns": missing, **observed}
+        gradients = {f"gradient of {k}": as_array(grads[k]) for k in BACKWARD_ORDER}
+        gradients["gradient of b1"] = _zero_if_rounding(
+            gradients["gradient of b1"], gradients["gradient of h_pre"]
+        )
+        return {"names missing from the dict it returns": [], **gradients, **observed}
+
+    return case
+
+
+# Taken at import (see above).
+_abs, _max, _where, _zeros_like = np.abs, np.max, np.where, np.zeros_like
+
+
+def _zero_if_rounding(d_b1, d_h_pre):
+    """d_b1 is exactly 0 (b1 shifts every row of h_pre alike, and the batch mean takes the
+    shift away): entries below 1e-5 times the largest |d_h_pre| are rounding and count as 0,
+    so that a correct float32 sum of rounding errors is not compared digit by digit."""
+    try:
+        scale = float(_max(_abs(d_h_pre)))
+        if d_b1.dtype.kind != "f" or not scale > 0:
+            return d_b1
+        return _where(_abs(d_b1) <= 1e-5 * scale, _zeros_like(d_b1), d_b1)
+    except (AttributeError, TypeError, ValueError):  # not an array: compared as it is
+        return d_b1
+
+
+BACKWARD_CASES = {
+    "a batch of 2 (Bessel's correction doubles the variance)": backward_case(11, 2),
+    "a batch of 3, hidden features of scales 1e-3 to 1e3": backward_case(
+        12, 3, (1e-3, 0.1, 1.0, 10.0, 1e3)
+    ),
+    "a batch of 8": backward_case(13, 8),
+    "a batch of 32 in float32": backward_case(14, 32, dtype=np.float32),
+}
+
+# What each gradient is, for a message naming the first wrong one.
+HINTS = {
+    "logits": "d_logits = (softmax(logits) - onehot(targets)) / N, since the loss is the mean "
+    "over the batch",
+    "b2": "b2 is added to every row, so d_b2 = d_logits.sum(axis=0)",
+    "W2": "W2 is stored (C, H) like nn.Linear's weight, so d_W2 = d_logits.T @ h",
+    "h": "d_h = d_logits @ W2",
+    "h_bn": "tanh' = 1 - tanh^2, with the tanh's output h: d_h_bn = d_h * (1 - h**2)",
+    "beta": "beta is added to every row, so d_beta = d_h_bn.sum(axis=0), of shape (H,)",
+    "gamma": "d_gamma = (d_h_bn * h_norm).sum(axis=0), of shape (H,)",
+    "h_norm": "d_h_norm = d_h_bn * gamma",
+    "inv_std": "inv_std multiplies every row of diff, so d_inv_std = (d_h_norm * diff).sum(axis=0)",
+    "var": "inv_std = (var + eps) ** -0.5, so d_var = d_inv_std * -0.5 * (var + eps) ** -1.5",
+    "diff": "diff reaches the loss through h_norm and through var: d_diff = d_h_norm * inv_std "
+    "+ d_var * 2 * diff / N (N, not N - 1: the batch variance is the biased one)",
+    "mu": "diff = h_pre - mu, with mu broadcast over the rows: d_mu = -d_diff.sum(axis=0)",
+    "h_pre": "h_pre reaches the loss through diff and through mu = h_pre.mean(axis=0): "
+    "d_h_pre = d_diff + d_mu / N",
+    "b1": "d_b1 = d_h_pre.sum(axis=0)",
+    "W1": "W1 is stored (H, D), so d_W1 = d_h_pre.T @ x",
+    "x": "d_x = d_h_pre @ W1",
+}
+_DTYPE_HINT = (
+    " (np.eye(C)[targets] is float64: give it dtype=logits.dtype, or build the gradient from "
+    "the float32 arrays themselves)"
+)
+
+
+def explain_backward(case, where, yours, expected):
+    """Name the first wrong gradient in backward order, say what it should be, and how it
+    differs; the gradients before it are right, so the mistake is in that step."""
+    text = describe_difference(case, where, yours, expected)
+    name = where.removeprefix("gradient of ")
+    if name not in HINTS:
+        return text
+    y, e = numeric(yours), numeric(expected)
+    if y is not None and e is not None and np.asarray(yours).dtype != np.asarray(expected).dtype:
+        return text + _DTYPE_HINT
+    before = BACKWARD_ORDER[: BACKWARD_ORDER.index(name)]
+    right = f"the gradients before it ({', '.join(before)}) are right, so " if before else ""
+    return f"{text}; {right}look at this step: {HINTS[name]}"
+
+
+# -- ex13_bn_backward: batchnorm_backward(d_out, h, gamma, eps) -> (d_h, d_gamma, d_beta) -------
+
+
+def batchnorm_backward(d_out, h, gamma, eps=EPS):
+    """The reference: the library's batch_norm in training mode, differentiated by autograd."""
+    th = autograd.tensor(np.array(h), requires_grad=True)
+    tg = autograd.tensor(np.array(gamma), requires_grad=True)
+    tb = autograd.tensor(np.zeros_like(gamma), requires_grad=True)
+    out = F.batch_norm(th, None, None, tg, tb, training=True, eps=eps)
+    (out * np.asarray(d_out)).sum().backward()
+    return th.grad, tg.grad, tb.grad
+
+
+def _bn_backward(d_out, h, gamma, eps, mean_path=True, var_path=True, ddof=0, keepdims=False):
+    n = len(h)
+    mu = h.mean(axis=0)
+    var = h.var(axis=0, ddof=ddof)
+    inv_std = 1 / np.sqrt(var + eps)
+    h_norm = (h - mu) * inv_std
+    d_norm = d_out * gamma
+    d_h = d_norm
+    if mean_path:
+        d_h = d_h - d_norm.mean(axis=0)
+    if var_path:
+        d_h = d_h - h_norm * (d_norm * h_norm).sum(axis=0) / (n - ddof)
+    d_gamma = (d_out * h_norm).sum(axis=0, keepdims=keepdims)
+    d_beta = d_out.sum(axis=0, keepdims=keepdims)
+    return d_h * inv_std, d_gamma, d_beta
+
+
+def bn_backward_without_mean_path(d_out, h, gamma, eps=EPS):
+    return _bn_backward(d_out, h, gamma, eps, mean_path=False)
+
+
+def bn_backward_without_variance_path(d_out, h, gamma, eps=EPS):
+    return _bn_backward(d_out, h, gamma, eps, var_path=False)
+
+
+def bn_backward_bessel(d_out, h, gamma, eps=EPS):
+    return _bn_backward(d_out, h, gamma, eps, ddof=1)
+
+
+def bn_backward_keepdims(d_out, h, gamma, eps=EPS):
+    return _bn_backward(d_out, h, gamma, eps, keepdims=True)
+
+
+def bn_backward_case(seed, n, scales, dtype=np.float64):
+    rng = np.random.default_rng(seed)
+    scales = np.asarray(scales, dtype=np.float64)
+    f = len(scales)
+    h = ((rng.standard_normal((n, f)) + rng.standard_normal(f)) * scales).astype(dtype)
+    gamma = rng.uniform(0.5, 2.0, f).astype(dtype)
+    d_out = (rng.standard_normal((n, f)) / n).astype(dtype)
+    given = {"d_out": d_out, "h": h, "gamma": gamma}
+
+    def case(fn):
+        args = {k: _copy(v) for k, v in given.items()}
+        result = fn(*args.values(), eps=EPS)
+        observed = {"arguments changed in place": changed(given, args)}
+        if not isinstance(result, (tuple, list)) or len(result) != 3:
+            size = f" of {len(result)} items" if isinstance(result, (tuple, list)) else ""
+            return {"what it returns": f"a {type(result).__name__}{size}", **observed}
+        names = ("d_h", "d_gamma", "d_beta")
+        return {
+            "what it returns": "3 gradients",
+            **{name: as_array(v) for name, v in zip(names, result, strict=True)},
+            **observed,
+        }
+
+    return case
+
+
+BN_BACKWARD_CASES = {
+    "a batch of 2 (Bessel's correction doubles the variance)": bn_backward_case(21, 2, [1, 2, 0.5]),
+    "a batch of 3, features of scales 1e-3 to 1e3": bn_backward_case(
+        22, 3, [1e-3, 0.1, 1, 10, 1e3]
+    ),
+    "a batch of 8": bn_backward_case(23, 8, [1, 0.5, 2]),
+    "a batch of 32 in float32": bn_backward_case(24, 32, [0.5, 1, 2, 4], np.float32),
+}
+
+EXERCISES = [
+    Exercise(
+        id="ex13_bn_forward",
+        title="BatchNorm's forward in training mode, with running statistics",
+        name="batchnorm_forward",
+        reference=batchnorm_forward,
+        cases=BN_FORWARD_CASES,
+        checked="batches of 2, 3, 16 and 64, features of scales 1e-3 to 1e3, float32 and "
+        "float64, two momentums: the output and both new running statistics; no argument may "
+        "change in place",
+        mistakes=(
+            Mistake(
+                bn_forward_unbiased,
+                "you normalised with the unbiased variance (ddof=1): in training mode BatchNorm "
+                "divides by the batch's biased variance (divide by N); only running_var uses N - 1",
+            ),
+            Mistake(
+                bn_forward_biased_running,
+                "your running_var moves toward the biased batch variance: the running "
+                "statistics use the unbiased one, var * N / (N - 1), as PyTorch's BatchNorm does",
+            ),
+            Mistake(
+                bn_forward_keras_momentum,
+                "your running statistics keep momentum of the old value: in PyTorch's "
+                "convention new = (1 - momentum) * old + momentum * batch",
+            ),
+            Mistake(
+                bn_forward_over_features,
+                "you took the statistics over axis 1, the features of each example: BatchNorm "
+                "normalises each feature over the batch (axis 0)",
+            ),
+        ),
+    ),
+    Exercise(
+        id="ex13_backward",
+        title="every gradient of an MLP with BatchNorm, by hand",
+        name="mlp_backward",
+        reference=mlp_backward,
+        cases=BACKWARD_CASES,
+        explain=explain_backward,
+        checked="batches of 2, 3, 8 and 32, hidden features of scales 1e-3 to 1e3, float32 and "
+        "float64: all 16 gradients, each against autograd; params, cache and targets must stay "
+        "unchanged",
+        mistakes=(
+            Mistake(
+                backward_summed_loss,
+                "every gradient is N times too large: the loss is the mean over the batch, so "
+                "d_logits = (softmax - onehot) / N",
+            ),
+            Mistake(
+                backward_without_mean_path,
+                "your d_h_pre misses the path through the mean: mu = h_pre.mean(axis=0) depends "
+                "on every row, so d_h_pre = d_diff + d_mu / N",
+            ),
+            Mistake(
+                backward_without_variance_path,
+                "your d_diff misses the path through the variance: diff is used by h_norm and "
+                "by var, so add d_var * 2 * diff / N",
+            ),
+            Mistake(
+                backward_bessel,
+                "your d_diff divides by N - 1: the batch variance of training mode is the biased "
+                "one, mean(diff**2), so d_var reaches diff as d_var * 2 * diff / N",
+            ),
+            Mistake(
+                backward_transposed_weights,
+                "your weight gradients are transposed: W1 and W2 are stored (out, in) like "
+                "nn.Linear's, so d_W2 = d_logits.T @ h and d_W1 = d_h_pre.T @ x",
+            ),
+        ),
+    ),
+    Exercise(
+        id="ex13_bn_backward",
+        title="BatchNorm's backward in one formula",
+        name="batchnorm_backward",
+        reference=batchnorm_backward,
+        cases=BN_BACKWARD_CASES,
+        checked="batches of 2, 3, 8 and 32, features of scales 1e-3 to 1e3, float32 and "
+        "float64: d_h, d_gamma and d_beta; d_out, h and gamma must stay unchanged",
+        mistakes=(
+            Mistake(
+                bn_backward_without_mean_path,
+                "your d_h misses the path through the batch mean: subtract d_h_norm.mean(axis=0)",
+            ),
+            Mistake(
+                bn_backward_without_variance_path,
+                "your d_h misses the path through the batch variance: subtract "
+                "h_norm * (d_h_norm * h_norm).mean(axis=0)",
+            ),
+            Mistake(
+                bn_backward_bessel,
+                "you used the unbiased variance (N - 1): in training mode the batch variance is "
+                "the biased one, divided by N, in the forward and in its derivative",
+            ),
+            Mistake(
+                bn_backward_keepdims,
+                "your d_gamma and d_beta have shape (1, H): gamma and beta have shape (H,), so "
+                "sum over axis 0 without keepdims",
+            ),
+        ),
+    ),
+]
