@@ -20,13 +20,13 @@ import numpy as np
 import autograd
 from nn import functional as F
 
-from .core import Exercise, Mistake, as_array, changed, describe_difference, numeric
+from .core import ATOL, Exercise, Mistake, as_array, changed, describe_difference, numeric
 
 EPS = 1e-5
 # Taken at import, before a notebook's cells run: the cases' own forward pass does not change
 # when a cell replaces a NumPy function.
-_tanh, _exp, _log, _sqrt, _arange = np.tanh, np.exp, np.log, np.sqrt, np.arange
-_array, _copy = np.array, np.copy
+_tanh, _exp, _log, _arange, _copy = np.tanh, np.exp, np.log, np.arange, np.copy
+_abs, _max, _where, _zeros_like = np.abs, np.max, np.where, np.zeros_like
 
 # The gradients of ex13_backward, in the order backward computes them.
 BACKWARD_ORDER = (
@@ -81,6 +81,67 @@ def network(seed, n, scales=(1.0, 1.0, 1.0, 1.0, 1.0), dtype=np.float64, d=4, c=
     return cast, x.astype(dtype), targets
 
 
+# -- how a case observes, in float64 and in float32 ----------------------------------------------
+
+# float32 results are compared with the student's own float64 results on the same numbers, to
+# this fraction of each result's largest entry: float32 keeps ~7 digits, and a correct sum whose
+# terms cancel (a gradient through BatchNorm) is not comparable digit by digit to another.
+FLOAT32_AGREEMENT = 1e-4
+
+
+def _results(result, names, what, changed_names):
+    """The observation of a function returning ``len(names)`` arrays."""
+    observed = {"arguments changed in place": changed_names}
+    if not isinstance(result, (tuple, list)) or len(result) != len(names):
+        size = f" of {len(result)} items" if isinstance(result, (tuple, list)) else ""
+        return {"what it returns": f"a {type(result).__name__}{size}", **observed}
+    arrays = {name: as_array(v) for name, v in zip(names, result, strict=True)}
+    return {"what it returns": what, **arrays, **observed}
+
+
+def _dtype_name(value):
+    return str(value.dtype) if isinstance(value, np.ndarray) else type(value).__name__
+
+
+def _far(mine, reference):
+    """Whether a float32 result is further from the float64 one than float32 explains."""
+    if not isinstance(mine, np.ndarray) or mine.shape != reference.shape:
+        return True
+    reference = reference.astype(np.float64)
+    scale = float(_max(_abs(reference), initial=0.0))
+    difference = _abs(mine.astype(np.float64) - reference)
+    return not bool((difference <= FLOAT32_AGREEMENT * scale).all())
+
+
+def in_dtype(run, given, dtype):
+    """A case: ``run(fn, given)`` in float64; for float32, the same numbers (rounded to float32)
+    are run in float64, whose results are compared with the reference, and in float32, whose
+    results must be float32 and agree with the float64 ones (to FLOAT32_AGREEMENT)."""
+    if dtype == np.float64:
+        return lambda fn: run(fn, given)
+    given32 = {k: v.astype(np.float32) if v.dtype.kind == "f" else v for k, v in given.items()}
+    given64 = {k: v.astype(np.float64) if v.dtype.kind == "f" else v for k, v in given32.items()}
+
+    def case(fn):
+        observed = run(fn, given64)
+        mine = run(fn, given32)
+        names = [
+            k for k, v in observed.items() if isinstance(v, np.ndarray) and v.dtype.kind == "f"
+        ]
+        changed_names = observed.pop("arguments changed in place")
+        changed_names += [k for k in mine["arguments changed in place"] if k not in changed_names]
+        observed["the dtypes of your results in float32"] = {
+            k: _dtype_name(mine.get(k)) for k in names
+        }
+        observed["float32 results far from your float64 results"] = [
+            k for k in names if _far(mine.get(k), observed[k])
+        ]
+        observed["arguments changed in place"] = changed_names
+        return observed
+
+    return case
+
+
 # -- ex13_bn_forward: batchnorm_forward(h, gamma, beta, running_mean, running_var, momentum, eps)
 
 
@@ -130,32 +191,34 @@ def bn_forward_case(seed, n, scales, dtype=np.float64, momentum=0.1):
     given = {
         "h": h, "gamma": gamma, "beta": beta, "running_mean": mean, "running_var": var,
     }  # fmt: skip
-    given = {k: v.astype(dtype) for k, v in given.items()}
 
-    def case(fn):
+    def run(fn, given):
         args = {k: _copy(v) for k, v in given.items()}
         result = fn(*args.values(), momentum=momentum, eps=EPS)
-        observed = {"arguments changed in place": changed(given, args)}
-        if not isinstance(result, (tuple, list)) or len(result) != 3:
-            size = f" of {len(result)} items" if isinstance(result, (tuple, list)) else ""
-            return {"what it returns": f"a {type(result).__name__}{size}", **observed}
         names = ("the output", "the new running_mean", "the new running_var")
-        return {
-            "what it returns": "3 arrays",
-            **{name: as_array(v) for name, v in zip(names, result, strict=True)},
-            **observed,
-        }
+        return _results(result, names, "3 arrays", changed(given, args))
 
-    return case
+    return in_dtype(run, given, dtype)
 
 
+BN_FORWARD_SCALES = {
+    "a batch of 3, features of scales 1e-3 to 1e3": [1e-3, 0.1, 1, 10, 1e3],
+    "a batch of 2 (Bessel's correction doubles the variance)": [1, 2, 0.5],
+    "a batch of 16 in float32 (and the same numbers in float64)": [0.5, 1, 2, 4],
+    "a batch of 64, momentum 0.3": [1, 3],
+}
 BN_FORWARD_CASES = {
-    "a batch of 2 (Bessel's correction doubles the variance)": bn_forward_case(1, 2, [1, 2, 0.5]),
-    "a batch of 3, features of scales 1e-3 to 1e3": bn_forward_case(
-        2, 3, [1e-3, 0.1, 1, 10, 1e3]
-    ),
-    "a batch of 16 in float32": bn_forward_case(3, 16, [0.5, 1, 2, 4], np.float32),
-    "a batch of 64, momentum 0.3": bn_forward_case(4, 64, [1, 3], momentum=0.3),
+    name: bn_forward_case(seed, n, BN_FORWARD_SCALES[name], dtype, momentum)
+    for seed, (name, n, dtype, momentum) in enumerate(
+        zip(
+            BN_FORWARD_SCALES,
+            (3, 2, 16, 64),
+            (np.float64, np.float64, np.float32, np.float64),
+            (0.1, 0.1, 0.1, 0.3),
+            strict=True,
+        ),
+        1,
+    )
 }
 
 # -- ex13_backward: mlp_backward(params, cache, targets) -> every gradient, by name -------------
@@ -239,25 +302,24 @@ def backward_transposed_weights(params, cache, targets):
 
 
 def backward_case(seed, n, scales=(1.0, 1.0, 1.0, 1.0, 1.0), dtype=np.float64):
-    params, x, targets = network(seed, n, scales, dtype)
-    _, cache = mlp_forward(params, x, targets)
+    params, x, targets = network(seed, n, scales)
+    given = {**{f"params['{k}']": v for k, v in params.items()}, "x": x, "targets": targets}
 
-    def case(fn):
-        given_params = {k: _copy(v) for k, v in params.items()}
-        given_cache = {k: _copy(v) for k, v in cache.items()}
-        given_targets = _copy(targets)
-        grads = fn(given_params, given_cache, given_targets)
+    def run(fn, given):
+        params = {k: given[f"params['{k}']"] for k in PARAMETERS}
+        _, cache = mlp_forward(params, given["x"], given["targets"])
         before = {
             **{f"params['{k}']": v for k, v in params.items()},
             **{f"cache['{k}']": v for k, v in cache.items()},
-            "targets": targets,
+            "targets": given["targets"],
         }
-        after = {
-            **{f"params['{k}']": v for k, v in given_params.items()},
-            **{f"cache['{k}']": v for k, v in given_cache.items()},
-            "targets": given_targets,
-        }
-        observed = {"arguments changed in place": changed(before, after)}
+        args = {k: _copy(v) for k, v in before.items()}
+        grads = fn(
+            {k: args[f"params['{k}']"] for k in PARAMETERS},
+            {k: args[f"cache['{k}']"] for k in cache},
+            args["targets"],
+        )
+        observed = {"arguments changed in place": changed(before, args)}
         if not isinstance(grads, dict):
             return {"what it returns": f"a {type(grads).__name__}, not a dict", **observed}
         missing = [k for k in BACKWARD_ORDER if k not in grads]
@@ -269,11 +331,7 @@ def backward_case(seed, n, scales=(1.0, 1.0, 1.0, 1.0, 1.0), dtype=np.float64):
         )
         return {"names missing from the dict it returns": [], **gradients, **observed}
 
-    return case
-
-
-# Taken at import (see above).
-_abs, _max, _where, _zeros_like = np.abs, np.max, np.where, np.zeros_like
+    return in_dtype(run, given, dtype)
 
 
 def _zero_if_rounding(d_b1, d_h_pre):
@@ -295,7 +353,9 @@ BACKWARD_CASES = {
         12, 3, (1e-3, 0.1, 1.0, 10.0, 1e3)
     ),
     "a batch of 8": backward_case(13, 8),
-    "a batch of 32 in float32": backward_case(14, 32, dtype=np.float32),
+    "a batch of 32 in float32 (and the same numbers in float64)": backward_case(
+        14, 32, dtype=np.float32
+    ),
 }
 
 # What each gradient is, for a message naming the first wrong one.
@@ -320,22 +380,38 @@ HINTS = {
     "W1": "W1 is stored (H, D), so d_W1 = d_h_pre.T @ x",
     "x": "d_x = d_h_pre @ W1",
 }
-_DTYPE_HINT = (
-    " (np.eye(C)[targets] is float64: give it dtype=logits.dtype, or build the gradient from "
-    "the float32 arrays themselves)"
-)
+_DTYPE_HINT = ": np.eye(C)[targets] is float64, give it dtype=logits.dtype"
+
+
+def explain_float32(case, where, yours, expected):
+    """The message for a float32 observation (dtypes, agreement with float64), else None."""
+    if where.startswith("the dtypes of your results in float32, "):
+        name = where.split(", ", 1)[1]
+        hint = _DTYPE_HINT if name == "gradient of logits" else ""
+        return (
+            f"on {case}, {name} has dtype {yours} when the inputs are float32: results and "
+            f"gradients keep their input's dtype (no astype, no float64 arrays of constants){hint}"
+        )
+    if where == "float32 results far from your float64 results":
+        names = ", ".join(yours) if isinstance(yours, list) else str(yours)
+        return (
+            f"on {case}, your float32 results ({names}) differ from your own float64 results on "
+            f"the same numbers by more than {FLOAT32_AGREEMENT:g} of their largest entry, far "
+            "more than float32 rounding: a formula that loses precision, like E[h^2] - E[h]^2?"
+        )
+    return None
 
 
 def explain_backward(case, where, yours, expected):
     """Name the first wrong gradient in backward order, say what it should be, and how it
     differs; the gradients before it are right, so the mistake is in that step."""
+    float32 = explain_float32(case, where, yours, expected)
+    if float32:
+        return float32
     text = describe_difference(case, where, yours, expected)
     name = where.removeprefix("gradient of ")
     if name not in HINTS:
         return text
-    y, e = numeric(yours), numeric(expected)
-    if y is not None and e is not None and np.asarray(yours).dtype != np.asarray(expected).dtype:
-        return text + _DTYPE_HINT
     before = BACKWARD_ORDER[: BACKWARD_ORDER.index(name)]
     right = f"the gradients before it ({', '.join(before)}) are right, so " if before else ""
     return f"{text}; {right}look at this step: {HINTS[name]}"
@@ -391,36 +467,77 @@ def bn_backward_case(seed, n, scales, dtype=np.float64):
     rng = np.random.default_rng(seed)
     scales = np.asarray(scales, dtype=np.float64)
     f = len(scales)
-    h = ((rng.standard_normal((n, f)) + rng.standard_normal(f)) * scales).astype(dtype)
-    gamma = rng.uniform(0.5, 2.0, f).astype(dtype)
-    d_out = (rng.standard_normal((n, f)) / n).astype(dtype)
+    h = (rng.standard_normal((n, f)) + rng.standard_normal(f)) * scales
+    gamma = rng.uniform(0.5, 2.0, f)
+    d_out = rng.standard_normal((n, f)) / n
     given = {"d_out": d_out, "h": h, "gamma": gamma}
 
-    def case(fn):
+    def run(fn, given):
         args = {k: _copy(v) for k, v in given.items()}
         result = fn(*args.values(), eps=EPS)
-        observed = {"arguments changed in place": changed(given, args)}
-        if not isinstance(result, (tuple, list)) or len(result) != 3:
-            size = f" of {len(result)} items" if isinstance(result, (tuple, list)) else ""
-            return {"what it returns": f"a {type(result).__name__}{size}", **observed}
-        names = ("d_h", "d_gamma", "d_beta")
-        return {
-            "what it returns": "3 gradients",
-            **{name: as_array(v) for name, v in zip(names, result, strict=True)},
-            **observed,
-        }
+        return _results(result, ("d_h", "d_gamma", "d_beta"), "3 gradients", changed(given, args))
 
-    return case
+    return in_dtype(run, given, dtype)
 
 
-BN_BACKWARD_CASES = {
-    "a batch of 2 (Bessel's correction doubles the variance)": bn_backward_case(21, 2, [1, 2, 0.5]),
-    "a batch of 3, features of scales 1e-3 to 1e3": bn_backward_case(
-        22, 3, [1e-3, 0.1, 1, 10, 1e3]
-    ),
-    "a batch of 8": bn_backward_case(23, 8, [1, 0.5, 2]),
-    "a batch of 32 in float32": bn_backward_case(24, 32, [0.5, 1, 2, 4], np.float32),
+BN_BACKWARD_SCALES = {
+    "a batch of 3, features of scales 1e-3 to 1e3": [1e-3, 0.1, 1, 10, 1e3],
+    "a batch of 2 (Bessel's correction doubles the variance)": [1, 2, 0.5],
+    "a batch of 8": [1, 0.5, 2],
+    "a batch of 32 in float32 (and the same numbers in float64)": [0.5, 1, 2, 4],
 }
+BN_BACKWARD_CASES = {
+    name: bn_backward_case(seed, n, BN_BACKWARD_SCALES[name], dtype)
+    for seed, (name, n, dtype) in enumerate(
+        zip(BN_BACKWARD_SCALES, (3, 2, 8, 32), (np.float64,) * 3 + (np.float32,), strict=True),
+        21,
+    )
+}
+
+# The feature scales of every case of the two BatchNorm exercises, by case name.
+SCALES = {
+    name: scales
+    for cases in (BN_FORWARD_SCALES, BN_BACKWARD_SCALES)
+    for name, scales in cases.items()
+}
+BN_HINTS = {
+    "the output": "in training mode out = gamma * (h - mean) / sqrt(var + eps) + beta, with "
+    "the batch's mean and biased variance of each feature (axis 0)",
+    "the new running_mean": "new = (1 - momentum) * running_mean + momentum * the batch mean",
+    "the new running_var": "new = (1 - momentum) * running_var + momentum * the batch variance "
+    "* N / (N - 1) (unbiased, unlike the one that normalises)",
+    "d_h": "d_h = gamma * inv_std * (d_out - mean(d_out) - h_norm * mean(d_out * h_norm)), "
+    "means over the batch (axis 0)",
+    "d_gamma": "d_gamma = (d_out * h_norm).sum(axis=0), with h_norm the normalised h",
+    "d_beta": "d_beta = d_out.sum(axis=0): beta is added to every row",
+}
+
+
+def explain_batchnorm(case, where, yours, expected):
+    """Say where a BatchNorm result differs: only in the features whose variance is below eps
+    (then eps is the culprit), or else what the result should be."""
+    float32 = explain_float32(case, where, yours, expected)
+    if float32:
+        return float32
+    text = describe_difference(case, where, yours, expected)
+    y, e = numeric(yours), numeric(expected)
+    if where not in BN_HINTS or y is None or e is None or y.shape != e.shape:
+        return text
+    scales = np.asarray(SCALES.get(case, ()), dtype=np.float64)
+    if y.ndim >= 1 and y.shape[-1] == len(scales) and np.isfinite(y).all():
+        # the relative difference of each feature: far the largest where var < eps?
+        columns = (np.abs(y - e) / (np.abs(e) + ATOL)).reshape(-1, len(scales)).max(axis=0)
+        tiny = scales**2 < EPS
+        worst = int(np.argmax(columns))
+        others = columns[~tiny].max(initial=0.0)
+        if tiny[worst] and columns[worst] > 100 * others:
+            return (
+                f"{text}: the difference is largest by far in feature {worst}, whose variance "
+                f"(scale {scales[worst]:g}) is below eps = 1e-5: is eps added to the variance "
+                "inside the square root, sqrt(var + eps)?"
+            )
+    return f"{text}: {BN_HINTS[where]}"
+
 
 EXERCISES = [
     Exercise(
@@ -429,6 +546,7 @@ EXERCISES = [
         name="batchnorm_forward",
         reference=batchnorm_forward,
         cases=BN_FORWARD_CASES,
+        explain=explain_batchnorm,
         checked="batches of 2, 3, 16 and 64, features of scales 1e-3 to 1e3, float32 and "
         "float64, two momentums: the output and both new running statistics; no argument may "
         "change in place",
@@ -499,6 +617,7 @@ EXERCISES = [
         name="batchnorm_backward",
         reference=batchnorm_backward,
         cases=BN_BACKWARD_CASES,
+        explain=explain_batchnorm,
         checked="batches of 2, 3, 8 and 32, features of scales 1e-3 to 1e3, float32 and "
         "float64: d_h, d_gamma and d_beta; d_out, h and gamma must stay unchanged",
         mistakes=(
