@@ -463,6 +463,10 @@ def bn_backward_keepdims(d_out, h, gamma, eps=EPS):
     return _bn_backward(d_out, h, gamma, eps, keepdims=True)
 
 
+# The h of every case of ex13_bn_backward, in the order of the cases.
+_BN_BACKWARD_H: list = []
+
+
 def bn_backward_case(seed, n, scales, dtype=np.float64):
     rng = np.random.default_rng(seed)
     scales = np.asarray(scales, dtype=np.float64)
@@ -471,6 +475,7 @@ def bn_backward_case(seed, n, scales, dtype=np.float64):
     gamma = rng.uniform(0.5, 2.0, f)
     d_out = rng.standard_normal((n, f)) / n
     given = {"d_out": d_out, "h": h, "gamma": gamma}
+    _BN_BACKWARD_H.append(h)
 
     def run(fn, given):
         args = {k: _copy(v) for k, v in given.items()}
@@ -536,7 +541,44 @@ def explain_batchnorm(case, where, yours, expected):
                 f"(scale {scales[worst]:g}) is below eps = 1e-5: is eps added to the variance "
                 "inside the square root, sqrt(var + eps)?"
             )
+    if where == "d_h" and case in BN_BACKWARD_CASES:
+        h = _BN_BACKWARD_H[list(BN_BACKWARD_CASES).index(case)]
+        how = _how_d_h_differs(y, e, h)
+        if how:
+            return f"{text}: {how}"
     return f"{text}: {BN_HINTS[where]}"
+
+
+def _how_d_h_differs(y, e, h):
+    """Which path of d_h a difference looks like, from its shape over the batch (N > 2)."""
+    if len(h) < 3 or not np.isfinite(y).all():
+        return ""
+    off = y - e
+    tol = 1e-6 * np.abs(e).max(axis=0) + ATOL
+    if np.all(np.abs(off - off.mean(axis=0)) <= tol):
+        return (
+            "your d_h is off by the same amount in every row of each feature, as if the path "
+            "through the batch mean were missing or wrong: subtract the mean over the batch"
+        )
+    h_norm = (h - h.mean(axis=0)) / h.std(axis=0)
+    along = (off * h_norm).mean(axis=0) / (h_norm**2).mean(axis=0)
+    if np.all(np.abs(off - along * h_norm) <= tol):
+        return (
+            "your d_h is off by a multiple of h_norm in each feature: the path through the "
+            "batch variance, - h_norm * mean(d_out * gamma * h_norm) times inv_std, is missing, "
+            "of the wrong sign or the wrong size"
+        )
+    ratio = y / np.where(e == 0, np.nan, e)
+    per_feature = np.nanmean(ratio, axis=0)
+    if np.allclose(ratio, per_feature, rtol=1e-5, equal_nan=True) and not np.allclose(
+        per_feature, 1, rtol=1e-5
+    ):
+        return (
+            "each feature's d_h is off by a factor of its own: is a per-feature factor, gamma "
+            "or inv_std, missing or extra? d_h = gamma * inv_std * (d_out - mean(d_out) - "
+            "h_norm * mean(d_out * h_norm))"
+        )
+    return ""
 
 
 EXERCISES = [
