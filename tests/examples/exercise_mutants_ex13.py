@@ -167,7 +167,7 @@ def backward_power_rule_forgotten(params, cache, targets):
     return _backward(params, cache, targets, no_half=True)
 
 
-@wrong("ex13_backward", r"gradient of h_pre.*/ N")
+@wrong("ex13_backward", r"gradient of h_pre.*through mu")
 def backward_mean_not_divided(params, cache, targets):
     return _backward(params, cache, targets, mu_not_divided=True)
 

@@ -194,7 +194,8 @@ def bn_forward_case(seed, n, scales, dtype=np.float64, momentum=0.1):
 
     def run(fn, given):
         args = {k: _copy(v) for k, v in given.items()}
-        result = fn(*args.values(), momentum=momentum, eps=EPS)
+        # positionally, and eps left to its default (1e-5): the names are the student's
+        result = fn(*args.values(), momentum)
         names = ("the output", "the new running_mean", "the new running_var")
         return _results(result, names, "3 arrays", changed(given, args))
 
@@ -254,10 +255,10 @@ def _softmax(z):
 
 
 def _by_hand(params, cache, targets, per_batch=True, mean_path=True, var_path=True, ddof=0,
-             transpose=False):  # fmt: skip
+             transpose=False, keepdims=False):  # fmt: skip
     """The gradients written by hand, with switches for the catalogued mistakes."""
     c, n = cache, len(cache["x"])
-    g = {}
+    g = _KeptDims() if keepdims else {}
     d = _softmax(c["logits"])
     d[np.arange(n), targets] -= 1
     g["logits"] = d / n if per_batch else d
@@ -281,6 +282,16 @@ def _by_hand(params, cache, targets, per_batch=True, mean_path=True, var_path=Tr
     return g
 
 
+class _KeptDims(dict):
+    """The gradients of (H,) and (C,) arrays, stored as they come out of sum(axis=0,
+    keepdims=True): shape (1, H)."""
+
+    def __setitem__(self, key, value):
+        if key in ("b2", "beta", "gamma", "inv_std", "var", "mu", "b1"):
+            value = np.reshape(value, (1, -1))
+        super().__setitem__(key, value)
+
+
 def backward_summed_loss(params, cache, targets):
     return _by_hand(params, cache, targets, per_batch=False)
 
@@ -299,6 +310,10 @@ def backward_bessel(params, cache, targets):
 
 def backward_transposed_weights(params, cache, targets):
     return _by_hand(params, cache, targets, transpose=True)
+
+
+def backward_keepdims(params, cache, targets):
+    return _by_hand(params, cache, targets, keepdims=True)
 
 
 def backward_case(seed, n, scales=(1.0, 1.0, 1.0, 1.0, 1.0), dtype=np.float64):
@@ -321,15 +336,25 @@ def backward_case(seed, n, scales=(1.0, 1.0, 1.0, 1.0, 1.0), dtype=np.float64):
         )
         observed = {"arguments changed in place": changed(before, args)}
         if not isinstance(grads, dict):
-            return {"what it returns": f"a {type(grads).__name__}, not a dict", **observed}
+            what = f"a {type(grads).__name__}"
+            return {"what it returns": what, **observed}
         missing = [k for k in BACKWARD_ORDER if k not in grads]
         if missing:
-            return {"names missing from the dict it returns": missing, **observed}
+            return {
+                "what it returns": "a dict",
+                "names missing from the dict it returns": missing,
+                **observed,
+            }
         gradients = {f"gradient of {k}": as_array(grads[k]) for k in BACKWARD_ORDER}
         gradients["gradient of b1"] = _zero_if_rounding(
             gradients["gradient of b1"], gradients["gradient of h_pre"]
         )
-        return {"names missing from the dict it returns": [], **gradients, **observed}
+        return {
+            "what it returns": "a dict",
+            "names missing from the dict it returns": [],
+            **gradients,
+            **observed,
+        }
 
     return in_dtype(run, given, dtype)
 
@@ -358,33 +383,48 @@ BACKWARD_CASES = {
     ),
 }
 
-# What each gradient is, for a message naming the first wrong one.
+# What each gradient depends on, for a message naming the first wrong one: hints, not the
+# answers (the release ships this module to students).
 HINTS = {
-    "logits": "d_logits = (softmax(logits) - onehot(targets)) / N, since the loss is the mean "
-    "over the batch",
-    "b2": "b2 is added to every row, so d_b2 = d_logits.sum(axis=0)",
-    "W2": "W2 is stored (C, H) like nn.Linear's weight, so d_W2 = d_logits.T @ h",
-    "h": "d_h = d_logits @ W2",
-    "h_bn": "tanh' = 1 - tanh^2, with the tanh's output h: d_h_bn = d_h * (1 - h**2)",
-    "beta": "beta is added to every row, so d_beta = d_h_bn.sum(axis=0), of shape (H,)",
-    "gamma": "d_gamma = (d_h_bn * h_norm).sum(axis=0), of shape (H,)",
-    "h_norm": "d_h_norm = d_h_bn * gamma",
-    "inv_std": "inv_std multiplies every row of diff, so d_inv_std = (d_h_norm * diff).sum(axis=0)",
-    "var": "inv_std = (var + eps) ** -0.5, so d_var = d_inv_std * -0.5 * (var + eps) ** -1.5",
-    "diff": "diff reaches the loss through h_norm and through var: d_diff = d_h_norm * inv_std "
-    "+ d_var * 2 * diff / N (N, not N - 1: the batch variance is the biased one)",
-    "mu": "diff = h_pre - mu, with mu broadcast over the rows: d_mu = -d_diff.sum(axis=0)",
-    "h_pre": "h_pre reaches the loss through diff and through mu = h_pre.mean(axis=0): "
-    "d_h_pre = d_diff + d_mu / N",
-    "b1": "d_b1 = d_h_pre.sum(axis=0)",
-    "W1": "W1 is stored (H, D), so d_W1 = d_h_pre.T @ x",
-    "x": "d_x = d_h_pre @ W1",
+    "logits": "the loss is the mean over the batch of each row's cross-entropy (exercise 5)",
+    "b2": "b2 is added to every row of logits, so its gradient sums over the rows",
+    "W2": "W2 is stored (C, H) like nn.Linear's weight, and d_W2 has that shape: which product "
+    "of d_logits and h gives it?",
+    "h": "logits = h @ W2.T: which product of d_logits and W2 has the shape of h?",
+    "h_bn": "h = tanh(h_bn) and tanh' = 1 - tanh^2, where the cache already holds the tanh",
+    "beta": "beta is added to every row, so its gradient sums over the rows, to shape (H,)",
+    "gamma": "gamma multiplies h_norm in every row, so its gradient sums over the rows, to "
+    "shape (H,)",
+    "h_norm": "h_bn = gamma * h_norm + beta",
+    "inv_std": "inv_std multiplies every row of diff, so its gradient sums over the rows",
+    "var": "inv_std = (var + eps) ** -0.5: the power rule brings -0.5 * (var + eps) ** -1.5",
+    "diff": "diff reaches the loss through h_norm and through var = mean(diff**2) over the N "
+    "rows (N, not N - 1): add both paths",
+    "mu": "mu is subtracted from every row of h_pre",
+    "h_pre": "h_pre reaches the loss through diff and through mu = h_pre.mean(axis=0): add "
+    "both paths",
+    "b1": "b1 is added to every row of h_pre, so its gradient sums over the rows",
+    "W1": "W1 is stored (H, D) like nn.Linear's weight, and d_W1 has that shape",
+    "x": "h_pre = x @ W1.T: which product of d_h_pre and W1 has the shape of x?",
 }
 _DTYPE_HINT = ": np.eye(C)[targets] is float64, give it dtype=logits.dtype"
 
 
 def explain_float32(case, where, yours, expected):
-    """The message for a float32 observation (dtypes, agreement with float64), else None."""
+    """The message for what was returned (not the arrays asked for) or for a float32
+    observation (dtypes, agreement with float64), else None."""
+    if where == "" and isinstance(yours, dict) and isinstance(expected, dict):
+        if "what it returns" in yours and yours["what it returns"] != expected.get(
+            "what it returns"
+        ):
+            wanted = expected.get("what it returns", "a dict of gradients")
+            return f"on {case}, your code returns {yours['what it returns']}, expected {wanted}"
+        missing = yours.get("names missing from the dict it returns")
+        if missing:
+            return (
+                f"on {case}, the dict your code returns has no entry for "
+                f"{', '.join(map(str, missing))}: one gradient per array, by its name"
+            )
     if where.startswith("the dtypes of your results in float32, "):
         name = where.split(", ", 1)[1]
         hint = _DTYPE_HINT if name == "gradient of logits" else ""
@@ -412,6 +452,9 @@ def explain_backward(case, where, yours, expected):
     name = where.removeprefix("gradient of ")
     if name not in HINTS:
         return text
+    y, e = numeric(yours), numeric(expected)
+    if y is not None and e is not None and y.shape == (1, *e.shape):
+        text += ": keepdims=True left an axis of size 1"
     before = BACKWARD_ORDER[: BACKWARD_ORDER.index(name)]
     right = f"the gradients before it ({', '.join(before)}) are right, so " if before else ""
     return f"{text}; {right}look at this step: {HINTS[name]}"
@@ -479,7 +522,7 @@ def bn_backward_case(seed, n, scales, dtype=np.float64):
 
     def run(fn, given):
         args = {k: _copy(v) for k, v in given.items()}
-        result = fn(*args.values(), eps=EPS)
+        result = fn(*args.values())  # eps left to its default, 1e-5
         return _results(result, ("d_h", "d_gamma", "d_beta"), "3 gradients", changed(given, args))
 
     return in_dtype(run, given, dtype)
@@ -645,6 +688,11 @@ EXERCISES = [
                 backward_bessel,
                 "your d_diff divides by N - 1: the batch variance of training mode is the biased "
                 "one, mean(diff**2), so d_var reaches diff as d_var * 2 * diff / N",
+            ),
+            Mistake(
+                backward_keepdims,
+                "your gradients of b2, beta, gamma, inv_std, var, mu and b1 keep a leading axis "
+                "of size 1: sum over axis 0 without keepdims=True, so each has its array's shape",
             ),
             Mistake(
                 backward_transposed_weights,
