@@ -22,6 +22,9 @@ import checks  # noqa: E402
 from checks import ex13_backprop_batchnorm as ex13  # noqa: E402
 from checks.core import diagnose  # noqa: E402
 
+import autograd  # noqa: E402
+from nn import functional as F  # noqa: E402
+
 NOTEBOOK = FOLDER / "ex13_backprop_batchnorm.ipynb"
 
 
@@ -45,11 +48,57 @@ def test_the_notebook_shows_the_forward_pass_the_checker_runs():
         for name, array in cache.items():
             assert cache_shown[name].dtype == dtype
             assert np.array_equal(cache_shown[name], array), name
-        # the notebook's autograd_gradients are the checker's reference
-        mine = shown["autograd_gradients"](params, x, targets)
-        reference = ex13.mlp_backward(params, cache, targets)
-        for name in ex13.BACKWARD_ORDER:
-            assert np.array_equal(mine[name], reference[name]), name
+
+
+def _inputs(case):
+    """The arguments a case hands the code under test, in float64 and, for a float32 case,
+    in float32 too: recorded by running the case on a function that keeps them."""
+    seen = []
+
+    def keep(*args):
+        seen.append(args)  # and returns None, which the case observes as a wrong result
+
+    case(keep)
+    return seen
+
+
+def test_the_hand_written_references_are_autograd_on_every_case():
+    """The backward references are NumPy (so that check can run the student's code under
+    no_grad); on every case they equal the notebook's autograd_gradients, the library's
+    autograd through every intermediate, and F.batch_norm differentiated by autograd."""
+    shown = _setup_namespace()
+    backward = checks.EXERCISES["ex13_backward"]
+    for name, case in backward.cases.items():
+        for params, cache, targets in _inputs(case):
+            theirs = shown["autograd_gradients"](params, cache["x"], targets)
+            mine = backward.reference(params, cache, targets)
+            for key in ex13.BACKWARD_ORDER:
+                assert mine[key].dtype == theirs[key].dtype, (name, key)
+                rtol = 1e-4 if mine[key].dtype == np.float32 else 1e-9
+                scale = np.abs(theirs[key]).max() + np.abs(theirs["h_pre"]).max() * (key == "b1")
+                assert np.allclose(mine[key], theirs[key], rtol=0, atol=rtol * scale), (name, key)
+    bn = checks.EXERCISES["ex13_bn_backward"]
+    for name, case in bn.cases.items():
+        for d_out, h, gamma in _inputs(case):
+            th = autograd.tensor(h, requires_grad=True)
+            tg = autograd.tensor(gamma, requires_grad=True)
+            tb = autograd.tensor(np.zeros_like(gamma), requires_grad=True)
+            (F.batch_norm(th, None, None, tg, tb, training=True) * d_out).sum().backward()
+            for mine, theirs in zip(bn.reference(d_out, h, gamma), (th.grad, tg.grad, tb.grad)):
+                rtol = 1e-4 if mine.dtype == np.float32 else 1e-9
+                assert mine.dtype == np.asarray(theirs).dtype, name
+                assert np.allclose(mine, theirs, rtol=0, atol=rtol * np.abs(theirs).max()), name
+
+
+def test_gradients_asked_of_autograd_are_refused():
+    shown = _setup_namespace()
+
+    def by_autograd(params, cache, targets):
+        return shown["autograd_gradients"](params, cache["x"], targets)
+
+    verdict = diagnose(checks.EXERCISES["ex13_backward"], by_autograd)
+    assert verdict.status == "failed"
+    assert "under autograd.no_grad(), since the gradients are yours to write" in verdict.message
 
 
 def test_float32_is_judged_against_the_students_own_float64():

@@ -7,9 +7,11 @@ The network, in training mode (batch statistics, biased variance), for x of shap
     h_bn = gamma * h_norm + beta      h = tanh(h_bn)                    logits = h @ W2.T + b2
     loss = mean over the batch of -log softmax(logits)[i, targets[i]]
 
-Every reference is the library's own autograd (or ``F.batch_norm``) on the same numbers; the
-cases vary the batch size (2, where Bessel's correction doubles the variance, up to 32), the
-scale of the hidden features (1e-3 to 1e3: eps matters for the smallest) and the dtype
+The forward's reference is the library's ``F.batch_norm``; the backward ones are written by
+hand in NumPy, equal to the library's autograd on every case (tests/examples/test_exercise13.py),
+so that the student's gradients can be run under ``autograd.no_grad()``: autograd cannot write
+them. The cases vary the batch size (2, where Bessel's correction doubles the variance, up to
+64), the scale of the features (1e-3 to 1e3: eps matters for the smallest) and the dtype
 (float32 and float64), and observe that no argument is changed in place.
 """
 
@@ -20,13 +22,23 @@ import numpy as np
 import autograd
 from nn import functional as F
 
-from .core import ATOL, Exercise, Mistake, as_array, changed, describe_difference, numeric
+from .core import (
+    ATOL,
+    Exercise,
+    Mistake,
+    Raised,
+    as_array,
+    changed,
+    describe_difference,
+    numeric,
+)
 
 EPS = 1e-5
 # Taken at import, before a notebook's cells run: the cases' own forward pass does not change
 # when a cell replaces a NumPy function.
 _tanh, _exp, _log, _arange, _copy = np.tanh, np.exp, np.log, np.arange, np.copy
 _abs, _max, _where, _zeros_like = np.abs, np.max, np.where, np.zeros_like
+_no_grad = autograd.no_grad
 
 # The gradients of ex13_backward, in the order backward computes them.
 BACKWARD_ORDER = (
@@ -225,30 +237,6 @@ BN_FORWARD_CASES = {
 # -- ex13_backward: mlp_backward(params, cache, targets) -> every gradient, by name -------------
 
 
-def mlp_backward(params, cache, targets):
-    """The reference: the same network built from the library's Tensors, every intermediate
-    keeping its gradient (retain_grad), differentiated by the library's autograd."""
-    t = {k: autograd.tensor(np.array(v), requires_grad=True) for k, v in params.items()}
-    x = autograd.tensor(np.array(cache["x"]), requires_grad=True)
-    eps = np.asarray(EPS, dtype=x.dtype)
-    seen = {"x": x}
-    seen["h_pre"] = x @ t["W1"].T + t["b1"]
-    seen["mu"] = seen["h_pre"].mean(axis=0)
-    seen["diff"] = seen["h_pre"] - seen["mu"]
-    seen["var"] = (seen["diff"] ** 2).mean(axis=0)
-    seen["inv_std"] = (seen["var"] + eps) ** -0.5
-    seen["h_norm"] = seen["diff"] * seen["inv_std"]
-    seen["h_bn"] = t["gamma"] * seen["h_norm"] + t["beta"]
-    seen["h"] = seen["h_bn"].tanh()
-    seen["logits"] = seen["h"] @ t["W2"].T + t["b2"]
-    for name, tensor in seen.items():
-        if name != "x":
-            tensor.retain_grad()
-    F.cross_entropy(seen["logits"], targets).backward()
-    every = {**seen, **t}
-    return {name: every[name].grad for name in BACKWARD_ORDER}
-
-
 def _softmax(z):
     e = np.exp(z - z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
@@ -292,6 +280,13 @@ class _KeptDims(dict):
         super().__setitem__(key, value)
 
 
+def mlp_backward(params, cache, targets):
+    """The reference: every gradient written by hand in NumPy (equal to the library's autograd
+    on every case: tests/examples/test_exercise13.py), so that the cases can run the code under
+    ``no_grad``."""
+    return _by_hand(params, cache, targets)
+
+
 def backward_summed_loss(params, cache, targets):
     return _by_hand(params, cache, targets, per_batch=False)
 
@@ -329,11 +324,12 @@ def backward_case(seed, n, scales=(1.0, 1.0, 1.0, 1.0, 1.0), dtype=np.float64):
             "targets": given["targets"],
         }
         args = {k: _copy(v) for k, v in before.items()}
-        grads = fn(
-            {k: args[f"params['{k}']"] for k in PARAMETERS},
-            {k: args[f"cache['{k}']"] for k in cache},
-            args["targets"],
-        )
+        with _no_grad():  # the gradients are to be written by hand, not asked of autograd
+            grads = fn(
+                {k: args[f"params['{k}']"] for k in PARAMETERS},
+                {k: args[f"cache['{k}']"] for k in cache},
+                args["targets"],
+            )
         observed = {"arguments changed in place": changed(before, args)}
         if not isinstance(grads, dict):
             what = f"a {type(grads).__name__}"
@@ -411,8 +407,13 @@ _DTYPE_HINT = ": np.eye(C)[targets] is float64, give it dtype=logits.dtype"
 
 
 def explain_float32(case, where, yours, expected):
-    """The message for what was returned (not the arrays asked for) or for a float32
-    observation (dtypes, agreement with float64), else None."""
+    """The message for code that asked autograd, for what was returned (not the arrays asked
+    for) or for a float32 observation (dtypes, agreement with float64), else None."""
+    if isinstance(yours, Raised) and "require" in yours.message and "grad" in yours.message:
+        return (
+            f"on {case}, your code raised {yours.describe()}: check runs your function under "
+            "autograd.no_grad(), since the gradients are yours to write by hand, not autograd's"
+        )
     if where == "" and isinstance(yours, dict) and isinstance(expected, dict):
         if "what it returns" in yours and yours["what it returns"] != expected.get(
             "what it returns"
@@ -463,16 +464,6 @@ def explain_backward(case, where, yours, expected):
 # -- ex13_bn_backward: batchnorm_backward(d_out, h, gamma, eps) -> (d_h, d_gamma, d_beta) -------
 
 
-def batchnorm_backward(d_out, h, gamma, eps=EPS):
-    """The reference: the library's batch_norm in training mode, differentiated by autograd."""
-    th = autograd.tensor(np.array(h), requires_grad=True)
-    tg = autograd.tensor(np.array(gamma), requires_grad=True)
-    tb = autograd.tensor(np.zeros_like(gamma), requires_grad=True)
-    out = F.batch_norm(th, None, None, tg, tb, training=True, eps=eps)
-    (out * np.asarray(d_out)).sum().backward()
-    return th.grad, tg.grad, tb.grad
-
-
 def _bn_backward(d_out, h, gamma, eps, mean_path=True, var_path=True, ddof=0, keepdims=False):
     n = len(h)
     mu = h.mean(axis=0)
@@ -488,6 +479,12 @@ def _bn_backward(d_out, h, gamma, eps, mean_path=True, var_path=True, ddof=0, ke
     d_gamma = (d_out * h_norm).sum(axis=0, keepdims=keepdims)
     d_beta = d_out.sum(axis=0, keepdims=keepdims)
     return d_h * inv_std, d_gamma, d_beta
+
+
+def batchnorm_backward(d_out, h, gamma, eps=EPS):
+    """The reference: BatchNorm's backward in one formula, by hand (equal to the library's
+    F.batch_norm differentiated by autograd on every case: tests/examples/test_exercise13.py)."""
+    return _bn_backward(d_out, h, gamma, eps)
 
 
 def bn_backward_without_mean_path(d_out, h, gamma, eps=EPS):
@@ -522,7 +519,8 @@ def bn_backward_case(seed, n, scales, dtype=np.float64):
 
     def run(fn, given):
         args = {k: _copy(v) for k, v in given.items()}
-        result = fn(*args.values())  # eps left to its default, 1e-5
+        with _no_grad():  # by hand, not by autograd; eps left to its default, 1e-5
+            result = fn(*args.values())
         return _results(result, ("d_h", "d_gamma", "d_beta"), "3 gradients", changed(given, args))
 
     return in_dtype(run, given, dtype)
@@ -666,8 +664,8 @@ EXERCISES = [
         cases=BACKWARD_CASES,
         explain=explain_backward,
         checked="batches of 2, 3, 8 and 32, hidden features of scales 1e-3 to 1e3, float32 and "
-        "float64: all 16 gradients, each against autograd; params, cache and targets must stay "
-        "unchanged",
+        "float64: all 16 gradients, each against autograd, your code run under no_grad; params, "
+        "cache and targets must stay unchanged",
         mistakes=(
             Mistake(
                 backward_summed_loss,
@@ -709,7 +707,8 @@ EXERCISES = [
         cases=BN_BACKWARD_CASES,
         explain=explain_batchnorm,
         checked="batches of 2, 3, 8 and 32, features of scales 1e-3 to 1e3, float32 and "
-        "float64: d_h, d_gamma and d_beta; d_out, h and gamma must stay unchanged",
+        "float64: d_h, d_gamma and d_beta, your code run under no_grad; d_out, h and gamma must "
+        "stay unchanged",
         mistakes=(
             Mistake(
                 bn_backward_without_mean_path,
