@@ -10,6 +10,9 @@ from __future__ import annotations
 import numpy as np
 from exercise_mutants import ARGUMENT, DTYPE, right, wrong
 
+import autograd
+from nn import functional as F
+
 EPS = 1e-5
 
 # == ex13_bn_forward ==============================================================================
@@ -343,3 +346,24 @@ def bn_backward_centered_projection(d_out, h, gamma, eps=EPS):
     along = (centered * xh).mean(axis=0, keepdims=True)
     d_h = gamma * inv * (centered - xh * along)
     return d_h, (d_out * xh).sum(axis=0), d_out.sum(axis=0)
+
+
+# == asking autograd instead (both backward exercises) =============================================
+
+
+@wrong("ex13_backward", r"no_grad")
+def backward_by_autograd(params, cache, targets):
+    t = {k: autograd.tensor(v, requires_grad=True) for k, v in params.items()}
+    x = autograd.tensor(cache["x"], requires_grad=True)
+    logits = (F.batch_norm(x @ t["W1"].T + t["b1"], None, None, t["gamma"], t["beta"], True)
+              .tanh() @ t["W2"].T + t["b2"])  # fmt: skip
+    F.cross_entropy(logits, targets).backward()
+    return {k: np.asarray(v.grad) for k, v in {**t, "x": x}.items()}
+
+
+@wrong("ex13_bn_backward", r"no_grad")
+def bn_backward_by_autograd(d_out, h, gamma, eps=EPS):
+    th, tg = autograd.tensor(h, requires_grad=True), autograd.tensor(gamma, requires_grad=True)
+    tb = autograd.tensor(np.zeros_like(gamma), requires_grad=True)
+    (F.batch_norm(th, None, None, tg, tb, training=True, eps=eps) * d_out).sum().backward()
+    return th.grad, tg.grad, tb.grad
