@@ -374,8 +374,8 @@ BACKWARD_CASES = {
         12, 3, (1e-3, 0.1, 1.0, 10.0, 1e3)
     ),
     "a batch of 8": backward_case(13, 8),
-    "a batch of 32 in float32 (and the same numbers in float64)": backward_case(
-        14, 32, dtype=np.float32
+    "a batch of 16 in float32 (and the same numbers in float64)": backward_case(
+        14, 16, dtype=np.float32
     ),
 }
 
@@ -663,7 +663,7 @@ EXERCISES = [
         reference=mlp_backward,
         cases=BACKWARD_CASES,
         explain=explain_backward,
-        checked="batches of 2, 3, 8 and 32, hidden features of scales 1e-3 to 1e3, float32 and "
+        checked="batches of 2, 3, 8 and 16, hidden features of scales 1e-3 to 1e3, float32 and "
         "float64: all 16 gradients, each against autograd, your code run under no_grad; params, "
         "cache and targets must stay unchanged",
         mistakes=(
