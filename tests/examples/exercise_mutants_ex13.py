@@ -327,7 +327,7 @@ def bn_backward_step_by_step(d_out, h, gamma, eps=EPS):
 
 
 @right("ex13_bn_backward")
-def bn_backward_karpathy_form(d_out, h, gamma, eps=EPS):
+def bn_backward_scaled_by_n(d_out, h, gamma, eps=EPS):
     n = len(h)
     inv = (h.var(axis=0) + eps) ** -0.5
     xh = (h - h.mean(axis=0)) * inv

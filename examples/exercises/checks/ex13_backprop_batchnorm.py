@@ -646,8 +646,8 @@ EXERCISES = [
             ),
             Mistake(
                 bn_forward_keras_momentum,
-                "your running statistics keep momentum of the old value: in PyTorch's "
-                "convention new = (1 - momentum) * old + momentum * batch",
+                "your running statistics keep momentum times the old value: in PyTorch's "
+                "convention new = (1 - momentum) * old + momentum * batch (Keras's is reversed)",
             ),
             Mistake(
                 bn_forward_over_features,
