@@ -33,6 +33,11 @@ def avg_pool2d(
     check_floating("avg_pool2d", "input", x)
     if x.ndim != 4:
         raise ValueError(f"avg_pool2d: expects an (N, C, H, W) input, got shape {x.shape}")
+    if 0 in x.shape[1:]:  # as PyTorch: only the batch axis may be empty
+        raise ValueError(
+            f"avg_pool2d: input of shape {x.shape} is empty outside the batch axis "
+            "(only N may be 0)"
+        )
     if ceil_mode:
         raise NotImplementedError("avg_pool2d: ceil_mode=True is not supported")
     kernel = pair("avg_pool2d", "kernel_size", kernel_size, 1)
@@ -66,6 +71,8 @@ def adaptive_avg_pool2d(x: Any, output_size: Any) -> autograd.Tensor:
     if x.ndim != 4:
         raise ValueError(f"adaptive_avg_pool2d: expects an (N, C, H, W) input, got {x.shape}")
     height, width = x.shape[2:]
+    if not height or not width:  # as PyTorch: N and C may be 0, the image may not
+        raise ValueError(f"adaptive_avg_pool2d: input of shape {x.shape} has no pixels")
     oh, ow = (output_size, output_size) if isinstance(output_size, int) else output_size
     oh, ow = oh or height, ow or width
     if height % oh == 0 and width % ow == 0:  # equal windows: one strided pooling

@@ -150,6 +150,48 @@ def _max_pool2d(g, x):
     )
 
 
+@op("avg_pool2d", "nn.functional")
+def _avg_pool2d(g, x):
+    x = _as_image(g, x)
+    h, w = x.shape[2:]
+    k = g.draw(st.integers(1, 2))
+    padding = g.draw(st.integers(0, k // 2))
+    ceil_mode, count_include_pad = (
+        False,
+        g.flag(),
+    )  # ceil_mode=True is refused (NotImplementedError)
+    if h + 2 * padding < k or w + 2 * padding < k:
+        raise DoesNotFitError
+    options = dict(padding=padding, ceil_mode=ceil_mode, count_include_pad=count_include_pad)
+    return (
+        (lambda: F.avg_pool2d(x.ours, k, **options)),
+        (lambda: TF.avg_pool2d(x.theirs, k, **options)),
+        f"avg_pool2d({x.label}, {k}, {options})",
+    )
+
+
+@op("adaptive_avg_pool2d", "nn.functional")
+def _adaptive_avg_pool2d(g, x):
+    x = _as_image(g, x)
+    size = (g.draw(st.integers(1, 3)), g.draw(st.integers(1, 3)))
+    return (
+        (lambda: F.adaptive_avg_pool2d(x.ours, size)),
+        (lambda: TF.adaptive_avg_pool2d(x.theirs, size)),
+        f"adaptive_avg_pool2d({x.label}, {size})",
+    )
+
+
+@op("dropout2d", "nn.functional")
+def _dropout2d(g, x):
+    x = _as_image(g, x)
+    p, training = g.pick([(0.0, True), (0.5, False), (1.0, True)])  # deterministic settings
+    return (
+        (lambda: F.dropout2d(x.ours, p, training=training)),
+        (lambda: TF.dropout2d(x.theirs, p, training=training)),
+        f"dropout2d({x.label}, {p}, training={training})",
+    )
+
+
 @op("layer_norm", "nn.functional")
 def _layer_norm(g, x):
     if not x.shape:
@@ -396,6 +438,9 @@ COVERAGE = {
     "one_hot": "one_hot",
     "conv2d": "conv2d",
     "max_pool2d": "max_pool2d",
+    "avg_pool2d": "avg_pool2d",
+    "adaptive_avg_pool2d": "adaptive_avg_pool2d",
+    "dropout2d": "dropout2d",
     "layer_norm": "layer_norm",
     "batch_norm": "batch_norm",
     "cross_entropy": "cross_entropy",

@@ -75,3 +75,15 @@ def test_dropout2d_drops_whole_channels():
     assert 0.3 < (per_channel[:, :, 0] == 0).mean() < 0.7
     layer.eval()
     assert layer(x) is x
+
+
+def test_average_pooling_refuses_empty_images_where_pytorch_does():
+    # avg_pool2d: only the batch axis may be 0; adaptive_avg_pool2d: the channels may be 0 too.
+    with pytest.raises(ValueError, match="avg_pool2d: input of shape \\(2, 1, 0, 3\\)"):
+        F.avg_pool2d(ag.zeros(2, 1, 0, 3), 1)
+    with pytest.raises(ValueError, match="empty outside the batch axis"):
+        F.avg_pool2d(ag.zeros(2, 0, 3, 3), 1)
+    with pytest.raises(ValueError, match="adaptive_avg_pool2d: .* has no pixels"):
+        F.adaptive_avg_pool2d(ag.zeros(2, 1, 3, 0), (2, 2))
+    assert F.avg_pool2d(ag.zeros(0, 1, 3, 3), 1).shape == (0, 1, 3, 3)
+    assert F.adaptive_avg_pool2d(ag.zeros(2, 0, 3, 3), (2, 2)).shape == (2, 0, 2, 2)
