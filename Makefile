@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check --quiet
 
-.PHONY: test demo lint bench docs notebook exercises fuzz clean
+.PHONY: test demo lint format stub bench docs notebook exercises fuzz clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,6 +14,11 @@ $(VENV)/bin/python:
 # (docs). Not JupyterLab, not ruff. A test whose extra is missing skips, saying which.
 $(VENV)/.test-deps: pyproject.toml | $(VENV)/bin/python
 	$(PIP) install -e ".[test,viz,examples,notebooks,docs]"
+	touch $@
+
+# Lint needs the library (for its NumPy types), ruff and mypy: the lint extra, nothing else.
+$(VENV)/.lint-deps: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -e ".[lint]"
 	touch $@
 
 $(VENV)/.demo-deps: pyproject.toml | $(VENV)/bin/python
@@ -49,14 +54,20 @@ fuzz: $(VENV)/.fuzz-deps
 demo: $(VENV)/.demo-deps
 	$(PY) examples/train_digits.py
 
-# Lint needs ruff only: not the project, not the test tools.
-$(VENV)/.lint-deps: pyproject.toml | $(VENV)/bin/python
-	$(PIP) install "ruff>=0.5"
-	touch $@
-
+# ruff (lint rules and formatting), then mypy over autograd, nn and optim ([tool.mypy]).
 lint: $(VENV)/.lint-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+format: $(VENV)/.lint-deps
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Rewrites autograd/_tensor_methods.pyi, the list of Tensor's installed methods (after adding an op).
+stub: $(VENV)/bin/python
+	$(PIP) install -e .
+	$(PY) -m autograd.tensor_stub
 
 # The site goes to site/ (open site/index.html: it works from disk, offline). The notebooks'
 # pages show the outputs they were saved with; NO_MKDOCS_2_WARNING quiets Material's banner.

@@ -64,8 +64,9 @@ def describe(dist: importlib.metadata.Distribution) -> str:
 
 def where(module: ModuleType) -> str:
     """The file or folders a module was imported from."""
-    if getattr(module, "__file__", None):
-        return module.__file__
+    file = getattr(module, "__file__", None)
+    if file:
+        return str(file)
     paths = list(getattr(module, "__path__", []) or [])
     return "namespace package at " + ", ".join(paths) if paths else repr(module)
 

@@ -20,6 +20,7 @@ from .tensor import Tensor, as_tensor  # first: every module below builds on it
 # isort: on
 from . import accelerator, amp, backends, cuda, distributed, functional, versions
 from . import engine as _engine
+from . import function as _function
 from . import inplace as _inplace
 from . import numpy_protocol as _numpy_protocol
 from . import ops as _ops  # noqa: F401  (declares every op)
@@ -75,6 +76,7 @@ from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .gradients import grad
 from .graph import Graph, draw_graph, scope, trace, trace_backward
+from .graph import origins as _origins
 from .meanings import is_pytorch_meanings, pytorch_meanings
 from .random import get_generator, manual_seed
 from .registry import exports as _exports
@@ -85,9 +87,10 @@ from .sampling import Generator, multinomial, normal, rand_like, randn_like, ran
 from .torch_methods import TorchMethods as _TorchMethods
 
 # Tensor's methods beyond its core (tensor.py), installed from the modules that define them.
-Tensor.backward = _engine.tensor_backward  # type: ignore[method-assign]
+setattr(Tensor, "backward", _engine.backward)  # noqa: B010 - installed, as ops are
 _install_methods(Tensor)  # every op's method and operators (autograd/ops)
 _install_attributes(_inplace.InPlace, Tensor)
+_function.UNRECORDED_HOOKS.append(_origins.note)  # drawings show where unrecorded copies began
 _install_attributes(_numpy_protocol.NumpyProtocols, Tensor)
 _install_attributes(_python_protocols.PythonProtocols, Tensor)
 _install_attributes(_torch_facade.TorchSpellings, Tensor)

@@ -145,7 +145,8 @@ def save(obj: Any, path: str | os.PathLike[str]) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=_TEMP_SUFFIX, dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
+            entries: dict[str, Any] = arrays  # (each name becomes a member of the archive)
+            np.savez(f, **entries)
             f.flush()
             os.fsync(f.fileno())  # the data is on the disk before the name points at it
         # mkstemp creates the file private (0600); give it the permissions open() would have.

@@ -9,8 +9,9 @@ from typing import Any
 import numpy as np
 
 from .devices import check_device
+from .dtypes import as_array
 from .ops.shape import normalize_shape
-from .tensor import Tensor, as_array
+from .tensor import Tensor
 
 
 def _made(

@@ -1,9 +1,61 @@
-"""dtype names as PyTorch code spells them (``autograd.float32``, ``autograd.long``, ...): each
-is the NumPy dtype of the same meaning, so it works wherever a NumPy dtype does."""
+"""The library's dtype rules (``as_array``), and dtype names as PyTorch code spells them
+(``autograd.float32``, ``autograd.long``, ...): each is the NumPy dtype of the same meaning, so it
+works wherever a NumPy dtype does."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+
+
+def as_array(data: Any, dtype: Any = None) -> np.ndarray:
+    """Convert ``data`` to an ndarray following the library's dtype rules.
+
+    Python floats (and lists with a float) become float32, Python ints int64, bools bool (where
+    NumPy and PyTorch agree); arrays keep their dtype (NumPy's arrays and scalars, Tensors,
+    anything with ``__array__``); ``dtype`` overrides all of these.
+    """
+    try:
+        array = np.asarray(data, dtype=dtype)
+    except ValueError as error:
+        if "inhomogeneous" not in str(error):
+            raise
+        found = _ragged(data) or "the nested lists are ragged (rows of different lengths)"
+        raise ValueError(f"Tensor: {found}") from None
+    if dtype is None and not hasattr(data, "__array__"):
+        if array.dtype.kind == "f":
+            array = array.astype(np.float32)
+        elif array.dtype.kind in "iu":
+            array = array.astype(np.int64, copy=False)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"Tensor: cannot hold data of type {type(data).__name__} (dtype {array.dtype}); "
+            "use numbers, lists of numbers or numeric NumPy arrays"
+        )
+    return array
+
+
+def _ragged(data: Any, where: str = "data") -> str:
+    """Say where nested lists stop being rectangular (for the error NumPy calls an
+    "inhomogeneous shape"); "" if no two sibling rows differ in length."""
+    if isinstance(data, (list, tuple)):
+        lengths = [len(row) if isinstance(row, (list, tuple)) else None for row in data]
+        if len(set(lengths)) > 1:
+            described = ", ".join("a number" if n is None else f"{n}" for n in lengths[:6])
+            more = ", ..." if len(lengths) > 6 else ""
+            return (
+                f"the nested lists are ragged: the rows of {where} have lengths {described}"
+                f"{more}; every row must have the same length (pad them, or make one Tensor "
+                "per row)"
+            )
+        for i, row in enumerate(data):
+            if isinstance(row, (list, tuple)):
+                found = _ragged(row, f"{where}[{i}]")
+                if found:
+                    return found
+    return ""
+
 
 float16 = half = np.dtype(np.float16)
 float32 = float = np.dtype(np.float32)  # noqa: A001 - PyTorch's name: float is float32

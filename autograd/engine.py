@@ -57,15 +57,18 @@ def run_backward(
             grads_in = helpers.recorded_backward(node, grad_out)
         else:
             grads_in = node.fn.backward(node, grad_out)  # the chain rule, one op at a time
-        if type(grads_in) is not tuple or len(grads_in) != len(node.inputs):
+        if type(grads_in) is not tuple:
+            grads_in = (grads_in,)  # a one-input op may return its gradient bare
+        if len(grads_in) != len(node.inputs):
             grads_in = helpers.one_per_input(node, grads_in)
         if not retain_graph and node._saved is not None:
             node._saved = FREED  # drop what only this backward needed
         for hook in hooks:
             hook(node, grad_out, grads_in)
+        needs = node.needs_input_grad
         for position, link in enumerate(node.inputs):
             grad = grads_in[position]
-            if grad is None or not node.needs_input_grad[position]:
+            if grad is None or not needs[position]:
                 continue
             target = link if type(link) is Node else link.data  # both have .shape and .dtype
             if not (type(grad) is np.ndarray and grad.shape == target.shape) or (
@@ -122,48 +125,23 @@ def sum_to_shape(grad: Any, shape: tuple[int, ...]) -> Any:
     return summed.reshape(shape)
 
 
-def seed_gradient(tensor: Tensor, grad: Any, caller: str) -> np.ndarray:
-    """dL/d(tensor) to start backward from: ``grad`` checked against the tensor's shape, or 1
-    for a one-element tensor when ``grad`` is None."""
-    data = tensor.data
-    if grad is None:
-        if data.size != 1:
-            raise RuntimeError(
-                f"{caller}: grad can be created implicitly only for a scalar output, but the "
-                f"output has shape {data.shape}; pass grad= with that shape (or reduce it to "
-                "a scalar first, e.g. .sum())"
-            )
-        return helpers.unit_seed(data.dtype) if data.ndim == 0 else np.ones_like(data)
-    if type(grad) is not np.ndarray or grad.dtype != data.dtype:
-        grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=data.dtype)
-    if grad.shape != data.shape:
-        raise ValueError(
-            f"{caller}: grad has shape {grad.shape} but the output has shape {data.shape}"
-        )
-    return grad
-
-
 def backward(
     tensor: Tensor, grad: Any = None, retain_graph: bool = False, hooks: Sequence[StepHook] = ()
 ) -> None:
-    """Compute d(tensor)/d(leaf) for every leaf that requires grad and add it to ``leaf.grad``."""
+    """Backpropagate: add d(tensor)/d(leaf) to ``leaf.grad`` for every leaf requiring grad.
+
+    ``grad`` is dL/d(tensor); it may be omitted for a scalar (it is then 1). Without
+    ``retain_graph=True`` the arrays saved for backward are freed afterwards. This is
+    ``Tensor.backward`` (installed by autograd/__init__.py), ``tensor`` being the tensor.
+    """
     if not tensor._requires_grad:
         raise RuntimeError(
             "backward: this tensor does not require grad (none of its inputs required grad, "
             "or it was computed under no_grad), so there is nothing to differentiate"
         )
-    seed = seed_gradient(tensor, grad, "backward")
+    seed = helpers.seed_gradient(tensor, grad, "backward")  # dL/dL = 1, or the grad given
     if tensor._node is None:
         leaf_grads = {tensor: seed}
     else:
         leaf_grads = run_backward((tensor._node,), (seed,), retain_graph=retain_graph, hooks=hooks)
     helpers.accumulate_into_leaves(leaf_grads, seed if grad is not None else None)
-
-
-def tensor_backward(self: Tensor, grad: Any = None, retain_graph: bool = False) -> None:
-    """Backpropagate: add d(self)/d(leaf) to ``leaf.grad`` for every leaf requiring grad.
-
-    ``grad`` is dL/d(self); it may be omitted for a scalar (it is then 1). Without
-    ``retain_graph=True`` the arrays saved for backward are freed afterwards.
-    """
-    backward(self, grad, retain_graph)

@@ -41,10 +41,8 @@ def recorded_backward(node: Any, grad_out: Any) -> Any:
 
 
 def one_per_input(node: Any, grads_in: Any) -> tuple:
-    """What a backward returned, as a tuple with one gradient (or None) per input: a bare
-    gradient for a one-input op, a list for a tuple; any other count raises."""
-    if type(grads_in) is not tuple:
-        grads_in = (grads_in,)
+    """What a backward returned, as a tuple with one gradient (or None) per input (a list counts
+    as a tuple); any other count raises."""
     if len(grads_in) == 1 and isinstance(grads_in[0], list):
         grads_in = tuple(grads_in[0])
     if len(grads_in) != len(node.inputs):
@@ -108,3 +106,24 @@ def accumulate_into_leaves(leaf_grads: dict, caller_grad: Any) -> None:
             taken.add(key)
         else:
             leaf._grad = np.array(total)
+
+
+def seed_gradient(tensor: Tensor, grad: Any, caller: str) -> np.ndarray:
+    """dL/d(tensor) to start backward from: ``grad`` checked against the tensor's shape, or 1
+    for a one-element tensor when ``grad`` is None."""
+    data = tensor.data
+    if grad is None:
+        if data.size != 1:
+            raise RuntimeError(
+                f"{caller}: grad can be created implicitly only for a scalar output, but the "
+                f"output has shape {data.shape}; pass grad= with that shape (or reduce it to "
+                "a scalar first, e.g. .sum())"
+            )
+        return unit_seed(data.dtype) if data.ndim == 0 else np.ones_like(data)
+    if type(grad) is not np.ndarray or grad.dtype != data.dtype:
+        grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=data.dtype)
+    if grad.shape != data.shape:
+        raise ValueError(
+            f"{caller}: grad has shape {grad.shape} but the output has shape {data.shape}"
+        )
+    return grad

@@ -37,8 +37,9 @@ import numpy as np
 from . import function_details as details
 from . import tensor_io, versions
 from .anomaly import check_forward
+from .dtypes import as_array
 from .grad_mode import LOCAL
-from .tensor import Tensor, as_array
+from .tensor import Tensor
 
 FREED = object()  # what a node's saved arrays become once backward has used and dropped them
 
@@ -54,8 +55,12 @@ class Node:
     A forward may keep options on it (``ctx.axis = axis``) under any name but its slots below.
     """
 
-    __slots__ = ("fn", "inputs", "needs_input_grad", "shape", "dtype", "scope", "seq")
-    __slots__ += ("_saved", "_saved_at", "_out_id", "__dict__", "__weakref__")
+    __slots__ = (  # the graph's links and shape, then what backward reads and frees
+        "fn", "inputs", "needs_input_grad", "shape", "dtype", "scope", "seq",
+        "_saved", "_saved_at", "_out_id", "__dict__", "__weakref__",
+    )  # fmt: skip
+    shape: tuple[int, ...]  # the result's, set once forward has run
+    dtype: np.dtype
 
     _as_tensors = False  # True while a create_graph backward runs
     name: str | None = None  # the result's name, when the user set one
@@ -131,15 +136,6 @@ class AccumulateGrad:
 _next_seq = itertools.count().__next__
 
 
-class Unrecorded:
-    """The ctx of a forward that is not recorded: saving is a no-op, options may still be set."""
-
-    needs_input_grad: tuple = ()
-
-    def save_for_backward(self, *arrays: Any) -> None:
-        """Nothing to keep: no backward will run."""
-
-
 class Function:
     """Base class of every differentiable op (see the module docstring for how to write one).
 
@@ -188,7 +184,9 @@ class Function:
         """
         if cls.promotion is not None:
             inputs = cls.promotion(*inputs)
-        arrays, links, needs = [], [], []
+        arrays: list[Any] = []
+        links: list[Any] = []
+        needs: list[bool] = []
         any_tensor = False
         for value in inputs:
             if isinstance(value, Tensor):
@@ -209,7 +207,7 @@ class Function:
             scope = state.scopes[-1] if state.scopes else None
             ctx: Any = Node(cls, tuple(links), tuple(needs), scope)
         else:
-            ctx = Unrecorded()
+            ctx = details.Unrecorded()  # saves nothing; options may still be set on it
         try:
             # (Most ops take no options: a call without ** builds no dict.)
             result = cls.forward(ctx, *arrays, **options) if options else cls.forward(ctx, *arrays)
@@ -220,8 +218,9 @@ class Function:
             check_forward(cls, out)
         if not record:
             made = _make(out, None)
-            if any_tensor and state.grad_enabled:  # (for drawings: see graph.origins)
-                _note_origin(made, cls, inputs)
+            if any_tensor and state.grad_enabled:  # a copy outside the graph (graph.origins)
+                for hook in UNRECORDED_HOOKS:
+                    hook(made, cls, inputs)
             return made
         if out.dtype.kind != "f":  # integer and bool results never require grad
             if out.dtype.kind in "cO":  # complex or objects: the gradient would stop silently
@@ -240,18 +239,13 @@ class Function:
     def compute(cls, *arrays: Any, **options: Any) -> Any:
         """``forward`` on plain arrays, recording nothing: the op as a NumPy function (used by
         backward formulas that must run on arrays as well as on Tensors)."""
-        return cls.forward(Unrecorded(), *arrays, **options)
+        return cls.forward(details.Unrecorded(), *arrays, **options)
 
 
 _make = Tensor._make  # looked up once, not on every op
-
-
-def _note_origin(out: Tensor, fn: type, inputs: tuple) -> None:
-    """Remember what an unrecorded op computed ``out`` from, so a drawing can show the source
-    tensor (a model's input) where the copy enters the graph (see ``graph.origins``)."""
-    from .graph.origins import note  # (the graph package imports this module)
-
-    note(out, fn, inputs)
+# Called as hook(result, fn, inputs) when an op on Tensors runs unrecorded while recording is
+# on: graph.origins notes where such copies came from, for drawings (autograd/__init__.py).
+UNRECORDED_HOOKS: list[Any] = []
 
 
 _PLAIN = (int, float, bool, np.ndarray, np.generic)

@@ -7,6 +7,7 @@ reading path: what they do is said there in one line each.
   instead of arrays, so that the formula itself is recorded.
 * ``adopt_result``: a forward that returned a NumPy scalar and saved it gets the array instead.
 * ``forward_error``: an error inside a forward, reworded to name the op and the shapes.
+* ``Unrecorded``: the ctx of a forward that is not recorded.
 
 A node keeps only the ``id()`` of its result array (``_out_id``), never the result Tensor, so the
 graph has no reference cycles. A saved array was alive together with this op's result and every
@@ -22,6 +23,17 @@ import numpy as np
 
 from . import versions
 from .tensor import Tensor
+
+
+class Unrecorded:
+    """The ctx of a forward that is not recorded: saving is a no-op, options may still be set.
+    One per call, never shared: a shared one would keep the last op's options alive."""
+
+    needs_input_grad: tuple = ()
+
+    def save_for_backward(self, *arrays: Any) -> None:
+        """Nothing to keep: no backward will run."""
+
 
 OUTPUT, CONSTANT = -1, -2  # where a saved array came from, besides an input position
 

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from .gradients import grad
+from .ops.joining import stack
 from .tensor import Tensor
 
 __all__ = ["hessian", "hvp", "jacobian", "jvp", "vhp", "vjp"]
@@ -273,9 +274,7 @@ def _stack(pieces: list[Tensor], shape: tuple[int, ...], dtype: Any) -> Tensor:
     """Stack per-element derivatives into one Tensor of ``shape`` (recorded if they are)."""
     if not pieces:
         return Tensor(np.zeros(shape, dtype=dtype))
-    import autograd  # noqa: PLC0415  (the ops are declared after this module is imported)
-
-    return autograd.stack(pieces).reshape(shape)
+    return stack(pieces).reshape(shape)
 
 
 def _jacobian_by_rows(outputs: tuple, x: tuple, create_graph: bool, strict: bool) -> list:

@@ -12,7 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from .engine import run_backward, seed_gradient
+from .engine import run_backward
+from .engine_helpers import seed_gradient
 from .tensor import Tensor
 
 
@@ -49,7 +50,9 @@ def grad(
     for i, tensor in enumerate(inputs):
         if not isinstance(tensor, Tensor) or not tensor._requires_grad:
             raise RuntimeError(f"grad: input {i} is not a Tensor that requires grad")
-    roots, root_grads, direct = [], [], {}
+    roots: list[Any] = []
+    root_grads: list[Any] = []
+    direct: dict[Any, Any] = {}
     for i, (output, seed) in enumerate(zip(outputs, grad_outputs)):
         if not isinstance(output, Tensor) or not output._requires_grad:
             raise RuntimeError(f"grad: output {i} does not require grad")

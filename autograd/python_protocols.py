@@ -1,6 +1,6 @@
-"""How a Tensor behaves as a Python object: its ``name``, ``repr``, ``len``, iteration, truth
-value, conversion to Python numbers (``item``, ``float``, ``int``) and to NumPy (``numpy``,
-``T``).
+"""How a Tensor looks like an ndarray (``shape``, ``ndim``, ``dtype``, ``T``, ``numpy()``) and
+behaves as a Python object: its ``name``, ``repr``, ``len``, iteration, truth value, conversion
+to Python numbers (``item``, ``float``, ``int``).
 
 None of this is needed to follow forward recording and backward: ``autograd/__init__.py``
 installs it on Tensor, as it installs the ops.
@@ -23,6 +23,21 @@ else:
 
 class PythonProtocols(_Base):
     """The attributes ``autograd/__init__.py`` installs on Tensor."""
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The array's shape, as ``ndarray.shape``."""
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        """The number of axes, len(shape)."""
+        return self.data.ndim
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The element type of ``.data`` (and of ``.grad``)."""
+        return self.data.dtype
 
     @property
     def name(self) -> str | None:

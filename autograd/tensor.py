@@ -20,76 +20,27 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .devices import check_device
+from .dtypes import as_array
 
 if TYPE_CHECKING:  # the installed methods, as type checkers and IDEs see them
     from ._tensor_methods import TensorMethods
 else:
     TensorMethods = object
 
-ArrayLike = Any
-
-
-def as_array(data: ArrayLike, dtype: Any = None) -> np.ndarray:
-    """Convert ``data`` to an ndarray following the library's dtype rules.
-
-    Python floats (and lists with a float) become float32, Python ints int64, bools bool;
-    NumPy arrays and scalars keep their dtype; ``dtype`` overrides all of these.
-    """
-    if isinstance(data, Tensor):
-        data = data.data
-    try:
-        array = np.asarray(data, dtype=dtype)
-    except ValueError as error:
-        if "inhomogeneous" not in str(error):
-            raise
-        found = _ragged(data) or "the nested lists are ragged (rows of different lengths)"
-        raise ValueError(f"Tensor: {found}") from None
-    if dtype is None and not isinstance(data, (np.ndarray, np.generic)):
-        if array.dtype.kind == "f":
-            array = array.astype(np.float32)
-        elif array.dtype.kind in "iu":
-            array = array.astype(np.int64, copy=False)
-    if array.dtype.kind not in "biuf":
-        raise TypeError(
-            f"Tensor: cannot hold data of type {type(data).__name__} (dtype {array.dtype}); "
-            "use numbers, lists of numbers or numeric NumPy arrays"
-        )
-    return array
-
-
-def _ragged(data: Any, where: str = "data") -> str:
-    """Say where nested lists stop being rectangular (for the error NumPy calls an
-    "inhomogeneous shape"); "" if no two sibling rows differ in length."""
-    if isinstance(data, (list, tuple)):
-        lengths = [len(row) if isinstance(row, (list, tuple)) else None for row in data]
-        if len(set(lengths)) > 1:
-            described = ", ".join("a number" if n is None else f"{n}" for n in lengths[:6])
-            more = ", ..." if len(lengths) > 6 else ""
-            return (
-                f"the nested lists are ragged: the rows of {where} have lengths {described}"
-                f"{more}; every row must have the same length (pad them, or make one Tensor "
-                "per row)"
-            )
-        for i, row in enumerate(data):
-            if isinstance(row, (list, tuple)):
-                found = _ragged(row, f"{where}[{i}]")
-                if found:
-                    return found
-    return ""
 
 
 class Tensor(TensorMethods):
     """An array with an optional gradient and a link to the op that produced it.
 
-    ``Tensor(data, requires_grad=False, dtype=None, name=None)``. ``data`` follows
-    :func:`as_array`'s dtype rules. Only floating tensors can require grad.
+    ``Tensor(data, requires_grad=False, dtype=None, name=None)``. ``data`` follows the library's
+    dtype rules (``autograd.dtypes.as_array``). Only floating tensors can require grad.
     """
 
     __slots__ = ("data", "_grad", "_grad_view", "_requires_grad", "_node", "_name", "__weakref__")
 
     def __init__(
         self,
-        data: ArrayLike,
+        data: Any,
         requires_grad: bool = False,
         dtype: Any = None,
         name: str | None = None,
@@ -134,7 +85,7 @@ class Tensor(TensorMethods):
         if value is None:
             self._grad = None
             return
-        array = np.array(value.data if isinstance(value, Tensor) else value, dtype=self.dtype)
+        array = np.array(value.data if isinstance(value, Tensor) else value, self.data.dtype)
         if array.shape != self.data.shape:
             raise ValueError(
                 f"grad: an assigned gradient must have the tensor's shape {self.data.shape}, "
@@ -165,21 +116,6 @@ class Tensor(TensorMethods):
         ``p.grad.zero_()`` works, ``p.grad.numpy()`` is the array). Assigning checks the shape and
         converts to this tensor's dtype (a copy).""",
     )
-
-    @property
-    def shape(self) -> tuple[int, ...]:
-        """The array's shape, as ``ndarray.shape``."""
-        return self.data.shape
-
-    @property
-    def ndim(self) -> int:
-        """The number of axes, len(shape)."""
-        return self.data.ndim
-
-    @property
-    def dtype(self) -> np.dtype:
-        """The element type of ``.data`` (and of ``.grad``)."""
-        return self.data.dtype
 
     @property
     def is_leaf(self) -> bool:

@@ -9,9 +9,15 @@ from __future__ import annotations
 import operator
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import Any, cast
 
 from .module import Module
+
+
+def _members(container: Module) -> dict[str, Module]:
+    """A container's sub-modules by name. Module allows None placeholders; a container does
+    not (add_module and __setitem__ check each), so its values are all modules."""
+    return cast("dict[str, Module]", container._modules)
 
 
 def _check_module(owner: str, value: Any) -> Module:
@@ -42,17 +48,17 @@ class Sequential(Module):
     ``append``.
     """
 
-    def __init__(self, *modules: Module) -> None:
+    def __init__(self, *modules: Module | Mapping[str, Module]) -> None:
         super().__init__()
         if len(modules) == 1 and isinstance(modules[0], Mapping):
             for name, m in modules[0].items():
                 self.add_module(name, _check_module("Sequential", m))
         else:
-            for i, m in enumerate(modules):
-                self.add_module(str(i), _check_module("Sequential", m))
+            for i, item in enumerate(modules):
+                self.add_module(str(i), _check_module("Sequential", item))
 
     def forward(self, x: Any) -> Any:
-        for m in self._modules.values():
+        for m in _members(self).values():
             x = m(x)
         return x
 
@@ -60,12 +66,12 @@ class Sequential(Module):
         return len(self._modules)
 
     def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
+        return iter(_members(self).values())
 
     def __getitem__(self, idx: int | slice) -> Any:
         if isinstance(idx, slice):
-            return Sequential(OrderedDict(list(self._modules.items())[idx]))
-        return list(self._modules.values())[_index("Sequential", idx, len(self))]
+            return Sequential(OrderedDict(list(_members(self).items())[idx]))
+        return list(_members(self).values())[_index("Sequential", idx, len(self))]
 
     def __setitem__(self, idx: int, module: Module) -> None:
         key = list(self._modules)[_index("Sequential", idx, len(self))]
@@ -79,7 +85,7 @@ class Sequential(Module):
         for key in doomed:
             delattr(self, key)
         # Renumber so that keys stay "0".."n-1", as PyTorch does after deletion.
-        rest = list(self._modules.items())
+        rest = list(_members(self).items())
         for key, _ in rest:
             delattr(self, key)
         for i, (_, m) in enumerate(rest):
@@ -104,10 +110,10 @@ class ModuleList(Module):
         return len(self._modules)
 
     def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
+        return iter(_members(self).values())
 
     def __getitem__(self, idx: int | slice) -> Any:
-        values = list(self._modules.values())
+        values = list(_members(self).values())
         if isinstance(idx, slice):
             return ModuleList(values[idx])
         return values[_index("ModuleList", idx, len(values))]
@@ -123,7 +129,7 @@ class ModuleList(Module):
             self.add_module(str(i), m)
 
     def __delitem__(self, idx: int | slice) -> None:
-        values = list(self._modules.values())
+        values = list(_members(self).values())
         if isinstance(idx, slice):
             del values[idx]
         else:
@@ -143,7 +149,7 @@ class ModuleList(Module):
 
     def insert(self, index: int, module: Module) -> None:
         """Insert ``module`` before position ``index``."""
-        values = list(self._modules.values())
+        values = list(_members(self).values())
         values.insert(index, _check_module("ModuleList.insert", module))
         self._renumber(values)
 
@@ -159,7 +165,7 @@ class ModuleDict(Module):
     def __getitem__(self, key: str) -> Module:
         if key not in self._modules:
             raise KeyError(f"ModuleDict has no key {key!r} (keys: {list(self._modules)})")
-        return self._modules[key]  # type: ignore[return-value]
+        return _members(self)[key]
 
     def __setitem__(self, key: str, module: Module) -> None:
         self.add_module(key, _check_module("ModuleDict", module))
@@ -183,11 +189,11 @@ class ModuleDict(Module):
 
     def values(self) -> Iterable[Module]:
         """The modules, in insertion order."""
-        return self._modules.values()  # type: ignore[return-value]
+        return _members(self).values()
 
     def items(self) -> Iterable[tuple[str, Module]]:
         """``(name, module)`` pairs, in insertion order."""
-        return self._modules.items()  # type: ignore[return-value]
+        return _members(self).items()
 
     def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
         """Add or replace entries from a mapping or from ``(name, module)`` pairs."""

@@ -30,6 +30,7 @@ def _name(name: str, value: Any) -> None:
     """Name registered tensors by their path (``0.weight``), as drawings show them: a tensor when
     it is registered, and again with a prefix when its module is (a name the user chose stays)."""
     if isinstance(value, Module):
+        tensors: list[tuple[str, str, autograd.Tensor]]
         tensors = [(f"{name}.{path}", path, t) for path, t in value.named_parameters()]
         tensors += [(f"{name}.{path}", path, t) for path, t in value.named_buffers()]
     else:
@@ -66,7 +67,8 @@ def _locate(error: Exception, module: Module) -> None:
         text = error.args[0] if len(error.args) == 1 else None
         # (An exception type without a __dict__ cannot be marked: it stays as it is.)
         with contextlib.suppress(AttributeError):
-            error._module_origin = (module, text if isinstance(text, str) else None)
+            origin = (module, text if isinstance(text, str) else None)
+            setattr(error, "_module_origin", origin)  # noqa: B010 - an attribute of ours on any exception
         return
     failing, text = origin
     if text is None or failing is module:

@@ -91,6 +91,7 @@ class Standardizer:
     def _apply(self, X: ArrayLike, arr: np.ndarray, inverse: bool) -> ArrayLike:
         # Keep a float input's dtype (a float32 model stays float32); integers become float64.
         dtype = arr.dtype if arr.dtype.kind == "f" else np.dtype(np.float64)
+        assert self.mean_ is not None and self.scale_ is not None  # fitted: _check ran first
         mean, scale = self.mean_.astype(dtype), self.scale_.astype(dtype)
         if isinstance(X, autograd.Tensor):
             if arr.dtype != dtype:

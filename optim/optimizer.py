@@ -235,7 +235,7 @@ class Optimizer:
                     updated.append(p)
                     state = states.get(param)
                     first = state is None
-                    if first:
+                    if state is None:
                         state = {}
                     update(p, g, state, group)
                     if first and state:  # kept only if the rule made some

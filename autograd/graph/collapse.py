@@ -40,7 +40,7 @@ def collapse_runs(drawing: Any) -> None:
     if not owner:
         return
     drawing.hidden_frames = set(owner)
-    mapping = {}
+    mapping: dict[Any, Any] = {}
     for frame in list(drawing.members):
         if frame in owner:
             mapping.update((vertex, owner[frame]) for vertex, _ in drawing.members.pop(frame))

@@ -286,7 +286,7 @@ class Builder:
         (its own value vertex, False) when nothing is known (see ``origins``)."""
         origin = None if leaf.requires_grad else origin_of(leaf)
         sources = origin.alive_sources() if origin is not None else []
-        if not sources:
+        if origin is None or not sources:
             # (a copy whose source is gone: its box says how it was made)
             made = "from " + " → ".join(origin.ops) if origin is not None else None
             return self.leaf_vertex(leaf, made), False
@@ -582,8 +582,8 @@ class Builder:
         )
         if self.options.legend:
             roles, notes, lines = self.legend_parts()
-            label = legend_label(roles, notes, self.bad, lines)
-            dot.attr(label=label, labelloc="t", labeljust="l")
+            legend = legend_label(roles, notes, self.bad, lines)
+            dot.attr(label=legend, labelloc="t", labeljust="l")
         self._fill(dot, None)
         count = sum(len(members) for members in self.members.values())
         prefix = self.options.element_ids

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -172,9 +173,8 @@ def summary_stats(array: np.ndarray) -> tuple[str, str, str] | None:
     if finite.size == 0:
         return None
     as_float = finite.astype(np.float64)
-    return tuple(  # type: ignore[return-value]
-        format_summary(v) for v in (as_float.min(), as_float.mean(), as_float.max())
-    )
+    low, mean, high = (format_summary(v) for v in (as_float.min(), as_float.mean(), as_float.max()))
+    return low, mean, high
 
 
 def small_limit(array: np.ndarray) -> int:
@@ -303,7 +303,7 @@ def op_size(text: str) -> tuple[float, float]:
     return 2 * (0.55 * w + 8), 36.0
 
 
-def legend_label(roles: list[str], notes: list[str], bad: bool, lines: list[str] = ()) -> str:
+def legend_label(roles: list[str], notes: list[str], bad: bool, lines: Sequence[str] = ()) -> str:
     """The legend: one swatch per role drawn (in ``ROLES`` order), red if any NaN/Inf, notes;
     then ``lines``, one row each (what holds for every box, what the picture leaves out)."""
     cells = []

@@ -79,8 +79,10 @@ def build_fitting(root: Tensor, nodes: list[Node], options: Any) -> Drawing:
     # its calls. (A module of a few calls, a transformer layer, is never cut.)
     keep = options.collapse
     grouping = builder.grouping
-    frames = [None, *grouping.clusters] if grouping is not None else [None]
-    if keep is None or max(len(grouping.children(f)) for f in frames) <= keep:
+    if keep is None or grouping is None:
+        return drawing
+    frames = [None, *grouping.clusters]
+    if max(len(grouping.children(f)) for f in frames) <= keep:
         return drawing
     while keep > 6 and drawing.estimated_height > limit:
         keep -= 2
@@ -326,6 +328,7 @@ class ModuleBuilder(Builder):
 
     def _box_label(self, frame: Any, vertex: str) -> tuple[str, float, float]:
         grouping = self.grouping
+        assert grouping is not None  # boxes are drawn only for a grouping by module
         module = _label(frame)
         title = grouping.labels.get(frame) or describe_module(module)
         prefix = grouping.module_names.get(id(module))

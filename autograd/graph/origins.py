@@ -71,7 +71,7 @@ def note(out: Any, fn: Any, inputs: tuple) -> None:
         ops = ("…", *ops[-MAX_OPS + 1 :])
     key = id(out)
     entry = Origin(ops, tuple(sources[:MAX_SOURCES]), moves)
-    _ORIGINS[key] = (weakref.ref(out, lambda _, key=key: _ORIGINS.pop(key, None)), entry)
+    _ORIGINS[key] = (weakref.ref(out, _forget(_ORIGINS, key)), entry)
 
 
 def origin_of(tensor: Any) -> Origin | None:
@@ -89,7 +89,7 @@ def name_array(array: Any, name: str) -> Any:
     """Give an array a library passes to an op its name in drawings (nn's ``"dropout mask"``);
     returns the array. Kept weakly, like an origin."""
     key = id(array)
-    _ARRAY_NAMES[key] = (weakref.ref(array, lambda _, key=key: _ARRAY_NAMES.pop(key, None)), name)
+    _ARRAY_NAMES[key] = (weakref.ref(array, _forget(_ARRAY_NAMES, key)), name)
     return array
 
 
@@ -99,3 +99,8 @@ def array_name(array: Any) -> str | None:
     if entry is None or entry[0]() is not array:
         return None
     return entry[1]
+
+
+def _forget(table: dict, key: int) -> Any:
+    """The weakref callback that drops ``table[key]`` when its object goes."""
+    return lambda _: table.pop(key, None)

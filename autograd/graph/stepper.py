@@ -149,7 +149,7 @@ def _states(steps: list[BackwardStep], drawing: Drawing, root: Tensor, prefix: s
     start = steps[0]
     root_name = html.escape(root.name or "L")
     dl = f"d{root_name}"  # the gradient of the root, named by it: dL/d(out), do/d(out)
-    states = [
+    states: list[dict[str, Any]] = [
         {
             "op": None,
             "edges": [],
@@ -179,7 +179,8 @@ def _states(steps: list[BackwardStep], drawing: Drawing, root: Tensor, prefix: s
         out_vertex = prefix + drawing.vertex_of[node]
         edge_ids = [prefix + e for e in drawing.edge_ids[node]]
         derivatives = step.local_derivatives()
-        rows, flowing, receivers, updates, totals = [], [], [], {}, []
+        rows, flowing, receivers, updates = [], [], [], {}
+        totals: list[Any] = []
         for position, (link, grad) in enumerate(zip(node.inputs, step.grads_in)):
             name = html.escape(_input_name(link, drawing, index_of))
             if grad is None:

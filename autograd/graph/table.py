@@ -36,7 +36,7 @@ def _input_label(link: Any, index_of: dict[Node, int]) -> str:
 def step_rows(steps: Sequence[Any]) -> list[tuple[str, ...]]:
     """The table's cells as strings, one tuple per step (see ``HEADER``)."""
     index_of = {step.node: step.index for step in steps}
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for step in steps:
         parts = []
         for link, grad in zip(step.node.inputs, step.grads_in):

@@ -99,5 +99,5 @@ def diff(x: Any, n: int = 1, axis: int = -1, prepend: Any = None, append: Any = 
         x = concatenate(parts, axis=axis)
     before = (slice(None),) * axis
     for _ in range(n):
-        x = x[(*before, slice(1, None))] - x[(*before, slice(None, -1))]
+        x = x[before + (slice(1, None),)] - x[before + (slice(None, -1),)]
     return x

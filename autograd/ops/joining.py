@@ -28,7 +28,7 @@ class Concatenate(Function):
         before = (slice(None),) * ctx.axis
         bounds = ctx.bounds
         return tuple(
-            grad[(*before, slice(start, stop))] if need else None
+            grad[before + (slice(start, stop),)] if need else None
             for start, stop, need in zip(bounds, bounds[1:], ctx.needs_input_grad)
         )
 

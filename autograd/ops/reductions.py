@@ -161,23 +161,27 @@ class ValuesIndices(NamedTuple):
     indices: Tensor
 
 
-def max_with_indices(x: Any, axis: int = None, keepdims: bool = False) -> ValuesIndices:  # type: ignore[assignment]
+def max_with_indices(
+    x: Any, axis: int | None = None, keepdims: bool = False
+) -> ValuesIndices | Tensor:
     """PyTorch's ``max(x, dim=d)``: the maxima over ``d`` and where they are. As in PyTorch,
     the gradient goes to the returned index alone (ties do not share it)."""
     if isinstance(axis, Tensor):
-        return Maximum.apply(x, axis)  # type: ignore[return-value]
+        return Maximum.apply(x, axis)
     if axis is None:  # PyTorch's max(dim=None) is the overall maximum
-        return Max.apply(x, axis=None, keepdims=keepdims)  # type: ignore[return-value]
+        return Max.apply(x, axis=None, keepdims=keepdims)
     return _picked(x, argmax, axis, keepdims)
 
 
-def min_with_indices(x: Any, axis: int = None, keepdims: bool = False) -> ValuesIndices:  # type: ignore[assignment]
+def min_with_indices(
+    x: Any, axis: int | None = None, keepdims: bool = False
+) -> ValuesIndices | Tensor:
     """PyTorch's ``min(x, dim=d)``: the minima over ``d`` and where they are; the gradient
     goes to the returned index alone."""
     if isinstance(axis, Tensor):
-        return Minimum.apply(x, axis)  # type: ignore[return-value]
+        return Minimum.apply(x, axis)
     if axis is None:
-        return Min.apply(x, axis=None, keepdims=keepdims)  # type: ignore[return-value]
+        return Min.apply(x, axis=None, keepdims=keepdims)
     return _picked(x, argmin, axis, keepdims)
 
 

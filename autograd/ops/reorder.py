@@ -57,7 +57,7 @@ class Sort(Function):
     dL/dx = dL/dy put back where each element came from, take_along_axis(dL/dy, p^-1)."""
 
     @staticmethod
-    def forward(ctx: Any, x: np.ndarray, axis: int = -1, kind: str | None = None) -> Any:
+    def forward(ctx: Any, x: np.ndarray, axis: int = -1, kind: Any = None) -> Any:
         order = np.argsort(x, axis=axis, kind=kind)
         if ctx.needs_input_grad:
             ctx.axis, ctx.inverse = axis, np.argsort(order, axis=axis)
@@ -72,9 +72,11 @@ class Sort(Function):
 def roll(x: Any, shift: int | Sequence[int], axis: Axis = None) -> Tensor:
     """Shift elements by ``shift`` places along ``axis``, wrapping around (the flattened array
     when axis is None), as np.roll."""
-    shift = int(shift) if np.ndim(shift) == 0 else [int(s) for s in shift]
-    axis = axis if axis is None or np.ndim(axis) == 0 else tuple(axis)
-    return Roll.apply(x, shift=shift, axis=axis)
+    given: Any = shift  # an int, a 0-d array or a sequence
+    shifts = int(given) if np.ndim(given) == 0 else [int(s) for s in given]
+    where: Any = axis
+    axes = where if where is None or np.ndim(where) == 0 else tuple(where)
+    return Roll.apply(x, shift=shifts, axis=axes)
 
 
 def sort_with_indices(

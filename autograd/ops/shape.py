@@ -114,8 +114,8 @@ def transpose(x: Any, *axes: Any) -> Tensor:
     (``x.transpose(0, 1)`` is the transpose of a matrix, not NumPy's identity permutation)."""
     if len(axes) == 2 and all(isinstance(a, (int, np.integer)) for a in axes):
         return swapaxes(x, *axes)
-    axes = normalize_shape(axes) if axes and axes != (None,) else None
-    return Transpose.apply(x, axes=axes)
+    order = normalize_shape(axes) if axes and axes != (None,) else None
+    return Transpose.apply(x, axes=order)
 
 
 @op()

@@ -3,7 +3,8 @@ NumPy arrays behind it, vectorised: erf, and the exact GELU x * Phi(x) with its 
 phi: the standard normal cdf and density; nn.functional.gelu uses it). Float64 is accurate to double
 precision, float32 to float32's rounding, each by its own method.
 
-NumPy has no ``erf``, and calling ``math.erf`` once per element costs ~100 ns each.
+NumPy has no ``erf``, and calling ``math.erf`` once per element is slow; the costs behind each
+choice below are in docs/guides/speed.md.
 
 **Float64: piecewise Taylor series.** Both functions are odd functions of x plus a constant,
 evaluated as piecewise Taylor series by Horner's rule on whole arrays:
@@ -12,47 +13,43 @@ evaluated as piecewise Taylor series by Horner's rule on whole arrays:
     Phi(x) = 1/2 + sign(x) g(|x|)          g(a) = Phi(a) - 1/2 = erf(a / sqrt 2) / 2
 
 [0, top] is cut into intervals of width h = 1/16 centred at c_k = k h; every a falls in the one
-whose centre is nearest, at t = a - c_k with |t| <= h/2, and f(c + t) = sum_n a_n t^n with
-a_n = f^(n)(c) / n!. The derivatives are known in closed form:
+whose centre is nearest, at t = a - c_k with |t| <= h/2, and f(c + t) = sum_n a_n t^n with a_n =
+f^(n)(c) / n!. The derivatives are known in closed form:
 
     erf^(n+1)(c) = 2/sqrt(pi) (-1)^n H_n(c) e^(-c^2)     H_0 = 1, H_1 = 2c,
                                                           H_(n+1) = 2c H_n - 2n H_(n-1)
     g^(n+1)(c) = phi^(n)(c) = (-1)^n He_n(c) phi(c)       He_0 = 1, He_1 = c,
                                                           He_(n+1) = c He_n - n He_(n-1)
 
-(H: the physicists' Hermite polynomials, He: the probabilists'), and a_0 comes from
-``math.erf``, once per centre, when the module is imported. Ten coefficients (a_0 .. a_9) leave
-a truncation error below 1e-17, under float64's rounding: erf is within 2 units in the last
-place of ``math.erf`` everywhere (tests/nn/test_special.py checks a dense grid). Beyond ``top``
-the functions are constant in float64 (erf = 1 from |x| = 5.9 on; g = 1/2 from 8.4 on, and
-g' = phi below 1e-19 beyond 9.5, where the table ends). The first interval is centred at 0,
-where a_0 = 0 and t = a exactly, so tiny inputs keep their full relative precision
-(erf(x) ~ 2x/sqrt(pi)). The derivative the GELU's backward needs comes from the same series:
-phi(a) = g'(a) is sum_n n a_n t^(n-1), accumulated in the same Horner loop, so the forward pass
-hands backward dy/dx = Phi(x) + x phi(x) without an ``exp``.
+(H: the physicists' Hermite polynomials, He: the probabilists'), and a_0 comes from ``math.erf``,
+once per centre, when the module is imported. Ten coefficients (a_0 .. a_9) leave a truncation error
+below 1e-17, under float64's rounding: erf is within 2 units in the last place of ``math.erf``
+everywhere (tests/autograd/ops/test_special.py checks a dense grid). Beyond ``top`` the functions
+are constant in float64 (erf = 1 from |x| = 5.9 on; g = 1/2 from 8.4 on, and g' = phi below 1e-19
+beyond 9.5, where the table ends). The first interval is centred at 0, where a_0 = 0 and t = a
+exactly, so tiny inputs keep their full relative precision (erf(x) ~ 2x/sqrt(pi)). The derivative
+the GELU's backward needs comes from the same series: phi(a) = g'(a) is sum_n n a_n t^(n-1),
+accumulated in the same Horner loop, so the forward pass hands backward dy/dx = Phi(x) + x phi(x)
+without an ``exp``.
 
-**Float32 (and float16, computed in float32): a fine table and one Taylor step.** Ten
-coefficients fetched per element (``np.take``, about 1 ns an element, the dearest step) are
-more than float32 needs. The centres are c = k / 2048 on [-6, 6] (signed, so no sign
-handling), with f(c) and f'(c) tabulated; then, with t = x - c (exact), |t| <= 1/4096:
+**Float32 (and float16, computed in float32): a fine table and one Taylor step.** Ten coefficients
+fetched per element (``np.take``, the dearest step) are more than float32 needs. The centres are c =
+k / 2048 on [-6, 6] (signed, so no sign handling), with f(c) and f'(c) tabulated; then, with t = x -
+c (exact), |t| <= 1/4096:
 
     Phi(x) = Phi(c) + phi(c) t               error <= max |c phi(c)| t^2 / 2 < 7.3e-9
     phi(x) = phi(c) (1 - c t)                error <= max |c^2 - 1| phi(c) t^2 / 2 < 1.2e-8
     erf(x) = erf(c) + erf'(c) t (1 - c t)    error <= max |4c^2 - 2| erf'(c) t^3 / 6 < 6e-12
 
-(phi' = -c phi and erf'' = -2c erf', so the second-order terms need no table of their own).
-Those truncation errors are under float32's rounding (6e-8 relative), and the measured errors
-against the float64 path are those of float32 arithmetic itself (tests/nn/test_special.py).
-Beyond +-6 the tables end in their float32 limits (Phi = 0 or 1, erf = -+1, slopes 0). Tiny
-inputs fall in the interval centred at 0, where the result is f'(0) x up to rounding. Two
-fetches instead of five, and no sign handling: the float32 GELU takes 1.0 ms on (64, 14, 256)
-values instead of 2.3 ms with the float32 series.
+(phi' = -c phi and erf'' = -2c erf', so the second-order terms need no table of their own). Those
+truncation errors are under float32's rounding (6e-8 relative), and the measured errors against the
+float64 path are those of float32 arithmetic itself (tests/autograd/ops/test_special.py). Beyond +-6
+the tables end in their float32 limits (Phi = 0 or 1, erf = -+1, slopes 0). Tiny inputs fall in the
+interval centred at 0, where the result is f'(0) x up to rounding. Two fetches instead of five, and
+no sign handling.
 
-Arrays are processed in blocks of ``_CHUNK`` elements: the temporaries of a block stay in the
-CPU's cache, and none is big enough for the allocator to hand its pages back to the OS after
-each call (measured on 229,376 float32 values: 1.8 ms in blocks; 5.3 ms and 1,500 page faults in
-one piece).
-"""
+Arrays are processed in blocks of ``_CHUNK`` elements: the temporaries of a block stay in the CPU's
+cache, and none is big enough for the allocator to hand its pages back to the OS after each call."""
 
 from __future__ import annotations
 
@@ -172,7 +169,7 @@ class _FineTable:
         return c, t, value, slope
 
 
-# The tables are built at first use, not at import (about 10 ms together).
+# The tables are built at first use, not at import (import time: docs/guides/speed.md).
 @cache
 def _erf_series() -> _PiecewiseSeries:
     return _PiecewiseSeries(_erf_coefficients, top=6.0, limit=1.0)
@@ -187,7 +184,7 @@ def _centres() -> np.ndarray:
     return np.arange(-round(_FINE_TOP * _FINE), round(_FINE_TOP * _FINE) + 1) / _FINE
 
 
-# The float32 tables, from the float64 series (a loop over math.erf would take 10 ms).
+# The float32 tables, from the float64 series (faster than a loop over math.erf).
 @cache
 def _erf_table() -> _FineTable:
     c = _centres()

@@ -81,7 +81,8 @@ class Pad(Function):
             ctx.gather = False
             return np.pad(x, widths, mode="constant", constant_values=constant_values)
         # Each output position copies one input position per axis: pad 0..n-1 the same way.
-        maps = [np.pad(np.arange(n), pair, mode=mode) for n, pair in zip(x.shape, widths)]
+        kind: Any = mode  # a mode np.pad names ("edge", "reflect", ...)
+        maps = [np.pad(np.arange(n), pair, mode=kind) for n, pair in zip(x.shape, widths)]
         ctx.index, ctx.gather = np.ix_(*maps), True
         return x[ctx.index]
 
@@ -142,8 +143,9 @@ def repeat(x: Any, repeats: int | Sequence[int], axis: int | None = None) -> Ten
 def tile(x: Any, reps: int | Sequence[int]) -> Tensor:
     """x repeated as a block ``reps`` times along each axis (leading axes added as needed), as
     np.tile and PyTorch's tile; d/dx adds up the gradients of the blocks."""
-    reps = (int(reps),) if np.ndim(reps) == 0 else tuple(int(r) for r in reps)
-    return Tile.apply(x, reps=reps)
+    given: Any = reps  # an int, a 0-d array or a sequence
+    counts = (int(given),) if np.ndim(given) == 0 else tuple(int(r) for r in given)
+    return Tile.apply(x, reps=counts)
 
 
 @op(numpy=np.pad, method=False)

@@ -28,7 +28,8 @@ class Targets(NamedTuple):
     class axis last (None when it is already last); the number of classes."""
 
     coef: np.ndarray | None
-    index: np.ndarray | None
+    # (The name hides tuple.index on purpose: NamedTuple fields are read by name here.)
+    index: np.ndarray | None  # type: ignore[assignment]
     denom: float
     sample_shape: tuple[int, ...]
     perm: tuple[int, ...] | None
@@ -42,6 +43,7 @@ class Targets(NamedTuple):
         """Q as a dense (rows x classes) array."""
         if self.coef is not None:
             return self.coef
+        assert self.index is not None  # the plain case: no coef, the class indices
         q = np.zeros((self.index.shape[0], self.classes), dtype=dtype)
         q[np.arange(self.index.shape[0]), self.index] = 1
         return q

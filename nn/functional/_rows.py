@@ -1,13 +1,11 @@
 """Sums and maxima along one axis, kept (``keepdims=True``), fast on short rows.
 
 The fused ops of ``nn.functional`` (softmax, layer norm, attention) reduce along the last axis
-of arrays like (256, 14, 14) or (896, 64): many short rows. NumPy's reductions run their inner
-loop once per row, which costs about 45 ns a row whatever its length; on (3584, 14) float32
-``x.sum(axis=-1)`` takes 100 us and ``x.max(axis=-1)`` 160 us. Here a sum along the last axis (or
-down the columns of a matrix) is a matrix-vector product with a vector of ones (BLAS: 17 us; a
-float32 sum is still accumulated in float32, as NumPy does), and a maximum along a short last
-axis is taken across the rows of the transposed copy (60 us). Anything else is NumPy's own
-reduction.
+of arrays like (256, 14, 14) or (896, 64): many short rows, and NumPy's reductions pay a fixed
+cost per row. Here a sum along the last axis (or down the columns of a matrix) is a
+matrix-vector product with a vector of ones (a float32 sum is still accumulated in float32, as
+NumPy does), and a maximum along a short last axis is taken across the rows of the transposed
+copy. Anything else is NumPy's own reduction. The measurements: docs/guides/speed.md.
 
 ``sum_along`` also runs on Tensors (the product is ``np.dot``, which is recorded), so backward
 formulas may use it under ``create_graph``; ``max_along`` is for forward passes (arrays).

@@ -400,6 +400,7 @@ def multi_head_attention_forward(
         out = out.swapaxes(0, 1)
     if not need_weights:
         return out, None
+    assert probs is not None  # computed whenever the weights are asked for
     if average_attn_weights:
         probs = probs.mean(axis=1)
     return out, (probs if batched else probs[0])

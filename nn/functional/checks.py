@@ -105,8 +105,8 @@ def loss_pair(
     """Check the arguments of an elementwise loss ``fn``: a known ``reduction``, a floating
     input, and a target of the same shape (a non-Tensor target takes the input's dtype).
     Returns both as Tensors."""
-    # Runs on every step of a regression model, so it reads .data directly (the checks above
-    # go through Tensor properties, a few hundred nanoseconds each).
+    # Runs on every step of a regression model, so it reads .data directly rather than through
+    # the checks above and Tensor properties (docs/guides/speed.md).
     if reduction not in REDUCTIONS:
         check_reduction(fn, reduction)
     x = input if isinstance(input, autograd.Tensor) else autograd.Tensor(input)

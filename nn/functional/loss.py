@@ -72,7 +72,7 @@ class CrossEntropyFunction(autograd.Function):
             return per_row.reshape(targets.sample_shape)
         loss = per_row.sum()
         if reduction == "mean":
-            if targets.denom:  # (np.errstate costs ~1 us: only entered when it is needed)
+            if targets.denom:  # (np.errstate only where it is needed: see docs/guides/speed.md)
                 return loss / _in_dtype(targets.denom, x.dtype)
             with np.errstate(invalid="ignore", divide="ignore"):
                 loss = loss / _in_dtype(targets.denom, x.dtype)  # 0/0: NaN if all are ignored

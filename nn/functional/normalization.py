@@ -28,7 +28,7 @@ def _affine(y: Any, weight: Any, bias: Any, shape: tuple[int, ...]) -> Any:
     return y
 
 
-def _buffer(value: Any) -> np.ndarray | None:
+def _buffer(value: Any) -> Any:
     return value.data if isinstance(value, autograd.Tensor) else value
 
 

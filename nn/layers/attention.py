@@ -93,8 +93,8 @@ class MultiheadAttention(Module):
             self.register_parameter("in_proj_bias", None)
         self.out_proj = Linear(E, E, bias=bias, dtype=dtype)
         if add_bias_kv:
-            self.bias_k = Parameter(np.empty((1, 1, E), dtype=dtype))
-            self.bias_v = Parameter(np.empty((1, 1, E), dtype=dtype))
+            self.bias_k: Parameter | None = Parameter(np.empty((1, 1, E), dtype=dtype))
+            self.bias_v: Parameter | None = Parameter(np.empty((1, 1, E), dtype=dtype))
         else:
             self.bias_k = self.bias_v = None
         self._reset_parameters()

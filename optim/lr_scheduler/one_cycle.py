@@ -33,6 +33,12 @@ class OneCycleLR(LRScheduler):
     group, as PyTorch does, and stepping past ``T`` raises ValueError.
     """
 
+    pct_start: float
+    three_phase: bool
+    anneal_strategy: str
+    cycle_momentum: bool
+    use_beta1: bool  # Adam's beta1 cycles (else the optimizer's momentum)
+
     def __init__(
         self,
         optimizer: Optimizer,

@@ -85,6 +85,8 @@ class ReduceLROnPlateau(LRScheduler):
         """True while bad epochs are being ignored after a reduction."""
         return self.cooldown_counter > 0
 
+    # (PyTorch's step takes the metric: the base's step() has no argument, so the checker says
+    # the signature differs. It does, on purpose.)
     def step(self, metrics: Any) -> None:  # type: ignore[override]
         """Record one epoch's metric (a number or a one-element Tensor/array) and reduce the
         LR if it has stalled."""

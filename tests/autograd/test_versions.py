@@ -80,10 +80,16 @@ def test_a_normal_training_step_is_not_affected():
     model = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 1))
     opt = optim.SGD(model.parameters(), lr=0.1)
     x = ag.randn(5, 3)
-    for _ in range(3):
+    before = [p._version for p in model.parameters()]
+    losses = []
+    for _ in range(3):  # forward, backward, step: each backward reads values saved after a step
         opt.zero_grad()
-        model(x).sum().backward()
+        loss = (model(x) ** 2).mean()
+        loss.backward()
         opt.step()
+        losses.append(loss.item())
+    assert losses[2] < losses[1] < losses[0]
+    assert [p._version - b for p, b in zip(model.parameters(), before)] == [3, 3, 3, 3]
 
 
 def test_versions_follow_the_memory_owner():

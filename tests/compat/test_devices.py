@@ -1,4 +1,4 @@
-"""Devices and dtypes as PyTorch code passes them (issue 14): ``device="cpu"`` is a no-op and any
+"""Devices and dtypes as PyTorch code passes them: ``device="cpu"`` is a no-op and any
 other device a clear ValueError; ``dtype=`` takes NumPy dtypes and strings; ``model.to(...)``
 takes a device, a dtype, both, or a tensor."""
 
@@ -19,7 +19,10 @@ class CpuDevice:
 
 @pytest.mark.parametrize("device", [None, "cpu", "cpu:0", CpuDevice()], ids=repr)
 def test_the_cpu_is_accepted(device):
-    check_device(device, "here")
+    assert check_device(device, "here") is None
+    t = autograd.zeros(2, 3, device=device)  # the functions that take a device accept it too
+    assert t.device == "cpu" and t.shape == (2, 3)
+    assert autograd.as_tensor(np.ones(2), device=device).device == "cpu"
 
 
 @pytest.mark.parametrize("device", ["cuda", "cuda:0", "mps", "meta", 0])

@@ -1,4 +1,4 @@
-"""Clear errors for mistakes PyTorch users make (issue 14): float class indices, an optimizer
+"""Clear errors for mistakes PyTorch users make: float class indices, an optimizer
 given ``model.parameters`` uncalled, and a shape error deep inside a model."""
 
 import numpy as np
@@ -47,9 +47,15 @@ def test_the_error_suggests_the_conversion_and_probabilities_for_cross_entropy()
 
 def test_the_same_indices_as_integers_work():
     x = autograd.Tensor(np.zeros((4, 5), dtype=np.float32))
-    for loss in (F.cross_entropy, F.nll_loss, nn.CrossEntropyLoss(), nn.NLLLoss()):
-        loss(x, np.array([0, 1, 2, 3]))
-        loss(x, autograd.tensor([0, 1, 2, 3]))
+    # Equal logits: cross-entropy is ln 5 for every row; nll_loss of zeros (log-probabilities) is 0.
+    for loss, expected in (
+        (F.cross_entropy, np.log(5)),
+        (F.nll_loss, 0.0),
+        (nn.CrossEntropyLoss(), np.log(5)),
+        (nn.NLLLoss(), 0.0),
+    ):
+        for target in (np.array([0, 1, 2, 3]), autograd.tensor([0, 1, 2, 3])):
+            assert float(loss(x, target)) == pytest.approx(expected, rel=1e-6)
 
 
 @pytest.mark.parametrize("shape", [(4, 5), (5,), (2, 5, 3)])

@@ -1,4 +1,4 @@
-"""nn.functional and nn layers take NumPy's ``axis=`` and PyTorch's ``dim=`` alike (issue 14):
+"""nn.functional and nn layers take NumPy's ``axis=`` and PyTorch's ``dim=`` alike:
 the same numbers and gradients either way, one of the two per call, PyTorch's positional order."""
 
 import inspect

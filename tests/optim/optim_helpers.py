@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 import autograd
+import optim
 
 
 def param(values: Any) -> autograd.Tensor:
@@ -140,3 +141,23 @@ def npz_round_trip(tree: dict[str, Any]) -> dict[str, Any]:
                 node = node.setdefault(part, {})
             node[leaf] = data[key]
     return out
+
+
+# Epoch schedulers (tests/optim/lr_scheduler): the LRs they set, and closed forms to compare.
+def lrs(make, n=20, lr=0.1, groups=1):
+    """LRs of each group over ``n`` epochs (the value in force during epoch 0, 1, ...)."""
+    opt = optim.SGD([{"params": [param([0.0])], "lr": lr * (g + 1)} for g in range(groups)])
+    sched = make(opt)
+    out = []
+    for _ in range(n):
+        assert sched.get_last_lr() == [g["lr"] for g in opt.param_groups]
+        out.append(sched.get_last_lr())
+        sched.step()
+    return np.array(out)
+
+
+def close(got, expected):
+    np.testing.assert_allclose(got, np.reshape(expected, np.shape(got)), rtol=1e-12, atol=0)
+
+
+E = np.arange(20)  # the epochs lrs() steps through by default

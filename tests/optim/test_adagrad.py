@@ -4,9 +4,10 @@ import itertools
 
 import numpy as np
 import pytest
-from optim_helpers import param, ref_adagrad, reference_run, run
 
 import optim
+
+from .optim_helpers import param, ref_adagrad, reference_run, run
 
 # Gradients 3, 4, 12 make the accumulated sums perfect squares: 9, 25, 169.
 GRADS = [[3.0], [4.0], [12.0]]

@@ -5,10 +5,11 @@ import math
 
 import numpy as np
 import pytest
-from optim_helpers import param, ref_adam, reference_run, run
 
 import autograd
 import optim
+
+from .optim_helpers import param, ref_adam, reference_run, run
 
 
 def test_constant_gradient_moves_lr_per_step():

@@ -2,10 +2,11 @@
 
 import numpy as np
 import pytest
-from optim_helpers import param
 
 import autograd
 import optim
+
+from .optim_helpers import param
 
 
 def test_param_groups_with_different_lrs():

@@ -2,12 +2,13 @@
 
 import numpy as np
 import pytest
-from optim_helpers import npz_round_trip, param
 
 import autograd
 import nn
 import optim
 from optim import lr_scheduler as S
+
+from .optim_helpers import npz_round_trip, param
 
 CONFIGS = [
     (optim.SGD, {"lr": 0.05, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01}),

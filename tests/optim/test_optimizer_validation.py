@@ -2,10 +2,12 @@
 
 import math
 
+import numpy as np
 import pytest
-from optim_helpers import param
 
 import optim
+
+from .optim_helpers import param
 
 CASES = [
     (optim.SGD, {"lr": -0.1}, "SGD: invalid lr=-0.1"),
@@ -47,7 +49,15 @@ def test_bad_hyperparameter_in_a_group_raises(cls, kwargs, text):
 
 def test_boundary_values_are_accepted():
     p = param([1.0])
-    optim.SGD([p], lr=0.0, momentum=0.0, weight_decay=0.0)
-    optim.Adam([p], betas=(0.0, 0.0), eps=0.0)
-    optim.RMSprop([p], alpha=0.0)
-    optim.Adagrad([p], lr_decay=0.0, initial_accumulator_value=0.0)
+    made = [
+        optim.SGD([p], lr=0.0, momentum=0.0, weight_decay=0.0),
+        optim.Adam([p], betas=(0.0, 0.0), eps=0.0),
+        optim.RMSprop([p], alpha=0.0),
+        optim.Adagrad([p], lr_decay=0.0, initial_accumulator_value=0.0),
+    ]
+    assert made[0].param_groups[0]["lr"] == 0.0 and made[1].param_groups[0]["betas"] == (0.0, 0.0)
+    p.grad = np.array([2.0])
+    made[0].step()  # lr 0: the parameter does not move
+    np.testing.assert_array_equal(p.data, [1.0])
+    made[1].step()  # betas 0, eps 0: Adam's step is lr * g / |g| = lr * sign(g)
+    np.testing.assert_allclose(p.data, [1.0 - 0.001])

@@ -5,9 +5,10 @@ import math
 
 import numpy as np
 import pytest
-from optim_helpers import param, ref_rmsprop, reference_run, run
 
 import optim
+
+from .optim_helpers import param, ref_rmsprop, reference_run, run
 
 # alpha = .9, eps = 0, lr = .1, p0 = 1; gradients 1, 2, 1 give square averages
 # v1 = .1, v2 = .09 + .4 = .49 (sqrt .7), v3 = .441 + .1 = .541.

@@ -4,10 +4,11 @@ import itertools
 
 import numpy as np
 import pytest
-from optim_helpers import param, ref_sgd, reference_run, run
 
 import autograd
 import optim
+
+from .optim_helpers import param, ref_sgd, reference_run, run
 
 # Gradients fed at steps 1, 2, 3 (independent of p, so the arithmetic is easy to follow).
 GRADS = [[1.0, -1.0], [2.0, 0.0], [-1.0, 4.0]]

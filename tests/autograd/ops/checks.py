@@ -1,14 +1,35 @@
 """What every op test checks: NumPy's value, a recorded result, first and second derivatives."""
 
 import numpy as np
+import pytest
 
 import autograd as ag
-
-from ..test_gradcheck_ops import make
 
 # Broadcasting pairs for binary ops, and shapes for unary ones (kept small: the suite is timed).
 PAIRS = [((), ()), ((4,), ()), ((3, 4), (4,)), ((3, 4), (1, 4)), ((3, 1), (1, 4))]
 SHAPES = [(), (4,), (3, 4)]
+
+
+# Every broadcasting relation between two shapes, for the arithmetic operators.
+SHAPE_PAIRS = [
+    ((), ()),
+    ((4,), ()),
+    ((), (4,)),
+    ((3, 4), (4,)),
+    ((3, 4), (1, 4)),
+    ((3, 1), (1, 4)),
+    ((3, 4), (3, 1)),
+    ((2, 3, 4), (3, 4)),
+]
+
+
+def make(shape, seed, low=-2.0, high=2.0, name=None):
+    rng = np.random.default_rng(seed)
+    return ag.Tensor(rng.uniform(low, high, size=shape), requires_grad=True, name=name)
+
+
+def positive(shape, seed):
+    return make(shape, seed, 0.5, 2.0)
 
 
 def uniform(shape, seed, low=-2.0, high=2.0):
@@ -51,3 +72,21 @@ def second_derivative(fn, value):
     (first,) = ag.grad(fn(x), x, create_graph=True)
     (second,) = ag.grad(first, x)
     return second.item()
+
+
+METHOD_SHAPES = [(), (5,), (3, 4)]
+
+
+def method_cases(table: dict) -> list:
+    """(op, shape) pairs for a table {name: (fn, maker)} of Tensor-method calls."""
+    return [
+        pytest.param(op, shape, id=f"{op}-{shape}")
+        for op in sorted(table)
+        for shape in METHOD_SHAPES
+    ]
+
+
+def method_gradient_passes(table: dict, op: str, shape: tuple) -> bool:
+    """gradcheck of ``table[op]``'s call on an input its maker draws, of ``shape``."""
+    fn, maker = table[op]
+    return ag.gradcheck(fn, [maker(shape, 4)])

@@ -5,7 +5,18 @@ import pytest
 
 import autograd as ag
 
-from .checks import PAIRS, SHAPES, check_op, gradient, second_derivative, uniform
+from .checks import (
+    PAIRS,
+    SHAPES,
+    check_op,
+    gradient,
+    make,
+    method_cases,
+    method_gradient_passes,
+    positive,
+    second_derivative,
+    uniform,
+)
 
 UNARY = {
     "log1p": (np.log1p, -0.5, 2.0),
@@ -65,3 +76,16 @@ def test_float32_stays_float32_through_second_derivatives():
         (first,) = ag.grad(fn[0](x).sum(), x, create_graph=True)
         (second,) = ag.grad(first.sum(), x)
         assert fn[0](x).dtype == first.dtype == second.dtype == np.float32
+
+
+EXPONENTIAL_METHODS = {
+    "exp": (lambda x: x.exp(), make),
+    "log": (lambda x: x.log(), positive),
+    "sqrt": (lambda x: x.sqrt(), positive),
+    "sigmoid": (lambda x: x.sigmoid(), make),
+}
+
+
+@pytest.mark.parametrize("op, shape", method_cases(EXPONENTIAL_METHODS))
+def test_method_gradients(op, shape):
+    assert method_gradient_passes(EXPONENTIAL_METHODS, op, shape)

@@ -3,7 +3,16 @@
 import numpy as np
 import pytest
 
-from .checks import SHAPES, check_op, gradient, second_derivative, uniform
+from .checks import (
+    SHAPES,
+    check_op,
+    gradient,
+    make,
+    method_cases,
+    method_gradient_passes,
+    second_derivative,
+    uniform,
+)
 
 UNARY = {
     "sinh": (np.sinh, -2.0, 2.0),
@@ -32,3 +41,13 @@ def test_hand_derived_values():
     assert second_derivative(np.tanh, 0.5) == pytest.approx(
         -2 * np.tanh(0.5) * (1 - np.tanh(0.5) ** 2)
     )
+
+
+HYPERBOLIC_METHODS = {
+    "tanh": (lambda x: x.tanh(), make),
+}
+
+
+@pytest.mark.parametrize("op, shape", method_cases(HYPERBOLIC_METHODS))
+def test_method_gradients(op, shape):
+    assert method_gradient_passes(HYPERBOLIC_METHODS, op, shape)

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 import autograd as ag
+from autograd.ops.indexing import ScatterAdd
 
-from .checks import check_op, gradient, uniform
+from .checks import check_op, gradient, make, uniform
 
 CALLS = {
     "take_flat": lambda x: np.take(x, [0, 11, 3, 3]),
@@ -59,3 +60,38 @@ def test_methods_and_names():
     np.testing.assert_allclose(x.diagonal().data, x.data.diagonal())
     assert np.take(x, [0]).grad_fn.fn.name == "take"
     assert ag.take_along_axis(x, np.zeros((1, 1), int), 0).grad_fn.fn.name == "take_along_axis"
+
+
+INDEXING = {
+    "int_index": lambda x: x[1],
+    "negative_int": lambda x: x[-1, 2],
+    "slices": lambda x: x[:, 1:3, ::2],
+    "ellipsis_none": lambda x: x[..., None, 1],
+    "int_array_repeats": lambda x: x[np.array([0, 1, 1, 0])],
+    "int_array_pairs": lambda x: x[np.array([0, 1, 1]), np.array([2, 0, 2])],
+    "list_index": lambda x: x[:, [2, 2, 0]],
+    "bool_mask": lambda x: x[x.data > 0],
+    "tensor_index": lambda x: x[ag.Tensor(np.array([1, 1, 0]))],
+}
+
+
+@pytest.mark.parametrize("name", sorted(INDEXING))
+def test_indexing_gradients(name):
+    assert ag.gradcheck(INDEXING[name], [make((2, 3, 4), 9)])
+
+
+@pytest.mark.parametrize(
+    "index, shape",
+    [(np.array([0, 2, 2, 1]), (3, 3)), ((slice(1, None), 0), (5, 4)), (np.array([1, 1]), (2, 4))],
+    ids=["repeated_rows", "slice", "all_to_one_row"],
+)
+def test_scatter_add_gradients(index, shape):
+    # GetItem's backward as an op of its own (what lets indexing be differentiated twice).
+    x = make(np.zeros(shape)[index].shape, 18)
+    assert ag.gradcheck(lambda t: ScatterAdd.apply(t, index=index, shape=shape), [x])
+
+
+def test_repeated_integer_indices_accumulate():
+    x = ag.Tensor(np.arange(4.0), requires_grad=True)
+    x[np.array([0, 2, 2, 2])].sum().backward()
+    np.testing.assert_array_equal(x.grad, [1.0, 0.0, 3.0, 0.0])

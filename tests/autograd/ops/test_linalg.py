@@ -5,7 +5,7 @@ import pytest
 
 import autograd as ag
 
-from .checks import check_op, gradient, uniform
+from .checks import check_op, gradient, make, uniform
 
 TENSORDOT = {
     "axes2": ((2, 3, 4), (3, 4, 2), 2),
@@ -107,3 +107,52 @@ def test_other_invalid_norms():
         np.linalg.norm(uniform((4,), 13), "fro")
     with pytest.raises(ValueError, match="1-D or 2-D"):
         np.linalg.norm(uniform((2, 2, 2), 13), 1)
+
+
+MATMUL_SHAPES = [
+    ((3, 4), (4, 5)),
+    ((4,), (4, 5)),
+    ((3, 4), (4,)),
+    ((4,), (4,)),
+    ((2, 3, 4), (4, 5)),
+    ((3, 4), (2, 4, 5)),
+    ((2, 1, 3, 4), (5, 4, 2)),
+]
+
+
+@pytest.mark.parametrize("shapes", MATMUL_SHAPES, ids=str)
+def test_matmul_gradients(shapes):
+    a, b = make(shapes[0], 7), make(shapes[1], 8)
+    expected = a.data @ b.data
+    assert (a @ b).shape == expected.shape
+    np.testing.assert_allclose((a @ b).data, expected)
+    assert ag.gradcheck(lambda x, y: x @ y, [a, b])
+
+
+DOT_SHAPES = [
+    ((), (3, 4)),
+    ((3,), ()),
+    ((4,), (4,)),
+    ((3, 4), (4,)),
+    ((3, 4), (4, 5)),
+    ((2, 3, 4), (4, 5)),
+    ((3, 4), (2, 4, 5)),
+    ((2, 3, 4), (6, 2, 4, 5)),
+]
+
+
+@pytest.mark.parametrize("shapes", DOT_SHAPES, ids=str)
+def test_dot_follows_numpy_and_differentiates(shapes):
+    a, b = make(shapes[0], 9), make(shapes[1], 10)
+    expected = np.dot(a.data, b.data)
+    for result in (ag.dot(a, b), a.dot(b), np.dot(a, b)):
+        assert isinstance(result, ag.Tensor) and result.requires_grad
+        np.testing.assert_allclose(result.data, expected)
+    assert ag.gradcheck(ag.dot, [a, b])
+
+
+def test_dot_names_misaligned_shapes():
+    with pytest.raises(ValueError, match=r"dot: shapes \(3, 4\) and \(2, 5, 6\)"):
+        ag.dot(ag.Tensor(np.ones((3, 4))), ag.Tensor(np.ones((2, 5, 6))))
+    with pytest.raises(ValueError, match="matmul"):
+        ag.dot(ag.Tensor(np.ones((3, 4))), ag.Tensor(np.ones((5, 6))))

@@ -5,7 +5,7 @@ import pytest
 
 import autograd as ag
 
-from .checks import PAIRS, SHAPES, check_op, gradient, uniform
+from .checks import PAIRS, SHAPE_PAIRS, SHAPES, check_op, gradient, make, uniform
 
 
 @pytest.mark.parametrize("fn", [np.fmax, np.fmin, np.copysign], ids=lambda f: f.__name__)
@@ -78,3 +78,47 @@ def test_relu_derivative_is_one_above_zero_zero_elsewhere_and_nan_at_nan():
     x = ag.Tensor(np.array([-2.0, -0.0, 0.0, 1e-300, 3.0, np.nan]), requires_grad=True)
     x.relu().sum().backward()
     np.testing.assert_array_equal(x.grad, [0.0, 0.0, 0.0, 1.0, 1.0, np.nan])
+
+
+PIECEWISE_BINARY = {
+    "maximum": (ag.maximum, make, make),
+    "minimum": (ag.minimum, make, make),
+    "where": (lambda a, b: ag.where(a.data > 0, a, b), make, make),
+}
+
+
+@pytest.mark.parametrize("op", sorted(PIECEWISE_BINARY))
+@pytest.mark.parametrize("shapes", SHAPE_PAIRS, ids=str)
+def test_binary_gradients_over_broadcasting_pairs(op, shapes):
+    fn, make_a, make_b = PIECEWISE_BINARY[op]
+    a, b = make_a(shapes[0], 1), make_b(shapes[1], 2)
+    assert ag.gradcheck(fn, [a, b])
+
+
+PIECEWISE_UNARY = {
+    "abs": (lambda x: x.abs(), make),
+    "relu": (lambda x: x.relu(), make),
+    "clip": (lambda x: x.clip(-0.5, 0.7), make),
+    "clip_lo": (lambda x: ag.clip(x, a_min=0.1), make),
+    "clamp_max": (lambda x: x.clamp(max=0.3), make),
+}
+
+
+@pytest.mark.parametrize("op", sorted(PIECEWISE_UNARY))
+@pytest.mark.parametrize("shape", [(), (5,), (3, 4)], ids=str)
+def test_unary_gradients_by_hand_written_calls(op, shape):
+    fn, maker = PIECEWISE_UNARY[op]
+    assert ag.gradcheck(fn, [maker(shape, 4)])
+
+
+# PyTorch's spellings of these ops: values as NumPy computes them, first and second
+# derivatives by central differences in float64.
+PYTORCH_SPELLINGS = {
+    "clamp": (lambda x: x.clamp(min=-0.5, max=0.7), lambda x: np.clip(x, -0.5, 0.7), (3, 4)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PYTORCH_SPELLINGS))
+def test_pytorch_spelled_op_values_and_derivatives(name):
+    fn, numpy_fn, shape = PYTORCH_SPELLINGS[name]
+    check_op(fn, [uniform(shape, 7)], numpy_fn=numpy_fn, linear=False)

@@ -5,7 +5,17 @@ import pytest
 
 import autograd as ag
 
-from .checks import PAIRS, SHAPES, check_op, gradient, second_derivative, uniform
+from .checks import (
+    PAIRS,
+    SHAPES,
+    check_op,
+    gradient,
+    make,
+    method_cases,
+    method_gradient_passes,
+    second_derivative,
+    uniform,
+)
 
 UNARY = {
     "tan": (np.tan, -1.2, 1.2),
@@ -60,3 +70,14 @@ def test_both_spellings_of_the_angle_conversions_are_recorded():
         assert fn(x).grad_fn.fn.name == name
     np.testing.assert_allclose(ag.deg2rad(x).data, np.radians(x.data))
     np.testing.assert_allclose(x.arctan().data, np.arctan(x.data))
+
+
+TRIGONOMETRIC_METHODS = {
+    "sin": (lambda x: x.sin(), make),
+    "cos": (lambda x: x.cos(), make),
+}
+
+
+@pytest.mark.parametrize("op, shape", method_cases(TRIGONOMETRIC_METHODS))
+def test_method_gradients(op, shape):
+    assert method_gradient_passes(TRIGONOMETRIC_METHODS, op, shape)

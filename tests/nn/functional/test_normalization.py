@@ -110,3 +110,20 @@ def test_matches_torch_in_float64(affine, shape):
             assert a.grad is None
         else:
             np.testing.assert_allclose(a.grad, t.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+def check(fn, *inputs):
+    assert autograd.gradcheck(fn, list(inputs))
+
+
+def test_layer_norm_grads():
+    check(lambda x, w, b: F.layer_norm(x, 4, w, b), leaf(3, 4), leaf(4, seed=1), leaf(4, seed=2))
+    check(lambda x: F.layer_norm(x, (3, 4)), leaf(2, 3, 4))
+
+
+@pytest.mark.parametrize("shape", [(5, 3), (4, 3, 2)])
+def test_batch_norm_grads_training_and_eval(shape):
+    w, b = leaf(3, seed=1), leaf(3, seed=2)
+    check(lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True), leaf(*shape), w, b)
+    rm, rv = np.array([0.1, -0.2, 0.3]), np.array([0.5, 1.5, 2.0])
+    check(lambda x, w, b: F.batch_norm(x, rm, rv, w, b, training=False), leaf(*shape), w, b)

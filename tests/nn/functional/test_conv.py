@@ -1,12 +1,10 @@
-"""Conv2d and MaxPool2d (im2col): values by hand, gradients, layers and errors."""
-
-import math
+"""nn/functional/conv.py: conv2d and max_pool2d (im2col): values by hand, gradients, the
+im2col/col2im pair."""
 
 import numpy as np
 import pytest
 
 import autograd
-import nn
 from nn import functional as F
 from nn.functional.conv import Col2Im, Im2Col
 
@@ -80,51 +78,3 @@ def test_conv2d_second_derivative():
         2 * eps
     )
     np.testing.assert_allclose(np.asarray(hv), numeric, atol=1e-6)
-
-
-def test_conv_layer_init_shapes_and_repr():
-    autograd.manual_seed(0)
-    conv = nn.Conv2d(4, 8, 3, padding=1)
-    bound = 1 / math.sqrt(4 * 9)
-    assert conv.weight.shape == (8, 4, 3, 3) and conv.bias.shape == (8,)
-    assert np.abs(conv.weight.data).max() <= bound and np.abs(conv.bias.data).max() <= bound
-    assert conv.weight.data.std() == pytest.approx(bound / math.sqrt(3), rel=0.1)
-    assert repr(conv) == "Conv2d(4, 8, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))"
-    x = autograd.Tensor(np.zeros((2, 4, 6, 5), dtype=np.float32))
-    assert conv(x).shape == (2, 8, 6, 5)
-    model = nn.Sequential(conv, nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(8 * 3 * 2, 3))
-    assert model(x).shape == (2, 3)
-    assert list(model.state_dict()) == ["0.weight", "0.bias", "4.weight", "4.bias"]
-    assert repr(nn.MaxPool2d(2)) == "MaxPool2d(kernel_size=2, stride=2, padding=0)"
-    assert nn.Conv2d(1, 1, 2, bias=False).bias is None
-
-
-def test_conv2d_and_linear_share_pytorchs_default_init():
-    # A 1x1 convolution over C channels has a Linear(C, O) layer's fans: same draws, same bounds.
-    autograd.manual_seed(3)
-    conv = nn.Conv2d(5, 4, 1)
-    autograd.manual_seed(3)
-    lin = nn.Linear(5, 4)
-    np.testing.assert_array_equal(conv.weight.data.reshape(4, 5), lin.weight.data)
-    np.testing.assert_array_equal(conv.bias.data, lin.bias.data)
-    assert np.abs(nn.Linear(0, 3).bias.data).max() == 0.0  # no inputs: bound 0, as PyTorch
-
-
-def test_conv_errors():
-    x = autograd.Tensor(np.zeros((1, 3, 4, 4)))
-    with pytest.raises(
-        ValueError,
-        match=r"conv2d: input shape \(1, 3, 4, 4\) does not fit "
-        r"weight shape \(2, 2, 3, 3\)",
-    ):
-        F.conv2d(x, np.zeros((2, 2, 3, 3)))
-    with pytest.raises(ValueError, match=r"conv2d: kernel \(5, 5\) is larger than the padded"):
-        F.conv2d(x, np.zeros((2, 3, 5, 5)))
-    with pytest.raises(ValueError, match="conv2d: stride must be an int >= 1"):
-        F.conv2d(x, np.zeros((2, 3, 3, 3)), stride=0)
-    with pytest.raises(ValueError, match=r"max_pool2d: input must be \(N, C, H, W\)"):
-        F.max_pool2d(autograd.Tensor(np.zeros((3, 4, 4))), 2)
-    with pytest.raises(ValueError, match="max_pool2d: padding .* at most half the kernel"):
-        F.max_pool2d(x, 2, padding=2)
-    with pytest.raises(ValueError, match="Conv2d: kernel_size must be an int >= 1"):
-        nn.Conv2d(1, 1, 2.5)

@@ -1,4 +1,5 @@
-"""nn.Embedding's padding_idx: a zero row at initialisation that never receives gradient."""
+"""nn/layers/embedding.py: nn.Embedding: lookup, initialisation and errors; padding_idx, a zero row
+at initialisation that never receives gradient."""
 
 import numpy as np
 import pytest
@@ -59,3 +60,20 @@ def test_padding_idx_matches_torch():
     (out * g).sum().backward()
     (t_out * torch.tensor(g)).sum().backward()
     np.testing.assert_allclose(ours.weight.grad, theirs.weight.grad.numpy(), rtol=1e-15)
+
+
+def test_embedding_lookup_init_and_errors():
+    autograd.manual_seed(0)
+    emb = nn.Embedding(1000, 50)
+    assert emb.weight.data.mean() == pytest.approx(0.0, abs=0.01)
+    assert emb.weight.data.std() == pytest.approx(1.0, abs=0.01)
+    idx = np.array([[3, 3], [999, 0]])
+    out = emb(idx)
+    assert out.shape == (2, 2, 50)
+    np.testing.assert_array_equal(out.data[1, 0], emb.weight.data[999])
+    np.testing.assert_array_equal(emb(autograd.Tensor(idx)).data, out.data)
+    assert repr(emb) == "Embedding(1000, 50)"
+    with pytest.raises(IndexError, match="embedding: index 1000 is out of range for 1000"):
+        emb(np.array([1000]))
+    with pytest.raises(TypeError, match="embedding: indices must be integers, got dtype float"):
+        emb(np.array([1.0]))

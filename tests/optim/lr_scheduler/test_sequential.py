@@ -2,10 +2,11 @@
 
 import numpy as np
 import pytest
-from optim_helpers import npz_round_trip, param
 
 import optim
 from optim import lr_scheduler as S
+
+from ..optim_helpers import npz_round_trip, param
 
 E = np.arange(20)
 

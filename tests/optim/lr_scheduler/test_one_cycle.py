@@ -4,10 +4,11 @@ import math
 
 import numpy as np
 import pytest
-from optim_helpers import npz_round_trip, param
 
 import optim
 from optim import lr_scheduler as S
+
+from ..optim_helpers import npz_round_trip, param
 
 
 def cos_anneal(start, end, pct):

@@ -104,3 +104,42 @@ def test_matches_torch_in_float64(name, shape, axis):
     ours.backward(g)
     theirs.backward(torch.tensor(g))
     np.testing.assert_allclose(x.grad, tx.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
+def check(fn, *inputs):
+    assert autograd.gradcheck(fn, list(inputs))
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        F.relu,
+        F.tanh,
+        F.sigmoid,
+        F.erf,
+        lambda x: F.leaky_relu(x, 0.2),
+        F.gelu,
+        lambda x: F.gelu(x, approximate="tanh"),
+        lambda x: F.softmax(x, axis=0),
+        F.softmax,
+        lambda x: F.log_softmax(x, axis=0),
+        F.log_softmax,
+    ],
+    ids=[
+        "relu",
+        "tanh",
+        "sigmoid",
+        "erf",
+        "leaky",
+        "gelu",
+        "gelu_tanh",
+        "softmax0",
+        "softmax",
+        "log_softmax0",
+        "log_softmax",
+    ],
+)
+def test_activation_grads(fn):
+    x = leaf(3, 4)
+    x.data[np.abs(x.data) < 1e-3] = 0.5  # keep away from the kinks of relu / leaky_relu
+    check(fn, x)

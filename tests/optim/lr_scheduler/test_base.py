@@ -1,67 +1,25 @@
-"""Epoch schedulers: the first 20 LRs against closed forms, composition, checkpoints, errors."""
+"""optim/lr_scheduler/base.py: what every epoch scheduler shares: composition on one optimizer,
+the first LR, checkpoints, argument errors."""
 
 import math
 
 import numpy as np
 import pytest
-from optim_helpers import npz_round_trip, param
 
 import optim
 from optim import lr_scheduler as S
 
+from ..optim_helpers import E, close, npz_round_trip, param
 
-def lrs(make, n=20, lr=0.1, groups=1):
-    """LRs of each group over ``n`` epochs (the value in force during epoch 0, 1, ...)."""
-    opt = optim.SGD([{"params": [param([0.0])], "lr": lr * (g + 1)} for g in range(groups)])
-    sched = make(opt)
-    out = []
-    for _ in range(n):
-        assert sched.get_last_lr() == [g["lr"] for g in opt.param_groups]
-        out.append(sched.get_last_lr())
-        sched.step()
-    return np.array(out)
-
-
-def close(got, expected):
-    np.testing.assert_allclose(got, np.reshape(expected, np.shape(got)), rtol=1e-12, atol=0)
-
-
-E = np.arange(20)
-
-
-def test_lambda_lr_per_group():
-    got = lrs(lambda o: S.LambdaLR(o, [lambda e: 1 / (e + 1), lambda e: 0.9**e]), groups=2)
-    close(got, np.stack([0.1 / (E + 1), 0.2 * 0.9**E], axis=1))
-
-
-def test_step_lr():
-    close(lrs(lambda o: S.StepLR(o, step_size=3, gamma=0.5)), 0.1 * 0.5 ** (E // 3))
-
-
-def test_multistep_lr_counts_repeated_milestones():
-    got = lrs(lambda o: S.MultiStepLR(o, milestones=[9, 2, 5, 5], gamma=0.5))
-    passed = (E >= 2).astype(int) + 2 * (E >= 5) + (E >= 9)
-    close(got, 0.1 * 0.5**passed)
-
-
-def test_exponential_lr():
-    close(lrs(lambda o: S.ExponentialLR(o, gamma=0.8)), 0.1 * 0.8**E)
-
-
-def test_cosine_annealing_follows_the_closed_form_past_t_max():
-    got = lrs(lambda o: S.CosineAnnealingLR(o, T_max=7, eta_min=0.01))
-    close(got, 0.01 + (0.1 - 0.01) * (1 + np.cos(np.pi * E / 7)) / 2)
-    assert got[7, 0] == pytest.approx(0.01) and got[14, 0] == pytest.approx(0.1)
-
-
-def test_linear_lr_default_warmup():
-    # 1/3 -> 1 over 5 epochs, then constant
-    close(lrs(S.LinearLR), 0.1 * (1 / 3 + (2 / 3) * np.minimum(E, 5) / 5))
-
-
-def test_linear_lr_decay():
-    got = lrs(lambda o: S.LinearLR(o, start_factor=1.0, end_factor=0.25, total_iters=8))
-    close(got, 0.1 * (1 - 0.75 * np.minimum(E, 8) / 8))
+SCHEDULERS = [
+    lambda o: S.StepLR(o, step_size=3, gamma=0.5),
+    lambda o: S.MultiStepLR(o, milestones=[2, 6, 6], gamma=0.5),
+    lambda o: S.ExponentialLR(o, gamma=0.9),
+    lambda o: S.CosineAnnealingLR(o, T_max=6, eta_min=0.001),
+    lambda o: S.LinearLR(o, start_factor=0.2, total_iters=10),
+    lambda o: S.LambdaLR(o, lambda e: 1 / (1 + e)),
+    lambda o: S.OneCycleLR(o, max_lr=1.0, total_steps=20),
+]
 
 
 def test_two_schedulers_on_one_optimizer_multiply():
@@ -80,17 +38,6 @@ def test_construction_records_initial_lr_and_writes_the_first_lr():
     sched = S.LinearLR(opt, start_factor=0.5)
     assert opt.param_groups[0]["initial_lr"] == 0.3 and sched.base_lrs == [0.3]
     assert sched.last_epoch == 0 and opt.param_groups[0]["lr"] == 0.15
-
-
-SCHEDULERS = [
-    lambda o: S.StepLR(o, step_size=3, gamma=0.5),
-    lambda o: S.MultiStepLR(o, milestones=[2, 6, 6], gamma=0.5),
-    lambda o: S.ExponentialLR(o, gamma=0.9),
-    lambda o: S.CosineAnnealingLR(o, T_max=6, eta_min=0.001),
-    lambda o: S.LinearLR(o, start_factor=0.2, total_iters=10),
-    lambda o: S.LambdaLR(o, lambda e: 1 / (1 + e)),
-    lambda o: S.OneCycleLR(o, max_lr=1.0, total_steps=20),
-]
 
 
 @pytest.mark.parametrize("make", SCHEDULERS)

@@ -2,11 +2,12 @@
 
 import numpy as np
 import pytest
-from optim_helpers import npz_round_trip, param
 
 import autograd
 import optim
 from optim import lr_scheduler as S
+
+from ..optim_helpers import npz_round_trip, param
 
 
 def lrs_after(metrics, lr=1.0, **kwargs):

@@ -1,0 +1,735 @@
+"""Written by ``python -m autograd.tensor_stub`` from the running library: do not edit.
+
+The methods and attributes installed on ``Tensor`` (ops, operators, in-place methods, NumPy
+protocols, PyTorch spellings), for IDEs and type checkers; see autograd/tensor_stub.py.
+"""
+
+import builtins
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from .tensor import Tensor
+from .torch_facade import Size
+
+class TensorMethods:
+
+    def backward(self, grad: Any = None, retain_graph: builtins.bool = False, hooks: Any = ()) -> None:
+        """Backpropagate: add d(tensor)/d(leaf) to ``leaf.grad`` for every leaf requiring grad.
+
+        ``grad`` is dL/d(tensor); it may be omitted for a scalar (it is then 1). Without
+        ``retain_graph=True`` the arrays saved for backward are freed afterwards. This is
+        ``Tensor.backward`` (installed by autograd/__init__.py), ``tensor`` being the tensor.
+        """
+
+    def add(self, b: Any) -> Tensor:
+        """y = a + b, broadcasting as NumPy;  dy/da = 1, dy/db = 1."""
+
+    def __add__(self, b: Any) -> Tensor:
+        """y = a + b, broadcasting as NumPy;  dy/da = 1, dy/db = 1."""
+
+    def __radd__(self, other: Any) -> Tensor:
+        """add with the operands swapped: ``other <op> self``."""
+
+    def subtract(self, b: Any) -> Tensor:
+        """y = a - b, broadcasting as NumPy;  dy/da = 1, dy/db = -1."""
+
+    def sub(self, b: Any) -> Tensor:
+        """y = a - b, broadcasting as NumPy;  dy/da = 1, dy/db = -1."""
+
+    def __sub__(self, b: Any) -> Tensor:
+        """y = a - b, broadcasting as NumPy;  dy/da = 1, dy/db = -1."""
+
+    def __rsub__(self, other: Any) -> Tensor:
+        """subtract with the operands swapped: ``other <op> self``."""
+
+    def negative(self) -> Tensor:
+        """y = -a;  dy/da = -1."""
+
+    def neg(self) -> Tensor:
+        """y = -a;  dy/da = -1."""
+
+    def __neg__(self) -> Tensor:
+        """y = -a;  dy/da = -1."""
+
+    def multiply(self, b: Any) -> Tensor:
+        """y = a * b elementwise, broadcasting as NumPy;  dy/da = b, dy/db = a."""
+
+    def mul(self, b: Any) -> Tensor:
+        """y = a * b elementwise, broadcasting as NumPy;  dy/da = b, dy/db = a."""
+
+    def __mul__(self, b: Any) -> Tensor:
+        """y = a * b elementwise, broadcasting as NumPy;  dy/da = b, dy/db = a."""
+
+    def __rmul__(self, other: Any) -> Tensor:
+        """multiply with the operands swapped: ``other <op> self``."""
+
+    def divide(self, b: Any) -> Tensor:
+        """y = a / b elementwise (true division);  dy/da = 1 / b, dy/db = -a / b^2."""
+
+    def div(self, b: Any) -> Tensor:
+        """y = a / b elementwise (true division);  dy/da = 1 / b, dy/db = -a / b^2."""
+
+    def __truediv__(self, b: Any) -> Tensor:
+        """y = a / b elementwise (true division);  dy/da = 1 / b, dy/db = -a / b^2."""
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        """divide with the operands swapped: ``other <op> self``."""
+
+    def power(self, b: Any) -> Tensor:
+        """y = a ** b;  dy/da = b a^(b-1), dy/db = a^b ln a.
+
+        As in PyTorch, dy/da = 0 where b = 0 (a^0 is constant, also at a = 0, where the formula
+        gives 0 * 0^-1 = NaN), and dy/db = 0 where a = 0 and b >= 0 (the formula gives 0 * ln 0).
+        """
+
+    def pow(self, b: Any) -> Tensor:
+        """y = a ** b;  dy/da = b a^(b-1), dy/db = a^b ln a.
+
+        As in PyTorch, dy/da = 0 where b = 0 (a^0 is constant, also at a = 0, where the formula
+        gives 0 * 0^-1 = NaN), and dy/db = 0 where a = 0 and b >= 0 (the formula gives 0 * ln 0).
+        """
+
+    def __pow__(self, b: Any) -> Tensor:
+        """y = a ** b;  dy/da = b a^(b-1), dy/db = a^b ln a.
+
+        As in PyTorch, dy/da = 0 where b = 0 (a^0 is constant, also at a = 0, where the formula
+        gives 0 * 0^-1 = NaN), and dy/db = 0 where a = 0 and b >= 0 (the formula gives 0 * ln 0).
+        """
+
+    def __rpow__(self, other: Any) -> Tensor:
+        """power with the operands swapped: ``other <op> self``."""
+
+    def copy(self) -> Tensor:
+        """y = a copy of x, still connected to x's graph (PyTorch's ``clone``; ``detach()`` makes
+        a copy outside the graph);  dy/dx = 1.
+        """
+
+    def clone(self) -> Tensor:
+        """y = a copy of x, still connected to x's graph (PyTorch's ``clone``; ``detach()`` makes
+        a copy outside the graph);  dy/dx = 1.
+        """
+
+    def __pos__(self) -> Tensor:
+        """+a: ``a`` itself (as a Tensor)."""
+
+    def conjugate(self) -> Tensor:
+        """The complex conjugate, which is ``a`` itself for the real tensors backproplab holds
+        (np.conjugate, np.conj);  d/da = 1.
+        """
+
+    def conj(self) -> Tensor:
+        """The complex conjugate, which is ``a`` itself for the real tensors backproplab holds
+        (np.conjugate, np.conj);  d/da = 1.
+        """
+
+    def __lt__(self, b: Any) -> Tensor:
+        """a < b elementwise, a boolean tensor."""
+
+    def __le__(self, b: Any) -> Tensor:
+        """a <= b elementwise, a boolean tensor."""
+
+    def __gt__(self, b: Any) -> Tensor:
+        """a > b elementwise, a boolean tensor."""
+
+    def __ge__(self, b: Any) -> Tensor:
+        """a >= b elementwise, a boolean tensor."""
+
+    def __eq__(self, b: Any) -> Tensor:  # type: ignore[override]
+        """a == b elementwise, a boolean tensor."""
+
+    def __ne__(self, b: Any) -> Tensor:  # type: ignore[override]
+        """a != b elementwise, a boolean tensor."""
+
+    def __invert__(self) -> Tensor:
+        """~a: logical not of a boolean tensor (``~mask``), bitwise not of an integer one."""
+
+    def all(self, axis: Any = None, keepdims: builtins.bool = False) -> Tensor:
+        """Whether every element (over ``axis``) is true, a boolean tensor.
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def any(self, axis: Any = None, keepdims: builtins.bool = False) -> Tensor:
+        """Whether some element (over ``axis``) is true, a boolean tensor.
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def reshape(self, *shape: Any) -> Tensor:
+        """The same elements in a new shape (one axis may be -1); ``reshape(x, 2, 3)`` or a tuple.
+        ``view`` is PyTorch's name for it (the result shares memory where NumPy can).
+        """
+
+    def view(self, *shape: Any) -> Tensor:
+        """The same elements in a new shape (one axis may be -1); ``reshape(x, 2, 3)`` or a tuple.
+        ``view`` is PyTorch's name for it (the result shares memory where NumPy can).
+        """
+
+    def transpose(self, *axes: Any) -> Tensor:
+        """Permute axes (reverse them when none are given), as ``ndarray.transpose``:
+            ``transpose(x, (2, 0, 1))`` or ``x.transpose(2, 0, 1)``.
+
+            Two axes given as two separate ints are PyTorch's spelling, which exchanges them
+            (``x.transpose(0, 1)`` is the transpose of a matrix, not NumPy's identity permutation).
+
+        Also takes PyTorch's dim= and keepdim=.
+
+        Spelled the PyTorch way: PyTorch's transpose: exchange the two dimensions ``dim0`` and ``dim1``.
+        """
+
+    def permute(self, *dims: Any) -> Tensor:
+        """The axes in the order ``dims`` (PyTorch's name; NumPy's ``transpose(x, dims)``)."""
+
+    def t(self) -> Tensor:
+        """The transpose of a matrix; a 0-d or 1-d tensor is returned as it is (PyTorch's ``t``)."""
+
+    def swapaxes(self, axis1: builtins.int, axis2: builtins.int) -> Tensor:
+        """Exchange two axes."""
+
+    def swapdims(self, axis1: builtins.int, axis2: builtins.int) -> Tensor:
+        """Exchange two axes."""
+
+    def flatten(self, start_dim: builtins.int = 0, end_dim: builtins.int = -1) -> Tensor:
+        """All elements in one axis (row-major), or with PyTorch's ``start_dim``/``end_dim`` the
+        axes from ``start_dim`` to ``end_dim`` merged into one. A reshape: the data is shared with
+        x where NumPy can (as PyTorch's flatten; ``ndarray.flatten`` always copies).
+        """
+
+    def squeeze(self, axis: Any = None) -> Tensor:
+        """Remove axes of size 1 (all of them, or those in ``axis``, which must have size 1).
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def expand_dims(self, axis: builtins.int | builtins.tuple[builtins.int, ...]) -> Tensor:
+        """Insert axes of size 1 at ``axis`` positions of the result, as np.expand_dims.
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def unsqueeze(self, axis: builtins.int | builtins.tuple[builtins.int, ...]) -> Tensor:
+        """Insert axes of size 1 at ``axis`` positions of the result, as np.expand_dims.
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def broadcast_to(self, shape: Any) -> Tensor:
+        """x repeated along new or size-1 axes to ``shape``, as np.broadcast_to."""
+
+    def astype(self, dtype: Any) -> Tensor:
+        """Convert to ``dtype`` (differentiable between floating types; an integer or bool result
+        is cut from the graph, as the derivative of rounding is zero).
+        """
+
+    def to(self, *args: Any, dtype: Any = None, device: Any = None, **options: Any) -> Tensor:
+        """PyTorch's ``t.to(...)``: ``to(dtype)``, ``to(device)``, ``to(device, dtype)`` or
+        ``to(other_tensor)`` (its dtype). The device must be the CPU; the dtype change is
+        ``astype``. Options such as ``non_blocking`` and ``copy`` are accepted and ignored.
+        """
+
+    def half(self) -> Tensor:
+        """PyTorch's ``t.half()``: ``astype(float16)``."""
+
+    def float(self) -> Tensor:
+        """PyTorch's ``t.float()``: ``astype(float32)``."""
+
+    def double(self) -> Tensor:
+        """PyTorch's ``t.double()``: ``astype(float64)``."""
+
+    def long(self) -> Tensor:
+        """PyTorch's ``t.long()``: ``astype(int64)``."""
+
+    def int(self) -> Tensor:
+        """PyTorch's ``t.int()``: ``astype(int32)``."""
+
+    def bool(self) -> Tensor:
+        """PyTorch's ``t.bool()``: ``astype(bool)``."""
+
+    def moveaxis(self, source: Any, destination: Any) -> Tensor:
+        """Move axes ``source`` to positions ``destination``, the others keeping their order
+        (a transpose; the gradient is transposed back).
+        """
+
+    def movedim(self, source: Any, destination: Any) -> Tensor:
+        """Move axes ``source`` to positions ``destination``, the others keeping their order
+        (a transpose; the gradient is transposed back).
+        """
+
+    def ravel(self, order: builtins.str = 'C') -> Tensor:
+        """All elements in one axis, in row-major order: ``reshape(x, -1)``."""
+
+    def cumsum(self, axis: builtins.int | None = None) -> Tensor:
+        """y_j = sum over k <= j of x_k along ``axis`` (of the flattened array for None);
+            dL/dx_i = sum over j >= i of dL/dy_j.
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def cumprod(self, axis: builtins.int | None = None) -> Tensor:
+        """y_j = product over k <= j of x_k along ``axis`` (of the flattened array for None);
+            dL/dx_i = sum over j >= i of dL/dy_j * (product over k <= j, k != i, of x_k).
+
+            Where no x is zero that is (sum over j >= i of dL/dy_j y_j) / x_i. Otherwise backward builds,
+            for each i, the running product of x with x_i replaced by 1: exact, at n times the memory.
+            
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def diff(self, n: builtins.int = 1, axis: builtins.int = -1, prepend: Any = None, append: Any = None) -> Tensor:
+        """The n-th discrete difference along ``axis``: y_i = x_(i+1) - x_i, applied n times, after
+            joining ``prepend`` and ``append`` (scalars are repeated over the other axes), as np.diff.
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def exp(self) -> Tensor:
+        """y = e^x;  dy/dx = e^x = y."""
+
+    def log(self) -> Tensor:
+        """y = ln x;  dy/dx = 1 / x."""
+
+    def sqrt(self) -> Tensor:
+        """y = sqrt(x);  dy/dx = 1 / (2 sqrt(x)) = 0.5 / y."""
+
+    def sigmoid(self) -> Tensor:
+        """y = 1 / (1 + e^-x);  dy/dx = y (1 - y)."""
+
+    def log1p(self) -> Tensor:
+        """y = ln(1 + x), accurate for small x;  dy/dx = 1 / (1 + x)."""
+
+    def expm1(self) -> Tensor:
+        """y = e^x - 1, accurate for small x;  dy/dx = e^x = y + 1."""
+
+    def log2(self) -> Tensor:
+        """y = log2 x = ln x / ln 2;  dy/dx = 1 / (x ln 2)."""
+
+    def log10(self) -> Tensor:
+        """y = log10 x = ln x / ln 10;  dy/dx = 1 / (x ln 10)."""
+
+    def exp2(self) -> Tensor:
+        """y = 2^x;  dy/dx = 2^x ln 2 = y ln 2."""
+
+    def logaddexp(self, b: Any) -> Tensor:
+        """y = ln(e^a + e^b), computed without overflow;  dy/da = e^(a - y), dy/db = e^(b - y)
+        (the two weights of a softmax over {a, b}; they sum to 1).
+        """
+
+    def logaddexp2(self, b: Any) -> Tensor:
+        """y = log2(2^a + 2^b), computed without overflow;  dy/da = 2^(a - y), dy/db = 2^(b - y)."""
+
+    def sinh(self) -> Tensor:
+        """y = sinh x = (e^x - e^-x) / 2;  dy/dx = cosh x."""
+
+    def cosh(self) -> Tensor:
+        """y = cosh x = (e^x + e^-x) / 2;  dy/dx = sinh x."""
+
+    def tanh(self) -> Tensor:
+        """y = tanh x;  dy/dx = 1 - y^2."""
+
+    def arcsinh(self) -> Tensor:
+        """y = arcsinh x = ln(x + sqrt(x^2 + 1));  dy/dx = 1 / sqrt(x^2 + 1)."""
+
+    def arccosh(self) -> Tensor:
+        """y = arccosh x = ln(x + sqrt(x^2 - 1)), for x >= 1;  dy/dx = 1 / sqrt(x^2 - 1)."""
+
+    def arctanh(self) -> Tensor:
+        """y = arctanh x = ln((1 + x) / (1 - x)) / 2, for -1 < x < 1;  dy/dx = 1 / (1 - x^2)."""
+
+    def __getitem__(self, index: Any) -> Tensor:
+        """x[index] with NumPy indexing (``Tensor.__getitem__``)."""
+
+    def take(self, indices: Any, axis: builtins.int | None = None, mode: builtins.str = 'raise') -> Tensor:
+        """The elements at ``indices`` along ``axis`` (of the flattened array for None), as np.take:
+            the result's shape is x's with that axis replaced by the indices' shape. ``mode`` "raise"
+            (negative indices count from the end), "wrap" or "clip" treats out-of-range indices.
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def diagonal(self, offset: builtins.int = 0, axis1: builtins.int = 0, axis2: builtins.int = 1) -> Tensor:
+        """The diagonal x[..., i, i + offset] of the 2-D slices over ``axis1`` and ``axis2``, as a
+        last axis (np.diagonal; a copy, not a view).
+        """
+
+    def abs(self) -> Tensor:
+        """y = |x|;  dy/dx = sign(x) (0 at x = 0, as PyTorch)."""
+
+    def __abs__(self) -> Tensor:
+        """y = |x|;  dy/dx = sign(x) (0 at x = 0, as PyTorch)."""
+
+    def relu(self) -> Tensor:
+        """y = max(x, 0);  dy/dx = 1 where x > 0, else 0, which is sign(y) since y >= 0
+        (and NaN where x is NaN).
+        """
+
+    def maximum(self, b: Any) -> Tensor:
+        """y = max(a, b) elementwise;  dy/da = 1 where a > b, 1/2 where a = b, else 0 (b likewise)."""
+
+    def minimum(self, b: Any) -> Tensor:
+        """y = min(a, b) elementwise;  dy/da = 1 where a < b, 1/2 where a = b, else 0 (b likewise)."""
+
+    def fmax(self, b: Any) -> Tensor:
+        """y = max(a, b) elementwise, ignoring NaN (a NaN operand yields the other one);
+        dy/da = 1 where a is picked (a > b, or b is NaN), 1/2 where a = b, else 0 (b likewise).
+        """
+
+    def fmin(self, b: Any) -> Tensor:
+        """y = min(a, b) elementwise, ignoring NaN (a NaN operand yields the other one);
+        dy/da = 1 where a is picked (a < b, or b is NaN), 1/2 where a = b, else 0 (b likewise).
+        """
+
+    def copysign(self, b: Any) -> Tensor:
+        """y = |a| with the sign of b (b = -0.0 counts as negative);
+        dy/da = sign(a) sign(b) where a != 0, else 0;  dy/db = 0 (y jumps where b changes sign).
+        """
+
+    def remainder(self, b: Any) -> Tensor:
+        """y = a - b floor(a / b), the remainder with the sign of b (Python's %);
+        dy/da = 1, dy/db = -floor(a / b) (away from the jumps where a / b is an integer).
+        """
+
+    def __mod__(self, b: Any) -> Tensor:
+        """y = a - b floor(a / b), the remainder with the sign of b (Python's %);
+        dy/da = 1, dy/db = -floor(a / b) (away from the jumps where a / b is an integer).
+        """
+
+    def __rmod__(self, other: Any) -> Tensor:
+        """remainder with the operands swapped: ``other <op> self``."""
+
+    def fmod(self, b: Any) -> Tensor:
+        """y = a - b trunc(a / b), the remainder with the sign of a (C's fmod);
+        dy/da = 1, dy/db = -trunc(a / b) (away from the jumps where a / b is an integer).
+        """
+
+    def clip(self, a_min: Any = None, a_max: Any = None, *, min: Any = None, max: Any = None) -> Tensor:
+        """min(max(x, low), high);  d/dx = 1 inside [low, high], else 0. The bounds are given
+        positionally, or as NumPy's ``a_min``/``a_max`` or NumPy 2's and PyTorch's ``min``/``max``
+        (``clamp`` is PyTorch's name); one of them may be None.
+        """
+
+    def clamp(self, a_min: Any = None, a_max: Any = None, *, min: Any = None, max: Any = None) -> Tensor:
+        """min(max(x, low), high);  d/dx = 1 inside [low, high], else 0. The bounds are given
+        positionally, or as NumPy's ``a_min``/``a_max`` or NumPy 2's and PyTorch's ``min``/``max``
+        (``clamp`` is PyTorch's name); one of them may be None.
+        """
+
+    def matmul(self, b: Any) -> Tensor:
+        """Matrix product with np.matmul's rules: 1-D operands are promoted to a row (first) or a
+        column (second) and the added axis removed again; leading axes broadcast as batches.
+        """
+
+    def mm(self, b: Any) -> Tensor:
+        """Matrix product with np.matmul's rules: 1-D operands are promoted to a row (first) or a
+        column (second) and the added axis removed again; leading axes broadcast as batches.
+        """
+
+    def __matmul__(self, b: Any) -> Tensor:
+        """Matrix product with np.matmul's rules: 1-D operands are promoted to a row (first) or a
+        column (second) and the added axis removed again; leading axes broadcast as batches.
+        """
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        """matmul with the operands swapped: ``other <op> self``."""
+
+    def dot(self, b: Any) -> Tensor:
+        """np.dot: sum over the last axis of ``a`` and the second-to-last of ``b`` (its only axis
+        when 1-D), dot(a, b)[i.., j.., m] = sum_k a[i.., k] b[j.., k, m]; a 0-d operand multiplies.
+        For a ``b`` of at most two axes this is ``matmul``.
+        """
+
+    def outer(self, b: Any) -> Tensor:
+        """The outer product y[i, j] = a_i b_j of the flattened operands;  d/da_i = sum_j g_ij b_j,
+        d/db_j = sum_i g_ij a_i.
+        """
+
+    def trace(self, offset: builtins.int = 0, axis1: builtins.int = 0, axis2: builtins.int = 1) -> Tensor:
+        """The sum of the diagonal x[..., i, i + offset] over ``axis1`` and ``axis2``: np.trace and
+        ``Tensor.trace`` (``autograd.trace`` is the graph tracer); d/dx = 1 on that diagonal.
+        """
+
+    def square(self) -> Tensor:
+        """y = x^2;  dy/dx = 2 x."""
+
+    def reciprocal(self) -> Tensor:
+        """y = 1 / x;  dy/dx = -1 / x^2 = -y^2."""
+
+    def float_power(self, b: Any) -> Tensor:
+        """y = a ** b computed in float64 (or wider);  dy/da = b a^(b-1), dy/db = a^b ln a, with
+        ``power``'s conventions where a or b is 0. The gradients return in each input's dtype.
+        """
+
+    def sum(self, axis: Any = None, keepdims: builtins.bool = False) -> Tensor:
+        """y = sum of x over ``axis`` (all axes by default);
+            dy/dx_i = 1 for every element i that was summed.
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def mean(self, axis: Any = None, keepdims: builtins.bool = False) -> Tensor:
+        """y = (1/n) sum of x over ``axis`` (all axes by default), the mean;  dy/dx_i = 1/n.
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def prod(self, axis: Any = None, keepdims: builtins.bool = False) -> Tensor:
+        """y = product of x over ``axis`` (all axes by default);
+            dy/dx_i = the product of the other elements.
+
+            That product is computed without dividing by x_i (as the running product of the elements
+            before i times that of the elements after i), so it is exact where some elements are 0.
+            
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def logsumexp(self, axis: Any = None, keepdims: builtins.bool = False) -> Tensor:
+        """y = log(sum(e^x)) over ``axis``, computed as m + log(sum(e^(x - m))) with m = max x;
+            dy/dx_i = e^(x_i - y) (the softmax).
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def max(self, axis: Any = None, keepdims: builtins.bool = False) -> Tensor:
+        """Maximum over ``axis``; ties share the gradient evenly. ``max(a, b)`` with a tensor as
+            second argument is PyTorch's elementwise maximum.
+
+        Also takes PyTorch's dim= and keepdim=.
+
+        Spelled the PyTorch way: PyTorch's ``max(x, dim=d)``: the maxima over ``d`` and where they are.
+        """
+
+    def min(self, axis: Any = None, keepdims: builtins.bool = False) -> Tensor:
+        """Minimum over ``axis``; ties share the gradient evenly. ``min(a, b)`` with a tensor as
+            second argument is PyTorch's elementwise minimum.
+
+        Also takes PyTorch's dim= and keepdim=.
+
+        Spelled the PyTorch way: PyTorch's ``min(x, dim=d)``: the minima over ``d`` and where they are.
+        """
+
+    def var(self, axis: Any = None, ddof: builtins.float = 0, keepdims: builtins.bool = False) -> Tensor:
+        """Variance sum((x - mean)^2) / (n - ddof) over ``axis`` (NumPy's default ddof=0).
+
+        Also takes PyTorch's dim= and keepdim=.
+
+        Spelled the PyTorch way: PyTorch's ``var(x, dim, correction=1, keepdim=False)``: sum((x - mean)^2) / (n - correction),
+            the unbiased estimate unless ``correction=0`` (or ``unbiased=False``).
+        """
+
+    def std(self, axis: Any = None, ddof: builtins.float = 0, keepdims: builtins.bool = False) -> Tensor:
+        """Standard deviation sqrt(var(x, axis, ddof)) (NumPy's default ddof=0).
+
+        Also takes PyTorch's dim= and keepdim=.
+
+        Spelled the PyTorch way: PyTorch's ``std(x, dim, correction=1, keepdim=False)``: sqrt of ``var`` spelled the same
+            way (unbiased by default).
+        """
+
+    def argmax(self, axis: builtins.int | None = None, keepdims: builtins.bool = False) -> Tensor:
+        """Index of the maximum (an integer tensor; piecewise constant, so no gradient).
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def argmin(self, axis: builtins.int | None = None, keepdims: builtins.bool = False) -> Tensor:
+        """Index of the minimum (an integer tensor; piecewise constant, so no gradient).
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def flip(self, axis: Any = None) -> Tensor:
+        """y = x with the order of its elements reversed along ``axis`` (every axis for None);
+            dL/dx = dL/dy reversed along the same axes.
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def roll(self, shift: Any, axis: Any = None) -> Tensor:
+        """Shift elements by ``shift`` places along ``axis``, wrapping around (the flattened array
+            when axis is None), as np.roll.
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def erf(self) -> Tensor:
+        """y = erf(x) = 2/sqrt(pi) * integral_0^x exp(-t^2) dt;  dy/dx = 2/sqrt(pi) * exp(-x^2)
+        (differentiable any number of times).
+        """
+
+    def repeat(self, repeats: Any, axis: builtins.int | None = None) -> Tensor:
+        """Each element repeated ``repeats`` times (an int, or one count per element) along
+            ``axis`` (of the flattened array for None), as np.repeat and ndarray.repeat;
+            d/dx_i adds up the gradients of its copies. (PyTorch's Tensor.repeat is np.tile.)
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def tile(self, reps: Any) -> Tensor:
+        """x repeated as a block ``reps`` times along each axis (leading axes added as needed), as
+        np.tile and PyTorch's tile; d/dx adds up the gradients of the blocks.
+        """
+
+    def sin(self) -> Tensor:
+        """y = sin x;  dy/dx = cos x."""
+
+    def cos(self) -> Tensor:
+        """y = cos x;  dy/dx = -sin x."""
+
+    def tan(self) -> Tensor:
+        """y = tan x;  dy/dx = 1 / cos^2 x = 1 + y^2."""
+
+    def arcsin(self) -> Tensor:
+        """y = arcsin x in [-pi/2, pi/2], for -1 <= x <= 1;  dy/dx = 1 / sqrt(1 - x^2)."""
+
+    def arccos(self) -> Tensor:
+        """y = arccos x in [0, pi], for -1 <= x <= 1;  dy/dx = -1 / sqrt(1 - x^2)."""
+
+    def arctan(self) -> Tensor:
+        """y = arctan x in (-pi/2, pi/2);  dy/dx = 1 / (1 + x^2)."""
+
+    def arctan2(self, b: Any) -> Tensor:
+        """y = arctan2(a, b), the angle of the point (b, a) in (-pi, pi];  dy/da = b / (a^2 + b^2),
+        dy/db = -a / (a^2 + b^2) (undefined at the origin, where it is NaN, as in PyTorch).
+        """
+
+    def hypot(self, b: Any) -> Tensor:
+        """y = sqrt(a^2 + b^2), without overflow;  dy/da = a / y, dy/db = b / y
+        (0 at the origin, the subgradient PyTorch's norm uses).
+        """
+
+    def deg2rad(self) -> Tensor:
+        """y = x pi / 180 (degrees to radians, also np.radians);  dy/dx = pi / 180."""
+
+    def rad2deg(self) -> Tensor:
+        """y = x 180 / pi (radians to degrees, also np.degrees);  dy/dx = 180 / pi."""
+
+    def __iadd__(self, other: Any) -> Any:
+        ...
+
+    def __isub__(self, other: Any) -> Any:
+        ...
+
+    def __imul__(self, other: Any) -> Any:
+        ...
+
+    def __itruediv__(self, other: Any) -> Any:
+        ...
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        """``t[index] = value`` with NumPy indexing (``t[t < 0] = 0``), outside the graph."""
+
+    def add_(self, other: Any, alpha: builtins.float = 1) -> Any:
+        """PyTorch's in-place ``t += alpha * other``."""
+
+    def sub_(self, other: Any, alpha: builtins.float = 1) -> Any:
+        """PyTorch's in-place ``t -= alpha * other``."""
+
+    def mul_(self, other: Any) -> Any:
+        """PyTorch's in-place ``t *= other``."""
+
+    def div_(self, other: Any) -> Any:
+        """PyTorch's in-place ``t /= other``."""
+
+    def fill_(self, value: Any) -> Any:
+        """PyTorch's in-place fill: every element becomes ``value``."""
+
+    def zero_(self) -> Any:
+        """PyTorch's in-place ``fill_(0)``."""
+
+    def copy_(self, source: Any) -> Any:
+        """PyTorch's in-place copy: this tensor's values become ``source``'s (broadcast)."""
+
+    def clamp_(self, min: Any = None, max: Any = None) -> Any:
+        """PyTorch's in-place clamp: values below ``min`` become ``min``, above ``max``, ``max``."""
+
+    def requires_grad_(self, requires_grad: builtins.bool = True) -> Any:
+        """PyTorch's in-place switch: set ``requires_grad`` (leaves only) and return the tensor."""
+
+    def detach_(self) -> Any:
+        """PyTorch's in-place detach: this tensor becomes a leaf that does not require grad."""
+
+    def __array_ufunc__(self, ufunc: Any, method: builtins.str, *inputs: Any, **kwargs: Any) -> Any:
+        ...
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        ...
+
+    def __array__(self, dtype: Any = None, copy: builtins.bool | None = None) -> np.ndarray:
+        ...
+
+    @property
+    def shape(self) -> builtins.tuple[builtins.int, ...]:
+        """The array's shape, as ``ndarray.shape``."""
+
+    @property
+    def ndim(self) -> builtins.int:
+        """The number of axes, len(shape)."""
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The element type of ``.data`` (and of ``.grad``)."""
+
+    @property
+    def name(self) -> builtins.str | None:
+        """A label shown by ``repr`` and ``draw_graph``."""
+    @name.setter
+    def name(self, value: builtins.str | None) -> None: ...
+
+    @property
+    def T(self) -> Any:
+        """The transpose (axes reversed), as ``ndarray.T``."""
+
+    def numpy(self) -> np.ndarray:
+        """The underlying ndarray (shared, not copied)."""
+
+    def item(self) -> Any:
+        """The value of a one-element tensor as a Python number."""
+
+    def __len__(self) -> builtins.int:
+        ...
+
+    def __iter__(self) -> Iterator[Any]:
+        ...
+
+    def __bool__(self) -> builtins.bool:
+        ...
+
+    def __float__(self) -> builtins.float:
+        ...
+
+    def __int__(self) -> builtins.int:
+        ...
+
+    def __repr__(self) -> builtins.str:
+        """Return repr(self)."""
+
+    @property
+    def size(self) -> Size:
+        """The number of elements, the product of shape (NumPy's attribute). Called, it is
+        PyTorch's method: ``t.size()`` is the shape, ``t.size(d)`` the length of axis d.
+        """
+
+    def dim(self) -> builtins.int:
+        """PyTorch's name for ``ndim``, the number of axes."""
+
+    def numel(self) -> builtins.int:
+        """PyTorch's name for ``size``, the number of elements."""
+
+    def tolist(self) -> Any:
+        """The values as (nested) Python lists of Python numbers."""
+
+    def cpu(self) -> Any:
+        """PyTorch's move to the CPU: the tensor itself (backproplab runs on the CPU)."""
+
+    @property
+    def device(self) -> builtins.str:
+        """Where the data lives: always ``"cpu"``."""
+
+    is_cuda: builtins.bool
+
+    @property
+    def _version(self) -> builtins.int:
+        """How many times this tensor's memory was changed in place (see autograd.versions)."""
