@@ -373,12 +373,14 @@ class TensorMethods:
 
     def fmax(self, b: Any) -> Tensor:
         """y = max(a, b) elementwise, ignoring NaN (a NaN operand yields the other one);
-        dy/da = 1 where a is picked (a > b, or b is NaN), 1/2 where a = b, else 0 (b likewise).
+        dy/da = 1 where a is picked (a >= b, or b is NaN), else 0, and dy/db = 1 - dy/da: a tie
+        gives the whole gradient to a, as PyTorch's fmax (unlike ``maximum``, which splits it).
         """
 
     def fmin(self, b: Any) -> Tensor:
         """y = min(a, b) elementwise, ignoring NaN (a NaN operand yields the other one);
-        dy/da = 1 where a is picked (a < b, or b is NaN), 1/2 where a = b, else 0 (b likewise).
+        dy/da = 1 where a is picked (a <= b, or b is NaN), else 0, and dy/db = 1 - dy/da: a tie
+        gives the whole gradient to a, as PyTorch's fmin.
         """
 
     def copysign(self, b: Any) -> Tensor:
@@ -405,13 +407,15 @@ class TensorMethods:
         """
 
     def clip(self, a_min: Any = None, a_max: Any = None, *, min: Any = None, max: Any = None) -> Tensor:
-        """min(max(x, low), high);  d/dx = 1 inside [low, high], else 0. The bounds are given
+        """min(max(x, low), high);  d/dx = 1 inside [low, high], else 0; Tensor bounds receive
+        their gradients too (1 where they are the result, as PyTorch's clamp). The bounds are given
         positionally, or as NumPy's ``a_min``/``a_max`` or NumPy 2's and PyTorch's ``min``/``max``
         (``clamp`` is PyTorch's name); one of them may be None.
         """
 
     def clamp(self, a_min: Any = None, a_max: Any = None, *, min: Any = None, max: Any = None) -> Tensor:
-        """min(max(x, low), high);  d/dx = 1 inside [low, high], else 0. The bounds are given
+        """min(max(x, low), high);  d/dx = 1 inside [low, high], else 0; Tensor bounds receive
+        their gradients too (1 where they are the result, as PyTorch's clamp). The bounds are given
         positionally, or as NumPy's ``a_min``/``a_max`` or NumPy 2's and PyTorch's ``min``/``max``
         (``clamp`` is PyTorch's name); one of them may be None.
         """
@@ -498,7 +502,8 @@ class TensorMethods:
 
         Also takes PyTorch's dim= and keepdim=.
 
-        Spelled the PyTorch way: PyTorch's ``max(x, dim=d)``: the maxima over ``d`` and where they are.
+        Spelled the PyTorch way: PyTorch's ``max(x, dim=d)``: the maxima over ``d`` and where they are. As in PyTorch,
+            the gradient goes to the returned index alone (ties do not share it).
         """
 
     def min(self, axis: Any = None, keepdims: builtins.bool = False) -> Tensor:
@@ -507,7 +512,8 @@ class TensorMethods:
 
         Also takes PyTorch's dim= and keepdim=.
 
-        Spelled the PyTorch way: PyTorch's ``min(x, dim=d)``: the minima over ``d`` and where they are.
+        Spelled the PyTorch way: PyTorch's ``min(x, dim=d)``: the minima over ``d`` and where they are; the gradient
+            goes to the returned index alone.
         """
 
     def var(self, axis: Any = None, ddof: builtins.float = 0, keepdims: builtins.bool = False) -> Tensor:
@@ -520,7 +526,8 @@ class TensorMethods:
         """
 
     def std(self, axis: Any = None, ddof: builtins.float = 0, keepdims: builtins.bool = False) -> Tensor:
-        """Standard deviation sqrt(var(x, axis, ddof)) (NumPy's default ddof=0).
+        """Standard deviation sqrt(var(x, axis, ddof)) (NumPy's default ddof=0); its gradient is 0
+            where the values are all equal (PyTorch's convention).
 
         Also takes PyTorch's dim= and keepdim=.
 
@@ -554,6 +561,13 @@ class TensorMethods:
         Also takes PyTorch's dim= and keepdim=.
         """
 
+    def sort(self, axis: builtins.int = -1, descending: builtins.bool = False, stable: builtins.bool = False) -> Tensor:
+        """PyTorch's ``sort(x, dim=-1, descending=False)`` (and ``x.sort(...)``): the sorted values
+            and where they came from; the values are gathered from x, so their gradient flows back.
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
     def erf(self) -> Tensor:
         """y = erf(x) = 2/sqrt(pi) * integral_0^x exp(-t^2) dt;  dy/dx = 2/sqrt(pi) * exp(-x^2)
         (differentiable any number of times).
@@ -565,11 +579,114 @@ class TensorMethods:
             d/dx_i adds up the gradients of its copies. (PyTorch's Tensor.repeat is np.tile.)
 
         Also takes PyTorch's dim= and keepdim=.
+
+        Spelled the PyTorch way: PyTorch's ``x.repeat(*sizes)``: x tiled ``sizes[i]`` times along axis i (leading axes
+            added), which is ``np.tile(x, sizes)``; d/dx adds up the gradients of the blocks.
         """
 
     def tile(self, reps: Any) -> Tensor:
         """x repeated as a block ``reps`` times along each axis (leading axes added as needed), as
         np.tile and PyTorch's tile; d/dx adds up the gradients of the blocks.
+        """
+
+    def tril(self, diagonal: builtins.int = 0) -> Tensor:
+        """The lower triangle of the last two axes: y[i, j] = x[i, j] where j <= i + diagonal, else
+        0;  dy/dx = that same mask.
+        """
+
+    def triu(self, diagonal: builtins.int = 0) -> Tensor:
+        """The upper triangle of the last two axes: y[i, j] = x[i, j] where j >= i + diagonal, else
+        0;  dy/dx = that same mask.
+        """
+
+    def masked_fill(self, mask: Any, value: Any) -> Tensor:
+        """PyTorch's ``masked_fill``: ``value`` where ``mask`` is true, x elsewhere (the mask
+        broadcasts to x's shape);  dy/dx = not mask.
+        """
+
+    def split(self, split_size_or_sections: Any, dim: builtins.int = 0) -> Tensor:
+        """PyTorch's ``split``: pieces of ``split_size_or_sections`` elements along ``dim`` (the last
+        one shorter if need be), or pieces of the listed sizes; each piece is a recorded slice.
+        """
+
+    def chunk(self, chunks: builtins.int, dim: builtins.int = 0) -> Tensor:
+        """PyTorch's ``chunk``: ``chunks`` pieces along ``dim`` of ceil(length / chunks) elements
+        (fewer pieces if the length runs out).
+        """
+
+    def norm(self, p: Any = 'fro', dim: Any = None, keepdim: builtins.bool = False, dtype: Any = None) -> Tensor:
+        """PyTorch's ``Tensor.norm(p="fro", dim=None, keepdim=False)``: the p-norm of all elements
+        (``dim=None``) or along ``dim``; "fro" and 2 are sqrt(sum x^2).
+        """
+
+    def topk(self, k: builtins.int, dim: builtins.int = -1, largest: builtins.bool = True, sorted: builtins.bool = True) -> Tensor:
+        """PyTorch's ``topk``: the ``k`` largest (or smallest) entries along ``dim`` and where they
+        are, largest first; the values are gathered from x, so their gradient flows back there.
+        """
+
+    def gather(self, dim: builtins.int, index: Any) -> Tensor:
+        """PyTorch's ``gather``: ``y[i, j] = x[index[i, j], j]`` for dim 0 (and so on), which is
+        ``take_along_axis(x, index, axis=dim)``; the gradient adds back into the picked entries.
+        """
+
+    def floor(self) -> Tensor:
+        """The largest integer <= x, elementwise;  dy/dx = 0."""
+
+    def ceil(self) -> Tensor:
+        """The smallest integer >= x, elementwise;  dy/dx = 0."""
+
+    def round(self, decimals: builtins.int = 0) -> Tensor:
+        """x rounded to the nearest integer (halves to even), or to ``decimals`` places;
+        dy/dx = 0.
+        """
+
+    def trunc(self) -> Tensor:
+        """x with its fractional part dropped (towards zero);  dy/dx = 0."""
+
+    def sign(self) -> Tensor:
+        """-1, 0 or 1 by the sign of x;  dy/dx = 0."""
+
+    def isfinite(self) -> Tensor:
+        """True where x is neither infinite nor NaN (a bool tensor)."""
+
+    def isnan(self) -> Tensor:
+        """True where x is NaN (a bool tensor)."""
+
+    def isinf(self) -> Tensor:
+        """True where x is +inf or -inf (a bool tensor)."""
+
+    def isclose(self, b: Any, rtol: builtins.float = 1e-05, atol: builtins.float = 1e-08, equal_nan: builtins.bool = False) -> Tensor:
+        """|a - b| <= atol + rtol |b| elementwise (a bool tensor), as PyTorch and NumPy."""
+
+    def allclose(self, b: Any, rtol: builtins.float = 1e-05, atol: builtins.float = 1e-08, equal_nan: builtins.bool = False) -> Tensor:
+        """Whether ``isclose(a, b)`` holds everywhere (a Python bool)."""
+
+    def histogram(self, bins: Any = 100, *, range: builtins.tuple[builtins.float, builtins.float] | None = None, weight: Any = None, density: builtins.bool = False) -> Tensor:
+        """PyTorch's ``histogram``: counts of x's values in ``bins`` equal bins over ``range`` (x's
+        min to max by default), or in the bins whose edges ``bins`` lists; no gradient.
+        """
+
+    def histc(self, bins: builtins.int = 100, min: builtins.float = 0, max: builtins.float = 0) -> Tensor:
+        """PyTorch's ``histc``: counts in ``bins`` equal bins from ``min`` to ``max`` (x's own min
+        and max when both are 0); values outside are ignored; no gradient.
+        """
+
+    def nonzero(self, *, as_tuple: builtins.bool = False) -> Tensor:
+        """PyTorch's ``nonzero``: the indices of the non-zero entries, one row per entry (shape
+        (n, ndim)), or with ``as_tuple=True`` one index tensor per dimension (NumPy's form).
+        """
+
+    def unique(self, sorted: builtins.bool = True, return_inverse: builtins.bool = False, return_counts: builtins.bool = False, dim: builtins.int | None = None) -> Tensor:
+        """PyTorch's ``unique``: the distinct values, sorted (and, as asked, the index of each input
+        value among them and how often each occurs); no gradient.
+        """
+
+    def argsort(self, dim: builtins.int = -1, descending: builtins.bool = False, stable: builtins.bool = False) -> Tensor:
+        """Where each sorted value came from along ``dim`` (an integer tensor; no gradient)."""
+
+    def select(self, dim: builtins.int, index: builtins.int) -> Tensor:
+        """PyTorch's ``select``: the slice at ``index`` along ``dim`` (that dimension removed),
+        ``x[:, index]`` for dim 1 -- a recorded view.
         """
 
     def sin(self) -> Tensor:
@@ -592,7 +709,8 @@ class TensorMethods:
 
     def arctan2(self, b: Any) -> Tensor:
         """y = arctan2(a, b), the angle of the point (b, a) in (-pi, pi];  dy/da = b / (a^2 + b^2),
-        dy/db = -a / (a^2 + b^2) (undefined at the origin, where it is NaN, as in PyTorch).
+        dy/db = -a / (a^2 + b^2); at the origin (where a^2 + b^2 is 0) both are taken as 0, as
+        PyTorch does (so ``arctan2(x, x)`` at x = 0 has gradient 0, not NaN).
         """
 
     def hypot(self, b: Any) -> Tensor:
@@ -619,7 +737,9 @@ class TensorMethods:
         ...
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        """``t[index] = value`` with NumPy indexing (``t[t < 0] = 0``), outside the graph."""
+        """``t[index] = value`` with NumPy indexing (``t[t < 0] = 0``): outside the graph, or on
+        a recorded result as in PyTorch (its history moves, see autograd/rebase.py).
+        """
 
     def add_(self, other: Any, alpha: builtins.float = 1) -> Any:
         """PyTorch's in-place ``t += alpha * other``."""
@@ -703,6 +823,14 @@ class TensorMethods:
     def __int__(self) -> builtins.int:
         ...
 
+    def __index__(self) -> builtins.int:
+        """A one-element integer tensor as an index or slice bound (``xs[t]``, ``range(t)``)."""
+
+    def __format__(self, spec: builtins.str) -> builtins.str:
+        """A 0-d tensor formats as its number (``f"{loss:.4f}"``); others as ``str`` does, and
+        refuse a format spec, as in PyTorch.
+        """
+
     def __repr__(self) -> builtins.str:
         """Return repr(self)."""
 
@@ -733,3 +861,97 @@ class TensorMethods:
     @property
     def _version(self) -> builtins.int:
         """How many times this tensor's memory was changed in place (see autograd.versions)."""
+
+    def nelement(self) -> builtins.int:
+        """PyTorch's older name for ``numel()``: the number of elements."""
+
+    def contiguous(self, memory_format: Any = None) -> Tensor:
+        """The tensor itself: NumPy arrays need no contiguity step for any op here (PyTorch's
+        ``contiguous()`` exists for ``view``, whose result here is a copy when it must be).
+        """
+
+    def is_contiguous(self, memory_format: Any = None) -> builtins.bool:
+        """Whether the data is one C-ordered block of memory."""
+
+    def type(self, dtype: Any = None) -> Any:
+        """With no argument, the type's name as PyTorch spells it (``"torch.FloatTensor"``, so
+        printed output matches); with a dtype, the tensor converted to it (``astype``).
+        """
+
+    def type_as(self, other: Tensor) -> Tensor:
+        """The tensor converted to ``other``'s dtype."""
+
+    def view_as(self, other: Tensor) -> Tensor:
+        """The tensor reshaped to ``other``'s shape (a recorded view where NumPy can)."""
+
+    def expand(self, *sizes: Any) -> Tensor:
+        """PyTorch's ``expand``: broadcast to ``sizes`` (-1 keeps a dimension); a recorded
+        ``broadcast_to``, whose gradient sums over the broadcast dimensions.
+        """
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        """``expand(other.shape)``."""
+
+    def new_zeros(self, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False, **_: Any) -> Any:
+        """Zeros of ``size`` with this tensor's dtype (or ``dtype``)."""
+
+    def new_ones(self, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False, **_: Any) -> Any:
+        """Ones of ``size`` with this tensor's dtype (or ``dtype``)."""
+
+    def new_empty(self, *size: Any, dtype: Any = None, requires_grad: builtins.bool = False, **_: Any) -> Any:
+        """A tensor of ``size`` with this tensor's dtype, its values not set."""
+
+    def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, requires_grad: builtins.bool = False) -> Tensor:
+        """``fill_value`` everywhere in a tensor of ``size`` with this tensor's dtype."""
+
+    def new_tensor(self, data: Any, *, dtype: Any = None, requires_grad: builtins.bool = False) -> Any:
+        """A copy of ``data`` as a tensor of this tensor's dtype (or ``dtype``)."""
+
+    def eq(self, other: Any) -> Tensor:
+        """``self == other`` elementwise, by PyTorch's name (a bool tensor)."""
+
+    def ne(self, other: Any) -> Tensor:
+        """``self != other`` elementwise (a bool tensor)."""
+
+    def lt(self, other: Any) -> Tensor:
+        """``self < other`` elementwise (a bool tensor)."""
+
+    def le(self, other: Any) -> Tensor:
+        """``self <= other`` elementwise (a bool tensor)."""
+
+    def gt(self, other: Any) -> Tensor:
+        """``self > other`` elementwise (a bool tensor)."""
+
+    def ge(self, other: Any) -> Tensor:
+        """``self >= other`` elementwise (a bool tensor)."""
+
+    def where(self, condition: Any, other: Any) -> Tensor:
+        """PyTorch's ``x.where(condition, y)``: x where ``condition`` holds, else y."""
+
+    def index_select(self, dim: builtins.int, index: Any) -> Tensor:
+        """The entries at ``index`` (1-D) along ``dim``: ``take(x, index, axis=dim)``, recorded."""
+
+    def narrow(self, dim: builtins.int, start: builtins.int, length: builtins.int) -> Tensor:
+        """The slice ``start:start + length`` along ``dim`` (a recorded view)."""
+
+    def normal_(self, mean: builtins.float = 0.0, std: builtins.float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with samples of N(mean, std^2), in place."""
+
+    def uniform_(self, a: builtins.float = 0.0, b: builtins.float = 1.0, *, generator: Any = None) -> Tensor:
+        """Fill with samples of the uniform distribution on [a, b), in place."""
+
+    def masked_fill_(self, mask: Any, value: Any) -> Tensor:
+        """``value`` where ``mask`` is true, in place."""
+
+    def fill(self, value: Any) -> None:
+        """NumPy's ``ndarray.fill``: every element becomes ``value``, in place (``fill_`` is
+        PyTorch's spelling, which returns the tensor).
+        """
+
+    def scatter_(self, dim: builtins.int, index: Any, src: Any = None, *, value: Any = None, reduce: Any = None) -> Tensor:
+        """PyTorch's ``scatter_``: ``self[index[i, j], j] = src[i, j]`` for dim 0 (and so on), in place;
+        ``src`` may be a number (the one-hot idiom ``y.scatter_(1, labels.unsqueeze(1), 1.0)``).
+        """
+
+    def scatter(self, dim: builtins.int, index: Any, src: Any = None, *, value: Any = None) -> Tensor:
+        """``scatter_`` on a copy (a tensor that requires grad is refused: no gradient here)."""

@@ -102,7 +102,7 @@ class Node:
     def next_functions(self) -> tuple[tuple[Any, int], ...]:
         """PyTorch's view of the graph one step back: a ``(node, 0)`` pair per input -- its op's
         node, an ``AccumulateGrad`` for a leaf that requires grad, None for a constant."""
-        pairs = []
+        pairs: list[tuple[Any, int]] = []
         for link, needed in zip(self.inputs, self.needs_input_grad):
             if type(link) is Node:
                 pairs.append((link, 0))

@@ -28,7 +28,6 @@ else:
     TensorMethods = object
 
 
-
 class Tensor(TensorMethods):
     """An array with an optional gradient and a link to the op that produced it.
 
@@ -37,6 +36,7 @@ class Tensor(TensorMethods):
     """
 
     __slots__ = ("data", "_grad", "_grad_view", "_requires_grad", "_node", "_name", "__weakref__")
+    _grad_view: Tensor | None  # the Tensor ``.grad`` returns, made at the first read
 
     def __init__(
         self,

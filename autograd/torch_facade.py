@@ -92,7 +92,6 @@ MISSING = {
     "count_nonzero": "use np.count_nonzero(t)",
     # Elementwise math under other names.
     "rsqrt": "use 1 / t.sqrt()",
-    "erf": "use nn.functional.erf(t)",
     "atan2": "use t.arctan2(other) (NumPy's name)",
     "softplus": "use autograd.logaddexp(0, t), or nn.Softplus",
     "true_divide": "use t / other",

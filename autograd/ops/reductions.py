@@ -273,7 +273,7 @@ class Std(Function):
     """
 
     @staticmethod
-    def forward(ctx: Any, x: np.ndarray, axes: tuple = (), ddof: float = 0, keepdims: bool = False):  # type: ignore[no-untyped-def]
+    def forward(ctx: Any, x: np.ndarray, axes: tuple = (), ddof: float = 0, keepdims: bool = False):
         ctx.axes, ctx.ddof, ctx.kept = axes, ddof, kept_shape(x.shape, axes)
         ctx.save_for_backward(x)
         return np.std(x, axis=axes, ddof=ddof, keepdims=keepdims)

@@ -37,4 +37,6 @@ def test_the_reading_path_is_a_few_hundred_lines():
     assert files[:3] == ["autograd/tensor.py", "autograd/function.py", "autograd/engine.py"]
     assert {"autograd/grad_mode.py", "autograd/versions.py"} <= set(files)
     total = sum(len((ROOT / f).read_text().splitlines()) for f in files)
-    assert total <= 650, f"the reading path has grown to {total} lines"
+    # (634 when the guide was written; 748 once thread-local grad mode, the .grad view and
+    # PyTorch's next_functions joined it. Growth past this is a reason to move code out.)
+    assert total <= 760, f"the reading path has grown to {total} lines"
