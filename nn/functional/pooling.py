@@ -71,10 +71,12 @@ def adaptive_avg_pool2d(x: Any, output_size: Any) -> autograd.Tensor:
     if x.ndim != 4:
         raise ValueError(f"adaptive_avg_pool2d: expects an (N, C, H, W) input, got {x.shape}")
     height, width = x.shape[2:]
-    if not height or not width:  # as PyTorch: N and C may be 0, the image may not
-        raise ValueError(f"adaptive_avg_pool2d: input of shape {x.shape} has no pixels")
     oh, ow = (output_size, output_size) if isinstance(output_size, int) else output_size
     oh, ow = oh or height, ow or width
+    if (oh, ow) == (1, 1):  # the global average (as PyTorch: NaN for an image without pixels)
+        return x.mean(axis=(2, 3), keepdims=True)
+    if not height or not width:  # as PyTorch: N and C may be 0, the image may not
+        raise ValueError(f"adaptive_avg_pool2d: input of shape {x.shape} has no pixels")
     if height % oh == 0 and width % ow == 0:  # equal windows: one strided pooling
         return avg_pool2d(x, (height // oh, width // ow))
     rows = []

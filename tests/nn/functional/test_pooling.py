@@ -87,3 +87,7 @@ def test_average_pooling_refuses_empty_images_where_pytorch_does():
         F.adaptive_avg_pool2d(ag.zeros(2, 1, 3, 0), (2, 2))
     assert F.avg_pool2d(ag.zeros(0, 1, 3, 3), 1).shape == (0, 1, 3, 3)
     assert F.adaptive_avg_pool2d(ag.zeros(2, 0, 3, 3), (2, 2)).shape == (2, 0, 2, 2)
+    # a (1, 1) output is the global mean: NaN for no pixels, as PyTorch (NumPy warns)
+    with pytest.warns(RuntimeWarning, match="Mean of empty slice"), np.errstate(invalid="ignore"):
+        empty_mean = F.adaptive_avg_pool2d(ag.zeros(2, 1, 0, 3), (1, 1))
+    assert empty_mean.shape == (2, 1, 1, 1) and np.isnan(empty_mean.numpy()).all()
