@@ -20,7 +20,6 @@ import html
 import itertools
 import json
 import re
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +62,8 @@ class StepThrough:
         self.trace = trace
         self.root = root
         # A fresh id per view: several views on one page (a notebook) must not mix.
+        import secrets  # noqa: PLC0415  (at first use: with hmac, the slowest import of autograd)
+
         self.ident = f"bp{next(_counter)}{secrets.token_hex(3)}"
         options = Options(
             show_data=show_data,
