@@ -233,6 +233,7 @@ def isinf(x: Any) -> Tensor:
 @op(numpy=np.isclose)
 def isclose(a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False):
     """|a - b| <= atol + rtol |b| elementwise (a bool tensor), as PyTorch and NumPy."""
+    rtol, atol = _array(rtol), _array(atol)  # a Tensor tolerance must not dispatch back here
     return Tensor(np.isclose(_array(a), _array(b), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
@@ -241,6 +242,7 @@ def allclose(
     a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
 ) -> bool:
     """Whether ``isclose(a, b)`` holds everywhere (a Python bool)."""
+    rtol, atol = _array(rtol), _array(atol)  # a Tensor tolerance must not dispatch back here
     return bool(np.allclose(_array(a), _array(b), rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 

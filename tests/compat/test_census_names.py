@@ -373,3 +373,13 @@ def test_census_page_is_current():
     import table
 
     assert table.PAGE.read_text() == table.render(), "run python docs/census/table.py"
+
+
+def test_isclose_and_allclose_take_tensor_tolerances():
+    # A Tensor tolerance used to send NumPy's dispatch back into the op forever.
+    a = np.array([1.0, 2.0])
+    tolerance = ag.tensor(1e-3, dtype=ag.float64)
+    assert np.allclose(a, a + 5e-4, atol=tolerance, rtol=0)
+    assert not np.allclose(a, a + 5e-3, atol=tolerance, rtol=0)
+    close = np.isclose(ag.tensor(a), a + np.array([5e-4, 5e-3]), atol=tolerance, rtol=0)
+    assert close.numpy().tolist() == [True, False]
