@@ -630,21 +630,21 @@ class TensorMethods:
         """
 
     def floor(self) -> Tensor:
-        """The largest integer <= x, elementwise;  dy/dx = 0."""
+        """y = the largest integer <= x, elementwise;  dy/dx = 0."""
 
     def ceil(self) -> Tensor:
-        """The smallest integer >= x, elementwise;  dy/dx = 0."""
+        """y = the smallest integer >= x, elementwise;  dy/dx = 0."""
+
+    def trunc(self) -> Tensor:
+        """y = x with its fractional part dropped (towards zero);  dy/dx = 0."""
+
+    def sign(self) -> Tensor:
+        """y = -1, 0 or 1 by the sign of x;  dy/dx = 0."""
 
     def round(self, decimals: builtins.int = 0) -> Tensor:
         """x rounded to the nearest integer (halves to even), or to ``decimals`` places;
         dy/dx = 0.
         """
-
-    def trunc(self) -> Tensor:
-        """x with its fractional part dropped (towards zero);  dy/dx = 0."""
-
-    def sign(self) -> Tensor:
-        """-1, 0 or 1 by the sign of x;  dy/dx = 0."""
 
     def isfinite(self) -> Tensor:
         """True where x is neither infinite nor NaN (a bool tensor)."""

@@ -138,52 +138,58 @@ def gather(x: Any, dim: int, index: Any) -> Tensor:
 
 
 class Rounding(Function):
-    """y = a step function of x (floor, ceil, round, trunc, sign);  dy/dx = 0 where it is
-    defined (PyTorch's convention at the jumps too). As in PyTorch, ``x.floor()`` is recorded
-    (its result requires grad, with a zero gradient); NumPy's ``np.floor(t)`` keeps returning
-    a result cut from the graph."""
-
-    ufunc: Any = None
-
-    @classmethod
-    def forward(cls, ctx: Any, x: np.ndarray) -> np.ndarray:
-        return cls.ufunc(x)
+    """A step function of x (floor, ceil, round, trunc, sign);  dy/dx = 0 where it is defined
+    (PyTorch's convention at the jumps too). As in PyTorch, ``x.floor()`` is recorded (its result
+    requires grad, with a zero gradient); NumPy's ``np.floor(t)`` keeps returning a result cut
+    from the graph."""
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
         return grad * 0
 
 
+@op()
 class Floor(Rounding):
-    ufunc = np.floor
+    """y = the largest integer <= x, elementwise;  dy/dx = 0."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        return np.floor(x)
 
 
+@op()
 class Ceil(Rounding):
-    ufunc = np.ceil
+    """y = the smallest integer >= x, elementwise;  dy/dx = 0."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        return np.ceil(x)
 
 
 class Round(Rounding):
-    ufunc = np.round  # half to even, as PyTorch
+    """y = x rounded to the nearest integer, halves to even (as PyTorch);  dy/dx = 0."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        return np.round(x)
 
 
+@op()
 class Trunc(Rounding):
-    ufunc = np.trunc
+    """y = x with its fractional part dropped (towards zero);  dy/dx = 0."""
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        return np.trunc(x)
 
 
+@op()
 class Sign(Rounding):
-    ufunc = np.sign
+    """y = -1, 0 or 1 by the sign of x;  dy/dx = 0."""
 
-
-@op()
-def floor(x: Any) -> Tensor:
-    """The largest integer <= x, elementwise;  dy/dx = 0."""
-    return Floor.apply(x)
-
-
-@op()
-def ceil(x: Any) -> Tensor:
-    """The smallest integer >= x, elementwise;  dy/dx = 0."""
-    return Ceil.apply(x)
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        return np.sign(x)
 
 
 @op()
@@ -194,18 +200,6 @@ def round(x: Any, decimals: int = 0) -> Tensor:  # noqa: A001 - PyTorch's and Nu
         scale = 10.0**decimals
         return Round.apply(as_tensor(x) * scale) / scale
     return Round.apply(x)
-
-
-@op()
-def trunc(x: Any) -> Tensor:
-    """x with its fractional part dropped (towards zero);  dy/dx = 0."""
-    return Trunc.apply(x)
-
-
-@op()
-def sign(x: Any) -> Tensor:
-    """-1, 0 or 1 by the sign of x;  dy/dx = 0."""
-    return Sign.apply(x)
 
 
 def _flags(fn: Any, x: Any) -> Tensor:
