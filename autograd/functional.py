@@ -146,6 +146,38 @@ def _vjp(
     return tuple(results)
 
 
+def _double_vjp(
+    ys: tuple[Tensor, ...],
+    xs: tuple[Tensor, ...],
+    vectors: tuple[Tensor, ...],
+    create_graph: bool,
+    strict: bool,
+    caller: str,
+) -> tuple[Tensor, ...]:
+    """J v for J = d ys / d xs, one result per y, by the double-vjp construction: with u a dummy
+    shaped like ys, g(u) = u^T J is recorded, and d(g(u) . v)/du = J v."""
+    dummies = tuple(
+        Tensor(np.zeros(y.shape, dtype=y.dtype), requires_grad=y.dtype.kind == "f") for y in ys
+    )
+    u_j = _vjp(ys, xs, dummies, True, strict, caller)
+    linear = [(g, vec) for g, vec in zip(u_j, vectors) if g.requires_grad]  # J's non-zero parts
+    found = (
+        grad(
+            [g for g, _ in linear],
+            list(dummies),
+            grad_outputs=[vec if create_graph else vec.numpy() for _, vec in linear],
+            create_graph=create_graph,
+            allow_unused=True,
+        )
+        if linear
+        else (None,) * len(dummies)
+    )
+    return tuple(
+        value if value is not None else Tensor(np.zeros(y.shape, dtype=y.dtype))
+        for value, y in zip(found, ys)
+    )
+
+
 def _check_depends(results: tuple, strict: bool, caller: str, message: str) -> None:
     if strict:
         for i, value in enumerate(results):
@@ -202,25 +234,7 @@ def jvp(
     vectors = _check_vectors(v, inputs, inputs_tuple, "input to the user-provided function", "jvp")
     x = _prepare_inputs(inputs, create_graph, "jvp")
     outputs_tuple, outputs = _call(func, x, "jvp")
-    dummies = tuple(
-        Tensor(np.zeros(o.shape, dtype=o.dtype), requires_grad=o.dtype.kind == "f") for o in outputs
-    )
-    u_j = _vjp(outputs, x, dummies, True, strict, "jvp")
-    linear = [(g, vec) for g, vec in zip(u_j, vectors) if g.requires_grad]
-    if linear:
-        found = grad(
-            [g for g, _ in linear],
-            list(dummies),
-            grad_outputs=[vec if create_graph else vec.numpy() for _, vec in linear],
-            create_graph=create_graph,
-            allow_unused=True,
-        )
-    else:
-        found = (None,) * len(dummies)
-    result = tuple(
-        value if value is not None else Tensor(np.zeros(o.shape, dtype=o.dtype))
-        for value, o in zip(found, outputs)
-    )
+    result = _double_vjp(outputs, x, vectors, create_graph, strict, "jvp")
     if create_graph:
         _check_depends(
             result,
@@ -424,24 +438,7 @@ def hvp(
     output = _scalar_output(func(*x), "hvp")
     gradient = _vjp((output,), x, (Tensor(np.ones((), dtype=output.dtype)),), True, strict, "hvp")
     _check_depends(gradient, strict, "hvp", HESSIAN_MESSAGE)
-    dummies = tuple(Tensor(np.zeros(t.shape, dtype=t.dtype), requires_grad=True) for t in x)
-    u_h = _vjp(gradient, x, dummies, True, False, "hvp")
-    linear = [(g, vec) for g, vec in zip(u_h, vectors) if g.requires_grad]
-    found = (
-        grad(
-            [g for g, _ in linear],
-            list(dummies),
-            grad_outputs=[vec if create_graph else vec.numpy() for _, vec in linear],
-            create_graph=create_graph,
-            allow_unused=True,
-        )
-        if linear
-        else (None,) * len(dummies)
-    )
-    result = tuple(
-        value if value is not None else Tensor(np.zeros(t.shape, dtype=t.dtype))
-        for value, t in zip(found, x)
-    )
+    result = _double_vjp(gradient, x, vectors, create_graph, False, "hvp")  # J = d(grad f)/dx = H
     return _finish((output,), create_graph)[0], _shaped_like(
         inputs_tuple, _finish(result, create_graph)
     )
