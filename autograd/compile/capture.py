@@ -5,15 +5,14 @@ Before the call, every array the step may read or change is swapped for a ``Trac
 varies between calls for a ``Sym`` (step counts, hyperparameters); NumPy's array constructors
 and the library's random generator are wrapped so that what they make is known too. After the
 call everything is put back (the real arrays, holding the eager results) and the tape holds the
-program.
+program. This module is the driver; what it puts in NumPy's and the generator's place is in
+``standins``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import inspect
-import os
-import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,45 +23,18 @@ from .. import random as _random
 from ..grad_mode import LOCAL
 from ..tensor import Tensor
 from . import protocol
-from .tape import _LIBRARY, Line, Tape, user_line
+from .standins import (
+    CONSTRUCTORS,
+    GLOBAL_RANDOM,
+    Discover,
+    RecordingGenerator,
+    patched,
+    recording_constructor,
+    refusing,
+)
+from .tape import Line, Tape
 from .values import Sym, Traced, involves, real, set_running
-
-# NumPy's array constructors: what they build from a stand-in is recorded; what they build from
-# plain values is made during the capture from constants (see Tape._fresh).
-CONSTRUCTORS = (
-    "array",
-    "asarray",
-    "asanyarray",
-    "ascontiguousarray",
-    "zeros",
-    "ones",
-    "empty",
-    "full",
-    "arange",
-    "eye",
-    "identity",
-    "linspace",
-    "take",  # its NEP 18 dispatch ignores the indices
-)
-# numpy.random's global functions draw from a generator the program cannot replay.
-GLOBAL_RANDOM = (
-    "rand",
-    "randn",
-    "random",
-    "random_sample",
-    "normal",
-    "uniform",
-    "randint",
-    "permutation",
-    "shuffle",
-    "choice",
-    "binomial",
-    "standard_normal",
-    "seed",
-    "default_rng",
-    "integers",
-    "bernoulli",
-)
+from .where import user_line
 
 
 @dataclass
@@ -85,113 +57,6 @@ class Captured:
     draws: bool = False
     grad_enabled: bool = True
     namespace: dict[str, Any] = field(default_factory=dict)
-
-
-_AS_ARRAY = (np.asarray, np.asanyarray)
-# Whose new arrays become stand-ins: backproplab's own Python code (ops, layers, optimizers),
-# minus this package. Any other caller gets a real array: NumPy's Python code builds results from
-# real arrays, and a compiled routine (a generator's draw, a user's Cython) may call np.empty
-# through the module and write into what it gets. Those arrays are remembered as made during
-# the capture (see Tape._fresh).
-_PYTHON_CALLERS = _LIBRARY
-_INTERNAL = (os.path.dirname(os.path.abspath(__file__)) + os.sep,)
-
-
-class _Generator:
-    """The library generator during a capture: each draw is recorded (an input of every
-    replay, drawn in the same order as eager, so a seeded run is bitwise equal)."""
-
-    def __init__(self, real_generator: Any, tape: Tape, captured: Captured) -> None:
-        self._real, self._tape, self._captured = real_generator, tape, captured
-
-    def __getattr__(self, name: str) -> Any:
-        method = getattr(self._real, name)
-        if not callable(method):
-            self._tape.fail(f"the step reads the generator's .{name}")
-            return method
-        tape, captured = self._tape, self._captured
-
-        def draw(*args: Any, **kwargs: Any) -> Any:
-            result = method(*real(args), **real(kwargs))
-            uses: list[str] = []
-            call = tape._call_args(args, kwargs, uses)
-            captured.draws = True
-            written = (args[0],) if name in ("shuffle",) and args else ()
-            return tape.emit(f"_rng.{name}({call})", result, uses, written=written, effect=True)
-
-        return draw
-
-
-def _constructor(tape: Tape, original: Any) -> Any:
-    # A new array made during the capture is a stand-in too (a later write into it is data),
-    # recorded as the constructor call; asarray of an outside array returns that array.
-    def construct(*args: Any, **kwargs: Any) -> Any:
-        if (
-            original in _AS_ARRAY
-            and len(args) == 1
-            and not kwargs
-            and type(args[0]) is Traced
-            and isinstance(args[0].real, np.ndarray)
-        ):
-            return args[0]  # already an array: nothing to do
-        if involves(args) or involves(kwargs):
-            return tape.function(original, args, kwargs)
-        result = original(*args, **kwargs)
-        if type(result) is not np.ndarray or any(result is a for a in args):
-            return result
-        caller = sys._getframe(1).f_code.co_filename
-        if caller.startswith(_PYTHON_CALLERS) and not caller.startswith(_INTERNAL):
-            code = f"{tape._function_name(original)}({tape._call_args(args, kwargs, [])})"
-            return tape.emit(code, result, [])
-        tape.fresh[id(result)] = result
-        return result
-
-    construct.__wrapped__ = original  # type: ignore[attr-defined]
-    return construct
-
-
-def _refuse(tape: Tape, original: Any, why: str) -> Any:
-    def refused(*args: Any, **kwargs: Any) -> Any:
-        tape.fail(why)
-        return original(*real(args), **real(kwargs))
-
-    return refused
-
-
-@contextlib.contextmanager
-def _patched(owner: Any, name: str, value: Any) -> Any:
-    missing = object()
-    before = owner.__dict__.get(name, missing) if hasattr(owner, "__dict__") else missing
-    setattr(owner, name, value)
-    try:
-        yield
-    finally:
-        if before is missing:
-            with contextlib.suppress(AttributeError):
-                delattr(owner, name)
-        else:
-            setattr(owner, name, before)
-
-
-class _Discover:
-    """A recorder (see autograd.trace): leaf tensors the step uses that no participant
-    reported. One that requires grad (a parameter kept outside any module or optimizer) becomes
-    an input at its first use; one that does not is data the step found outside its arguments,
-    which a replay could not find again (``batch[0]`` may hold another tensor next call)."""
-
-    def __init__(self, capture: Capture) -> None:
-        self.capture = capture
-
-    def record(self, node: Any, out: Any) -> None:
-        for link in node.inputs:
-            if isinstance(link, Tensor) and type(link.data) is not Traced:
-                if link._requires_grad:
-                    self.capture.add_tensor(link, link.name or "")
-                else:
-                    self.capture.tape.fail(
-                        f"the step reads a tensor of shape {link.data.shape} that is not one of "
-                        "its arguments (nor a parameter or buffer); pass it as an argument"
-                    )
 
 
 class Capture:
@@ -289,13 +154,15 @@ class Capture:
         args = self._arguments()
         before = self._watched(states)
         generator = _random.get_generator()
-        stand_in = _Generator(generator, tape, captured)
-        patches = [(np, name, _constructor(tape, getattr(np, name))) for name in CONSTRUCTORS]
+        stand_in = RecordingGenerator(generator, tape, captured)
+        patches = [
+            (np, name, recording_constructor(tape, getattr(np, name))) for name in CONSTRUCTORS
+        ]
         patches += [
             (
                 np.random,
                 name,
-                _refuse(
+                refusing(
                     tape,
                     getattr(np.random, name),
                     f"numpy.random.{name} inside the step draws numbers a "
@@ -309,7 +176,7 @@ class Capture:
             (
                 _engine_helpers,
                 "recorded_backward",
-                _refuse(
+                refusing(
                     tape,
                     _engine_helpers.recorded_backward,
                     "backward with create_graph=True cannot be captured",
@@ -325,13 +192,13 @@ class Capture:
         if state.recorders:
             tape.fail("a trace is recording")
         _random._generator = stand_in
-        state.recorders.append(_Discover(self))
+        state.recorders.append(Discover(self))
         tape.active = True
         set_running(tape)
         try:
             with contextlib.ExitStack() as stack:
                 for owner, name, value in patches:
-                    stack.enter_context(_patched(owner, name, value))
+                    stack.enter_context(patched(owner, name, value))
                 result = self.fn(*args)
         finally:
             set_running(None)

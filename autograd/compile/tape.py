@@ -16,7 +16,6 @@ the step keeps running eagerly, with a warning naming the line.
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,15 +23,11 @@ from typing import Any
 import numpy as np
 
 from .values import _IDLE, COMPARE, IN_PLACE, READS, STATIC, Sym, Traced, involves, real
+from .where import library_line, user_line
 
 
 def _set_idle(tape: Any) -> None:
     _IDLE[0] = tape
-
-
-_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-_LIBRARY = tuple(os.path.join(_ROOT, part) + os.sep for part in ("autograd", "nn", "optim"))
-_NUMPY_DIR = os.path.dirname(np.__file__) + os.sep
 
 
 # NumPy's constructors as imported (a capture wraps them in the numpy module while it runs).
@@ -602,34 +597,6 @@ def _names_of(value: Any) -> list[str]:
     if type(value) in (tuple, list):
         return [v.sym for v in value if type(v) is Traced]
     return []
-
-
-def library_line() -> str:
-    """``path:line`` of the innermost frame in backproplab outside autograd.compile, if any."""
-    here = os.path.dirname(os.path.abspath(__file__)) + os.sep
-    frame = sys._getframe(1)
-    while frame is not None:
-        path = os.path.abspath(frame.f_code.co_filename)
-        if path.startswith(_LIBRARY) and not path.startswith(here):
-            return f"{os.path.relpath(path, _ROOT)}:{frame.f_lineno}"
-        frame = frame.f_back
-    return ""
-
-
-def user_line() -> str:
-    """``file:line: code`` of the innermost frame outside backproplab and NumPy: the user's line
-    that a warning should name."""
-    frame = sys._getframe(1)
-    while frame is not None:
-        path = os.path.abspath(frame.f_code.co_filename)
-        if not path.startswith(_LIBRARY) and not path.startswith(_NUMPY_DIR):
-            import linecache
-
-            text = linecache.getline(frame.f_code.co_filename, frame.f_lineno).strip()
-            short = os.path.basename(frame.f_code.co_filename)
-            return f"{short}:{frame.f_lineno}: {text}" if text else f"{short}:{frame.f_lineno}"
-        frame = frame.f_back
-    return "inside the library"
 
 
 _set_idle(Tape())  # the tape stand-ins outliving their capture use: it records nothing
