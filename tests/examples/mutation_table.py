@@ -23,7 +23,7 @@ sys.path.insert(0, str(_checker))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import checks  # noqa: E402
-import exercise_mutants as mutants  # noqa: E402
+import mutants  # noqa: E402
 from checks.core import diagnose  # noqa: E402
 
 

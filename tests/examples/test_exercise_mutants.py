@@ -1,4 +1,4 @@
-"""The exercise checker against solutions it was not written for (``exercise_mutants.py``).
+"""The exercise checker against solutions it was not written for (``mutants/``).
 
 For every exercise, at least five wrong implementations that are not in the checker's catalogue
 (written the way students err) and three correct ones written differently from the reference:
@@ -22,7 +22,7 @@ for path in (FOLDER, Path(__file__).resolve().parent):
         sys.path.insert(0, str(path))
 
 import checks  # noqa: E402
-import exercise_mutants as mutants  # noqa: E402
+import mutants  # noqa: E402
 from checks.core import diagnose  # noqa: E402
 
 

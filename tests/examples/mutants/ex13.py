@@ -1,5 +1,6 @@
-"""Exercise 13's wrong and correct solutions for the mutation suite (see ``exercise_mutants``,
-which imports this module to register them): backprop by hand through an MLP with BatchNorm.
+"""Exercise 13's wrong and correct solutions for the mutation suite (see the ``mutants``
+package, which imports this module to register them): backprop by hand through an MLP with
+BatchNorm.
 
 None of the wrong ones is in the checker's catalogue; the correct ones are written differently
 from the reference (which is the library's autograd) and from each other.
@@ -8,10 +9,11 @@ from the reference (which is the library's autograd) and from each other.
 from __future__ import annotations
 
 import numpy as np
-from exercise_mutants import ARGUMENT, DTYPE, right, wrong
 
 import autograd
 from nn import functional as F
+
+from .common import ARGUMENT, DTYPE, right, wrong
 
 EPS = 1e-5
 
