@@ -13,14 +13,14 @@ derivative ``∂=d(out)/d(input)``: an input's grad is the sum over its out-edge
 
 Layout: value vertices are ``shape=plain`` (the table is the whole vertex, so edges end on its
 border); every text reserves its DejaVu Sans width (see ``labels``); a legend names the colours.
-``rankdir=None`` picks left-to-right when the picture fits ``WIDTH_LIMIT`` that way (scalar
+``rankdir=None`` picks left-to-right when the picture fits ``emit.WIDTH_LIMIT`` that way (scalar
 expressions) and top-to-bottom otherwise (models: a deep network grows downwards, the way a
-notebook scrolls).
+notebook scrolls). This module builds the picture; ``emit`` writes it out as DOT text.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -29,47 +29,23 @@ from ..function import FREED, Node
 from ..tensor import Tensor
 from .clusters import Grouping
 from .collapse import collapse_runs
+from .emit import EDGE_COLOR, RANKSEP, Drawing, emit, graphviz
 from .formatting import format_number
 from .labels import (
-    CLUSTER_SIZE,
-    EDGE_SIZE,
     HIDDEN,
     INPUT_GRAD,
-    LEGEND_SIZE,
     MUTED,
     NOT_KEPT,
-    OP_SIZE,
     PENDING,
-    VALUE_SIZE,
     ValueView,
-    legend_label,
     op_size,
-    text_label,
     value_label,
 )
 from .origins import moves_only, origin_of
 from .tracing import Trace, steps_by_node
 from .walk import walk
 
-
-def graphviz() -> Any:
-    """The ``graphviz`` package, imported at first use, so that ``import autograd`` works
-    without it; drawing without it says what to install."""
-    try:
-        import graphviz as package
-    except ImportError:
-        raise ImportError(
-            "draw_graph needs the graphviz Python package: pip install graphviz"
-        ) from None
-    return package
-
-
 COMMUTATIVE = frozenset({"add", "mul", "maximum", "minimum"})
-FONT = "Helvetica"
-EDGE_COLOR = "#4b5563"
-WIDTH_LIMIT = 870.0  # points (1,160 px): a notebook column, with room for Graphviz's margins
-NODESEP = 0.25  # inches between vertices of one rank
-RANKSEP = 0.3  # inches between ranks
 HEIGHT_LIMIT = 900.0  # points (1,200 px): taller op-level pictures switch to the module view
 NOT_KEPT_HINT = (
     "interior values are not kept by backward(); run the forward inside "
@@ -98,23 +74,6 @@ class Options:
     view: str | None = "ops"  # "ops", "modules", or None: modules when ops would not fit
     expand: tuple = ()  # modules (qualified names or objects) drawn op by op in the module view
     hide_implementation: bool | None = False  # None: hidden in the module view only
-
-
-@dataclass
-class Drawing:
-    """What ``build_dot`` returns: the DOT text and what the picture is made of."""
-
-    source: str
-    vertices: int
-    edges: int
-    notes: list[str] = field(default_factory=list)
-    rankdir: str = "LR"
-    view: str = "ops"
-    estimated_height: float = 0.0  # points, of a top-to-bottom layout (see _estimated_extent)
-    # For the step-through view: vertex of each node / leaf, and the edges into each op.
-    vertex_of: dict[Any, str] = field(default_factory=dict)
-    op_vertex_of: dict[Node, str] = field(default_factory=dict)
-    edge_ids: dict[Node, list[str]] = field(default_factory=dict)
 
 
 def build_dot(root: Tensor, options: Options) -> Drawing:
@@ -473,31 +432,6 @@ class Builder:
         self.drawing.vertex_of[node] = vertex
         self.hidden_ops.add(node.fn.name)
 
-    def _layout_edges(self, rankdir: str) -> list[tuple[str, str]]:
-        """Invisible edges that rank an op's own leaves (a Linear's weight and bias, a Dropout's
-        mask) below the value flowing into the op, in top-to-bottom layouts and in clusters.
-
-        Without them Graphviz puts those leaves level with that value: clusters then share
-        ranks and sit side by side, and a deep model drifts sideways layer after layer. With
-        them it stacks, no wider than its widest layer.
-        """
-        grouped = self.grouping is not None
-        if not grouped and rankdir not in ("TB", "BT"):
-            return []  # a scalar expression reads best with its leaves side by side
-        found = []
-        for frame, sources in self.op_sources:
-            if grouped:  # the value entering this op's cluster
-                incoming = next((s for s in sources if self.frame_of[s] is not frame), None)
-            else:  # the first operand computed by another op
-                incoming = next((s for s in sources if s in self.results), None)
-            if incoming is None:
-                continue
-            for source in sources:
-                # (leaves and constants, not op results: those are ranked by their own op)
-                if source not in self.results and self.frame_of[source] is frame:
-                    found.append((incoming, source))
-        return list(dict.fromkeys(found))
-
     def _op_attrs(self, node: Node, vertex: str) -> dict[str, str]:
         step = self.steps.get(node)
         text = node.fn.name if step is None else f"#{step.index} {node.fn.name}"
@@ -511,32 +445,6 @@ class Builder:
             "fillcolor": "white",
             "color": EDGE_COLOR,
         }
-
-    def _rankdir(self) -> str:
-        if self.options.rankdir is not None:
-            return self.options.rankdir
-        return "LR" if self._estimated_extent(widths=True) <= WIDTH_LIMIT else "TB"
-
-    def _estimated_extent(self, *, widths: bool) -> float:
-        """How wide a left-to-right layout would be (the widest vertex of each rank, summed),
-        or how tall a top-to-bottom one (the tallest of each rank)."""
-        rank: dict[str, int] = {}
-        for members in self.members.values():
-            for vertex, _ in members:
-                rank[vertex] = 0
-        labelled = set()
-        for tail, head, label, _ in self.edges:  # tails are always created before heads
-            rank[head] = max(rank[head], rank[tail] + 1)
-            if label:
-                labelled.add(rank[tail])
-        biggest: dict[int, float] = {}
-        for vertex, r in rank.items():
-            size = self.sizes.get(vertex, (0.0, 0.0))[0 if widths else 1]
-            biggest[r] = max(biggest.get(r, 0.0), size)
-        if self.edge_label_kind() != "label":
-            labelled = set()  # (beside their edges: they take no room of their own)
-        gaps = (len(biggest) - 1) * self.ranksep() * 72 + len(labelled) * (40 if widths else 24)
-        return sum(biggest.values()) + gaps
 
     def legend_parts(self) -> tuple[list[str], list[str], list[str]]:
         """Roles drawn, notes on the marks used, and lines that hold for the whole picture."""
@@ -560,70 +468,13 @@ class Builder:
         return sorted(self.roles), notes, lines
 
     def _emit(self) -> Drawing:
+        """Label the values, collapse long runs, and write the DOT text (see ``emit``)."""
         self._label_values()
         collapse_runs(self)
-        rankdir = self._rankdir()
-        dot = graphviz().Digraph(
-            "backproplab",
-            graph_attr={
-                "rankdir": rankdir,
-                "fontname": FONT,
-                "fontsize": f"{LEGEND_SIZE:g}",
-                "nodesep": f"{NODESEP:g}",
-                "ranksep": f"{self.ranksep():g}",
-            },
-            node_attr={"fontname": FONT, "fontsize": f"{VALUE_SIZE:g}"},
-            edge_attr={
-                "fontname": FONT,
-                "fontsize": f"{EDGE_SIZE:g}",
-                "color": EDGE_COLOR,
-                "arrowsize": "0.7",
-            },
-        )
-        if self.options.legend:
-            roles, notes, lines = self.legend_parts()
-            legend = legend_label(roles, notes, self.bad, lines)
-            dot.attr(label=legend, labelloc="t", labeljust="l")
-        self._fill(dot, None)
-        count = sum(len(members) for members in self.members.values())
-        prefix = self.options.element_ids
-        for index, (tail, head, label, flow) in enumerate(self.edges):
-            attrs: dict[str, str] = {}
-            if label:
-                attrs[self.edge_label_kind()] = text_label(label, EDGE_SIZE, color=MUTED)[0]
-            if not flow:
-                attrs["style"] = "dashed"
-            if prefix is not None:
-                attrs["id"] = f"{prefix}e{index}"
-            dot.edge(tail, head, **attrs)
-        for tail, head in self._layout_edges(rankdir):
-            dot.edge(tail, head, style="invis")
-        drawing = self.drawing
-        drawing.source = dot.source
-        drawing.vertices = count
-        drawing.edges = len(self.edges)
-        drawing.rankdir = rankdir
-        legend_rows = 1 + len(self.legend_parts()[2]) if self.options.legend else 0
-        drawing.estimated_height = (
-            self._estimated_extent(widths=False) + 20 * legend_rows + 28 * self._cluster_depth()
-        )
+        drawing = emit(self)
         if self.hidden_values and self.options.show_data:
             drawing.notes.append(NOT_KEPT_HINT)
         return drawing
-
-    def _cluster_depth(self) -> int:
-        """How deeply clusters nest (each adds a title and margins to the height)."""
-        grouping = self.grouping
-        if grouping is None:
-            return 0
-        deepest = 0
-        for frame in grouping.clusters:
-            depth, link = 0, frame
-            while link is not None and not self.boxed(link):
-                depth += 1
-                link = grouping.parent.get(link)
-            deepest = max(deepest, depth if link is None else depth - 1)
-        return deepest
 
     def ranksep(self) -> float:
         """Inches between ranks."""
@@ -636,30 +487,6 @@ class Builder:
     def boxed(self, frame: Any) -> bool:
         """True for a module call drawn as one box (the module view), not as a cluster."""
         return False
-
-    def _fill(self, graph: Any, frame: Any) -> None:
-        for vertex, attrs in self.members.get(frame, []):
-            if attrs.get("shape") == "ellipse":
-                attrs = {**attrs, "fontsize": attrs.get("fontsize", f"{OP_SIZE:g}")}
-            graph.node(vertex, **attrs)
-        if self.grouping is None:
-            return
-        for child in self.grouping.children(frame):
-            if child in self.hidden_frames:
-                continue
-            if self.boxed(child):
-                for vertex, attrs in self.members.get(child, []):
-                    graph.node(vertex, **attrs)
-                continue
-            cluster = graphviz().Digraph(name=f"cluster_{self.grouping.clusters[child]}")
-            cluster.attr(
-                label=text_label(self.grouping.labels[child], CLUSTER_SIZE, color=MUTED)[0],
-                labeljust="l",
-                style="rounded,dashed",
-                color=MUTED,
-            )
-            self._fill(cluster, child)
-            graph.subgraph(cluster)
 
 
 def constant_name(value: Any) -> str | None:
