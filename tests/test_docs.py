@@ -235,7 +235,7 @@ def test_from_disk_a_notebook_page_shows_rendered_formulas(site, tab):
 def server(site):
     """The site served over HTTP on the loopback interface."""
     handler = functools.partial(_QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd = _QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
@@ -245,6 +245,13 @@ def server(site):
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
+        pass
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    # A connection the browser drops (a closed tab, an aborted request) is not a failure; its
+    # traceback would otherwise land on the stderr of whichever test runs at that moment.
+    def handle_error(self, request, client_address) -> None:
         pass
 
 

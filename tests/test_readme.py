@@ -4,6 +4,7 @@ import code
 import contextlib
 import io
 import re
+import warnings
 from pathlib import Path
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -16,11 +17,19 @@ def python_blocks():
 def paste_into_the_prompt(source: str) -> tuple[str, str]:
     """Type ``source`` line by line at Python's interactive prompt: (stdout, stderr). The prompt
     needs a blank line to close a block and echoes the value of every expression statement."""
-    console = code.InteractiveConsole({"__name__": "__console__"})
     out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+
+    class Console(code.InteractiveConsole):
+        def write(self, data: str) -> None:  # tracebacks and syntax errors of the pasted code
+            err.write(data)
+
+    console = Console({"__name__": "__console__"})
+    # stderr stays the process's (other threads write there): errors and warnings are caught here
+    with contextlib.redirect_stdout(out), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         for line in [*source.splitlines(), ""]:
             console.push(line)
+    err.writelines(f"{w.category.__name__}: {w.message}\n" for w in caught)
     return out.getvalue(), err.getvalue()
 
 
