@@ -145,6 +145,38 @@ class TensorMethods:
     def __invert__(self) -> Tensor:
         """~a: logical not of a boolean tensor (``~mask``), bitwise not of an integer one."""
 
+    def __and__(self, b: Any) -> Tensor:
+        """a & b elementwise: logical and of boolean tensors (``mask & (x > 0)``), bitwise of integer
+        ones.
+        """
+
+    def __rand__(self, other: Any) -> Tensor:
+        """bitwise_and with the operands swapped: ``other <op> self``."""
+
+    def __or__(self, b: Any) -> Tensor:
+        """a | b elementwise: logical or of boolean tensors, bitwise of integer ones."""
+
+    def __ror__(self, other: Any) -> Tensor:
+        """bitwise_or with the operands swapped: ``other <op> self``."""
+
+    def __xor__(self, b: Any) -> Tensor:
+        """a ^ b elementwise: logical exclusive or of boolean tensors, bitwise of integer ones."""
+
+    def __rxor__(self, other: Any) -> Tensor:
+        """bitwise_xor with the operands swapped: ``other <op> self``."""
+
+    def logical_and(self, b: Any) -> Tensor:
+        """Elementwise "both are nonzero", a boolean tensor (any dtype)."""
+
+    def logical_or(self, b: Any) -> Tensor:
+        """Elementwise "either is nonzero", a boolean tensor (any dtype)."""
+
+    def logical_xor(self, b: Any) -> Tensor:
+        """Elementwise "exactly one is nonzero", a boolean tensor (any dtype)."""
+
+    def logical_not(self) -> Tensor:
+        """Elementwise "is zero", a boolean tensor (any dtype)."""
+
     def all(self, axis: Any = None, keepdims: builtins.bool = False) -> Tensor:
         """Whether every element (over ``axis``) is true, a boolean tensor.
 
@@ -790,7 +822,7 @@ class TensorMethods:
 
     @property
     def dtype(self) -> np.dtype:
-        """The element type of ``.data`` (and of ``.grad``)."""
+        """The element type of the values (and of ``.grad``)."""
 
     @property
     def name(self) -> builtins.str | None:

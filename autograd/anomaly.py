@@ -26,7 +26,7 @@ class detect_anomaly:
 
 def _bad(array: Any) -> bool:
     if isinstance(array, Tensor):
-        array = array.data
+        array = array._data
     return array.dtype.kind in "fc" and not np.isfinite(array).all()
 
 

@@ -97,7 +97,7 @@ class _Encoder:
             return {tag: [self.node(v, [*path, str(i)]) for i, v in enumerate(obj)]}
         if isinstance(obj, Tensor):
             entry = {
-                "tensor": self._member(path, np.asarray(obj.data)),
+                "tensor": self._member(path, np.asarray(obj._data)),
                 "requires_grad": bool(obj.requires_grad),
             }
             for flag, cls in _SUBCLASSES.items():

@@ -30,7 +30,7 @@ def tensor(
 ) -> Tensor:
     """A new leaf Tensor holding a copy of ``data`` (Python floats become float32, ints int64,
     bools bool; NumPy arrays keep their dtype)."""
-    source = data.data if isinstance(data, Tensor) else data
+    source = data._data if isinstance(data, Tensor) else data
     return _made(
         np.array(as_array(source, dtype), copy=True), requires_grad, device, "tensor", name
     )
@@ -104,7 +104,7 @@ def linspace(
 
 
 def _like(t: Any) -> np.ndarray:
-    return t.data if isinstance(t, Tensor) else np.asarray(t)
+    return t._data if isinstance(t, Tensor) else np.asarray(t)
 
 
 def zeros_like(

@@ -70,7 +70,7 @@ def run_backward(
             grad = grads_in[position]
             if grad is None or not needs[position]:
                 continue
-            target = link if type(link) is Node else link.data  # both have .shape and .dtype
+            target = link if type(link) is Node else link._data  # both have .shape and .dtype
             if not (type(grad) is np.ndarray and grad.shape == target.shape) or (
                 grad.dtype is not target.dtype
             ):  # sum away what broadcasting added; raise on a wrong shape

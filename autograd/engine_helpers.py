@@ -57,7 +57,7 @@ def retain(node: Any, grad: Any) -> None:
     """Give the tensor that called ``retain_grad()`` its gradient as the loop passes its node."""
     tensor = node.retained()
     if tensor is not None:
-        array = grad.data if isinstance(grad, Tensor) else grad
+        array = grad._data if isinstance(grad, Tensor) else grad
         if tensor._grad is None:
             tensor._grad = np.array(array)  # a copy: the loop passes ``array`` on
         else:
@@ -111,7 +111,7 @@ def accumulate_into_leaves(leaf_grads: dict, caller_grad: Any) -> None:
 def seed_gradient(tensor: Tensor, grad: Any, caller: str) -> np.ndarray:
     """dL/d(tensor) to start backward from: ``grad`` checked against the tensor's shape, or 1
     for a one-element tensor when ``grad`` is None."""
-    data = tensor.data
+    data = tensor._data
     if grad is None:
         if data.size != 1:
             raise RuntimeError(
@@ -121,7 +121,7 @@ def seed_gradient(tensor: Tensor, grad: Any, caller: str) -> np.ndarray:
             )
         return unit_seed(data.dtype) if data.ndim == 0 else np.ones_like(data)
     if type(grad) is not np.ndarray or grad.dtype != data.dtype:
-        grad = np.asarray(grad.data if isinstance(grad, Tensor) else grad, dtype=data.dtype)
+        grad = np.asarray(grad._data if isinstance(grad, Tensor) else grad, dtype=data.dtype)
     if grad.shape != data.shape:
         raise ValueError(
             f"{caller}: grad has shape {grad.shape} but the output has shape {data.shape}"

@@ -191,7 +191,7 @@ class Function:
         for value in inputs:
             if isinstance(value, Tensor):
                 any_tensor = True
-                arrays.append(value.data)
+                arrays.append(value._data)
                 links.append(value._node or value)  # a computed tensor links to its node
                 needs.append(value._requires_grad)
             else:

@@ -45,7 +45,7 @@ def source_of(node: Any, array: Any) -> int:
         return OUTPUT
     for i, link in enumerate(node.inputs):
         if isinstance(link, Tensor):  # a leaf: its data is the array itself
-            if link.data is array:
+            if link._data is array:
                 return i
         elif getattr(link, "_out_id", None) == key:  # a node: the id of its result
             return i

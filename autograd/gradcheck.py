@@ -75,11 +75,11 @@ def gradcheck(
     def value() -> float:
         with no_grad():
             outs = _outputs(fn(*inputs))
-            return float(sum(float(np.sum(o.data * w)) for o, w in zip(outs, weights)))
+            return float(sum(float(np.sum(o._data * w)) for o, w in zip(outs, weights)))
 
     for k, i in enumerate(checked):
-        x = inputs[i].data
-        expected = np.zeros_like(x) if analytic[k] is None else analytic[k].data
+        x = inputs[i]._data
+        expected = np.zeros_like(x) if analytic[k] is None else analytic[k]._data
         if expected.shape != x.shape:
             raise GradcheckError(
                 f"gradcheck: the gradient of input {i} has shape {expected.shape}, the input "

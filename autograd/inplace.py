@@ -30,12 +30,12 @@ else:
 
 
 def _plain(value: Any) -> Any:
-    data = getattr(value, "data", None)
+    data = getattr(value, "_data", None)
     return data if isinstance(data, np.ndarray) else value
 
 
 def writable(tensor: Any, what: str) -> np.ndarray:
-    """``tensor.data``, if changing it in place cannot fool a graph; else a RuntimeError."""
+    """``tensor._data``, if changing it in place cannot fool a graph; else a RuntimeError."""
     if tensor._node is not None or (tensor._requires_grad and is_grad_enabled()):
         kind = "a recorded result" if tensor._node is not None else "a tensor that requires grad"
         raise RuntimeError(
@@ -43,7 +43,7 @@ def writable(tensor: Any, what: str) -> np.ndarray:
             "`with autograd.no_grad():`, or write `t = t + x` (not `t += x`) to record a new "
             "tensor"
         )
-    return tensor.data
+    return tensor._data
 
 
 def _update(tensor: Any, ufunc: Any, other: Any, what: str) -> Any:

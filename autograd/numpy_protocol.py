@@ -57,7 +57,7 @@ PIECEWISE_CONSTANT: frozenset[Any] = frozenset(
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Tensor):
-        return value.data
+        return value._data
     if isinstance(value, (list, tuple)):
         return type(value)(_plain(v) for v in value)
     if isinstance(value, dict):
@@ -186,8 +186,8 @@ class NumpyProtocols(_Base):
                 "explicitly without gradients: np.vectorize(f)(t.detach().numpy())"
             )
         if copy:
-            return np.array(self.data, dtype=dtype, copy=True)
-        array = self.data if dtype is None else self.data.astype(dtype, copy=False)
-        if copy is False and array is not self.data:
-            raise ValueError(f"Tensor: converting {self.data.dtype} to {dtype} needs a copy")
+            return np.array(self._data, dtype=dtype, copy=True)
+        array = self._data if dtype is None else self._data.astype(dtype, copy=False)
+        if copy is False and array is not self._data:
+            raise ValueError(f"Tensor: converting {self._data.dtype} to {dtype} needs a copy")
         return array

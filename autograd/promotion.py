@@ -53,7 +53,7 @@ def _combine(higher: np.dtype | None, lower: np.dtype | None) -> np.dtype | None
 def _classify(value: Any) -> tuple[int, np.dtype]:
     """(priority: 0 dimensioned tensor, 1 zero-dim tensor, 2 Python number; dtype)."""
     if isinstance(value, Tensor):
-        value = value.data
+        value = value._data
     if isinstance(value, np.ndarray):
         return (0 if value.ndim else 1), value.dtype
     if isinstance(value, np.generic):
@@ -94,11 +94,11 @@ def promoted(a: Any, b: Any) -> tuple[Any, Any]:
     # floating tensor with a Python number (NumPy already gives the tensor's dtype).
     if type(a) is Tensor:
         if type(b) is Tensor:
-            if a.data.dtype == b.data.dtype:
+            if a._data.dtype == b._data.dtype:
                 return a, b
-        elif type(b) in (float, int) and a.data.dtype.kind == "f":
+        elif type(b) in (float, int) and a._data.dtype.kind == "f":
             return a, b
-    elif type(b) is Tensor and type(a) in (float, int) and b.data.dtype.kind == "f":
+    elif type(b) is Tensor and type(a) in (float, int) and b._data.dtype.kind == "f":
         return a, b
     try:
         dtype = result_type(a, b)
@@ -117,7 +117,7 @@ def _numpy_view(value: Any) -> Any:
     # What NumPy's promotion sees of an operand: the dtype of an array, a Python number itself
     # (a "weak" scalar under NEP 50).
     if isinstance(value, Tensor):
-        return value.data.dtype
+        return value._data.dtype
     if isinstance(value, (np.ndarray, np.generic)):
         return value.dtype
     if isinstance(value, (bool, int, float)):
@@ -127,7 +127,7 @@ def _numpy_view(value: Any) -> Any:
 
 def _cast(value: Any, dtype: np.dtype) -> Any:
     if isinstance(value, Tensor):
-        return value if value.data.dtype == dtype else value.astype(dtype)
+        return value if value._data.dtype == dtype else value.astype(dtype)
     if isinstance(value, (np.ndarray, np.generic)):
         return value if value.dtype == dtype else value.astype(dtype)
     if isinstance(value, (bool, int, float)):
@@ -147,5 +147,5 @@ def true_division_operands(a: Any, b: Any) -> tuple[Any, Any]:
 
 def _kind(value: Any) -> str:
     if isinstance(value, Tensor):
-        return value.data.dtype.kind
+        return value._data.dtype.kind
     return np.asarray(value).dtype.kind

@@ -27,17 +27,17 @@ class PythonProtocols(_Base):
     @property
     def shape(self) -> tuple[int, ...]:
         """The array's shape, as ``ndarray.shape``."""
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self) -> int:
         """The number of axes, len(shape)."""
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def dtype(self) -> np.dtype:
-        """The element type of ``.data`` (and of ``.grad``)."""
-        return self.data.dtype
+        """The element type of the values (and of ``.grad``)."""
+        return self._data.dtype
 
     @property
     def name(self) -> str | None:
@@ -57,18 +57,18 @@ class PythonProtocols(_Base):
 
     def numpy(self) -> np.ndarray:
         """The underlying ndarray (shared, not copied)."""
-        return self.data
+        return self._data
 
     def item(self) -> Any:
         """The value of a one-element tensor as a Python number."""
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(f"item: only one-element tensors convert, shape is {self.shape}")
-        return self.data.item()
+        return self._data.item()
 
     def __len__(self) -> int:
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self.data.shape[0]
+        return self._data.shape[0]
 
     def __iter__(self) -> Iterator[Any]:
         for i in range(len(self)):
@@ -76,10 +76,10 @@ class PythonProtocols(_Base):
 
     def __bool__(self) -> bool:
         # PyTorch's rule (NumPy raises a ValueError): one element converts, others are ambiguous.
-        if self.data.size != 1:
-            many = "more than one value" if self.data.size else "no values"
+        if self._data.size != 1:
+            many = "more than one value" if self._data.size else "no values"
             raise RuntimeError(f"Boolean value of Tensor with {many} is ambiguous")
-        return bool(self.data)
+        return bool(self._data)
 
     def __float__(self) -> float:
         return float(self.item())
@@ -89,22 +89,22 @@ class PythonProtocols(_Base):
 
     def __index__(self) -> int:
         """A one-element integer tensor as an index or slice bound (``xs[t]``, ``range(t)``)."""
-        if self.data.size != 1 or self.data.dtype.kind not in "iu":
+        if self._data.size != 1 or self._data.dtype.kind not in "iu":
             raise TypeError("only integer tensors of a single element can be converted to an index")
-        return int(self.data.item())
+        return int(self._data.item())
 
     def __format__(self, spec: str) -> str:
         """A 0-d tensor formats as its number (``f"{loss:.4f}"``); others as ``str`` does, and
         refuse a format spec, as in PyTorch."""
-        if self.data.ndim == 0:
-            return format(self.data.item(), spec)
+        if self._data.ndim == 0:
+            return format(self._data.item(), spec)
         return object.__format__(self, spec)
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(", **PRINT_OPTIONS)
+        body = np.array2string(self._data, separator=", ", prefix="tensor(", **PRINT_OPTIONS)
         extras = []
-        if self.data.dtype != np.float32:
-            extras.append(f"dtype={self.data.dtype}")
+        if self._data.dtype != np.float32:
+            extras.append(f"dtype={self._data.dtype}")
         if self._node is not None:
             extras.append(f"grad_fn=<{self._node.fn.name}>")
         elif self._requires_grad:

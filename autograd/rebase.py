@@ -38,7 +38,7 @@ def _recorded(ufunc: Any) -> Any:
 def _old_value(tensor: Tensor, what: str) -> Tensor:
     # The tensor's values before the change, as a Tensor of the old history (refused if a
     # recorded view shares the memory).
-    data = tensor.data
+    data = tensor._data
     if versions.is_viewed(data):
         raise RuntimeError(
             f"{what} on a recorded tensor whose memory a view shares (t[0:2], t.T, "
@@ -53,8 +53,8 @@ def _old_value(tensor: Tensor, what: str) -> Tensor:
 
 
 def _operand(other: Any, tensor: Tensor, old: Tensor, what: str) -> Any:
-    if isinstance(other, Tensor) and np.shares_memory(other.data, tensor.data):
-        if other.data is not tensor.data:
+    if isinstance(other, Tensor) and np.shares_memory(other._data, tensor._data):
+        if other._data is not tensor._data:
             raise RuntimeError(f"{what}: the operand overlaps the tensor's memory; use a copy")
         return old  # c += c: both operands are the old value
     return other
@@ -78,7 +78,7 @@ def rebase_setitem(tensor: Tensor, index: Any, value: Any) -> Tensor:
     from .ops.shape import broadcast_to
 
     what = "item assignment"
-    data = tensor.data
+    data = tensor._data
     counts = np.zeros(data.shape, dtype=np.int64)
     np.add.at(counts, index, 1)
     if counts.max(initial=0) > 1:
@@ -97,16 +97,16 @@ def rebase_setitem(tensor: Tensor, index: Any, value: Any) -> Tensor:
 
 
 def _put_in_place(tensor: Tensor, old: Tensor, result: Tensor) -> Tensor:
-    data = tensor.data
+    data = tensor._data
     old_node = old._node
     if result.dtype != data.dtype:  # in place keeps the tensor's dtype, as in PyTorch
         result = result.astype(data.dtype)
-    versions.write(data, result.data)
+    versions.write(data, result._data)
     node = result._node
     # The new node's result is this memory now: saved copies of it point here, and its stamp
     # is renewed, since the write above is the result being put in place, not a later change.
     if node._saved:
-        node._saved = tuple(data if a is result.data else a for a in node._saved)
+        node._saved = tuple(data if a is result._data else a for a in node._saved)
         node._saved_at = versions.clock
     node._out_id = id(data)
     node.name = tensor._name

@@ -80,7 +80,7 @@ def multinomial(
     """Draw ``num_samples`` category indices with probabilities proportional to the weights in
     each row of ``input`` (1-D or 2-D, non-negative, not necessarily summing to 1); without
     ``replacement`` a category is drawn at most once per row. An int64 tensor."""
-    weights = np.asarray(input.data if isinstance(input, Tensor) else input, dtype=np.float64)
+    weights = np.asarray(input._data if isinstance(input, Tensor) else input, dtype=np.float64)
     if weights.ndim not in (1, 2):
         raise ValueError(f"multinomial: weights must be 1-D or 2-D, got shape {weights.shape}")
     if (weights < 0).any() or not np.isfinite(weights).all():
@@ -118,8 +118,8 @@ def normal(
     otherwise; no gradient (see the error for the reparameterised form)."""
     check_device(device, "normal")
     _refuse_grad("normal", mean, std)
-    m = mean.data if isinstance(mean, Tensor) else np.asarray(mean)
-    s = std.data if isinstance(std, Tensor) else np.asarray(std)
+    m = mean._data if isinstance(mean, Tensor) else np.asarray(mean)
+    s = std._data if isinstance(std, Tensor) else np.asarray(std)
     if (s < 0).any():
         raise ValueError("normal: std must be non-negative")
     shape = np.broadcast_shapes(m.shape, s.shape) if size is None else normalize_shape((size,))
@@ -141,7 +141,7 @@ def randn_like(
     t: Any, *, dtype: Any = None, requires_grad: bool = False, generator: Generator | None = None
 ) -> Tensor:
     """N(0, 1) samples with the shape (and floating dtype) of ``t``."""
-    like = t.data if isinstance(t, Tensor) else np.asarray(t)
+    like = t._data if isinstance(t, Tensor) else np.asarray(t)
     dtype = dtype or (like.dtype if like.dtype.kind == "f" else np.float32)
     data = rng(generator).standard_normal(like.shape).astype(dtype)
     return Tensor(data, requires_grad=requires_grad)
@@ -151,6 +151,6 @@ def rand_like(
     t: Any, *, dtype: Any = None, requires_grad: bool = False, generator: Generator | None = None
 ) -> Tensor:
     """Uniform [0, 1) samples with the shape (and floating dtype) of ``t``."""
-    like = t.data if isinstance(t, Tensor) else np.asarray(t)
+    like = t._data if isinstance(t, Tensor) else np.asarray(t)
     dtype = dtype or (like.dtype if like.dtype.kind == "f" else np.float32)
     return Tensor(rng(generator).random(like.shape).astype(dtype), requires_grad=requires_grad)

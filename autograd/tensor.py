@@ -1,10 +1,10 @@
 """``Tensor``: an n-dimensional array that remembers how it was computed.
 
-A Tensor wraps a NumPy array (``.data``). When it is the result of an op on tensors that require
-grad, it also points at that op's graph node (``.grad_fn``), which ``backward()`` walks in reverse
-to fill in ``.grad`` on the leaves.
+A Tensor wraps a NumPy array (``._data``; ``.numpy()`` returns it). When it is the result of an
+op on tensors that require grad, it also points at that op's graph node (``.grad_fn``), which
+``backward()`` walks in reverse to fill in ``.grad`` on the leaves.
 
-This file holds what every tensor has: data, grad, the link to its node. The rest of Tensor's
+This file holds what every tensor has: its array, grad, the link to its node. The rest of Tensor's
 methods are installed by the modules that define them, the way ops are: ``backward``
 (engine.py), the ops and operators (``t.exp()``, ``t + u``: autograd/ops, via registry.py),
 NumPy's protocols (numpy_protocol.py), in-place changes (inplace.py), Python's protocols
@@ -35,7 +35,7 @@ class Tensor(TensorMethods):
     dtype rules (``autograd.dtypes.as_array``). Only floating tensors can require grad.
     """
 
-    __slots__ = ("data", "_grad", "_grad_view", "_requires_grad", "_node", "_name", "__weakref__")
+    __slots__ = ("_data", "_grad", "_grad_view", "_requires_grad", "_node", "_name", "__weakref__")
     _grad_view: Tensor | None  # the Tensor ``.grad`` returns, made at the first read
 
     def __init__(
@@ -45,7 +45,7 @@ class Tensor(TensorMethods):
         dtype: Any = None,
         name: str | None = None,
     ) -> None:
-        self.data: np.ndarray = as_array(data, dtype)
+        self._data: np.ndarray = as_array(data, dtype)
         self._grad: np.ndarray | None = None
         self._node: Any = None  # the graph node of the op that made it (None for a leaf)
         self._name = name
@@ -57,12 +57,28 @@ class Tensor(TensorMethods):
     def _make(data: np.ndarray, node: Any) -> Tensor:
         # The engine's constructor: no conversion, no checks.
         tensor = object.__new__(Tensor)
-        tensor.data = data
+        tensor._data = data
         tensor._grad = None
         tensor._node = node
         tensor._requires_grad = node is not None
         tensor._name = None
         return tensor
+
+    @property
+    def data(self) -> Tensor:
+        """This tensor's values as a Tensor that shares its memory, with no history and not
+        requiring grad (PyTorch's ``.data``): ``p.data.add_(u)`` and ``p.data[0] = 1`` write into
+        ``p`` and count as changes of ``p`` (a backward that saved the old values raises).
+        ``.numpy()`` is the array itself. Assigning, ``t.data = u`` (a Tensor or an array), makes
+        ``t`` hold ``u``'s memory instead."""
+        return Tensor._make(self._data, None)
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        array = value._data if isinstance(value, Tensor) else as_array(value)
+        if self._requires_grad and array.dtype.kind != "f":
+            raise ValueError(f"data: a tensor that requires grad needs floats, got {array.dtype}")
+        self._data = array
 
     @property
     def requires_grad(self) -> bool:
@@ -75,9 +91,9 @@ class Tensor(TensorMethods):
             raise RuntimeError(
                 "requires_grad can only be changed on leaf tensors; use .detach() to get a leaf"
             )
-        if value and self.data.dtype.kind != "f":
+        if value and self._data.dtype.kind != "f":
             raise ValueError(
-                f"only floating-point tensors can require grad, this one is {self.data.dtype}"
+                f"only floating-point tensors can require grad, this one is {self._data.dtype}"
             )
         self._requires_grad = bool(value)
 
@@ -85,10 +101,10 @@ class Tensor(TensorMethods):
         if value is None:
             self._grad = None
             return
-        array = np.array(value.data if isinstance(value, Tensor) else value, self.data.dtype)
-        if array.shape != self.data.shape:
+        array = np.array(value._data if isinstance(value, Tensor) else value, self._data.dtype)
+        if array.shape != self._data.shape:
             raise ValueError(
-                f"grad: an assigned gradient must have the tensor's shape {self.data.shape}, "
+                f"grad: an assigned gradient must have the tensor's shape {self._data.shape}, "
                 f"got shape {array.shape}"
             )
         self._grad = array
@@ -104,7 +120,7 @@ class Tensor(TensorMethods):
             view = self._grad_view
         except AttributeError:
             view = None
-        if view is None or view.data is not grad:
+        if view is None or view._data is not grad:
             view = self._grad_view = Tensor._make(grad, None)
         return view
 
@@ -136,7 +152,7 @@ class Tensor(TensorMethods):
 
     def detach(self) -> Tensor:
         """A new leaf sharing this tensor's data, cut off from the graph."""
-        return Tensor._make(self.data, None)
+        return Tensor._make(self._data, None)
 
 
 def as_tensor(value: Any, dtype: Any = None, device: Any = None) -> Tensor:

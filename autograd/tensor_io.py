@@ -46,7 +46,7 @@ def _wants_tensors(cls: type) -> bool:
 
 
 def _array(value: Any) -> Any:
-    return value.data if isinstance(value, Tensor) else value
+    return value._data if isinstance(value, Tensor) else value
 
 
 def _tensor(value: Any) -> Any:

@@ -41,19 +41,19 @@ class TorchSpellings(_Base):
     def size(self) -> Size:
         """The number of elements, the product of shape (NumPy's attribute). Called, it is
         PyTorch's method: ``t.size()`` is the shape, ``t.size(d)`` the length of axis d."""
-        return Size(self.data.size, self.data.shape)
+        return Size(self._data.size, self._data.shape)
 
     def dim(self) -> int:
         """PyTorch's name for ``ndim``, the number of axes."""
-        return self.data.ndim
+        return self._data.ndim
 
     def numel(self) -> int:
         """PyTorch's name for ``size``, the number of elements."""
-        return self.data.size
+        return self._data.size
 
     def tolist(self) -> Any:
         """The values as (nested) Python lists of Python numbers."""
-        return self.data.tolist()
+        return self._data.tolist()
 
     def cpu(self) -> Any:
         """PyTorch's move to the CPU: the tensor itself (backproplab runs on the CPU)."""
@@ -69,7 +69,7 @@ class TorchSpellings(_Base):
     @property
     def _version(self) -> int:
         """How many times this tensor's memory was changed in place (see autograd.versions)."""
-        return versions.version(self.data)
+        return versions.version(self._data)
 
 
 # PyTorch names a Tensor lacks, and what to use instead (the AttributeError says it).
@@ -103,6 +103,11 @@ MISSING = {
     "masked_select": "use boolean indexing: t[mask]",
     "bmm": "use t @ other (matmul batches over leading axes)",
     "einsum": "use autograd.einsum(subscripts, t, other)",
+    # ndarray attributes code reached through ``.data`` when it was the array.
+    **{
+        name: "`.data` is a Tensor (as in PyTorch); the ndarray itself is `t.numpy()`"
+        for name in ("tobytes", "flags", "base", "strides", "tofile", "ptp", "byteswap")
+    },
 }
 
 

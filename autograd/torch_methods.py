@@ -34,7 +34,7 @@ _TYPE_NAMES = {
 
 def nelement(self: Tensor) -> int:
     """PyTorch's older name for ``numel()``: the number of elements."""
-    return self.data.size
+    return self._data.size
 
 
 def contiguous(self: Tensor, memory_format: Any = None) -> Tensor:
@@ -45,7 +45,7 @@ def contiguous(self: Tensor, memory_format: Any = None) -> Tensor:
 
 def is_contiguous(self: Tensor, memory_format: Any = None) -> bool:
     """Whether the data is one C-ordered block of memory."""
-    return bool(self.data.flags.c_contiguous)
+    return bool(self._data.flags.c_contiguous)
 
 
 def type(self: Tensor, dtype: Any = None) -> Any:  # noqa: A001 - PyTorch's name
@@ -194,7 +194,7 @@ def fill(self: Tensor, value: Any) -> None:
 
 def masked_fill_(self: Tensor, mask: Any, value: Any) -> Tensor:
     """``value`` where ``mask`` is true, in place."""
-    mask = mask.data if isinstance(mask, Tensor) else np.asarray(mask)
+    mask = mask._data if isinstance(mask, Tensor) else np.asarray(mask)
     data = writable(self, "masked_fill_")
     np.copyto(data, as_array(value), where=mask, casting="unsafe")
     versions.bump(data)
@@ -208,9 +208,9 @@ def scatter_(
     ``src`` may be a number (the one-hot idiom ``y.scatter_(1, labels.unsqueeze(1), 1.0)``)."""
     if reduce is not None:
         raise NotImplementedError("scatter_: reduce= is not supported; use np.add.at on arrays")
-    index = index.data if isinstance(index, Tensor) else np.asarray(index)
+    index = index._data if isinstance(index, Tensor) else np.asarray(index)
     source = value if src is None else src
-    source = source.data if isinstance(source, Tensor) else source
+    source = source._data if isinstance(source, Tensor) else source
     if np.ndim(source):
         source = np.asarray(source)[tuple(slice(0, n) for n in index.shape)]
     data = writable(self, "scatter_")
@@ -225,7 +225,7 @@ def scatter(self: Tensor, dim: int, index: Any, src: Any = None, *, value: Any =
         raise RuntimeError(
             "scatter: no recorded gradient; build the result with where() or indexing instead"
         )
-    return scatter_(Tensor(self.data.copy()), dim, index, src, value=value)
+    return scatter_(Tensor(self._data.copy()), dim, index, src, value=value)
 
 
 class TorchMethods:

@@ -3,7 +3,7 @@
 If ``Mul`` saved ``w`` and ``w -= lr * w.grad`` runs before backward, the formula would silently
 use the new ``w``. So every write into memory through the library goes through ``write`` (or
 ``bump`` right after an ``out=`` computation), and ``ctx.saved_tensors`` raises if a saved array
-was changed after it was saved. Writing through ``.data`` directly is not seen, as in PyTorch.
+was changed after it was saved. Writes through ``.data`` count too (PyTorch does not see them).
 
 Versions belong to memory, not to Tensors: a view or a ``detach()``-ed copy shares its owner's
 memory, so writing into it counts for the owner too. Each bump takes the next number of one
@@ -36,8 +36,8 @@ def owner(array: np.ndarray) -> Any:
 def write(target: Any, value: Any, index: Any = ...) -> None:
     """``target[index] = value`` (NumPy's assignment: broadcast, cast to target's dtype), then
     ``bump``: the one way to write into memory a graph may have saved. ``target`` is a Tensor
-    (its ``.data`` is written) or an ndarray."""
-    array = target if isinstance(target, np.ndarray) else target.data
+    (its array ``._data`` is written) or an ndarray."""
+    array = target if isinstance(target, np.ndarray) else target._data
     array[index] = value
     bump(array)
 

@@ -39,7 +39,7 @@ class Dataset:
 
 
 def _as_array(value: Any) -> np.ndarray:
-    return value.data if isinstance(value, autograd.Tensor) else np.asarray(value)
+    return value._data if isinstance(value, autograd.Tensor) else np.asarray(value)
 
 
 class TensorDataset(Dataset):

@@ -1,6 +1,6 @@
 """Weight initialisation, with PyTorch's formulas and names.
 
-Every function fills ``t.data`` in place (``t`` may be a Tensor, a Parameter or an ndarray),
+Every function fills ``t``'s array in place (``t`` may be a Tensor, a Parameter or an ndarray),
 returns ``t``, and draws from ``autograd.get_generator()``: after ``autograd.manual_seed(n)``
 the same model gets the same weights.
 
@@ -27,7 +27,7 @@ _LINEAR_GAIN_ONE = (
 
 
 def _array(fn: str, t: Any) -> np.ndarray:
-    arr = t.data if isinstance(t, autograd.Tensor) else t
+    arr = t._data if isinstance(t, autograd.Tensor) else t
     if not isinstance(arr, np.ndarray):
         raise TypeError(f"nn.init.{fn}: expected a Tensor or ndarray, got {type(t).__name__}")
     if arr.dtype.kind != "f":

@@ -392,8 +392,8 @@ class Module:
 
     def _cast(self, dtype: np.dtype) -> None:
         for t in [*self.parameters(), *self.buffers()]:
-            if t.data.dtype.kind == "f" and t.data.dtype != dtype:
-                t.data = t.data.astype(dtype)
+            if t._data.dtype.kind == "f" and t._data.dtype != dtype:
+                t._data = t._data.astype(dtype)
                 t.grad = None
 
     def cpu(self) -> Module:

@@ -15,7 +15,7 @@ class Parameter(autograd.Tensor):
 
     Assigning ``self.w = Parameter(x)`` inside a module adds ``w`` to ``parameters()`` and to
     ``state_dict()``; a plain ``Tensor`` assigned the same way is just an attribute.
-    Built from a ``Tensor``, the parameter shares that tensor's ``.data`` array (as in PyTorch).
+    Built from a ``Tensor``, the parameter shares that tensor's memory (as in PyTorch).
     """
 
     __slots__ = ()
@@ -25,7 +25,7 @@ class Parameter(autograd.Tensor):
         if data is None:
             data = np.empty(0, dtype=np.float32)
         elif isinstance(data, autograd.Tensor):
-            data = data.data
+            data = data._data
         super().__init__(data, requires_grad=requires_grad)
 
     def __repr__(self) -> str:

@@ -21,7 +21,7 @@ ArrayLike = Any  # an ndarray, an autograd.Tensor, or anything np.asarray accept
 def _values(name: str, arg: str, X: ArrayLike, numeric: bool = True) -> np.ndarray:
     """The NumPy array behind ``X`` (a Tensor's data, or ``np.asarray(X)``), with a sample
     axis, and checked numeric unless ``numeric=False``."""
-    arr = X.data if isinstance(X, autograd.Tensor) else np.asarray(X)
+    arr = X._data if isinstance(X, autograd.Tensor) else np.asarray(X)
     if numeric and arr.dtype.kind not in "biuf":
         raise TypeError(f"{name}: {arg} must hold numbers, got dtype {arr.dtype}")
     if arr.ndim == 0:

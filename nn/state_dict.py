@@ -43,7 +43,7 @@ def state_entries(module: Module, prefix: str = "", out: dict | None = None) -> 
 
 def state_dict(module: Module) -> OrderedDict[str, np.ndarray]:
     """An ordered dict ``dotted_name -> ndarray copy``."""
-    return OrderedDict((k, np.array(t.data, copy=True)) for k, t in state_entries(module).items())
+    return OrderedDict((k, np.array(t._data, copy=True)) for k, t in state_entries(module).items())
 
 
 def load_state_dict(module: Module, state: Any, strict: bool = True) -> IncompatibleKeys:
@@ -62,12 +62,12 @@ def load_state_dict(module: Module, state: Any, strict: bool = True) -> Incompat
         if key not in state:
             continue
         value = state[key]
-        arr = value.data if isinstance(value, autograd.Tensor) else np.asarray(value)
+        arr = value._data if isinstance(value, autograd.Tensor) else np.asarray(value)
         if arr.dtype.kind not in "biuf":
             errors.append(f"{key!r}: value of dtype {arr.dtype} is not numeric")
-        elif arr.shape != target.data.shape:
+        elif arr.shape != target._data.shape:
             errors.append(
-                f"{key!r}: shape {arr.shape} in the state_dict, {target.data.shape} in the model"
+                f"{key!r}: shape {arr.shape} in the state_dict, {target._data.shape} in the model"
             )
         arrays[key] = arr
     if strict:

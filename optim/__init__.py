@@ -2,7 +2,7 @@
 
 ``autograd`` records the computation and ``loss.backward()`` fills in ``p.grad = dL/dp`` for
 every parameter (backpropagation). ``optim`` then reads those gradients and moves the
-parameters (gradient descent), working directly on the NumPy arrays ``p.data`` and ``p.grad``
+parameters (gradient descent), working directly on the NumPy arrays of ``p.data`` and ``p.grad``
 without recording anything::
 
     opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)

@@ -233,7 +233,7 @@ def lr_range_test(
     _check_args(start_lr, end_lr, num_steps, smooth, diverge_factor)
     _check_rule("lr_range_test", rule)
     params = [p for group in optimizer.param_groups for p in group["params"]]
-    datas = [p.data.copy() for p in params]
+    datas = [p._data.copy() for p in params]
     grads = [None if p._grad is None else p._grad.copy() for p in params]
     optim_state = optimizer.state_dict()  # copies arrays; hyperparameters are plain values
     lrs: list[float] = []

@@ -80,7 +80,7 @@ class Optimizer:
             def update(self, p, g, state, group):
                 p -= group["lr"] * np.sign(g)
 
-    ``p`` is the parameter's array (``param.data``), to be changed in place; ``g`` its gradient,
+    ``p`` is the parameter's array (``param.numpy()``), to be changed in place; ``g`` its gradient,
     which the rule must not change (it is the user's ``param.grad``: compute ``g = -g`` or
     ``g = g + wd * p`` into new arrays); ``state`` is ``self.state[param]``, a dict the rule
     reads and fills in (empty at the parameter's first step, and stored only if the rule puts
@@ -178,8 +178,8 @@ class Optimizer:
                     f"{name}: params[{i}] (shape {p.shape}) is not a leaf tensor; "
                     "optimize the leaves it was computed from"
                 )
-            if not np.issubdtype(p.data.dtype, np.floating):
-                raise TypeError(f"{name}: params[{i}] has dtype {p.data.dtype}; need a float")
+            if not np.issubdtype(p._data.dtype, np.floating):
+                raise TypeError(f"{name}: params[{i}] has dtype {p._data.dtype}; need a float")
         group = {"params": params}
         group.update((k, v) for k, v in param_group.items() if k != "params")
         for key, value in self.defaults.items():
@@ -229,7 +229,7 @@ class Optimizer:
                     g = param._grad
                     if g is None:
                         continue
-                    p = param.data
+                    p = param._data
                     if g.shape != p.shape:  # an in-place update would silently broadcast it
                         self._bad_gradient(p, g)
                     updated.append(p)
@@ -354,11 +354,11 @@ class Optimizer:
             if not isinstance(value, (int, float)):
                 raise ValueError(f"{where}: state '{key}' of parameter {index} is not a number")
             return value
-        array = np.array(value, dtype=p.data.dtype)
-        if array.shape != p.data.shape:
+        array = np.array(value, dtype=p._data.dtype)
+        if array.shape != p._data.shape:
             raise ValueError(
                 f"{where}: state '{key}' of parameter {index} has shape {array.shape}, "
-                f"the parameter has shape {p.data.shape}"
+                f"the parameter has shape {p._data.shape}"
             )
         return array
 
@@ -366,7 +366,7 @@ class Optimizer:
         lines = [f"{type(self).__name__} ("]
         for i, group in enumerate(self.param_groups):
             params = group["params"]
-            count = sum(p.data.size for p in params)
+            count = sum(p._data.size for p in params)
             lines.append(f"Parameter Group {i}")
             lines.append(f"    params: {len(params)} tensors, {count} values")
             lines.extend(f"    {k}: {group[k]}" for k in sorted(group) if k != "params")

@@ -84,11 +84,11 @@ class Capture:
         holder = self.bind(tensor, "P")
         data_name = f"p{index}"
         self.tensor_ids[id(tensor)] = data_name
-        data, grad = tensor.data, tensor._grad
+        data, grad = tensor._data, tensor._grad
         if type(data) is Traced:
             return
         self.tape.constants[data_name] = data
-        tensor.data = self.tape.input_array(data, data_name)
+        tensor._data = self.tape.input_array(data, data_name)
         grad_name = None
         if grad is not None and type(grad) is not Traced:
             grad_name = f"g{index}"
@@ -266,9 +266,9 @@ class Capture:
                     captured.arg_kinds.append(("object", arg))
                     out.append(arg)
                     continue
-                data = arg.data
+                data = arg._data
                 sym = f"{name}_data"
-                arg.data = tape.wrap(data, sym)
+                arg._data = tape.wrap(data, sym)
                 self.restore.append((arg, data, arg._grad, None))
                 captured.arg_kinds.append(("tensor", (data.shape, data.dtype)))
                 out.append(arg)
@@ -293,13 +293,13 @@ class Capture:
         _tape, captured = self.tape, self.captured
         for tensor, data, grad, holder in self.restore:
             if holder is None:  # an argument
-                tensor.data = data
+                tensor._data = data
                 continue
-            now_data, now_grad = tensor.data, tensor._grad
+            now_data, now_grad = tensor._data, tensor._grad
             sym = self.tensor_ids[id(tensor)]
             if type(now_data) is not Traced or now_data.sym != sym:
-                self._write(f"{holder}.data", now_data)
-            tensor.data = real(now_data)
+                self._write(f"{holder}._data", now_data)
+            tensor._data = real(now_data)
             grad_sym = f"g{sym[1:]}" if grad is not None else None
             if now_grad is None:
                 if grad is not None:
@@ -353,7 +353,7 @@ class Capture:
             if kind is Tensor:
                 if id(value) in self.tensor_ids:
                     return self.tape.constant(value, "P")
-                data = value.data
+                data = value._data
                 if type(data) is Traced:
                     uses.append(data.sym)
                     return f"_Tensor({data.sym})"
@@ -436,7 +436,7 @@ def _used_names(tape: Tape, captured: Captured) -> set[str]:
 def _plain_result(result: Any) -> Any:
     kind = type(result)
     if kind is Tensor:
-        result.data = real(result.data)
+        result._data = real(result._data)
         if type(result._grad) is Traced:
             result._grad = result._grad.real
         return result

@@ -97,11 +97,11 @@ def _generate(captured: Captured, name: str, guard_labels: list[str]) -> tuple[s
             shape, dtype = what
             test = (
                 f"type({arg}) is not _TensorType or {arg}._requires_grad or "
-                f"{arg}.data.shape != {shape} or {arg}.data.dtype != {dtype.name!r}"
+                f"{arg}._data.shape != {shape} or {arg}._data.dtype != {dtype.name!r}"
             )
             guards.append((test, f"{arg}: Tensor {dtype.name} {shape}"))
             if f"{arg}_data" in used:
-                loads.append((f"{arg}_data", f"{arg}.data"))
+                loads.append((f"{arg}_data", f"{arg}._data"))
         elif kind == "array":
             shape, dtype = what
             test = (
@@ -127,7 +127,7 @@ def _generate(captured: Captured, name: str, guard_labels: list[str]) -> tuple[s
         holder = tape.constant(tensor, "P")
         shown = label or tensor.name or data_sym
         namespace[f"_{data_sym}"] = namespace.pop(data_sym)
-        guards.append((f"{holder}.data is not _{data_sym}", f"{shown}: same array"))
+        guards.append((f"{holder}._data is not _{data_sym}", f"{shown}: same array"))
         flag = bool(tensor._requires_grad)
         guards.append((f"{holder}._requires_grad is not {flag}", f"{shown}: requires_grad {flag}"))
         if data_sym in used:

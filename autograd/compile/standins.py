@@ -159,12 +159,12 @@ class Discover:
 
     def record(self, node: Any, out: Any) -> None:
         for link in node.inputs:
-            if isinstance(link, Tensor) and type(link.data) is not Traced:
+            if isinstance(link, Tensor) and type(link._data) is not Traced:
                 if link._requires_grad:
                     self.capture.add_tensor(link, link.name or "")
                 else:
                     self.capture.tape.fail(
-                        f"the step reads a tensor of shape {link.data.shape} that is not one of "
+                        f"the step reads a tensor of shape {link.shape} that is not one of "
                         "its arguments (nor a parameter or buffer); pass it as an argument"
                     )
 

@@ -234,7 +234,7 @@ class Builder:
         grad: Any = HIDDEN
         if leaf.requires_grad:
             grad = PENDING if leaf._grad is None else np.asarray(leaf._grad)
-        view = ValueView(self.leaf_role(leaf), leaf.shape, leaf.dtype, name, leaf.data, grad)
+        view = ValueView(self.leaf_role(leaf), leaf.shape, leaf.dtype, name, leaf._data, grad)
         frame = grouping.frame_of_leaf(leaf) if grouping else None
         self.place(frame, vertex, self.value_attrs(vertex, view))
         return vertex
@@ -254,7 +254,7 @@ class Builder:
             return self.leaf_vertex(sources[0]), True
         key = (origin.ops, tuple(id(t) for t in sources), leaf.shape)
         for known, copy, vertex in self.origins:
-            if known == key and np.array_equal(copy.data, leaf.data):
+            if known == key and np.array_equal(copy._data, leaf._data):
                 return vertex, True
         vertex = self.new_vertex("u")
         self.origins.append((key, leaf, vertex))
@@ -316,14 +316,14 @@ class Builder:
         step = self.steps.get(node)
         data = None
         if node is self.root.grad_fn:
-            data = self.root.data
+            data = self.root._data
         elif step is not None and step.output is not None:
             data = step.output
         elif self.trace is not None:
             data = self.trace.value(node)
         retained = node.retained() if node.retained is not None else None
         if data is None and retained is not None:
-            data = retained.data
+            data = retained._data
         grad: Any = HIDDEN
         if step is not None:
             grad = step.grad_out

@@ -210,7 +210,7 @@ def trace_backward(
     steps: list[BackwardStep] = []
 
     def hook(step_node: Node, grad_out: Any, grads_in: tuple) -> None:
-        output = root.data if step_node is node else trace.value(step_node)
+        output = root._data if step_node is node else trace.value(step_node)
         folded = tuple(
             _input_gradient(step_node, i, link, needs, g)
             for i, (link, needs, g) in enumerate(

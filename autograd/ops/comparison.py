@@ -12,7 +12,7 @@ from ..tensor import Tensor
 
 
 def _plain(value: Any) -> Any:
-    return value.data if isinstance(value, Tensor) else value
+    return value._data if isinstance(value, Tensor) else value
 
 
 _OPERANDS = (Tensor, np.ndarray, np.generic, int, float, bool, list, tuple)
@@ -22,6 +22,17 @@ def _compare(ufunc: Any, a: Any, b: Any) -> Any:
     if not isinstance(b, _OPERANDS) or not isinstance(a, _OPERANDS):
         return NotImplemented  # let the other object answer (pytest.approx, a sentinel, ...)
     return Tensor._make(np.asarray(ufunc(_plain(a), _plain(b))), None)
+
+
+def _bitwise(ufunc: Any, a: Any, b: Any) -> Any:
+    for value in (a, b):
+        kind = np.asarray(_plain(value)).dtype.kind if isinstance(value, _OPERANDS) else "b"
+        if kind not in "biu":
+            raise TypeError(
+                f"{ufunc.__name__}: needs boolean or integer tensors, got dtype "
+                f"{np.asarray(_plain(value)).dtype} (for floats use logical_{ufunc.__name__[8:]})"
+            )
+    return _compare(ufunc, a, b)
 
 
 @op(numpy=np.less, operator="<", method=False)
@@ -64,6 +75,49 @@ def not_equal(a: Any, b: Any) -> Tensor:
 def invert(a: Any) -> Tensor:
     """~a: logical not of a boolean tensor (``~mask``), bitwise not of an integer one."""
     return Tensor._make(np.asarray(np.invert(_plain(a))), None)
+
+
+@op(numpy=np.bitwise_and, operator="&", method=False)
+def bitwise_and(a: Any, b: Any) -> Tensor:
+    """a & b elementwise: logical and of boolean tensors (``mask & (x > 0)``), bitwise of integer
+    ones."""
+    return _bitwise(np.bitwise_and, a, b)
+
+
+@op(numpy=np.bitwise_or, operator="|", method=False)
+def bitwise_or(a: Any, b: Any) -> Tensor:
+    """a | b elementwise: logical or of boolean tensors, bitwise of integer ones."""
+    return _bitwise(np.bitwise_or, a, b)
+
+
+@op(numpy=np.bitwise_xor, operator="^", method=False)
+def bitwise_xor(a: Any, b: Any) -> Tensor:
+    """a ^ b elementwise: logical exclusive or of boolean tensors, bitwise of integer ones."""
+    return _bitwise(np.bitwise_xor, a, b)
+
+
+@op(numpy=np.logical_and)
+def logical_and(a: Any, b: Any) -> Tensor:
+    """Elementwise "both are nonzero", a boolean tensor (any dtype)."""
+    return _compare(np.logical_and, a, b)
+
+
+@op(numpy=np.logical_or)
+def logical_or(a: Any, b: Any) -> Tensor:
+    """Elementwise "either is nonzero", a boolean tensor (any dtype)."""
+    return _compare(np.logical_or, a, b)
+
+
+@op(numpy=np.logical_xor)
+def logical_xor(a: Any, b: Any) -> Tensor:
+    """Elementwise "exactly one is nonzero", a boolean tensor (any dtype)."""
+    return _compare(np.logical_xor, a, b)
+
+
+@op(numpy=np.logical_not)
+def logical_not(a: Any) -> Tensor:
+    """Elementwise "is zero", a boolean tensor (any dtype)."""
+    return Tensor._make(np.asarray(np.logical_not(_plain(a))), None)
 
 
 @op(numpy=np.all)

@@ -18,7 +18,7 @@ def plain_index(index: Any) -> Any:
     if isinstance(index, tuple):
         return tuple(plain_index(part) for part in index)
     if isinstance(index, Tensor):
-        return index.data
+        return index._data
     if isinstance(index, list):
         array = np.asarray(index)
         # An empty list selects nothing (NumPy and PyTorch agree); np.asarray makes it float64,
@@ -107,7 +107,7 @@ class Diagonal(GetItem):
 
 def integer_indices(indices: Any, name: str) -> np.ndarray:
     """``indices`` as an integer ndarray (a TypeError for anything else, as NumPy's)."""
-    indices = np.asarray(indices.data if isinstance(indices, Tensor) else indices)
+    indices = np.asarray(indices._data if isinstance(indices, Tensor) else indices)
     if indices.dtype.kind not in "iu" and indices.size:
         raise TypeError(f"{name}: indices must be integers, got dtype {indices.dtype}")
     return indices.astype(np.intp, copy=False)

@@ -208,7 +208,7 @@ def vector_norm(x: Tensor, ord: Any, axes: tuple[int, ...], keepdims: bool) -> T
     if isinstance(ord, str):
         raise ValueError(f"linalg.norm: invalid norm order {ord!r} for vectors")
     if ord == 0:  # a count: piecewise constant, so it carries no gradient
-        count = (x.data != 0).sum(axis=axes, keepdims=keepdims)
+        count = (x._data != 0).sum(axis=axes, keepdims=keepdims)
         return Tensor(count.astype(np.result_type(x.dtype, np.float32)))
     raise TypeError(
         f"np.linalg.norm: the vector norm ord={ord!r} has no recorded derivative in "

@@ -296,5 +296,5 @@ def clip(
 def where(cond: Any, a: Any, b: Any) -> Tensor:
     """a where ``cond`` is true, else b (all three broadcast together)."""
     if isinstance(cond, Tensor):
-        cond = cond.data
+        cond = cond._data
     return Where.apply(np.asarray(cond, dtype=bool), a, b)

@@ -96,5 +96,5 @@ class Ldexp(Function):
 def ldexp(x: Any, n: Any) -> Tensor:
     """x 2^n for integers n, exact in floating point;  d/dx = 2^n."""
     if isinstance(n, Tensor):
-        n = n.data
+        n = n._data
     return Ldexp.apply(x, n)

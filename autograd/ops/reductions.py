@@ -307,10 +307,10 @@ def std(x: Any, axis: Axis = None, ddof: float = 0, keepdims: bool = False) -> T
 @op(numpy=np.argmax)
 def argmax(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
     """Index of the maximum (an integer tensor; piecewise constant, so no gradient)."""
-    return Tensor(np.argmax(as_tensor(x).data, axis=axis, keepdims=keepdims))
+    return Tensor(np.argmax(as_tensor(x)._data, axis=axis, keepdims=keepdims))
 
 
 @op(numpy=np.argmin)
 def argmin(x: Any, axis: int | None = None, keepdims: bool = False) -> Tensor:
     """Index of the minimum (an integer tensor; piecewise constant, so no gradient)."""
-    return Tensor(np.argmin(as_tensor(x).data, axis=axis, keepdims=keepdims))
+    return Tensor(np.argmin(as_tensor(x)._data, axis=axis, keepdims=keepdims))

@@ -85,7 +85,7 @@ def sort_with_indices(
     """PyTorch's ``sort(x, dim=-1, descending=False)`` (and ``x.sort(...)``): the sorted values
     and where they came from; the values are gathered from x, so their gradient flows back."""
     x = as_tensor(x)
-    key = -x.data if descending else x.data
+    key = -x._data if descending else x._data
     indices = np.argsort(key, axis=axis, kind="stable")
     values = take_along_axis(x, indices, axis=axis)
     return ValuesIndices(values, Tensor(indices.astype(np.int64)))

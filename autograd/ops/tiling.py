@@ -135,7 +135,7 @@ def repeat(x: Any, repeats: int | Sequence[int], axis: int | None = None) -> Ten
     ``axis`` (of the flattened array for None), as np.repeat and ndarray.repeat;
     d/dx_i adds up the gradients of its copies. (PyTorch's Tensor.repeat is np.tile.)"""
     if isinstance(repeats, Tensor):
-        repeats = repeats.data
+        repeats = repeats._data
     return Repeat.apply(x, repeats=repeats, axis=axis)
 
 
@@ -176,5 +176,5 @@ def pad(x: Any, pad_width: Any, mode: str = "constant", **kwargs: Any) -> Tensor
                 "pad: constant_values that require grad are not recorded; pad with 0 and add "
                 "the constant times a mask instead"
             )
-        value = value.data
+        value = value._data
     return Pad.apply(x, widths=widths, mode=mode, constant_values=value)

@@ -21,7 +21,7 @@ from .shape import reshape
 
 
 def _array(x: Any) -> np.ndarray:
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
+    return x._data if isinstance(x, Tensor) else np.asarray(x)
 
 
 def _triangle_mask(x: Tensor, diagonal: int, upper: bool) -> np.ndarray:
@@ -122,7 +122,7 @@ def topk(
     """PyTorch's ``topk``: the ``k`` largest (or smallest) entries along ``dim`` and where they
     are, largest first; the values are gathered from x, so their gradient flows back there."""
     x = as_tensor(x)
-    data = x.data
+    data = x._data
     if not 0 <= k <= data.shape[dim]:
         raise ValueError(f"topk: k={k} is out of range for dim {dim} of shape {x.shape}")
     order = np.argsort(-data if largest else data, axis=dim, kind="stable")

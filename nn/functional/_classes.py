@@ -70,7 +70,7 @@ def to_rows(x: Any, perm: tuple | None, classes: int) -> Any:
 def _class_weight(fn: str, weight: Any, classes: int, dtype: np.dtype) -> np.ndarray | None:
     if weight is None:
         return None
-    w = weight.data if isinstance(weight, autograd.Tensor) else np.asarray(weight)
+    w = weight._data if isinstance(weight, autograd.Tensor) else np.asarray(weight)
     if w.shape != (classes,):
         raise ValueError(f"{fn}: weight must have shape ({classes},), one per class, got {w.shape}")
     return w.astype(dtype, copy=False)
@@ -86,8 +86,8 @@ def plain_class_targets(x: autograd.Tensor, target: Any, ignore_index: int) -> T
 
     The caller has checked that there is no class weight and no label smoothing.
     """
-    data = x.data
-    y = target.data if isinstance(target, autograd.Tensor) else np.asarray(target)
+    data = x._data
+    y = target._data if isinstance(target, autograd.Tensor) else np.asarray(target)
     if data.ndim != 2 or y.ndim != 1 or y.shape[0] != data.shape[0] or not y.shape[0]:
         return None
     classes = data.shape[1]
@@ -112,7 +112,7 @@ def build_targets(
 ) -> Targets:
     """Check ``target`` against input ``x`` and build the coefficient matrix Q."""
     classes, sample_shape, perm = class_layout(fn, x)
-    y = target.data if isinstance(target, autograd.Tensor) else np.asarray(target)
+    y = target._data if isinstance(target, autograd.Tensor) else np.asarray(target)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{fn}: label_smoothing must be in [0, 1], got {label_smoothing}")
     w = _class_weight(fn, weight, classes, x.dtype)

@@ -41,7 +41,7 @@ def _bias(fn: str, name: str, mask: Any, dtype: np.dtype, true_blocks: bool) -> 
     if isinstance(mask, autograd.Tensor) and mask.requires_grad:
         check_floating(fn, name, mask)
         return mask if mask.dtype == dtype else mask.astype(dtype)
-    array = np.asarray(mask.data if isinstance(mask, autograd.Tensor) else mask)
+    array = np.asarray(mask._data if isinstance(mask, autograd.Tensor) else mask)
     if array.dtype == np.bool_:
         blocked = array if true_blocks else ~array
         return np.where(blocked, -np.inf, 0.0).astype(dtype)
@@ -60,7 +60,7 @@ def _add(a: Any, b: Any) -> Any:
 
 
 def _data(x: Any) -> np.ndarray:
-    return x.data if isinstance(x, autograd.Tensor) else x
+    return x._data if isinstance(x, autograd.Tensor) else x
 
 
 class AttentionFunction(autograd.Function):

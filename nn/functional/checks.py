@@ -105,15 +105,15 @@ def loss_pair(
     """Check the arguments of an elementwise loss ``fn``: a known ``reduction``, a floating
     input, and a target of the same shape (a non-Tensor target takes the input's dtype).
     Returns both as Tensors."""
-    # Runs on every step of a regression model, so it reads .data directly rather than through
+    # Runs on every step of a regression model, so it reads the arrays directly rather than through
     # the checks above and Tensor properties (docs/guides/speed.md).
     if reduction not in REDUCTIONS:
         check_reduction(fn, reduction)
     x = input if isinstance(input, autograd.Tensor) else autograd.Tensor(input)
-    data = x.data
+    data = x._data
     if data.dtype.kind != "f":
         check_floating(fn, "input", x)
     y = target if isinstance(target, autograd.Tensor) else target_like(x, target)
-    if y.data.shape != data.shape:
+    if y._data.shape != data.shape:
         check_same_shape(fn, x, y)
     return x, y

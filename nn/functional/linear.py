@@ -75,7 +75,7 @@ def linear(x: Any, weight: Any, bias: Any = None) -> autograd.Tensor:
         x = as_tensor(x)
     if not isinstance(weight, autograd.Tensor):
         weight = as_tensor(weight)
-    x_data, w_data = x.data, weight.data
+    x_data, w_data = x._data, weight._data
     x_shape, w_shape = x_data.shape, w_data.shape
     if len(w_shape) != 2 or not x_shape or x_shape[-1] != w_shape[1]:
         raise ValueError(
@@ -91,9 +91,9 @@ def linear(x: Any, weight: Any, bias: Any = None) -> autograd.Tensor:
         return LinearFunction.apply(x, weight)
     if not isinstance(bias, autograd.Tensor):
         bias = as_tensor(bias)
-    if bias.data.shape != w_shape[:1]:
+    if bias._data.shape != w_shape[:1]:
         raise ValueError(
-            f"linear: bias shape {bias.data.shape} does not fit weight shape "
+            f"linear: bias shape {bias._data.shape} does not fit weight shape "
             f"{w_shape} (need ({w_shape[0]},))"
         )
     return LinearFunction.apply(x, weight, bias)
@@ -127,7 +127,7 @@ def embedding(indices: Any, weight: Any, padding_idx: int | None = None) -> auto
     """Row lookup: y[..., :] = weight[indices[...], :]. In backward, rows used several times
     accumulate all their gradients. Positions whose index is ``padding_idx`` still read their
     row but send it no gradient (PyTorch's padding index: that row stays as it is)."""
-    idx = indices.data if isinstance(indices, autograd.Tensor) else np.asarray(indices)
+    idx = indices._data if isinstance(indices, autograd.Tensor) else np.asarray(indices)
     weight = as_tensor(weight)
     if idx.dtype.kind not in "iu":
         raise TypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
@@ -148,7 +148,7 @@ def embedding(indices: Any, weight: Any, padding_idx: int | None = None) -> auto
     if not padded.any():
         return rows
     # The same values, but where() sends the padded positions' gradient to the constant.
-    return autograd.where(padded[..., None], weight.data[padding_idx].copy(), rows)
+    return autograd.where(padded[..., None], weight._data[padding_idx].copy(), rows)
 
 
 def _padding_index(fn: str, padding_idx: int, num_embeddings: int) -> int:
@@ -163,7 +163,7 @@ def _padding_index(fn: str, padding_idx: int, num_embeddings: int) -> int:
 def one_hot(indices: Any, num_classes: int = -1) -> autograd.Tensor:
     """An int64 tensor of shape (*indices.shape, num_classes) with a 1 at each index.
     ``num_classes=-1`` means max(indices) + 1."""
-    idx = indices.data if isinstance(indices, autograd.Tensor) else np.asarray(indices)
+    idx = indices._data if isinstance(indices, autograd.Tensor) else np.asarray(indices)
     if idx.dtype.kind not in "iu":
         raise TypeError(f"one_hot: indices must be integers, got dtype {idx.dtype}")
     if num_classes == -1:

@@ -148,7 +148,7 @@ def cross_entropy(
     if reduction not in REDUCTIONS:
         check_reduction("cross_entropy", reduction)
     x = input if isinstance(input, autograd.Tensor) else as_tensor(input)
-    if x.data.dtype.kind != "f":
+    if x._data.dtype.kind != "f":
         check_floating("cross_entropy", "input", x)
     if (isinstance(target, autograd.Tensor) and target._requires_grad) or (
         isinstance(weight, autograd.Tensor) and weight._requires_grad
@@ -182,7 +182,7 @@ def _recorded_targets(
     plain_weight = weight.detach() if isinstance(weight, autograd.Tensor) else weight
     # Checks every argument (shapes, dtypes, ranges) with the fused op's messages.
     build_targets(fn, x, plain_target, plain_weight, ignore_index, label_smoothing)
-    t = plain_target.data if isinstance(plain_target, autograd.Tensor) else np.asarray(target)
+    t = plain_target._data if isinstance(plain_target, autograd.Tensor) else np.asarray(target)
     if t.dtype.kind != "f":  # class indices: PyTorch's nll_loss does not differentiate weight
         refuse_grad(fn, "weight", weight, " with class-index targets")
     classes, _, _ = class_layout(fn, x)
@@ -205,8 +205,8 @@ def _plain_targets_but_ignored(x: Any, target: Any, ignore_index: int) -> tuple[
     """(Targets, kept) for an (N, C) input whose N class indices are in [0, C) or equal to
     ``ignore_index``, at least one of each: the ignored rows' index is 0 and their ``kept`` 0.
     (None, None) otherwise: ``build_targets`` handles the case, or says what is wrong."""
-    data = x.data
-    y = target.data if isinstance(target, autograd.Tensor) else np.asarray(target)
+    data = x._data
+    y = target._data if isinstance(target, autograd.Tensor) else np.asarray(target)
     if data.ndim != 2 or y.ndim != 1 or y.shape[0] != data.shape[0] or y.dtype.kind not in "iu":
         return None, None
     ignored = y == ignore_index
@@ -258,7 +258,7 @@ def nll_loss(
 def _elementwise_weight(fn: str, name: str, w: Any, shape: tuple, dtype: np.dtype) -> Any:
     if w is None:
         return None
-    arr = w.data if isinstance(w, autograd.Tensor) else np.asarray(w)
+    arr = w._data if isinstance(w, autograd.Tensor) else np.asarray(w)
     try:
         fits = np.broadcast_shapes(arr.shape, shape) == shape
     except ValueError:
@@ -316,7 +316,7 @@ def binary_cross_entropy(
     refuse_grad(fn, "weight", weight)
     for name, values in (("input", x), ("target", y)):
         # (min/max are NaN if any value is: a NaN fails both comparisons)
-        lo, hi = (float(values.data.min()), float(values.data.max())) if x.size else (0.0, 0.0)
+        lo, hi = (float(values._data.min()), float(values._data.max())) if x.size else (0.0, 0.0)
         if not (lo >= 0.0 and hi <= 1.0):
             hint = "; for logits use binary_cross_entropy_with_logits" if name == "input" else ""
             raise ValueError(

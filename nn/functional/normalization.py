@@ -29,7 +29,7 @@ def _affine(y: Any, weight: Any, bias: Any, shape: tuple[int, ...]) -> Any:
 
 
 def _buffer(value: Any) -> Any:
-    return value.data if isinstance(value, autograd.Tensor) else value
+    return value._data if isinstance(value, autograd.Tensor) else value
 
 
 def _normalize(rows: Any, eps: float) -> tuple[Any, Any]:
@@ -145,10 +145,10 @@ def batch_norm(
         rm, rv = _buffer(running_mean), _buffer(running_var)
         if rm is not None:
             rm *= 1 - momentum
-            rm += momentum * mean.data.reshape(channels)
+            rm += momentum * mean._data.reshape(channels)
         if rv is not None:
             rv *= 1 - momentum
-            rv += (momentum * n / (n - 1)) * var.data.reshape(channels)
+            rv += (momentum * n / (n - 1)) * var._data.reshape(channels)
         y = (x - mean) / (var + eps).sqrt()
     else:
         if running_mean is None or running_var is None:

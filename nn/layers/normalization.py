@@ -64,9 +64,9 @@ class _BatchNorm(Module):
     def reset_running_stats(self) -> None:
         """Running mean 0, running variance 1, no batches seen."""
         if self.track_running_stats:
-            self.running_mean.data[...] = 0
-            self.running_var.data[...] = 1
-            self.num_batches_tracked.data[...] = 0
+            self.running_mean._data[...] = 0
+            self.running_var._data[...] = 1
+            self.num_batches_tracked._data[...] = 0
 
     def forward(self, x: autograd.Tensor) -> autograd.Tensor:
         cls = type(self).__name__
@@ -80,7 +80,7 @@ class _BatchNorm(Module):
         update = self.training and self.track_running_stats
         factor = 0.0
         if update:
-            seen = int(self.num_batches_tracked.data) + 1
+            seen = int(self.num_batches_tracked._data) + 1
             # momentum=None means a cumulative average over all batches seen so far.
             factor = 1.0 / seen if self.momentum is None else self.momentum
         use_running = not self.training and self.track_running_stats
@@ -95,7 +95,7 @@ class _BatchNorm(Module):
             eps=self.eps,
         )
         if update:
-            self.num_batches_tracked.data += 1
+            self.num_batches_tracked._data += 1
         return y
 
     def extra_repr(self) -> str:

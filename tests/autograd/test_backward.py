@@ -90,7 +90,7 @@ def test_retain_graph_allows_a_second_backward():
 def test_backward_frees_saved_arrays_but_keeps_structure():
     x = leaf(np.ones(1000))
     h = x.exp()
-    h_data = weakref.ref(h.data)
+    h_data = weakref.ref(h._data)
     node = h.grad_fn
     loss = (h * 2).sum()
     del h
@@ -109,7 +109,7 @@ def test_training_loop_keeps_only_parameters_and_grads():
     for _ in range(3):
         x = ag.Tensor(np.ones((8, 50)))
         hidden = (x @ w).tanh()
-        refs.append(weakref.ref(hidden.data))
+        refs.append(weakref.ref(hidden._data))
         loss = (hidden * hidden).mean()
         del hidden
         loss.backward()

@@ -31,11 +31,11 @@ def test_generator_seeds_its_own_stream_and_chains():
 def test_multinomial_frequencies_and_shapes():
     g = ag.Generator().manual_seed(1)
     p = ag.tensor([0.1, 0.0, 0.6, 0.3])
-    draws = ag.multinomial(p, 20000, replacement=True, generator=g).data
+    draws = ag.multinomial(p, 20000, replacement=True, generator=g).numpy()
     assert draws.dtype == np.int64 and draws.shape == (20000,)
     freq = np.bincount(draws, minlength=4) / draws.size
     np.testing.assert_allclose(freq, [0.1, 0.0, 0.6, 0.3], atol=0.015)
-    rows = ag.multinomial(ag.tensor([[1.0, 1.0, 0.0], [0.0, 2.0, 2.0]]), 2, generator=g).data
+    rows = ag.multinomial(ag.tensor([[1.0, 1.0, 0.0], [0.0, 2.0, 2.0]]), 2, generator=g).numpy()
     assert rows.shape == (2, 2)
     assert {0, 1} == set(rows[0]) and {1, 2} == set(rows[1])  # without replacement: distinct
     with pytest.raises(ValueError, match="without replacement"):

@@ -31,9 +31,9 @@ def chain(x, y):
 def test_history_moves_and_memory_is_written():
     x, y = leaves()
     c = x * 2
-    memory = c.data
+    memory = c._data
     c += y
-    assert c.data is memory and c.grad_fn.fn.name == "add"
+    assert c._data is memory and c.grad_fn.fn.name == "add"
     np.testing.assert_allclose(c.data, XD * 2 + YD)
     c.sum().backward()
     np.testing.assert_allclose(x.grad, 2.0)

@@ -23,19 +23,19 @@ def test_attributes_and_conversions():
     t = ag.Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True, name="w")
     assert t.shape == (2, 3) and t.ndim == 2 and t.size == 6 and t.name == "w"
     assert t.is_leaf and t.grad_fn is None and t.grad is None
-    assert t.numpy() is t.data
+    assert t.numpy() is t._data
     assert ag.Tensor(3.0).item() == 3.0
     assert len(t) == 2 and [row.shape for row in t] == [(3,), (3,)]
     d = t.detach()
-    assert d.data is t.data and not d.requires_grad
+    assert d._data is t._data and not d.requires_grad
     with pytest.raises(ValueError, match="one-element"):
         t.item()
 
 
 def test_tensor_copies_but_Tensor_shares():
     array = np.ones(3)
-    assert ag.Tensor(array).data is array
-    assert ag.tensor(array).data is not array
+    assert ag.Tensor(array)._data is array
+    assert ag.tensor(array)._data is not array
 
 
 def test_repr_is_readable():
@@ -80,7 +80,7 @@ def test_other_numpy_functions_see_plain_arrays():
     x = ag.Tensor(np.array([1.0, np.nan]))
     np.testing.assert_array_equal(np.isnan(x), [False, True])
     assert np.allclose(ag.Tensor([1.0, 2.0]), [1.0, 2.0])
-    assert np.asarray(x) is x.data
+    assert np.asarray(x) is x._data
 
 
 def test_np_array_copies_as_for_an_ndarray():
@@ -152,3 +152,46 @@ def test_zero_grad_after_an_assigned_gradient():
         p.grad = np.ones(p.shape)
     model.zero_grad(set_to_none=False)
     assert all(not p.grad.any() for p in model.parameters())
+
+
+def test_data_is_a_tensor_sharing_memory_without_history():
+    p = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = p * 3
+    for t in (p, y):
+        d = t.data
+        assert type(d) is ag.Tensor and not d.requires_grad and d.grad_fn is None
+        assert np.shares_memory(d.numpy(), t.numpy())
+    assert y.data.norm().item() == pytest.approx(np.hypot(3.0, 6.0))
+
+
+def test_writes_through_data_change_the_tensor_and_count_as_changes():
+    p = ag.tensor([1.0, 2.0], requires_grad=True)
+    version = p._version
+    p.data.add_(ag.tensor([10.0, 20.0]))  # PyTorch's idiom: no no_grad() needed
+    np.testing.assert_array_equal(p.numpy(), [11.0, 22.0])
+    p.data[0] = 0.0
+    p.data -= 0.5 * ag.tensor([2.0, 2.0])
+    np.testing.assert_array_equal(p.numpy(), [-1.0, 21.0])
+    assert p._version == version + 3
+    ag.manual_seed(0)
+    p.data.normal_()
+    assert p._version == version + 4 and p.numpy()[1] != 21.0
+
+
+def test_a_write_through_data_before_backward_raises_instead_of_a_wrong_gradient():
+    w = ag.tensor([1.0, 2.0], requires_grad=True)
+    loss = (w * w).sum()  # saved w
+    w.data.mul_(2.0)  # PyTorch would silently use the new w in backward
+    with pytest.raises(RuntimeError, match="modified|changed"):
+        loss.backward()
+
+
+def test_assigning_data_replaces_the_memory():
+    p = ag.tensor([1.0, 2.0], requires_grad=True)
+    other = ag.tensor([5.0, 6.0, 7.0])
+    p.data = other
+    assert np.shares_memory(p.numpy(), other.numpy()) and p.shape == (3,) and p.requires_grad
+    p.data = np.zeros(2, np.float32)
+    assert p.dtype == np.float32 and p.shape == (2,)
+    with pytest.raises(ValueError, match="data: .*needs floats, got int64"):
+        p.data = np.arange(2)

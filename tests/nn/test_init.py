@@ -38,8 +38,8 @@ def test_fans_follow_pytorch_convention():
 
 def test_simple_fills_in_place_and_return_the_tensor():
     p = param(2, 3)
-    data = p.data
-    assert init.constant_(p, 0.5) is p and p.data is data
+    data = p._data
+    assert init.constant_(p, 0.5) is p and p._data is data
     np.testing.assert_array_equal(p.data, np.full((2, 3), 0.5))
     init.ones_(p)
     assert p.data.sum() == 6

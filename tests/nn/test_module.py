@@ -204,7 +204,7 @@ def test_parameter_is_a_tensor_that_requires_grad():
     assert isinstance(p, autograd.Tensor) and p.requires_grad and p.is_leaf
     assert repr(p).startswith("Parameter containing:")
     t = autograd.Tensor(np.ones(2))
-    assert nn.Parameter(t).data is t.data
+    assert nn.Parameter(t)._data is t._data
     assert not nn.Parameter(t, requires_grad=False).requires_grad
 
 

@@ -163,7 +163,7 @@ def test_parameters_grads_and_optimizer_state_are_restored(setup):
         opt.zero_grad()
         F.mse_loss(model(xb), yb).backward()
         opt.step()
-    arrays = [p.data for p in model.parameters()]
+    arrays = [p._data for p in model.parameters()]
     params_before = [p.data.copy() for p in model.parameters()]
     grads_before = [p.grad.copy() for p in model.parameters()]
     state_before = opt.state_dict()
@@ -173,7 +173,7 @@ def test_parameters_grads_and_optimizer_state_are_restored(setup):
     for p, array, before, grad in zip(
         model.parameters(), arrays, params_before, grads_before, strict=True
     ):
-        assert p.data is array  # restored in place: views and references stay valid
+        assert p._data is array  # restored in place: views and references stay valid
         np.testing.assert_array_equal(p.data, before)
         np.testing.assert_array_equal(p.grad, grad)
     after = opt.state_dict()
@@ -195,9 +195,9 @@ def test_restoring_counts_as_a_change_in_place():
         p.grad = np.ones(2)
         return 1.0
 
-    version = versions.version(p.data)
+    version = versions.version(p._data)
     lr_range_test(opt, closure, start_lr=1e-3, end_lr=1e-2, num_steps=4)
-    assert versions.version(p.data) == version + 4 + 1  # four steps, one restore
+    assert versions.version(p._data) == version + 4 + 1  # four steps, one restore
     np.testing.assert_array_equal(p.data, [1.0, 2.0])
     assert p.grad is None and opt.state == {}
 

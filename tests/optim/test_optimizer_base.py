@@ -159,10 +159,10 @@ def test_gradient_of_the_wrong_shape_raises():
 
 def test_step_records_no_graph_and_keeps_the_array():
     p = param([1.0, 2.0])
-    data = p.data
+    data = p._data
     p.grad = np.array([1.0, 1.0])
     optim.Adam([p]).step()
-    assert p.data is data and p.is_leaf and p.grad_fn is None
+    assert p._data is data and p.is_leaf and p.grad_fn is None
 
 
 def test_repr_lists_groups_and_hyperparameters():

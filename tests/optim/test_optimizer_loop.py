@@ -165,11 +165,11 @@ def test_each_step_bumps_the_version_of_each_updated_parameter_once(cls, kwargs)
     opt = cls([used, unused], **kwargs)
     grad = rng.normal(size=(3, 2))
     for step in range(1, 4):
-        before = versions.version(used.data), versions.version(unused.data)
+        before = versions.version(used._data), versions.version(unused._data)
         used.grad = grad
         opt.step()
-        assert versions.version(used.data) == before[0] + 1, f"step {step}"
-        assert versions.version(unused.data) == before[1]  # no gradient: not written
+        assert versions.version(used._data) == before[0] + 1, f"step {step}"
+        assert versions.version(unused._data) == before[1]  # no gradient: not written
 
 
 @pytest.mark.parametrize("cls, kwargs", ALL)

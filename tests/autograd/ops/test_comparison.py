@@ -54,3 +54,36 @@ def test_all_and_any_follow_numpy(axis, keepdims):
         np.testing.assert_array_equal(
             getattr(ag, name)(x, dim=axis).data, expected.squeeze() if keepdims else expected
         )
+
+
+@pytest.mark.parametrize(
+    "op, ufunc",
+    [("&", np.bitwise_and), ("|", np.bitwise_or), ("^", np.bitwise_xor)],
+)
+def test_bitwise_operators_on_masks_and_integers(op, ufunc):
+    a, b = np.array([True, True, False, False]), np.array([True, False, True, False])
+    i, j = np.array([12, 10, 3]), np.array([10, 6, 5])
+    apply = {"&": lambda x, y: x & y, "|": lambda x, y: x | y, "^": lambda x, y: x ^ y}[op]
+    for x, y in ((a, b), (i, j)):
+        expected = ufunc(x, y)
+        for left, right in ((ag.tensor(x), ag.tensor(y)), (x, ag.tensor(y)), (ag.tensor(x), y)):
+            out = apply(left, right)
+            assert isinstance(out, ag.Tensor) and out.dtype == expected.dtype
+            np.testing.assert_array_equal(out.numpy(), expected)
+    assert (apply(True, ag.tensor(a))).tolist() == ufunc(True, a).tolist()
+
+
+def test_bitwise_on_floats_names_the_op_and_the_logical_spelling():
+    with pytest.raises(
+        TypeError, match="bitwise_and: needs boolean or integer.*float32.*logical_and"
+    ):
+        ag.tensor([1.0]) & ag.tensor([0.0])
+
+
+def test_logical_ops_take_any_dtype():
+    x, y = ag.tensor([0.0, 2.0, 0.0]), ag.tensor([1.0, 3.0, 0.0])
+    assert ag.logical_and(x, y).tolist() == [False, True, False]
+    assert x.logical_or(y).tolist() == [True, True, False]
+    assert ag.logical_xor(x, y).tolist() == [True, False, False]
+    assert ag.logical_not(x).tolist() == [True, False, True]
+    assert np.logical_and(x, y).tolist() == [False, True, False]  # NumPy's call, same op

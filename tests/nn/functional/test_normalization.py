@@ -96,7 +96,7 @@ def test_checks_name_the_function():
 def test_matches_torch_in_float64(affine, shape):
     torch = pytest.importorskip("torch")
     x, w, b = leaf(3, 4, 6), leaf(*shape, seed=1), leaf(*shape, seed=2)
-    tx, tw, tb = (torch.tensor(t.data, requires_grad=True) for t in (x, w, b))
+    tx, tw, tb = (torch.tensor(t.numpy(), requires_grad=True) for t in (x, w, b))
     weight = tw if affine in ("weight_and_bias", "weight_only") else None
     bias = tb if affine in ("weight_and_bias", "bias_only") else None
     ours = AFFINE[affine](x, w, b, shape)

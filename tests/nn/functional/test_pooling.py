@@ -51,7 +51,7 @@ def test_gradients(fn):
 def test_against_torch():
     torch = pytest.importorskip("torch")
     x = image()
-    t = torch.tensor(x.data)
+    t = torch.tensor(x.numpy())
     for kwargs in (
         dict(kernel_size=2),
         dict(kernel_size=3, stride=2, padding=1),

@@ -90,8 +90,8 @@ def test_mse_loss_against_torch_for_input_and_target():
     torch = pytest.importorskip("torch")
     for reduction in REDUCTIONS:
         x, y = leaf(4, 3), leaf(4, 3, seed=1)
-        tx = torch.tensor(x.data, requires_grad=True)
-        ty = torch.tensor(y.data, requires_grad=True)
+        tx = torch.tensor(x.numpy(), requires_grad=True)
+        ty = torch.tensor(y.numpy(), requires_grad=True)
         ours = F.mse_loss(x, y, reduction=reduction)
         theirs = torch.nn.functional.mse_loss(tx, ty, reduction=reduction)
         np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12)
