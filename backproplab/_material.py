@@ -44,7 +44,8 @@ def missing_modules(*modules: str) -> list[str]:
 
 
 # What running the notebooks and the demo needs besides the library: module -> distribution.
-EXAMPLE_NEEDS = {"sklearn": "scikit-learn", "matplotlib": "matplotlib", "names": "names"}
+# (The digits and diabetes data ship with the notebooks, in notebooks/toy_datasets.)
+EXAMPLE_NEEDS = {"matplotlib": "matplotlib", "names": "names"}
 
 
 def install_hint(missing: list[str]) -> str:

@@ -1,7 +1,7 @@
-"""Run the demo: train an MLP on scikit-learn's digits, as ``make demo`` does.
+"""Run the demo: train an MLP on the 8x8 handwritten digits, as ``make demo`` does.
 
 A 64-128-64-10 network, mini-batches, Adam, a cosine schedule and dropout, on the 1,797 8x8
-digits that ship with scikit-learn (no download); it prints the test accuracy and writes the loss
+digits that ship with the notebooks (no download); it prints the test accuracy and writes the loss
 curves, the graph of one training step and a checkpoint to ``./out`` (``--out`` changes that).
 Options after ``demo`` go to the script: ``python -m backproplab demo --epochs 5 --quiet``;
 ``python -m backproplab demo --help`` lists them. Needs the ``examples`` extra.

@@ -22,7 +22,6 @@ from types import ModuleType
 OPTIONAL = (
     ("graphviz_pure", "graphviz-pure", "viz"),
     ("matplotlib", "matplotlib", "examples"),
-    ("sklearn", "scikit-learn", "examples"),
     ("threadpoolctl", "threadpoolctl", "examples"),
     ("ipykernel", "ipykernel", "notebooks"),
     ("torch", "torch", "none: cross-checks in the tests"),

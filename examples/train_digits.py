@@ -1,4 +1,4 @@
-"""Train a small MLP on scikit-learn's 8x8 digits with backproplab, end to end.
+"""Train a small MLP on the 8x8 handwritten digits with backproplab, end to end.
 
     python examples/train_digits.py                 # the defaults reach >= 97 % test accuracy
     python examples/train_digits.py --help          # every option
@@ -25,6 +25,7 @@ schedule stepped once per batch, then writes to ``--out`` (default ``out/``):
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -42,13 +43,12 @@ from nn import functional as F
 DEFAULT_LR = {"adam": 3e-3, "adamw": 3e-3, "rmsprop": 1e-3, "sgd": 0.05}
 SPLIT_SEED = 0  # the held-out test set is the same whatever --seed is
 TEST_FRACTION = 0.2
+NOTEBOOKS = Path(__file__).resolve().parent / "notebooks"  # where toy_datasets is
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Read the command line (``argv=None`` reads ``sys.argv``)."""
-    parser = argparse.ArgumentParser(
-        description="Train an MLP on the 8x8 digits (scikit-learn) with backproplab."
-    )
+    parser = argparse.ArgumentParser(description="Train an MLP on the 8x8 digits with backproplab.")
     add = parser.add_argument
     add("--epochs", type=int, default=20, help="passes over the training set (%(default)s)")
     add("--hidden", default="128,64", help="hidden layer sizes, comma-separated (%(default)s)")
@@ -87,10 +87,13 @@ def load_data() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     deviation, x' = (x - mean) / std, by ``nn.data.Standardizer``) and int64 labels:
     ``X_train, y_train, X_test, y_test``.
 
-    The split is stratified (every digit in the same proportion in both parts) and fixed.
+    The split is stratified (every digit in the same proportion in both parts) and fixed. The
+    digits and the split come from notebooks/toy_datasets, shared with the notebooks (the same
+    numbers and the same split as scikit-learn's ``load_digits`` and ``train_test_split``).
     """
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
+    if str(NOTEBOOKS) not in sys.path:
+        sys.path.insert(0, str(NOTEBOOKS))
+    from toy_datasets import load_digits, train_test_split
 
     X, y = load_digits(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(

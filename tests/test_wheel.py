@@ -106,7 +106,14 @@ def test_wheel_ships_the_licence_the_packages_and_the_material(dists):
     material = "backproplab/material/"
     for path in (ROOT / "examples" / "notebooks").glob("*.ipynb"):
         assert f"{material}notebooks/{path.name}" in names, path.name
-    for name in ("exercises/release.py", "exercises/check.py", "train_digits.py"):
+    for name in (
+        "exercises/release.py",
+        "exercises/check.py",
+        "train_digits.py",
+        "notebooks/toy_datasets/__init__.py",  # the notebooks' and the demo's data
+        "notebooks/toy_datasets/digits.npz",
+        "notebooks/toy_datasets/diabetes.npz",
+    ):
         assert material + name in names, name
     assert any(n.startswith(f"{material}exercises/checks/") for n in names)
     assert not any("__pycache__" in n or n.startswith(("tests/", "examples/")) for n in names)
@@ -177,6 +184,10 @@ def test_the_wheel_copies_out_the_notebooks_and_the_student_exercises(installed)
     assert sorted(p.name for p in notebooks.glob("*.ipynb")) == expected, done.stdout
     first = notebooks / expected[0]
     assert first.read_bytes() == (ROOT / "examples" / "notebooks" / expected[0]).read_bytes()
+    # Their data come along, and load there (as a notebook in that folder imports them).
+    load = "from toy_datasets import load_digits; print(load_digits().data.shape)"
+    done = in_venv(installed, f"import sys; sys.path.insert(0, {str(notebooks)!r}); {load}")
+    assert done.stdout.strip() == "(1797, 64)", done.stdout
 
     exercises = installed["workdir"] / "my-exercises"
     done = in_venv(installed, COMMAND, "exercises", str(exercises))

@@ -34,6 +34,9 @@ def test_notebooks_are_copied_with_outputs_and_a_copy_is_never_overwritten_silen
     assert notebooks.run(parse(notebooks, str(tmp_path))) == 0
     assert sorted(p.name for p in tmp_path.glob("*.ipynb")) == [p.name for p in source]
     assert (tmp_path / source[0].name).read_bytes() == source[0].read_bytes()
+    for name in ("__init__.py", "digits.npz", "diabetes.npz", "README.md"):  # their data
+        data = ROOT / "examples" / "notebooks" / "toy_datasets" / name
+        assert (tmp_path / "toy_datasets" / name).read_bytes() == data.read_bytes(), name
 
     mine = tmp_path / source[0].name
     mine.write_text('{"cells": []}')  # a student's edits
@@ -81,7 +84,7 @@ def test_demo_runs_the_script_with_every_option_passed_through(monkeypatch):
 
 
 def test_demo_without_the_examples_extra_says_what_to_install(monkeypatch, capsys):
-    monkeypatch.setattr(demo, "missing_modules", lambda *modules: ["sklearn", "matplotlib"])
+    monkeypatch.setattr(demo, "missing_modules", lambda *modules: ["matplotlib", "tqdm"])
     assert demo.run(parse(demo)) == 1
     err = capsys.readouterr().err
-    assert "scikit-learn, matplotlib not installed" in err and "backproplab[examples]" in err
+    assert "matplotlib, tqdm not installed" in err and "backproplab[examples]" in err

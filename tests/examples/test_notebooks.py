@@ -5,7 +5,7 @@ shrink its sizes and epochs; a cell that raises fails the notebook's test, with 
 traceback. They run once per session with nbclient (no JupyterLab), with one BLAS thread and
 Jupyter's inline figures, in two worker processes that each start one kernel and run their half
 of the notebooks in it one after the other, emptying its namespace (``%reset -f``) and closing
-its figures in between: starting a kernel and importing matplotlib, scikit-learn and the library
+its figures in between: starting a kernel and importing matplotlib and the library
 cost as much CPU as running a small notebook. A kernel is restarted after a notebook fails. The
 documentation site shows the outputs the notebooks were saved with, from a full-size run.
 Without the kernel or the libraries the notebooks import, these tests skip, saying which.
@@ -28,7 +28,6 @@ NEEDED = {
     "nbclient": "the notebooks extra",
     "ipykernel": "the notebooks extra",
     "matplotlib": "the examples extra",
-    "sklearn": "the examples extra",
 }
 
 # A worker: one kernel, started in the notebooks' folder, runs the notebooks named on the command

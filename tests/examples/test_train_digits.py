@@ -11,7 +11,6 @@ import pytest
 import autograd
 import nn
 
-pytest.importorskip("sklearn")
 pytest.importorskip("matplotlib")
 pytest.importorskip("tqdm")
 
