@@ -9,7 +9,7 @@ PIP    := $(PY) -m pip --disable-pip-version-check --quiet
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 
-# What the suite uses: pytest and the browser driver (test), pictures (viz), the demo's and the
+# What the suite uses: pytest and the wheel builder (test), pictures (viz), the demo's and the
 # notebooks' libraries (examples), a Jupyter kernel without JupyterLab (notebooks), the site
 # (docs). Not JupyterLab, not ruff. A test whose extra is missing skips, saying which.
 $(VENV)/.test-deps: pyproject.toml | $(VENV)/bin/python

@@ -8,7 +8,8 @@ runs no kernel); tests/examples/test_notebooks.py executes them.
 
 Offline means: page links that resolve from ``file://`` (``use_directory_urls: false``),
 formulas rendered as MathML at build time, and nothing loaded from another site. The browser
-tests open the built site from disk in headless Chromium (Debian's; ``.ci/run`` installs it).
+tests open the built site from disk in headless Chromium (Debian's; ``.ci/run`` installs it),
+driven by tests/browser.py; without Chromium they skip, saying so.
 Without the ``docs`` extra (``make test`` installs it) these tests skip, saying so.
 """
 
@@ -19,7 +20,6 @@ import http.server
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -27,25 +27,14 @@ from pathlib import Path
 
 import pytest
 
+from .browser import FLAGS, Browser, find_chromium
 from .test_readme import paste_into_the_prompt
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "examples" / "notebooks").glob("*.ipynb"))
 
 DOCS_PACKAGES = ("mkdocs", "material", "mkdocstrings", "mkdocs_jupyter", "latex2mathml")
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROMIUM = os.environ.get("BACKPROPLAB_CHROMIUM") or next(
-    (path for path in map(shutil.which, BROWSERS) if path), None
-)
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+CHROMIUM = find_chromium()
 
 
 @pytest.fixture(scope="module")
@@ -164,32 +153,23 @@ def browser():
             "no Chromium binary found (Debian: apt-get install chromium, or set "
             "BACKPROPLAB_CHROMIUM); .ci/run installs it"
         )
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="playwright not installed (the test extra: make test)"
-    )
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    with Browser(CHROMIUM, FLAGS) as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture
 def tab(browser):
-    tab = browser.new_page(viewport={"width": 1280, "height": 900})
-    errors: list[str] = []
-    tab.on("pageerror", lambda error: errors.append(str(error)))
     # Offline: any request that leaves the machine is refused, so a page that needs one fails.
-    tab.route(re.compile(r"^https?://(?!127\.0\.0\.1[:/])"), lambda route: route.abort())
+    tab = browser.new_page(viewport={"width": 1280, "height": 900}, offline=True)
     yield tab
     tab.close()
-    assert not errors, f"JavaScript errors: {errors}"
+    assert not tab.errors, f"JavaScript errors: {tab.errors}"
 
 
 def test_from_disk_every_navigation_link_opens_a_page(site, browser):
     """Follow every link of the navigation from file://, as a reader would (scripts off: this is
     about links; the tests below run the pages' scripts)."""
-    context = browser.new_context(java_script_enabled=False)
-    tab = context.new_page()
+    tab = browser.new_page(java_script_enabled=False)
     tab.goto((site / "index.html").as_uri())
     hrefs = tab.eval_on_selector_all(
         "nav.md-nav--primary a.md-nav__link[href]", "links => links.map(a => a.href)"
@@ -201,7 +181,7 @@ def test_from_disk_every_navigation_link_opens_a_page(site, browser):
         assert url.startswith("file://") and url.endswith(".html"), url
         tab.goto(url, wait_until="domcontentloaded")  # raises for a missing file
         assert tab.url == url and tab.title().endswith("backproplab"), (url, tab.title())
-    context.close()
+    tab.close()
 
 
 @pytest.mark.parametrize("path", ["index.html", "api/nn.html", "guides/speed.html"])
@@ -259,9 +239,9 @@ def test_from_a_server_search_finds_a_page(server, tab):
     tab.goto(f"{server}/index.html")
     tab.locator("input.md-search__input").fill("AdamW")
     result = tab.locator(".md-search-result__item a").first
-    result.wait_for(timeout=15000)
-    result.click()
-    tab.wait_for_load_state("domcontentloaded")
+    result.wait_for(timeout=15)
+    with tab.expect_navigation():
+        result.click()
     assert tab.url.split("?")[0].endswith(".html"), tab.url
     assert "AdamW" in tab.locator("article").inner_text()
 

@@ -1,14 +1,12 @@
-"""In a real browser (headless Chromium driven by Playwright): the step-through view walks the
-backward pass, and the drawings' text fits when the browser sets it in DejaVu Sans.
+"""In a real browser (headless Chromium, driven by tests/browser.py): the step-through view walks
+the backward pass, and the drawings' text fits when the browser sets it in DejaVu Sans.
 
 Skipped, with the reason, where there is no Chromium binary (Debian: ``apt-get install
-chromium``; ``.ci/run`` installs it) or no Playwright (the ``dev`` extra). Playwright's own
-browser download is not used: it drives the system's Chromium.
+chromium``; ``.ci/run`` installs it).
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -21,21 +19,9 @@ import nn
 from autograd.graph import renderer
 from autograd.graph.metrics import text_width
 from nn import functional as F
+from tests.browser import FLAGS, Browser, find_chromium
 
-BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROMIUM = os.environ.get("BACKPROPLAB_CHROMIUM") or next(
-    (path for path in map(shutil.which, BROWSERS) if path), None
-)
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--allow-file-access-from-files",  # the text test's page loads its fonts from files
-]
+CHROMIUM = find_chromium()
 
 pytestmark = [
     pytest.mark.skipif(
@@ -49,23 +35,17 @@ pytestmark = [
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="playwright not installed (pip install -e '.[dev]')"
-    )
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    # The text test's page loads its fonts from files.
+    with Browser(CHROMIUM, [*FLAGS, "--allow-file-access-from-files"]) as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture
 def page(browser):
     page = browser.new_page(viewport={"width": 1280, "height": 800})
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
     page.close()
-    assert not errors, f"JavaScript errors: {errors}"
+    assert not page.errors, f"JavaScript errors: {page.errors}"
 
 
 def traced_micrograd():
