@@ -95,6 +95,7 @@ class Browser:
             os.close(fd)
         self._buffer = b""
         self._next_id = 0
+        self._awaited: set[int] = set()
         self._answered: dict[int, dict] = {}
         self._pages: dict[str, Page] = {}
         self._closed = False
@@ -122,7 +123,9 @@ class Browser:
     ) -> dict[str, Any]:
         """Send a command and wait for its result (events that arrive meanwhile are handled)."""
         ident = self.send(method, params, session)
+        self._awaited.add(ident)
         self.pump(lambda: ident in self._answered, f"the answer to {method}")
+        self._awaited.discard(ident)
         answer = self._answered.pop(ident)
         if "error" in answer:
             raise BrowserError(f"{method}: {answer['error'].get('message')} {params}")
@@ -154,8 +157,9 @@ class Browser:
         *messages, self._buffer = (self._buffer + chunk).split(b"\0")
         for raw in messages:
             message = json.loads(raw)
-            if "id" in message:
-                self._answered[message["id"]] = message
+            if "id" in message:  # an answer (kept if a call waits for it)
+                if message["id"] in self._awaited:
+                    self._answered[message["id"]] = message
             elif message.get("sessionId") in self._pages:
                 self._pages[message["sessionId"]]._on_event(message["method"], message["params"])
 

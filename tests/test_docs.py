@@ -159,11 +159,13 @@ def browser():
 
 @pytest.fixture
 def tab(browser):
-    # Offline: any request that leaves the machine is refused, so a page that needs one fails.
+    # Offline: any request that leaves the machine is refused (a page that needs one fails), and
+    # the test fails if a page made one.
     tab = browser.new_page(viewport={"width": 1280, "height": 900}, offline=True)
     yield tab
     tab.close()
     assert not tab.errors, f"JavaScript errors: {tab.errors}"
+    assert not tab.blocked, f"requests for other sites: {tab.blocked}"
 
 
 def test_from_disk_every_navigation_link_opens_a_page(site, browser):
