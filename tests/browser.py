@@ -124,11 +124,13 @@ class Browser:
         """Send a command and wait for its result (events that arrive meanwhile are handled)."""
         ident = self.send(method, params, session)
         self._awaited.add(ident)
-        self.pump(lambda: ident in self._answered, f"the answer to {method}")
-        self._awaited.discard(ident)
+        try:
+            self.pump(lambda: ident in self._answered, f"the answer to {method}")
+        finally:
+            self._awaited.discard(ident)
         answer = self._answered.pop(ident)
         if "error" in answer:
-            raise BrowserError(f"{method}: {answer['error'].get('message')} {params}")
+            raise BrowserError(f"{method}: {answer['error'].get('message')} {str(params)[:300]}")
         return answer.get("result", {})
 
     def pump(self, done: Callable[[], bool], what: str, timeout: float = TIMEOUT) -> None:
