@@ -91,9 +91,11 @@ def load_data() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     digits and the split come from notebooks/toy_datasets, shared with the notebooks (the same
     numbers and the same split as scikit-learn's ``load_digits`` and ``train_test_split``).
     """
-    if str(NOTEBOOKS) not in sys.path:
+    try:  # beside this script in a folder that `python -m backproplab notebooks` wrote
+        from toy_datasets import load_digits, train_test_split
+    except ImportError:  # in examples/ (a clone, or the installed material)
         sys.path.insert(0, str(NOTEBOOKS))
-    from toy_datasets import load_digits, train_test_split
+        from toy_datasets import load_digits, train_test_split
 
     X, y = load_digits(return_X_y=True)
     X_train, X_test, y_train, y_test = train_test_split(

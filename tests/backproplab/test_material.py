@@ -38,6 +38,12 @@ def test_notebooks_are_copied_with_outputs_and_a_copy_is_never_overwritten_silen
         data = ROOT / "examples" / "notebooks" / "toy_datasets" / name
         assert (tmp_path / "toy_datasets" / name).read_bytes() == data.read_bytes(), name
 
+    # Notebook 12 imports the demo from the folder it runs in (Jupyter's working directory).
+    load = "import train_digits as d; print(d.load_data()[0].shape)"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", load], cwd=tmp_path, env=env, capture_output=True)
+    assert done.stdout.decode().strip() == "(1437, 64)", done.stderr.decode()
+
     mine = tmp_path / source[0].name
     mine.write_text('{"cells": []}')  # a student's edits
     assert notebooks.run(parse(notebooks, str(tmp_path))) == 0
