@@ -45,7 +45,7 @@ def missing_modules(*modules: str) -> list[str]:
 
 # What running the notebooks and the demo needs besides the library: module -> distribution.
 # (The digits and diabetes data ship with the notebooks, in notebooks/toy_datasets.)
-EXAMPLE_NEEDS = {"matplotlib": "matplotlib", "names": "names"}
+EXAMPLE_NEEDS = {"matplotlib": "matplotlib", "tqdm": "tqdm", "names": "names"}
 
 
 def install_hint(missing: list[str]) -> str:
