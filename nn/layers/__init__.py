@@ -18,6 +18,7 @@ from .loss import (
 )
 from .normalization import BatchNorm1d, BatchNorm2d, LayerNorm
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, Dropout2d
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .transformer import TransformerEncoder, TransformerEncoderLayer
 
 __all__ = [
@@ -34,9 +35,13 @@ __all__ = [
     "Embedding",
     "Flatten",
     "GELU",
+    "GRU",
+    "GRUCell",
     "HuberLoss",
     "Identity",
     "L1Loss",
+    "LSTM",
+    "LSTMCell",
     "LayerNorm",
     "LeakyReLU",
     "Linear",
@@ -45,6 +50,8 @@ __all__ = [
     "MaxPool2d",
     "MultiheadAttention",
     "NLLLoss",
+    "RNN",
+    "RNNCell",
     "ReLU",
     "Sigmoid",
     "SmoothL1Loss",
