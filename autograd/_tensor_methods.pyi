@@ -600,6 +600,23 @@ class TensorMethods:
         Also takes PyTorch's dim= and keepdim=.
         """
 
+    def softmax(self, axis: builtins.int, dtype: Any = None) -> Tensor:
+        """softmax(x)_i = exp(x_i) / sum_j exp(x_j) along ``axis`` (PyTorch: ``t.softmax(dim)``),
+            the row's maximum subtracted first so that large logits never overflow; ``dtype``, if
+            given, is the dtype the input is cast to first. One fused op (``nn.functional.softmax``
+            runs the same one, with a default axis of -1).
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def log_softmax(self, axis: builtins.int, dtype: Any = None) -> Tensor:
+        """log_softmax(x)_i = x_i - log(sum_j exp(x_j)) along ``axis`` (PyTorch:
+            ``t.log_softmax(dim)``), the log-sum-exp taken stably (finite for logits of +-1000);
+            ``dtype``, if given, is the dtype the input is cast to first. One fused op.
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
     def erf(self) -> Tensor:
         """y = erf(x) = 2/sqrt(pi) * integral_0^x exp(-t^2) dt;  dy/dx = 2/sqrt(pi) * exp(-x^2)
         (differentiable any number of times).

@@ -75,8 +75,6 @@ class TorchSpellings(_Base):
 # PyTorch names a Tensor lacks, and what to use instead (the AttributeError says it).
 MISSING = {
     "cuda": "backproplab runs on the CPU; drop .cuda() (or use .to('cpu'))",
-    "softmax": "use nn.functional.softmax(t, dim)",
-    "log_softmax": "use nn.functional.log_softmax(t, dim)",
     "register_hook": "backproplab has no tensor hooks; use autograd.trace() to see gradients",
     "squeeze_": "in-place shape changes are not supported; use t = t.squeeze()",
     "unsqueeze_": "in-place shape changes are not supported; use t = t.unsqueeze(d)",
@@ -141,8 +139,6 @@ MODULE_MISSING = {
     "FloatTensor": "use autograd.tensor(data, dtype=autograd.float32)",
     "LongTensor": "use autograd.tensor(data, dtype=autograd.int64)",
     "is_tensor": "use isinstance(x, autograd.Tensor)",
-    "softmax": "use nn.functional.softmax(x, dim)",
-    "log_softmax": "use nn.functional.log_softmax(x, dim)",
     "bfloat16": "backproplab has no bfloat16 (NumPy lacks it): use float32, or float16 to save "
     "memory",
     "set_grad_enabled": "use `with autograd.no_grad():` or `with autograd.enable_grad():`",

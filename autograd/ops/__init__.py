@@ -16,6 +16,7 @@ from . import (  # noqa: F401  (imported for their declarations)
     reductions,
     reorder,
     shape,
+    softmax,
     special,
     tiling,
     torch_ops,

@@ -1,8 +1,10 @@
 """Activation functions (elementwise non-linearities) and softmax / log-softmax.
 
-Fused ops (``leaky_relu``, ``gelu``, ``softmax``, ``log_softmax``) are
-``autograd.Function``s whose backward uses only NumPy operators and functions that Tensors record,
-so it is recorded again under ``create_graph=True``.
+Fused ops (``leaky_relu``, ``gelu``) are ``autograd.Function``s whose backward uses only NumPy
+operators and functions that Tensors record, so it is recorded again under
+``create_graph=True``. Softmax and log-softmax are ops of ``autograd``
+(``autograd/ops/softmax.py``, so that ``t.softmax(dim)`` exists without autograd importing nn);
+``softmax`` and ``log_softmax`` here run the same two Functions.
 """
 
 from __future__ import annotations
@@ -14,9 +16,9 @@ import numpy as np
 
 import autograd
 from autograd.ops import special
+from autograd.ops.softmax import LogSoftmaxFunction, SoftmaxFunction, softmax_input
 from autograd.ops.special import Erf
 
-from ._rows import max_along, sum_along
 from .checks import as_tensor, check_floating, resolve_spelling
 
 _SQRT_2 = math.sqrt(2.0)
@@ -126,73 +128,10 @@ def gelu(x: Any, approximate: str = "none") -> autograd.Tensor:
     return GELUFunction.apply(x, approximate=approximate)
 
 
-class SoftmaxFunction(autograd.Function):
-    """y_i = e^(x_i - m) / sum_j e^(x_j - m) along ``axis``, m = max_j x_j (any m gives the same
-    y; the maximum keeps every exponent <= 0, so nothing overflows). A row of -inf has no
-    weights to normalise: it gives NaN (0 / 0).
-
-    Backward: dy_i/dx_k = y_i ([i = k] - y_k), so dL/dx = y * (g - sum_j g_j y_j), g = dL/dy.
-    """
-
-    name = "softmax"
-
-    @staticmethod
-    def forward(ctx: Any, x: np.ndarray, axis: int = -1) -> np.ndarray:
-        e = np.exp(x - _finite_max(x, axis))
-        y = e / sum_along(e, axis)
-        ctx.axis = axis
-        ctx.save_for_backward(y)
-        return y
-
-    @staticmethod
-    def backward(ctx: Any, grad: Any) -> Any:
-        (y,) = ctx.saved_tensors
-        return y * (grad - sum_along(grad * y, ctx.axis))
-
-
-class LogSoftmaxFunction(autograd.Function):
-    """y_i = x_i - m - log(sum_j e^(x_j - m)) along ``axis``, m = max_j x_j (the log-sum-exp
-    taken stably: finite for logits of +-1000).
-
-    Backward: dy_i/dx_k = [i = k] - softmax(x)_k, so dL/dx = g - e^y * sum_j g_j, g = dL/dy.
-    """
-
-    name = "log_softmax"
-
-    @staticmethod
-    def forward(ctx: Any, x: np.ndarray, axis: int = -1) -> np.ndarray:
-        shifted = x - _finite_max(x, axis)
-        with np.errstate(divide="ignore"):  # log(0) = -inf for a row of -inf: y is NaN there
-            y = shifted - np.log(sum_along(np.exp(shifted), axis))
-        ctx.axis = axis
-        ctx.save_for_backward(y)
-        return y
-
-    @staticmethod
-    def backward(ctx: Any, grad: Any) -> Any:
-        (y,) = ctx.saved_tensors
-        return grad - np.exp(y) * sum_along(grad, ctx.axis)
-
-
-def _finite_max(x: np.ndarray, axis: int) -> np.ndarray:
-    """The maximum along ``axis`` (kept), or 0 where it is not finite (a row of -inf, or one
-    holding +inf), as ``logsumexp`` shifts. Along an empty axis there is nothing to shift
-    (and no maximum): the result is empty too."""
-    if x.shape[axis] == 0:
-        return np.zeros((), dtype=x.dtype)
-    m = max_along(x, axis)
-    return np.where(np.isfinite(m), m, 0)
-
-
 def _softmax_input(fn: str, x: Any, axis: Any, dim: Any, dtype: Any) -> tuple[Any, int]:
     """The input (cast to ``dtype`` first if given, as PyTorch) and the checked axis."""
     axis = resolve_spelling(fn, "axis", axis, "dim", dim, -1)
-    x = as_tensor(x)
-    if dtype is not None:
-        x = x.astype(dtype)
-    if not -max(x.ndim, 1) <= axis < max(x.ndim, 1):
-        raise ValueError(f"{fn}: axis {axis} is out of range for an input of shape {x.shape}")
-    return x, axis
+    return softmax_input(fn, x, axis, dtype)
 
 
 def log_softmax(

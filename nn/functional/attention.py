@@ -26,8 +26,8 @@ from typing import Any
 import numpy as np
 
 import autograd
+from autograd.ops.rows import sum_along
 
-from ._rows import sum_along
 from .activation import SoftmaxFunction, softmax
 from .checks import as_tensor, check_floating
 from .linear import dropout, dropout_mask, linear

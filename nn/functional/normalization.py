@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 import autograd
+from autograd.ops.rows import sum_along
 
-from ._rows import sum_along
 from .checks import as_tensor, check_floating, refuse_grad
 
 

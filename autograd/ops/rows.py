@@ -1,11 +1,12 @@
 """Sums and maxima along one axis, kept (``keepdims=True``), fast on short rows.
 
-The fused ops of ``nn.functional`` (softmax, layer norm, attention) reduce along the last axis
-of arrays like (256, 14, 14) or (896, 64): many short rows, and NumPy's reductions pay a fixed
-cost per row. Here a sum along the last axis (or down the columns of a matrix) is a
-matrix-vector product with a vector of ones (a float32 sum is still accumulated in float32, as
-NumPy does), and a maximum along a short last axis is taken across the rows of the transposed
-copy. Anything else is NumPy's own reduction. The measurements: docs/guides/speed.md.
+The fused ops (softmax and log-softmax in ``autograd.ops.softmax``; layer norm and attention in
+``nn.functional``) reduce along the last axis of arrays like (256, 14, 14) or (896, 64): many
+short rows, and NumPy's reductions pay a fixed cost per row. Here a sum along the last axis (or
+down the columns of a matrix) is a matrix-vector product with a vector of ones (a float32 sum is
+still accumulated in float32, as NumPy does), and a maximum along a short last axis is taken
+across the rows of the transposed copy. Anything else is NumPy's own reduction. The
+measurements: docs/guides/speed.md.
 
 ``sum_along`` also runs on Tensors (the product is ``np.dot``, which is recorded), so backward
 formulas may use it under ``create_graph``; ``max_along`` is for forward passes (arrays).

@@ -1,11 +1,11 @@
-"""nn.functional._rows: the fused ops' sums and maxima along one axis give NumPy's own
+"""autograd/ops/rows.py: the fused ops' sums and maxima along one axis give NumPy's own
 reductions (keepdims), on arrays of every shape and dtype, and the sum is recorded on Tensors."""
 
 import numpy as np
 import pytest
 
 import autograd
-from nn.functional._rows import max_along, sum_along
+from autograd.ops.rows import max_along, sum_along
 
 SHAPES = [(5,), (3, 4), (896, 64), (2, 3, 14), (4, 1), (1, 7), (0, 3), (3, 0), (2, 3, 100)]
 
