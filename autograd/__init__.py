@@ -77,6 +77,17 @@ from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .gradients import grad
 from .graph import Graph, draw_graph, scope, trace, trace_backward
 from .graph import origins as _origins
+from .legacy_tensors import (
+    BoolTensor,
+    ByteTensor,
+    CharTensor,
+    DoubleTensor,
+    FloatTensor,
+    HalfTensor,
+    IntTensor,
+    LongTensor,
+    ShortTensor,
+)
 from .meanings import is_pytorch_meanings, pytorch_meanings
 from .random import get_generator, manual_seed
 from .registry import exports as _exports
@@ -100,6 +111,15 @@ _install_attributes(_TorchMethods, Tensor)
 _ops_exported = _exports()
 
 __all__ = [
+    "BoolTensor",
+    "ByteTensor",
+    "CharTensor",
+    "DoubleTensor",
+    "FloatTensor",
+    "HalfTensor",
+    "IntTensor",
+    "LongTensor",
+    "ShortTensor",
     "Generator",
     "accelerator",
     "amp",

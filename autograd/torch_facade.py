@@ -1,6 +1,6 @@
 """PyTorch's spellings of what a Tensor is: ``t.size()``, ``t.dim()``, ``t.device``, ``t.cpu()``,
 ``t._version``, and a hint for each PyTorch name backproplab lacks (``t.expand`` says "use
-.broadcast_to(shape)"; ``autograd.FloatTensor`` says what to write instead).
+.broadcast_to(shape)"; ``autograd.bfloat16`` says what to write instead).
 
 None of this is needed to understand the engine: ``autograd/__init__.py`` installs it on Tensor,
 as it installs the ops. PyTorch's spellings of ops (``dim=``, ``view``, ``cat``) are declared
@@ -136,8 +136,7 @@ MODULE_MISSING = {
     "nn": "backproplab's nn is a package of its own: `import nn`",
     "optim": "backproplab's optim is a package of its own: `import optim`",
     "utils": "data loading is nn.data (DataLoader, TensorDataset); clipping is nn.utils",
-    "FloatTensor": "use autograd.tensor(data, dtype=autograd.float32)",
-    "LongTensor": "use autograd.tensor(data, dtype=autograd.int64)",
+    "BFloat16Tensor": "backproplab has no bfloat16 (NumPy lacks it): use FloatTensor",
     "is_tensor": "use isinstance(x, autograd.Tensor)",
     "bfloat16": "backproplab has no bfloat16 (NumPy lacks it): use float32, or float16 to save "
     "memory",
