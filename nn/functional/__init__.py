@@ -4,7 +4,7 @@ as F``). Tensor-op arguments are spelled either way, NumPy's ``axis=`` or PyTorc
 
 from .activation import erf, gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, tanh
 from .attention import multi_head_attention_forward, scaled_dot_product_attention
-from .conv import conv2d, max_pool2d
+from .conv import conv2d, conv_transpose2d, max_pool2d
 from .linear import dropout, embedding, linear, one_hot
 from .loss import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, nll_loss
 from .normalization import batch_norm, layer_norm
@@ -19,6 +19,7 @@ __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "conv2d",
+    "conv_transpose2d",
     "cross_entropy",
     "dropout",
     "embedding",

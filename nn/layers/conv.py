@@ -1,4 +1,4 @@
-"""``Conv2d`` and ``MaxPool2d`` (im2col on NumPy; see ``nn.functional.conv``)."""
+"""``Conv2d``, ``ConvTranspose2d`` and ``MaxPool2d`` (im2col on NumPy; see nn.functional.conv)."""
 
 from __future__ import annotations
 
@@ -67,6 +67,95 @@ class Conv2d(Module):
         )
         if self.padding != (0, 0):
             text += f", padding={self.padding}"
+        if self.bias is None:
+            text += ", bias=False"
+        return text
+
+
+class ConvTranspose2d(Module):
+    """2-D transposed convolution of (N, C_in, H, W) inputs (see
+    ``nn.functional.conv_transpose2d``): each input pixel scatters its kernel, weighted, onto
+    an output of size Ho = (H - 1) stride - 2 padding + dilation (kh - 1) + output_padding + 1
+    (same for W). It maps a feature map back up the way a strided ``Conv2d`` maps it down
+    (decoders, GAN generators).
+
+    Weight (C_in, C_out / groups, kh, kw) and bias (C_out,), PyTorch's layout and default
+    initialisation: kaiming_uniform_(a=sqrt(5)) and U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with
+    fan_in = weight.shape[1] * kh * kw, as PyTorch computes it from the weight's shape.
+    """
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: int | tuple[int, int],
+        stride: int | tuple[int, int] = 1,
+        padding: int | tuple[int, int] = 0,
+        output_padding: int | tuple[int, int] = 0,
+        groups: int = 1,
+        bias: bool = True,
+        dilation: int | tuple[int, int] = 1,
+        padding_mode: str = "zeros",
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__()
+        owner = "ConvTranspose2d"
+        self.in_channels = check_size(owner, "in_channels", in_channels)
+        self.out_channels = check_size(owner, "out_channels", out_channels)
+        self.kernel_size = pair(owner, "kernel_size", kernel_size, 1)
+        self.stride = pair(owner, "stride", stride, 1)
+        self.padding = pair(owner, "padding", padding, 0)
+        self.output_padding = pair(owner, "output_padding", output_padding, 0)
+        self.dilation = pair(owner, "dilation", dilation, 1)
+        self.groups = check_size(owner, "groups", groups)
+        if in_channels % groups or out_channels % groups:
+            raise ValueError(
+                f"{owner}: groups={groups} must divide in_channels={in_channels} and "
+                f"out_channels={out_channels}"
+            )
+        if padding_mode != "zeros":
+            raise ValueError(f"{owner}: only padding_mode='zeros' is supported, as in PyTorch")
+        self.padding_mode = padding_mode
+        check_device(device, owner)
+        dtype = floating_dtype(dtype, owner)
+        shape = (self.in_channels, self.out_channels // groups, *self.kernel_size)
+        self.weight = Parameter(np.empty(shape, dtype=dtype))
+        if bias:
+            self.bias = Parameter(np.empty(self.out_channels, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Re-draw the weights with PyTorch's default initialisation."""
+        reset_weight_and_bias(self.weight, self.bias)
+
+    def forward(self, x: autograd.Tensor) -> autograd.Tensor:
+        return F.conv_transpose2d(
+            x,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            self.output_padding,
+            self.groups,
+            self.dilation,
+        )
+
+    def extra_repr(self) -> str:
+        text = (
+            f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
+            f"stride={self.stride}"
+        )
+        if self.padding != (0, 0):
+            text += f", padding={self.padding}"
+        if self.dilation != (1, 1):
+            text += f", dilation={self.dilation}"
+        if self.output_padding != (0, 0):
+            text += f", output_padding={self.output_padding}"
+        if self.groups != 1:
+            text += f", groups={self.groups}"
         if self.bias is None:
             text += ", bias=False"
         return text

@@ -1,5 +1,5 @@
-"""nn/functional/conv.py: conv2d and max_pool2d (im2col): values by hand, gradients, the
-im2col/col2im pair."""
+"""nn/functional/conv.py: conv2d, conv_transpose2d and max_pool2d (im2col): values by hand,
+gradients, the im2col/col2im pair, and conv_transpose2d against PyTorch where installed."""
 
 import numpy as np
 import pytest
@@ -78,3 +78,107 @@ def test_conv2d_second_derivative():
         2 * eps
     )
     np.testing.assert_allclose(np.asarray(hv), numeric, atol=1e-6)
+
+
+def naive_conv_transpose2d(x, w, b, stride, padding, output_padding, groups, dilation):
+    """The defining sum, one input pixel and kernel entry at a time."""
+    (sh, sw), (ph, pw), (eh, ew), (dh, dw) = (
+        F.conv.pair("t", "v", v, 0) for v in (stride, padding, output_padding, dilation)
+    )
+    n, c_in, h, wd = x.shape
+    _, per_group, kh, kw = w.shape
+    size = (
+        (h - 1) * sh - 2 * ph + dh * (kh - 1) + eh + 1,
+        (wd - 1) * sw - 2 * pw + dw * (kw - 1) + ew + 1,
+    )
+    out = np.zeros((n, per_group * groups, *size))
+    for c in range(c_in):
+        group = c // (c_in // groups)
+        for o in range(per_group):
+            for i, j, u, v in np.ndindex(h, wd, kh, kw):
+                r, q = i * sh + u * dh - ph, j * sw + v * dw - pw
+                if 0 <= r < size[0] and 0 <= q < size[1]:
+                    out[:, group * per_group + o, r, q] += x[:, c, i, j] * w[c, o, u, v]
+    return out + (0 if b is None else b.reshape(1, -1, 1, 1))
+
+
+TRANSPOSED = [
+    {},
+    {"stride": 2},
+    {"stride": 2, "padding": 1, "output_padding": 1},
+    {"dilation": 2, "padding": (1, 0)},
+    {"groups": 2, "stride": (2, 1)},
+    {"stride": 3, "dilation": 2, "output_padding": (2, 1), "padding": (1, 2), "groups": 2},
+]
+
+
+@pytest.mark.parametrize("options", TRANSPOSED, ids=str)
+def test_conv_transpose2d_is_its_defining_sum(options):
+    rng = np.random.default_rng(6)
+    x, w, b = rng.standard_normal((2, 4, 3, 4)), rng.standard_normal((4, 3, 3, 2)), None
+    groups = options.get("groups", 1)
+    b = rng.standard_normal(3 * groups)
+    full = {"stride": 1, "padding": 0, "output_padding": 0, "groups": 1, "dilation": 1, **options}
+    want = naive_conv_transpose2d(x, w, b, **full)
+    got = F.conv_transpose2d(autograd.Tensor(x), w, b, **options)
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-12, atol=1e-12)
+
+
+def test_conv_transpose2d_is_the_adjoint_of_conv2d():
+    # <conv2d(y, w), x> = <y, conv_transpose2d(x, w)>: the transposed convolution is conv2d's
+    # input gradient.
+    rng = np.random.default_rng(7)
+    w = rng.standard_normal((3, 2, 3, 3))  # conv2d: 2 -> 3 channels; transposed: 3 -> 2
+    y = rng.standard_normal((2, 2, 7, 6))
+    down = F.conv2d(y, w, stride=2, padding=1)
+    x = rng.standard_normal(down.shape)
+    up = F.conv_transpose2d(x, w, stride=2, padding=1, output_padding=(0, 1))
+    assert up.shape == y.shape
+    assert np.vdot(down.numpy(), x) == pytest.approx(np.vdot(y, up.numpy()), rel=1e-12)
+
+
+@pytest.mark.parametrize("options", TRANSPOSED[1:], ids=str)
+def test_conv_transpose2d_gradcheck(options):
+    groups = options.get("groups", 1)
+    fn = lambda x, w, b: F.conv_transpose2d(x, w, b, **options)  # noqa: E731
+    inputs = [leaf(1, 4, 3, 2), leaf(4, 2, 2, 3, seed=1), leaf(2 * groups, seed=2)]
+    assert autograd.gradcheck(fn, inputs)
+
+
+def test_conv_transpose2d_second_derivative_and_dilated_im2col():
+    fn = lambda x, w: F.conv_transpose2d(x, w, stride=2, dilation=2) ** 2  # noqa: E731
+    assert autograd.gradgradcheck(fn, [leaf(1, 2, 2, 2), leaf(2, 1, 2, 2, seed=1)])
+    geometry = {"kernel": (2, 2), "stride": (1, 2), "padding": (1, 0), "dilation": (2, 3)}
+    assert autograd.gradcheck(lambda x: Im2Col.apply(x, **geometry), [leaf(1, 2, 4, 5)])
+
+
+def test_conv_transpose2d_unbatched_and_errors():
+    w = np.ones((2, 3, 2, 2))
+    assert F.conv_transpose2d(np.ones((2, 3, 3)), w).shape == (3, 4, 4)
+    x = autograd.Tensor(np.zeros((1, 2, 3, 3)))
+    with pytest.raises(ValueError, match=r"conv_transpose2d: input shape \(1, 3, 3, 3\) does not"):
+        F.conv_transpose2d(np.zeros((1, 3, 3, 3)), w)
+    with pytest.raises(ValueError, match="output_padding .* smaller than the stride"):
+        F.conv_transpose2d(x, w, stride=2, output_padding=2)
+    with pytest.raises(ValueError, match="groups=3 does not divide the 2 input channels"):
+        F.conv_transpose2d(x, w, groups=3)
+    with pytest.raises(ValueError, match="gives an empty output"):
+        F.conv_transpose2d(x, w, padding=3)
+    with pytest.raises(ValueError, match=r"bias shape \(2,\) does not fit 3 output channels"):
+        F.conv_transpose2d(x, w, np.zeros(2))
+
+
+@pytest.mark.parametrize("options", TRANSPOSED, ids=str)
+def test_conv_transpose2d_matches_torch(options):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(8)
+    groups = options.get("groups", 1)
+    arrays = [rng.standard_normal(s) for s in ((2, 4, 3, 4), (4, 3, 3, 2), (3 * groups,))]
+    results = []
+    for lib, fn in ((autograd, F.conv_transpose2d), (torch, torch.nn.functional.conv_transpose2d)):
+        leaves = [lib.tensor(a, requires_grad=True) for a in arrays]
+        out = fn(*leaves, **options)
+        (out * out).sum().backward()
+        results.append([out, *(t.grad for t in leaves)])
+    for a, b in zip(*results, strict=True):
+        np.testing.assert_allclose(a.numpy(), b.detach().numpy(), rtol=1e-10, atol=1e-12)

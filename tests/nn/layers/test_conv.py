@@ -56,3 +56,31 @@ def test_conv_errors():
         F.max_pool2d(x, 2, padding=2)
     with pytest.raises(ValueError, match="Conv2d: kernel_size must be an int >= 1"):
         nn.Conv2d(1, 1, 2.5)
+
+
+def test_conv_transpose_layer_init_shapes_and_repr():
+    autograd.manual_seed(0)
+    up = nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1, output_padding=1, groups=2)
+    assert up.weight.shape == (4, 3, 3, 3) and up.bias.shape == (6,)
+    bound = 1 / math.sqrt(3 * 9)  # PyTorch's fan_in: weight.shape[1] * kh * kw
+    assert np.abs(up.weight.numpy()).max() <= bound and np.abs(up.bias.numpy()).max() <= bound
+    assert up.weight.numpy().std() == pytest.approx(bound / math.sqrt(3), rel=0.15)
+    assert up(autograd.zeros(2, 4, 5, 5)).shape == (2, 6, 10, 10)
+    assert repr(up) == (
+        "ConvTranspose2d(4, 6, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), "
+        "output_padding=(1, 1), groups=2)"
+    )
+    assert nn.ConvTranspose2d(1, 1, 2, bias=False).bias is None
+    with pytest.raises(ValueError, match="ConvTranspose2d: groups=2 must divide in_channels=3"):
+        nn.ConvTranspose2d(3, 4, 2, groups=2)
+
+
+def test_conv_transpose_layer_runs_torchs_weights():
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    theirs = torch.nn.ConvTranspose2d(3, 2, (3, 2), stride=2, dilation=(1, 2), bias=True)
+    ours = nn.ConvTranspose2d(3, 2, (3, 2), stride=2, dilation=(1, 2))
+    ours.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
+    x = np.random.default_rng(0).standard_normal((2, 3, 4, 4)).astype(np.float32)
+    want = theirs(torch.tensor(x)).detach().numpy()
+    np.testing.assert_allclose(ours(autograd.tensor(x)).numpy(), want, rtol=1e-5, atol=1e-6)
