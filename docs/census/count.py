@@ -14,7 +14,9 @@ through them is counted under its namespace:
 
 A receiver's type is unknown to a parser, so ``Tensor.X`` is an upper bound: ``s.split()`` on
 a string counts as ``Tensor.split``. What matters for the census is in how many sources a name
-appears, which such noise hardly changes.
+appears, which such noise hardly changes, except for the few names in ``NOT_TENSOR``: every use
+of them in the sources, read line by line, was another library's name (``dict.values()``,
+``list.index``, PIL's ``Image.resize``), so they are not counted as Tensor names at all.
 """
 
 from __future__ import annotations
@@ -53,13 +55,21 @@ MODULES = {
     "torch.nn.functional": "F",
     "torch.optim": "optim",
 }
+# Tensor attribute names that the sources only use with another meaning (read by hand in every
+# source at the commits in usage.json); counting them would list names nobody uses on a tensor.
+NOT_TENSOR = {
+    "index": "list.index(x), pandas' .index, a namedtuple field (center_irc.index)",
+    "values": "dict.values(), pandas' .values, the .values field of a max/topk result",
+    "resize": "PIL's image.resize(size, filter), torchvision's transforms.functional.resize",
+}
 _D2L_BLOCK = re.compile(r"```\{\.python \.input[^}]*\}\n(.*?)```", re.S)
 
 
 def tensor_attributes() -> frozenset[str]:
-    """torch.Tensor's public attribute names, from the committed list (torch_names.json)."""
+    """torch.Tensor's public attribute names, from the committed list (torch_names.json), less
+    ``NOT_TENSOR``."""
     names = json.loads((HERE / "torch_names.json").read_text())
-    return frozenset(names["Tensor"])
+    return frozenset(names["Tensor"]) - NOT_TENSOR.keys()
 
 
 def chunks(path: str, text: str) -> list[str]:
