@@ -28,6 +28,7 @@ IMG = _t(2, 2, 5, 5)
 LABELS = autograd.tensor([0, 3, 1])
 SEQ = _t(2, 3, 4)  # (N, L, E) with batch_first
 W24, B2, B4, G4, K3, B3 = _t(2, 4), _t(2), _t(4), _t(4), _t(3, 2, 3, 3), _t(3)
+KT = _t(2, 3, 2, 2)  # a transposed convolution's weight: (C_in, C_out, kh, kw)
 POS = _t(4, low=1, high=2)
 BIAS_KV = _t(1, 1, 4)
 MHA = dict(
@@ -90,6 +91,9 @@ RECORDED = [
     ("conv2d", "x", IMG, lambda a: F.conv2d(a, K3, B3)),
     ("conv2d", "weight", _t(3, 2, 3, 3), lambda a: F.conv2d(IMG, a, B3)),
     ("conv2d", "bias", _t(3), lambda a: F.conv2d(IMG, K3, a)),
+    ("conv_transpose2d", "x", IMG, lambda a: F.conv_transpose2d(a, KT, B3, stride=2)),
+    ("conv_transpose2d", "weight", _t(2, 3, 2, 2), lambda a: F.conv_transpose2d(IMG, a, B3)),
+    ("conv_transpose2d", "bias", _t(3), lambda a: F.conv_transpose2d(IMG, KT, a, stride=2)),
     ("max_pool2d", "x", IMG, lambda a: F.max_pool2d(a, 2)),
     ("avg_pool2d", "x", IMG, lambda a: F.avg_pool2d(a, 2)),
     ("adaptive_avg_pool2d", "x", IMG, lambda a: F.adaptive_avg_pool2d(a, (2, 3))),
