@@ -47,7 +47,7 @@ class LegacyTensor(metaclass=LegacyTensorType):
 
     dtype = np.dtype(np.float32)
 
-    def __new__(cls, *args: Any, device: Any = None) -> Any:  # type: ignore[misc]
+    def __new__(cls, *args: Any, device: Any = None) -> Any:
         check_device(device, cls.__name__)
         if not args:
             return Tensor(np.empty(0, dtype=cls.dtype))

@@ -168,7 +168,7 @@ class RNNBase(Module):
             layer_input = input_size if layer == 0 else hidden_size * directions
             for direction in range(directions):
                 suffix = f"_l{layer}" + ("_reverse" if direction else "")
-                shapes = {
+                shapes: dict[str, tuple[int, ...]] = {
                     f"weight_ih{suffix}": (gates, layer_input),
                     f"weight_hh{suffix}": (gates, hidden_size),
                 }
