@@ -131,17 +131,33 @@ class ConvTranspose2d(Module):
         """Re-draw the weights with PyTorch's default initialisation."""
         reset_weight_and_bias(self.weight, self.bias)
 
-    def forward(self, x: autograd.Tensor) -> autograd.Tensor:
+    def forward(self, x: autograd.Tensor, output_size: Any = None) -> autograd.Tensor:
+        """The transposed convolution of ``x``. ``output_size`` (optional, (Ho, Wo) or a whole
+        shape ending in them) picks the output padding that gives that size, as PyTorch: a
+        strided Conv2d maps several input sizes onto one output size, and this says which."""
+        extra = self.output_padding
+        if output_size is not None:
+            extra = self._output_padding(x, output_size)
         return F.conv_transpose2d(
-            x,
-            self.weight,
-            self.bias,
-            self.stride,
-            self.padding,
-            self.output_padding,
-            self.groups,
-            self.dilation,
+            x, self.weight, self.bias, self.stride, self.padding, extra, self.groups, self.dilation
         )
+
+    def _output_padding(self, x: Any, output_size: Any) -> tuple[int, int]:
+        size = tuple(int(s) for s in output_size)[-2:]
+        smallest = [
+            (x.shape[-2 + axis] - 1) * self.stride[axis]
+            - 2 * self.padding[axis]
+            + self.dilation[axis] * (self.kernel_size[axis] - 1)
+            + 1
+            for axis in range(2)
+        ]
+        largest = [m + s - 1 for m, s in zip(smallest, self.stride)]  # (PyTorch's range)
+        if len(size) != 2 or not all(lo <= n <= hi for lo, n, hi in zip(smallest, size, largest)):
+            raise ValueError(
+                f"ConvTranspose2d: requested an output size of {tuple(output_size)}, but valid "
+                f"sizes range from {smallest} to {largest} for an input of shape {x.shape}"
+            )
+        return size[0] - smallest[0], size[1] - smallest[1]
 
     def extra_repr(self) -> str:
         text = (

@@ -84,3 +84,16 @@ def test_conv_transpose_layer_runs_torchs_weights():
     x = np.random.default_rng(0).standard_normal((2, 3, 4, 4)).astype(np.float32)
     want = theirs(torch.tensor(x)).detach().numpy()
     np.testing.assert_allclose(ours(autograd.tensor(x)).numpy(), want, rtol=1e-5, atol=1e-6)
+
+
+def test_conv_transpose_output_size_picks_the_output_padding():
+    up = nn.ConvTranspose2d(2, 2, 3, stride=2, padding=1)
+    down = nn.Conv2d(2, 2, 3, stride=2, padding=1)
+    for size in ((7, 7), (8, 8), (7, 8)):
+        x = autograd.zeros(1, 2, *size)
+        assert up(down(x), output_size=x.shape).shape == x.shape
+    with pytest.raises(
+        ValueError,
+        match=r"output size of \(9, 9\), but valid sizes range from \[7, 7\] to \[8, 8\]",
+    ):
+        up(autograd.zeros(1, 2, 4, 4), output_size=(9, 9))
