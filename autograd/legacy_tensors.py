@@ -86,23 +86,20 @@ def _legacy(name: str, dtype: Any) -> LegacyTensorType:
 
 
 BoolTensor = _legacy("BoolTensor", np.bool_)
+"""bool: ``BoolTensor(data)``, ``BoolTensor(*sizes)``, ``isinstance(t, BoolTensor)``."""
 ByteTensor = _legacy("ByteTensor", np.uint8)
+"""uint8: ``ByteTensor(data)``, ``ByteTensor(*sizes)``, ``isinstance(t, ByteTensor)``."""
 CharTensor = _legacy("CharTensor", np.int8)
+"""int8: ``CharTensor(data)``, ``CharTensor(*sizes)``, ``isinstance(t, CharTensor)``."""
 ShortTensor = _legacy("ShortTensor", np.int16)
+"""int16: ``ShortTensor(data)``, ``ShortTensor(*sizes)``, ``isinstance(t, ShortTensor)``."""
 IntTensor = _legacy("IntTensor", np.int32)
+"""int32: ``IntTensor(data)``, ``IntTensor(*sizes)``, ``isinstance(t, IntTensor)``."""
 LongTensor = _legacy("LongTensor", np.int64)
+"""int64: ``LongTensor(data)``, ``LongTensor(*sizes)``, ``isinstance(t, LongTensor)``."""
 HalfTensor = _legacy("HalfTensor", np.float16)
+"""float16: ``HalfTensor(data)``, ``HalfTensor(*sizes)``, ``isinstance(t, HalfTensor)``."""
 FloatTensor = _legacy("FloatTensor", np.float32)
+"""float32: ``FloatTensor(data)``, ``FloatTensor(*sizes)``, ``isinstance(t, FloatTensor)``."""
 DoubleTensor = _legacy("DoubleTensor", np.float64)
-
-NAMES = (
-    "BoolTensor",
-    "ByteTensor",
-    "CharTensor",
-    "ShortTensor",
-    "IntTensor",
-    "LongTensor",
-    "HalfTensor",
-    "FloatTensor",
-    "DoubleTensor",
-)
+"""float64: ``DoubleTensor(data)``, ``DoubleTensor(*sizes)``, ``isinstance(t, DoubleTensor)``."""
