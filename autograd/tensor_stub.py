@@ -152,6 +152,8 @@ def installed_names(cls: type) -> set[str]:
             written |= {t.id for t in n.targets if isinstance(t, ast.Name)}
     written |= {"__module__", "__doc__", "__slots__", "__qualname__", "__annotations__"}
     written |= {"__weakref__", "__dict__", "__parameters__", "__orig_bases__"}
+    # What Python adds by itself: copyreg's cache at the first pickle or deepcopy, and 3.13's.
+    written |= {"__slotnames__", "__static_attributes__", "__firstlineno__"}
     written |= set(getattr(cls, "__slots__", ()))
     return set(vars(cls)) - written
 
