@@ -84,6 +84,18 @@ def unit_seed(dtype: np.dtype) -> np.ndarray:
     return seed
 
 
+def no_stand_in(value: Any) -> None:
+    """Default of :data:`stand_in_array`: outside a capture, only an exact ndarray is owned."""
+    return None
+
+
+# ``autograd.compile`` replaces this while a capture runs: given a stand-in for an ndarray it
+# returns the array it stands for, so that eager's buffer rule below decides for the real array
+# (a capture then holds no extra copy of the gradients). None for anything else (a Tensor
+# under create_graph, a NumPy scalar...), which is copied.
+stand_in_array = no_stand_in
+
+
 def accumulate_into_leaves(leaf_grads: dict, caller_grad: Any) -> None:
     """Add each leaf's total gradient into its ``.grad`` without needless copies.
 
@@ -91,21 +103,29 @@ def accumulate_into_leaves(leaf_grads: dict, caller_grad: Any) -> None:
     else holds it (a writeable array of its own, not the caller's ``grad``, not handed to another
     leaf already), and a copy of it otherwise.
     """
-    taken = {id(caller_grad)} if caller_grad is not None else set()
+    taken = set()
+    if caller_grad is not None:
+        taken.add(id(caller_grad if type(caller_grad) is np.ndarray else _array(caller_grad)))
     for leaf, total in leaf_grads.items():
-        key = id(total)
         if leaf._grad is not None:
             leaf._grad += total
-        elif (
-            type(total) is np.ndarray
-            and total.base is None
-            and total.flags.writeable
-            and key not in taken
+            continue
+        array = total if type(total) is np.ndarray else stand_in_array(total)
+        if (
+            array is not None
+            and array.base is None
+            and array.flags.writeable
+            and id(array) not in taken
         ):
             leaf._grad = total
-            taken.add(key)
+            taken.add(id(array))
         else:
             leaf._grad = np.array(total)
+
+
+def _array(value: Any) -> Any:
+    array = stand_in_array(value)
+    return value if array is None else array
 
 
 def seed_gradient(tensor: Tensor, grad: Any, caller: str) -> np.ndarray:

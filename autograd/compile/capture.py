@@ -95,7 +95,9 @@ class Capture:
             tensor._grad = self.tape.input_array(grad, grad_name)
         self.captured.tensors.append((data_name, tensor, grad_name, label or tensor.name or ""))
         self.tape.param_names[id(tensor)] = label
-        self.restore.append((tensor, data, grad, holder))
+        # (Whether it had a gradient, not the gradient: ``zero_grad`` inside the step frees it
+        # while the capture runs, as it does in eager.)
+        self.restore.append((tensor, data, grad is not None, holder))
 
     def add_dict(self, holder: Any, attribute: str, key: Any, label: str) -> None:
         try:
@@ -172,6 +174,7 @@ class Capture:
             for name in GLOBAL_RANDOM
             if hasattr(np.random, name)
         ]
+        patches.append((_engine_helpers, "stand_in_array", _array_of_stand_in))
         patches.append(
             (
                 _engine_helpers,
@@ -269,7 +272,7 @@ class Capture:
                 data = arg._data
                 sym = f"{name}_data"
                 arg._data = tape.wrap(data, sym)
-                self.restore.append((arg, data, arg._grad, None))
+                self.restore.append((arg, data, arg._grad is not None, None))
                 captured.arg_kinds.append(("tensor", (data.shape, data.dtype)))
                 out.append(arg)
             elif kind is np.ndarray:
@@ -291,7 +294,7 @@ class Capture:
         """Real arrays and numbers back where the stand-ins were; what changed becomes a
         write-back line of the program."""
         _tape, captured = self.tape, self.captured
-        for tensor, data, grad, holder in self.restore:
+        for tensor, data, had_grad, holder in self.restore:
             if holder is None:  # an argument
                 tensor._data = data
                 continue
@@ -300,9 +303,9 @@ class Capture:
             if type(now_data) is not Traced or now_data.sym != sym:
                 self._write(f"{holder}._data", now_data)
             tensor._data = real(now_data)
-            grad_sym = f"g{sym[1:]}" if grad is not None else None
+            grad_sym = f"g{sym[1:]}" if had_grad else None
             if now_grad is None:
-                if grad is not None:
+                if had_grad:
                     captured.writes.append(Line(f"{holder}._grad = None", "", (), (), True))
             elif type(now_grad) is not Traced or now_grad.sym != grad_sym:
                 self._write(f"{holder}._grad", now_grad)
@@ -422,6 +425,14 @@ class Capture:
                 value = eval(expression.format("owner"), {"owner": owner})  # noqa: S307
                 self.captured.watch.append((code, value, label))
         self.used = used
+
+
+def _array_of_stand_in(value: Any) -> Any:
+    # The engine's rule for gradient buffers (accumulate_into_leaves) decides for the array a
+    # stand-in wraps, so the capture keeps eager's buffers instead of copying each gradient.
+    if type(value) is Traced and type(value.real) is np.ndarray:
+        return value.real
+    return None
 
 
 def _used_names(tape: Tape, captured: Captured) -> set[str]:

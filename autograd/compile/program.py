@@ -172,6 +172,7 @@ def _generate(captured: Captured, name: str, guard_labels: list[str]) -> tuple[s
             test = f"{sym} is not {value!r}" if type(value) is bool else f"{sym} != {value!r}"
             out.append(f"    if {test}: raise _Miss  # hyperparameter the capture branched on")
             guard_labels.append(f"{sym} == {value!r}")
+    body = _free_replaced_grads(body, captured, used)
     draws_first = next((i for i, line in enumerate(body) if line.code.find("_rng.") >= 0), None)
     restore = draws_first is not None and any(line.check for line in body[draws_first:])
     if draws_first is not None:
@@ -199,6 +200,25 @@ def _generate(captured: Captured, name: str, guard_labels: list[str]) -> tuple[s
         if f"_{key}" not in namespace:
             namespace.setdefault(key, value)
     return "\n".join(out) + "\n", namespace
+
+
+def _free_replaced_grads(body: list[Line], captured: Captured, used: set[str]) -> list[Line]:
+    """Gradients the step replaces without reading (``zero_grad()`` then ``backward()``) are let
+    go before the work, right after the last check, as eager's ``zero_grad`` lets them go: else
+    the old and the new gradients would be alive together at the program's peak."""
+    tape = captured.tape
+    early = []
+    for _data_sym, tensor, grad_sym, _label in captured.tensors:
+        if grad_sym is None or grad_sym in used:
+            continue
+        target = f"{tape.constant(tensor, 'P')}._grad = "
+        if any(line.code.startswith(target) for line in captured.writes):
+            early.append(Line(f"{target}None", "(replaced below, never read)", (), (), True))
+    if not early:
+        return body
+    after = max((i + 1 for i, line in enumerate(body) if line.check), default=0)
+    captured.writes = [w for w in captured.writes if w.code not in {e.code for e in early}]
+    return body[:after] + early + body[after:]
 
 
 def _literal(value: Any) -> str:
