@@ -12,7 +12,9 @@ program. This module is the driver; what it puts in NumPy's and the generator's 
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
+import types
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +24,7 @@ from .. import engine_helpers as _engine_helpers
 from .. import random as _random
 from ..grad_mode import LOCAL
 from ..tensor import Tensor
-from . import protocol
+from . import protocol, sources
 from .standins import (
     CONSTRUCTORS,
     GLOBAL_RANDOM,
@@ -51,6 +53,10 @@ class Captured:
     loads: list[tuple[str, str]] = field(default_factory=list)  # (name, code) read before the body
     writes: list[Line] = field(default_factory=list)
     watch: list[tuple[str, Any, str]] = field(default_factory=list)  # (code, expected, label)
+    # Arrays found outside the arguments: (name, code, shape, dtype, tensor?, other codes).
+    outside: list[tuple[str, str, Any, Any, bool, list[str]]] = field(default_factory=list)
+    # Objects the step reaches through attributes or containers: (code, object, label).
+    paths: list[tuple[str, Any, str]] = field(default_factory=list)
     result_code: str = "None"
     result_uses: tuple[str, ...] = ()
     stationary: bool = True
@@ -138,6 +144,108 @@ class Capture:
             return self.tape.input_array(value, name)
         return None
 
+    # ----- what the step finds outside its arguments ----------------------------------------
+    def _roots(self) -> list[tuple[str, Any, Any, str, Any]]:
+        fn = self.fn
+        roots: list[tuple[str, Any, Any, str, Any]] = []
+        if inspect.ismethod(fn):
+            roots.append((self.tape.constant(fn.__self__, "K"), fn.__self__, None, "", None))
+            fn = fn.__func__
+        if isinstance(fn, types.FunctionType):
+            for cell in fn.__closure__ or ():
+                with contextlib.suppress(ValueError):  # an empty cell
+                    code = f"{self.tape.constant(cell, 'C')}.cell_contents"
+                    roots.append((code, cell.cell_contents, cell, "cell", None))
+            space = fn.__globals__
+            where = self.tape.constant(space, "G")
+            for value, _code, container, kind, key in sources.function_roots(fn, ""):
+                if container is space:
+                    roots.append((f"{where}[{key!r}]", value, container, kind, key))
+        elif not isinstance(fn, types.BuiltinFunctionType):
+            roots.append((self.tape.constant(fn, "K"), fn, None, "", None))  # a callable object
+        for name, (kind, _), arg in zip(
+            self.captured.arg_names, self.captured.arg_kinds, self.args
+        ):
+            if kind == "object":
+                roots.append((name, arg, None, "", None))
+        return roots
+
+    def _outside(self) -> None:
+        """Swap every array the step can reach outside its arguments and its participants'
+        tensors (``buffers[k]``, ``self.mask``, a dict of tensors...) for a stand-in read where
+        it lives: the program loads the ones it uses from there at each call (see sources)."""
+        skip = {id(d[3]) for d in self.captured.dicts}
+        found = sources.walk(self._roots(), skip)
+        self.found = found
+        self.swapped: list[tuple[Any, Any, Any, list[Any]]] = []  # (stand-in, real, tensor, slots)
+        for array, slots in found.arrays.values():
+            if id(array) in self.tape.names:
+                continue
+            if any(slot.kind == "" for slot in slots):  # (a tuple's item: cannot be swapped)
+                self.tape.unswappable[id(array)] = slots[0].code
+                self.tape.keep.append(array)
+                continue
+            name = f"a{len(self.swapped)}"
+            stand_in = self.tape.input_array(array, name)
+            for slot in slots:
+                sources.put(slot, stand_in)
+            self.swapped.append((stand_in, array, None, slots))
+        for tensor, slots in found.tensors.values():
+            data = tensor._data
+            if type(data) is Traced or type(data) is not np.ndarray:
+                continue  # a parameter, a buffer or an argument: known already
+            if tensor._requires_grad:
+                continue  # a parameter outside any module: an input at its first use (Discover)
+            name = f"a{len(self.swapped)}"
+            stand_in = self.tape.input_array(data, name)
+            tensor._data = stand_in
+            self.swapped.append((stand_in, data, tensor, slots))
+
+    def _put_back_outside(self) -> None:
+        for stand_in, array, tensor, slots in getattr(self, "swapped", ()):
+            if tensor is not None:
+                now = tensor._data
+                tensor._data = array if now is stand_in else real(now)
+                if now is not stand_in:
+                    self.tape.fail(f"the step replaces the array of {slots[0].code}")
+                continue
+            for slot in slots:
+                now = sources.get(slot)
+                if now is stand_in:
+                    sources.put(slot, array)
+                else:
+                    if involves(now):
+                        sources.put(slot, real(now))
+                    self.tape.fail(f"the step stores a new value in {slot.code}")
+
+    def _outside_inputs(self, used: set[str]) -> None:
+        """The program's loads of the outside arrays it uses, and guards on the paths by which
+        the step reached its models, optimizers and loose parameters."""
+        captured = self.captured
+        for stand_in, array, tensor, slots in getattr(self, "swapped", ()):
+            if stand_in.sym not in used:
+                continue
+            codes = [slot.code for slot in slots]
+            captured.outside.append(
+                (stand_in.sym, codes[0], array.shape, array.dtype, tensor is not None, codes[1:])
+            )
+        found = getattr(self, "found", None)
+        if found is None:
+            return
+        wanted = {id(t) for sym, t, g, _ in captured.tensors if sym in used or g in used}
+        for obj, slots in found.participants.values():
+            if id(obj) in self.referenced:
+                self._path_guards(obj, slots, type(obj).__name__)
+        for tensor, slots in found.tensors.values():
+            if id(tensor) in wanted and id(tensor) not in self.reported:
+                self._path_guards(tensor, slots, tensor.name or "tensor")
+
+    def _path_guards(self, obj: Any, slots: list[Any], label: str) -> None:
+        # (Depth 1 is a closure variable or global itself: _bindings guards those.)
+        for slot in slots:
+            if slot.depth >= 2:
+                self.captured.paths.append((slot.code, obj, f"{label} at {slot.code}"))
+
     # ----- the run ----------------------------------------------------------------------------
     def run(self) -> tuple[Any, Captured]:
         tape, captured = self.tape, self.captured
@@ -145,6 +253,7 @@ class Capture:
         # The widest participant first: a model's own names (0.weight) win over a child's.
         # (Objects the step names come first, so that its own parameters are p0, p1, ...)
         ordered = sorted(states, key=lambda s: (id(s[0]) not in self.referenced, -len(s[1].names)))
+        self.reported = {id(t) for _obj, state in states for t in state.tensors}
         for _obj, state in ordered:
             for tensor in state.tensors:
                 self.add_tensor(tensor, state.names.get(id(tensor), ""))
@@ -154,6 +263,7 @@ class Capture:
             for holder, attribute, key, label in state.dicts:
                 self.add_dict(holder, attribute, key, label)
         args = self._arguments()
+        self._outside()
         before = self._watched(states)
         generator = _random.get_generator()
         stand_in = RecordingGenerator(generator, tape, captured)
@@ -212,6 +322,7 @@ class Capture:
             else:
                 tape.fail("the step re-seeds the library generator")
             self._put_back()
+            self._put_back_outside()
         if self._watched(states) != before:
             captured.stationary = False  # the call changed what its own guards look at
         result_code, uses = self._result(result)
@@ -224,7 +335,7 @@ class Capture:
         for _, state in states:
             for owner, expression, _label in state.watch:
                 try:
-                    value = eval(expression.format("owner"), {"owner": owner})  # noqa: S307
+                    value = eval(_watch_code(expression), {"owner": owner})  # noqa: S307
                 except Exception:  # noqa: BLE001
                     value = None
                 values.append(id(value) if not isinstance(value, (int, float, str)) else value)
@@ -422,9 +533,16 @@ class Capture:
                 if code in seen:
                     continue
                 seen.add(code)
-                value = eval(expression.format("owner"), {"owner": owner})  # noqa: S307
+                value = eval(_watch_code(expression), {"owner": owner})  # noqa: S307
                 self.captured.watch.append((code, value, label))
         self.used = used
+        self._outside_inputs(used)
+
+
+@functools.lru_cache(maxsize=1024)
+def _watch_code(expression: str) -> Any:
+    # (Every module has the same few watches: compiled once, not once per module and capture.)
+    return compile(expression.format("owner"), "<autograd.compile watch>", "eval")
 
 
 def _array_of_stand_in(value: Any) -> Any:

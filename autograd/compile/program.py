@@ -39,6 +39,22 @@ def _view(base: np.ndarray, offset: int, shape: tuple, strides: tuple) -> np.nda
     return np.lib.stride_tricks.as_strided(flat.view(base.dtype), shape, strides)
 
 
+def _array_at(value: Any, shape: tuple, dtype: str) -> np.ndarray:
+    """``value`` if it is still an ndarray of the shape and dtype the program was captured
+    with (an array the step found outside its arguments, read where it lives)."""
+    if type(value) is not np.ndarray or value.shape != shape or value.dtype != dtype:
+        raise Miss
+    return value
+
+
+def _tensor_data_at(value: Any, shape: tuple, dtype: str) -> np.ndarray:
+    """The array of ``value`` if it is still a Tensor that does not require grad, with an array
+    of the captured shape and dtype (a tensor the step found outside its arguments)."""
+    if type(value) is not Tensor or value._requires_grad:
+        raise Miss
+    return _array_at(value._data, shape, dtype)
+
+
 def _tensor(data: Any) -> Tensor:
     return Tensor._make(data, None)
 
@@ -75,6 +91,8 @@ def _generate(captured: Captured, name: str, guard_labels: list[str]) -> tuple[s
         _TensorType=Tensor,
         _bump=versions.bump,
         _get_generator=_random.get_generator,
+        _array_at=_array_at,
+        _tensor_data_at=_tensor_data_at,
     )
     body = _reuse(_elide_copies(_live(tape.lines, captured), captured), tape.numbers)
     body = _propagate(body, captured)
@@ -159,12 +177,27 @@ def _generate(captured: Captured, name: str, guard_labels: list[str]) -> tuple[s
             for entry, names, is_tuple in wanted:
                 target_code = ", ".join(names) if is_tuple else names[0]
                 loads.append((target_code, f"{dict_name}[{entry!r}]"))
+    # What the step reached through attributes and containers: the same objects there, and
+    # the arrays it uses read from there.
+    for code, obj, label in captured.paths:
+        loads.append(("", f"if {code} is not {constant(obj, 'K')}: raise _Miss  # {label}"))
+        guard_labels.append(f"{label}: same object")
+    for sym, code, shape, dtype, is_tensor, others in captured.outside:
+        fetch = "_tensor_data_at" if is_tensor else "_array_at"
+        loads.append((sym, f"{fetch}({code}, {shape}, {dtype.name!r})"))
+        guard_labels.append(f"{code}: {'Tensor' if is_tensor else 'ndarray'} {dtype.name} {shape}")
+        for other in others:  # the same array held in several places: all still hold it
+            held = f"{other}._data" if is_tensor else other
+            loads.append(("", f"if {held} is not {sym}: raise _Miss  # also at {other}"))
     for test, label in guards:
         out.append(f"    if {test}: raise _Miss  # {label}")
         guard_labels.append(label)
     if loads:
         out.append("    try:  # inputs: what varies between calls, read where it lives")
-        out.extend(f"        {target} = {source}" for target, source in loads)
+        out.extend(
+            f"        {target} = {source}" if target else f"        {source}"
+            for target, source in loads
+        )
         out.append("    except (KeyError, IndexError, AttributeError):")
         out.append("        raise _Miss from None")
     for sym, value in tape.guards.items():

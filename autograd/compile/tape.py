@@ -87,6 +87,8 @@ class Tape:
     numbers: set[str] = field(default_factory=set)  # names of Python numbers (Syms)
     inputs_by_name: dict[str, Any] = field(default_factory=dict)  # input Sym name -> value
     param_names: dict[int, str] = field(default_factory=dict)  # id(array) -> parameter name
+    # id(array) -> where: arrays the step can reach but the capture could not swap (a tuple's)
+    unswappable: dict[int, str] = field(default_factory=dict)
 
     # ----- names ------------------------------------------------------------------------------
     def new_name(self, prefix: str = "t") -> str:
@@ -122,6 +124,7 @@ class Tape:
         self.lines.clear()
         self.constants = {}
         self.roots.clear()
+        self.unswappable.clear()
 
     # ----- breaking ---------------------------------------------------------------------------
     def fail(self, reason: str) -> None:
@@ -177,6 +180,13 @@ class Tape:
             base = value.base if value.base is not None else value
             if id(base) in self.fresh or id(value) in self.fresh:
                 name = self._fresh(value, base)
+            elif id(value) in self.unswappable or id(base) in self.unswappable:
+                where = self.unswappable.get(id(value)) or self.unswappable[id(base)]
+                self.fail(
+                    f"the step uses an array it reaches through a tuple ({where}), which a "
+                    "replay could not read again; pass it as an argument or keep it in a list"
+                )
+                name = self.constant(value, "K")
             else:
                 name = self.constant(value, "K")
                 self.names[id(value)] = name

@@ -1,0 +1,175 @@
+"""Where the arrays a step finds outside its arguments live: their *sources*, as torch.compile
+calls them.
+
+A step may reach arrays through its closure and globals, through containers and attributes
+(``buffers[k]``, ``self.mask``, a dict of tensors, a module attribute holding an ndarray). A
+replay must read each of them where it lives *at that call*: a user may replace it between
+calls, and a constant baked into the program would go stale. So before a capture runs, this
+walk follows the step's globals, closure variables and object arguments (and, from them,
+attributes, dicts, lists and tuples, a few levels deep) and notes the path of every ndarray and
+Tensor it meets, as Python code the program can evaluate (``C3.cell_contents.buffers['k']``).
+The capture then swaps each such array for a stand-in, so that what the step computes from it
+is recorded, and the program loads the ones it uses by their paths, with guards on their type,
+shape and dtype.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+import types
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+
+MAX_DEPTH = 6  # steps from a root (a closure variable, a global, an argument)
+MAX_ITEMS = 256  # items looked at per container
+MAX_OBJECTS = 4000  # objects looked at per capture
+
+
+@dataclass
+class Slot:
+    """Where a value was found: ``code`` evaluates to it in the program's namespace;
+    ``container``/``kind``/``key`` say how to put a stand-in there and take it back
+    (``kind`` is "item" for a dict's or list's item (an object's ``__dict__`` included),
+    "cell" for a closure cell, "" for a slot that cannot be written: a tuple's item)."""
+
+    code: str
+    container: Any
+    kind: str
+    key: Any
+    depth: int
+
+
+@dataclass
+class Found:
+    """Every ndarray and Tensor the walk met (by ``id``), each with the slots holding it, and
+    the objects defining ``__compile_state__`` (models, optimizers) with theirs."""
+
+    arrays: dict[int, tuple[Any, list[Slot]]] = field(default_factory=dict)
+    tensors: dict[int, tuple[Any, list[Slot]]] = field(default_factory=dict)
+    participants: dict[int, tuple[Any, list[Slot]]] = field(default_factory=dict)
+    truncated: bool = False
+
+
+def _key_code(key: Any) -> str | None:
+    if type(key) in (str, int, bool) or key is None:
+        return repr(key)
+    return None
+
+
+def walk(roots: list[tuple[str, Any, Any, str, Any]], skip: set[int]) -> Found:
+    """Follow ``roots`` (``(code, value, container, kind, key)``); ``skip`` holds ids of
+    objects not to enter (the optimizer dicts the capture already swapped)."""
+    found = Found()
+    seen: set[int] = set()
+    queue = [(value, code, container, kind, key, 1) for code, value, container, kind, key in roots]
+    count = 0
+    while queue:
+        value, code, container, kind, key, depth = queue.pop(0)
+        slot = Slot(code, container, kind, key, depth)
+        vid = id(value)
+        if type(value) is np.ndarray:
+            found.arrays.setdefault(vid, (value, []))[1].append(slot)
+            continue
+        if isinstance(value, Tensor):
+            found.tensors.setdefault(vid, (value, []))[1].append(slot)
+            continue
+        if hasattr(type(value), "__compile_state__") and not isinstance(value, type):
+            found.participants.setdefault(vid, (value, []))[1].append(slot)
+        if vid in seen or vid in skip or depth >= MAX_DEPTH:
+            continue
+        if value is None or isinstance(
+            value, (int, float, complex, str, bytes, type, types.ModuleType, np.generic)
+        ):
+            continue
+        seen.add(vid)
+        count += 1
+        if count > MAX_OBJECTS:
+            found.truncated = True
+            break
+        for child in _children(value, code, found):
+            queue.append((*child, depth + 1))
+    return found
+
+
+def _children(value: Any, code: str, found: Found) -> list[tuple[Any, str, Any, str, Any]]:
+    """``(child, code, container, kind, key)`` for what ``value`` holds."""
+    out: list[tuple[Any, str, Any, str, Any]] = []
+    kind = type(value)
+    if kind is list or kind is tuple:
+        items = list(value)
+        if len(items) > MAX_ITEMS:
+            found.truncated = True
+        writable = "item" if kind is list else ""
+        for i, v in enumerate(items[:MAX_ITEMS]):
+            out.append((v, f"{code}[{i}]", value, writable, i))
+    elif kind is dict:
+        entries = list(value.items())
+        if len(entries) > MAX_ITEMS:
+            found.truncated = True
+        for k, v in entries[:MAX_ITEMS]:
+            text = _key_code(k)
+            if text is not None:
+                out.append((v, f"{code}[{text}]", value, "item", k))
+    elif isinstance(value, types.FunctionType):
+        out.extend(function_roots(value, code))
+    elif isinstance(value, types.MethodType):
+        out.append((value.__self__, f"{code}.__self__", None, "", None))
+        out.append((value.__func__, f"{code}.__func__", None, "", None))
+    elif isinstance(value, (set, frozenset)):
+        pass  # no path to an item of a set
+    else:
+        attributes = getattr(value, "__dict__", None)
+        if isinstance(attributes, dict):
+            for name, v in list(attributes.items())[:MAX_ITEMS]:
+                if isinstance(name, str) and name.isidentifier():
+                    out.append((v, f"{code}.{name}", attributes, "item", name))
+    return out
+
+
+def function_roots(fn: Any, code: str) -> list[tuple[Any, str, Any, str, Any]]:
+    """What a function reads from outside: its closure cells' contents and the globals it
+    names (also in nested functions), as ``(value, code, container, kind, key)``."""
+    out: list[tuple[Any, str, Any, str, Any]] = []
+    for i, cell in enumerate(fn.__closure__ or ()):
+        with contextlib.suppress(ValueError):  # an empty cell
+            out.append(
+                (cell.cell_contents, f"{code}.__closure__[{i}].cell_contents", cell, "cell", None)
+            )
+    names = set(fn.__code__.co_names)
+    for const in fn.__code__.co_consts:
+        if inspect.iscode(const):
+            names.update(const.co_names)
+    space = fn.__globals__
+    for name in sorted(names):
+        if name in space:
+            out.append((space[name], f"{code}.__globals__[{name!r}]", space, "item", name))
+    return out
+
+
+def put(slot: Slot, value: Any) -> None:
+    """Store ``value`` in ``slot`` (a stand-in, or the real array back)."""
+    if slot.kind == "item":
+        slot.container[slot.key] = value
+    elif slot.kind == "cell":
+        slot.container.cell_contents = value
+
+
+def get(slot: Slot) -> Any:
+    """What ``slot`` holds now."""
+    if slot.kind == "item":
+        return (
+            slot.container.get(slot.key)
+            if type(slot.container) is dict
+            else slot.container[slot.key]
+        )
+    if slot.kind == "cell":
+        return slot.container.cell_contents
+    return None
+
+
+__all__ = ["Found", "Slot", "function_roots", "get", "put", "walk"]
