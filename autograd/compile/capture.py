@@ -53,6 +53,8 @@ class Captured:
     loads: list[tuple[str, str]] = field(default_factory=list)  # (name, code) read before the body
     writes: list[Line] = field(default_factory=list)
     watch: list[tuple[str, Any, str]] = field(default_factory=list)  # (code, expected, label)
+    # Tensors whose array the step replaces (``p.data = p.data - lr * p.grad``): data syms.
+    replaced: set[str] = field(default_factory=set)
     # Arrays found outside the arguments: (name, code, shape, dtype, tensor?, other codes).
     outside: list[tuple[str, str, Any, Any, bool, list[str]]] = field(default_factory=list)
     # Objects the step reaches through attributes or containers: (code, object, label).
@@ -413,6 +415,7 @@ class Capture:
             sym = self.tensor_ids[id(tensor)]
             if type(now_data) is not Traced or now_data.sym != sym:
                 self._write(f"{holder}._data", now_data)
+                captured.replaced.add(sym)  # (``p.data = ...``: read from the tensor each call)
             tensor._data = real(now_data)
             grad_sym = f"g{sym[1:]}" if had_grad else None
             if now_grad is None:

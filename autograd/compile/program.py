@@ -144,12 +144,24 @@ def _generate(captured: Captured, name: str, guard_labels: list[str]) -> tuple[s
             continue
         holder = tape.constant(tensor, "P")
         shown = label or tensor.name or data_sym
-        namespace[f"_{data_sym}"] = namespace.pop(data_sym)
-        guards.append((f"{holder}._data is not _{data_sym}", f"{shown}: same array"))
+        array = namespace.pop(data_sym)
+        if data_sym in captured.replaced:
+            # The step gives the tensor a new array each call: read it there, check its kind.
+            held = f"{holder}._data"
+            test = (
+                f"type({held}) is not _ndarray or {held}.shape != {array.shape} or "
+                f"{held}.dtype != {array.dtype.name!r}"
+            )
+            guards.append((test, f"{shown}: an array {array.dtype.name} {array.shape}"))
+            if data_sym in used:
+                loads.append((data_sym, held))
+        else:
+            namespace[f"_{data_sym}"] = array
+            guards.append((f"{holder}._data is not _{data_sym}", f"{shown}: same array"))
+            if data_sym in used:
+                loads.append((data_sym, f"_{data_sym}"))
         flag = bool(tensor._requires_grad)
         guards.append((f"{holder}._requires_grad is not {flag}", f"{shown}: requires_grad {flag}"))
-        if data_sym in used:
-            loads.append((data_sym, f"_{data_sym}"))
         if grad_sym is None:
             guards.append((f"{holder}._grad is not None", f"{shown}: grad is None"))
         else:
