@@ -5,11 +5,16 @@ does, the call runs eagerly while capturing a new program (kept if the call left
 depends on in the shape it found it). A step that cannot be captured (it prints a value, branches
 on data after changing state, uses ``create_graph``...) runs eagerly from then on, with one
 warning naming the line; so does one that needs a new capture on nearly every call.
+
+Threads: calls of one compiled step take turns (a lock per step; a replay holds no other
+state). One capture runs at a time in the process; a call that would capture while another
+thread captures runs eagerly instead, and what other threads do meanwhile is not recorded.
 """
 
 from __future__ import annotations
 
 import functools
+import threading
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -17,6 +22,8 @@ from typing import Any
 from .capture import Capture
 from .program import Miss, Program
 from .warning import CompileWarning
+
+CAPTURING = threading.Lock()  # held while a capture runs, in whichever thread
 
 
 class Compiled:
@@ -32,14 +39,21 @@ class Compiled:
         self.replays = 0
         self.eager_calls = 0
         self.eager_reason: str | None = None
+        self._lock = threading.RLock()
         self._name = getattr(fn, "__name__", "step")
         if not self._name.isidentifier() or self._name.startswith("<"):
             self._name = "step"
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # One call at a time: a second thread waits for the first to finish (calls on one
+        # model run one after another, never interleaved op by op).
+        with self._lock:
+            return self._call(args, kwargs)
+
+    def _call(self, args: tuple, kwargs: dict) -> Any:
         if kwargs or self.eager_reason is not None:
             if kwargs and self.eager_reason is None:
-                self._give_up("keyword arguments are not captured; pass them positionally")
+                self._give_up("keyword arguments are not captured; pass them positionally", 4)
             self.eager_calls += 1
             return self.fn(*args, **kwargs)
         for program in self.programs:
@@ -60,8 +74,17 @@ class Compiled:
             )
             self.eager_calls += 1
             return self.fn(*args)
-        self.captures += 1
-        result, captured = Capture(self.fn, args).run()
+        # A capture swaps NumPy's constructors and the library generator process-wide: one at
+        # a time. While another thread captures, this call runs eagerly (waiting could
+        # deadlock a step that waits for this thread).
+        if not CAPTURING.acquire(blocking=False):
+            self.eager_calls += 1
+            return self.fn(*args)
+        try:
+            self.captures += 1
+            result, captured = Capture(self.fn, args).run()
+        finally:
+            CAPTURING.release()
         tape = captured.tape
         if tape.broken is not None:
             tape.release()
@@ -79,13 +102,13 @@ class Compiled:
         tape.release()  # stand-ins that outlive the capture must not keep its arrays alive
         return result
 
-    def _give_up(self, reason: str) -> None:
+    def _give_up(self, reason: str, stacklevel: int = 5) -> None:
         self.eager_reason = reason
         self.programs.clear()
         warnings.warn(
             f"autograd.compile({self._name}): running eagerly: {reason}",
             CompileWarning,
-            stacklevel=4,
+            stacklevel=stacklevel,  # (the user's call: __call__, _call, _capture, here)
         )
 
     @property

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import threading
 import types
 from dataclasses import dataclass, field
 from typing import Any
@@ -308,6 +309,7 @@ class Capture:
             tape.fail("a trace is recording")
         _random._generator = stand_in
         state.recorders.append(Discover(self))
+        tape.thread = threading.get_ident()
         tape.active = True
         set_running(tape)
         try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from threading import get_ident
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -88,6 +89,8 @@ class RecordingGenerator:
 
         def draw(*args: Any, **kwargs: Any) -> Any:
             result = method(*real(args), **real(kwargs))
+            if tape.thread != get_ident():  # another thread's draw: not this step's
+                return result
             uses: list[str] = []
             call = tape._call_args(args, kwargs, uses)
             captured.draws = True
@@ -101,6 +104,10 @@ def recording_constructor(tape: Tape, original: Any) -> Any:
     # A new array made during the capture is a stand-in too (a later write into it is data),
     # recorded as the constructor call; asarray of an outside array returns that array.
     def construct(*args: Any, **kwargs: Any) -> Any:
+        if tape.thread != get_ident():  # another thread, running its own code meanwhile
+            if involves(args) or involves(kwargs):
+                tape.fail("another thread used the step's arrays while it was being captured")
+            return original(*real(args), **real(kwargs))
         if (
             original in _AS_ARRAY
             and len(args) == 1
@@ -127,7 +134,8 @@ def recording_constructor(tape: Tape, original: Any) -> Any:
 
 def refusing(tape: Tape, original: Any, why: str) -> Any:
     def refused(*args: Any, **kwargs: Any) -> Any:
-        tape.fail(why)
+        if tape.thread == get_ident():
+            tape.fail(why)
         return original(*real(args), **real(kwargs))
 
     return refused

@@ -84,6 +84,7 @@ class Tape:
     counter: int = 0
     module_names: dict[int, str] = field(default_factory=dict)
     active: bool = False  # True while its capture runs
+    thread: int = 0  # the capturing thread's id (other threads' operations are not recorded)
     numbers: set[str] = field(default_factory=set)  # names of Python numbers (Syms)
     inputs_by_name: dict[str, Any] = field(default_factory=dict)  # input Sym name -> value
     param_names: dict[int, str] = field(default_factory=dict)  # id(array) -> parameter name

@@ -16,6 +16,7 @@ its learning rate, a value read with ``.item()``. Arithmetic on a Sym is written
 from __future__ import annotations
 
 import operator
+from threading import get_ident
 from typing import Any
 
 import numpy as np
@@ -45,10 +46,16 @@ class Traced:
 
     @property
     def tape(self) -> Any:
-        """The tape recording now: its own while its capture runs; after, the running capture's
-        (which treats this one as a plain array) or none (operations just compute)."""
+        """The tape recording now: its own while its capture runs (in the capture's thread);
+        after, the running capture's (which treats this one as a plain array) or none
+        (operations just compute)."""
         own = self._tape
-        return own if own.active else running()
+        if own.active:
+            if own.thread == get_ident():
+                return own
+            own.fail("another thread used the step's arrays while it was being captured")
+            return _IDLE[0]
+        return running()
 
     # isinstance(t, np.ndarray) holds, as for the array it stands for (engine checks use it).
     @property  # type: ignore[misc]
@@ -134,8 +141,10 @@ _IDLE: list[Any] = [None]
 
 
 def running() -> Any:
-    """The running capture's tape, or the idle tape (it computes without recording)."""
-    return _RUNNING[0] or _IDLE[0]
+    """The running capture's tape (to this thread, the one capturing), or the idle tape (it
+    computes without recording)."""
+    tape = _RUNNING[0]
+    return tape if tape is not None and tape.thread == get_ident() else _IDLE[0]
 
 
 def set_running(tape: Any) -> None:
