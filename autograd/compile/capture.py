@@ -50,7 +50,8 @@ class Captured:
     tensors: list[tuple[str, Any, Any, Any]] = field(
         default_factory=list
     )  # (sym, tensor, grad, label)
-    dicts: list[tuple[str, Any, str, Any, str]] = field(default_factory=list)
+    # (name, where, label, the dict, {entry: (value, stand-in)}) per optimizer dict
+    dicts: list[tuple[str, str, str, dict, dict]] = field(default_factory=list)
     loads: list[tuple[str, str]] = field(default_factory=list)  # (name, code) read before the body
     writes: list[Line] = field(default_factory=list)
     watch: list[tuple[str, Any, str]] = field(default_factory=list)  # (code, expected, label)
@@ -307,7 +308,7 @@ class Capture:
             tape.fail("detect_anomaly is on")
         if state.recorders:
             tape.fail("a trace is recording")
-        _random._generator = stand_in
+        _random._generator = stand_in  # type: ignore[assignment]  # (draws like one)
         state.recorders.append(Discover(self))
         tape.thread = threading.get_ident()
         tape.active = True

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import Any
 
 import numpy as np
@@ -169,8 +170,9 @@ class Tape:
             return repr(value.name)
         if isinstance(value, type) and issubclass(value, np.generic):
             return f"np.{value.__name__}"
-        if isinstance(value, np.ufunc) and getattr(np, value.__name__, None) is value:
-            return f"np.{value.__name__}"
+        name = getattr(value, "__name__", None)
+        if isinstance(value, np.ufunc) and name and getattr(np, name, None) is value:
+            return f"np.{name}"
         return self.constant(value)
 
     def _plain(self, value: np.ndarray, uses: list[str]) -> str:
@@ -522,7 +524,7 @@ class Tape:
     # ----- where we are -----------------------------------------------------------------------
     def comment(self) -> str:
         """The op and module the current line comes from, found on the call stack."""
-        frame = sys._getframe(2)
+        frame: FrameType | None = sys._getframe(2)
         op = where = ""
         while frame is not None:
             code = frame.f_code

@@ -128,6 +128,9 @@ class Traced:
     def __setitem__(self, index: Any, value: Any) -> None:
         self.tape.setitem(self, index, value)
 
+    def __abs__(self) -> Any:
+        return self.tape.function(np.abs, (self,), {})
+
     def __copy__(self) -> Any:
         return self.tape.method(self, "copy", (), {})
 
@@ -164,7 +167,7 @@ class _Method:
 
 
 # (Python operator text, operator function) for the binary dunders Traced forwards.
-BINARY = {
+BINARY: dict[str, tuple[str, Any]] = {
     "add": ("+", operator.add),
     "sub": ("-", operator.sub),
     "mul": ("*", operator.mul),
@@ -177,7 +180,7 @@ BINARY = {
     "or": ("|", operator.or_),
     "xor": ("^", operator.xor),
 }
-COMPARE = {
+COMPARE: dict[str, tuple[str, Any]] = {
     "lt": ("<", operator.lt),
     "le": ("<=", operator.le),
     "gt": (">", operator.gt),
@@ -185,7 +188,7 @@ COMPARE = {
     "eq": ("==", operator.eq),
     "ne": ("!=", operator.ne),
 }
-IN_PLACE_OPS = {
+IN_PLACE_OPS: dict[str, tuple[str, Any]] = {
     "add": ("+=", operator.iadd),
     "sub": ("-=", operator.isub),
     "mul": ("*=", operator.imul),
@@ -198,7 +201,11 @@ IN_PLACE_OPS = {
     "or": ("|=", operator.ior),
     "xor": ("^=", operator.ixor),
 }
-UNARY = {"neg": ("-", operator.neg), "pos": ("+", operator.pos), "invert": ("~", operator.invert)}
+UNARY: dict[str, tuple[str, Any]] = {
+    "neg": ("-", operator.neg),
+    "pos": ("+", operator.pos),
+    "invert": ("~", operator.invert),
+}
 
 
 def _install_array_operators() -> None:
@@ -223,7 +230,6 @@ def _install_array_operators() -> None:
         setattr(Traced, f"__i{name}__", in_place(text, fn))
     for name, (text, fn) in UNARY.items():
         setattr(Traced, f"__{name}__", unary(text, fn))
-    Traced.__abs__ = lambda self: self.tape.function(np.abs, (self,), {})  # type: ignore
 
 
 _install_array_operators()
@@ -240,7 +246,10 @@ class Sym:
     def __init__(self, value: Any, sym: str, tape: Any, kind: str) -> None:
         self.value, self.sym, self._tape, self.kind = value, sym, tape, kind
 
-    tape = Traced.tape
+    @property
+    def tape(self) -> Any:
+        """As ``Traced.tape``: its own tape while its capture runs in this thread."""
+        return Traced.tape.fget(self)  # type: ignore[attr-defined]
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
         return self.tape.ufunc(ufunc, method, inputs, kwargs)
@@ -259,6 +268,15 @@ class Sym:
 
     def __index__(self) -> int:
         return self.tape.branch(self, operator.index, "operator.index")
+
+    def __neg__(self) -> Any:
+        return self.tape.number("-", operator.neg, self, None)
+
+    def __pos__(self) -> Any:
+        return self.tape.number("+", operator.pos, self, None)
+
+    def __abs__(self) -> Any:
+        return self.tape.number("abs", abs, self, None)
 
     def __round__(self, ndigits: Any = None) -> Any:
         return round(self.tape.branch(self, float, "float"), ndigits)
@@ -290,18 +308,12 @@ def _install_number_operators() -> None:
     def compare(fn: Any) -> Any:
         return lambda self, other: self.tape.compare(fn, self, other)
 
-    def unary(text: str, fn: Any) -> Any:
-        return lambda self: self.tape.number(text, fn, self, None)
-
     for name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow"):
         text, fn = BINARY[name]
         setattr(Sym, f"__{name}__", binary(text, fn))
         setattr(Sym, f"__r{name}__", reflected(text, fn))
     for name, (_, fn) in COMPARE.items():
         setattr(Sym, f"__{name}__", compare(fn))
-    Sym.__neg__ = unary("-", operator.neg)  # type: ignore[attr-defined]
-    Sym.__pos__ = unary("+", operator.pos)  # type: ignore[attr-defined]
-    Sym.__abs__ = unary("abs", abs)  # type: ignore[attr-defined]
 
 
 _install_number_operators()

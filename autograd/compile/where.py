@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from types import FrameType
 
 import numpy as np
 
@@ -20,7 +21,7 @@ _NUMPY_DIR = os.path.dirname(np.__file__) + os.sep
 def library_line() -> str:
     """``path:line`` of the innermost frame in backproplab outside autograd.compile, if any."""
     here = os.path.dirname(os.path.abspath(__file__)) + os.sep
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         path = os.path.abspath(frame.f_code.co_filename)
         if path.startswith(LIBRARY) and not path.startswith(here):
@@ -32,7 +33,7 @@ def library_line() -> str:
 def user_line() -> str:
     """``file:line: code`` of the innermost frame outside backproplab and NumPy: the user's line
     that a warning should name."""
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     while frame is not None:
         path = os.path.abspath(frame.f_code.co_filename)
         if not path.startswith(LIBRARY) and not path.startswith(_NUMPY_DIR):
