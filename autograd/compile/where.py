@@ -35,8 +35,10 @@ def user_line() -> str:
     that a warning should name."""
     frame: FrameType | None = sys._getframe(1)
     while frame is not None:
-        path = os.path.abspath(frame.f_code.co_filename)
-        if not path.startswith(LIBRARY) and not path.startswith(_NUMPY_DIR):
+        name = frame.f_code.co_filename
+        path = os.path.abspath(name)
+        generated = name.startswith("<autograd")  # (an op's generated function, a program)
+        if not generated and not path.startswith(LIBRARY) and not path.startswith(_NUMPY_DIR):
             import linecache
 
             text = linecache.getline(frame.f_code.co_filename, frame.f_lineno).strip()
