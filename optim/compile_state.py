@@ -39,4 +39,7 @@ def optimizer_state(opt: Any) -> State:
             if p in opt.state:
                 state.dicts.append((opt, "state", p, f"{name} state of param {i}"))
     state.patches.append((opt, "_scalar", _scalar))
+    # (param_groups and state are the dicts above; defaults only seed new groups, which the
+    # number of groups guards; _last_scalar is the cache the patch replaces.)
+    state.skip.extend(("param_groups", "state", "defaults", "_last_scalar"))
     return state

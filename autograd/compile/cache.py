@@ -70,7 +70,8 @@ class Compiled:
         if self.captures >= self.max_captures:
             self._give_up(
                 f"{self.captures} captures: its guards change on nearly every call (a number "
-                "argument or hyperparameter its Python branches on?)"
+                "argument or hyperparameter its Python branches on? a number it changes "
+                "itself, a counter, which a replay would not change?)"
             )
             self.eager_calls += 1
             return self.fn(*args)

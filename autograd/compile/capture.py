@@ -61,6 +61,8 @@ class Captured:
     outside: list[tuple[str, str, Any, Any, bool, list[str]]] = field(default_factory=list)
     # Objects the step reaches through attributes or containers: (code, object, label).
     paths: list[tuple[str, Any, str]] = field(default_factory=list)
+    # Numbers (and strings, bools, None) held there: (code, value, label), guarded by value.
+    numbers: list[tuple[str, Any, str]] = field(default_factory=list)
     result_code: str = "None"
     result_uses: tuple[str, ...] = ()
     stationary: bool = True
@@ -179,7 +181,8 @@ class Capture:
         tensors (``buffers[k]``, ``self.mask``, a dict of tensors...) for a stand-in read where
         it lives: the program loads the ones it uses from there at each call (see sources)."""
         skip = {id(d[3]) for d in self.captured.dicts}
-        found = sources.walk(self._roots(), skip)
+        ignored = {id(obj): state.skip for obj, state in self.states if state.skip}
+        found = sources.walk(self._roots(), skip, ignored)
         self.found = found
         self.swapped: list[tuple[Any, Any, Any, list[Any]]] = []  # (stand-in, real, tensor, slots)
         for array, slots in found.arrays.values():
@@ -236,6 +239,15 @@ class Capture:
         found = getattr(self, "found", None)
         if found is None:
             return
+        for slot, value in found.numbers:
+            owner = slot.owner
+            if owner is not None and id(owner) in found.participants:
+                code = f"{self.tape.constant(owner, 'M')}.{slot.key}"  # (a short path)
+                name = self.tape.module_names.get(id(owner)) or type(owner).__name__
+                label = f"{name}.{slot.key}"
+            else:
+                code = label = slot.code
+            captured.numbers.append((code, value, label))
         wanted = {id(t) for sym, t, g, _ in captured.tensors if sym in used or g in used}
         for obj, slots in found.participants.values():
             if id(obj) in self.referenced:
@@ -328,6 +340,10 @@ class Capture:
                 tape.fail("the step re-seeds the library generator")
             self._put_back()
             self._put_back_outside()
+        for slot, value in getattr(getattr(self, "found", None), "numbers", ()):
+            now = sources.get(slot)
+            if now is not value and (type(now) is not type(value) or now != value):
+                captured.stationary = False  # the step changes it: replaying would skip that
         if self._watched(states) != before:
             captured.stationary = False  # the call changed what its own guards look at
         result_code, uses = self._result(result)

@@ -194,6 +194,13 @@ def _generate(captured: Captured, name: str, guard_labels: list[str]) -> tuple[s
     for code, obj, label in captured.paths:
         loads.append(("", f"if {code} is not {constant(obj, 'K')}: raise _Miss  # {label}"))
         guard_labels.append(f"{label}: same object")
+    for code, value, label in captured.numbers:
+        if type(value) in (bool, type(None)):
+            test = f"{code} is not {value!r}"
+        else:
+            test = f"type(_v := {code}) is not {type(value).__name__} or _v != {_literal(value)}"
+        loads.append(("", f"if {test}: raise _Miss  # {label}"))
+        guard_labels.append(f"{label} == {value!r}")
     for sym, code, shape, dtype, is_tensor, others in captured.outside:
         fetch = "_tensor_data_at" if is_tensor else "_array_at"
         loads.append((sym, f"{fetch}({code}, {shape}, {dtype.name!r})"))

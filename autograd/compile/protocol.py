@@ -44,6 +44,10 @@ class State:
     * ``patches``: ``(owner, attribute, value)`` set while the capture runs and removed after
       (an optimizer's cached constant that must not be cached from a capture).
     * ``names``: ``id(object) -> name`` for the comments of the generated code (module paths).
+    * ``skip``: names of the object's attributes a replay does not depend on, or that the
+      fields above cover already (an optimizer's ``defaults``): compile does not look into
+      them. Every other attribute is followed: arrays in it are read at each replay, numbers
+      guarded by value (a module's ``p`` or ``eps`` changed between calls captures again).
     """
 
     tensors: list[Any] = field(default_factory=list)
@@ -51,6 +55,7 @@ class State:
     watch: list[tuple[Any, str, str]] = field(default_factory=list)  # (owner, expression, label)
     patches: list[tuple[Any, str, Any]] = field(default_factory=list)
     names: dict[int, str] = field(default_factory=dict)
+    skip: list[str] = field(default_factory=list)
 
 
 _tracked: weakref.WeakSet = weakref.WeakSet()

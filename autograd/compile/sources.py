@@ -42,6 +42,7 @@ class Slot:
     kind: str
     key: Any
     depth: int
+    owner: Any = None  # the object whose attribute this is (None for other slots)
 
 
 @dataclass
@@ -52,7 +53,14 @@ class Found:
     arrays: dict[int, tuple[Any, list[Slot]]] = field(default_factory=dict)
     tensors: dict[int, tuple[Any, list[Slot]]] = field(default_factory=dict)
     participants: dict[int, tuple[Any, list[Slot]]] = field(default_factory=dict)
+    # Python numbers, strings, bools and None held by attributes and dict entries (not list or
+    # tuple items) below the roots: a replay skips the Python that read them, so their values
+    # are guarded (and a step that changes one at every call is not replayed).
+    numbers: list[tuple[Slot, Any]] = field(default_factory=list)
     truncated: bool = False
+
+
+_NUMBERS = (int, float, bool, str, type(None))
 
 
 def _key_code(key: Any) -> str | None:
@@ -61,16 +69,24 @@ def _key_code(key: Any) -> str | None:
     return None
 
 
-def walk(roots: list[tuple[str, Any, Any, str, Any]], skip: set[int]) -> Found:
+def walk(
+    roots: list[tuple[str, Any, Any, str, Any]],
+    skip: set[int],
+    skip_attributes: dict[int, list[str]] | None = None,
+) -> Found:
     """Follow ``roots`` (``(code, value, container, kind, key)``); ``skip`` holds ids of
-    objects not to enter (the optimizer dicts the capture already swapped)."""
+    objects not to enter (the optimizer dicts the capture already swapped), and
+    ``skip_attributes`` per object id the attributes not to follow (``State.skip``)."""
+    skip_attributes = skip_attributes or {}
     found = Found()
     seen: set[int] = set()
-    queue = [(value, code, container, kind, key, 1) for code, value, container, kind, key in roots]
+    queue = [
+        (value, code, container, kind, key, None, 1) for code, value, container, kind, key in roots
+    ]
     count = 0
     while queue:
-        value, code, container, kind, key, depth = queue.pop(0)
-        slot = Slot(code, container, kind, key, depth)
+        value, code, container, kind, key, owner, depth = queue.pop(0)
+        slot = Slot(code, container, kind, key, depth, owner)
         vid = id(value)
         if type(value) is np.ndarray:
             found.arrays.setdefault(vid, (value, []))[1].append(slot)
@@ -80,6 +96,10 @@ def walk(roots: list[tuple[str, Any, Any, str, Any]], skip: set[int]) -> Found:
             continue
         if hasattr(type(value), "__compile_state__") and not isinstance(value, type):
             found.participants.setdefault(vid, (value, []))[1].append(slot)
+        if type(value) in _NUMBERS and type(container) is dict and depth >= 2:
+            if not (key == "training" and hasattr(type(owner), "__compile_state__")):
+                found.numbers.append((slot, value))  # (a module's flag is watched already)
+            continue
         if vid in seen or vid in skip or depth >= MAX_DEPTH:
             continue
         if value is None or isinstance(
@@ -91,8 +111,13 @@ def walk(roots: list[tuple[str, Any, Any, str, Any]], skip: set[int]) -> Found:
         if count > MAX_OBJECTS:
             found.truncated = True
             break
+        attributes = getattr(value, "__dict__", None)
+        ignored = skip_attributes.get(vid, ())
         for child in _children(value, code, found):
-            queue.append((*child, depth + 1))
+            holder = value if child[2] is attributes and attributes is not None else None
+            if holder is not None and child[4] in ignored:
+                continue
+            queue.append((*child, holder, depth + 1))
     return found
 
 

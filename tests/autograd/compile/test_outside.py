@@ -191,3 +191,51 @@ def test_a_tensor_found_outside_the_arguments_replaced_between_calls() -> None:
     batch[0] = data(batch=4)[0]  # another shape: captured again
     assert read().item() == model(batch[0]).sum().item()
     assert read.replays >= 2
+
+
+def test_numbers_held_by_modules_and_objects_are_guarded() -> None:
+    class Config:
+        scale = None
+
+    def make():
+        model = mlp(dropout=0.5)
+        config = Config()
+        config.scale = 2.0
+        config.settings = {"shift": 0.5}
+        step = sgd_step(model, lambda out: out * config.scale + config.settings["shift"])
+        return step, (model, config), model
+
+    def dropout_p(holder):
+        holder[0][2].p = 0.25  # a module's number: dropout's rate
+
+    def scale(holder):
+        holder[1].scale = -1.0  # a number on an object of one's own
+
+    def shift(holder):
+        holder[1].settings["shift"] = 3.0  # in a dict on it
+
+    autograd.manual_seed(0)
+    step = run_twins(make, {2: dropout_p, 4: scale, 6: shift}, calls=9)
+    assert step.captures >= 4 and step.replays >= 4
+
+
+def test_a_step_changing_a_number_it_holds_runs_eagerly() -> None:
+    # A replay skips the step's Python: a counter it increments would stay put. Such a step is
+    # never replayed (each capture sees its own guard change), and ends up eager with a warning.
+    class Counter:
+        calls = 0
+
+    model = mlp()
+    counter = Counter()
+    inner = sgd_step(model, lambda out: out)
+
+    def step(x, y):
+        counter.calls += 1
+        return inner(x, y)
+
+    compiled = autograd.compile(step)
+    x, y = data()
+    with pytest.warns(CompileWarning, match="captures"):
+        for _ in range(20):
+            compiled(x, y)
+    assert counter.calls == 20 and compiled.replays == 0
