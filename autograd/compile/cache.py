@@ -29,6 +29,8 @@ CAPTURING = threading.Lock()  # held while a capture runs, in whichever thread
 class Compiled:
     """A step function with its captured programs (see :func:`compile`)."""
 
+    __compile_opaque__ = True  # a capture does not look inside (its counters are not state)
+
     def __init__(self, fn: Callable[..., Any], cache_size: int = 4, max_captures: int = 16):
         functools.update_wrapper(self, fn)
         self.fn = fn

@@ -519,10 +519,7 @@ class Capture:
         code = getattr(fn, "__code__", None)
         if code is None:
             return
-        names = set(code.co_names)
-        for const in code.co_consts:
-            if inspect.iscode(const):
-                names.update(const.co_names)
+        names = sources.global_names(code)
         space = fn.__globals__
         where = self.tape.constant(space, "G")
         for name in sorted(names):

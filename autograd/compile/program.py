@@ -191,26 +191,28 @@ def _generate(captured: Captured, name: str, guard_labels: list[str]) -> tuple[s
                 loads.append((target_code, f"{dict_name}[{entry!r}]"))
     # What the step reached through attributes and containers: the same objects there, and
     # the arrays it uses read from there.
+    load_labels: list[str] = []
     for code, obj, label in captured.paths:
         loads.append(("", f"if {code} is not {constant(obj, 'K')}: raise _Miss  # {label}"))
-        guard_labels.append(f"{label}: same object")
+        load_labels.append(f"{label}: same object")
     for code, value, label in captured.numbers:
         if type(value) in (bool, type(None)):
             test = f"{code} is not {value!r}"
         else:
             test = f"type(_v := {code}) is not {type(value).__name__} or _v != {_literal(value)}"
         loads.append(("", f"if {test}: raise _Miss  # {label}"))
-        guard_labels.append(f"{label} == {value!r}")
+        load_labels.append(f"{label} == {value!r}")
     for sym, code, shape, dtype, is_tensor, others in captured.outside:
         fetch = "_tensor_data_at" if is_tensor else "_array_at"
         loads.append((sym, f"{fetch}({code}, {shape}, {dtype.name!r})"))
-        guard_labels.append(f"{code}: {'Tensor' if is_tensor else 'ndarray'} {dtype.name} {shape}")
+        load_labels.append(f"{code}: {'Tensor' if is_tensor else 'ndarray'} {dtype.name} {shape}")
         for other in others:  # the same array held in several places: all still hold it
             held = f"{other}._data" if is_tensor else other
             loads.append(("", f"if {held} is not {sym}: raise _Miss  # also at {other}"))
     for test, label in guards:
         out.append(f"    if {test}: raise _Miss  # {label}")
         guard_labels.append(label)
+    guard_labels.extend(load_labels)  # (checked while the inputs are read, after the above)
     if loads:
         out.append("    try:  # inputs: what varies between calls, read where it lives")
         out.extend(

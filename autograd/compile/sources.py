@@ -16,6 +16,7 @@ shape and dtype.
 from __future__ import annotations
 
 import contextlib
+import dis
 import inspect
 import types
 from dataclasses import dataclass, field
@@ -102,6 +103,8 @@ def walk(
             continue
         if vid in seen or vid in skip or depth >= MAX_DEPTH:
             continue
+        if getattr(type(value), "__compile_opaque__", False):
+            continue  # a compiled step (its counters change at every call) and the like
         if value is None or isinstance(
             value, (int, float, complex, str, bytes, type, types.ModuleType, np.generic)
         ):
@@ -165,15 +168,26 @@ def function_roots(fn: Any, code: str) -> list[tuple[Any, str, Any, str, Any]]:
             out.append(
                 (cell.cell_contents, f"{code}.__closure__[{i}].cell_contents", cell, "cell", None)
             )
-    names = set(fn.__code__.co_names)
-    for const in fn.__code__.co_consts:
-        if inspect.iscode(const):
-            names.update(const.co_names)
+    names = global_names(fn.__code__)
     space = fn.__globals__
     for name in sorted(names):
         if name in space:
             out.append((space[name], f"{code}.__globals__[{name!r}]", space, "item", name))
     return out
+
+
+def global_names(code: Any) -> set[str]:
+    """The global names ``code`` (and the functions defined in it) reads: ``co_names`` also
+    holds attribute names (``opt.step`` puts "step" there), which must not be taken for
+    globals."""
+    names = set()
+    for instruction in dis.get_instructions(code):
+        if instruction.opname in ("LOAD_GLOBAL", "LOAD_NAME"):
+            names.add(instruction.argval)
+    for const in code.co_consts:
+        if inspect.iscode(const):
+            names |= global_names(const)
+    return names
 
 
 def put(slot: Slot, value: Any) -> None:

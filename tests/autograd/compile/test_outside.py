@@ -239,3 +239,33 @@ def test_a_step_changing_a_number_it_holds_runs_eagerly() -> None:
         for _ in range(20):
             compiled(x, y)
     assert counter.calls == 20 and compiled.replays == 0
+
+
+NOTEBOOK_CELL = """
+import autograd, optim
+import nn.functional as F
+from tests.autograd.compile.helpers import data, mlp
+
+model = mlp()
+opt = optim.SGD(model.parameters(), lr=0.05)
+
+def train_step(x, y):
+    opt.zero_grad()
+    loss = F.mse_loss(model(x), y)
+    loss.backward()
+    opt.step()  # "step" is an attribute name here, not the global below
+    return loss
+
+step = autograd.compile(train_step)
+x, y = data()
+for _ in range(6):
+    step(x, y)
+"""
+
+
+def test_globals_are_the_names_the_step_loads_not_its_attribute_names() -> None:
+    namespace: dict = {}
+    exec(NOTEBOOK_CELL, namespace)  # noqa: S102 - a notebook's cell, as a notebook runs it
+    step = namespace["step"]
+    assert step.replays >= 4 and step.eager_reason is None
+    assert "global step" not in repr(step)
