@@ -26,7 +26,7 @@ import numpy as np
 
 from ..tensor import Tensor
 
-MAX_DEPTH = 6  # steps from a root (a closure variable, a global, an argument)
+MAX_DEPTH = 6  # steps from a root (a closure variable, a global, an argument) or a model
 MAX_ITEMS = 256  # items looked at per container
 MAX_OBJECTS = 4000  # objects looked at per capture
 
@@ -97,6 +97,7 @@ def walk(
             continue
         if hasattr(type(value), "__compile_state__") and not isinstance(value, type):
             found.participants.setdefault(vid, (value, []))[1].append(slot)
+            depth = min(depth, 1)  # (a model counts levels afresh: its layers nest deeply)
         if type(value) in _NUMBERS and type(container) is dict and depth >= 2:
             if not (key == "training" and hasattr(type(owner), "__compile_state__")):
                 found.numbers.append((slot, value))  # (a module's flag is watched already)
