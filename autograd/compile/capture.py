@@ -61,6 +61,8 @@ class Captured:
     outside: list[tuple[str, str, Any, Any, bool, list[str]]] = field(default_factory=list)
     # Objects the step reaches through attributes or containers: (code, object, label).
     paths: list[tuple[str, Any, str]] = field(default_factory=list)
+    # The lengths of the lists and dicts holding the outside arrays it uses: code -> length.
+    sizes: dict[str, int] = field(default_factory=dict)
     # Numbers (and strings, bools, None) held there: (code, value, label), guarded by value.
     numbers: list[tuple[str, Any, str]] = field(default_factory=list)
     result_code: str = "None"
@@ -236,6 +238,9 @@ class Capture:
             captured.outside.append(
                 (stand_in.sym, codes[0], array.shape, array.dtype, tensor is not None, codes[1:])
             )
+            for slot in slots:  # (a loop over the list or dict holding it was unrolled)
+                if slot.parent and slot.parent not in captured.sizes:
+                    captured.sizes[slot.parent] = slot.size
         found = getattr(self, "found", None)
         if found is None:
             return
@@ -340,7 +345,12 @@ class Capture:
                 tape.fail("the step re-seeds the library generator")
             self._put_back()
             self._put_back_outside()
-        for slot, value in getattr(getattr(self, "found", None), "numbers", ()):
+        found = getattr(self, "found", None)
+        held = [*getattr(found, "arrays", {}).values(), *getattr(found, "tensors", {}).values()]
+        for _, slots in held:
+            if any(slot.parent and len(slot.container) != slot.size for slot in slots):
+                captured.stationary = False  # the step adds to a container it reads arrays from
+        for slot, value in getattr(found, "numbers", ()):
             now = sources.get(slot)
             if now is not value and (type(now) is not type(value) or now != value):
                 captured.stationary = False  # the step changes it: replaying would skip that

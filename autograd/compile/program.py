@@ -202,6 +202,9 @@ def _generate(captured: Captured, name: str, guard_labels: list[str]) -> tuple[s
             test = f"type(_v := {code}) is not {type(value).__name__} or _v != {_literal(value)}"
         loads.append(("", f"if {test}: raise _Miss  # {label}"))
         load_labels.append(f"{label} == {value!r}")
+    for code, size in captured.sizes.items():
+        loads.append(("", f"if len({code}) != {size}: raise _Miss  # its length"))
+        load_labels.append(f"len({code}) == {size}")
     for sym, code, shape, dtype, is_tensor, others in captured.outside:
         fetch = "_tensor_data_at" if is_tensor else "_array_at"
         loads.append((sym, f"{fetch}({code}, {shape}, {dtype.name!r})"))

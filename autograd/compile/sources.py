@@ -44,6 +44,10 @@ class Slot:
     key: Any
     depth: int
     owner: Any = None  # the object whose attribute this is (None for other slots)
+    # For an item of a list, tuple or dict: the code of that container and its length when
+    # the walk saw it (a Python loop over it, unrolled by the capture, depends on it).
+    parent: str = ""
+    size: int = 0
 
 
 @dataclass
@@ -82,12 +86,14 @@ def walk(
     found = Found()
     seen: set[int] = set()
     queue = [
-        (value, code, container, kind, key, None, 1) for code, value, container, kind, key in roots
+        (value, code, container, kind, key, None, "", 1)
+        for code, value, container, kind, key in roots
     ]
     count = 0
     while queue:
-        value, code, container, kind, key, owner, depth = queue.pop(0)
-        slot = Slot(code, container, kind, key, depth, owner)
+        value, code, container, kind, key, owner, parent, depth = queue.pop(0)
+        size = len(container) if parent else 0
+        slot = Slot(code, container, kind, key, depth, owner, parent, size)
         vid = id(value)
         if type(value) is np.ndarray:
             found.arrays.setdefault(vid, (value, []))[1].append(slot)
@@ -117,11 +123,12 @@ def walk(
             break
         attributes = getattr(value, "__dict__", None)
         ignored = skip_attributes.get(vid, ())
+        is_container = type(value) in (list, tuple, dict)
         for child in _children(value, code, found):
             holder = value if child[2] is attributes and attributes is not None else None
             if holder is not None and child[4] in ignored:
                 continue
-            queue.append((*child, holder, depth + 1))
+            queue.append((*child, holder, code if is_container else "", depth + 1))
     return found
 
 

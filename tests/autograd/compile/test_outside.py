@@ -269,3 +269,24 @@ def test_globals_are_the_names_the_step_loads_not_its_attribute_names() -> None:
     step = namespace["step"]
     assert step.replays >= 4 and step.eager_reason is None
     assert "global step" not in repr(step)
+
+
+def test_a_loop_over_a_list_of_arrays_sees_an_item_appended() -> None:
+    # The capture unrolls the Python loop: the list's length is guarded, so an appended array
+    # means a new capture, not a replay that leaves it out.
+    def make():
+        model = mlp()
+        shifts = [np.full((1,), 0.1, np.float32)]
+
+        def shifted(out):
+            for s in shifts:
+                out = out + s
+            return out
+
+        return sgd_step(model, shifted), shifts, model
+
+    def append(shifts):
+        shifts.append(np.full((1,), -0.3, np.float32))
+
+    step = run_twins(make, {3: append, 6: append})
+    assert step.captures >= 3 and step.replays >= 4
