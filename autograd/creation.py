@@ -4,10 +4,13 @@ must be the CPU)."""
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
+from .arguments import constant
+from .arguments import requires_grad as _requires_grad
 from .devices import check_device
 from .dtypes import as_array
 from .ops.shape import normalize_shape
@@ -30,10 +33,35 @@ def tensor(
 ) -> Tensor:
     """A new leaf Tensor holding a copy of ``data`` (Python floats become float32, ints int64,
     bools bool; NumPy arrays keep their dtype)."""
+    if _requires_grad(data):
+        copied_out_of_graph("tensor")
     source = data._data if isinstance(data, Tensor) else data
     return _made(
         np.array(as_array(source, dtype), copy=True), requires_grad, device, "tensor", name
     )
+
+
+def copied_out_of_graph(fn: str) -> None:
+    """Warn, as PyTorch does, that ``fn`` copies a Tensor that requires grad into a new leaf
+    that does not depend on it (a copy by construction, not a recorded op)."""
+    warnings.warn(
+        f"{fn}: copying a Tensor that requires grad gives a new tensor cut from the graph (as "
+        "PyTorch's torch.tensor(t)); write t.detach().clone() to say so, or t.clone() to keep "
+        "the gradient",
+        UserWarning,
+        stacklevel=3,
+    )
+
+
+def filled(fn: str, shape: Any, fill_value: Tensor, dtype: Any, device: Any) -> Tensor:
+    """``fill_value`` (a Tensor that requires grad) broadcast to ``shape``, recorded: each
+    element is the value, so dL/d(fill_value) is the sum of the gradient over the elements."""
+    check_device(device, fn)
+    shape = normalize_shape((shape,))
+    value = fill_value if dtype is None else fill_value.astype(dtype)
+    if np.broadcast_shapes(value.shape, shape) != shape:
+        raise ValueError(f"{fn}: fill_value of shape {value.shape} does not fit shape {shape}")
+    return value + np.zeros(shape, value.dtype)
 
 
 def from_numpy(array: np.ndarray) -> Tensor:
@@ -73,6 +101,8 @@ def full(
 ) -> Tensor:
     """A tensor of ``shape`` filled with ``fill_value`` (its dtype by the library's rules
     unless ``dtype`` says otherwise)."""
+    if _requires_grad(fill_value):  # recorded: the result depends on it
+        return filled("full", shape, fill_value, dtype, device)
     value = as_array(fill_value, dtype)
     shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
     return _made(np.full(shape, value, value.dtype), requires_grad, device, "full")
@@ -99,6 +129,10 @@ def linspace(
 ) -> Tensor:
     """``num`` evenly spaced values from ``start`` to ``stop``, both included (as np.linspace
     and torch.linspace, whose third argument is called ``steps``: pass it positionally)."""
+    if _requires_grad(start) or _requires_grad(stop):  # recorded: linear in both bounds
+        check_device(device, "linspace")
+        fraction = np.linspace(0.0, 1.0, num)  # (exactly 0 and 1 at the ends)
+        return (start + (stop - start) * fraction).astype(dtype)
     values = np.linspace(start, stop, num, dtype=dtype)
     return _made(values, requires_grad, device, "linspace")
 
@@ -122,7 +156,11 @@ def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False, device: An
 def full_like(
     t: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
 ) -> Tensor:
-    """``fill_value`` everywhere, with the shape and dtype of ``t``."""
+    """``fill_value`` everywhere, with the shape and dtype of ``t`` (only ``t``'s shape and dtype
+    are read: the result does not depend on its values)."""
+    if _requires_grad(fill_value):  # recorded: the result depends on it
+        like = _like(t)
+        return filled("full_like", like.shape, fill_value, dtype or like.dtype, device)
     array = np.full_like(_like(t), fill_value, dtype)
     return _made(array, requires_grad, device, "full_like")
 
@@ -179,6 +217,9 @@ def randint(
     return _made(np.asarray(data), False, device, "randint")
 
 
+ARANGE = ("start", "stop", "step")
+
+
 def arange(
     start: float,
     stop: float | None = None,
@@ -189,6 +230,8 @@ def arange(
 ) -> Tensor:
     """Evenly spaced values in [start, stop), as np.arange: integer arguments give an integer
     tensor (usable as indices), any float argument gives float32 unless ``dtype`` says otherwise."""
+    # The number of values jumps with the bounds: no derivative (PyTorch refuses them too).
+    start, stop, step = (constant("arange", n, v) for n, v in zip(ARANGE, (start, stop, step)))
     values = np.arange(start, stop, step) if stop is not None else np.arange(start)
     if dtype is None and values.dtype.kind == "f":
         dtype = np.float32

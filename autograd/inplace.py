@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import versions
+from .arguments import constant
 from .grad_mode import is_grad_enabled
 from .ops.indexing import plain_index
 from .rebase import rebase, rebase_setitem
@@ -46,9 +47,15 @@ def writable(tensor: Any, what: str) -> np.ndarray:
     return tensor._data
 
 
+def _recorded_operand(value: Any) -> bool:
+    return getattr(value, "_requires_grad", False) is True  # a Tensor that requires grad
+
+
 def _update(tensor: Any, ufunc: Any, other: Any, what: str) -> Any:
-    if tensor._node is not None and is_grad_enabled():
-        return rebase(tensor, ufunc, other, what)  # a recorded result: its history moves
+    if (tensor._node is not None or _recorded_operand(other)) and is_grad_enabled():
+        if tensor._node is None:
+            writable(tensor, what)  # a leaf that requires grad is refused
+        return rebase(tensor, ufunc, other, what)  # its history moves (or starts)
     data = writable(tensor, what)
     ufunc(data, _plain(other), out=data)
     versions.bump(data)  # a graph that saved the old value now raises in backward
@@ -73,18 +80,20 @@ class InPlace(_Base):
     def __setitem__(self, index: Any, value: Any) -> None:
         """``t[index] = value`` with NumPy indexing (``t[t < 0] = 0``): outside the graph, or on
         a recorded result as in PyTorch (its history moves, see autograd/rebase.py)."""
-        if self._node is not None and is_grad_enabled():
+        if (self._node is not None or _recorded_operand(value)) and is_grad_enabled():
+            if self._node is None:
+                writable(self, "item assignment")  # a leaf that requires grad is refused
             rebase_setitem(self, plain_index(index), value)
             return
         versions.write(writable(self, "item assignment"), _plain(value), plain_index(index))
 
     def add_(self, other: Any, alpha: float = 1) -> Any:
         """PyTorch's in-place ``t += alpha * other``."""
-        return _update(self, np.add, other if alpha == 1 else alpha * _plain(other), "add_")
+        return _update(self, np.add, other if alpha == 1 else alpha * other, "add_")
 
     def sub_(self, other: Any, alpha: float = 1) -> Any:
         """PyTorch's in-place ``t -= alpha * other``."""
-        return _update(self, np.subtract, other if alpha == 1 else alpha * _plain(other), "sub_")
+        return _update(self, np.subtract, other if alpha == 1 else alpha * other, "sub_")
 
     def mul_(self, other: Any) -> Any:
         """PyTorch's in-place ``t *= other``."""
@@ -96,7 +105,7 @@ class InPlace(_Base):
 
     def fill_(self, value: Any) -> Any:
         """PyTorch's in-place fill: every element becomes ``value``."""
-        versions.write(writable(self, "fill_"), _plain(value))
+        versions.write(writable(self, "fill_"), constant("fill_", "value", value))
         return self
 
     def zero_(self) -> Any:
@@ -105,13 +114,13 @@ class InPlace(_Base):
 
     def copy_(self, source: Any) -> Any:
         """PyTorch's in-place copy: this tensor's values become ``source``'s (broadcast)."""
-        versions.write(writable(self, "copy_"), _plain(source))
+        versions.write(writable(self, "copy_"), constant("copy_", "source", source))
         return self
 
     def clamp_(self, min: Any = None, max: Any = None) -> Any:  # noqa: A002 - PyTorch's names
         """PyTorch's in-place clamp: values below ``min`` become ``min``, above ``max``, ``max``."""
         data = writable(self, "clamp_")
-        np.clip(data, _plain(min), _plain(max), out=data)
+        np.clip(data, constant("clamp_", "min", min), constant("clamp_", "max", max), out=data)
         versions.bump(data)
         return self
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from .arguments import constant_array
 from .devices import check_device
 from .ops.shape import normalize_shape
 from .random import get_generator
@@ -61,15 +62,6 @@ def rng(generator: Generator | None) -> np.random.Generator:
     return generator.numpy
 
 
-def _refuse_grad(name: str, *values: Any) -> None:
-    for value in values:
-        if isinstance(value, Tensor) and value.requires_grad:
-            raise RuntimeError(
-                f"{name}: a sample has no gradient with respect to its parameters here; write "
-                "mean + std * autograd.randn(shape) to differentiate through the draw"
-            )
-
-
 def multinomial(
     input: Any,  # noqa: A002 - PyTorch's name
     num_samples: int,
@@ -80,6 +72,7 @@ def multinomial(
     """Draw ``num_samples`` category indices with probabilities proportional to the weights in
     each row of ``input`` (1-D or 2-D, non-negative, not necessarily summing to 1); without
     ``replacement`` a category is drawn at most once per row. An int64 tensor."""
+    # An int64 result, as PyTorch's: constant by nature (no derivative), so no refusal.
     weights = np.asarray(input._data if isinstance(input, Tensor) else input, dtype=np.float64)
     if weights.ndim not in (1, 2):
         raise ValueError(f"multinomial: weights must be 1-D or 2-D, got shape {weights.shape}")
@@ -117,9 +110,9 @@ def normal(
     or ``normal(0.0, 1.0, size=(2, 3))``. float32 unless a tensor argument or ``dtype`` says
     otherwise; no gradient (see the error for the reparameterised form)."""
     check_device(device, "normal")
-    _refuse_grad("normal", mean, std)
-    m = mean._data if isinstance(mean, Tensor) else np.asarray(mean)
-    s = std._data if isinstance(std, Tensor) else np.asarray(std)
+    why = " (a sample here; write mean + std * autograd.randn(shape) to differentiate the draw)"
+    m = constant_array("normal", "mean", mean, why)
+    s = constant_array("normal", "std", std, why)
     if (s < 0).any():
         raise ValueError("normal: std must be non-negative")
     shape = np.broadcast_shapes(m.shape, s.shape) if size is None else normalize_shape((size,))

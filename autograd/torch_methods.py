@@ -11,6 +11,9 @@ from typing import Any
 import numpy as np
 
 from . import versions
+from .arguments import constant
+from .arguments import requires_grad as _requires_grad
+from .creation import copied_out_of_graph, filled
 from .inplace import writable
 from .ops.indexing import take
 from .ops.piecewise import where
@@ -111,13 +114,19 @@ def new_empty(self: Tensor, *size: Any, dtype: Any = None, requires_grad: bool =
 def new_full(
     self: Tensor, size: Any, fill_value: Any, *, dtype: Any = None, requires_grad: bool = False
 ) -> Tensor:
-    """``fill_value`` everywhere in a tensor of ``size`` with this tensor's dtype."""
+    """``fill_value`` everywhere in a tensor of ``size`` with this tensor's dtype (recorded when
+    ``fill_value`` is a Tensor that requires grad: dL/d(fill_value) = sum of dL/dy)."""
+    if _requires_grad(fill_value):
+        return filled("new_full", size, fill_value, dtype or self.dtype, None)
     shape = normalize_shape((size,))
     return _new(self, np.full(shape, fill_value, dtype or self.dtype), requires_grad)
 
 
 def new_tensor(self: Tensor, data: Any, *, dtype: Any = None, requires_grad: bool = False):
-    """A copy of ``data`` as a tensor of this tensor's dtype (or ``dtype``)."""
+    """A copy of ``data`` as a tensor of this tensor's dtype (or ``dtype``), cut from the graph
+    (a warning says so if ``data`` requires grad, as PyTorch's)."""
+    if _requires_grad(data):
+        copied_out_of_graph("new_tensor")
     array = np.array(as_array(data), dtype=dtype or self.dtype, copy=True)
     return _new(self, array, requires_grad)
 
@@ -172,6 +181,7 @@ def normal_(
     self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator: Generator | None = None
 ) -> Tensor:
     """Fill with samples of N(mean, std^2), in place."""
+    mean, std = constant("normal_", "mean", mean), constant("normal_", "std", std)
     versions.write(
         writable(self, "normal_"), mean + std * rng(generator).standard_normal(self.shape)
     )
@@ -182,6 +192,7 @@ def uniform_(
     self: Tensor, a: float = 0.0, b: float = 1.0, *, generator: Generator | None = None
 ) -> Tensor:
     """Fill with samples of the uniform distribution on [a, b), in place."""
+    a, b = constant("uniform_", "a", a), constant("uniform_", "b", b)
     versions.write(writable(self, "uniform_"), rng(generator).uniform(a, b, self.shape))
     return self
 
@@ -189,43 +200,83 @@ def uniform_(
 def fill(self: Tensor, value: Any) -> None:
     """NumPy's ``ndarray.fill``: every element becomes ``value``, in place (``fill_`` is
     PyTorch's spelling, which returns the tensor)."""
-    versions.write(writable(self, "fill"), as_array(value))
+    versions.write(writable(self, "fill"), as_array(constant("fill", "value", value)))
 
 
 def masked_fill_(self: Tensor, mask: Any, value: Any) -> Tensor:
     """``value`` where ``mask`` is true, in place."""
     mask = mask._data if isinstance(mask, Tensor) else np.asarray(mask)
     data = writable(self, "masked_fill_")
-    np.copyto(data, as_array(value), where=mask, casting="unsafe")
+    np.copyto(
+        data, as_array(constant("masked_fill_", "value", value)), where=mask, casting="unsafe"
+    )
     versions.bump(data)
     return self
+
+
+def _positions(fn: str, shape: tuple[int, ...], dim: int, index: Any) -> tuple:
+    """The positions ``scatter`` writes, as a NumPy index: position ``i`` of ``index`` names
+    ``out[i_0, ..., index[i], ..., i_n]`` (``index`` replaces coordinate ``dim``)."""
+    index = np.asarray(index._data if isinstance(index, Tensor) else index)
+    if index.dtype.kind not in "iu":
+        raise TypeError(f"{fn}: index must be integers, got dtype {index.dtype}")
+    if index.ndim != len(shape):
+        raise ValueError(
+            f"{fn}: index of shape {index.shape} must have the {len(shape)} dims of shape {shape}"
+        )
+    grid = list(np.indices(index.shape, sparse=True))
+    grid[dim % len(shape)] = index.astype(np.intp)
+    return tuple(grid)
+
+
+def _source(source: Any, index_shape: tuple[int, ...]) -> Any:
+    # src's first index.shape elements (PyTorch reads only those), or a number.
+    if not np.ndim(source):
+        return source
+    return source[tuple(slice(0, n) for n in index_shape)]
 
 
 def scatter_(
     self: Tensor, dim: int, index: Any, src: Any = None, *, value: Any = None, reduce: Any = None
 ) -> Tensor:
     """PyTorch's ``scatter_``: ``self[index[i, j], j] = src[i, j]`` for dim 0 (and so on), in place;
-    ``src`` may be a number (the one-hot idiom ``y.scatter_(1, labels.unsqueeze(1), 1.0)``)."""
+    ``src`` may be a number (the one-hot idiom ``y.scatter_(1, labels.unsqueeze(1), 1.0)``).
+    Outside the graph: a ``src`` that requires grad is refused (``scatter`` records it)."""
     if reduce is not None:
         raise NotImplementedError("scatter_: reduce= is not supported; use np.add.at on arrays")
-    index = index._data if isinstance(index, Tensor) else np.asarray(index)
-    source = value if src is None else src
-    source = source._data if isinstance(source, Tensor) else source
-    if np.ndim(source):
-        source = np.asarray(source)[tuple(slice(0, n) for n in index.shape)]
+    source = constant("scatter_", "value" if src is None else "src", value if src is None else src)
     data = writable(self, "scatter_")
-    np.put_along_axis(data, index.astype(np.intp), source, axis=dim)
+    positions = _positions("scatter_", data.shape, dim, index)
+    data[positions] = _source(np.asarray(source), positions[dim].shape)
     versions.bump(data)
     return self
 
 
 def scatter(self: Tensor, dim: int, index: Any, src: Any = None, *, value: Any = None) -> Tensor:
-    """``scatter_`` on a copy (a tensor that requires grad is refused: no gradient here)."""
-    if self.requires_grad:
+    """``scatter_`` on a copy: y = self, with ``y[index[i, j], j] = src[i, j]`` for dim 0.
+    Recorded when self or src requires grad: dL/dself = dL/dy where nothing was written, 0
+    elsewhere; dL/dsrc[i, j] = dL/dy at the position src[i, j] went to (PyTorch's
+    ``grad.gather(dim, index)``). A position written twice is refused when src requires grad
+    (which write wins has no derivative)."""
+    source = value if src is None else src
+    if not (_requires_grad(self) or _requires_grad(source)):
+        return scatter_(Tensor(self._data.copy()), dim, index, src, value=value)
+    from .ops.indexing import ScatterAdd  # (the op library imports this module's neighbours)
+
+    positions = _positions("scatter", self.shape, dim, index)
+    shape = positions[dim].shape
+    counts = np.zeros(self.shape, dtype=np.int64)
+    np.add.at(counts, positions, 1)
+    if _requires_grad(source) and counts.max(initial=0) > 1:
         raise RuntimeError(
-            "scatter: no recorded gradient; build the result with where() or indexing instead"
+            "scatter: index names a position twice while src requires grad (which write wins "
+            "has no derivative); index each position once"
         )
-    return scatter_(Tensor(self._data.copy()), dim, index, src, value=value)
+    if not isinstance(source, Tensor):
+        source = Tensor(np.asarray(source, dtype=self.dtype))
+    source = _source(source, shape).astype(self.dtype)
+    placed = ScatterAdd.apply(broadcast_to(source, shape), index=positions, shape=self.shape)
+    return where(counts > 0, placed, self)
 
 
 class TorchMethods:

@@ -10,10 +10,11 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ..arguments import constant, constant_array, requires_grad
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor, as_tensor
-from .indexing import take_along_axis
+from .indexing import ScatterAdd, take_along_axis
 from .linalg import norm
 from .piecewise import where
 from .reductions import ValuesIndices
@@ -51,12 +52,16 @@ def triu(x: Any, diagonal: int = 0) -> Tensor:
 @op()
 def masked_fill(x: Any, mask: Any, value: Any) -> Tensor:
     """PyTorch's ``masked_fill``: ``value`` where ``mask`` is true, x elsewhere (the mask
-    broadcasts to x's shape);  dy/dx = not mask."""
+    broadcasts to x's shape);  dy/dx = not mask, dy/dvalue = mask (for a 0-d Tensor value)."""
     x = as_tensor(x)
     mask = _array(mask)
     if mask.dtype != bool:
         raise TypeError(f"masked_fill: the mask must be a bool tensor, got {mask.dtype}")
     np.broadcast_shapes(mask.shape, x.shape)  # raises naming both shapes if they do not fit
+    if requires_grad(value):  # recorded (PyTorch's masked_fill with a 0-d Tensor value)
+        if value.size != 1:
+            raise ValueError(f"masked_fill: value must have one element, got shape {value.shape}")
+        return where(mask, value.reshape(()).astype(x.dtype), x)
     value = value.item() if isinstance(value, Tensor) else value
     return where(mask, np.asarray(value, dtype=x.dtype), x)
 
@@ -257,12 +262,46 @@ def histogram(
     density: bool = False,
 ) -> Histogram:
     """PyTorch's ``histogram``: counts of x's values in ``bins`` equal bins over ``range`` (x's
-    min to max by default), or in the bins whose edges ``bins`` lists; no gradient."""
-    data = _array(x)
-    edges = _array(bins) if isinstance(bins, Tensor) else bins
+    min to max by default), or in the bins whose edges ``bins`` lists; with ``weight``, the sum
+    of the weights of the values in each bin (over ``sum * bin width`` with ``density``).
+
+    Recorded for ``weight`` (a bin's sum is linear in it: dL/dweight_i = dL/dhist at x_i's bin);
+    x and the edges are refused when they require grad (the counts jump with them; PyTorch has
+    no derivative either)."""
+    data = constant_array("histogram", "x", x)
+    edges = constant("histogram", "bins", bins)
+    if range is not None:
+        range = tuple(constant("histogram", "range", r) for r in range)
+    if requires_grad(weight):
+        return _weighted_histogram(data, edges, range, weight, density)
     weights = None if weight is None else _array(weight)
     hist, bin_edges = np.histogram(data, edges, range=range, weights=weights, density=density)
     return Histogram(Tensor(hist.astype(data.dtype)), Tensor(bin_edges.astype(data.dtype)))
+
+
+def _weighted_histogram(
+    data: np.ndarray,
+    edges: Any,
+    range: Any,
+    weight: Tensor,
+    density: bool,  # noqa: A002
+) -> Histogram:
+    # np.histogram's bins: [e_k, e_k+1), the last one closed; values outside are left out.
+    bin_edges = np.histogram_bin_edges(data, edges, range=range)
+    count = bin_edges.size - 1
+    values = data.reshape(-1)
+    which = np.searchsorted(bin_edges, values, side="right") - 1
+    which[values == bin_edges[-1]] = count - 1
+    inside = (which >= 0) & (which < count)
+    if weight.shape != data.shape:
+        raise ValueError(
+            f"histogram: weight of shape {weight.shape} must have x's shape {data.shape}"
+        )
+    picked = weight.reshape(-1)[inside]
+    hist = ScatterAdd.apply(picked, index=(which[inside],), shape=(count,))
+    if density:
+        hist = hist / (hist.sum() * np.diff(bin_edges))
+    return Histogram(hist.astype(data.dtype), Tensor(bin_edges.astype(data.dtype)))
 
 
 @op()
@@ -296,8 +335,14 @@ def unique(
     dim: int | None = None,
 ) -> Any:
     """PyTorch's ``unique``: the distinct values, sorted (and, as asked, the index of each input
-    value among them and how often each occurs); no gradient."""
-    out = np.unique(_array(x), return_inverse=return_inverse, return_counts=return_counts, axis=dim)
+    value among them and how often each occurs). No gradient: x is refused when it requires grad
+    (which of equal values a distinct value came from is not a derivative; PyTorch has none)."""
+    out = np.unique(
+        constant_array("unique", "x", x),
+        return_inverse=return_inverse,
+        return_counts=return_counts,
+        axis=dim,
+    )
     if not (return_inverse or return_counts):
         return Tensor(out)
     values, *rest = out

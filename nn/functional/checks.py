@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 import autograd
+from autograd.arguments import refuse_grad  # noqa: F401 - nn.functional's refusals use it
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -75,20 +76,6 @@ def check_floating(fn: str, name: str, x: autograd.Tensor) -> None:
     """Raise a TypeError unless ``x`` holds floating-point values."""
     if x.dtype.kind != "f":
         raise TypeError(f"{fn}: {name} must be floating point, got dtype {x.dtype}")
-
-
-def refuse_grad(fn: str, name: str, value: Any, why: str = "") -> None:
-    """Raise if ``value`` is a Tensor that requires grad but ``fn`` treats it as a constant.
-
-    Never silently wrong: an argument the op does not differentiate must not look as if it
-    were part of the graph (its ``.grad`` would stay None with no warning). PyTorch refuses
-    the same arguments with the same kind of RuntimeError.
-    """
-    if isinstance(value, autograd.Tensor) and value.requires_grad:
-        raise RuntimeError(
-            f"{fn}: not differentiable with respect to argument {name!r}{why}; this input "
-            f"cannot require grad (pass {name}.detach() to use it as a constant)"
-        )
 
 
 def target_like(x: autograd.Tensor, target: Any) -> autograd.Tensor:
