@@ -337,17 +337,13 @@ def unique(
     """PyTorch's ``unique``: the distinct values, sorted (and, as asked, the index of each input
     value among them and how often each occurs). No gradient: x is refused when it requires grad
     (which of equal values a distinct value came from is not a derivative; PyTorch has none)."""
-    out = np.unique(
-        constant_array("unique", "x", x),
-        return_inverse=return_inverse,
-        return_counts=return_counts,
-        axis=dim,
-    )
+    data = constant_array("unique", "x", x)
+    out = np.unique(data, return_inverse=return_inverse, return_counts=return_counts, axis=dim)
     if not (return_inverse or return_counts):
         return Tensor(out)
     values, *rest = out
     if return_inverse:
-        rest[0] = rest[0].reshape(_array(x).shape if dim is None else -1)
+        rest[0] = rest[0].reshape(data.shape if dim is None else -1)
     return (Tensor(values), *(Tensor(r.astype(np.int64)) for r in rest))
 
 
