@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from ..arguments import constant
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor, as_tensor
@@ -168,6 +169,8 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> T
     the Frobenius norm; 1 / -1, the largest / smallest column sum of |x|; inf / -inf, the
     largest / smallest row sum. Norms that need singular values (2, -2, "nuc") are refused."""
     x = as_tensor(x)
+    if isinstance(ord, Tensor):  # a number here: no derivative with respect to it
+        ord = constant("norm", "ord", ord).item()  # noqa: A001
     if axis is None:
         if ord is None:
             return Norm.apply(x, axis=tuple(range(x.ndim)), keepdims=keepdims)

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ..arguments import constant
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor, as_tensor
@@ -72,7 +73,7 @@ class Sort(Function):
 def roll(x: Any, shift: int | Sequence[int], axis: Axis = None) -> Tensor:
     """Shift elements by ``shift`` places along ``axis``, wrapping around (the flattened array
     when axis is None), as np.roll."""
-    given: Any = shift  # an int, a 0-d array or a sequence
+    given: Any = constant("roll", "shift", shift)  # an int, a 0-d array or a sequence
     shifts = int(given) if np.ndim(given) == 0 else [int(s) for s in given]
     where: Any = axis
     axes = where if where is None or np.ndim(where) == 0 else tuple(where)

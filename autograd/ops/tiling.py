@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from ..arguments import constant
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor, as_tensor
@@ -170,11 +171,5 @@ def pad(x: Any, pad_width: Any, mode: str = "constant", **kwargs: Any) -> Tensor
     value = kwargs.pop("constant_values", 0) if mode == "constant" else 0
     if kwargs:
         raise TypeError(f"pad: mode {mode!r} does not take {sorted(kwargs)}")
-    if isinstance(value, Tensor):
-        if value.requires_grad:
-            raise TypeError(
-                "pad: constant_values that require grad are not recorded; pad with 0 and add "
-                "the constant times a mask instead"
-            )
-        value = value._data
+    value = constant("pad", "constant_values", value, " (pad with 0 and add it times a mask)")
     return Pad.apply(x, widths=widths, mode=mode, constant_values=value)

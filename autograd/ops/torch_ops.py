@@ -108,6 +108,8 @@ def tensor_norm(
     """PyTorch's ``Tensor.norm(p="fro", dim=None, keepdim=False)``: the p-norm of all elements
     (``dim=None``) or along ``dim``; "fro" and 2 are sqrt(sum x^2)."""
     x = as_tensor(x) if dtype is None else as_tensor(x).astype(dtype)
+    if isinstance(p, Tensor):  # a number here: no derivative with respect to it
+        p = constant("norm", "p", p).item()
     if dim is None:
         flat = reshape(x, -1)
         if keepdim:
@@ -202,7 +204,7 @@ def round(x: Any, decimals: int = 0) -> Tensor:  # noqa: A001 - PyTorch's and Nu
     """x rounded to the nearest integer (halves to even), or to ``decimals`` places;
     dy/dx = 0."""
     if decimals:
-        scale = 10.0**decimals
+        scale = 10.0 ** constant("round", "decimals", decimals)
         return Round.apply(as_tensor(x) * scale) / scale
     return Round.apply(x)
 
