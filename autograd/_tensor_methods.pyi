@@ -650,7 +650,7 @@ class TensorMethods:
 
     def masked_fill(self, mask: Any, value: Any) -> Tensor:
         """PyTorch's ``masked_fill``: ``value`` where ``mask`` is true, x elsewhere (the mask
-        broadcasts to x's shape);  dy/dx = not mask.
+        broadcasts to x's shape);  dy/dx = not mask, dy/dvalue = mask (for a 0-d Tensor value).
         """
 
     def split(self, split_size_or_sections: Any, dim: builtins.int = 0) -> Tensor:
@@ -712,7 +712,12 @@ class TensorMethods:
 
     def histogram(self, bins: Any = 100, *, range: builtins.tuple[builtins.float, builtins.float] | None = None, weight: Any = None, density: builtins.bool = False) -> Tensor:
         """PyTorch's ``histogram``: counts of x's values in ``bins`` equal bins over ``range`` (x's
-        min to max by default), or in the bins whose edges ``bins`` lists; no gradient.
+        min to max by default), or in the bins whose edges ``bins`` lists; with ``weight``, the sum
+        of the weights of the values in each bin (over ``sum * bin width`` with ``density``).
+
+        Recorded for ``weight`` (a bin's sum is linear in it: dL/dweight_i = dL/dhist at x_i's bin);
+        x and the edges are refused when they require grad (the counts jump with them; PyTorch has
+        no derivative either).
         """
 
     def histc(self, bins: builtins.int = 100, min: builtins.float = 0, max: builtins.float = 0) -> Tensor:
@@ -727,7 +732,8 @@ class TensorMethods:
 
     def unique(self, sorted: builtins.bool = True, return_inverse: builtins.bool = False, return_counts: builtins.bool = False, dim: builtins.int | None = None) -> Tensor:
         """PyTorch's ``unique``: the distinct values, sorted (and, as asked, the index of each input
-        value among them and how often each occurs); no gradient.
+        value among them and how often each occurs). No gradient: x is refused when it requires grad
+        (which of equal values a distinct value came from is not a derivative; PyTorch has none).
         """
 
     def argsort(self, dim: builtins.int = -1, descending: builtins.bool = False, stable: builtins.bool = False) -> Tensor:
@@ -951,10 +957,14 @@ class TensorMethods:
         """A tensor of ``size`` with this tensor's dtype, its values not set."""
 
     def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, requires_grad: builtins.bool = False) -> Tensor:
-        """``fill_value`` everywhere in a tensor of ``size`` with this tensor's dtype."""
+        """``fill_value`` everywhere in a tensor of ``size`` with this tensor's dtype (recorded when
+        ``fill_value`` is a Tensor that requires grad: dL/d(fill_value) = sum of dL/dy).
+        """
 
     def new_tensor(self, data: Any, *, dtype: Any = None, requires_grad: builtins.bool = False) -> Any:
-        """A copy of ``data`` as a tensor of this tensor's dtype (or ``dtype``)."""
+        """A copy of ``data`` as a tensor of this tensor's dtype (or ``dtype``), cut from the graph
+        (a warning says so if ``data`` requires grad, as PyTorch's).
+        """
 
     def eq(self, other: Any) -> Tensor:
         """``self == other`` elementwise, by PyTorch's name (a bool tensor)."""
@@ -1000,7 +1010,13 @@ class TensorMethods:
     def scatter_(self, dim: builtins.int, index: Any, src: Any = None, *, value: Any = None, reduce: Any = None) -> Tensor:
         """PyTorch's ``scatter_``: ``self[index[i, j], j] = src[i, j]`` for dim 0 (and so on), in place;
         ``src`` may be a number (the one-hot idiom ``y.scatter_(1, labels.unsqueeze(1), 1.0)``).
+        Outside the graph: a ``src`` that requires grad is refused (``scatter`` records it).
         """
 
     def scatter(self, dim: builtins.int, index: Any, src: Any = None, *, value: Any = None) -> Tensor:
-        """``scatter_`` on a copy (a tensor that requires grad is refused: no gradient here)."""
+        """``scatter_`` on a copy: y = self, with ``y[index[i, j], j] = src[i, j]`` for dim 0.
+        Recorded when self or src requires grad: dL/dself = dL/dy where nothing was written, 0
+        elsewhere; dL/dsrc[i, j] = dL/dy at the position src[i, j] went to (PyTorch's
+        ``grad.gather(dim, index)``). A position written twice is refused when src requires grad
+        (which write wins has no derivative).
+        """

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import versions
-from .arguments import constant
+from .arguments import constant, requires_grad
 from .grad_mode import is_grad_enabled
 from .ops.indexing import plain_index
 from .rebase import rebase, rebase_setitem
@@ -47,15 +47,9 @@ def writable(tensor: Any, what: str) -> np.ndarray:
     return tensor._data
 
 
-def _recorded_operand(value: Any) -> bool:
-    return getattr(value, "_requires_grad", False) is True  # a Tensor that requires grad
-
-
 def _update(tensor: Any, ufunc: Any, other: Any, what: str) -> Any:
-    if (tensor._node is not None or _recorded_operand(other)) and is_grad_enabled():
-        if tensor._node is None:
-            writable(tensor, what)  # a leaf that requires grad is refused
-        return rebase(tensor, ufunc, other, what)  # its history moves (or starts)
+    if (tensor._node is not None and is_grad_enabled()) or requires_grad(other):
+        return rebase(tensor, ufunc, other, what)  # its history moves (or starts: rebase.py)
     data = writable(tensor, what)
     ufunc(data, _plain(other), out=data)
     versions.bump(data)  # a graph that saved the old value now raises in backward
@@ -80,9 +74,7 @@ class InPlace(_Base):
     def __setitem__(self, index: Any, value: Any) -> None:
         """``t[index] = value`` with NumPy indexing (``t[t < 0] = 0``): outside the graph, or on
         a recorded result as in PyTorch (its history moves, see autograd/rebase.py)."""
-        if (self._node is not None or _recorded_operand(value)) and is_grad_enabled():
-            if self._node is None:
-                writable(self, "item assignment")  # a leaf that requires grad is refused
+        if (self._node is not None and is_grad_enabled()) or requires_grad(value):
             rebase_setitem(self, plain_index(index), value)
             return
         versions.write(writable(self, "item assignment"), _plain(value), plain_index(index))

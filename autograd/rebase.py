@@ -49,7 +49,12 @@ def _old_value(tensor: Tensor, what: str) -> Tensor:
         )
     old_node = tensor._node
     snapshot = data.copy()  # the values before the change, which the op may need in backward
-    if old_node is None:  # a leaf that does not require grad: its old values are a constant
+    if old_node is None:  # a leaf: refused if it requires grad, else its values are a constant
+        if tensor._requires_grad:
+            raise RuntimeError(
+                f"{what} on a tensor that requires grad: change parameters inside `with "
+                "autograd.no_grad():`, or write `t = t + x` to record a new tensor"
+            )
         if data.dtype.kind != "f":
             raise RuntimeError(
                 f"{what}: a {data.dtype} tensor cannot hold a value that requires grad (its "
