@@ -133,6 +133,7 @@ def linspace(
         check_device(device, "linspace")
         fraction = np.linspace(0.0, 1.0, num)  # (exactly 0 and 1 at the ends)
         return (start + (stop - start) * fraction).astype(dtype)
+    start, stop = constant("linspace", "start", start), constant("linspace", "stop", stop)
     values = np.linspace(start, stop, num, dtype=dtype)
     return _made(values, requires_grad, device, "linspace")
 

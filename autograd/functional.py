@@ -26,11 +26,13 @@ An input the outputs do not depend on gets a zero derivative, or a RuntimeError 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
+from .grad_mode import enable_grad
 from .gradients import grad
 from .ops.joining import stack
 from .tensor import Tensor
@@ -38,6 +40,19 @@ from .tensor import Tensor
 __all__ = ["hessian", "hvp", "jacobian", "jvp", "vhp", "vjp"]
 
 Tensors = Tensor | tuple[Tensor, ...]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _grad_mode_on(function: F) -> F:
+    """Run ``function`` with grad mode on, as PyTorch's functional API does: its derivatives are
+    taken by recording ``func``, so under the caller's ``no_grad`` they would silently be zero."""
+
+    @functools.wraps(function)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        with enable_grad():
+            return function(*args, **kwargs)
+
+    return call  # type: ignore[return-value]
 
 
 # ----- structure: a Tensor or a tuple of Tensors -----------------------------------------------
@@ -186,6 +201,7 @@ def _check_depends(results: tuple, strict: bool, caller: str, message: str) -> N
 
 
 # ----- the public functions --------------------------------------------------------------------
+@_grad_mode_on
 def vjp(
     func: Callable[..., Tensors],
     inputs: Tensors,
@@ -218,6 +234,7 @@ def vjp(
     )
 
 
+@_grad_mode_on
 def jvp(
     func: Callable[..., Tensors],
     inputs: Tensors,
@@ -248,6 +265,7 @@ def jvp(
     )
 
 
+@_grad_mode_on
 def jacobian(
     func: Callable[..., Tensors],
     inputs: Tensors,
@@ -353,6 +371,7 @@ def _onehot(like: Tensor, index: int) -> Tensor:
     return Tensor(array)
 
 
+@_grad_mode_on
 def hessian(
     func: Callable[..., Tensor],
     inputs: Tensors,
@@ -398,6 +417,7 @@ HESSIAN_MESSAGE = (
 )
 
 
+@_grad_mode_on
 def vhp(
     func: Callable[..., Tensor],
     inputs: Tensors,
@@ -419,6 +439,7 @@ def vhp(
     )
 
 
+@_grad_mode_on
 def hvp(
     func: Callable[..., Tensor],
     inputs: Tensors,

@@ -11,6 +11,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ..arguments import constant
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor, as_tensor
@@ -250,6 +251,7 @@ def std_corrected(
 ) -> Tensor:
     """PyTorch's ``std(x, dim, correction=1, keepdim=False)``: sqrt of ``var`` spelled the same
     way (unbiased by default)."""
+    correction = constant("std", "correction", correction)
     return std(x, axis=axis, ddof=ddof_of(correction, unbiased), keepdims=keepdims)
 
 
@@ -297,6 +299,7 @@ def std(x: Any, axis: Axis = None, ddof: float = 0, keepdims: bool = False) -> T
     """Standard deviation sqrt(var(x, axis, ddof)) (NumPy's default ddof=0); its gradient is 0
     where the values are all equal (PyTorch's convention)."""
     x = as_tensor(x)
+    ddof = constant("std", "ddof", ddof)  # an option of Std: no gradient with respect to it
     axes = normalize_axis(axis, x.ndim, "std")
     count = math.prod([x.shape[a] for a in axes])
     if count - ddof <= 0:

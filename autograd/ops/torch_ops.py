@@ -311,6 +311,7 @@ def histc(x: Any, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  #
     """PyTorch's ``histc``: counts in ``bins`` equal bins from ``min`` to ``max`` (x's own min
     and max when both are 0); values outside are ignored; no gradient."""
     data = _array(x)
+    min, max = _array(min), _array(max)  # noqa: A001 - (the counts are constant in them)
     low, high = (data.min(), data.max()) if min == max == 0 else (min, max)
     if low == high:
         low, high = low - 1, high + 1

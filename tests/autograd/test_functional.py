@@ -218,3 +218,13 @@ def test_every_function_matches_torch():
             ours(scalar, ours_in, tensors(*v)),
             theirs(t_scalar, theirs_in, tuple(torch.tensor(a) for a in v)),
         )
+
+
+def test_derivatives_under_the_callers_no_grad_are_the_true_ones():
+    # They are taken by recording func: grad mode is switched on inside, as PyTorch does.
+    x = autograd.tensor(np.array([1.0, 2.0, 3.0]))
+    with autograd.no_grad():
+        _, product = AF.vjp(lambda a: a**3, x, autograd.tensor(np.ones(3)))
+        hessian = AF.hessian(lambda a: (a**3).sum(), x)
+    np.testing.assert_allclose(product.numpy(), 3 * x.numpy() ** 2)
+    np.testing.assert_allclose(hessian.numpy(), np.diag(6 * x.numpy()))
