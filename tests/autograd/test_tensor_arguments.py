@@ -597,3 +597,56 @@ def test_the_audit_names_only_real_functions_and_arguments():
             p.kind is p.VAR_KEYWORD for p in inspect.signature(functions[name]).parameters.values()
         )
         assert bare in known[name] or bare == "self" or keywords, (name, argument)
+
+
+def _torch_cases(torch):
+    def d(t):
+        return torch.tensor(t.numpy())
+
+    def setitem(buf, a):
+        buf[0] = a
+        return buf
+
+    idx = torch.tensor(IDX.numpy())
+    mask = torch.tensor(MASK.numpy())
+    return [
+        (
+            lambda a: _buf().scatter(0, IDX, a),
+            lambda a: torch.zeros(3).double().scatter(0, idx, a),
+            X,
+        ),
+        (lambda a: ag.masked_fill(X, MASK, a), lambda a: d(X).masked_fill(mask, a), S),
+        (_setitem, lambda a: setitem(torch.zeros(3).double(), a), S),
+        (
+            lambda a: _inplace("add_", a, 2.0),
+            lambda a: (torch.zeros(3).double() + 1).add_(a, alpha=2.0),
+            X,
+        ),
+        (lambda a: _inplace("__imul__", a), lambda a: (torch.zeros(3).double() + 1).mul_(a), X),
+        (lambda a: ag.clip(Y, a_min=a), lambda a: d(Y).clamp(min=a), X),
+    ]
+
+
+def test_recorded_arguments_get_torchs_gradients():
+    torch = pytest.importorskip("torch")
+    weights = RNG.standard_normal(3)
+    for ours, theirs, value in _torch_cases(torch):
+        leaf = _leaf(value)
+        (ours(leaf) * ag.tensor(weights[: ours(leaf).shape[-1]])).sum().backward()
+        other = torch.tensor(value.numpy().copy(), requires_grad=True)
+        out = theirs(other)
+        (out * torch.tensor(weights[: out.shape[-1]])).sum().backward()
+        np.testing.assert_allclose(leaf.grad.numpy(), other.grad.numpy(), atol=1e-12)
+
+
+def test_weighted_histogram_has_numpys_values():
+    weight = _leaf(POS)
+    for density in (False, True):
+        hist, edges = ag.histogram(SAMPLE, 3, weight=ag.tensor(np.ones(5)) * 0 + 1, density=density)
+        expected = np.histogram(SAMPLE.numpy(), 3, density=density)
+        np.testing.assert_allclose(hist.numpy(), expected[0])
+        np.testing.assert_allclose(edges.numpy(), expected[1])
+    hist = ag.histogram(SAMPLE[:3], 2, weight=weight).hist
+    np.testing.assert_allclose(
+        hist.numpy(), np.histogram(SAMPLE[:3].numpy(), 2, weights=POS.numpy())[0]
+    )
