@@ -94,8 +94,7 @@ def uniform_(t: T, a: float = 0.0, b: float = 1.0) -> T:
     arr = _array("uniform_", t)
     if not a <= b:
         raise ValueError(f"nn.init.uniform_: need a <= b, got a={a}, b={b}")
-    arr[...] = _generator().uniform(a, b, size=arr.shape)
-    return t
+    return _fill("uniform_", t, _generator().uniform(a, b, size=arr.shape))
 
 
 def normal_(t: T, mean: float = 0.0, std: float = 1.0) -> T:
@@ -103,8 +102,7 @@ def normal_(t: T, mean: float = 0.0, std: float = 1.0) -> T:
     arr = _array("normal_", t)
     if std < 0:
         raise ValueError(f"nn.init.normal_: std must be >= 0, got {std}")
-    arr[...] = _generator().normal(mean, std, size=arr.shape)
-    return t
+    return _fill("normal_", t, _generator().normal(mean, std, size=arr.shape))
 
 
 def constant_(t: T, val: float) -> T:
@@ -174,5 +172,4 @@ def orthogonal_(t: T, gain: float = 1.0) -> T:
     q = q * np.sign(np.diag(r))
     if rows < cols:
         q = q.T
-    arr[...] = gain * q.reshape(arr.shape)
-    return t
+    return _fill("orthogonal_", t, gain * q.reshape(arr.shape))

@@ -123,3 +123,37 @@ def test_init_errors():
         init.normal_([1.0, 2.0])
     with pytest.raises(ValueError, match="uniform_: need a <= b"):
         init.uniform_(param(2), 1.0, 0.0)
+
+
+INITS = [
+    lambda t: init.uniform_(t),
+    lambda t: init.normal_(t),
+    lambda t: init.constant_(t, 0.5),
+    init.zeros_,
+    init.ones_,
+    init.xavier_uniform_,
+    init.xavier_normal_,
+    init.kaiming_uniform_,
+    init.kaiming_normal_,
+    init.orthogonal_,
+]
+
+
+@pytest.mark.parametrize("fill", INITS)
+def test_init_with_grad_mode_on_fills_outside_the_graph_and_counts_as_a_change(fill):
+    # PyTorch's init functions run under no_grad: the parameter stays a leaf with no history,
+    # and a graph that saved its old values refuses to backpropagate with the new ones.
+    w = param(3, 4)
+    loss = (w * w).sum()
+    assert autograd.is_grad_enabled()
+    assert fill(w) is w
+    assert w.is_leaf and w.requires_grad and w.grad_fn is None
+    with pytest.raises(RuntimeError, match="modified in place"):
+        loss.backward()
+
+
+def test_constant_with_a_value_that_requires_grad_is_a_constant_as_in_pytorch():
+    value = autograd.tensor(2.0, requires_grad=True)
+    w = init.constant_(param(3), value)
+    assert w.is_leaf and w.grad_fn is None
+    np.testing.assert_array_equal(w.numpy(), [2.0, 2.0, 2.0])
