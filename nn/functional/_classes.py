@@ -19,6 +19,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 import autograd
+from autograd.arguments import refuse_grad
 
 
 class Targets(NamedTuple):
@@ -116,6 +117,7 @@ def build_targets(
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{fn}: label_smoothing must be in [0, 1], got {label_smoothing}")
     w = _class_weight(fn, weight, classes, x.dtype)
+    refuse_grad(fn, "label_smoothing", label_smoothing)  # read as a number
     eps = float(label_smoothing)
     if y.dtype.kind == "f" and (y.shape == sample_shape or not allow_probabilities):
         # One float per sample: class indices held in a float array (e.g. built from Python

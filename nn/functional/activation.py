@@ -19,7 +19,7 @@ from autograd.ops import special
 from autograd.ops.softmax import LogSoftmaxFunction, SoftmaxFunction, softmax_input
 from autograd.ops.special import Erf
 
-from .checks import as_tensor, check_floating, resolve_spelling
+from .checks import as_tensor, check_floating, refuse_grad, resolve_spelling
 
 _SQRT_2 = math.sqrt(2.0)
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
@@ -69,6 +69,7 @@ def leaky_relu(x: Any, negative_slope: float = 0.01) -> autograd.Tensor:
     """leaky_relu(x) = x for x > 0, negative_slope * x otherwise."""
     x = as_tensor(x)
     check_floating("leaky_relu", "input", x)
+    refuse_grad("leaky_relu", "negative_slope", negative_slope)  # an option: no gradient
     return LeakyReLUFunction.apply(x, negative_slope=float(negative_slope))
 
 

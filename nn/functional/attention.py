@@ -29,7 +29,7 @@ import autograd
 from autograd.ops.rows import sum_along
 
 from .activation import SoftmaxFunction, softmax
-from .checks import as_tensor, check_floating
+from .checks import as_tensor, check_floating, refuse_grad
 from .linear import dropout, dropout_mask, linear
 
 
@@ -218,6 +218,8 @@ def scaled_dot_product_attention(
         )
     if not 0.0 <= dropout_p <= 1.0:
         raise ValueError(f"{fn}: dropout_p must be between 0 and 1, got {dropout_p}")
+    refuse_grad(fn, "dropout_p", dropout_p)  # the mask is a draw: no derivative
+    refuse_grad(fn, "scale", scale)  # an option of AttentionFunction
     if enable_gqa and k.ndim >= 3 and q.ndim >= 3 and k.shape[-3] != q.shape[-3]:
         groups, rest = divmod(q.shape[-3], k.shape[-3])
         if rest or k.shape[-3] != v.shape[-3]:
@@ -390,6 +392,7 @@ def multi_head_attention_forward(
     if k.shape[2] != v.shape[2]:
         raise ValueError(f"{fn}: {k.shape[2]} keys but {v.shape[2]} values")
 
+    refuse_grad(fn, "dropout_p", dropout_p)  # the mask is a draw: no derivative
     p = float(dropout_p) if training else 0.0
     bias = _add(attn_bias, pad_bias)
     heads, probs = _attend(q, k, v, bias, p, 1.0 / math.sqrt(D), need_weights)

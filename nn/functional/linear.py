@@ -10,7 +10,7 @@ import numpy as np
 import autograd
 from autograd.graph.origins import name_array
 
-from .checks import as_tensor, check_floating
+from .checks import as_tensor, check_floating, refuse_grad
 
 
 class LinearFunction(autograd.Function):
@@ -104,6 +104,7 @@ def dropout(x: Any, p: float = 0.5, training: bool = True) -> autograd.Tensor:
     the library generator, so E[y] = x; in evaluation (or p = 0), y = x."""
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout: p must be between 0 and 1, got {p}")
+    refuse_grad("dropout", "p", p)  # the mask is a draw: no derivative with respect to p
     x = as_tensor(x)
     if not training or p == 0.0:
         return x

@@ -117,6 +117,7 @@ def batch_norm(
     # Buffers, updated in place and read as constants (PyTorch refuses them too).
     refuse_grad("batch_norm", "running_mean", running_mean)
     refuse_grad("batch_norm", "running_var", running_var)
+    refuse_grad("batch_norm", "momentum", momentum)
     if x.ndim < 2:
         raise ValueError(f"batch_norm: input must be (N, C) or (N, C, ...), got shape {x.shape}")
     channels = x.shape[1]
@@ -176,6 +177,7 @@ def layer_norm(
     """
     x = as_tensor(input)
     check_floating("layer_norm", "input", x)
+    refuse_grad("layer_norm", "eps", eps)  # an option of LayerNormFunction
     shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
     k = len(shape)
     if k == 0 or x.shape[x.ndim - k :] != shape:

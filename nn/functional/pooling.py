@@ -12,7 +12,7 @@ import numpy as np
 
 import autograd
 
-from .checks import as_tensor, check_floating
+from .checks import as_tensor, check_floating, refuse_grad
 from .conv import Im2Col, _out_size, pair
 from .linear import dropout_mask
 
@@ -95,6 +95,7 @@ def dropout2d(x: Any, p: float = 0.5, training: bool = True) -> autograd.Tensor:
     with probability ``p`` and the rest scaled by 1 / (1 - p); in evaluation, y = x."""
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout2d: p must be between 0 and 1, got {p}")
+    refuse_grad("dropout2d", "p", p)  # the mask is a draw: no derivative with respect to p
     x = as_tensor(x)
     if not training or p == 0.0:
         return x

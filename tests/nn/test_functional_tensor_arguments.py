@@ -3,6 +3,9 @@
 An argument that requires grad must either receive its true gradient (checked against central
 differences) or make the call raise "not differentiable with respect to argument ..." as
 PyTorch does; a silently constant argument would leave its ``.grad`` None with no warning.
+Options read as numbers (``eps``, ``negative_slope``, ``label_smoothing``, a dropout ``p``)
+are refused too; ``test_every_argument_of_every_functional_function_is_audited`` checks every
+parameter of every function.
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ def _mha(**changed):
         changed.get("bias_k"),
         changed.get("bias_v"),
         False,
-        0.0,
+        changed.get("dropout_p", 0.0),
         args["out_proj_weight"],
         args["out_proj_bias"],
         attn_mask=changed.get("attn_mask"),
@@ -129,7 +132,10 @@ RECORDED = [
     ),
     ("mse_loss", "input", X, lambda a: F.mse_loss(a, PROBS)),
     ("mse_loss", "target", PROBS, lambda a: F.mse_loss(X, a)),
+    ("l1_loss", "input", X, lambda a: F.l1_loss(a, PROBS)),
     ("l1_loss", "target", PROBS, lambda a: F.l1_loss(X, a)),
+    ("huber_loss", "input", X, lambda a: F.huber_loss(a, PROBS, delta=0.5)),
+    ("smooth_l1_loss", "input", X, lambda a: F.smooth_l1_loss(a, PROBS, beta=0.5)),
     ("huber_loss", "target", PROBS, lambda a: F.huber_loss(X, a, delta=0.5)),
     ("smooth_l1_loss", "target", PROBS, lambda a: F.smooth_l1_loss(X, a, beta=0.5)),
     (
@@ -212,6 +218,14 @@ RECORDED = [
         lambda a: _mha(q_proj_weight=a),
     ),
     ("multi_head_attention_forward", "static_k", STATIC_K, lambda a: _mha(static_k=a)),
+    (
+        "batch_norm",
+        "eps",
+        _t(low=0.1, high=0.5),
+        lambda a: F.batch_norm(X, None, None, training=True, eps=a),
+    ),
+    ("huber_loss", "delta", _t(low=0.5, high=1), lambda a: F.huber_loss(X, PROBS, delta=a)),
+    ("smooth_l1_loss", "beta", _t(low=0.5, high=1), lambda a: F.smooth_l1_loss(X, PROBS, beta=a)),
 ]
 
 REFUSED = [
@@ -247,6 +261,36 @@ REFUSED = [
         _t(4, low=1, high=2),
         lambda a: F.batch_norm(X, B4, a, training=False),
     ),
+    # Options read as numbers (PyTorch's are Python floats); a dropout mask is a draw.
+    (
+        "batch_norm",
+        "momentum",
+        _t(),
+        lambda a: F.batch_norm(X, B4 * 0, POS, training=True, momentum=a),
+    ),
+    ("layer_norm", "eps", _t(), lambda a: F.layer_norm(X, 4, eps=a * 0 + 1e-5)),
+    ("leaky_relu", "negative_slope", _t(), lambda a: F.leaky_relu(X, a)),
+    (
+        "cross_entropy",
+        "label_smoothing",
+        _t(),
+        lambda a: F.cross_entropy(X, LABELS, label_smoothing=a * 0 + 0.1),
+    ),
+    ("dropout", "p", _t(), lambda a: F.dropout(X, a * 0 + 0.5)),
+    ("dropout2d", "p", _t(), lambda a: F.dropout2d(IMG, a * 0 + 0.5)),
+    (
+        "scaled_dot_product_attention",
+        "scale",
+        _t(),
+        lambda a: F.scaled_dot_product_attention(SEQ, SEQ, SEQ, scale=a),
+    ),
+    (
+        "scaled_dot_product_attention",
+        "dropout_p",
+        _t(),
+        lambda a: F.scaled_dot_product_attention(SEQ, SEQ, SEQ, dropout_p=a * 0),
+    ),
+    ("multi_head_attention_forward", "dropout_p", _t(), lambda a: _mha(dropout_p=a * 0)),
 ]
 
 
@@ -280,3 +324,41 @@ def test_every_functional_function_is_audited():
     public = {n for n in dir(F) if not n.startswith("_") and callable(getattr(F, n))}
     public = {n for n in public if getattr(F, n).__module__.startswith("nn.functional")}
     assert public - audited == set()
+
+
+# Parameters that name structure or take integers, bools or strings: no Tensor value there can
+# carry a gradient (integer tensors cannot require grad).
+STRUCTURAL = {
+    "axis", "dim", "dtype", "reduction", "training", "stride", "padding", "kernel_size",
+    "ceil_mode", "count_include_pad", "divisor_override", "output_size", "normalized_shape",
+    "ignore_index", "indices", "padding_idx", "num_classes", "approximate", "is_causal",
+    "enable_gqa", "need_weights", "average_attn_weights", "use_separate_proj_weight",
+    "batch_first", "add_zero_attn", "embed_dim_to_check", "num_heads",
+}  # fmt: skip
+# Arguments audited by a case under another label, or integer-only.
+ALSO = {
+    ("nll_loss", "target"): "class indices (integers)",
+    ("cross_entropy", "target"): "class indices, or probabilities (recorded above)",
+    ("multi_head_attention_forward", "key"): "recorded as query is (the same projections)",
+    ("multi_head_attention_forward", "value"): "recorded as query is (the same projections)",
+    ("multi_head_attention_forward", "k_proj_weight"): "recorded as q_proj_weight is",
+    ("multi_head_attention_forward", "v_proj_weight"): "recorded as q_proj_weight is",
+    ("multi_head_attention_forward", "static_v"): "recorded as static_k is",
+}
+
+
+def test_every_argument_of_every_functional_function_is_audited():
+    import inspect
+
+    audited = {(case[0], case[1].split()[0]) for case in RECORDED + REFUSED} | set(ALSO)
+    missing = []
+    for name in dir(F):
+        function = getattr(F, name)
+        if name.startswith("_") or not callable(function) or name == "one_hot":
+            continue
+        if not getattr(function, "__module__", "").startswith("nn.functional"):
+            continue
+        for parameter in inspect.signature(function).parameters:
+            if parameter not in STRUCTURAL and (name, parameter) not in audited:
+                missing.append((name, parameter))
+    assert missing == []
