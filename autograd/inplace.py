@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import versions
-from .arguments import constant, requires_grad
+from .arguments import OUTSIDE, constant, refuse_grad
 from .grad_mode import is_grad_enabled
 from .ops.indexing import plain_index
 from .rebase import rebase, rebase_setitem
@@ -48,8 +48,9 @@ def writable(tensor: Any, what: str) -> np.ndarray:
 
 
 def _update(tensor: Any, ufunc: Any, other: Any, what: str) -> Any:
-    if (tensor._node is not None and is_grad_enabled()) or requires_grad(other):
-        return rebase(tensor, ufunc, other, what)  # its history moves (or starts: rebase.py)
+    if tensor._node is not None and is_grad_enabled():
+        return rebase(tensor, ufunc, other, what)  # a recorded result: its history moves
+    refuse_grad(what, "other", other, OUTSIDE)
     data = writable(tensor, what)
     ufunc(data, _plain(other), out=data)
     versions.bump(data)  # a graph that saved the old value now raises in backward
@@ -74,9 +75,10 @@ class InPlace(_Base):
     def __setitem__(self, index: Any, value: Any) -> None:
         """``t[index] = value`` with NumPy indexing (``t[t < 0] = 0``): outside the graph, or on
         a recorded result as in PyTorch (its history moves, see autograd/rebase.py)."""
-        if (self._node is not None and is_grad_enabled()) or requires_grad(value):
+        if self._node is not None and is_grad_enabled():
             rebase_setitem(self, plain_index(index), value)
             return
+        refuse_grad("item assignment", "value", value, OUTSIDE)
         versions.write(writable(self, "item assignment"), _plain(value), plain_index(index))
 
     def add_(self, other: Any, alpha: float = 1) -> Any:

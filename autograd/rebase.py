@@ -4,9 +4,7 @@ a hand-written layer): the tensor's history moves to a new node and its memory i
 ``c += x`` on a tensor ``c`` computed by the graph runs as ``c_new = c_old + x``, recorded with
 ``c_old`` (its values before the change) as input, and then writes ``c_new``'s values into ``c``'s
 own memory: ``c`` now points at the new node. Every op that saved the overwritten values raises
-in backward (version counters), as in PyTorch. A leaf that does not require grad, given an
-operand that does (``buf[0] = w``, ``buf += w``), becomes a recorded result the same way, as in
-PyTorch: its old values are a constant.
+in backward (version counters), as in PyTorch.
 
 Item assignment (``dlogits[range(n), Yb] -= 1`` on a recorded softmax) works the same way.
 Refused, with an error that says what to write instead: when ``c``'s memory is shared with
@@ -49,18 +47,6 @@ def _old_value(tensor: Tensor, what: str) -> Tensor:
         )
     old_node = tensor._node
     snapshot = data.copy()  # the values before the change, which the op may need in backward
-    if old_node is None:  # a leaf: refused if it requires grad, else its values are a constant
-        if tensor._requires_grad:
-            raise RuntimeError(
-                f"{what} on a tensor that requires grad: change parameters inside `with "
-                "autograd.no_grad():`, or write `t = t + x` to record a new tensor"
-            )
-        if data.dtype.kind != "f":
-            raise RuntimeError(
-                f"{what}: a {data.dtype} tensor cannot hold a value that requires grad (its "
-                "gradient would be lost); make the tensor floating point, or detach the value"
-            )
-        return Tensor._make(snapshot, None)
     old_node._out_id = id(snapshot)  # the old history's result now lives in the snapshot
     old_node.kept_value = snapshot  # (and stays alive with it: an id is only unique while so)
     return Tensor._make(snapshot, old_node)
@@ -124,9 +110,8 @@ def _put_in_place(tensor: Tensor, old: Tensor, result: Tensor) -> Tensor:
         node._saved_at = versions.clock
     node._out_id = id(data)
     node.name = tensor._name
-    if old_node is not None and old_node.retained is not None and old_node.retained() is tensor:
+    if old_node.retained is not None and old_node.retained() is tensor:
         old_node.retained = None
         node.retained = weakref.ref(tensor)
     tensor._node = node
-    tensor._requires_grad = True  # (news for a leaf that did not require grad)
     return tensor

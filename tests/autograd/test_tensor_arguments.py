@@ -18,6 +18,7 @@ keyword options must be structural (``axis``, ``keepdims``).
 from __future__ import annotations
 
 import inspect
+import re
 import warnings
 
 import numpy as np
@@ -46,14 +47,17 @@ IDX = ag.tensor([2, 0, 1])
 SAMPLE = ag.tensor(np.array([0.1, 0.4, 0.45, 0.9, 0.95]))
 
 
-def _setitem(value):
-    out = _buf()
+ONE = ag.tensor(1.0, requires_grad=True)  # makes a recorded result that is not the argument
+
+
+def _setitem(value, recorded=False):
+    out = _buf() + (ONE if recorded else 1.0)
     out[0] = value
     return out
 
 
-def _inplace(method, value, *args):
-    out = _buf() + 1.0
+def _inplace(method, value, *args, recorded=True):
+    out = _buf() + (ONE if recorded else 1.0)
     return getattr(out, method)(value, *args)
 
 
@@ -177,17 +181,18 @@ RECORDED = [
     ("Tensor.narrow", "self", X, lambda a: a.narrow(0, 1, 2)),
     ("Tensor.contiguous", "self", X, lambda a: a.contiguous()),
     ("Tensor.cpu", "self", X, lambda a: a.cpu()),
-    ("Tensor.__setitem__", "value", S, _setitem),
-    ("Tensor.__iadd__", "other", X, lambda a: _inplace("__iadd__", a)),
-    ("Tensor.__isub__", "other", X, lambda a: _inplace("__isub__", a)),
-    ("Tensor.__imul__", "other", X, lambda a: _inplace("__imul__", a)),
-    ("Tensor.__itruediv__", "other", POS, lambda a: _inplace("__itruediv__", a)),
-    ("Tensor.add_", "other", X, lambda a: _inplace("add_", a, 2.0)),
-    ("Tensor.add_", "alpha", S, lambda a: _inplace("add_", Y, a)),
-    ("Tensor.sub_", "other", X, lambda a: _inplace("sub_", a)),
-    ("Tensor.sub_", "alpha", S, lambda a: _inplace("sub_", Y, a)),
-    ("Tensor.mul_", "other", X, lambda a: _inplace("mul_", a)),
-    ("Tensor.div_", "other", POS, lambda a: _inplace("div_", a)),
+    # in place into a recorded result: its history moves (autograd/rebase.py)
+    ("Tensor.__setitem__", "value (into a recorded result)", S, lambda a: _setitem(a, True)),
+    *[
+        (f"Tensor.{m}", "other (into a recorded result)", v, lambda a, m=m: _inplace(m, a))
+        for m, v in [("__iadd__", X), ("__isub__", X), ("__imul__", X), ("__itruediv__", POS)]
+    ],
+    ("Tensor.add_", "other (into a recorded result)", X, lambda a: _inplace("add_", a, 2.0)),
+    ("Tensor.add_", "alpha (into a recorded result)", S, lambda a: _inplace("add_", Y, a)),
+    ("Tensor.sub_", "other (into a recorded result)", X, lambda a: _inplace("sub_", a)),
+    ("Tensor.sub_", "alpha (into a recorded result)", S, lambda a: _inplace("sub_", Y, a)),
+    ("Tensor.mul_", "other (into a recorded result)", X, lambda a: _inplace("mul_", a)),
+    ("Tensor.div_", "other (into a recorded result)", POS, lambda a: _inplace("div_", a)),
     # autograd.functional: v is recorded when the result is (create_graph=True), as in PyTorch
     ("vjp", "v", X, _vjp_v),
 ]
@@ -231,6 +236,14 @@ REFUSED = [
     ("Tensor.normal_", "std", POS, lambda a: _buf().normal_(0.0, a[0])),
     ("Tensor.uniform_", "a", S, lambda a: _buf().uniform_(a - 5.0, 5.0)),
     ("Tensor.uniform_", "b", S, lambda a: _buf().uniform_(-5.0, a + 5.0)),
+    # written into a leaf that does not require grad: unrecorded views may share its memory
+    ("Tensor.__setitem__", "value (into a leaf)", S, _setitem),
+    *[
+        (f"Tensor.{m}", "other (into a leaf)", X, lambda a, m=m: _inplace(m, a, recorded=False))
+        for m in ("__iadd__", "__isub__", "__imul__", "__itruediv__", "add_", "sub_")
+    ],
+    ("Tensor.mul_", "other (into a leaf)", X, lambda a: _inplace("mul_", a, recorded=False)),
+    ("Tensor.div_", "other (into a leaf)", POS, lambda a: _inplace("div_", a, recorded=False)),
 ]
 
 # Constants by nature: (function, argument, value, call, why). ``why`` is one of
@@ -428,7 +441,15 @@ def test_casts_record_their_input(name, cast):
     np.testing.assert_array_equal(leaf.grad.numpy(), np.ones(3))
 
 
-MESSAGE_NAMES = {"tensor_norm": "norm", "std_corrected": "std"}  # the names users call them by
+MESSAGE_NAMES = {  # the names users know them by
+    "tensor_norm": "norm",
+    "std_corrected": "std",
+    "Tensor.__setitem__": "item assignment",
+    "Tensor.__iadd__": "in-place +=",
+    "Tensor.__isub__": "in-place -=",
+    "Tensor.__imul__": "in-place *=",
+    "Tensor.__itruediv__": "in-place /=",
+}
 
 
 def _leaf(value):
@@ -456,6 +477,7 @@ def test_tensor_argument_requiring_grad_gets_its_true_gradient(name, argument, v
 )
 def test_tensor_argument_that_is_not_differentiated_refuses_grad(name, argument, value, call):
     bare = MESSAGE_NAMES.get(name, name.removeprefix("Tensor."))
+    bare, argument = re.escape(bare), argument.split()[0]
     with pytest.raises(RuntimeError, match=f"^{bare}: not differentiable .* '{argument}'"):
         call(_leaf(value))
     call(value)  # the same value as a constant works
@@ -616,7 +638,7 @@ def _torch_cases(torch):
             X,
         ),
         (lambda a: ag.masked_fill(X, MASK, a), lambda a: d(X).masked_fill(mask, a), S),
-        (_setitem, lambda a: setitem(torch.zeros(3).double(), a), S),
+        (lambda a: _setitem(a, True), lambda a: setitem(torch.zeros(3).double() + 1, a), S),
         (
             lambda a: _inplace("add_", a, 2.0),
             lambda a: (torch.zeros(3).double() + 1).add_(a, alpha=2.0),
