@@ -55,6 +55,19 @@ PIECEWISE_CONSTANT: frozenset[Any] = frozenset(
 )
 
 
+# Of those, the ones whose result carries another argument's values (np.full_like's fill_value,
+# np.heaviside's value at 0): that argument is refused when it requires grad.
+CARRIED: dict[Any, tuple[int, str]] = {np.full_like: (1, "fill_value"), np.heaviside: (1, "x2")}
+
+
+def _carries_grad(func: Any, args: tuple, kwargs: dict) -> bool:
+    """Whether ``func`` (one of ``CARRIED``) carries a value that requires grad into its result."""
+    if func not in CARRIED:
+        return False
+    position, name = CARRIED[func]
+    return _requires_grad(args[position] if len(args) > position else kwargs.get(name))
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, Tensor):
         return value._data
@@ -135,7 +148,8 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
     if "out" in kwargs and ufunc not in PIECEWISE_CONSTANT and _requires_grad((inputs, kwargs)):
         raise _refuse(name, " with out=")
     result = getattr(ufunc, method)(*_plain(inputs), **_plain(kwargs))
-    if _has_float(result) and ufunc not in PIECEWISE_CONSTANT and _requires_grad(inputs):
+    constant = ufunc in PIECEWISE_CONSTANT and not _carries_grad(ufunc, inputs, kwargs)
+    if _has_float(result) and not constant and _requires_grad(inputs):
         raise _refuse(name)
     return result
 
@@ -154,7 +168,8 @@ def array_function(func: Any, args: tuple, kwargs: dict) -> Any:
     if "out" in kwargs and func not in PIECEWISE_CONSTANT and _requires_grad((args, kwargs)):
         raise _refuse(_name(func), " with out=")
     result = func(*_plain(args), **_plain(kwargs))
-    if _has_float(result) and func not in PIECEWISE_CONSTANT and _requires_grad((args, kwargs)):
+    constant = func in PIECEWISE_CONSTANT and not _carries_grad(func, args, kwargs)
+    if _has_float(result) and not constant and _requires_grad((args, kwargs)):
         raise _refuse(_name(func))
     return result
 

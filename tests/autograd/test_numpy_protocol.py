@@ -177,6 +177,12 @@ def test_every_declared_array_function_is_recorded(name):
         lambda t: np.exp(t, out=np.empty(3)),
         lambda t: np.add.reduce(t),
         lambda t: np.add.at(t, [0], 1.0),
+        # piecewise constant in their first argument, but carrying another's values (NumPy
+        # hands over a call only when a dispatched argument is a Tensor: np.full_like's is the
+        # first, np.heaviside's all)
+        lambda t: np.full_like(ag.zeros(3), t[0]),
+        lambda t: np.full_like(ag.zeros(3), fill_value=t[0]),
+        lambda t: np.heaviside(np.array([0.0, 1.0, -1.0]), t),
     ],
 )
 def test_functions_without_a_derivative_are_refused(call):
@@ -228,6 +234,8 @@ def test_options_the_recorded_op_takes_still_pass_through():
         lambda t: np.floor(t),
         lambda t: np.round(t, 1),
         lambda t: np.zeros_like(t),
+        lambda t: np.full_like(t, 2.0),
+        lambda t: np.heaviside(t, 0.5),
         lambda t: np.count_nonzero(t),
         lambda t: t > 0.15,
     ],
