@@ -165,3 +165,25 @@ def test_numpy_functions_without_a_derivative_run_when_nothing_requires_grad():
     w = ag.tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(TypeError, match="np.percentile has no recorded derivative"):
         np.percentile(w, 50)
+
+
+class _Scale(ag.Function):
+    @staticmethod
+    def forward(ctx, x, s=1.0):
+        return x * s
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+def test_a_keyword_option_that_requires_grad_is_refused_not_dropped():
+    # apply's keywords reach forward as options, never as inputs: a Tensor there would be
+    # differentiated by nobody, so one that requires grad is refused (positionally it is an input).
+    scale = ag.tensor(2.0, requires_grad=True)
+    x = ag.tensor([1.0, 2.0])
+    with pytest.raises(RuntimeError, match="_Scale: not differentiable .* 's'"):
+        _Scale.apply(x, s=scale)
+    np.testing.assert_array_equal(_Scale.apply(x, s=scale.detach()).numpy(), [2.0, 4.0])
+    with ag.no_grad():
+        _Scale.apply(x, s=scale)
