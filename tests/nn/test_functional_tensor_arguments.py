@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 
 import autograd
+import nn
 import nn.functional as F
 
 RNG = np.random.default_rng(0)
@@ -362,3 +363,43 @@ def test_every_argument_of_every_functional_function_is_audited():
             if parameter not in STRUCTURAL and (name, parameter) not in audited:
                 missing.append((name, parameter))
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    "make, call, name, argument",
+    [
+        (
+            lambda w: nn.CrossEntropyLoss(weight=w),
+            lambda m: m(X, LABELS),
+            "cross_entropy",
+            "weight",
+        ),
+        (lambda w: nn.NLLLoss(weight=w), lambda m: m(X, LABELS), "nll_loss", "weight"),
+        (
+            lambda w: nn.BCELoss(weight=w),
+            lambda m: m(PROBS, PROBS),
+            "binary_cross_entropy",
+            "weight",
+        ),
+        (
+            lambda w: nn.BCEWithLogitsLoss(pos_weight=w),
+            lambda m: m(X, PROBS),
+            "binary_cross_entropy_with_logits",
+            "pos_weight",
+        ),
+        (lambda w: nn.LeakyReLU(w), lambda m: m(X), "leaky_relu", "negative_slope"),
+    ],
+)
+def test_layers_given_a_tensor_that_requires_grad_refuse_it_where_functional_does(
+    make, call, name, argument
+):
+    # The layers hold these as buffers or options and call nn.functional, which refuses them.
+    with pytest.raises(RuntimeError, match=f"{name}: not differentiable .* '{argument}'"):
+        call(make(_leaf(_t(4, low=0.5, high=1.5) if argument != "negative_slope" else _t())))
+
+
+def test_batch_norm_layer_refuses_running_stats_that_require_grad():
+    layer = nn.BatchNorm1d(4)
+    layer.running_mean = _leaf(_t(4))
+    with pytest.raises(RuntimeError, match="batch_norm: not differentiable .* 'running_mean'"):
+        layer(X)
