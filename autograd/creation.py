@@ -14,7 +14,7 @@ from .arguments import requires_grad as _requires_grad
 from .devices import check_device
 from .dtypes import as_array
 from .ops.shape import normalize_shape
-from .tensor import Tensor
+from .tensor import Tensor, as_tensor
 
 
 def _made(
@@ -128,11 +128,13 @@ def linspace(
     device: Any = None,
 ) -> Tensor:
     """``num`` evenly spaced values from ``start`` to ``stop``, both included (as np.linspace
-    and torch.linspace, whose third argument is called ``steps``: pass it positionally)."""
+    and torch.linspace, whose third argument is called ``steps``: pass it positionally).
+    Recorded when a bound is a Tensor that requires grad: y_k = start + (stop - start) k/(num-1)."""
     if _requires_grad(start) or _requires_grad(stop):  # recorded: linear in both bounds
         check_device(device, "linspace")
         fraction = np.linspace(0.0, 1.0, num)  # (exactly 0 and 1 at the ends)
-        return (start + (stop - start) * fraction).astype(dtype)
+        line = as_tensor(start + (stop - start) * fraction)  # (a Tensor already: one bound is)
+        return line.astype(dtype)
     start, stop = constant("linspace", "start", start), constant("linspace", "stop", stop)
     values = np.linspace(start, stop, num, dtype=dtype)
     return _made(values, requires_grad, device, "linspace")
