@@ -32,8 +32,9 @@ def tensor(
     device: Any = None,
 ) -> Tensor:
     """A new leaf Tensor holding a copy of ``data`` (Python floats become float32, ints int64,
-    bools bool; NumPy arrays keep their dtype)."""
-    if _requires_grad(data):
+    bools bool; NumPy arrays keep their dtype). Copying tensors that require grad (``t``, or
+    ``[t0, t1]``) cuts them from the graph, with a warning, as PyTorch's ``torch.tensor``."""
+    if holds_grad(data):
         copied_out_of_graph("tensor")
     source = data._data if isinstance(data, Tensor) else data
     return _made(
@@ -41,13 +42,24 @@ def tensor(
     )
 
 
+def holds_grad(data: Any) -> bool:
+    """Whether ``data`` is, or (nested) lists start with, Tensors that require grad, grad mode
+    on. Only lists whose first item is a Tensor or a list are searched: a long list of numbers
+    costs one look."""
+    if isinstance(data, Tensor):
+        return _requires_grad(data)
+    if isinstance(data, (list, tuple)) and data and isinstance(data[0], (Tensor, list, tuple)):
+        return any(holds_grad(item) for item in data)
+    return False
+
+
 def copied_out_of_graph(fn: str) -> None:
     """Warn, as PyTorch does, that ``fn`` copies a Tensor that requires grad into a new leaf
     that does not depend on it (a copy by construction, not a recorded op)."""
     warnings.warn(
         f"{fn}: copying a Tensor that requires grad gives a new tensor cut from the graph (as "
-        "PyTorch's torch.tensor(t)); write t.detach().clone() to say so, or t.clone() to keep "
-        "the gradient",
+        "PyTorch's torch.tensor(t)); write t.detach().clone() to say so, or t.clone() (or "
+        "autograd.stack for a list of tensors) to keep the gradient",
         UserWarning,
         stacklevel=3,
     )

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from .creation import copied_out_of_graph, holds_grad
 from .devices import check_device
 from .tensor import Tensor
 
@@ -71,6 +72,8 @@ class LegacyTensor(metaclass=LegacyTensorType):
                 f"{cls.__name__}: data must be a sequence (got {type(data).__name__}); "
                 f"for a shape pass ints, for one number {cls.__name__}([x])"
             )
+        if holds_grad(data):  # [t0, t1]: copies, cut from the graph (PyTorch warns too)
+            copied_out_of_graph(cls.__name__)
         return Tensor(np.asarray(data).astype(cls.dtype))
 
 

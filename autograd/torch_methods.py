@@ -13,7 +13,7 @@ import numpy as np
 from . import versions
 from .arguments import constant
 from .arguments import requires_grad as _requires_grad
-from .creation import copied_out_of_graph, filled
+from .creation import copied_out_of_graph, filled, holds_grad
 from .inplace import writable
 from .ops.indexing import take
 from .ops.piecewise import where
@@ -125,7 +125,7 @@ def new_full(
 def new_tensor(self: Tensor, data: Any, *, dtype: Any = None, requires_grad: bool = False):
     """A copy of ``data`` as a tensor of this tensor's dtype (or ``dtype``), cut from the graph
     (a warning says so if ``data`` requires grad, as PyTorch's)."""
-    if _requires_grad(data):
+    if holds_grad(data):
         copied_out_of_graph("new_tensor")
     array = np.array(as_array(data), dtype=dtype or self.dtype, copy=True)
     return _new(self, array, requires_grad)

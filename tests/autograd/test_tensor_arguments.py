@@ -88,6 +88,9 @@ RECORDED = [
         POS,
         lambda a: ag.histogram(SAMPLE[:3], 2, weight=a, density=True).hist,
     ),
+    ("softmax", "x", M, lambda a: ag.softmax(a, 1)),
+    ("log_softmax", "x", M, lambda a: ag.log_softmax(a, 0)),
+    ("DoubleTensor", "args", X, ag.DoubleTensor),  # a tensor of its dtype: that tensor itself
     ("tril", "x", M, ag.tril),
     ("triu", "x", M, lambda a: ag.triu(a, 1)),
     ("split", "x", X, lambda a: ag.split(a, 2)[1]),
@@ -344,6 +347,8 @@ CONSTANT = [
         ]
     ],
     ("tensor", "data", X, ag.tensor, "copy"),
+    ("tensor", "data (a list of tensors)", X, lambda a: ag.tensor([a[0], a[1]]), "copy"),
+    ("DoubleTensor", "args (a list of tensors)", X, lambda a: ag.DoubleTensor([a[0]]), "copy"),
     ("Tensor.new_tensor", "data", X, lambda a: Y.new_tensor(a), "copy"),
     *[
         (f"Tensor.{name}", "self", X, call, "in place target")
@@ -421,6 +426,11 @@ NOT_VALUES = {
     ("Tensor.narrow", "start"): "an integer",
     ("Tensor.narrow", "length"): "an integer",
     ("histc", "bins"): "an integer",
+    # PyTorch's legacy constructors: one LegacyTensor.__new__, audited as DoubleTensor above
+    **{
+        (f"{kind}Tensor", "args"): "as DoubleTensor (a tensor of another dtype raises)"
+        for kind in ("Bool", "Byte", "Char", "Short", "Int", "Long", "Half", "Float")
+    },
     ("pad", "kwargs"): "constant_values (refused above) and reflect_type (a string)",
     ("to", "options"): "copy= and non_blocking= (bools)",
     **{(f"Tensor.new_{kind}", "_"): "PyTorch's layout= and pin_memory=" for kind in
