@@ -32,6 +32,7 @@ from .compile import compile
 from .creation import (
     arange,
     empty,
+    empty_like,
     eye,
     from_numpy,
     full,
@@ -94,7 +95,15 @@ from .registry import exports as _exports
 from .registry import install_attributes as _install_attributes
 from .registry import install_methods as _install_methods
 from .runtime import get_num_threads, set_num_threads
-from .sampling import Generator, multinomial, normal, rand_like, randn_like, randperm
+from .sampling import (
+    Generator,
+    bernoulli,
+    multinomial,
+    normal,
+    rand_like,
+    randn_like,
+    randperm,
+)
 from .torch_methods import TorchMethods as _TorchMethods
 
 # Tensor's methods beyond its core (tensor.py), installed from the modules that define them.
@@ -132,6 +141,7 @@ __all__ = [
     "rand_like",
     "randn_like",
     "randperm",
+    "bernoulli",
     "set_default_device",
     "set_default_dtype",
     "set_printoptions",
@@ -196,6 +206,7 @@ __all__ = [
     "versions",
     "zeros",
     "zeros_like",
+    "empty_like",
 ]
 if _clash := set(__all__) & set(_ops_exported):  # an op must not hide another public name
     raise RuntimeError(f"autograd: ops declared under names already taken: {sorted(_clash)}")

@@ -163,6 +163,14 @@ def zeros_like(
     return _made(np.zeros_like(_like(t), dtype), requires_grad, device, "zeros_like")
 
 
+def empty_like(
+    t: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
+) -> Tensor:
+    """A tensor with the shape and dtype of ``t`` whose values are not set (whatever the memory
+    held), as ``empty``."""
+    return _made(np.empty_like(_like(t), dtype), requires_grad, device, "empty_like")
+
+
 def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
     """Ones with the shape and dtype of ``t``."""
     return _made(np.ones_like(_like(t), dtype), requires_grad, device, "ones_like")

@@ -105,6 +105,7 @@ def normal(
     generator: Generator | None = None,
     dtype: Any = None,
     device: Any = None,
+    requires_grad: bool = False,
 ) -> Tensor:
     """Samples of N(mean, std^2): ``normal(mean_tensor, std_tensor)`` elementwise (broadcast),
     or ``normal(0.0, 1.0, size=(2, 3))``. float32 unless a tensor argument or ``dtype`` says
@@ -119,7 +120,8 @@ def normal(
     if dtype is None:
         kinds = [a.dtype for a in (m, s) if a.dtype.kind == "f" and a.ndim]
         dtype = kinds[0] if kinds else np.float32
-    return Tensor((m + s * rng(generator).standard_normal(shape)).astype(dtype))
+    sample = (m + s * rng(generator).standard_normal(shape)).astype(dtype)
+    return Tensor(sample, requires_grad=requires_grad)  # a new leaf, as torch.normal's
 
 
 def randperm(
@@ -131,9 +133,15 @@ def randperm(
 
 
 def randn_like(
-    t: Any, *, dtype: Any = None, requires_grad: bool = False, generator: Generator | None = None
+    t: Any,
+    *,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    generator: Generator | None = None,
+    device: Any = None,
 ) -> Tensor:
     """N(0, 1) samples with the shape (and floating dtype) of ``t``."""
+    check_device(device, "randn_like")
     like = t._data if isinstance(t, Tensor) else np.asarray(t)
     dtype = dtype or (like.dtype if like.dtype.kind == "f" else np.float32)
     data = rng(generator).standard_normal(like.shape).astype(dtype)
@@ -141,9 +149,30 @@ def randn_like(
 
 
 def rand_like(
-    t: Any, *, dtype: Any = None, requires_grad: bool = False, generator: Generator | None = None
+    t: Any,
+    *,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    generator: Generator | None = None,
+    device: Any = None,
 ) -> Tensor:
     """Uniform [0, 1) samples with the shape (and floating dtype) of ``t``."""
+    check_device(device, "rand_like")
     like = t._data if isinstance(t, Tensor) else np.asarray(t)
     dtype = dtype or (like.dtype if like.dtype.kind == "f" else np.float32)
     return Tensor(rng(generator).random(like.shape).astype(dtype), requires_grad=requires_grad)
+
+
+def bernoulli(input: Any, p: Any = None, *, generator: Generator | None = None) -> Tensor:  # noqa: A002
+    """Independent 0/1 draws: 1 with probability ``input`` (each element in [0, 1]), or with
+    probability ``p`` everywhere when given, in ``input``'s floating dtype. A draw is a step
+    function of its probability (for the same random numbers), so its derivative is zero wherever
+    it exists: the result does not require grad, as PyTorch's carries no gradient."""
+    probs = input._data if isinstance(input, Tensor) else np.asarray(input, dtype=np.float32)
+    if p is not None:
+        probs = np.full(probs.shape, float(p), probs.dtype)
+    if probs.dtype.kind != "f":
+        raise TypeError(f"bernoulli: input must be floating point, got {probs.dtype}")
+    if probs.size and (np.nanmin(probs) < 0 or np.nanmax(probs) > 1 or np.isnan(probs).any()):
+        raise ValueError("bernoulli: every probability must be in [0, 1]")
+    return Tensor((rng(generator).random(probs.shape) < probs).astype(probs.dtype))

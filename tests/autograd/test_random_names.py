@@ -75,3 +75,31 @@ def test_randperm_normal_likes_and_fills():
     with ag.no_grad():
         p.normal_()
     assert p._version > 0
+
+
+def test_bernoulli_draws_ones_with_the_given_probabilities():
+    g = ag.Generator().manual_seed(3)
+    probs = ag.tensor(np.array([0.0, 0.25, 0.9, 1.0]))
+    draws = np.stack([ag.bernoulli(probs, generator=g).numpy() for _ in range(4000)])
+    assert draws.dtype == np.float64 and set(np.unique(draws)) <= {0.0, 1.0}
+    np.testing.assert_allclose(draws.mean(axis=0), [0.0, 0.25, 0.9, 1.0], atol=0.025)
+    half = ag.bernoulli(ag.zeros(20000), p=0.5, generator=g)
+    assert half.dtype == np.float32 and abs(half.numpy().mean() - 0.5) < 0.02
+    assert not ag.bernoulli(ag.full((3,), 0.5).requires_grad_()).requires_grad
+    with pytest.raises(ValueError, match="bernoulli: every probability must be in"):
+        ag.bernoulli(ag.tensor([0.5, 1.5]))
+    with pytest.raises(TypeError, match="bernoulli: input must be floating point"):
+        ag.bernoulli(ag.tensor([0, 1]))
+
+
+def test_normal_makes_a_leaf_that_requires_grad_on_request_and_like_functions_take_device():
+    w = ag.normal(0, 0.01, size=(2, 1), requires_grad=True)  # d2l's first line
+    assert w.requires_grad and w.is_leaf and w.shape == (2, 1) and w.dtype == np.float32
+    assert (
+        ag.randn_like(w, device="cpu").shape == (2, 1)
+        and ag.rand_like(w, device="cpu").dtype == w.dtype
+    )
+    e = ag.empty_like(ag.zeros(2, 3, dtype=ag.int64))
+    assert e.shape == (2, 3) and e.dtype == np.int64
+    with pytest.raises(ValueError, match="rand_like: backproplab runs on the CPU"):
+        ag.rand_like(w, device="cuda")

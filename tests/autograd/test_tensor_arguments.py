@@ -319,6 +319,20 @@ CONSTANT = [
         ]
     ],
     ("histc", "x", X, lambda a: ag.histc(a, 3), "piecewise constant"),
+    (
+        "bernoulli",
+        "input",
+        POS * 0.5,
+        lambda a: ag.bernoulli(a, generator=ag.Generator().manual_seed(1)),
+        "piecewise constant",
+    ),
+    (
+        "bernoulli",
+        "p",
+        S,
+        lambda a: ag.bernoulli(POS * 0.5, p=a * 0 + 0.5, generator=ag.Generator().manual_seed(1)),
+        "piecewise constant",
+    ),
     ("where", "cond", X, lambda a: ag.where(a, Y, X), "piecewise constant"),  # used as bools
     ("Tensor.where", "condition", X, lambda a: Y.where(a, X), "piecewise constant"),
     ("histc", "min", S, lambda a: ag.histc(X, 3, min=a - 3.0, max=3.0), "piecewise constant"),
@@ -327,6 +341,7 @@ CONSTANT = [
         (name, arg, X, call, "shape")
         for name, arg, call in [
             ("zeros_like", "t", ag.zeros_like),
+            ("empty_like", "t", lambda a: ag.empty_like(a).shape),
             ("ones_like", "t", ag.ones_like),
             ("full_like", "t", lambda a: ag.full_like(a, 2.0)),
             ("rand_like", "t", lambda a: ag.rand_like(a, generator=ag.Generator().manual_seed(1))),
