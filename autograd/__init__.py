@@ -21,6 +21,7 @@ from .tensor import Tensor, as_tensor  # first: every module below builds on it
 from . import accelerator, amp, backends, cuda, distributed, functional, versions
 from . import engine as _engine
 from . import function as _function
+from . import function_details as _function_details
 from . import inplace as _inplace
 from . import numpy_protocol as _numpy_protocol
 from . import ops as _ops  # noqa: F401  (declares every op)
@@ -110,10 +111,13 @@ from .torch_methods import TorchMethods as _TorchMethods
 setattr(Tensor, "backward", _engine.backward)  # noqa: B010 - installed, as ops are
 _install_methods(Tensor)  # every op's method and operators (autograd/ops)
 _install_attributes(_inplace.InPlace, Tensor)
-_function.UNRECORDED_HOOKS.append(_origins.note)  # drawings show where unrecorded copies began
+_function_details.UNRECORDED_HOOKS.append(
+    _origins.note
+)  # drawings show where unrecorded copies began
 _install_attributes(_numpy_protocol.NumpyProtocols, Tensor)
 _install_attributes(_python_protocols.PythonProtocols, Tensor)
 _install_attributes(_torch_facade.TorchSpellings, Tensor)
+_install_attributes(_torch_facade.NodeSpellings, _function.Node)
 for _name, _lacking in _torch_facade.lacking_attributes().items():
     setattr(Tensor, _name, _lacking)
 _install_attributes(_TorchMethods, Tensor)

@@ -890,6 +890,33 @@ class TensorMethods:
         """Return repr(self)."""
 
     @property
+    def data(self) -> Tensor:
+        """This tensor's values as a Tensor that shares its memory, with no history and not
+        requiring grad (PyTorch's ``.data``): ``p.data.add_(u)`` and ``p.data[0] = 1`` write into
+        ``p`` and count as changes of ``p`` (a backward that saved the old values raises).
+        ``.numpy()`` is the array itself. Assigning, ``t.data = u`` (a Tensor or an array), makes
+        ``t`` hold ``u``'s memory instead.
+        """
+    @data.setter
+    def data(self, value: Tensor) -> None: ...
+
+    def _set_grad(self, value: Any) -> None:
+        ...
+
+    def _get_grad(self) -> Tensor | None:
+        ...
+
+    @property
+    def grad(self) -> Tensor | None:
+        """dL/d(self) accumulated by ``backward()``, or None: a Tensor of this tensor's shape
+        and dtype that shares the gradient's memory and does not require grad (as PyTorch's;
+        ``p.grad.zero_()`` works, ``p.grad.numpy()`` is the array). Assigning checks the shape and
+        converts to this tensor's dtype (a copy).
+        """
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None: ...
+
+    @property
     def size(self) -> Size:
         """The number of elements, the product of shape (NumPy's attribute). Called, it is
         PyTorch's method: ``t.size()`` is the shape, ``t.size(d)`` the length of axis d.

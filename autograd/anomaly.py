@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from .grad_mode import LOCAL
 from .tensor import Tensor
+from .thread_state import LOCAL
 
 
 class detect_anomaly:

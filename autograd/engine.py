@@ -22,7 +22,6 @@ import numpy as np
 
 from . import engine_helpers as helpers
 from .function import FREED, Node
-from .grad_mode import LOCAL
 from .tensor import Tensor
 
 # Called after each node's backward with (node, grad_out, grads_in): tracing, autograd.grad's
@@ -45,8 +44,7 @@ def run_backward(
     ``create_graph`` the backward formulas run on Tensors and are recorded.
     """
     grads, heap = helpers.heap_of_roots(roots, root_grads)  # dL/d(node) of the nodes waiting
-    if LOCAL.state.anomaly:
-        hooks = (*hooks, helpers.check_finite)
+    hooks = helpers.with_anomaly_check(hooks)  # + a NaN check on every gradient in anomaly mode
     leaf_grads: dict[Tensor, Any] = {}
     while heap:
         node = heappop(heap)[1]  # every user of its result is done: its gradient is complete
@@ -57,23 +55,18 @@ def run_backward(
             grads_in = helpers.recorded_backward(node, grad_out)
         else:
             grads_in = node.fn.backward(node, grad_out)  # the chain rule, one op at a time
-        if type(grads_in) is not tuple:
-            grads_in = (grads_in,)  # a one-input op may return its gradient bare
-        if len(grads_in) != len(node.inputs):
-            grads_in = helpers.one_per_input(node, grads_in)
+        if type(grads_in) is not tuple or len(grads_in) != len(node.inputs):
+            grads_in = helpers.one_per_input(node, grads_in)  # e.g. one input's, returned bare
         if not retain_graph and node._saved is not None:
             node._saved = FREED  # drop what only this backward needed
         for hook in hooks:
             hook(node, grad_out, grads_in)
-        needs = node.needs_input_grad
-        for position, link in enumerate(node.inputs):
-            grad = grads_in[position]
-            if grad is None or not needs[position]:
+        for position, (link, grad) in enumerate(zip(node.inputs, grads_in)):
+            if grad is None or not node.needs_input_grad[position]:
                 continue
             target = link if type(link) is Node else link._data  # both have .shape and .dtype
-            if not (type(grad) is np.ndarray and grad.shape == target.shape) or (
-                grad.dtype is not target.dtype
-            ):  # sum away what broadcasting added; raise on a wrong shape
+            fits = type(grad) is np.ndarray and grad.shape == target.shape
+            if not fits or grad.dtype is not target.dtype:  # sum away what broadcasting added
                 grad = fit_gradient(grad, node, position, target.shape, target.dtype)
             if type(link) is not Node:  # a leaf
                 if leaves is None or link in leaves:

@@ -12,6 +12,7 @@ import numpy as np
 from .anomaly import check_backward
 from .grad_mode import enable_grad
 from .tensor import Tensor
+from .thread_state import LOCAL
 
 
 def heap_of_roots(roots: Any, root_grads: Any) -> tuple[dict, list]:
@@ -41,8 +42,10 @@ def recorded_backward(node: Any, grad_out: Any) -> Any:
 
 
 def one_per_input(node: Any, grads_in: Any) -> tuple:
-    """What a backward returned, as a tuple with one gradient (or None) per input (a list counts
-    as a tuple); any other count raises."""
+    """What a backward returned, as a tuple with one gradient (or None) per input: a bare
+    gradient (a one-input op's) is wrapped, a list counts as a tuple; any other count raises."""
+    if type(grads_in) is not tuple:
+        grads_in = (grads_in,)
     if len(grads_in) == 1 and isinstance(grads_in[0], list):
         grads_in = tuple(grads_in[0])
     if len(grads_in) != len(node.inputs):
@@ -62,6 +65,11 @@ def retain(node: Any, grad: Any) -> None:
             tensor._grad = np.array(array)  # a copy: the loop passes ``array`` on
         else:
             tensor._grad += array
+
+
+def with_anomaly_check(hooks: Any) -> Any:
+    """The loop's step hooks, plus ``check_finite`` when anomaly mode is on (this thread)."""
+    return (*hooks, check_finite) if LOCAL.state.anomaly else hooks
 
 
 def check_finite(node: Any, grad_out: Any, grads_in: tuple) -> None:

@@ -38,8 +38,8 @@ from . import function_details as details
 from . import tensor_io, versions
 from .anomaly import check_forward
 from .dtypes import as_array
-from .grad_mode import LOCAL
 from .tensor import Tensor
+from .thread_state import LOCAL
 
 FREED = object()  # what a node's saved arrays become once backward has used and dropped them
 
@@ -98,39 +98,8 @@ class Node:
             details.check_unchanged(self)
         return details.reconnect(self, saved) if self._as_tensors else saved
 
-    @property
-    def next_functions(self) -> tuple[tuple[Any, int], ...]:
-        """PyTorch's view of the graph one step back: a ``(node, 0)`` pair per input -- its op's
-        node, an ``AccumulateGrad`` for a leaf that requires grad, None for a constant."""
-        pairs: list[tuple[Any, int]] = []
-        for link, needed in zip(self.inputs, self.needs_input_grad):
-            if type(link) is Node:
-                pairs.append((link, 0))
-            elif isinstance(link, Tensor) and needed:
-                pairs.append((AccumulateGrad(link), 0))
-            else:
-                pairs.append((None, 0))
-        return tuple(pairs)
-
     def __repr__(self) -> str:
         return f"<{self.fn.name} node, shape={self.shape}>"
-
-
-class AccumulateGrad:
-    """Where ``next_functions`` ends at a leaf: the leaf's gradient is accumulated into
-    ``variable.grad`` (PyTorch's name for that step)."""
-
-    def __init__(self, variable: Tensor) -> None:
-        self.variable = variable
-
-    next_functions: tuple = ()
-
-    def name(self) -> str:
-        """``"AccumulateGrad"``."""
-        return "AccumulateGrad"
-
-    def __repr__(self) -> str:
-        return "<AccumulateGrad>"
 
 
 _next_seq = itertools.count().__next__
@@ -149,10 +118,7 @@ class Function:
     promotion: Any = None
     # A loss's target, which draw_graph shows as such: an input position or an option on ctx.
     target: int | str | None = None
-
-    # True: forward and backward receive Tensors (a user's op written the PyTorch way); False:
-    # arrays; None: a user's op gets Tensors under pytorch_meanings (see autograd/tensor_io.py).
-    tensor_io: bool | None = None
+    tensor_io: bool | None = None  # whether forward and backward see Tensors: see tensor_io.py
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -216,16 +182,10 @@ class Function:
         out = result if type(result) is np.ndarray else np.asarray(result)
         if state.anomaly:
             check_forward(cls, out)
-        if not record:
-            made = _make(out, None)
-            if any_tensor and state.grad_enabled:  # a copy outside the graph (graph.origins)
-                for hook in UNRECORDED_HOOKS:
-                    hook(made, cls, inputs)
-            return made
+        if not record:  # a constant (which graph.origins may note, for drawings)
+            return details.unrecorded_result(cls, out, inputs, any_tensor and state.grad_enabled)
         if out.dtype.kind != "f":  # integer and bool results never require grad
-            if out.dtype.kind in "cO":  # complex or objects: the gradient would stop silently
-                raise details.foreign_result(cls, arrays, out)
-            return _make(out, None)
+            return details.constant_result(cls, out, arrays)
         ctx.shape, ctx.dtype, ctx._out_id = out.shape, out.dtype, id(out)
         if out.base is not None:  # a view: of an input's memory? (see versions.note_view)
             versions.note_view(out, arrays)
@@ -243,9 +203,6 @@ class Function:
 
 
 _make = Tensor._make  # looked up once, not on every op
-# Called as hook(result, fn, inputs) when an op on Tensors runs unrecorded while recording is
-# on: graph.origins notes where such copies came from, for drawings (autograd/__init__.py).
-UNRECORDED_HOOKS: list[Any] = []
 
 
 _PLAIN = (int, float, bool, np.ndarray, np.generic)

@@ -7,6 +7,7 @@ reading path: what they do is said there in one line each.
   instead of arrays, so that the formula itself is recorded.
 * ``adopt_result``: a forward that returned a NumPy scalar and saved it gets the array instead.
 * ``forward_error``: an error inside a forward, reworded to name the op and the shapes.
+* ``unrecorded_result``, ``constant_result``: the results that are no graph node.
 * ``Unrecorded``: the ctx of a forward that is not recorded.
 
 A node keeps only the ``id()`` of its result array (``_out_id``), never the result Tensor, so the
@@ -124,6 +125,30 @@ def forward_error(fn: Any, error: Exception, arrays: list) -> Exception:
             "`tensor_io = True` (or run under autograd.pytorch_meanings(True)) to receive Tensors"
         )
     return error
+
+
+# Called as hook(result, fn, inputs) when an op on Tensors runs unrecorded while recording is
+# on: graph.origins notes where such copies came from, for drawings (autograd/__init__.py).
+UNRECORDED_HOOKS: list[Any] = []
+
+
+def unrecorded_result(fn: Any, out: np.ndarray, inputs: tuple, copied: bool) -> Tensor:
+    """The Tensor of an op that was not recorded (no input requires grad, or ``no_grad``).
+    ``copied``: an op on Tensors while recording is on, whose result is a copy outside the graph
+    (``UNRECORDED_HOOKS`` hear of it)."""
+    made = Tensor._make(out, None)
+    if copied:
+        for hook in UNRECORDED_HOOKS:
+            hook(made, fn, inputs)
+    return made
+
+
+def constant_result(fn: Any, out: np.ndarray, arrays: list) -> Tensor:
+    """A recorded op's integer or bool result (an index, a mask): a Tensor that does not
+    require grad. A complex or object result raises: the gradient would stop there silently."""
+    if out.dtype.kind in "cO":
+        raise foreign_result(fn, arrays, out)
+    return Tensor._make(out, None)
 
 
 def foreign_result(cls: Any, arrays: list, out: np.ndarray) -> TypeError:

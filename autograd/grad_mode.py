@@ -4,53 +4,19 @@ Recording is on by default. ``no_grad`` turns it off (evaluation, optimizer upda
 ``enable_grad`` turns it back on inside a ``no_grad`` block. Both work as context managers and as
 decorators.
 
-All of these switches are per thread, as in PyTorch: a thread that enters ``no_grad`` (an
-evaluator) does not stop another thread (a trainer) from recording. A new thread starts with
-recording on, anomaly mode off and no recorders or scopes, whatever its parent had.
+The switch is per thread, as in PyTorch (it lives in ``thread_state.LOCAL``, with the engine's
+other per-thread switches): a thread in ``no_grad`` does not stop another one from recording.
 """
 
 from __future__ import annotations
 
 import functools
-import threading
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
+from .thread_state import LOCAL
+
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-class _State:
-    """One thread's engine switches, read on every op (so: plain attributes, no properties)."""
-
-    __slots__ = ("grad_enabled", "anomaly", "recorders", "scopes")
-
-    def __init__(self) -> None:
-        self.grad_enabled = True
-        self.anomaly = False
-        # Objects with a ``record(node, output_array)`` method (see autograd.trace); empty = off.
-        self.recorders: list[Any] = []
-        # Labels pushed by ``autograd.scope``; the innermost is stamped on each new graph node.
-        self.scopes: list[Any] = []
-
-
-class _PerThread(threading.local):
-    """Holds the calling thread's ``_State`` (``__init__`` runs once in each thread).
-
-    The switches sit in a plain slotted object behind one per-thread attribute: an op reads
-    ``LOCAL.state`` once and then plain slots, which is much cheaper than reading four
-    attributes of a ``threading.local`` itself.
-    """
-
-    def __init__(self) -> None:
-        self.state = _State()
-
-
-LOCAL = _PerThread()
-
-
-def current() -> _State:
-    """The calling thread's switches (the hot path reads ``LOCAL.state`` inline instead)."""
-    return LOCAL.state
 
 
 def is_grad_enabled() -> bool:

@@ -35,8 +35,9 @@ class Tensor(TensorMethods):
     dtype rules (``autograd.dtypes.as_array``). Only floating tensors can require grad.
     """
 
+    # ``_data`` and ``_grad``: the arrays the engine reads and writes. ``.data`` and ``.grad``,
+    # Tensors over them as in PyTorch, are installed from torch_facade.py (with ``_grad_view``).
     __slots__ = ("_data", "_grad", "_grad_view", "_requires_grad", "_node", "_name", "__weakref__")
-    _grad_view: Tensor | None  # the Tensor ``.grad`` returns, made at the first read
 
     def __init__(
         self,
@@ -65,22 +66,6 @@ class Tensor(TensorMethods):
         return tensor
 
     @property
-    def data(self) -> Tensor:
-        """This tensor's values as a Tensor that shares its memory, with no history and not
-        requiring grad (PyTorch's ``.data``): ``p.data.add_(u)`` and ``p.data[0] = 1`` write into
-        ``p`` and count as changes of ``p`` (a backward that saved the old values raises).
-        ``.numpy()`` is the array itself. Assigning, ``t.data = u`` (a Tensor or an array), makes
-        ``t`` hold ``u``'s memory instead."""
-        return Tensor._make(self._data, None)
-
-    @data.setter
-    def data(self, value: Any) -> None:
-        array = value._data if isinstance(value, Tensor) else as_array(value)
-        if self._requires_grad and array.dtype.kind != "f":
-            raise ValueError(f"data: a tensor that requires grad needs floats, got {array.dtype}")
-        self._data = array
-
-    @property
     def requires_grad(self) -> bool:
         """Whether gradients flow to this tensor (always True for a recorded result)."""
         return self._requires_grad
@@ -96,42 +81,6 @@ class Tensor(TensorMethods):
                 f"only floating-point tensors can require grad, this one is {self._data.dtype}"
             )
         self._requires_grad = bool(value)
-
-    def _set_grad(self, value: Any) -> None:
-        if value is None:
-            self._grad = None
-            return
-        array = np.array(value._data if isinstance(value, Tensor) else value, self._data.dtype)
-        if array.shape != self._data.shape:
-            raise ValueError(
-                f"grad: an assigned gradient must have the tensor's shape {self._data.shape}, "
-                f"got shape {array.shape}"
-            )
-        self._grad = array
-
-    def _get_grad(self) -> Tensor | None:
-        # A Tensor over the gradient buffer, as PyTorch's: it shares the memory (writes through
-        # it, p.grad.zero_(), change the buffer and count as changes) and does not require grad.
-        # The engine and the optimizers read the buffer itself, ``_grad``.
-        grad = self._grad
-        if grad is None:
-            return None
-        try:  # one view per buffer, so that p.grad is p.grad (set at the first read only)
-            view = self._grad_view
-        except AttributeError:
-            view = None
-        if view is None or view._data is not grad:
-            view = self._grad_view = Tensor._make(grad, None)
-        return view
-
-    grad = property(
-        _get_grad,
-        _set_grad,
-        doc="""dL/d(self) accumulated by ``backward()``, or None: a Tensor of this tensor's shape
-        and dtype that shares the gradient's memory and does not require grad (as PyTorch's;
-        ``p.grad.zero_()`` works, ``p.grad.numpy()`` is the array). Assigning checks the shape and
-        converts to this tensor's dtype (a copy).""",
-    )
 
     @property
     def is_leaf(self) -> bool:

@@ -1,17 +1,24 @@
-"""PyTorch's spellings of what a Tensor is: ``t.size()``, ``t.dim()``, ``t.device``, ``t.cpu()``,
-``t._version``, and a hint for each PyTorch name backproplab lacks (``t.expand`` says "use
-.broadcast_to(shape)"; ``autograd.bfloat16`` says what to write instead).
+"""PyTorch's spellings of what a Tensor is: ``t.data`` and ``t.grad`` as Tensors over the arrays
+the engine uses (``t._data``, ``t._grad``), ``t.size()``, ``t.dim()``, ``t.device``, ``t.cpu()``,
+``t._version``, ``t.grad_fn.next_functions``, and a hint for each PyTorch name backproplab lacks
+(``t.expand`` says "use .broadcast_to(shape)"; ``autograd.bfloat16`` says what to write
+instead).
 
-None of this is needed to understand the engine: ``autograd/__init__.py`` installs it on Tensor,
-as it installs the ops. PyTorch's spellings of ops (``dim=``, ``view``, ``cat``) are declared
-next to each op instead (see ``autograd.registry``).
+None of this is needed to understand the engine: ``autograd/__init__.py`` installs it on Tensor
+(and ``next_functions`` on Node), as it installs the ops. PyTorch's spellings of ops (``dim=``,
+``view``, ``cat``) are declared next to each op instead (see ``autograd.registry``).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from . import versions
+from .dtypes import as_array
+from .function import Node
+from .tensor import Tensor
 
 if TYPE_CHECKING:  # the methods below become Tensor's: type-check them as such
     from .tensor import Tensor as _Base
@@ -36,6 +43,60 @@ class Size(int):
 
 class TorchSpellings(_Base):
     """The attributes ``install`` gives Tensor."""
+
+    _grad_view: Tensor | None  # the Tensor ``.grad`` returns, made at the first read (a slot)
+
+    @property
+    def data(self) -> Tensor:
+        """This tensor's values as a Tensor that shares its memory, with no history and not
+        requiring grad (PyTorch's ``.data``): ``p.data.add_(u)`` and ``p.data[0] = 1`` write into
+        ``p`` and count as changes of ``p`` (a backward that saved the old values raises).
+        ``.numpy()`` is the array itself. Assigning, ``t.data = u`` (a Tensor or an array), makes
+        ``t`` hold ``u``'s memory instead."""
+        return Tensor._make(self._data, None)
+
+    @data.setter
+    def data(self, value: Any) -> None:
+        array = value._data if isinstance(value, Tensor) else as_array(value)
+        if self._requires_grad and array.dtype.kind != "f":
+            raise ValueError(f"data: a tensor that requires grad needs floats, got {array.dtype}")
+        self._data = array
+
+    def _set_grad(self, value: Any) -> None:
+        if value is None:
+            self._grad = None
+            return
+        array = np.array(value._data if isinstance(value, Tensor) else value, self._data.dtype)
+        if array.shape != self._data.shape:
+            raise ValueError(
+                f"grad: an assigned gradient must have the tensor's shape {self._data.shape}, "
+                f"got shape {array.shape}"
+            )
+        self._grad = array
+
+    def _get_grad(self) -> Tensor | None:
+        # A Tensor over the gradient buffer, as PyTorch's: it shares the memory (writes through
+        # it, p.grad.zero_(), change the buffer and count as changes) and does not require grad.
+        # The engine and the optimizers read the buffer itself, ``_grad``.
+        grad = self._grad
+        if grad is None:
+            return None
+        try:  # one view per buffer, so that p.grad is p.grad (set at the first read only)
+            view = self._grad_view
+        except AttributeError:
+            view = None
+        if view is None or view._data is not grad:
+            view = self._grad_view = Tensor._make(grad, None)
+        return view
+
+    grad = property(
+        _get_grad,
+        _set_grad,
+        doc="""dL/d(self) accumulated by ``backward()``, or None: a Tensor of this tensor's shape
+        and dtype that shares the gradient's memory and does not require grad (as PyTorch's;
+        ``p.grad.zero_()`` works, ``p.grad.numpy()`` is the array). Assigning checks the shape and
+        converts to this tensor's dtype (a copy).""",
+    )
 
     @property
     def size(self) -> Size:
@@ -70,6 +131,41 @@ class TorchSpellings(_Base):
     def _version(self) -> int:
         """How many times this tensor's memory was changed in place (see autograd.versions)."""
         return versions.version(self._data)
+
+
+class NodeSpellings:
+    """The attribute ``install`` gives Node: PyTorch's walk of the graph from ``t.grad_fn``."""
+
+    @property
+    def next_functions(self: Any) -> tuple[tuple[Any, int], ...]:
+        """PyTorch's view of the graph one step back: a ``(node, 0)`` pair per input -- its op's
+        node, an ``AccumulateGrad`` for a leaf that requires grad, None for a constant."""
+        pairs: list[tuple[Any, int]] = []
+        for link, needed in zip(self.inputs, self.needs_input_grad):
+            if type(link) is Node:
+                pairs.append((link, 0))
+            elif isinstance(link, Tensor) and needed:
+                pairs.append((AccumulateGrad(link), 0))
+            else:
+                pairs.append((None, 0))
+        return tuple(pairs)
+
+
+class AccumulateGrad:
+    """Where ``next_functions`` ends at a leaf: the leaf's gradient is accumulated into
+    ``variable.grad`` (PyTorch's name for that step)."""
+
+    def __init__(self, variable: Tensor) -> None:
+        self.variable = variable
+
+    next_functions: tuple = ()
+
+    def name(self) -> str:
+        """``"AccumulateGrad"``."""
+        return "AccumulateGrad"
+
+    def __repr__(self) -> str:
+        return "<AccumulateGrad>"
 
 
 # PyTorch names a Tensor lacks, and what to use instead (the AttributeError says it).

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..grad_mode import LOCAL
+from ..thread_state import LOCAL
 
 
 class ScopeFrame:

@@ -24,8 +24,8 @@ import numpy as np
 
 from .. import engine
 from ..function import Node
-from ..grad_mode import LOCAL
 from ..tensor import Tensor
+from ..thread_state import LOCAL
 from .scopes import unstack
 from .table import steps_html, steps_text
 

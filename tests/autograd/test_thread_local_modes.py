@@ -121,7 +121,7 @@ def test_a_new_thread_starts_with_recording_on_inside_a_no_grad_block():
 
 
 def test_anomaly_scope_and_trace_of_one_thread_do_not_reach_another():
-    from autograd.grad_mode import current
+    from autograd.thread_state import current
 
     seen = {}
     inside = threading.Event()

@@ -10,9 +10,9 @@ from graph_helpers import Affine, TwoLayer, html_label, plain, vertex_text
 
 import autograd
 import nn
-from autograd.grad_mode import current
 from autograd.graph.clusters import describe_module
 from autograd.graph.scopes import ScopeFrame
+from autograd.thread_state import current
 
 
 def clusters(source: str) -> list[tuple[str, str]]:

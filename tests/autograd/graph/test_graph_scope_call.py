@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import autograd
-from autograd.grad_mode import current
 from autograd.graph.scopes import ScopeFrame
+from autograd.thread_state import current
 
 
 def test_call_passes_arguments_and_returns_the_result():

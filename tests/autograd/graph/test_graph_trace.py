@@ -9,7 +9,7 @@ import pytest
 from graph_helpers import edges, micrograd_expression, vertex_id, vertex_text
 
 import autograd
-from autograd.grad_mode import current
+from autograd.thread_state import current
 
 
 def traced_micrograd():
