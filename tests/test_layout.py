@@ -15,8 +15,6 @@ MIRRORED = ["autograd/ops", "nn/functional", "nn/layers", "optim/lr_scheduler"]
 def test_each_module_has_its_test_module(package):
     modules = {p.stem.lstrip("_") for p in (ROOT / package).glob("*.py") if p.stem != "__init__"}
     modules -= {"classes"}  # nn/functional/_classes.py: the class layout behind the losses
-    # autograd/ops/torch_ops.py (PyTorch's ops, merged late): tested in tests/compat for now.
-    modules -= {"torch_ops"}
     tests = {p.stem.removeprefix("test_") for p in (ROOT / "tests" / package).glob("test_*.py")}
     assert modules - tests == set(), f"tests/{package} lacks test modules"
 
