@@ -49,10 +49,8 @@ def run_backward(
     while heap:
         node = heappop(heap)[1]  # every user of its result is done: its gradient is complete
         grad_out = grads.pop(node)
-        if node.retained is not None:
-            helpers.retain(node, grad_out)
-        if create_graph:
-            grads_in = helpers.recorded_backward(node, grad_out)
+        if create_graph or node.retained is not None:  # recorded, or kept by retain_grad()
+            grads_in = helpers.backward_with_extras(node, grad_out, create_graph)
         else:
             grads_in = node.fn.backward(node, grad_out)  # the chain rule, one op at a time
         if type(grads_in) is not tuple or len(grads_in) != len(node.inputs):
@@ -61,9 +59,11 @@ def run_backward(
             node._saved = FREED  # drop what only this backward needed
         for hook in hooks:
             hook(node, grad_out, grads_in)
-        for position, (link, grad) in enumerate(zip(node.inputs, grads_in)):
-            if grad is None or not node.needs_input_grad[position]:
+        for position, needed in enumerate(node.needs_input_grad):
+            grad = grads_in[position]
+            if grad is None or not needed:
                 continue
+            link = node.inputs[position]
             target = link if type(link) is Node else link._data  # both have .shape and .dtype
             fits = type(grad) is np.ndarray and grad.shape == target.shape
             if not fits or grad.dtype is not target.dtype:  # sum away what broadcasting added

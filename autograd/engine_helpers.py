@@ -30,6 +30,16 @@ def heap_of_roots(roots: Any, root_grads: Any) -> tuple[dict, list]:
     return grads, heap
 
 
+def backward_with_extras(node: Any, grad_out: Any, create_graph: bool) -> Any:
+    """The node's backward when the loop has more to do than call it: give a tensor that called
+    ``retain_grad()`` its gradient, and under ``create_graph`` record the formula."""
+    if node.retained is not None:
+        retain(node, grad_out)
+    if create_graph:
+        return recorded_backward(node, grad_out)
+    return node.fn.backward(node, grad_out)
+
+
 def recorded_backward(node: Any, grad_out: Any) -> Any:
     """``create_graph``: run the node's formula on Tensors (its saved arrays reconnected to the
     graph) with recording on, so that the gradient can be differentiated again."""
