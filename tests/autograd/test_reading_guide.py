@@ -37,6 +37,7 @@ def test_the_reading_path_is_a_few_hundred_lines():
     assert files[:3] == ["autograd/tensor.py", "autograd/function.py", "autograd/engine.py"]
     assert {"autograd/grad_mode.py", "autograd/versions.py"} <= set(files)
     total = sum(len((ROOT / f).read_text().splitlines()) for f in files)
-    # (634 when the guide was written; 748 once thread-local grad mode, the .grad view and
-    # PyTorch's next_functions joined it. Growth past this is a reason to move code out.)
-    assert total <= 760, f"the reading path has grown to {total} lines"
+    # (634 when the guide was written; 764 once thread-local modes, the .data/.grad views and
+    # PyTorch's next_functions joined it; 629 once those moved out to thread_state.py and
+    # torch_facade.py. Growth past this is a reason to move code out.)
+    assert total <= 630, f"the reading path has grown to {total} lines"
