@@ -11,10 +11,11 @@ refused from the header alone.
 
 from __future__ import annotations
 
+import io
 import math
 import zipfile
 import zlib
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -70,7 +71,8 @@ def read_member(archive: zipfile.ZipFile, name: str, budget: Budget) -> np.ndarr
 
 def _read(archive: zipfile.ZipFile, name: str, budget: Budget) -> np.ndarray:
     info = archive.getinfo(name + ".npy")
-    with archive.open(info) as f:
+    # ZipFile.open gives a ZipExtFile, a BufferedIOBase with readinto (typeshed says IO[bytes]).
+    with cast(io.BufferedIOBase, archive.open(info)) as f:
         try:
             version = np.lib.format.read_magic(f)
             if version == (1, 0):
@@ -97,7 +99,7 @@ def _read(archive: zipfile.ZipFile, name: str, budget: Budget) -> np.ndarray:
             )
         budget.take(nbytes, f"member {name!r} (shape {shape}, {dtype})")
         flat = np.empty(count, dtype=dtype)
-        view = memoryview(flat.view(np.uint8)) if nbytes else memoryview(b"")
+        view = flat.view(np.uint8).data if nbytes else memoryview(b"")
         done = 0
         while done < nbytes:
             got = f.readinto(view[done:])

@@ -8,7 +8,7 @@ the numbers PyTorch draws.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -19,13 +19,21 @@ from .random import get_generator
 from .tensor import Tensor
 
 
+def _fresh_seed() -> int:
+    """A seed from the operating system's entropy, below 2**63."""
+    # A SeedSequence made without entropy draws a fresh 128-bit int (the stubs also allow the
+    # sequences and None one may pass in).
+    entropy = cast(int, np.random.SeedSequence().entropy)
+    return int(entropy % 2**63)
+
+
 class Generator:
     """A random-number generator of its own (PyTorch's ``torch.Generator``), backed by a
     ``numpy.random.Generator``: ``Generator().manual_seed(2147483647)``."""
 
     def __init__(self, device: Any = "cpu") -> None:
         check_device(device, "Generator")
-        self._seed = int(np.random.SeedSequence().entropy % 2**63)
+        self._seed = _fresh_seed()
         self.numpy = np.random.default_rng(self._seed)
 
     def manual_seed(self, seed: int) -> Generator:
@@ -36,7 +44,7 @@ class Generator:
 
     def seed(self) -> int:
         """Re-seed from the operating system's entropy; returns the new seed."""
-        return self.manual_seed(int(np.random.SeedSequence().entropy % 2**63))._seed
+        return self.manual_seed(_fresh_seed())._seed
 
     def initial_seed(self) -> int:
         """The seed the generator was last seeded with."""
@@ -44,7 +52,7 @@ class Generator:
 
     def get_state(self) -> dict[str, Any]:
         """The generator's state (restore it with ``set_state``)."""
-        return self.numpy.bit_generator.state
+        return dict(self.numpy.bit_generator.state)
 
     def set_state(self, state: dict[str, Any]) -> None:
         """Restore a state from ``get_state``."""

@@ -93,7 +93,7 @@ def wrap_forward(cls: type, forward: Callable[..., Any]) -> Callable[..., Any]:
         return _array(out)
 
     forward_on_tensors.tensor_io = True  # type: ignore[attr-defined]
-    return staticmethod(forward_on_tensors)  # type: ignore[return-value]
+    return staticmethod(forward_on_tensors)
 
 
 def wrap_backward(cls: type, backward: Callable[..., Any]) -> Callable[..., Any]:
@@ -110,7 +110,7 @@ def wrap_backward(cls: type, backward: Callable[..., Any]) -> Callable[..., Any]
         return _array(grads)
 
     backward_on_tensors.tensor_io = True  # type: ignore[attr-defined]
-    return staticmethod(backward_on_tensors)  # type: ignore[return-value]
+    return staticmethod(backward_on_tensors)
 
 
 def install(cls: type) -> None:

@@ -87,7 +87,7 @@ def split(x: Any, split_size_or_sections: int | Sequence[int], dim: int = 0) -> 
     pieces, start = [], 0
     before = (slice(None),) * (dim % x.ndim)
     for size in sizes:
-        pieces.append(x[(*before, slice(start, start + size))])
+        pieces.append(x[before + (slice(start, start + size),)])
         start += size
     return tuple(pieces)
 
@@ -234,8 +234,8 @@ def isinf(x: Any) -> Tensor:
 @op(numpy=np.isclose)
 def isclose(a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False):
     """|a - b| <= atol + rtol |b| elementwise (a bool tensor), as PyTorch and NumPy."""
-    rtol, atol = _array(rtol), _array(atol)  # a Tensor tolerance must not dispatch back here
-    return Tensor(np.isclose(_array(a), _array(b), rtol=rtol, atol=atol, equal_nan=equal_nan))
+    rtol_, atol_ = _array(rtol), _array(atol)  # a Tensor tolerance must not dispatch back here
+    return Tensor(np.isclose(_array(a), _array(b), rtol=rtol_, atol=atol_, equal_nan=equal_nan))
 
 
 @op(numpy=np.allclose)
@@ -243,8 +243,8 @@ def allclose(
     a: Any, b: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
 ) -> bool:
     """Whether ``isclose(a, b)`` holds everywhere (a Python bool)."""
-    rtol, atol = _array(rtol), _array(atol)  # a Tensor tolerance must not dispatch back here
-    return bool(np.allclose(_array(a), _array(b), rtol=rtol, atol=atol, equal_nan=equal_nan))
+    rtol_, atol_ = _array(rtol), _array(atol)  # a Tensor tolerance must not dispatch back here
+    return bool(np.allclose(_array(a), _array(b), rtol=rtol_, atol=atol_, equal_nan=equal_nan))
 
 
 class Histogram(NamedTuple):
@@ -341,7 +341,9 @@ def unique(
     value among them and how often each occurs). No gradient: x is refused when it requires grad
     (which of equal values a distinct value came from is not a derivative; PyTorch has none)."""
     data = constant_array("unique", "x", x)
-    out = np.unique(data, return_inverse=return_inverse, return_counts=return_counts, axis=dim)
+    # (NumPy's stubs type each combination of the two flags apart; these are known only here.)
+    wanted: dict[str, Any] = {"return_inverse": return_inverse, "return_counts": return_counts}
+    out = np.unique(data, axis=dim, **wanted)
     if not (return_inverse or return_counts):
         return Tensor(out)
     values, *rest = out
