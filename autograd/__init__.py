@@ -111,13 +111,11 @@ from .torch_methods import TorchMethods as _TorchMethods
 setattr(Tensor, "backward", _engine.backward)  # noqa: B010 - installed, as ops are
 _install_methods(Tensor)  # every op's method and operators (autograd/ops)
 _install_attributes(_inplace.InPlace, Tensor)
-_function_details.UNRECORDED_HOOKS.append(
-    _origins.note
-)  # drawings show where unrecorded copies began
+_function_details.UNRECORDED_HOOKS.append(_origins.note)  # drawings: where copies began
+_install_attributes(_torch_facade.NodeSpellings, _function.Node)  # grad_fn.next_functions
 _install_attributes(_numpy_protocol.NumpyProtocols, Tensor)
 _install_attributes(_python_protocols.PythonProtocols, Tensor)
 _install_attributes(_torch_facade.TorchSpellings, Tensor)
-_install_attributes(_torch_facade.NodeSpellings, _function.Node)
 for _name, _lacking in _torch_facade.lacking_attributes().items():
     setattr(Tensor, _name, _lacking)
 _install_attributes(_TorchMethods, Tensor)
