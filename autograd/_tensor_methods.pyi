@@ -900,12 +900,6 @@ class TensorMethods:
     @data.setter
     def data(self, value: Tensor) -> None: ...
 
-    def _set_grad(self, value: Any) -> None:
-        ...
-
-    def _get_grad(self) -> Tensor | None:
-        ...
-
     @property
     def grad(self) -> Tensor | None:
         """dL/d(self) accumulated by ``backward()``, or None: a Tensor of this tensor's shape

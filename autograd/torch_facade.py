@@ -62,22 +62,14 @@ class TorchSpellings(_Base):
             raise ValueError(f"data: a tensor that requires grad needs floats, got {array.dtype}")
         self._data = array
 
-    def _set_grad(self, value: Any) -> None:
-        if value is None:
-            self._grad = None
-            return
-        array = np.array(value._data if isinstance(value, Tensor) else value, self._data.dtype)
-        if array.shape != self._data.shape:
-            raise ValueError(
-                f"grad: an assigned gradient must have the tensor's shape {self._data.shape}, "
-                f"got shape {array.shape}"
-            )
-        self._grad = array
-
-    def _get_grad(self) -> Tensor | None:
-        # A Tensor over the gradient buffer, as PyTorch's: it shares the memory (writes through
-        # it, p.grad.zero_(), change the buffer and count as changes) and does not require grad.
-        # The engine and the optimizers read the buffer itself, ``_grad``.
+    @property
+    def grad(self) -> Tensor | None:
+        """dL/d(self) accumulated by ``backward()``, or None: a Tensor of this tensor's shape
+        and dtype that shares the gradient's memory and does not require grad (as PyTorch's;
+        ``p.grad.zero_()`` works, ``p.grad.numpy()`` is the array). Assigning checks the shape and
+        converts to this tensor's dtype (a copy)."""
+        # The engine and the optimizers read the buffer itself, ``_grad``; writes through this
+        # Tensor (p.grad.zero_()) change the buffer and count as changes.
         grad = self._grad
         if grad is None:
             return None
@@ -89,14 +81,18 @@ class TorchSpellings(_Base):
             view = self._grad_view = Tensor._make(grad, None)
         return view
 
-    grad = property(
-        _get_grad,
-        _set_grad,
-        doc="""dL/d(self) accumulated by ``backward()``, or None: a Tensor of this tensor's shape
-        and dtype that shares the gradient's memory and does not require grad (as PyTorch's;
-        ``p.grad.zero_()`` works, ``p.grad.numpy()`` is the array). Assigning checks the shape and
-        converts to this tensor's dtype (a copy).""",
-    )
+    @grad.setter
+    def grad(self, value: Any) -> None:
+        if value is None:
+            self._grad = None
+            return
+        array = np.array(value._data if isinstance(value, Tensor) else value, self._data.dtype)
+        if array.shape != self._data.shape:
+            raise ValueError(
+                f"grad: an assigned gradient must have the tensor's shape {self._data.shape}, "
+                f"got shape {array.shape}"
+            )
+        self._grad = array
 
     @property
     def size(self) -> Size:

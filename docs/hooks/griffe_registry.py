@@ -79,22 +79,26 @@ class RegistryExports(griffe.Extension):
 
 def _add_installed_methods(pkg: griffe.Module) -> None:
     """Tensor's methods that other modules install (``backward`` from engine.py, the in-place
-    methods, the Python protocols such as ``name`` and ``item``, PyTorch's spellings): aliases
-    to where they are written, as for the ops."""
-    from autograd import Tensor
+    methods, the Python protocols such as ``name`` and ``item``, PyTorch's spellings such as
+    ``.grad`` and ``.data``), and Node's (``next_functions``): aliases to where they are written,
+    as for the ops."""
+    from autograd import Node, Tensor
 
-    tensor = pkg.members["tensor"].members["Tensor"]
-    for name, value in vars(Tensor).items():
-        if name in tensor.members or (name.startswith("_") and name != "__setitem__"):
-            continue
-        target = getattr(value, "fget", value)  # a property: its getter says where it lives
-        module, qualname = getattr(target, "__module__", None), getattr(target, "__qualname__", "")
-        if not qualname or module is None or not module.startswith("autograd."):
-            continue
-        if module in {
-            "autograd.engine",
-            "autograd.inplace",
-            "autograd.python_protocols",
-            "autograd.torch_facade",
-        }:
-            tensor.set_member(name, griffe.Alias(name, f"{module}.{qualname}", parent=tensor))
+    for cls, module_name in ((Tensor, "tensor"), (Node, "function")):
+        documented = pkg.members[module_name].members[cls.__name__]
+        for name, value in vars(cls).items():
+            if name in documented.members or (name.startswith("_") and name != "__setitem__"):
+                continue
+            target = getattr(value, "fget", value)  # a property: its getter says where it lives
+            module = getattr(target, "__module__", None)
+            qualname = getattr(target, "__qualname__", "")
+            if not qualname or module is None or not module.startswith("autograd."):
+                continue
+            if module in {
+                "autograd.engine",
+                "autograd.inplace",
+                "autograd.python_protocols",
+                "autograd.torch_facade",
+            }:
+                alias = griffe.Alias(name, f"{module}.{qualname}", parent=documented)
+                documented.set_member(name, alias)
