@@ -311,8 +311,9 @@ def histc(x: Any, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  #
     """PyTorch's ``histc``: counts in ``bins`` equal bins from ``min`` to ``max`` (x's own min
     and max when both are 0); values outside are ignored; no gradient."""
     data = _array(x)
-    min, max = _array(min), _array(max)  # noqa: A001 - (the counts are constant in them)
-    low, high = (data.min(), data.max()) if min == max == 0 else (min, max)
+    low, high = float(_array(min)), float(_array(max))  # (the counts are constant in them)
+    if low == high == 0:
+        low, high = float(data.min()), float(data.max())
     if low == high:
         low, high = low - 1, high + 1
     hist, _ = np.histogram(data[(data >= low) & (data <= high)], bins, range=(low, high))
