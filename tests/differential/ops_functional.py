@@ -135,6 +135,28 @@ def _conv2d(g, x):
     )
 
 
+@op("conv_transpose2d", "nn.functional")
+def _conv_transpose2d(g, x):
+    x = _as_image(g, x)
+    c = x.shape[1]
+    if c == 0:
+        raise DoesNotFitError
+    k, stride = g.draw(st.integers(1, 2)), g.draw(st.integers(1, 2))
+    padding = g.draw(st.integers(0, (k - 1) // 1))
+    output_padding = g.draw(st.integers(0, stride - 1))
+    h, w = x.shape[2:]
+    if min(h, w) == 0 or (min(h, w) - 1) * stride - 2 * padding + k + output_padding <= 0:
+        raise DoesNotFitError
+    weight = g.leaf((c, g.draw(st.integers(1, 2)), k, k))  # (in, out, kH, kW)
+    bias = g.leaf((weight.shape[1],)) if g.flag() else None
+    options = dict(stride=stride, padding=padding, output_padding=output_padding)
+    return (
+        (lambda: F.conv_transpose2d(x.ours, weight.ours, bias and bias.ours, **options)),
+        (lambda: TF.conv_transpose2d(x.theirs, weight.theirs, bias and bias.theirs, **options)),
+        f"conv_transpose2d({x.label}, {weight.label}, {options})",
+    )
+
+
 @op("max_pool2d", "nn.functional")
 def _max_pool2d(g, x):
     x = _as_image(g, x)
@@ -437,6 +459,7 @@ COVERAGE = {
     "embedding": "embedding",
     "one_hot": "one_hot",
     "conv2d": "conv2d",
+    "conv_transpose2d": "conv_transpose2d",
     "max_pool2d": "max_pool2d",
     "avg_pool2d": "avg_pool2d",
     "adaptive_avg_pool2d": "adaptive_avg_pool2d",
