@@ -15,10 +15,10 @@ from .torch_facade import Size
 
 class TensorMethods:
 
-    def backward(self, grad: Any = None, retain_graph: builtins.bool = False, hooks: Any = ()) -> None:
+    def backward(self, gradient: Any = None, retain_graph: builtins.bool | None = None, create_graph: builtins.bool = False, inputs: Any = None, hooks: Any = ()) -> None:
         """Backpropagate: add d(tensor)/d(leaf) to ``leaf.grad`` for every leaf requiring grad.
 
-        ``grad`` is dL/d(tensor); it may be omitted for a scalar (it is then 1). Without
+        ``gradient`` is dL/d(tensor); it may be omitted for a scalar (it is then 1). Without
         ``retain_graph=True`` the arrays saved for backward are freed afterwards. This is
         ``Tensor.backward`` (installed by autograd/__init__.py), ``tensor`` being the tensor.
         """
@@ -904,8 +904,9 @@ class TensorMethods:
     def grad(self) -> Tensor | None:
         """dL/d(self) accumulated by ``backward()``, or None: a Tensor of this tensor's shape
         and dtype that shares the gradient's memory and does not require grad (as PyTorch's;
-        ``p.grad.zero_()`` works, ``p.grad.numpy()`` is the array). Assigning checks the shape and
-        converts to this tensor's dtype (a copy).
+        ``p.grad.zero_()`` works, ``p.grad.numpy()`` is the array). After
+        ``backward(create_graph=True)`` it is the recorded gradient, differentiable again.
+        Assigning checks the shape and converts to this tensor's dtype (a copy).
         """
     @grad.setter
     def grad(self, value: Tensor | None) -> None: ...

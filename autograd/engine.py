@@ -119,22 +119,34 @@ def sum_to_shape(grad: Any, shape: tuple[int, ...]) -> Any:
 
 
 def backward(
-    tensor: Tensor, grad: Any = None, retain_graph: bool = False, hooks: Sequence[StepHook] = ()
+    tensor: Tensor,
+    gradient: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+    inputs: Any = None,
+    hooks: Sequence[StepHook] = (),
 ) -> None:
     """Backpropagate: add d(tensor)/d(leaf) to ``leaf.grad`` for every leaf requiring grad.
 
-    ``grad`` is dL/d(tensor); it may be omitted for a scalar (it is then 1). Without
+    ``gradient`` is dL/d(tensor); it may be omitted for a scalar (it is then 1). Without
     ``retain_graph=True`` the arrays saved for backward are freed afterwards. This is
     ``Tensor.backward`` (installed by autograd/__init__.py), ``tensor`` being the tensor.
     """
+    if create_graph or inputs is not None:  # PyTorch's extras, built on autograd.grad
+        return through_grad(tensor, gradient, retain_graph, create_graph, inputs)
     if not tensor._requires_grad:
         raise RuntimeError(
             "backward: this tensor does not require grad (none of its inputs required grad, "
             "or it was computed under no_grad), so there is nothing to differentiate"
         )
-    seed = helpers.seed_gradient(tensor, grad, "backward")  # dL/dL = 1, or the grad given
+    seed = helpers.seed_gradient(tensor, gradient, "backward")  # dL/dL = 1, or the one given
+    retain = bool(retain_graph)
     if tensor._node is None:
         leaf_grads = {tensor: seed}
     else:
-        leaf_grads = run_backward((tensor._node,), (seed,), retain_graph=retain_graph, hooks=hooks)
-    helpers.accumulate_into_leaves(leaf_grads, seed if grad is not None else None)
+        leaf_grads = run_backward((tensor._node,), (seed,), retain_graph=retain, hooks=hooks)
+    helpers.accumulate_into_leaves(leaf_grads, seed if gradient is not None else None)
+
+
+def through_grad(*args: Any) -> None:  # gradients.backward_through_grad replaces it at import
+    raise RuntimeError("backward(create_graph=..., inputs=...) needs autograd.gradients")

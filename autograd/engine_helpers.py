@@ -150,18 +150,19 @@ def seed_gradient(tensor: Tensor, grad: Any, caller: str) -> np.ndarray:
     """dL/d(tensor) to start backward from: ``grad`` checked against the tensor's shape, or 1
     for a one-element tensor when ``grad`` is None."""
     data = tensor._data
+    given = "gradient" if caller == "backward" else "grad_outputs"  # as each names it
     if grad is None:
         if data.size != 1:
             raise RuntimeError(
                 f"{caller}: grad can be created implicitly only for a scalar output, but the "
-                f"output has shape {data.shape}; pass grad= with that shape (or reduce it to "
-                "a scalar first, e.g. .sum())"
+                f"output has shape {data.shape}; pass {given}= with that shape (or reduce it "
+                "to a scalar first, e.g. .sum())"
             )
         return unit_seed(data.dtype) if data.ndim == 0 else np.ones_like(data)
     if type(grad) is not np.ndarray or grad.dtype != data.dtype:
         grad = np.asarray(grad._data if isinstance(grad, Tensor) else grad, dtype=data.dtype)
     if grad.shape != data.shape:
         raise ValueError(
-            f"{caller}: grad has shape {grad.shape} but the output has shape {data.shape}"
+            f"{caller}: {given} has shape {grad.shape} but the output has shape {data.shape}"
         )
     return grad

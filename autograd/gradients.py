@@ -12,8 +12,10 @@ from typing import Any
 
 import numpy as np
 
+from . import engine
 from .engine import run_backward
 from .engine_helpers import seed_gradient
+from .function import Node
 from .tensor import Tensor
 
 
@@ -107,3 +109,52 @@ def grad(
         else:
             results.append(Tensor._make(np.array(value), None))
     return tuple(results)
+
+
+def backward_through_grad(
+    tensor: Tensor, gradient: Any, retain_graph: bool | None, create_graph: bool, inputs: Any
+) -> None:
+    """``tensor.backward(gradient, retain_graph, create_graph, inputs)`` as PyTorch's: add
+    d(tensor)/d(x) into ``x.grad`` for each of ``inputs`` (every leaf requiring grad that the
+    tensor depends on when None). With ``create_graph=True`` the gradients added are recorded
+    Tensors, so ``x.grad`` can be differentiated again (and sums recorded across calls)."""
+    if inputs is None:
+        targets = _leaves_of(tensor)
+    else:
+        targets = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        if not targets:
+            raise RuntimeError("backward: inputs= was given but is empty")
+    if not tensor._requires_grad:
+        raise RuntimeError("backward: this tensor does not require grad")
+    totals = grad(tensor, targets, gradient, retain_graph, create_graph, allow_unused=True)
+    for target, total in zip(targets, totals):
+        if total is None:
+            continue
+        old = target.grad
+        new = total if old is None else old + total  # recorded under create_graph
+        if create_graph and new._node is not None:
+            target._grad = new._data
+            setattr(target, "_grad_view", new)  # noqa: B010 - .grad returns it, with its history
+        elif old is None:
+            target._grad = np.array(new._data)
+        else:
+            target._grad += total._data
+
+
+def _leaves_of(tensor: Tensor) -> list[Tensor]:
+    """The leaves requiring grad that ``tensor``'s graph reaches, in the order first met."""
+    if tensor._node is None:
+        return [tensor]
+    seen, stack = {id(tensor._node)}, [tensor._node]
+    leaves: dict[int, Tensor] = {}
+    while stack:
+        for link in stack.pop().inputs:
+            if isinstance(link, Tensor):
+                leaves.setdefault(id(link), link)
+            elif isinstance(link, Node) and id(link) not in seen:
+                seen.add(id(link))
+                stack.append(link)
+    return list(leaves.values())
+
+
+engine.through_grad = backward_through_grad

@@ -66,8 +66,9 @@ class TorchSpellings(_Base):
     def grad(self) -> Tensor | None:
         """dL/d(self) accumulated by ``backward()``, or None: a Tensor of this tensor's shape
         and dtype that shares the gradient's memory and does not require grad (as PyTorch's;
-        ``p.grad.zero_()`` works, ``p.grad.numpy()`` is the array). Assigning checks the shape and
-        converts to this tensor's dtype (a copy)."""
+        ``p.grad.zero_()`` works, ``p.grad.numpy()`` is the array). After
+        ``backward(create_graph=True)`` it is the recorded gradient, differentiable again.
+        Assigning checks the shape and converts to this tensor's dtype (a copy)."""
         # The engine and the optimizers read the buffer itself, ``_grad``; writes through this
         # Tensor (p.grad.zero_()) change the buffer and count as changes.
         grad = self._grad

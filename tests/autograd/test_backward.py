@@ -310,3 +310,59 @@ def test_an_unrecorded_op_keeps_nothing_alive():
     del index
     gc.collect()
     assert alive() is None
+
+
+def test_backward_takes_pytorchs_keywords_gradient_and_retain_graph():
+    a = ag.tensor([2.0, 3.0], requires_grad=True)
+    b = ag.tensor([6.0, 4.0], requires_grad=True)
+    q = 3 * a**3 - b**2  # the official autograd tutorial's example
+    q.backward(gradient=ag.tensor([1.0, 1.0]), retain_graph=None)
+    np.testing.assert_allclose(a.grad.numpy(), 9 * a.numpy() ** 2)
+    np.testing.assert_allclose(b.grad.numpy(), -2 * b.numpy())
+
+
+def test_backward_with_inputs_fills_only_those_and_accumulates():
+    a = ag.tensor(1.5, requires_grad=True, dtype=np.float64)
+    b = ag.tensor(2.0, requires_grad=True, dtype=np.float64)
+    h = a * b  # an interior tensor may be an input too
+    loss = h * h
+    loss.backward(inputs=[a, h], retain_graph=True)
+    assert b.grad is None
+    assert a.grad.item() == pytest.approx(2 * h.item() * b.item())
+    assert h.grad.item() == pytest.approx(2 * h.item())
+    loss.backward(inputs=a)
+    assert a.grad.item() == pytest.approx(4 * h.item() * b.item())
+    with pytest.raises(RuntimeError, match="inputs= was given but is empty"):
+        (a * 2).backward(inputs=[])
+
+
+def test_backward_with_create_graph_leaves_a_differentiable_grad():
+    x = ag.tensor([0.5, -1.0, 2.0], requires_grad=True, dtype=np.float64)
+    y = (x**3).sum()
+    y.backward(create_graph=True)
+    g = x.grad
+    assert g.grad_fn is not None and not g.is_leaf
+    np.testing.assert_allclose(g.numpy(), 3 * x.numpy() ** 2)
+    x.grad = None
+    g.sum().backward()  # d/dx sum(3 x^2) = 6 x
+    np.testing.assert_allclose(x.grad.numpy(), 6 * x.numpy())
+    # Two create_graph backward calls accumulate into a recorded sum.
+    x.grad = None
+    (x**2).sum().backward(create_graph=True)
+    (x**2).sum().backward(create_graph=True)
+    np.testing.assert_allclose(x.grad.numpy(), 4 * x.numpy())
+    assert x.grad.grad_fn is not None
+
+
+def test_backward_keywords_match_torch():
+    torch = pytest.importorskip("torch")
+    values = np.array([0.3, -0.7, 1.1])
+    x, tx = ag.tensor(values, requires_grad=True), torch.tensor(values, requires_grad=True)
+    (ag.sin(x) * x).sum().backward(create_graph=True)
+    (torch.sin(tx) * tx).sum().backward(create_graph=True)
+    gx, tgx = x.grad, tx.grad
+    np.testing.assert_allclose(gx.numpy(), tgx.detach().numpy(), rtol=1e-12)
+    x.grad, tx.grad = None, None
+    (gx**2).sum().backward(inputs=[x])
+    (tgx**2).sum().backward(inputs=[tx])
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-12)
