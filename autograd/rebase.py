@@ -166,9 +166,13 @@ def _seen_through(result: Tensor, where: tuple[np.ndarray, np.ndarray], old: Ten
     # ones elsewhere (PyTorch regenerates a view from its rewritten base; the same function).
     from .ops.indexing import GetItem
     from .ops.piecewise import Where
+    from .ops.shape import broadcast_to
 
     mask, index = where
-    picked = GetItem.apply(result, index=np.unravel_index(index, result.shape))
+    if result.ndim:
+        picked = GetItem.apply(result, index=np.unravel_index(index, result.shape))
+    else:  # one element, seen everywhere the mask is
+        picked = broadcast_to(result, mask.shape)
     return Where.apply(mask, picked, old)
 
 
