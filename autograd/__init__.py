@@ -116,8 +116,7 @@ _install_attributes(_torch_facade.NodeSpellings, _function.Node)  # grad_fn.next
 _install_attributes(_numpy_protocol.NumpyProtocols, Tensor)
 _install_attributes(_python_protocols.PythonProtocols, Tensor)
 _install_attributes(_torch_facade.TorchSpellings, Tensor)
-for _name, _lacking in _torch_facade.lacking_attributes().items():
-    setattr(Tensor, _name, _lacking)
+_torch_facade.install_lacking(Tensor)  # refusals with hints; never over a real method
 _install_attributes(_TorchMethods, Tensor)
 _ops_exported = _exports()
 
