@@ -136,7 +136,7 @@ class InPlace(_Base):
         if with_history(self, min, max):
             from .ops.piecewise import clip
 
-            return rewrite(self, lambda old: clip(old, min, max), "clamp_")
+            return rewrite(self, lambda old, lo, hi: clip(old, lo, hi), "clamp_", min, max)
         data = writable(self, "clamp_")
         np.clip(data, constant("clamp_", "min", min), constant("clamp_", "max", max), out=data)
         versions.bump(data)

@@ -46,7 +46,7 @@ def _recorded(ufunc: Any) -> Any:
 
 def rebase(tensor: Tensor, ufunc: Any, other: Any, what: str) -> Tensor:
     """``tensor <ufunc>= other`` with history (see the module docstring); returns ``tensor``."""
-    return rewrite(tensor, lambda old: _recorded(ufunc)(old, _operand(other, tensor, old)), what)
+    return rewrite(tensor, lambda old, other: _recorded(ufunc)(old, other), what, other)
 
 
 def rebase_setitem(tensor: Tensor, index: Any, value: Any, what: str = "item assignment") -> Tensor:
@@ -68,8 +68,7 @@ def rebase_setitem(tensor: Tensor, index: Any, value: Any, what: str = "item ass
     counts = np.bincount(positions.ravel(), minlength=int(np.prod(shape))).reshape(shape)
     mask = counts > 0
 
-    def new(old: Tensor) -> Tensor:
-        source = _operand(value, tensor, old)
+    def new(old: Tensor, source: Any) -> Tensor:
         if not isinstance(source, Tensor):
             source = Tensor(np.asarray(source, dtype=dtype))
         source = broadcast_to(source, positions.shape)
@@ -81,7 +80,7 @@ def rebase_setitem(tensor: Tensor, index: Any, value: Any, what: str = "item ass
         placed = ScatterAdd.apply(source, index=where, shape=shape)
         return Where.apply(mask, placed, old)
 
-    return rewrite(tensor, new, what)
+    return rewrite(tensor, new, what, value)
 
 
 def _positions(shape: tuple[int, ...], index: Any) -> np.ndarray:
@@ -108,19 +107,26 @@ def _last_writes(positions: np.ndarray, values: np.ndarray, what: str) -> np.nda
     return order[ends]
 
 
-def _operand(other: Any, tensor: Tensor, old: Tensor) -> Any:
-    # ``c += c``: both operands are the values before the change (the snapshot), never the
-    # memory being written. Another tensor on the same memory (``c[0:2] += c[1:3]``) is read
-    # before the write; an op that saved it raises in backward (versions).
-    if isinstance(other, Tensor) and other._data is tensor._data:
-        return old
+def _operand(other: Any, memory: Any, olds: dict[int, Tensor]) -> Any:
+    # An operand read from the memory being written must be read before the write, and an op
+    # that saves it must save those values: ``c += c`` or ``c *= c[0]`` use the snapshot (with
+    # its history) of the tensor concerned; an array or a tensor without history on the memory
+    # (``c.detach()[0]``, ``c.numpy()``), a copy.
+    if isinstance(other, Tensor):
+        if id(other) in olds:
+            return olds[id(other)]
+        if other._node is None and versions.owner(other._data) is memory:
+            return Tensor._make(other._data.copy(), None)
+    elif isinstance(other, np.ndarray) and versions.owner(other) is memory:
+        return other.copy()
     return other
 
 
-def rewrite(tensor: Tensor, new: Callable[[Tensor], Tensor], what: str) -> Tensor:
-    """Change ``tensor``'s values in place to ``new(old)``, where ``old`` is a Tensor of its
-    values before the change with its history, and move its history (and that of every recorded
-    tensor whose elements the write reaches, see autograd/views.py) to the new nodes."""
+def rewrite(tensor: Tensor, new: Callable[..., Tensor], what: str, *operands: Any) -> Tensor:
+    """Change ``tensor``'s values in place to ``new(old, *operands)``, where ``old`` is a Tensor
+    of its values before the change with its history, and move its history (and that of every
+    recorded tensor whose elements the write reaches, see autograd/views.py) to the new nodes.
+    Operands that read the memory being written are read before the write."""
     if tensor._node is None:
         if tensor._requires_grad:
             raise RuntimeError(_leaf(what, "a tensor that requires grad"))
@@ -143,7 +149,9 @@ def rewrite(tensor: Tensor, new: Callable[[Tensor], Tensor], what: str) -> Tenso
         reached.append((member, where))
     old = _old_value(tensor)
     olds = [(member, where, _old_value(member)) for member, where in reached]
-    result = new(old)
+    snapshots = {id(tensor): old, **{id(member): o for member, _, o in olds}}
+    memory = versions.owner(data)
+    result = new(old, *(_operand(x, memory, snapshots) for x in operands))
     if result.shape != data.shape:
         from .ops.shape import broadcast_to
 
@@ -153,7 +161,7 @@ def rewrite(tensor: Tensor, new: Callable[[Tensor], Tensor], what: str) -> Tenso
     if result._node is None:  # (nothing required grad after all: a plain write)
         versions.write(data, result._data)
         return tensor
-    updates = [(member, _seen_through(result, where, old)) for member, where, old in olds]
+    updates = [(member, _seen_through(result, where, before)) for member, where, before in olds]
     versions.write(data, result._data)
     _install(tensor, result)
     for member, member_new in updates:
@@ -251,7 +259,8 @@ def _shared(what: str) -> str:
     return (
         f"{what} would give history (a value that requires grad) to a tensor whose memory "
         "other objects hold: a view of it made earlier (t[0], t.T, t.reshape(...)), .detach(), "
-        ".numpy(), or an op that saved it. Their values would change without the history. "
+        ".numpy(), the NumPy array it was made from (as_tensor), or an op that saved it. "
+        "Their values would change without the history. "
         "Write into a tensor nothing else holds (t = t.clone() first), or build the result "
         "with autograd.stack / autograd.where. If no history is wanted (copying weights), "
         "write the value's .detach()"

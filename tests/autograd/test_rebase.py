@@ -297,3 +297,51 @@ def test_item_assignment_refusals():
     s[0] = 1.0  # as in PyTorch
     with pytest.raises(RuntimeError, match="modified in place"):
         s.sum().backward()
+
+
+# (x * 2 is [1, -2.4, 4, 1.4]; the values each write must give, read before the write)
+OVERLAPS = {
+    "c *= c[0]": (lambda c: c.__imul__(c[0]), [1, -2.4, 4, 1.4]),
+    "c[1:] *= c[:-1]": (lambda c: c[1:].__imul__(c[:-1]), [1, -2.4, -9.6, 5.6]),
+    "c.clamp_(max=c[3])": (lambda c: c.clamp_(max=c[3]), [1, -2.4, 1.4, 1.4]),
+}
+# Operands outside the graph (.detach(), .numpy()) on the memory written: constants k, so
+# d(sum c)/dx = 2 k.
+DETACHED = {
+    "c.mul_(c.detach()[1])": (lambda c: c.mul_(c.detach()[1]), -2.4),
+    "c *= c.numpy()[2:3]": (lambda c: c.__imul__(c.numpy()[2:3]), 4.0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(OVERLAPS) + sorted(DETACHED))
+def test_an_operand_read_from_the_memory_written_is_read_before_the_write(name):
+    # PyTorch refuses most of these ("some elements of the input tensor and the written-to
+    # tensor refer to a single memory location"); here each reads the values before the write,
+    # and an op that saved them saved those values.
+    if name in DETACHED:
+        write, k = DETACHED[name]
+        x, _ = leaves()
+        c = x * 2
+        write(c)
+        np.testing.assert_allclose(c.numpy(), 2 * XD * k, rtol=1e-12)
+        c.sum().backward()
+        np.testing.assert_allclose(x.grad.numpy(), 2 * k, rtol=1e-12)
+        return
+    write, expected = OVERLAPS[name]
+
+    def f(x):
+        c = x * 2
+        write(c)
+        return c
+
+    x, _ = leaves()
+    np.testing.assert_allclose(f(x).numpy(), expected, rtol=1e-12)
+    assert ag.gradcheck(f, (x,))
+
+
+def test_a_value_computed_from_the_memory_before_the_write_raises_as_in_torch():
+    x, _ = leaves()
+    c = x * 2
+    c[0] = c[1] * c[0]  # the product saved the view c[0], which the assignment overwrites
+    with pytest.raises(RuntimeError, match="backward of 'mul'.*modified in place"):
+        c.sum().backward()
