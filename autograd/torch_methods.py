@@ -43,7 +43,9 @@ def nelement(self: Tensor) -> int:
 def contiguous(self: Tensor, memory_format: Any = None) -> Tensor:
     """The tensor itself if its data is one C-ordered block, else a recorded copy that is, as
     PyTorch's (so that writing into ``t.T.contiguous()`` leaves ``t`` alone there too)."""
-    return self if self._data.flags.c_contiguous else self.clone()
+    if self._data.flags.c_contiguous:
+        return self
+    return self.reshape(-1).reshape(self.shape)  # (NumPy's row-major copy, recorded)
 
 
 def is_contiguous(self: Tensor, memory_format: Any = None) -> bool:

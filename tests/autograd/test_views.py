@@ -312,3 +312,17 @@ def test_views_that_die_leave_the_base_free():
         r.T.sum()  # a view that dies at once
     r += 1  # nothing to rewrite
     assert r.grad_fn.fn.name == "add"
+
+
+def test_contiguous_copies_only_what_is_not_one_block_as_torch():
+    x = ag.tensor(XD.copy(), requires_grad=True)
+    r = x * 1.0
+    assert r.contiguous() is r
+    c = r.T.contiguous()  # a recorded copy: writing into it leaves r alone
+    assert c.numpy().flags.c_contiguous and not np.shares_memory(c.numpy(), r.numpy())
+    c[0] = 0.0
+    np.testing.assert_array_equal(r.numpy(), XD)
+    (c * 2).sum().backward()
+    expected = np.full(XD.shape, 2.0)
+    expected[:, 0] = 0  # c[0] (column 0 of r) was overwritten
+    np.testing.assert_array_equal(x.grad.numpy(), expected)
