@@ -191,12 +191,13 @@ class TensorMethods:
 
     def reshape(self, *shape: Any) -> Tensor:
         """The same elements in a new shape (one axis may be -1); ``reshape(x, 2, 3)`` or a tuple.
-        ``view`` is PyTorch's name for it (the result shares memory where NumPy can).
+        The result shares x's memory where NumPy can, and is a copy where it cannot.
         """
 
     def view(self, *shape: Any) -> Tensor:
-        """The same elements in a new shape (one axis may be -1); ``reshape(x, 2, 3)`` or a tuple.
-        ``view`` is PyTorch's name for it (the result shares memory where NumPy can).
+        """PyTorch's ``view``: ``reshape`` that always shares x's memory (a write into one writes
+        into the other), and raises, as PyTorch does, where the elements' layout would need a copy
+        (after a transpose: use ``reshape``, or ``contiguous().view``).
         """
 
     def transpose(self, *axes: Any) -> Tensor:
@@ -969,7 +970,7 @@ class TensorMethods:
         """The tensor converted to ``other``'s dtype."""
 
     def view_as(self, other: Tensor) -> Tensor:
-        """The tensor reshaped to ``other``'s shape (a recorded view where NumPy can)."""
+        """``view(other.shape)``: the tensor's memory seen in ``other``'s shape."""
 
     def expand(self, *sizes: Any) -> Tensor:
         """PyTorch's ``expand``: broadcast to ``sizes`` (-1 keeps a dimension); a recorded

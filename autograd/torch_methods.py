@@ -70,8 +70,8 @@ def type_as(self: Tensor, other: Tensor) -> Tensor:
 
 
 def view_as(self: Tensor, other: Tensor) -> Tensor:
-    """The tensor reshaped to ``other``'s shape (a recorded view where NumPy can)."""
-    return self.reshape(other.shape)
+    """``view(other.shape)``: the tensor's memory seen in ``other``'s shape."""
+    return self.view(other.shape)
 
 
 def expand(self: Tensor, *sizes: Any) -> Tensor:

@@ -326,3 +326,16 @@ def test_contiguous_copies_only_what_is_not_one_block_as_torch():
     expected = np.full(XD.shape, 2.0)
     expected[:, 0] = 0  # c[0] (column 0 of r) was overwritten
     np.testing.assert_array_equal(x.grad.numpy(), expected)
+
+
+def test_view_never_copies_it_refuses_as_torch():
+    x = ag.tensor(XD.copy(), requires_grad=True)
+    assert np.shares_memory(x.view(12).numpy(), x.numpy())
+    assert np.shares_memory(x.T.view(4, 3).numpy(), x.numpy())  # same shape: still a view
+    with pytest.raises(RuntimeError, match=r"view: shape \(4, 3\) cannot be viewed as \(12,\)"):
+        x.T.view(12)  # reshape would copy: a write through it would not reach x
+    assert not np.shares_memory(x.T.reshape(12).numpy(), x.numpy())  # reshape copies
+    np.testing.assert_array_equal(x.T.contiguous().view(12).numpy(), XD.T.ravel())
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError, match="view size is not compatible"):
+        torch.tensor(XD).T.view(12)
