@@ -27,6 +27,7 @@ from . import numpy_protocol as _numpy_protocol
 from . import ops as _ops  # noqa: F401  (declares every op)
 from . import python_protocols as _python_protocols
 from . import torch_facade as _torch_facade
+from . import views as _views
 from .anomaly import detect_anomaly
 from .checkpoint import load, save
 from .compile import compile
@@ -113,6 +114,7 @@ _install_methods(Tensor)  # every op's method and operators (autograd/ops)
 _install_attributes(_inplace.InPlace, Tensor)
 _function_details.UNRECORDED_HOOKS.append(_origins.note)  # drawings: where copies began
 _install_attributes(_torch_facade.NodeSpellings, _function.Node)  # grad_fn.next_functions
+_function_details.UNRECORDED_HOOKS.append(_views.note_unrecorded)  # views of leaves
 _install_attributes(_numpy_protocol.NumpyProtocols, Tensor)
 _install_attributes(_python_protocols.PythonProtocols, Tensor)
 _install_attributes(_torch_facade.TorchSpellings, Tensor)

@@ -15,9 +15,9 @@ PyTorch's rewrite (its ``CopySlices``), built from ops the engine already has.
 
 Refused, with an error that says why: writing through a view of a leaf that requires grad
 (PyTorch refuses it too), writing into a broadcast view (``expand``: one element stands for
-many), and writing a value that requires grad into a tensor without history whose memory other
-objects hold (a view made earlier, ``.detach()``, ``.numpy()``), whose values would change without
-their history.
+many), and writing a value that requires grad into a tensor without history whose memory
+objects other than its views hold (a view made under ``no_grad``, ``.detach()``, ``.numpy()``),
+whose values would change without their history.
 """
 
 from __future__ import annotations
@@ -127,26 +127,23 @@ def rewrite(tensor: Tensor, new: Callable[..., Tensor], what: str, *operands: An
     of its values before the change with its history, and move its history (and that of every
     recorded tensor whose elements the write reaches, see autograd/views.py) to the new nodes.
     Operands that read the memory being written are read before the write."""
+    family = [t for t in views.family(tensor._data) if t is not tensor]
     if tensor._node is None:
         if tensor._requires_grad:
             raise RuntimeError(_leaf(what, "a tensor that requires grad"))
-        if not _alone(tensor):  # (before this function holds the array too)
+        if not _alone(tensor, family):  # (before this function holds the array too)
             raise RuntimeError(_shared(what))
     data = tensor._data
     if not data.flags.writeable:
         raise RuntimeError(read_only(what))
     reached = []
-    for member in views.family(data):
-        if member is tensor:
-            continue
+    for member in family:
         where = views.overlap(data, member._data)
         if where is None:
             continue
-        if member._node is None:  # a leaf: outside the graph, unless it requires grad
-            if member._requires_grad:  # (the base of a recorded view, as p for p.T)
-                raise RuntimeError(_leaf(what, "a view of a tensor that requires grad"))
-            continue
-        reached.append((member, where))
+        if member._node is None and member._requires_grad:  # (p for p.T: PyTorch refuses too)
+            raise RuntimeError(_leaf(what, "a view of a tensor that requires grad"))
+        reached.append((member, where))  # (one without history gets one: buf for buf[0])
     old = _old_value(tensor)
     olds = [(member, where, _old_value(member)) for member, where in reached]
     snapshots = {id(tensor): old, **{id(member): o for member, _, o in olds}}
@@ -216,26 +213,39 @@ def _install(tensor: Tensor, result: Tensor) -> None:
 
 
 # ----- whether nobody else holds a tensor's memory -------------------------------------------
-# A tensor without history that gets one (``buf[t] = h``) must be the only holder of its memory:
-# a view of it made earlier would keep its values changing with no history (PyTorch regenerates
-# views' histories; views of tensors without history are not tracked here, so as not to slow
-# every op). CPython's reference counts tell: a view holds its base, as does any other holder.
+# A tensor without history that gets one (``buf[t] = h``) gives it to every tensor on its memory
+# that the write reaches: its family (views.py). A holder outside the family would keep its
+# values changing with no history (a view made under no_grad, ``.numpy()``, ``.detach()``, an
+# op that saved it). CPython's reference counts tell whether one exists: every view array holds
+# its base, every Tensor its array; so the memory and each array must be held by the family
+# alone.
 
 
-def _references(tensor: Tensor) -> tuple[int, int]:
-    data = tensor._data
-    base = data.base
-    return sys.getrefcount(data), 0 if base is None else sys.getrefcount(base)
+def _array_refs(tensor: Tensor) -> int:
+    return sys.getrefcount(tensor._data)
 
 
-_ALONE = _references(Tensor._make(np.zeros(1), None))
-_ALONE_VIEW = _references(Tensor._make(np.zeros(2)[:1], None))
+def _memory_refs(tensor: Tensor) -> int:
+    return sys.getrefcount(versions.owner(tensor._data))
 
 
-def _alone(tensor: Tensor) -> bool:
-    counts = _references(tensor)
-    alone = _ALONE if tensor._data.base is None else _ALONE_VIEW
-    return counts[0] <= alone[0] and counts[1] <= alone[1]
+_ONE_ARRAY = _array_refs(Tensor._make(np.zeros(1), None))  # (one Tensor holds the array)
+_ONE_MEMORY = _memory_refs(Tensor._make(np.zeros(1), None))  # (one holder of the memory)
+
+
+def _alone(tensor: Tensor, family: list[Tensor]) -> bool:
+    holders: dict[int, list] = {}  # id(array) -> [a Tensor holding it, how many do]
+    for t in (tensor, *family):
+        holders.setdefault(id(t._data), [t, 0])[1] += 1
+    on_memory = 0  # the references to the memory the family accounts for
+    for t, count in holders.values():
+        if t._data.base is None:  # the memory itself: counted below
+            on_memory += count
+        elif _array_refs(t) > _ONE_ARRAY + count - 1:
+            return False  # something else holds this view array
+        else:
+            on_memory += 1  # (the view's reference to its base)
+    return _memory_refs(tensor) <= _ONE_MEMORY + on_memory - 1
 
 
 # ----- the refusals' words -------------------------------------------------------------------
@@ -258,7 +268,7 @@ def _leaf(what: str, kind: str) -> str:
 def _shared(what: str) -> str:
     return (
         f"{what} would give history (a value that requires grad) to a tensor whose memory "
-        "other objects hold: a view of it made earlier (t[0], t.T, t.reshape(...)), .detach(), "
+        "other objects hold: a view made under no_grad, .detach(), "
         ".numpy(), the NumPy array it was made from (as_tensor), or an op that saved it. "
         "Their values would change without the history. "
         "Write into a tensor nothing else holds (t = t.clone() first), or build the result "

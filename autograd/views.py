@@ -9,14 +9,15 @@ many, and writing into them is refused, as PyTorch refuses it.)
 For a recorded view (the base requires grad), a write must also change the *history* of every
 tensor whose values it changes, as PyTorch does: write ``v = y[0:2]; v.zero_()`` and ``y``'s
 gradient must see the zeros. So this module keeps, for each memory, the live tensors linked by
-recorded view ops (the base and its views): ``family``. autograd/rebase.py rewrites the history
-of each one whose elements a write reaches (``overlap`` says which elements).
+view ops (the base and its views), recorded or made while recording was on: ``family``.
+autograd/rebase.py rewrites the history of each one whose elements a write reaches
+(``overlap`` says which elements) -- also when a value with history is written into a view of
+a tensor without one (``buf[0].copy_(h)``: ``buf`` gets the history, as in PyTorch).
 
-Tensors sharing memory without a recorded view op between them (``.data``, ``.detach()``, views
-made under ``no_grad`` or of tensors that do not require grad) are outside the graph, as in
-PyTorch: writing through them changes values, never history, and the version counters
-(autograd/versions.py, which count memory, not tensors) make any backward that saved the old
-values raise.
+Tensors sharing memory without a view op between them (``.data``, ``.detach()``) or made under
+``no_grad`` are outside the graph, as in PyTorch: writing through them changes values, never
+history, and the version counters (autograd/versions.py, which count memory, not tensors) make
+any backward that saved the old values raise.
 """
 
 from __future__ import annotations
@@ -61,24 +62,37 @@ def made(out: np.ndarray, node: Any, inputs: tuple) -> Tensor:
     this instead of ``Tensor._make`` when ``out.base`` is set): if it views an input's memory,
     the input and the result join that memory's family."""
     tensor = Tensor._make(out, node)
-    memory = owner(out)
-    shared = [x for x in inputs if isinstance(x, Tensor) and owner(x._data) is memory]
-    if shared:
-        key = id(memory)
-        family = _families.get(key)
-        if family is None:
-            family = _families[key] = _Family()
-            with contextlib.suppress(TypeError):  # (memory without weak references keeps it)
-                weakref.finalize(memory, _families.pop, key, None)
-        for member in shared:
-            family.add(member)
-        family.add(tensor)
+    _join(tensor, inputs)
     return tensor
 
 
+def note_unrecorded(made: Tensor, fn: Any, inputs: tuple) -> None:
+    """The same for an op that was not recorded while recording is on (``x[0]`` of a tensor
+    without history; a ``Function.apply`` hook): should a value with history be written into
+    one of them later (``x[0].copy_(h)``), the others must get the history too."""
+    if made._data.base is not None:
+        _join(made, inputs)
+
+
+def _join(tensor: Tensor, inputs: tuple) -> None:
+    memory = owner(tensor._data)
+    shared = [x for x in inputs if isinstance(x, Tensor) and owner(x._data) is memory]
+    if not shared:
+        return  # a view of a temporary array of the op's own
+    key = id(memory)
+    family = _families.get(key)
+    if family is None:
+        family = _families[key] = _Family()
+        with contextlib.suppress(TypeError):  # (memory without weak references keeps it)
+            weakref.finalize(memory, _families.pop, key, None)
+    for member in shared:
+        family.add(member)
+    family.add(tensor)
+
+
 def family(array: np.ndarray) -> list[Tensor]:
-    """The live tensors linked by recorded view ops on ``array``'s memory (none if no recorded
-    view of it was made)."""
+    """The live tensors linked by view ops on ``array``'s memory (those recorded, and those
+    made while recording was on); none if no such view of it was made."""
     entry = _families.get(id(owner(array)))
     if entry is None:
         return []

@@ -270,10 +270,30 @@ def test_writes_of_a_value_that_requires_grad_give_history():
     np.testing.assert_allclose(z.grad.numpy(), tz.grad.numpy(), rtol=1e-12)
 
 
+def test_a_value_with_history_written_through_a_view_gives_the_base_and_its_views_history():
+    x, _ = leaves()
+
+    def f(lib, x):
+        buf = lib.zeros(2, 4, dtype=lib.float64)
+        first, column = buf[0], buf[:, 1]  # views made before the write get the history too
+        buf[0].copy_(x * 2)
+        diagonal = lib.zeros(4, 4, dtype=lib.float64)
+        diagonal.diagonal().copy_(x)
+        return buf.sum() + (first * column[0]).sum() + (diagonal @ x).sum()
+
+    assert ag.gradcheck(lambda x: f(ag, x), (x,))
+    torch = pytest.importorskip("torch")
+    f(ag, x).backward()
+    tx = torch.tensor(XD, requires_grad=True)
+    f(torch, tx).backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-12)
+
+
 def test_history_into_memory_others_hold_is_refused():
     x, _ = leaves()
     out = ag.zeros(4, dtype=np.float64)
-    first = out[0:2]  # a view of a tensor without history: not tracked
+    with ag.no_grad():
+        first = out[0:2]  # a view made under no_grad: outside the graph, not tracked
     with pytest.raises(RuntimeError, match="memory other objects hold"):
         out[0] = x[0] * 2
     held = ag.zeros(4, dtype=np.float64)
@@ -283,6 +303,11 @@ def test_history_into_memory_others_hold_is_refused():
     held.copy_(x.detach())  # no history wanted: fine
     np.testing.assert_array_equal(array, XD)
     assert first.numpy().tolist() == [0, 0] and not held.requires_grad
+    saved = ag.zeros(4, dtype=np.float64)
+    y = x * saved  # saved its input
+    with pytest.raises(RuntimeError, match="an op that saved it"):
+        saved[1] = x[1]
+    assert y.requires_grad
 
 
 def test_item_assignment_refusals():

@@ -138,14 +138,9 @@ def run(lib, view, write, base, a_requires_grad):
 
 
 def expected_refusal(view, write, base, a_requires_grad):
-    """Where backproplab refuses what PyTorch allows: a value that requires grad written into a
-    view of a tensor without history (PyTorch gives the base a history; views of tensors without
-    one are not tracked here, so the write is refused rather than leave the base without it);
-    and any write into a broadcast view (read-only in NumPy; PyTorch allows fills)."""
-    return view == "expand" or a_requires_grad and base == "constant" and write in USE_A
-
-
-USE_A = ("*= a", "add_(a)", "sub_(a)", "mul_(a)", "fill_(a)", "copy_(a)", "v[0] = a")
+    """Where backproplab refuses what PyTorch allows: any write into a broadcast view (read-only
+    in NumPy; PyTorch allows fills)."""
+    return view == "expand"
 
 
 # PyTorch refuses writes into the pieces of split, chunk and unbind of a tensor with history
