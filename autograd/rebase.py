@@ -80,7 +80,7 @@ def rebase_setitem(tensor: Tensor, index: Any, value: Any, what: str = "item ass
         placed = ScatterAdd.apply(source, index=where, shape=shape)
         return Where.apply(mask, placed, old)
 
-    return rewrite(tensor, new, what, value)
+    return rewrite(tensor, new, what, value, written=mask)
 
 
 def _positions(shape: tuple[int, ...], index: Any) -> np.ndarray:
@@ -122,11 +122,14 @@ def _operand(other: Any, memory: Any, olds: dict[int, Tensor]) -> Any:
     return other
 
 
-def rewrite(tensor: Tensor, new: Callable[..., Tensor], what: str, *operands: Any) -> Tensor:
+def rewrite(
+    tensor: Tensor, new: Callable[..., Tensor], what: str, *operands: Any, written: Any = None
+) -> Tensor:
     """Change ``tensor``'s values in place to ``new(old, *operands)``, where ``old`` is a Tensor
     of its values before the change with its history, and move its history (and that of every
-    recorded tensor whose elements the write reaches, see autograd/views.py) to the new nodes.
-    Operands that read the memory being written are read before the write."""
+    tensor on its memory whose elements the write reaches, see autograd/views.py) to the new
+    nodes. Operands that read the memory being written are read before the write. ``written``,
+    a bool mask of ``tensor``'s shape, says which elements may change (all by default)."""
     family = [t for t in views.family(tensor._data) if t is not tensor]
     if tensor._node is None:
         if tensor._requires_grad:
@@ -139,6 +142,10 @@ def rewrite(tensor: Tensor, new: Callable[..., Tensor], what: str, *operands: An
     reached = []
     for member in family:
         where = views.overlap(data, member._data)
+        if where is not None and written is not None:  # only the elements written count
+            mask, index = where
+            mask = mask & written.reshape(-1)[index]
+            where = (mask, index) if mask.any() else None
         if where is None:
             continue
         if member._node is None and member._requires_grad:  # (p for p.T: PyTorch refuses too)

@@ -334,3 +334,15 @@ def test_view_never_copies_it_refuses_as_torch():
     torch = pytest.importorskip("torch")
     with pytest.raises(RuntimeError, match="view size is not compatible"):
         torch.tensor(XD).T.view(12)
+
+
+def test_an_assignment_rewrites_only_the_views_it_reaches():
+    x = ag.tensor(XD.copy(), requires_grad=True)
+    r = x * 1.0
+    rows = [r[i] for i in range(3)]
+    nodes = [row.grad_fn for row in rows]
+    r[1] = 0.0  # reaches rows[1] only
+    assert rows[0].grad_fn is nodes[0] and rows[2].grad_fn is nodes[2]
+    assert rows[1].grad_fn is not nodes[1] and rows[1].numpy().tolist() == [0, 0, 0, 0]
+    (rows[0] + rows[1] + rows[2]).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [[1] * 4, [0] * 4, [1] * 4])
