@@ -58,7 +58,7 @@ def writable(tensor: Any, what: str) -> np.ndarray:
         )
     data = tensor._data
     if not data.flags.writeable:
-        raise RuntimeError(read_only(what))
+        raise RuntimeError(read_only(what, data.shape))
     return data
 
 

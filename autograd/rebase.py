@@ -74,7 +74,7 @@ def rebase_setitem(tensor: Tensor, index: Any, value: Any, what: str = "item ass
         source = broadcast_to(source, positions.shape)
         where = index
         if counts.max(initial=0) > 1:  # keep the last write to each position, if all agree
-            last = _last_writes(positions, source._data, what)
+            last = _last_writes(positions, source._data, what, shape)
             where = np.unravel_index(positions.ravel()[last], shape)
             source = GetItem.apply(reshape(source, -1), index=last)
         placed = ScatterAdd.apply(source, index=where, shape=shape)
@@ -88,7 +88,7 @@ def _positions(shape: tuple[int, ...], index: Any) -> np.ndarray:
     return np.arange(int(np.prod(shape)), dtype=np.intp).reshape(shape)[index]
 
 
-def _last_writes(positions: np.ndarray, values: np.ndarray, what: str) -> np.ndarray:
+def _last_writes(positions: np.ndarray, values: np.ndarray, what: str, shape: tuple) -> np.ndarray:
     # For each written position, the flat number (in x[index]'s order) of its last write;
     # refused if two writes to one position disagree.
     positions = positions.ravel()
@@ -98,10 +98,10 @@ def _last_writes(positions: np.ndarray, values: np.ndarray, what: str) -> np.nda
     a, b = values[order][1:][same], values[order][:-1][same]
     if not ((a == b) | (np.isnan(a) & np.isnan(b))).all():
         raise RuntimeError(
-            f"{what} on a tensor with history: the index names a position more than once with "
-            "different values, and which write wins is not defined (NumPy and PyTorch say so), "
-            "so neither is a derivative. Index each position once, or add the values up with "
-            "autograd.where / a sum over a one-hot"
+            f"{what} on a tensor with history (shape {shape}): the index names a "
+            "position more than once with different values, and which write wins is not "
+            "defined (NumPy and PyTorch say so), so neither is a derivative. Index each "
+            "position once, or add the values up with autograd.where / a sum over a one-hot"
         )
     ends = np.append(~same, True)  # the last write of each run of one position
     return order[ends]
@@ -133,12 +133,12 @@ def rewrite(
     family = [t for t in views.family(tensor._data) if t is not tensor]
     if tensor._node is None:
         if tensor._requires_grad:
-            raise RuntimeError(_leaf(what, "a tensor that requires grad"))
+            raise RuntimeError(_leaf(what, f"a tensor that requires grad (shape {tensor.shape})"))
         if not _alone(tensor, family):  # (before this function holds the array too)
             raise RuntimeError(_shared(what))
     data = tensor._data
     if not data.flags.writeable:
-        raise RuntimeError(read_only(what))
+        raise RuntimeError(read_only(what, data.shape))
     reached = []
     for member in family:
         where = views.overlap(data, member._data)
@@ -149,7 +149,8 @@ def rewrite(
         if where is None:
             continue
         if member._node is None and member._requires_grad:  # (p for p.T: PyTorch refuses too)
-            raise RuntimeError(_leaf(what, "a view of a tensor that requires grad"))
+            kind = f"a view (shape {tensor.shape}) of a tensor that requires grad"
+            raise RuntimeError(_leaf(what, f"{kind} (shape {member.shape})"))
         reached.append((member, where))  # (one without history gets one: buf for buf[0])
     old = _old_value(tensor)
     olds = [(member, where, _old_value(member)) for member, where in reached]
@@ -256,11 +257,12 @@ def _alone(tensor: Tensor, family: list[Tensor]) -> bool:
 
 
 # ----- the refusals' words -------------------------------------------------------------------
-def read_only(what: str) -> str:
+def read_only(what: str, shape: tuple[int, ...]) -> str:
+    """The refusal of a write into read-only memory (a broadcast view)."""
     return (
-        f"{what}: this tensor's memory cannot be written: it is a broadcast view (expand, "
-        "broadcast_to) whose elements share memory, so one write would change many (PyTorch "
-        "refuses it too). Write into a copy: t = t.clone()"
+        f"{what}: this tensor's memory (shape {shape}) cannot be written: it is a broadcast "
+        "view (expand, broadcast_to) whose elements share memory, so one write would change "
+        "many (PyTorch refuses it too). Write into a copy: t = t.clone()"
     )
 
 
