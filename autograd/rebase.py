@@ -116,6 +116,11 @@ def _operand(other: Any, memory: Any, olds: dict[int, Tensor]) -> Any:
         if id(other) in olds:
             return olds[id(other)]
         if other._node is None and versions.owner(other._data) is memory:
+            if other._requires_grad:  # (a copy would drop its gradient: never silently)
+                raise RuntimeError(
+                    "in place: an operand that requires grad shares the memory being written; "
+                    "pass a copy (x.clone())"
+                )
             return Tensor._make(other._data.copy(), None)
     elif isinstance(other, np.ndarray) and versions.owner(other) is memory:
         return other.copy()
