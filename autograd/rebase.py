@@ -172,6 +172,8 @@ def rewrite(
         versions.write(data, result._data)
         return tensor
     updates = [(member, _seen_through(result, where, before)) for member, where, before in olds]
+    for snapshot in snapshots.values():  # (only now: a refusal above leaves every node as it was)
+        _keep_old(snapshot)
     versions.write(data, result._data)
     _install(tensor, result)
     for member, member_new in updates:
@@ -197,13 +199,16 @@ def _seen_through(result: Tensor, where: tuple[np.ndarray, np.ndarray], old: Ten
 def _old_value(tensor: Tensor) -> Tensor:
     # The tensor's values before the change, as a Tensor of its old history (a constant for a
     # tensor without one).
-    snapshot = tensor._data.copy()  # the values before the change, which the op may need
-    old_node = tensor._node
-    if old_node is None:
-        return Tensor._make(snapshot, None)
-    old_node._out_id = id(snapshot)  # the old history's result now lives in the snapshot
-    old_node.kept_value = snapshot  # (and stays alive with it: an id is only unique while so)
-    return Tensor._make(snapshot, old_node)
+    return Tensor._make(tensor._data.copy(), tensor._node)
+
+
+def _keep_old(old: Tensor) -> None:
+    # The old history's result now lives in the snapshot: its node recognises it by id among
+    # saved arrays (and keeps it alive: an id is only unique while its object lives).
+    node = old._node
+    if node is not None:
+        node._out_id = id(old._data)
+        node.kept_value = old._data
 
 
 def _install(tensor: Tensor, result: Tensor) -> None:

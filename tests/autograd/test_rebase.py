@@ -370,3 +370,16 @@ def test_a_value_computed_from_the_memory_before_the_write_raises_as_in_torch():
     c[0] = c[1] * c[0]  # the product saved the view c[0], which the assignment overwrites
     with pytest.raises(RuntimeError, match="backward of 'mul'.*modified in place"):
         c.sum().backward()
+
+
+def test_a_refused_write_leaves_the_history_as_it_was():
+    x, _ = leaves()
+    c = ag.exp(x)  # saved its result
+    node = c.grad_fn
+    with pytest.raises(RuntimeError, match="different values"):
+        c[[0, 0]] = ag.tensor([1.0, 2.0])
+    assert c.grad_fn is node and node._out_id == id(c.numpy())
+    assert ag.gradgradcheck(lambda x: ag.exp(x) * 1, (x,))
+    (g,) = ag.grad(c.sum(), x, create_graph=True)  # the saved result is still c's own
+    (gg,) = ag.grad(g.sum(), x)
+    np.testing.assert_allclose(gg.numpy(), np.exp(XD), rtol=1e-12)
