@@ -1,5 +1,5 @@
-"""Changing a tensor's values in place, outside the graph: ``t -= lr * t.grad``, ``t[i] = 0``,
-PyTorch's ``add_``, ``zero_``, ``copy_``, ...
+"""Changing a tensor's values in place: ``t -= lr * t.grad``, ``t[i] = 0``, PyTorch's ``add_``,
+``zero_``, ``copy_``, ...
 
 These methods are installed on ``Tensor`` (``autograd/__init__.py`` does it, as for ops). Each
 write goes through ``versions.write`` or is followed by ``versions.bump``, so a backward that
@@ -49,6 +49,12 @@ def with_history(tensor: Any, *values: Any) -> bool:
 def writable(tensor: Any, what: str) -> np.ndarray:
     """``tensor._data``, if changing it in place outside the graph cannot fool one; else a
     RuntimeError (a recorded result's changes go through autograd/rebase.py instead)."""
+    if tensor._node is not None and not is_grad_enabled():
+        raise RuntimeError(
+            f"{what} on a recorded result inside no_grad: its history would not see the change "
+            "(PyTorch lets it pass silently). Change it with recording on, where its history "
+            "moves with it, or change a copy: t = t.detach().clone()"
+        )
     if tensor._node is not None or (tensor._requires_grad and is_grad_enabled()):
         kind = "a recorded result" if tensor._node is not None else "a tensor that requires grad"
         raise RuntimeError(

@@ -79,3 +79,16 @@ def test_scatter_with_a_source_follows_torch_and_records_on_demand():
     np.testing.assert_array_equal(out.numpy(), [[0, XD[0, 1] + 1, 0], [XD[0, 0] + 1, 0, 3]])
     (out * ag.tensor(XD)).sum().backward()
     np.testing.assert_array_equal(x.grad.numpy(), [XD[1, 0], XD[0, 1], XD[1, 2]])
+
+
+def test_a_recorded_result_changed_inside_no_grad_is_refused_with_what_to_do():
+    x = ag.tensor(XD, requires_grad=True)
+    y = x * 2
+    with (
+        ag.no_grad(),
+        pytest.raises(RuntimeError, match="zero_ on a recorded result inside no_grad"),
+    ):
+        y.zero_()
+    np.testing.assert_array_equal(y.numpy(), XD * 2)
+    y.zero_()  # with recording on, its history moves
+    assert y.grad_fn.fn.name == "where"
