@@ -27,6 +27,7 @@ from . import numpy_protocol as _numpy_protocol
 from . import ops as _ops  # noqa: F401  (declares every op)
 from . import python_protocols as _python_protocols
 from . import torch_facade as _torch_facade
+from . import views as _views
 from .anomaly import detect_anomaly
 from .checkpoint import load, save
 from .compile import compile
@@ -113,11 +114,11 @@ _install_methods(Tensor)  # every op's method and operators (autograd/ops)
 _install_attributes(_inplace.InPlace, Tensor)
 _function_details.UNRECORDED_HOOKS.append(_origins.note)  # drawings: where copies began
 _install_attributes(_torch_facade.NodeSpellings, _function.Node)  # grad_fn.next_functions
+_function_details.UNRECORDED_HOOKS.append(_views.note_unrecorded)  # views of leaves
 _install_attributes(_numpy_protocol.NumpyProtocols, Tensor)
 _install_attributes(_python_protocols.PythonProtocols, Tensor)
 _install_attributes(_torch_facade.TorchSpellings, Tensor)
-for _name, _lacking in _torch_facade.lacking_attributes().items():
-    setattr(Tensor, _name, _lacking)
+_torch_facade.install_lacking(Tensor)  # refusals with hints; never over a real method
 _install_attributes(_TorchMethods, Tensor)
 _ops_exported = _exports()
 

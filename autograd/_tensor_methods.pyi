@@ -191,12 +191,13 @@ class TensorMethods:
 
     def reshape(self, *shape: Any) -> Tensor:
         """The same elements in a new shape (one axis may be -1); ``reshape(x, 2, 3)`` or a tuple.
-        ``view`` is PyTorch's name for it (the result shares memory where NumPy can).
+        The result shares x's memory where NumPy can, and is a copy where it cannot.
         """
 
     def view(self, *shape: Any) -> Tensor:
-        """The same elements in a new shape (one axis may be -1); ``reshape(x, 2, 3)`` or a tuple.
-        ``view`` is PyTorch's name for it (the result shares memory where NumPy can).
+        """PyTorch's ``view``: ``reshape`` that always shares x's memory (a write into one writes
+        into the other), and raises, as PyTorch does, where the elements' layout would need a copy
+        (after a transpose: use ``reshape``, or ``contiguous().view``).
         """
 
     def transpose(self, *axes: Any) -> Tensor:
@@ -383,7 +384,7 @@ class TensorMethods:
 
     def diagonal(self, offset: builtins.int = 0, axis1: builtins.int = 0, axis2: builtins.int = 1) -> Tensor:
         """The diagonal x[..., i, i + offset] of the 2-D slices over ``axis1`` and ``axis2``, as a
-        last axis (np.diagonal; a copy, not a view).
+        last axis: a view, as PyTorch's (writing into it writes into x).
         """
 
     def abs(self) -> Tensor:
@@ -744,6 +745,11 @@ class TensorMethods:
         ``x[:, index]`` for dim 1 -- a recorded view.
         """
 
+    def unbind(self, dim: builtins.int = 0) -> Tensor:
+        """PyTorch's ``unbind``: the slices along ``dim``, that dimension removed -- ``select(x, dim,
+        i)`` for each i, each a recorded view.
+        """
+
     def sin(self) -> Tensor:
         """y = sin x;  dy/dx = cos x."""
 
@@ -792,8 +798,8 @@ class TensorMethods:
         ...
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        """``t[index] = value`` with NumPy indexing (``t[t < 0] = 0``): outside the graph, or on
-        a recorded result as in PyTorch (its history moves, see autograd/rebase.py).
+        """``t[index] = value`` with NumPy indexing (``t[t < 0] = 0``): outside the graph, or
+        recorded as in PyTorch (its history moves, see autograd/rebase.py).
         """
 
     def add_(self, other: Any, alpha: builtins.float = 1) -> Any:
@@ -809,16 +815,22 @@ class TensorMethods:
         """PyTorch's in-place ``t /= other``."""
 
     def fill_(self, value: Any) -> Any:
-        """PyTorch's in-place fill: every element becomes ``value``."""
+        """PyTorch's in-place fill: every element becomes ``value`` (dL/d(old) = 0; a
+        0-d ``value`` that requires grad gets the sum of dL/dt).
+        """
 
     def zero_(self) -> Any:
         """PyTorch's in-place ``fill_(0)``."""
 
     def copy_(self, source: Any) -> Any:
-        """PyTorch's in-place copy: this tensor's values become ``source``'s (broadcast)."""
+        """PyTorch's in-place copy: this tensor's values become ``source``'s (broadcast, cast to
+        this tensor's dtype); dL/d(old) = 0, dL/d(source) = dL/dt (summed over broadcasting).
+        """
 
     def clamp_(self, min: Any = None, max: Any = None) -> Any:
-        """PyTorch's in-place clamp: values below ``min`` become ``min``, above ``max``, ``max``."""
+        """PyTorch's in-place clamp: values below ``min`` become ``min``, above ``max``, ``max``
+        (recorded as ``clip``, with its derivative, when it must be).
+        """
 
     def requires_grad_(self, requires_grad: builtins.bool = True) -> Any:
         """PyTorch's in-place switch: set ``requires_grad`` (leaves only) and return the tensor."""
@@ -943,8 +955,8 @@ class TensorMethods:
         """PyTorch's older name for ``numel()``: the number of elements."""
 
     def contiguous(self, memory_format: Any = None) -> Tensor:
-        """The tensor itself: NumPy arrays need no contiguity step for any op here (PyTorch's
-        ``contiguous()`` exists for ``view``, whose result here is a copy when it must be).
+        """The tensor itself if its data is one C-ordered block, else a recorded copy that is, as
+        PyTorch's (so that writing into ``t.T.contiguous()`` leaves ``t`` alone there too).
         """
 
     def is_contiguous(self, memory_format: Any = None) -> builtins.bool:
@@ -959,7 +971,7 @@ class TensorMethods:
         """The tensor converted to ``other``'s dtype."""
 
     def view_as(self, other: Tensor) -> Tensor:
-        """The tensor reshaped to ``other``'s shape (a recorded view where NumPy can)."""
+        """``view(other.shape)``: the tensor's memory seen in ``other``'s shape."""
 
     def expand(self, *sizes: Any) -> Tensor:
         """PyTorch's ``expand``: broadcast to ``sizes`` (-1 keeps a dimension); a recorded
@@ -1016,13 +1028,15 @@ class TensorMethods:
         """The slice ``start:start + length`` along ``dim`` (a recorded view)."""
 
     def normal_(self, mean: builtins.float = 0.0, std: builtins.float = 1.0, *, generator: Any = None) -> Tensor:
-        """Fill with samples of N(mean, std^2), in place."""
+        """Fill with samples of N(mean, std^2), in place (dL/d(old) = 0)."""
 
     def uniform_(self, a: builtins.float = 0.0, b: builtins.float = 1.0, *, generator: Any = None) -> Tensor:
-        """Fill with samples of the uniform distribution on [a, b), in place."""
+        """Fill with samples of the uniform distribution on [a, b), in place (dL/d(old) = 0)."""
 
     def masked_fill_(self, mask: Any, value: Any) -> Tensor:
-        """``value`` where ``mask`` is true, in place."""
+        """``value`` where ``mask`` is true, in place: ``t[mask] = value`` (the mask broadcast to
+        the tensor's shape).
+        """
 
     def fill(self, value: Any) -> None:
         """NumPy's ``ndarray.fill``: every element becomes ``value``, in place (``fill_`` is
@@ -1032,7 +1046,7 @@ class TensorMethods:
     def scatter_(self, dim: builtins.int, index: Any, src: Any = None, *, value: Any = None, reduce: Any = None) -> Tensor:
         """PyTorch's ``scatter_``: ``self[index[i, j], j] = src[i, j]`` for dim 0 (and so on), in place;
         ``src`` may be a number (the one-hot idiom ``y.scatter_(1, labels.unsqueeze(1), 1.0)``).
-        Outside the graph: a ``src`` that requires grad is refused (``scatter`` records it).
+        An item assignment: recorded when it must be (autograd/inplace.py's ``put``).
         """
 
     def scatter(self, dim: builtins.int, index: Any, src: Any = None, *, value: Any = None) -> Tensor:

@@ -25,11 +25,6 @@ import numpy as np
 from .grad_mode import is_grad_enabled
 from .tensor import Tensor
 
-# Why a value that requires grad is not written into a tensor outside the graph (``buf[0] = w``
-# on a leaf that does not require grad): other tensors may share that memory (views made by
-# unrecorded ops), and their values would change with no history to carry the gradient.
-OUTSIDE = " (written into a tensor outside the graph; build a new one: t + x, where, scatter)"
-
 
 def requires_grad(value: Any) -> bool:
     """Whether ``value`` is a Tensor that requires grad while grad mode is on (the op would have

@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from . import function_details as details
-from . import tensor_io, versions
+from . import tensor_io, versions, views
 from .anomaly import check_forward
 from .dtypes import as_array
 from .tensor import Tensor
@@ -187,13 +187,11 @@ class Function:
         if out.dtype.kind != "f":  # integer and bool results never require grad
             return details.constant_result(cls, out, arrays)
         ctx.shape, ctx.dtype, ctx._out_id = out.shape, out.dtype, id(out)
-        if out.base is not None:  # a view: of an input's memory? (see versions.note_view)
-            versions.note_view(out, arrays)
         if result is not out:
             details.adopt_result(ctx, out, result)
         for recorder in state.recorders:  # autograd.trace
             recorder.record(ctx, out)
-        return _make(out, ctx)
+        return _make(out, ctx) if out.base is None else views.made(out, ctx, inputs)
 
     @classmethod
     def compute(cls, *arrays: Any, **options: Any) -> Any:

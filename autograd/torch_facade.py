@@ -224,6 +224,20 @@ def lacking_attributes() -> dict[str, Lacking]:
     return {name: Lacking(name, hint) for name, hint in MISSING.items()}
 
 
+def install_lacking(cls: type) -> None:
+    """Give ``cls`` (Tensor) the ``Lacking`` attributes, refusing any name it already has: a
+    refusal must never shadow a real method (an op declared later under a name ``MISSING``
+    still lists). Everything installed after goes through ``registry.install_attributes``,
+    which refuses to replace a ``Lacking`` attribute the same way."""
+    for name, lacking in lacking_attributes().items():
+        if name in cls.__dict__:
+            raise RuntimeError(
+                f"torch_facade.MISSING lists {name!r}, which Tensor has as "
+                f"{cls.__dict__[name]!r}: remove it from MISSING"
+            )
+        setattr(cls, name, lacking)
+
+
 # PyTorch names the autograd module lacks, and what to use instead.
 MODULE_MISSING = {
     "nn": "backproplab's nn is a package of its own: `import nn`",

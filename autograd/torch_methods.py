@@ -1,7 +1,8 @@
 """Tensor methods PyTorch programs call that are not ops of their own: asking about a tensor
 (``nelement``, ``type``), viewing it like another (``view_as``, ``expand``), making new tensors
-like it (``new_zeros``), comparisons by name (``eq``), and in-place fills outside the graph
-(``normal_``, ``uniform_``, ``scatter_``, ``masked_fill_``). Installed on Tensor at import.
+like it (``new_zeros``), comparisons by name (``eq``), and in-place fills (``normal_``,
+``uniform_``, ``scatter_``, ``masked_fill_``: item assignments, recorded when they must be, as
+autograd/inplace.py's ``put`` says). Installed on Tensor at import.
 """
 
 from __future__ import annotations
@@ -10,11 +11,10 @@ from typing import Any
 
 import numpy as np
 
-from . import versions
 from .arguments import constant
 from .arguments import requires_grad as _requires_grad
 from .creation import copied_out_of_graph, filled, holds_grad
-from .inplace import writable
+from .inplace import put
 from .ops.indexing import take
 from .ops.piecewise import where
 from .ops.shape import broadcast_to, normalize_shape
@@ -41,9 +41,11 @@ def nelement(self: Tensor) -> int:
 
 
 def contiguous(self: Tensor, memory_format: Any = None) -> Tensor:
-    """The tensor itself: NumPy arrays need no contiguity step for any op here (PyTorch's
-    ``contiguous()`` exists for ``view``, whose result here is a copy when it must be)."""
-    return self
+    """The tensor itself if its data is one C-ordered block, else a recorded copy that is, as
+    PyTorch's (so that writing into ``t.T.contiguous()`` leaves ``t`` alone there too)."""
+    if self._data.flags.c_contiguous:
+        return self
+    return self.reshape(-1).reshape(self.shape)  # (NumPy's row-major copy, recorded)
 
 
 def is_contiguous(self: Tensor, memory_format: Any = None) -> bool:
@@ -68,8 +70,8 @@ def type_as(self: Tensor, other: Tensor) -> Tensor:
 
 
 def view_as(self: Tensor, other: Tensor) -> Tensor:
-    """The tensor reshaped to ``other``'s shape (a recorded view where NumPy can)."""
-    return self.reshape(other.shape)
+    """``view(other.shape)``: the tensor's memory seen in ``other``'s shape."""
+    return self.view(other.shape)
 
 
 def expand(self: Tensor, *sizes: Any) -> Tensor:
@@ -176,42 +178,35 @@ def narrow(self: Tensor, dim: int, start: int, length: int) -> Tensor:
     return self[(slice(None),) * (dim % self.ndim) + (slice(start, start + length),)]
 
 
-# ----- fills in place, outside the graph (as parameter initialisation does) ----------------------
+# ----- fills in place (as parameter initialisation does; recorded on a tensor with history) -----
 def normal_(
     self: Tensor, mean: float = 0.0, std: float = 1.0, *, generator: Generator | None = None
 ) -> Tensor:
-    """Fill with samples of N(mean, std^2), in place."""
+    """Fill with samples of N(mean, std^2), in place (dL/d(old) = 0)."""
     mean, std = constant("normal_", "mean", mean), constant("normal_", "std", std)
-    versions.write(
-        writable(self, "normal_"), mean + std * rng(generator).standard_normal(self.shape)
-    )
-    return self
+    return put(self, ..., mean + std * rng(generator).standard_normal(self.shape), "normal_")
 
 
 def uniform_(
     self: Tensor, a: float = 0.0, b: float = 1.0, *, generator: Generator | None = None
 ) -> Tensor:
-    """Fill with samples of the uniform distribution on [a, b), in place."""
+    """Fill with samples of the uniform distribution on [a, b), in place (dL/d(old) = 0)."""
     a, b = constant("uniform_", "a", a), constant("uniform_", "b", b)
-    versions.write(writable(self, "uniform_"), rng(generator).uniform(a, b, self.shape))
-    return self
+    return put(self, ..., rng(generator).uniform(a, b, self.shape), "uniform_")
 
 
 def fill(self: Tensor, value: Any) -> None:
     """NumPy's ``ndarray.fill``: every element becomes ``value``, in place (``fill_`` is
     PyTorch's spelling, which returns the tensor)."""
-    versions.write(writable(self, "fill"), as_array(constant("fill", "value", value)))
+    put(self, ..., value if isinstance(value, Tensor) else as_array(value), "fill")
 
 
 def masked_fill_(self: Tensor, mask: Any, value: Any) -> Tensor:
-    """``value`` where ``mask`` is true, in place."""
+    """``value`` where ``mask`` is true, in place: ``t[mask] = value`` (the mask broadcast to
+    the tensor's shape)."""
     mask = mask._data if isinstance(mask, Tensor) else np.asarray(mask)
-    data = writable(self, "masked_fill_")
-    np.copyto(
-        data, as_array(constant("masked_fill_", "value", value)), where=mask, casting="unsafe"
-    )
-    versions.bump(data)
-    return self
+    mask = np.broadcast_to(mask.astype(bool, copy=False), self.shape)
+    return put(self, mask, value if isinstance(value, Tensor) else as_array(value), "masked_fill_")
 
 
 def _positions(fn: str, shape: tuple[int, ...], dim: int, index: Any) -> tuple:
@@ -241,15 +236,14 @@ def scatter_(
 ) -> Tensor:
     """PyTorch's ``scatter_``: ``self[index[i, j], j] = src[i, j]`` for dim 0 (and so on), in place;
     ``src`` may be a number (the one-hot idiom ``y.scatter_(1, labels.unsqueeze(1), 1.0)``).
-    Outside the graph: a ``src`` that requires grad is refused (``scatter`` records it)."""
+    An item assignment: recorded when it must be (autograd/inplace.py's ``put``)."""
     if reduce is not None:
         raise NotImplementedError("scatter_: reduce= is not supported; use np.add.at on arrays")
-    source = constant("scatter_", "value" if src is None else "src", value if src is None else src)
-    data = writable(self, "scatter_")
-    positions = _positions("scatter_", data.shape, dim, index)
-    data[positions] = _source(np.asarray(source), positions[dim].shape)
-    versions.bump(data)
-    return self
+    source = value if src is None else src
+    positions = _positions("scatter_", self.shape, dim, index)
+    if not isinstance(source, Tensor):
+        source = np.asarray(source, dtype=self.dtype)
+    return put(self, positions, _source(source, positions[dim].shape), "scatter_")
 
 
 def scatter(self: Tensor, dim: int, index: Any, src: Any = None, *, value: Any = None) -> Tensor:

@@ -59,30 +59,6 @@ def bump(*arrays: np.ndarray) -> None:
         entry[1] = clock
 
 
-# id(owner of memory) for memory that a recorded op's result shares with one of its inputs (a
-# recorded view: getitem with slices, reshape, transpose, ...). An in-place change of such memory
-# on a recorded tensor would change the other tensor's values behind its history: refused.
-_viewed: dict[int, bool] = {}
-
-
-def note_view(out: np.ndarray, inputs: Any) -> None:
-    """Called for a recorded result whose array is a view: remember its memory if it is one of
-    the inputs' memory (not a private temporary of the op's forward)."""
-    memory = owner(out)
-    if not any(isinstance(a, np.ndarray) and owner(a) is memory for a in inputs):
-        return
-    key = id(memory)
-    if key not in _viewed:
-        _viewed[key] = True
-        with contextlib.suppress(TypeError):
-            weakref.finalize(memory, _viewed.pop, key, None)
-
-
-def is_viewed(array: np.ndarray) -> bool:
-    """Whether a recorded view shares ``array``'s memory (see ``note_view``)."""
-    return id(owner(array)) in _viewed
-
-
 def version(array: Any) -> int:
     """How many times ``array``'s memory was changed in place through the library."""
     entry = _entry(array)

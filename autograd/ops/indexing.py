@@ -43,6 +43,8 @@ class GetItem(Function):
             out = x[index]
         except IndexError as error:
             raise ValueError(f"index {index!r} does not fit shape {x.shape}: {error}") from None
+        if type(out) is not np.ndarray:  # one element: NumPy's scalar is a copy, x[i, ...] a
+            out = x[(*index, ...) if type(index) is tuple else (index, ...)]  # view (PyTorch's)
         ctx.in_shape, ctx.index = x.shape, index
         return out
 
@@ -100,9 +102,19 @@ class TakeAlongAxis(GetItem):
 
 class Diagonal(GetItem):
     """y[..., i] = x[..., r_i, c_i] for the diagonal's positions (np.diagonal, with the two
-    axes moved last); dL/dx = zeros with dL/dy on that diagonal."""
+    axes moved last), a view of x's memory that can be written (as PyTorch's; NumPy's is
+    read-only); dL/dx = zeros with dL/dy on that diagonal."""
 
     name = "diagonal"
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, index: Any = ()) -> np.ndarray:
+        _, rows, cols = index
+        ctx.in_shape, ctx.index = x.shape, index
+        if not rows.size:
+            return x[index]
+        square = x[..., rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+        return np.einsum("...ii->...i", square)  # the diagonal of a square block: a view
 
 
 def integer_indices(indices: Any, name: str) -> np.ndarray:
@@ -178,7 +190,7 @@ def take_along_axis(x: Any, indices: Any, axis: int | None = -1) -> Tensor:
 @op(numpy=np.diagonal)
 def diagonal(x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
     """The diagonal x[..., i, i + offset] of the 2-D slices over ``axis1`` and ``axis2``, as a
-    last axis (np.diagonal; a copy, not a view)."""
+    last axis: a view, as PyTorch's (writing into it writes into x)."""
     x = as_tensor(x)
     if x.ndim < 2:
         raise ValueError(f"diagonal: needs at least two dimensions, got shape {x.shape}")

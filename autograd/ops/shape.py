@@ -16,6 +16,7 @@ from ..devices import check_device
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor, as_tensor
+from ..versions import owner
 from .axes import Axis, normalize_axis
 
 
@@ -93,11 +94,27 @@ def normalize_shape(shape: tuple) -> tuple[int, ...]:
     return tuple(int(s) for s in shape)
 
 
-@op(numpy=np.reshape, aliases=("view",))
+@op(numpy=np.reshape)
 def reshape(x: Any, *shape: Any) -> Tensor:
     """The same elements in a new shape (one axis may be -1); ``reshape(x, 2, 3)`` or a tuple.
-    ``view`` is PyTorch's name for it (the result shares memory where NumPy can)."""
+    The result shares x's memory where NumPy can, and is a copy where it cannot."""
     return Reshape.apply(x, shape=normalize_shape(shape))
+
+
+@op()
+def view(x: Any, *shape: Any) -> Tensor:
+    """PyTorch's ``view``: ``reshape`` that always shares x's memory (a write into one writes
+    into the other), and raises, as PyTorch does, where the elements' layout would need a copy
+    (after a transpose: use ``reshape``, or ``contiguous().view``)."""
+    x = as_tensor(x)
+    out = Reshape.apply(x, shape=normalize_shape(shape))
+    if out._data.size and owner(out._data) is not owner(x._data):
+        raise RuntimeError(
+            f"view: shape {x.shape} cannot be viewed as {out.shape} without a copy (its "
+            "elements are not laid out in that order, e.g. after a transpose); use "
+            ".reshape(...) or .contiguous().view(...)"
+        )
+    return out
 
 
 def transpose_two(x: Any, dim0: int, dim1: int) -> Tensor:

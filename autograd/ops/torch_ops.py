@@ -366,3 +366,13 @@ def select(x: Any, dim: int, index: int) -> Tensor:
     ``x[:, index]`` for dim 1 -- a recorded view."""
     x = as_tensor(x)
     return x[(slice(None),) * (dim % x.ndim) + (index,)]
+
+
+@op()
+def unbind(x: Any, dim: int = 0) -> tuple[Tensor, ...]:
+    """PyTorch's ``unbind``: the slices along ``dim``, that dimension removed -- ``select(x, dim,
+    i)`` for each i, each a recorded view."""
+    x = as_tensor(x)
+    if not -x.ndim <= dim < x.ndim:
+        raise ValueError(f"unbind: dim {dim} is out of range for a tensor of shape {x.shape}")
+    return tuple(select(x, dim, i) for i in range(x.shape[dim]))

@@ -182,6 +182,8 @@ RECORDED = [
     ("Tensor.where", "other", X, lambda a: Y.where(MASK, a)),
     ("Tensor.index_select", "self", X, lambda a: a.index_select(0, IDX)),
     ("Tensor.narrow", "self", X, lambda a: a.narrow(0, 1, 2)),
+    ("view", "x", X, lambda a: a.view(1, 3)),
+    ("unbind", "x", M, lambda a: a.unbind(1)[2]),
     ("Tensor.contiguous", "self", X, lambda a: a.contiguous()),
     ("Tensor.cpu", "self", X, lambda a: a.cpu()),
     # in place into a recorded result: its history moves (autograd/rebase.py)
@@ -196,6 +198,30 @@ RECORDED = [
     ("Tensor.sub_", "alpha (into a recorded result)", S, lambda a: _inplace("sub_", Y, a)),
     ("Tensor.mul_", "other (into a recorded result)", X, lambda a: _inplace("mul_", a)),
     ("Tensor.div_", "other (into a recorded result)", POS, lambda a: _inplace("div_", a)),
+    # written into a tensor without history (a fresh buffer): it gets the history, as in
+    # PyTorch (autograd/rebase.py; refused where something outside its views holds its memory)
+    ("Tensor.__setitem__", "value (into a leaf)", S, _setitem),
+    *[
+        (f"Tensor.{m}", "other (into a leaf)", v, lambda a, m=m: _inplace(m, a, recorded=False))
+        for m, v in [
+            ("__iadd__", X),
+            ("__isub__", X),
+            ("__imul__", X),
+            ("__itruediv__", POS),
+            ("add_", X),
+            ("sub_", X),
+            ("mul_", X),
+            ("div_", POS),
+        ]
+    ],
+    ("Tensor.scatter_", "src", X, lambda a: _buf().scatter_(0, IDX, a)),
+    ("Tensor.scatter_", "value", S, lambda a: _buf().scatter_(0, IDX, value=a)),
+    ("Tensor.masked_fill_", "value", S, lambda a: _buf().masked_fill_(MASK, a)),
+    ("Tensor.fill", "value", S, lambda a: (lambda b: b.fill(a) or b)(_buf())),
+    ("Tensor.fill_", "value", S, lambda a: _buf().fill_(a)),
+    ("Tensor.copy_", "source", X, lambda a: _buf().copy_(a)),
+    ("Tensor.clamp_", "min", X, lambda a: _buf().clamp_(min=a)),
+    ("Tensor.clamp_", "max", X, lambda a: _buf().clamp_(max=a)),
     # autograd.functional: v is recorded when the result is (create_graph=True), as in PyTorch
     ("vjp", "v", X, _vjp_v),
 ]
@@ -227,26 +253,10 @@ REFUSED = [
     ("pad", "constant_values", S, lambda a: ag.pad(X, 1, constant_values=a)),
     ("roll", "shift", S, lambda a: ag.roll(X, a * 0 + 1)),
     ("round", "decimals", S, lambda a: ag.round(X, decimals=a * 0 + 1)),
-    ("Tensor.scatter_", "src", X, lambda a: _buf().scatter_(0, IDX, a)),
-    ("Tensor.scatter_", "value", S, lambda a: _buf().scatter_(0, IDX, value=a)),
-    ("Tensor.masked_fill_", "value", S, lambda a: _buf().masked_fill_(MASK, a)),
-    ("Tensor.fill", "value", S, lambda a: _buf().fill(a)),
-    ("Tensor.fill_", "value", S, lambda a: _buf().fill_(a)),
-    ("Tensor.copy_", "source", X, lambda a: _buf().copy_(a)),
-    ("Tensor.clamp_", "min", X, lambda a: _buf().clamp_(min=a)),
-    ("Tensor.clamp_", "max", X, lambda a: _buf().clamp_(max=a)),
     ("Tensor.normal_", "mean", S, lambda a: _buf().normal_(a)),
     ("Tensor.normal_", "std", POS, lambda a: _buf().normal_(0.0, a[0])),
     ("Tensor.uniform_", "a", S, lambda a: _buf().uniform_(a - 5.0, 5.0)),
     ("Tensor.uniform_", "b", S, lambda a: _buf().uniform_(-5.0, a + 5.0)),
-    # written into a leaf that does not require grad: unrecorded views may share its memory
-    ("Tensor.__setitem__", "value (into a leaf)", S, _setitem),
-    *[
-        (f"Tensor.{m}", "other (into a leaf)", X, lambda a, m=m: _inplace(m, a, recorded=False))
-        for m in ("__iadd__", "__isub__", "__imul__", "__itruediv__", "add_", "sub_")
-    ],
-    ("Tensor.mul_", "other (into a leaf)", X, lambda a: _inplace("mul_", a, recorded=False)),
-    ("Tensor.div_", "other (into a leaf)", POS, lambda a: _inplace("div_", a, recorded=False)),
 ]
 
 # Constants by nature: (function, argument, value, call, why). ``why`` is one of
