@@ -8,8 +8,8 @@ The order is the reverse of creation: an op's inputs exist before it runs, so th
 largest ``seq`` still waiting has no user left to hear from. A heap gives that order without
 recursion (a 100,000-op chain needs none) and without a first pass to count users.
 
-Broadcasting is undone here and only here: ``fit_gradient`` sums a gradient in the output's
-broadcast shape back onto the input's shape, and refuses anything else.
+Each gradient is fitted to its input's shape by ``fit_gradient`` (broadcasting.py): summing
+away what broadcasting added is the only change allowed.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from . import engine_helpers as helpers
+from .broadcasting import fit_gradient
 from .function import FREED, Node
 from .tensor import Tensor
 
@@ -77,45 +78,6 @@ def run_backward(
                 grads[link] = grad
                 heappush(heap, (-link.seq, link))
     return leaf_grads
-
-
-def fit_gradient(grad: Any, node: Node, position: int, shape: tuple, dtype: np.dtype) -> Any:
-    """Check one gradient from ``node``'s backward and fit it to its input's shape and dtype.
-
-    Summing over axes that broadcasting added or stretched is the only change allowed; a
-    gradient of any other shape means the op's backward is wrong, and raises.
-    """
-    if not isinstance(grad, (np.ndarray, Tensor)):
-        grad = np.asarray(grad, dtype=dtype)
-    if grad.shape != shape:
-        if not broadcasts_to(shape, grad.shape):
-            raise RuntimeError(
-                f"backward of '{node.fn.name}' returned a gradient of shape {grad.shape} for "
-                f"input {position}, whose shape is {shape}: only axes that broadcasting added "
-                "or stretched may be summed away"
-            )
-        grad = sum_to_shape(grad, shape)
-    if grad.dtype != dtype:
-        grad = grad.astype(dtype)
-    return grad
-
-
-def broadcasts_to(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
-    """Whether an array of ``shape`` broadcasts to ``target`` (NumPy's rule, one direction)."""
-    lead = len(target) - len(shape)
-    return lead >= 0 and all(s in (1, t) for s, t in zip(shape, target[lead:]))
-
-
-def sum_to_shape(grad: Any, shape: tuple[int, ...]) -> Any:
-    """Sum ``grad`` over the axes that broadcasting added or stretched, giving ``shape``.
-
-    If ``y = broadcast(x)`` then every element of ``x`` fed several elements of ``y``, so
-    dL/dx is the sum of dL/dy over those copies. Works on ndarrays and on Tensors alike.
-    """
-    lead = grad.ndim - len(shape)
-    stretched = tuple(lead + i for i, size in enumerate(shape) if size == 1)
-    summed = grad.sum(axis=(*range(lead), *stretched), keepdims=True)
-    return summed.reshape(shape)
 
 
 def backward(

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import engine
+from ..broadcasting import fit_gradient
 from ..function import Node
 from ..tensor import Tensor
 from ..thread_state import LOCAL
@@ -232,7 +233,7 @@ def _input_gradient(
     # ``needs`` is False for constants and for tensors that do not require grad.
     if grad is None or not needs:
         return None
-    return np.array(engine.fit_gradient(grad, node, position, link.shape, link.dtype))
+    return np.array(fit_gradient(grad, node, position, link.shape, link.dtype))
 
 
 def steps_by_node(steps: Trace | Sequence[BackwardStep] | None) -> dict[Node, BackwardStep]:

@@ -11,30 +11,12 @@ import numpy as np
 import pytest
 
 import autograd as ag
-from autograd.engine import sum_to_shape
 
 rng = np.random.default_rng(7)
 
 
 def f64(*shape):
     return ag.Tensor(rng.standard_normal(shape), requires_grad=True)
-
-
-# ----- broadcasting is folded back in one place ------------------------------------------------
-@pytest.mark.parametrize(
-    "grad_shape, shape",
-    [((4, 3), (3,)), ((2, 4, 3), (4, 1)), ((4, 3), (1, 3)), ((4, 3), (4, 3)), ((2, 1, 3), ())],
-)
-def test_sum_to_shape_matches_summing_the_broadcast_copies(grad_shape, shape):
-    grad = rng.standard_normal(grad_shape)
-    folded = sum_to_shape(grad, shape)
-    # Reference: d/dx sum(g * broadcast(x)), by the definition of broadcasting.
-    expected = np.zeros(shape)
-    for index in np.ndindex(*grad_shape):
-        target = tuple(0 if s == 1 else i for i, s in zip(index[len(index) - len(shape) :], shape))
-        expected[target] += grad[index]
-    assert folded.shape == shape
-    np.testing.assert_allclose(folded, expected, rtol=1e-12)
 
 
 def test_bias_gradient_is_the_column_sum_and_keeps_float32():
