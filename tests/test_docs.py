@@ -88,6 +88,13 @@ def test_every_notebook_is_a_page_with_outputs_formulas_and_a_download(site, not
     if any("$" in "".join(c["source"]) for c in cells if c["cell_type"] == "markdown"):
         assert "<math " in html, "the notebook's formulas were not converted"
     assert (site / "notebooks" / notebook.name).exists()
+    # Every table-of-contents entry leads to a heading on the page, with its whole text
+    # (the notebooks' table of contents drops code spans: a heading with one got a dead link).
+    ids = set(re.findall(r'id="([^"]+)"', html))
+    for anchor, text in re.findall(
+        r'href="#([^"]*)" class="md-nav__link">\s*<span[^>]*>(.*?)</span>', html, re.S
+    ):
+        assert anchor in ids, f"the table of contents entry {text.strip()!r} leads nowhere"
 
 
 def test_the_site_offers_the_exercises_student_version_only(site):
