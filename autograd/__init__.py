@@ -75,7 +75,7 @@ from .dtypes import (
     uint8,
 )
 from .function import Function, Node
-from .grad_mode import enable_grad, is_grad_enabled, no_grad
+from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .gradients import grad
 from .graph import Graph, draw_graph, scope, trace, trace_backward
@@ -96,7 +96,13 @@ from .random import get_generator, manual_seed
 from .registry import exports as _exports
 from .registry import install_attributes as _install_attributes
 from .registry import install_methods as _install_methods
-from .runtime import get_num_threads, set_num_threads
+from .runtime import (
+    are_deterministic_algorithms_enabled,
+    get_num_threads,
+    is_deterministic_algorithms_warn_only_enabled,
+    set_num_threads,
+    use_deterministic_algorithms,
+)
 from .sampling import (
     Generator,
     bernoulli,
@@ -135,6 +141,7 @@ __all__ = [
     "Generator",
     "accelerator",
     "amp",
+    "are_deterministic_algorithms_enabled",
     "backends",
     "distributed",
     "get_default_device",
@@ -147,6 +154,7 @@ __all__ = [
     "bernoulli",
     "set_default_device",
     "set_default_dtype",
+    "set_grad_enabled",
     "set_printoptions",
     "Function",
     "GradcheckError",
@@ -191,6 +199,7 @@ __all__ = [
     "grad",
     "gradcheck",
     "gradgradcheck",
+    "is_deterministic_algorithms_warn_only_enabled",
     "is_grad_enabled",
     "is_pytorch_meanings",
     "manual_seed",
@@ -206,6 +215,7 @@ __all__ = [
     "tensor",
     "trace",
     "trace_backward",
+    "use_deterministic_algorithms",
     "versions",
     "zeros",
     "zeros_like",

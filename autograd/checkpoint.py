@@ -297,7 +297,13 @@ MAX_HEADER_BYTES = 16 * 2**20  # a header this large would describe millions of 
 MAX_DEPTH = 100  # nesting of dicts, lists and tuples in the header
 
 
-def load(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Any:
+def load(
+    path: str | os.PathLike[str],
+    map_location: Any = None,
+    *,
+    weights_only: bool | None = None,
+    max_bytes: int | None = None,
+) -> Any:
     """Read a checkpoint written by ``save`` and return the same structure; typically
     ``model.load_state_dict(autograd.load("model.npz"))`` (``nn.load`` is the same function).
 
@@ -309,7 +315,24 @@ def load(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> Any:
     whichever is larger (a checkpoint written by ``save`` is not compressed, so its arrays take
     about its own size; a small file that would expand to gigabytes is refused). Pass a larger
     ``max_bytes`` to load a bigger checkpoint you trust. The header may nest at most 100 levels.
+
+    PyTorch's keywords are accepted so that ``torch.load(path, map_location=device,
+    weights_only=True)`` runs as written: ``map_location`` changes nothing (everything is on the
+    CPU; a device name other than the CPU's is refused), and ``weights_only=True`` is how every
+    load works here (a checkpoint holds data, never code). ``weights_only=False``, which lets
+    PyTorch unpickle whole models, is refused: save ``model.state_dict()`` and load it into a
+    model you build.
     """
+    if weights_only is False:
+        raise ValueError(
+            "load: weights_only=False (unpickling whole objects) is not supported: a checkpoint "
+            "here holds tensors, numbers and strings only; save model.state_dict() and load it "
+            "with model.load_state_dict(autograd.load(path))"
+        )
+    if isinstance(map_location, str):  # a dict or a function remaps devices: all are the CPU
+        from .devices import check_device
+
+        check_device(map_location, "load")
     # Imported on first use: most sessions never touch a checkpoint, and these modules (with
     # save's json and tempfile) cost ~9 ms of every `import autograd` otherwise.
     import json

@@ -56,3 +56,29 @@ def set_num_threads(n: int) -> int:
     for lib in controller.lib_controllers:
         lib.set_num_threads(n)
     return previous
+
+
+_DETERMINISTIC = {"mode": False, "warn_only": False}
+
+
+def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None:
+    """PyTorch's switch to refuse nondeterministic kernels (``torch.use_deterministic_algorithms
+    (True)`` in reproducible scripts). Every op here already computes the same result from the
+    same inputs on each run -- NumPy on the CPU, no atomic GPU reductions -- so there is nothing
+    to refuse: the setting is only recorded, for ``are_deterministic_algorithms_enabled``."""
+    if not isinstance(mode, bool) or not isinstance(warn_only, bool):
+        raise TypeError(
+            "use_deterministic_algorithms: mode and warn_only must be bools, got "
+            f"{mode!r} and {warn_only!r}"
+        )
+    _DETERMINISTIC.update(mode=mode, warn_only=warn_only)
+
+
+def are_deterministic_algorithms_enabled() -> bool:
+    """What the last ``use_deterministic_algorithms(mode)`` set (False at first)."""
+    return _DETERMINISTIC["mode"]
+
+
+def is_deterministic_algorithms_warn_only_enabled() -> bool:
+    """The ``warn_only`` of the last ``use_deterministic_algorithms`` (False at first)."""
+    return _DETERMINISTIC["warn_only"]

@@ -247,7 +247,6 @@ MODULE_MISSING = {
     "is_tensor": "use isinstance(x, autograd.Tensor)",
     "bfloat16": "backproplab has no bfloat16 (NumPy lacks it): use float32, or float16 to save "
     "memory",
-    "set_grad_enabled": "use `with autograd.no_grad():` or `with autograd.enable_grad():`",
     "amax": "use autograd.max(t, axis=dim) (NumPy's name: the values only)",
     "amin": "use autograd.min(t, axis=dim) (NumPy's name: the values only)",
     "atan2": "use autograd.arctan2(y, x) (NumPy's name)",

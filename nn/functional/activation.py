@@ -20,6 +20,7 @@ from autograd.ops.softmax import LogSoftmaxFunction, SoftmaxFunction, softmax_in
 from autograd.ops.special import Erf
 
 from .checks import as_tensor, check_floating, refuse_grad, resolve_spelling
+from .inplace import write_in_place
 
 _SQRT_2 = math.sqrt(2.0)
 _SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
@@ -32,9 +33,12 @@ def erf(x: Any) -> autograd.Tensor:
     return Erf.apply(x)
 
 
-def relu(x: Any) -> autograd.Tensor:
-    """relu(x) = max(x, 0)."""
+def relu(x: Any, inplace: bool = False) -> autograd.Tensor:
+    """relu(x) = max(x, 0). ``inplace=True`` writes the result into ``x`` and returns ``x``
+    (PyTorch's; see nn/functional/inplace.py)."""
     # (``nn.ReLU`` calls this on every step: no helper call for an input that is a Tensor.)
+    if inplace:
+        return write_in_place(as_tensor(x), autograd.Tensor.relu, "relu(inplace=True)")
     return (x if isinstance(x, autograd.Tensor) else as_tensor(x)).relu()
 
 
@@ -65,12 +69,18 @@ class LeakyReLUFunction(autograd.Function):
         return grad * scale
 
 
-def leaky_relu(x: Any, negative_slope: float = 0.01) -> autograd.Tensor:
-    """leaky_relu(x) = x for x > 0, negative_slope * x otherwise."""
+def leaky_relu(x: Any, negative_slope: float = 0.01, inplace: bool = False) -> autograd.Tensor:
+    """leaky_relu(x) = x for x > 0, negative_slope * x otherwise. ``inplace=True`` writes the
+    result into ``x`` and returns ``x`` (PyTorch's; see nn/functional/inplace.py)."""
     x = as_tensor(x)
     check_floating("leaky_relu", "input", x)
     refuse_grad("leaky_relu", "negative_slope", negative_slope)  # an option: no gradient
-    return LeakyReLUFunction.apply(x, negative_slope=float(negative_slope))
+    slope = float(negative_slope)
+    if inplace:
+        return write_in_place(
+            x, lambda old: LeakyReLUFunction.apply(old, negative_slope=slope), "leaky_relu_"
+        )
+    return LeakyReLUFunction.apply(x, negative_slope=slope)
 
 
 def _normal_cdf(x: Any) -> Any:

@@ -11,6 +11,7 @@ import autograd
 from autograd.graph.origins import name_array
 
 from .checks import as_tensor, check_floating, refuse_grad
+from .inplace import write_in_place
 
 
 class LinearFunction(autograd.Function):
@@ -99,9 +100,14 @@ def linear(x: Any, weight: Any, bias: Any = None) -> autograd.Tensor:
     return LinearFunction.apply(x, weight, bias)
 
 
-def dropout(x: Any, p: float = 0.5, training: bool = True) -> autograd.Tensor:
+def dropout(
+    x: Any, p: float = 0.5, training: bool = True, inplace: bool = False
+) -> autograd.Tensor:
     """Inverted dropout: in training, y = x * m / (1 - p) with m_i ~ Bernoulli(1 - p) drawn from
-    the library generator, so E[y] = x; in evaluation (or p = 0), y = x."""
+    the library generator, so E[y] = x; in evaluation (or p = 0), y = x. ``inplace=True``
+    writes y into x's memory and returns x (PyTorch's; see nn/functional/inplace.py)."""
+    if inplace and training and p != 0.0:
+        return write_in_place(as_tensor(x), lambda old: dropout(old, p), "dropout_")
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout: p must be between 0 and 1, got {p}")
     refuse_grad("dropout", "p", p)  # the mask is a draw: no derivative with respect to p

@@ -14,6 +14,7 @@ import autograd
 
 from .checks import as_tensor, check_floating, refuse_grad
 from .conv import Im2Col, _out_size, pair
+from .inplace import write_in_place
 from .linear import dropout_mask
 
 
@@ -90,9 +91,14 @@ def adaptive_avg_pool2d(x: Any, output_size: Any) -> autograd.Tensor:
     return autograd.stack(rows, axis=-2)
 
 
-def dropout2d(x: Any, p: float = 0.5, training: bool = True) -> autograd.Tensor:
+def dropout2d(
+    x: Any, p: float = 0.5, training: bool = True, inplace: bool = False
+) -> autograd.Tensor:
     """Channel dropout: in training, each channel of each sample (a whole (H, W) map) is zeroed
-    with probability ``p`` and the rest scaled by 1 / (1 - p); in evaluation, y = x."""
+    with probability ``p`` and the rest scaled by 1 / (1 - p); in evaluation, y = x.
+    ``inplace=True`` writes y into x's memory and returns x (see nn/functional/inplace.py)."""
+    if inplace and training and p != 0.0:
+        return write_in_place(as_tensor(x), lambda old: dropout2d(old, p), "dropout2d_")
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout2d: p must be between 0 and 1, got {p}")
     refuse_grad("dropout2d", "p", p)  # the mask is a draw: no derivative with respect to p

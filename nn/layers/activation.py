@@ -10,24 +10,36 @@ from ..module import Module
 
 
 class ReLU(Module):
-    """y = max(x, 0)."""
+    """y = max(x, 0). ``inplace=True`` (PyTorch's) writes y into x's memory and returns x."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
 
     def forward(self, x: autograd.Tensor) -> autograd.Tensor:
+        if self.inplace:
+            return F.relu(x, inplace=True)
         return F.relu(x)
+
+    def extra_repr(self) -> str:
+        return "inplace=True" if self.inplace else ""
 
 
 class LeakyReLU(Module):
-    """y = x for x > 0, negative_slope * x otherwise."""
+    """y = x for x > 0, negative_slope * x otherwise. ``inplace=True`` (PyTorch's) writes y into
+    x's memory and returns x."""
 
-    def __init__(self, negative_slope: float = 0.01) -> None:
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
         super().__init__()
         self.negative_slope = negative_slope
+        self.inplace = inplace
 
     def forward(self, x: autograd.Tensor) -> autograd.Tensor:
-        return F.leaky_relu(x, self.negative_slope)
+        return F.leaky_relu(x, self.negative_slope, self.inplace)
 
     def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}"
+        inplace = ", inplace=True" if self.inplace else ""
+        return f"negative_slope={self.negative_slope}{inplace}"
 
 
 class Tanh(Module):

@@ -68,9 +68,10 @@ class Dropout2d(Module):
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         self.p = p
+        self.inplace = inplace  # PyTorch's: write the result into the input's memory
 
     def forward(self, x: autograd.Tensor) -> autograd.Tensor:
-        return F.dropout2d(x, self.p, self.training)
+        return F.dropout2d(x, self.p, self.training, self.inplace)
 
     def extra_repr(self) -> str:
-        return f"p={self.p}"
+        return f"p={self.p}" + (", inplace=True" if self.inplace else "")

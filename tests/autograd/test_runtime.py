@@ -43,3 +43,22 @@ def test_set_num_threads_caps_numpys_blas_and_returns_the_previous_count():
     finally:
         runtime.set_num_threads(original)
     assert runtime.get_num_threads() == original
+
+
+def test_use_deterministic_algorithms_is_recorded_and_checked():
+    # Reproducible scripts call it before training; every op here is deterministic already.
+    assert ag.use_deterministic_algorithms is runtime.use_deterministic_algorithms
+    before = (
+        runtime.are_deterministic_algorithms_enabled(),
+        runtime.is_deterministic_algorithms_warn_only_enabled(),
+    )
+    try:
+        runtime.use_deterministic_algorithms(True, warn_only=True)
+        assert ag.are_deterministic_algorithms_enabled() is True
+        assert ag.is_deterministic_algorithms_warn_only_enabled() is True
+        runtime.use_deterministic_algorithms(False)
+        assert runtime.are_deterministic_algorithms_enabled() is False
+        with pytest.raises(TypeError, match="use_deterministic_algorithms: mode .* bools"):
+            runtime.use_deterministic_algorithms("yes")
+    finally:
+        runtime.use_deterministic_algorithms(before[0], warn_only=before[1])

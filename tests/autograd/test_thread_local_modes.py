@@ -11,6 +11,7 @@ import sys
 import threading
 
 import numpy as np
+import pytest
 
 import autograd
 import nn
@@ -144,3 +145,21 @@ def test_anomaly_scope_and_trace_of_one_thread_do_not_reach_another():
 
     _run(holder, looker)
     assert seen == {"state": (False, [], []), "value": -np.inf}
+
+
+def test_set_grad_enabled_switches_at_once_and_restores_after_a_block():
+    # The transfer-learning tutorial: `with torch.set_grad_enabled(phase == "train"):`.
+    x = autograd.tensor([1.0, 2.0], requires_grad=True)
+    for phase in ("train", "val"):
+        with autograd.set_grad_enabled(phase == "train"):
+            y = x * 3.0
+        assert y.requires_grad is (phase == "train")
+        assert autograd.is_grad_enabled()
+    autograd.set_grad_enabled(False)  # a plain call: off until switched back
+    try:
+        assert not autograd.is_grad_enabled() and not (x * 2.0).requires_grad
+    finally:
+        autograd.set_grad_enabled(True)
+    assert autograd.is_grad_enabled()
+    with pytest.raises(TypeError, match="set_grad_enabled: mode must be a bool"):
+        autograd.set_grad_enabled("train")

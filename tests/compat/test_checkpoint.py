@@ -299,3 +299,19 @@ def test_register_tensor_subclass_checks_its_arguments():
         register("requires_grad", Other)
     with pytest.raises(TypeError, match="is not a Tensor subclass"):
         register("array", np.ndarray)
+
+
+def test_pytorchs_load_keywords_run_as_written(tmp_path, io):
+    # "Save and Load the Model": torch.load(path, weights_only=True), map_location=device.
+    save, load = io
+    model = nn.Linear(3, 2)
+    save(model.state_dict(), tmp_path / "model_weights.pth")
+    for kwargs in ({"weights_only": True}, {"map_location": "cpu"}, {"map_location": None}):
+        state = load(tmp_path / "model_weights.pth", **kwargs)
+        assert np.array_equal(state["weight"], model.weight.numpy()), kwargs
+    state = load(tmp_path / "model_weights.pth", autograd.device("cpu"), weights_only=True)
+    assert np.array_equal(state["bias"], model.bias.numpy())
+    with pytest.raises(ValueError, match="load: weights_only=False .*state_dict"):
+        load(tmp_path / "model_weights.pth", weights_only=False)
+    with pytest.raises(ValueError, match="load: backproplab runs on the CPU .*'cuda:0'"):
+        load(tmp_path / "model_weights.pth", map_location="cuda:0")
