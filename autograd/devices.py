@@ -15,9 +15,30 @@ def check_device(device: Any, where: str) -> None:
         raise ValueError(f"{where}: backproplab runs on the CPU (got device {name!r})")
 
 
-def device(kind: Any = "cpu", index: int | None = None) -> str:
-    """PyTorch's ``torch.device("cpu")``: the name ``"cpu"``, after checking it is the CPU (a
-    plain string works wherever a device is accepted)."""
+class Device(str):
+    """The CPU as PyTorch's ``torch.device`` describes it: the string ``"cpu"`` (so it compares,
+    prints and is accepted as one) with PyTorch's attributes ``type`` (``"cpu"``) and ``index``
+    (None), which scripts read (``if device.type == "cuda":``)."""
+
+    __slots__ = ()
+
+    @property
+    def type(self) -> str:
+        """The kind of device: ``"cpu"``."""
+        return "cpu"
+
+    @property
+    def index(self) -> None:
+        """The device's number: None (there is one CPU device)."""
+        return None
+
+
+CPU = Device("cpu")
+
+
+def device(kind: Any = "cpu", index: int | None = None) -> Device:
+    """PyTorch's ``torch.device("cpu")``: the CPU device (a ``str`` equal to ``"cpu"``, with
+    ``.type`` and ``.index``), after checking it is the CPU."""
     name = str(kind) if index is None else f"{kind}:{index}"
     check_device(name, "device")
-    return "cpu"
+    return CPU

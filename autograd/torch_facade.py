@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import versions
+from .devices import CPU
 from .dtypes import as_array
 from .function import Node
 from .tensor import Tensor
@@ -119,8 +120,8 @@ class TorchSpellings(_Base):
 
     @property
     def device(self) -> str:
-        """Where the data lives: always ``"cpu"``."""
-        return "cpu"
+        """Where the data lives: always the CPU (``"cpu"``, with PyTorch's ``.type``)."""
+        return CPU
 
     is_cuda = False
 

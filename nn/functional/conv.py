@@ -16,6 +16,7 @@ import numpy as np
 import autograd
 
 from .checks import as_tensor, check_floating
+from .contiguous import permute_contiguous
 from .linear import linear
 
 Pair = tuple[int, int]
@@ -191,7 +192,7 @@ def conv2d(
     patch = weight.shape[1] * kernel[0] * kernel[1]
     rows = cols.reshape(n * ho * wo, patch)
     out = linear(rows, weight.reshape(out_channels, patch), bias)
-    return out.reshape(n, ho, wo, out_channels).transpose(0, 3, 1, 2)
+    return permute_contiguous(out.reshape(n, ho, wo, out_channels), (0, 3, 1, 2))
 
 
 def max_pool2d(x: Any, kernel_size: Any, stride: Any = None, padding: Any = 0) -> autograd.Tensor:
@@ -215,7 +216,7 @@ def max_pool2d(x: Any, kernel_size: Any, stride: Any = None, padding: Any = 0) -
     cols = Im2Col.apply(x, kernel=kernel, stride=stride, padding=padding, pad_value=-np.inf)
     n, c = x.shape[0], x.shape[1]
     pooled = WindowMax.apply(cols.reshape(n, ho, wo, c, kernel[0] * kernel[1]))
-    return pooled.transpose(0, 3, 1, 2)
+    return permute_contiguous(pooled, (0, 3, 1, 2))
 
 
 def conv_transpose2d(

@@ -13,6 +13,7 @@ import numpy as np
 import autograd
 
 from .checks import as_tensor, check_floating, refuse_grad
+from .contiguous import permute_contiguous
 from .conv import Im2Col, _out_size, pair
 from .inplace import write_in_place
 from .linear import dropout_mask
@@ -60,7 +61,7 @@ def avg_pool2d(
         ones = np.ones((1, 1, *x.shape[2:]), dtype=x.dtype)
         counts = Im2Col.compute(ones, kernel=kernel, stride=stride, padding=padding, pad_value=0.0)
         divisor = np.asarray(counts).reshape(1, ho, wo, 1, -1).sum(axis=-1)
-    return (sums / np.asarray(divisor, dtype=x.dtype)).transpose(0, 3, 1, 2)
+    return permute_contiguous(sums / np.asarray(divisor, dtype=x.dtype), (0, 3, 1, 2))
 
 
 def adaptive_avg_pool2d(x: Any, output_size: Any) -> autograd.Tensor:

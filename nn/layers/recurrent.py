@@ -44,6 +44,7 @@ from .. import functional as F
 from .. import init
 from ..devices import check_device, floating_dtype
 from ..functional.checks import as_tensor, check_size
+from ..functional.contiguous import permute_contiguous
 from ..module import Module
 from ..parameter import Parameter
 
@@ -247,8 +248,8 @@ class RNNBase(Module):
             raise ValueError(f"{owner}: the input sequence is empty (length 0)")
         state = self._initial_state(hx, x.shape[1] if batched else None, dtype)
         output, final = self._layers(x, state)
-        if self.batch_first and batched:
-            output = output.swapaxes(0, 1)
+        if self.batch_first and batched:  # contiguous, as PyTorch's (out.view(n, -1) works)
+            output = permute_contiguous(output, (1, 0, 2))
         if not batched:
             output = output.reshape(length, output.shape[-1])
             final = tuple(s.reshape(s.shape[0], s.shape[2]) for s in final)

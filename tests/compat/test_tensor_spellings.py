@@ -286,3 +286,13 @@ def test_no_refusal_shadows_a_real_method():
     with pytest.raises(RuntimeError, match=f"would replace Tensor.{first}"):
         registry.install_attributes(Holder, ag.Tensor)
     assert isinstance(vars(ag.Tensor)[first], Lacking)
+
+
+def test_devices_have_pytorchs_type_and_index():
+    # DCGAN: `if (device.type == 'cuda') and (ngpu > 1):`; `x.device.type` likewise.
+    device = ag.device("cuda:0" if ag.cuda.is_available() else "cpu")
+    assert device == "cpu" and str(device) == "cpu" and f"{device}" == "cpu"
+    assert (device.type, device.index) == ("cpu", None)
+    assert ag.tensor([1.0]).device.type == "cpu"
+    with pytest.raises(ValueError, match="device: backproplab runs on the CPU"):
+        ag.device("cuda", 0)
