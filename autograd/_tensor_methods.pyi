@@ -943,7 +943,7 @@ class TensorMethods:
 
     @property
     def device(self) -> builtins.str:
-        """Where the data lives: always ``"cpu"``."""
+        """Where the data lives: always the CPU (``"cpu"``, with PyTorch's ``.type``)."""
 
     is_cuda: builtins.bool
 

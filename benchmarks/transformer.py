@@ -150,7 +150,8 @@ def torch_step(case: str, double: bool = False) -> tuple[Step, Callable[[], dict
     """The same step in PyTorch eager, from our model's initial state_dict."""
     torch = _harness.torch_or_none()
     model = torch_model(torch, case)
-    model.load_state_dict({k: torch.tensor(v) for k, v in our_model(case).state_dict().items()})
+    state = our_model(case).state_dict()
+    model.load_state_dict({k: torch.tensor(v.numpy()) for k, v in state.items()})
     if double:
         model.double()
     opt = torch.optim.AdamW(model.parameters(), lr=LR, weight_decay=WEIGHT_DECAY)

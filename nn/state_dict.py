@@ -41,9 +41,16 @@ def state_entries(module: Module, prefix: str = "", out: dict | None = None) -> 
     return out
 
 
-def state_dict(module: Module) -> OrderedDict[str, np.ndarray]:
-    """An ordered dict ``dotted_name -> ndarray copy``."""
-    return OrderedDict((k, np.array(t._data, copy=True)) for k, t in state_entries(module).items())
+def state_dict(module: Module) -> OrderedDict[str, autograd.Tensor]:
+    """An ordered dict ``dotted_name -> Tensor``: a copy of each value, not requiring grad, so
+    PyTorch's ``sd[name].size()``, ``.numel()`` and ``torch.equal(sd[a], sd[b])`` work
+    (``sd[name].numpy()`` is the array). Copies, where PyTorch's share the parameters' memory:
+    training after ``sd = model.state_dict()`` leaves ``sd`` as it was -- what PyTorch programs
+    get with ``copy.deepcopy(model.state_dict())``."""
+    return OrderedDict(
+        (k, autograd.Tensor._make(np.array(t._data, copy=True), None))
+        for k, t in state_entries(module).items()
+    )
 
 
 def load_state_dict(module: Module, state: Any, strict: bool = True) -> IncompatibleKeys:

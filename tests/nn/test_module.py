@@ -60,7 +60,9 @@ def test_state_dict_keys_match_pytorch_naming_and_include_buffers():
         "head.weight",
     ]
     assert isinstance(sd, OrderedDict)
-    assert all(isinstance(v, np.ndarray) for v in sd.values())
+    # Tensors that do not require grad, as PyTorch's (sd[k].size(), sd[k].numel() work).
+    assert all(isinstance(v, autograd.Tensor) and not v.requires_grad for v in sd.values())
+    assert sd["head.weight"].size() == (1, 2) and sd["head.weight"].numel() == 2
     assert sd["block.bn.num_batches_tracked"].dtype == np.int64
 
 

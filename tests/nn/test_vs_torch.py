@@ -252,7 +252,7 @@ def test_state_dict_moves_both_ways_with_identical_outputs():
     ours, theirs = classifier(nn), classifier(torch.nn)
     x = np.random.default_rng(0).standard_normal((8, 4)).astype(np.float32)
     ours.train()(autograd.Tensor(x))  # change the running statistics before transferring
-    theirs.load_state_dict({k: torch.from_numpy(v) for k, v in ours.state_dict().items()})
+    theirs.load_state_dict({k: torch.from_numpy(v.numpy()) for k, v in ours.state_dict().items()})
     ours.eval()
     theirs.eval()
     expected = theirs(torch.from_numpy(x)).detach().numpy()

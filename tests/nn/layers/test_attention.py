@@ -232,7 +232,7 @@ def test_mha_state_dict_moves_both_ways():
     autograd.manual_seed(3)
     ours = nn.MultiheadAttention(6, 3, add_bias_kv=True, dtype=np.float64)
     theirs = torch.nn.MultiheadAttention(6, 3, add_bias_kv=True, dtype=torch.float64)
-    theirs.load_state_dict({k: torch.tensor(v) for k, v in ours.state_dict().items()})
+    theirs.load_state_dict({k: torch.tensor(v.numpy()) for k, v in ours.state_dict().items()})
     x = np.random.default_rng(0).standard_normal((4, 2, 6))
     out, w = ours(x, x, x)
     t_out, t_w = theirs(*[torch.tensor(x)] * 3)

@@ -52,7 +52,7 @@ def test_padding_idx_matches_torch():
     ours = nn.Embedding(6, 4, padding_idx=2, dtype=np.float64)
     theirs = torch.nn.Embedding(6, 4, padding_idx=2, dtype=torch.float64)
     assert repr(ours) == repr(theirs)
-    theirs.load_state_dict({k: torch.tensor(v) for k, v in ours.state_dict().items()})
+    theirs.load_state_dict({k: torch.tensor(v.numpy()) for k, v in ours.state_dict().items()})
     idx = np.array([[2, 1, 2, 5], [0, 2, 3, 3]])
     out, t_out = ours(idx), theirs(torch.tensor(idx))
     np.testing.assert_array_equal(out.data, t_out.detach().numpy())

@@ -199,7 +199,7 @@ TORCH_CASES = [
 
 def _torch_copy(torch, ours, mode, options):
     theirs = getattr(torch.nn, mode)(3, 4, dtype=torch.float64, **options)
-    theirs.load_state_dict({k: torch.tensor(v) for k, v in ours.state_dict().items()})
+    theirs.load_state_dict({k: torch.tensor(v.numpy()) for k, v in ours.state_dict().items()})
     return theirs
 
 
@@ -253,7 +253,7 @@ def test_cells_match_torch(mode):
     kwargs = {"nonlinearity": "relu"} if mode == "RNN" else {}
     ours = getattr(nn, mode + "Cell")(3, 4, dtype=np.float64, **kwargs)
     theirs = getattr(torch.nn, mode + "Cell")(3, 4, dtype=torch.float64, **kwargs)
-    theirs.load_state_dict({k: torch.tensor(v) for k, v in ours.state_dict().items()})
+    theirs.load_state_dict({k: torch.tensor(v.numpy()) for k, v in ours.state_dict().items()})
     rng = np.random.default_rng(9)
     x, h, c = (rng.standard_normal(s) for s in ((2, 3), (2, 4), (2, 4)))
     results = []

@@ -186,7 +186,7 @@ def test_state_dict_from_ours_runs_the_same_in_torch():
         2,
         enable_nested_tensor=False,
     )
-    theirs.load_state_dict({k: torch.tensor(v) for k, v in ours.state_dict().items()})
+    theirs.load_state_dict({k: torch.tensor(v.numpy()) for k, v in ours.state_dict().items()})
     x = np.random.default_rng(0).standard_normal((2, 5, 8))
     out = ours(x, mask=CAUSAL)
     t_out = theirs(torch.tensor(x), mask=torch.tensor(CAUSAL))
