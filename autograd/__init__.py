@@ -75,7 +75,8 @@ from .dtypes import (
     uint8,
 )
 from .function import Function, Node
-from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import enable_grad, is_grad_enabled, no_grad
+from .grad_switch import set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .gradients import grad
 from .graph import Graph, draw_graph, scope, trace, trace_backward
@@ -96,13 +97,7 @@ from .random import get_generator, manual_seed
 from .registry import exports as _exports
 from .registry import install_attributes as _install_attributes
 from .registry import install_methods as _install_methods
-from .runtime import (
-    are_deterministic_algorithms_enabled,
-    get_num_threads,
-    is_deterministic_algorithms_warn_only_enabled,
-    set_num_threads,
-    use_deterministic_algorithms,
-)
+from .runtime import get_num_threads, set_num_threads, use_deterministic_algorithms
 from .sampling import (
     Generator,
     bernoulli,
@@ -141,7 +136,6 @@ __all__ = [
     "Generator",
     "accelerator",
     "amp",
-    "are_deterministic_algorithms_enabled",
     "backends",
     "distributed",
     "get_default_device",
@@ -199,7 +193,6 @@ __all__ = [
     "grad",
     "gradcheck",
     "gradgradcheck",
-    "is_deterministic_algorithms_warn_only_enabled",
     "is_grad_enabled",
     "is_pytorch_meanings",
     "manual_seed",

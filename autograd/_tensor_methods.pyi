@@ -137,7 +137,10 @@ class TensorMethods:
         """a >= b elementwise, a boolean tensor."""
 
     def __eq__(self, b: Any) -> Tensor:  # type: ignore[override]
-        """a == b elementwise, a boolean tensor."""
+        """a == b elementwise, a boolean tensor (NumPy's ``np.equal``; the ``==`` operator). Under
+        ``autograd.pytorch_meanings`` the function means PyTorch's ``torch.equal``: one bool, True
+        if the shapes and all elements are equal.
+        """
 
     def __ne__(self, b: Any) -> Tensor:  # type: ignore[override]
         """a != b elementwise, a boolean tensor."""
@@ -1002,6 +1005,11 @@ class TensorMethods:
 
     def eq(self, other: Any) -> Tensor:
         """``self == other`` elementwise, by PyTorch's name (a bool tensor)."""
+
+    def equal(self, other: Any) -> builtins.bool:
+        """PyTorch's ``t.equal(other)``: True if ``other`` has this tensor's shape and elements (one
+        bool; the elementwise comparison is ``t == other`` or ``t.eq(other)``).
+        """
 
     def ne(self, other: Any) -> Tensor:
         """``self != other`` elementwise (a bool tensor)."""

@@ -14,8 +14,6 @@ import functools
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
-import numpy as np
-
 from .thread_state import LOCAL
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -66,23 +64,3 @@ class enable_grad(_GradMode):
     """Record operations again, even inside a ``no_grad`` block."""
 
     enabled = True
-
-
-class set_grad_enabled:
-    """PyTorch's switch that takes the mode as an argument: ``set_grad_enabled(False)`` turns
-    recording off at once (in this thread), and as a context manager
-    (``with autograd.set_grad_enabled(phase == "train"):``) restores the previous mode at the
-    end of the block."""
-
-    def __init__(self, mode: bool) -> None:
-        if not isinstance(mode, (bool, np.bool_)):
-            raise TypeError(f"set_grad_enabled: mode must be a bool, got {mode!r}")
-        state = LOCAL.state
-        self._previous = state.grad_enabled
-        state.grad_enabled = bool(mode)  # at once, as in PyTorch (not only inside a block)
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        LOCAL.state.grad_enabled = self._previous

@@ -33,6 +33,7 @@ CONFLICTS: dict[str, tuple[str, str, str]] = {
     "std": ("`x.std()`, `x.std(0)`", "ddof 0 (biased)", "correction 1 (unbiased)"),
     "var": ("`x.var()`, `x.var(0)`", "ddof 0 (biased)", "correction 1 (unbiased)"),
     "repeat": ("`x.repeat(2, 1)`", "each element repeated (`np.repeat`)", "tiled (`np.tile`)"),
+    "equal": ("`autograd.equal(a, b)`", "elementwise `==`", "one bool: same shape and values"),
 }
 
 # Keywords that only NumPy's spelling of these ops uses: a call naming one keeps NumPy's meaning.

@@ -79,6 +79,9 @@ class Entry:
     aliases: tuple[str, ...]
     export: bool = True
     cls: type | None = None
+    # The op itself when ``function`` is its two-spelling wrapper: what its operator runs, so
+    # that ``a == b`` stays elementwise while ``autograd.equal`` may mean PyTorch's.
+    plain: Callable[..., Any] | None = None
 
 
 # PyTorch's keyword -> NumPy's, accepted by every op that takes the NumPy one.
@@ -120,7 +123,7 @@ def op(
         hooks = numpy if isinstance(numpy, tuple) else (numpy,)
         method_name = (op_name if method is True else method) or None
         ENTRIES[op_name] = Entry(
-            op_name, public, method_name, hooks, operator, tuple(aliases), export, cls
+            op_name, public, method_name, hooks, operator, tuple(aliases), export, cls, function
         )
         for hook in hooks:
             NUMPY[hook] = function  # NumPy's own function: always NumPy's meaning
@@ -245,9 +248,10 @@ def install_methods(cls: type) -> None:
                 install(name, function)
         if entry.operator:
             forward, reflected = OPERATORS[entry.operator]
-            install(forward, function)
+            operator = entry.plain or function  # (an operator has one meaning: NumPy's)
+            install(forward, operator)
             if reflected:
-                install(reflected, _reflect(function))
+                install(reflected, _reflect(operator))
 
 
 def install_attributes(source: type, cls: type) -> None:

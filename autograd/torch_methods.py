@@ -273,6 +273,14 @@ def scatter(self: Tensor, dim: int, index: Any, src: Any = None, *, value: Any =
     return where(counts > 0, placed, self)
 
 
+def equal(self: Tensor, other: Any) -> bool:
+    """PyTorch's ``t.equal(other)``: True if ``other`` has this tensor's shape and elements (one
+    bool; the elementwise comparison is ``t == other`` or ``t.eq(other)``)."""
+    from .ops.comparison import equal_whole
+
+    return equal_whole(self, other)
+
+
 class TorchMethods:
     """The methods ``autograd/__init__.py`` installs on Tensor (with ``install_attributes``)."""
 
@@ -292,6 +300,7 @@ for _name, _method in {
     "new_full": new_full,
     "new_tensor": new_tensor,
     "eq": eq,
+    "equal": equal,
     "ne": ne,
     "lt": lt,
     "le": le,

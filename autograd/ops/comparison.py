@@ -59,9 +59,17 @@ def greater_equal(a: Any, b: Any) -> Tensor:
     return _compare(np.greater_equal, a, b)
 
 
-@op(numpy=np.equal, operator="==", method=False)
+def equal_whole(a: Any, b: Any) -> bool:
+    """PyTorch's ``torch.equal(a, b)``: True if ``a`` and ``b`` have the same shape and the same
+    elements, else False -- one Python bool (NumPy's ``np.array_equal``)."""
+    return bool(np.array_equal(_plain(a), _plain(b)))
+
+
+@op(numpy=np.equal, operator="==", method=False, torch=equal_whole)
 def equal(a: Any, b: Any) -> Tensor:
-    """a == b elementwise, a boolean tensor."""
+    """a == b elementwise, a boolean tensor (NumPy's ``np.equal``; the ``==`` operator). Under
+    ``autograd.pytorch_meanings`` the function means PyTorch's ``torch.equal``: one bool, True
+    if the shapes and all elements are equal."""
     return _compare(np.equal, a, b)
 
 

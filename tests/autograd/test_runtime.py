@@ -54,8 +54,8 @@ def test_use_deterministic_algorithms_is_recorded_and_checked():
     )
     try:
         runtime.use_deterministic_algorithms(True, warn_only=True)
-        assert ag.are_deterministic_algorithms_enabled() is True
-        assert ag.is_deterministic_algorithms_warn_only_enabled() is True
+        assert runtime.are_deterministic_algorithms_enabled() is True
+        assert runtime.is_deterministic_algorithms_warn_only_enabled() is True
         runtime.use_deterministic_algorithms(False)
         assert runtime.are_deterministic_algorithms_enabled() is False
         with pytest.raises(TypeError, match="use_deterministic_algorithms: mode .* bools"):

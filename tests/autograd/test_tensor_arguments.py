@@ -434,6 +434,8 @@ TOOLS = {
     "Tensor.__iter__", "Tensor.__array__", "Tensor.__array_ufunc__",
     "Tensor.__array_function__",  # NumPy's dispatch: recorded or refused (numpy_protocol.py)
     "Tensor._get_grad", "Tensor._set_grad", "Tensor._make",
+    "equal_whole", "Tensor.equal",  # PyTorch's torch.equal: one Python bool, no gradient
+    "use_deterministic_algorithms", "set_grad_enabled",  # switches taking bools
 }  # fmt: skip
 
 # Arguments that take no Tensor value by design (explained once here).

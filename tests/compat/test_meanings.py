@@ -103,3 +103,15 @@ def test_readme_table_lists_exactly_the_switched_ops():
     calls = [call for row in rows for call in row.split("|")[1].split("`")[1::2]]
     switched = {call.split("(")[0].split(".")[-1] for call in calls}
     assert switched == set(CONFLICTS)
+
+
+def test_equal_is_one_bool_under_pytorch_meanings_and_eq_stays_elementwise():
+    a, b = ag.tensor([[1.0, 2.0]]), ag.tensor([[1.0, 3.0]])
+    assert ag.equal(a, b).tolist() == [[True, False]]  # NumPy's np.equal by default
+    with ag.pytorch_meanings(True):
+        assert ag.equal(a, a) is True and ag.equal(a, b) is False
+        assert ag.equal(a, a.reshape(2, 1)) is False  # another shape: not equal
+        assert (a == b).tolist() == [[True, False]]  # the operator keeps one meaning
+    assert a.equal(a.clone()) is True and a.equal(b) is False  # PyTorch's method, always
+    torch = pytest.importorskip("torch")
+    assert torch.equal(torch.tensor(a.numpy()), torch.tensor(b.numpy())) is False
