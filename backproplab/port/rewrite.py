@@ -240,6 +240,17 @@ class Converter:
         def visit(node: ast.AST) -> None:
             if isinstance(node, (ast.Import, ast.ImportFrom)):
                 return
+            out = [k.value for k in getattr(node, "keywords", ()) if k.arg == "out"]
+            if isinstance(node, ast.Call) and out:
+                parts = _chain(node.func)
+                if parts is not None and parts[0] in self.bindings:  # torch.mul(a, b, out=z)
+                    name, target = ".".join(parts), ast.unparse(out[0])
+                    self._warn(
+                        unit,
+                        node.lineno,
+                        f"`{name}(..., out={target})`: backproplab's functions return a new "
+                        f"tensor; write `{target}.copy_({name}(...))` instead",
+                    )
             if isinstance(node, (ast.Attribute, ast.Name)):
                 parts = _chain(node)
                 if parts is not None and parts[0] in self.bindings:

@@ -229,3 +229,14 @@ def test_the_backproplab_command_has_port():
 
     args = build_parser().parse_args(["port", "in.py", "out.py"])
     assert args.run is port.run
+
+
+def test_out_keyword_of_a_torch_function_gets_a_warning_naming_copy_():
+    # The Tensors tutorial: torch.matmul(tensor, tensor.T, out=y3).
+    source = "import torch\ny3 = torch.rand(2, 2)\ntorch.matmul(a, b, out=y3)\n"
+    source += "np.add(n, 1, out=n)\n"
+    result = convert_source(source)
+    warnings = {n.line: n.message for n in result.warnings}
+    assert "`torch.matmul(..., out=y3)`" in warnings[3]
+    assert "write `y3.copy_(torch.matmul(...))`" in warnings[3]
+    assert 4 not in warnings  # NumPy's out= is NumPy's business
