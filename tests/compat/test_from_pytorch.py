@@ -45,6 +45,8 @@ TORCH_FINAL_LOSS = {
     "11_nn_really.py": 0.07522670459002256,
     "12_cnn_avgpool.py": 0.5373167395591736,
     "13_char_lstm.py": 1.1640546321868896,
+    "14_dcgan_lite.py": 1.9823735356330872,
+    "15_mnist_main.py": 1.7519856262207032,
 }
 
 
