@@ -12,9 +12,9 @@ without recording anything::
         loss.backward()                  # backprop: fills p.grad
         opt.step()                       # descent: p <- p - lr * (update built from p.grad)
 
-Optimizers: ``SGD``, ``Adam``, ``AdamW``, ``RMSprop``, ``Adagrad`` (each states its update rule;
-numbers, defaults and ``state_dict`` layout follow PyTorch). Learning-rate schedules live in
-``optim.lr_scheduler``.
+Optimizers: ``SGD``, ``Adam``, ``AdamW``, ``RMSprop``, ``Adagrad``, ``Adadelta``, ``LBFGS`` (each
+states its update rule; numbers, defaults and ``state_dict`` layout follow PyTorch).
+Learning-rate schedules live in ``optim.lr_scheduler``.
 """
 
 from _backproplab_clash import require_backproplab_autograd
@@ -26,6 +26,7 @@ from . import lr_scheduler
 from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
+from .lbfgs import LBFGS
 from .lr_finder import LRRangeTestResult, lr_range_test, suggest_lr
 from .optimizer import Optimizer
 from .rmsprop import RMSprop
@@ -37,6 +38,7 @@ __all__ = [
     "Adagrad",
     "Adam",
     "AdamW",
+    "LBFGS",
     "LRRangeTestResult",
     "Optimizer",
     "RMSprop",
