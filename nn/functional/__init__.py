@@ -2,7 +2,29 @@
 as F``). Tensor-op arguments are spelled either way, NumPy's ``axis=`` or PyTorch's ``dim=``
 (one of the two per call); everything else follows PyTorch."""
 
-from .activation import erf, gelu, leaky_relu, log_softmax, relu, sigmoid, softmax, tanh
+from .activation import (
+    celu,
+    elu,
+    erf,
+    gelu,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    leaky_relu,
+    log_softmax,
+    logsigmoid,
+    mish,
+    relu,
+    relu6,
+    selu,
+    sigmoid,
+    silu,
+    softmax,
+    softmin,
+    softplus,
+    softsign,
+    tanh,
+)
 from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .conv import conv2d, conv_transpose2d, max_pool2d
 from .linear import dropout, embedding, linear, one_hot
@@ -12,6 +34,19 @@ from .pooling import adaptive_avg_pool2d, avg_pool2d, dropout2d
 from .regression import huber_loss, l1_loss, mse_loss, smooth_l1_loss
 
 __all__ = [
+    "celu",
+    "elu",
+    "hardsigmoid",
+    "hardswish",
+    "hardtanh",
+    "logsigmoid",
+    "mish",
+    "relu6",
+    "selu",
+    "silu",
+    "softmin",
+    "softplus",
+    "softsign",
     "adaptive_avg_pool2d",
     "avg_pool2d",
     "dropout2d",

@@ -163,3 +163,146 @@ def softmax(
     given, is the dtype the input is cast to first (as PyTorch). One fused op."""
     x, axis = _softmax_input("softmax", x, axis, dim, dtype)
     return SoftmaxFunction.apply(x, axis=axis)
+
+
+# PyTorch's other activations, composed of recorded ops (their gradients are those ops'). A
+# branch that is not taken is computed on clamped inputs (exp(min(x, 0)), not exp(x)), so that
+# it never overflows into a NaN gradient; at a kink the gradient is PyTorch's.
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def elu(x: Any, alpha: float = 1.0, inplace: bool = False) -> autograd.Tensor:
+    """elu(x) = x for x > 0, alpha * (exp(x) - 1) otherwise."""
+    x = as_tensor(x)
+    check_floating("elu", "input", x)
+    refuse_grad("elu", "alpha", alpha)
+
+    def compute(t: autograd.Tensor) -> autograd.Tensor:
+        return autograd.where(t > 0, t, float(alpha) * (t.clamp(max=0.0).exp() - 1.0))
+
+    return write_in_place(x, compute, "elu_") if inplace else compute(x)
+
+
+def selu(x: Any, inplace: bool = False) -> autograd.Tensor:
+    """selu(x) = scale * elu(x, alpha), with PyTorch's alpha ~ 1.6733 and scale ~ 1.0507."""
+    x = as_tensor(x)
+
+    def compute(t: autograd.Tensor) -> autograd.Tensor:
+        return _SELU_SCALE * elu(t, _SELU_ALPHA)
+
+    return write_in_place(x, compute, "selu_") if inplace else compute(x)
+
+
+def celu(x: Any, alpha: float = 1.0, inplace: bool = False) -> autograd.Tensor:
+    """celu(x) = max(0, x) + min(0, alpha * (exp(x / alpha) - 1))."""
+    x = as_tensor(x)
+    check_floating("celu", "input", x)
+    refuse_grad("celu", "alpha", alpha)
+    a = float(alpha)
+
+    def compute(t: autograd.Tensor) -> autograd.Tensor:
+        return autograd.where(t > 0, t, a * ((t.clamp(max=0.0) / a).exp() - 1.0))
+
+    return write_in_place(x, compute, "celu_") if inplace else compute(x)
+
+
+def silu(x: Any, inplace: bool = False) -> autograd.Tensor:
+    """silu(x) = x * sigmoid(x) (also called swish)."""
+    x = as_tensor(x)
+    check_floating("silu", "input", x)
+    return write_in_place(x, lambda t: t * t.sigmoid(), "silu_") if inplace else x * x.sigmoid()
+
+
+def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> autograd.Tensor:
+    """softplus(x) = log(1 + exp(beta * x)) / beta, and x itself where beta * x > threshold
+    (PyTorch's switch to the linear function, for numerical stability)."""
+    x = as_tensor(x)
+    check_floating("softplus", "input", x)
+    refuse_grad("softplus", "beta", beta)
+    refuse_grad("softplus", "threshold", threshold)
+    b, limit = float(beta), float(threshold)
+    smooth = autograd.log1p((b * x).clamp(max=limit).exp()) / b
+    return autograd.where(b * x > limit, x, smooth)
+
+
+def mish(x: Any, inplace: bool = False) -> autograd.Tensor:
+    """mish(x) = x * tanh(softplus(x))."""
+    x = as_tensor(x)
+
+    def compute(t: autograd.Tensor) -> autograd.Tensor:
+        return t * softplus(t).tanh()
+
+    return write_in_place(x, compute, "mish_") if inplace else compute(x)
+
+
+def hardtanh(
+    x: Any, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False
+) -> autograd.Tensor:
+    """hardtanh(x) = min(max(x, min_val), max_val)."""
+    x = as_tensor(x)
+    check_floating("hardtanh", "input", x)
+    refuse_grad("hardtanh", "min_val", min_val)
+    refuse_grad("hardtanh", "max_val", max_val)
+    if min_val > max_val:
+        raise ValueError(f"hardtanh: min_val {min_val} must not exceed max_val {max_val}")
+    low, high = float(min_val), float(max_val)
+
+    def compute(t: autograd.Tensor) -> autograd.Tensor:
+        # PyTorch's gradient is 1 strictly inside (min_val, max_val) and 0 at the ends.
+        inside = (t > low) & (t < high)
+        return autograd.where(inside, t, t.clamp(low, high).detach())
+
+    return write_in_place(x, compute, "hardtanh_") if inplace else compute(x)
+
+
+def relu6(x: Any, inplace: bool = False) -> autograd.Tensor:
+    """relu6(x) = min(max(x, 0), 6)."""
+    return hardtanh(x, 0.0, 6.0, inplace)
+
+
+def logsigmoid(x: Any) -> autograd.Tensor:
+    """logsigmoid(x) = log(1 / (1 + exp(-x))), computed stably: x - log(1 + exp(x)) for x < 0,
+    -log(1 + exp(-x)) otherwise (derivative sigmoid(-x); 1/2 at 0)."""
+    x = as_tensor(x)
+    check_floating("logsigmoid", "input", x)
+    negative = x - autograd.log1p(x.clamp(max=0.0).exp())
+    return autograd.where(x < 0, negative, -autograd.log1p((-x.clamp(min=0.0)).exp()))
+
+
+def softsign(x: Any) -> autograd.Tensor:
+    """softsign(x) = x / (1 + |x|)."""
+    x = as_tensor(x)
+    check_floating("softsign", "input", x)
+    return x / (1.0 + x.abs())
+
+
+def hardsigmoid(x: Any, inplace: bool = False) -> autograd.Tensor:
+    """hardsigmoid(x) = 0 for x <= -3, 1 for x >= 3, x / 6 + 1 / 2 in between."""
+    x = as_tensor(x)
+    check_floating("hardsigmoid", "input", x)
+
+    def compute(t: autograd.Tensor) -> autograd.Tensor:
+        inside = (t > -3.0) & (t < 3.0)
+        return autograd.where(inside, t / 6.0 + 0.5, (t >= 3.0).astype(t.dtype))
+
+    return write_in_place(x, compute, "hardsigmoid_") if inplace else compute(x)
+
+
+def hardswish(x: Any, inplace: bool = False) -> autograd.Tensor:
+    """hardswish(x) = x * relu6(x + 3) / 6; PyTorch's gradient: 0 below -3, 1 above 3,
+    x / 3 + 1 / 2 in between."""
+    x = as_tensor(x)
+    check_floating("hardswish", "input", x)
+
+    def compute(t: autograd.Tensor) -> autograd.Tensor:
+        inside = (t > -3.0) & (t < 3.0)
+        return autograd.where(inside, t * (t + 3.0) / 6.0, autograd.where(t >= 3.0, t, 0.0 * t))
+
+    return write_in_place(x, compute, "hardswish_") if inplace else compute(x)
+
+
+def softmin(x: Any, dim: int | None = None, *, axis: int | None = None) -> autograd.Tensor:
+    """softmin(x) = softmax(-x) along ``dim`` (PyTorch's name) or ``axis``; default -1."""
+    axis = resolve_spelling("softmin", "axis", axis, "dim", dim, -1)
+    return softmax(-as_tensor(x), axis=axis)

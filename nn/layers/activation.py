@@ -100,3 +100,143 @@ class LogSoftmax(Module):
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
+
+
+class _Elementwise(Module):
+    """A layer that applies ``nn.functional``'s ``function`` with the options it was built with
+    (PyTorch's activation layers: ``nn.ELU(alpha=0.5)``, ``nn.SiLU()``, ``nn.Hardtanh(0, 6)``)."""
+
+    function: str  # the name in nn.functional
+    options: tuple[str, ...] = ()
+
+    def forward(self, x: autograd.Tensor) -> autograd.Tensor:
+        fn = getattr(F, self.function)
+        return fn(x, **{name: getattr(self, name) for name in self.options})
+
+    def extra_repr(self) -> str:
+        shown = [f"{name}={getattr(self, name)}" for name in self.options if name != "inplace"]
+        if getattr(self, "inplace", False):
+            shown.append("inplace=True")
+        return ", ".join(shown)
+
+
+class ELU(_Elementwise):
+    """y = x for x > 0, alpha * (exp(x) - 1) otherwise."""
+
+    function, options = "elu", ("alpha", "inplace")
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        self.alpha, self.inplace = alpha, inplace
+
+
+class SELU(_Elementwise):
+    """y = scale * elu(x, alpha) with PyTorch's constants (alpha ~ 1.6733, scale ~ 1.0507)."""
+
+    function, options = "selu", ("inplace",)
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+
+class CELU(_Elementwise):
+    """y = max(0, x) + min(0, alpha * (exp(x / alpha) - 1))."""
+
+    function, options = "celu", ("alpha", "inplace")
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        self.alpha, self.inplace = alpha, inplace
+
+
+class SiLU(_Elementwise):
+    """y = x * sigmoid(x)."""
+
+    function, options = "silu", ("inplace",)
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+
+class Mish(_Elementwise):
+    """y = x * tanh(softplus(x))."""
+
+    function, options = "mish", ("inplace",)
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+
+class Softplus(_Elementwise):
+    """y = log(1 + exp(beta * x)) / beta (x itself where beta * x > threshold)."""
+
+    function, options = "softplus", ("beta", "threshold")
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        super().__init__()
+        self.beta, self.threshold = beta, threshold
+
+
+class Hardtanh(_Elementwise):
+    """y = min(max(x, min_val), max_val)."""
+
+    function, options = "hardtanh", ("min_val", "max_val", "inplace")
+
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        self.min_val, self.max_val, self.inplace = min_val, max_val, inplace
+
+
+class ReLU6(_Elementwise):
+    """y = min(max(x, 0), 6)."""
+
+    function, options = "relu6", ("inplace",)
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+
+class LogSigmoid(_Elementwise):
+    """y = log(sigmoid(x))."""
+
+    function = "logsigmoid"
+
+
+class Softsign(_Elementwise):
+    """y = x / (1 + |x|)."""
+
+    function = "softsign"
+
+
+class Hardsigmoid(_Elementwise):
+    """y = clip(x / 6 + 1 / 2, 0, 1)."""
+
+    function, options = "hardsigmoid", ("inplace",)
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+
+class Hardswish(_Elementwise):
+    """y = x * relu6(x + 3) / 6."""
+
+    function, options = "hardswish", ("inplace",)
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+
+class Softmin(_Elementwise):
+    """y = softmax(-x) along ``dim`` (PyTorch's name) or ``axis``; default -1."""
+
+    function, options = "softmin", ("dim",)
+
+    def __init__(self, dim: int | None = None, *, axis: int | None = None) -> None:
+        super().__init__()
+        self.dim = resolve_spelling("Softmin", "axis", axis, "dim", dim, -1)

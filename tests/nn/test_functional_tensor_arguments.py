@@ -83,6 +83,24 @@ RECORDED = [
     ("log_softmax", "x", X, lambda a: F.log_softmax(a, axis=0)),
     ("relu", "x", X, F.relu),
     ("leaky_relu", "x", X, F.leaky_relu),
+    *[
+        (name, "x", X, getattr(F, name))
+        for name in (
+            "elu",
+            "selu",
+            "celu",
+            "silu",
+            "mish",
+            "softplus",
+            "hardtanh",
+            "relu6",
+            "logsigmoid",
+            "softsign",
+            "hardsigmoid",
+            "hardswish",
+            "softmin",
+        )
+    ],
     ("gelu", "x", X, F.gelu),
     ("sigmoid", "x", X, F.sigmoid),
     ("tanh", "x", X, F.tanh),
@@ -271,6 +289,12 @@ REFUSED = [
     ),
     ("layer_norm", "eps", _t(), lambda a: F.layer_norm(X, 4, eps=a * 0 + 1e-5)),
     ("leaky_relu", "negative_slope", _t(), lambda a: F.leaky_relu(X, a)),
+    ("elu", "alpha", _t(), lambda a: F.elu(X, a)),
+    ("celu", "alpha", _t(), lambda a: F.celu(X, a)),
+    ("softplus", "beta", _t(), lambda a: F.softplus(X, a)),
+    ("softplus", "threshold", _t(), lambda a: F.softplus(X, 1.0, a)),
+    ("hardtanh", "min_val", _t(), lambda a: F.hardtanh(X, a)),
+    ("hardtanh", "max_val", _t(), lambda a: F.hardtanh(X, -1.0, a)),
     (
         "cross_entropy",
         "label_smoothing",

@@ -143,3 +143,53 @@ def test_activation_grads(fn):
     x = leaf(3, 4)
     x.data[np.abs(x.data) < 1e-3] = 0.5  # keep away from the kinks of relu / leaky_relu
     check(fn, x)
+
+
+# PyTorch's other activations: values and gradients against torch, away from and at the kinks.
+TORCH_FAMILY = [
+    ("elu", {"alpha": 0.7}),
+    ("selu", {}),
+    ("celu", {"alpha": 1.5}),
+    ("silu", {}),
+    ("mish", {}),
+    ("softplus", {"beta": 2.0, "threshold": 5.0}),
+    ("hardtanh", {"min_val": -0.5, "max_val": 2.0}),
+    ("relu6", {}),
+    ("logsigmoid", {}),
+    ("softsign", {}),
+    ("hardsigmoid", {}),
+    ("hardswish", {}),
+    ("softmin", {"dim": 1}),
+]
+FAMILY_X = np.concatenate(
+    [np.random.default_rng(3).normal(0, 4, size=(4, 6)), [[0.0, -3.0, 3.0, 6.0, -0.5, 2.0]]]
+)
+
+
+@pytest.mark.parametrize("name, options", TORCH_FAMILY, ids=[n for n, _ in TORCH_FAMILY])
+def test_torch_family_matches_torch_values_and_gradients(name, options):
+    torch = pytest.importorskip("torch")
+    x = autograd.tensor(FAMILY_X, requires_grad=True)
+    weights = np.random.default_rng(4).normal(size=FAMILY_X.shape)
+    y = getattr(F, name)(x, **options)
+    (y * autograd.tensor(weights)).sum().backward()
+    tx = torch.tensor(FAMILY_X, requires_grad=True)
+    ty = getattr(torch.nn.functional, name)(tx, **options)
+    (ty * torch.tensor(weights)).sum().backward()
+    np.testing.assert_allclose(y.numpy(), ty.detach().numpy(), rtol=1e-12, atol=1e-12)
+    # (1e-7: torch's hardsigmoid backward multiplies by a float32 1/6 even in float64)
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-7, atol=1e-12)
+
+
+@pytest.mark.parametrize("name, options", TORCH_FAMILY, ids=[n for n, _ in TORCH_FAMILY])
+def test_torch_family_gradients_are_the_derivatives(name, options):
+    x = autograd.tensor(np.random.default_rng(5).normal(0, 2, size=(3, 4)), requires_grad=True)
+    autograd.gradcheck(lambda t: getattr(F, name)(t, **options), (x,))
+
+
+def test_torch_family_never_overflows_into_nan_gradients():
+    x = autograd.tensor([-1000.0, 0.0, 800.0], requires_grad=True)
+    for name in ("elu", "selu", "celu", "softplus", "mish", "logsigmoid", "silu"):
+        x.grad = None
+        getattr(F, name)(x).sum().backward()
+        assert np.isfinite(x.grad.numpy()).all(), name

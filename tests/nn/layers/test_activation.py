@@ -7,6 +7,7 @@ import pytest
 
 import autograd
 import nn
+from nn import functional as F
 
 
 def t(values, dtype=np.float64):
@@ -47,3 +48,34 @@ def test_softmax_modules_take_dim():
         r"shape \(2, 2\)",
     ):
         nn.Softmax(dim=2)(x)
+
+
+def test_torch_family_layers_run_their_functions_with_their_options():
+    x = autograd.tensor([[-2.0, -0.25, 0.5, 7.0]])
+    cases = [
+        (nn.ELU(alpha=0.5), F.elu(x, alpha=0.5)),
+        (nn.SELU(), F.selu(x)),
+        (nn.CELU(2.0), F.celu(x, 2.0)),
+        (nn.SiLU(), F.silu(x)),
+        (nn.Mish(), F.mish(x)),
+        (nn.Softplus(beta=2.0), F.softplus(x, beta=2.0)),
+        (nn.Hardtanh(0.0, 6.0), F.relu6(x)),
+        (nn.ReLU6(), F.hardtanh(x, 0.0, 6.0)),
+        (nn.LogSigmoid(), F.logsigmoid(x)),
+        (nn.Softsign(), F.softsign(x)),
+        (nn.Hardsigmoid(), F.hardsigmoid(x)),
+        (nn.Hardswish(), F.hardswish(x)),
+        (nn.Softmin(dim=1), F.softmin(x, dim=1)),
+    ]
+    for layer, want in cases:
+        np.testing.assert_array_equal(layer(x).numpy(), want.numpy(), err_msg=repr(layer))
+    assert repr(nn.ELU(alpha=0.5, inplace=True)) == "ELU(alpha=0.5, inplace=True)"
+    assert repr(nn.Hardtanh()) == "Hardtanh(min_val=-1.0, max_val=1.0)"
+    h = autograd.tensor([[-1.0, 2.0]]) * 1.0
+    assert nn.SiLU(inplace=True)(h) is h  # PyTorch's inplace: the input's memory
+
+
+def test_torch_family_layers_match_torch_reprs():
+    torch = pytest.importorskip("torch")
+    for name in ("ELU", "SELU", "SiLU", "Softplus", "Hardtanh", "ReLU6"):
+        assert repr(getattr(nn, name)()) == repr(getattr(torch.nn, name)()), name
