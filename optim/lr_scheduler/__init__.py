@@ -6,15 +6,27 @@ parameter group; the optimizer's next ``step()`` uses it. The sequences equal Py
 """
 
 from .base import LRScheduler
-from .cosine import CosineAnnealingLR
-from .decay import ExponentialLR, LambdaLR, MultiStepLR, StepLR
+from .cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts
+from .decay import (
+    ConstantLR,
+    ExponentialLR,
+    LambdaLR,
+    MultiplicativeLR,
+    MultiStepLR,
+    PolynomialLR,
+    StepLR,
+)
 from .linear import LinearLR
 from .one_cycle import OneCycleLR
 from .plateau import ReduceLROnPlateau
 from .sequential import SequentialLR
 
 __all__ = [
+    "ConstantLR",
     "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts",
+    "MultiplicativeLR",
+    "PolynomialLR",
     "ExponentialLR",
     "LRScheduler",
     "LambdaLR",

@@ -127,3 +127,90 @@ def _epoch(owner: str, name: str, value: Any) -> int:
             )
         number = int(value)
     return number
+
+
+class MultiplicativeLR(LRScheduler):
+    """Multiply the LR by ``lr_lambda(epoch)`` at every step after the first:
+    ``lr(epoch) = lr(epoch - 1) * lr_lambda(epoch)``, one function or one per group (not part of
+    ``state_dict()``, as ``LambdaLR``'s)."""
+
+    _not_state = (*LRScheduler._not_state, "lr_lambdas")
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        lr_lambda: Callable[[int], float] | list[Callable[[int], float]],
+        last_epoch: int = -1,
+    ) -> None:
+        self.lr_lambdas = per_group("MultiplicativeLR", "lr_lambda", optimizer, lr_lambda)
+        for i, fn in enumerate(self.lr_lambdas):
+            if not callable(fn):
+                raise TypeError(
+                    f"MultiplicativeLR: lr_lambda[{i}] is a {type(fn).__name__}, not callable"
+                )
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        groups = self.optimizer.param_groups
+        if self.last_epoch > 0:
+            return [g["lr"] * fn(self.last_epoch) for fn, g in zip(self.lr_lambdas, groups)]
+        return [group["lr"] for group in groups]
+
+
+class ConstantLR(LRScheduler):
+    """Scale the LR by ``factor`` until epoch ``total_iters``, then restore it.
+
+    Closed form: ``lr(epoch) = base_lr * (factor if epoch < total_iters else 1)``.
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        factor: float = 1.0 / 3,
+        total_iters: int = 5,
+        last_epoch: int = -1,
+    ) -> None:
+        if not 0 < factor <= 1:
+            raise ValueError(f"ConstantLR: factor must be in (0, 1], got {factor}")
+        self.factor = factor
+        self.total_iters = total_iters
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        groups = self.optimizer.param_groups
+        if self.last_epoch == 0:
+            return [group["lr"] * self.factor for group in groups]
+        if self.last_epoch != self.total_iters:
+            return [group["lr"] for group in groups]
+        return [group["lr"] * (1.0 / self.factor) for group in groups]
+
+    def _closed_form_lr(self) -> list[float]:
+        scale = self.factor if self.last_epoch < self.total_iters else 1.0
+        return [base * scale for base in self.base_lrs]
+
+
+class PolynomialLR(LRScheduler):
+    """Decay the LR polynomially to zero over ``total_iters`` epochs, then keep it there.
+
+    Closed form: ``lr(epoch) = base_lr * (1 - min(epoch, total_iters) / total_iters) ** power``.
+    """
+
+    def __init__(
+        self, optimizer: Optimizer, total_iters: int = 5, power: float = 1.0, last_epoch: int = -1
+    ) -> None:
+        check_positive_int("PolynomialLR", "total_iters", total_iters)
+        self.total_iters = total_iters
+        self.power = power
+        super().__init__(optimizer, last_epoch)
+
+    def get_lr(self) -> list[float]:
+        groups = self.optimizer.param_groups
+        t, total = self.last_epoch, self.total_iters
+        if t == 0 or t > total:
+            return [group["lr"] for group in groups]
+        factor = ((1.0 - t / total) / (1.0 - (t - 1) / total)) ** self.power
+        return [group["lr"] * factor for group in groups]
+
+    def _closed_form_lr(self) -> list[float]:
+        done = min(self.total_iters, self.last_epoch) / self.total_iters
+        return [base * (1.0 - done) ** self.power for base in self.base_lrs]
