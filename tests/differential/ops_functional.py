@@ -34,9 +34,22 @@ def _softmax(g, x):
     )
 
 
+# PyTorch's other activations (nn/functional/activation.py), called with their defaults.
+MORE = [
+    "elu", "selu", "celu", "silu", "mish", "softplus", "hardtanh", "relu6", "logsigmoid",
+    "softsign", "hardsigmoid", "hardswish", "softmin",
+]  # fmt: skip
+
+
 @op("activations", "nn.functional")
 def _activations(g, x):
-    which = g.pick(["relu", "leaky_relu", "gelu", "gelu_tanh", "sigmoid", "tanh", "erf"])
+    which = g.pick(["relu", "leaky_relu", "gelu", "gelu_tanh", "sigmoid", "tanh", "erf", *MORE])
+    if which == "softmin":
+        return (
+            (lambda: F.softmin(x.ours, dim=-1)),
+            (lambda: TF.softmin(x.theirs, dim=-1)),
+            "softmin(dim=-1)",
+        )
     if which == "leaky_relu":
         slope = g.pick([0.01, 0.2])
         return (
@@ -454,6 +467,7 @@ COVERAGE = {
     "sigmoid": "activations",
     "tanh": "activations",
     "erf": "activations",
+    **{name: "activations" for name in MORE},
     "dropout": "dropout",
     "linear": "linear",
     "embedding": "embedding",
