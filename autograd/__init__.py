@@ -108,6 +108,7 @@ from .sampling import (
     randperm,
 )
 from .torch_methods import TorchMethods as _TorchMethods
+from .torch_methods import amax, amin, bmm, rsqrt
 
 # Tensor's methods beyond its core (tensor.py), installed from the modules that define them.
 setattr(Tensor, "backward", _engine.backward)  # noqa: B010 - installed, as ops are
@@ -135,7 +136,11 @@ __all__ = [
     "ShortTensor",
     "Generator",
     "accelerator",
+    "amax",
+    "amin",
     "amp",
+    "bmm",
+    "rsqrt",
     "backends",
     "distributed",
     "get_default_device",

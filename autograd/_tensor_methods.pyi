@@ -1006,6 +1006,39 @@ class TensorMethods:
     def eq(self, other: Any) -> Tensor:
         """``self == other`` elementwise, by PyTorch's name (a bool tensor)."""
 
+    def bmm(self, mat2: Any) -> Tensor:
+        """PyTorch's batched matrix product: ``self`` (b, n, m) times ``mat2`` (b, m, p) gives
+        (b, n, p), out[i] = self[i] @ mat2[i] (``@`` itself, restricted to 3-D operands).
+        """
+
+    def amax(self, dim: Any = (), keepdim: builtins.bool = False) -> Tensor:
+        """PyTorch's ``amax``: the maxima over ``dim`` (an int or a tuple; all axes by default),
+        values only; tied maxima share the gradient evenly (as PyTorch's amax).
+        """
+
+    def amin(self, dim: Any = (), keepdim: builtins.bool = False) -> Tensor:
+        """PyTorch's ``amin``: the minima over ``dim`` (all axes by default), values only."""
+
+    def rsqrt(self) -> Tensor:
+        """1 / sqrt(x), elementwise."""
+
+    def clamp_min(self, min: Any) -> Tensor:
+        """``clamp(min=min)``: max(x, min)."""
+
+    def clamp_max(self, max: Any) -> Tensor:
+        """``clamp(max=max)``: min(x, max)."""
+
+    def true_divide(self, other: Any) -> Tensor:
+        """``self / other`` (true division, floats out)."""
+
+    def reshape_as(self, other: Any) -> Tensor:
+        """``self.reshape(other.shape)``."""
+
+    def masked_select(self, mask: Any) -> Tensor:
+        """The elements of ``self`` where ``mask`` (broadcast with it) is True, as a 1-D tensor in
+        row-major order; the gradient flows back to those elements.
+        """
+
     def equal(self, other: Any) -> builtins.bool:
         """PyTorch's ``t.equal(other)``: True if ``other`` has this tensor's shape and elements (one
         bool; the elementwise comparison is ``t == other`` or ``t.eq(other)``).

@@ -173,27 +173,18 @@ MISSING = {
     "squeeze_": "in-place shape changes are not supported; use t = t.squeeze()",
     "unsqueeze_": "in-place shape changes are not supported; use t = t.unsqueeze(d)",
     # Reductions and comparisons PyTorch names differently.
-    "amax": "use t.max(axis=dim) (NumPy's name: the values only, a tuple of axes works too)",
-    "amin": "use t.min(axis=dim) (NumPy's name: the values only, a tuple of axes works too)",
     "nansum": "use autograd.where(np.isnan(t), 0.0, t).sum()",
     "median": "use autograd.sort(t, axis=dim) and take the middle element",
     "cummax": "not available; np.maximum.accumulate(t.detach().numpy()) computes it without a "
     "gradient",
-    "clamp_min": "use t.clamp(min=value)",
-    "clamp_max": "use t.clamp(max=value)",
     "count_nonzero": "use np.count_nonzero(t)",
     # Elementwise math under other names.
-    "rsqrt": "use 1 / t.sqrt()",
     "atan2": "use t.arctan2(other) (NumPy's name)",
     "softplus": "use autograd.logaddexp(0, t), or nn.Softplus",
-    "true_divide": "use t / other",
     "nan_to_num": "use autograd.where(np.isnan(t), 0.0, t)",
     # Shapes and selection.
     "mT": "use t.swapaxes(-2, -1)",
-    "reshape_as": "use t.reshape(other.shape)",
     "unflatten": "use t.reshape(new_shape)",
-    "masked_select": "use boolean indexing: t[mask]",
-    "bmm": "use t @ other (matmul batches over leading axes)",
     "einsum": "use autograd.einsum(subscripts, t, other)",
     # ndarray attributes code reached through ``.data`` when it was the array.
     **{
@@ -248,11 +239,7 @@ MODULE_MISSING = {
     "is_tensor": "use isinstance(x, autograd.Tensor)",
     "bfloat16": "backproplab has no bfloat16 (NumPy lacks it): use float32, or float16 to save "
     "memory",
-    "amax": "use autograd.max(t, axis=dim) (NumPy's name: the values only)",
-    "amin": "use autograd.min(t, axis=dim) (NumPy's name: the values only)",
     "atan2": "use autograd.arctan2(y, x) (NumPy's name)",
-    "rsqrt": "use 1 / autograd.sqrt(t)",
-    "bmm": "use autograd.matmul(a, b) (it batches over leading axes)",
 }
 
 

@@ -133,6 +133,66 @@ def new_tensor(self: Tensor, data: Any, *, dtype: Any = None, requires_grad: boo
     return _new(self, array, requires_grad)
 
 
+def bmm(self: Tensor, mat2: Any) -> Tensor:
+    """PyTorch's batched matrix product: ``self`` (b, n, m) times ``mat2`` (b, m, p) gives
+    (b, n, p), out[i] = self[i] @ mat2[i] (``@`` itself, restricted to 3-D operands)."""
+    other = mat2 if isinstance(mat2, Tensor) else Tensor(as_array(mat2))
+    a, b = self.shape, other.shape
+    if len(a) != 3 or len(b) != 3 or a[0] != b[0] or a[2] != b[1]:
+        raise ValueError(
+            f"bmm: needs (b, n, m) and (b, m, p) tensors, got shapes {a} and {b} "
+            "(for other shapes use @ / matmul, which broadcasts)"
+        )
+    return self @ other
+
+
+def amax(self: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
+    """PyTorch's ``amax``: the maxima over ``dim`` (an int or a tuple; all axes by default),
+    values only; tied maxima share the gradient evenly (as PyTorch's amax)."""
+    axis = None if dim == () else dim
+    return self.max(axis=axis, keepdims=keepdim)
+
+
+def amin(self: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
+    """PyTorch's ``amin``: the minima over ``dim`` (all axes by default), values only."""
+    axis = None if dim == () else dim
+    return self.min(axis=axis, keepdims=keepdim)
+
+
+def rsqrt(self: Tensor) -> Tensor:
+    """1 / sqrt(x), elementwise."""
+    return 1.0 / self.sqrt()
+
+
+def clamp_min(self: Tensor, min: Any) -> Tensor:  # noqa: A002 - PyTorch's name
+    """``clamp(min=min)``: max(x, min)."""
+    return self.clamp(min=min)
+
+
+def clamp_max(self: Tensor, max: Any) -> Tensor:  # noqa: A002 - PyTorch's name
+    """``clamp(max=max)``: min(x, max)."""
+    return self.clamp(max=max)
+
+
+def true_divide(self: Tensor, other: Any) -> Tensor:
+    """``self / other`` (true division, floats out)."""
+    return self / other
+
+
+def reshape_as(self: Tensor, other: Any) -> Tensor:
+    """``self.reshape(other.shape)``."""
+    return self.reshape(tuple(other.shape))
+
+
+def masked_select(self: Tensor, mask: Any) -> Tensor:
+    """The elements of ``self`` where ``mask`` (broadcast with it) is True, as a 1-D tensor in
+    row-major order; the gradient flows back to those elements."""
+    where_true = np.asarray(getattr(mask, "_data", mask), dtype=bool)
+    shape = np.broadcast_shapes(self.shape, where_true.shape)
+    full = self if self.shape == shape else broadcast_to(self, shape)
+    return full[np.broadcast_to(where_true, shape)]
+
+
 def eq(self: Tensor, other: Any) -> Tensor:
     """``self == other`` elementwise, by PyTorch's name (a bool tensor)."""
     return self == other
@@ -300,6 +360,15 @@ for _name, _method in {
     "new_full": new_full,
     "new_tensor": new_tensor,
     "eq": eq,
+    "bmm": bmm,
+    "amax": amax,
+    "amin": amin,
+    "rsqrt": rsqrt,
+    "clamp_min": clamp_min,
+    "clamp_max": clamp_max,
+    "true_divide": true_divide,
+    "reshape_as": reshape_as,
+    "masked_select": masked_select,
     "equal": equal,
     "ne": ne,
     "lt": lt,

@@ -182,6 +182,25 @@ RECORDED = [
     ("Tensor.where", "other", X, lambda a: Y.where(MASK, a)),
     ("Tensor.index_select", "self", X, lambda a: a.index_select(0, IDX)),
     ("Tensor.narrow", "self", X, lambda a: a.narrow(0, 1, 2)),
+    *[
+        (name, arg, value, call)
+        for names, arg, value, call in [
+            (("amax", "Tensor.amax"), "self", M, lambda a: a.amax(dim=1)),
+            (("amin", "Tensor.amin"), "self", M, lambda a: a.amin()),
+            (("rsqrt", "Tensor.rsqrt"), "self", X * X + 1.0, lambda a: a.rsqrt()),
+            (("bmm", "Tensor.bmm"), "self", M, lambda a: a[None].bmm(M.T[None])),
+            (("bmm", "Tensor.bmm"), "mat2", M, lambda a: M[None].bmm(a.T[None])),
+        ]
+        for name in names
+    ],
+    ("Tensor.clamp_min", "self", X, lambda a: a.clamp_min(0.1)),
+    ("Tensor.clamp_min", "min", S, lambda a: X.clamp_min(a)),
+    ("Tensor.clamp_max", "self", X, lambda a: a.clamp_max(0.1)),
+    ("Tensor.clamp_max", "max", S, lambda a: X.clamp_max(a)),
+    ("Tensor.true_divide", "self", X, lambda a: a.true_divide(2.0)),
+    ("Tensor.true_divide", "other", X * X + 1.0, lambda a: X.true_divide(a)),
+    ("Tensor.reshape_as", "self", X, lambda a: a.reshape_as(M[0:1])),
+    ("Tensor.masked_select", "self", X, lambda a: a.masked_select(MASK)),
     ("view", "x", X, lambda a: a.view(1, 3)),
     ("unbind", "x", M, lambda a: a.unbind(1)[2]),
     ("Tensor.contiguous", "self", X, lambda a: a.contiguous()),
@@ -452,6 +471,8 @@ NOT_VALUES = {
     ("Tensor.scatter", "index"): "integers",
     ("Tensor.narrow", "start"): "an integer",
     ("Tensor.narrow", "length"): "an integer",
+    ("Tensor.reshape_as", "other"): "only its shape is read",
+    ("Tensor.masked_select", "mask"): "booleans",
     ("histc", "bins"): "an integer",
     # PyTorch's legacy constructors: one LegacyTensor.__new__, audited as DoubleTensor above
     **{

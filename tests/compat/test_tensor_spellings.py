@@ -218,8 +218,8 @@ def test_requires_grad_and_detach_in_place():
 # ----- missing names -------------------------------------------------------------------------
 def test_missing_names_say_what_to_use_instead():
     x = ag.zeros(2)
-    with pytest.raises(AttributeError, match=r"rsqrt.*use 1 / t.sqrt\(\)"):
-        x.rsqrt  # noqa: B018
+    with pytest.raises(AttributeError, match=r"nansum.*use autograd.where"):
+        x.nansum  # noqa: B018
     with pytest.raises(AttributeError, match="no attribute 'cuda': backproplab runs on the CPU"):
         x.cuda()
     assert not hasattr(x, "atan2") and hasattr(x, "broadcast_to")
@@ -296,3 +296,44 @@ def test_devices_have_pytorchs_type_and_index():
     assert ag.tensor([1.0]).device.type == "cpu"
     with pytest.raises(ValueError, match="device: backproplab runs on the CPU"):
         ag.device("cuda", 0)
+
+
+def test_bmm_amax_amin_rsqrt_and_friends_match_torch():
+    # The seq2seq tutorial's attention (torch.bmm(weights, keys)) and other names MISSING listed.
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(2, 3, 4)), rng.normal(size=(2, 4, 5))
+    x = ag.tensor(np.abs(a) + 0.5, requires_grad=True)
+    tx = torch.tensor(np.abs(a) + 0.5, requires_grad=True)
+    mask = a > 0
+    pairs = [
+        (lambda t: t.bmm(ag.tensor(b)), lambda t: t.bmm(torch.tensor(b))),
+        (lambda t: ag.bmm(t, ag.tensor(b)), lambda t: torch.bmm(t, torch.tensor(b))),
+        (lambda t: t.amax(dim=(0, 2)), lambda t: t.amax(dim=(0, 2))),
+        (lambda t: ag.amin(t, 1, keepdim=True), lambda t: torch.amin(t, 1, keepdim=True)),
+        (lambda t: t.amax(), lambda t: t.amax()),
+        (lambda t: t.rsqrt(), lambda t: t.rsqrt()),
+        (lambda t: ag.rsqrt(t), lambda t: torch.rsqrt(t)),
+        (
+            lambda t: t.clamp_min(1.0) + t.clamp_max(1.0),
+            lambda t: t.clamp_min(1.0) + t.clamp_max(1.0),
+        ),
+        (lambda t: t.true_divide(2), lambda t: t.true_divide(2)),
+        (lambda t: t.reshape_as(ag.zeros(6, 4)), lambda t: t.reshape_as(torch.zeros(6, 4))),
+        (lambda t: t.masked_select(ag.tensor(mask)), lambda t: t.masked_select(torch.tensor(mask))),
+        (
+            lambda t: t.masked_select(ag.tensor(mask[0])),
+            lambda t: t.masked_select(torch.tensor(mask[0])),
+        ),
+    ]
+    weights = rng.normal(size=64)
+    for ours_fn, theirs_fn in pairs:
+        x.grad, tx.grad = None, None
+        ours, theirs = ours_fn(x), theirs_fn(tx)
+        np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-12)
+        w = weights[: ours.numel()].reshape(ours.shape)
+        (ours * ag.tensor(w)).sum().backward()
+        (theirs * torch.tensor(w)).sum().backward()
+        np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-12, atol=1e-15)
+    with pytest.raises(ValueError, match=r"bmm: needs \(b, n, m\) and \(b, m, p\).*\(2, 4, 5\)"):
+        ag.tensor(b).bmm(ag.tensor(b))
