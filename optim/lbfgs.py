@@ -82,6 +82,32 @@ class LBFGS(Optimizer):
             if int(group[name]) < 1:
                 raise ValueError(f"LBFGS: {name} must be at least 1, got {group[name]}")
 
+    def _restore(self, where: str, index: int, key: str, value: Any, p: Any) -> Any:
+        # LBFGS keeps its state under the first parameter, over all parameters flattened:
+        # counts, numbers, flat vectors and lists of them (PyTorch's layout).
+        from .state_io import as_list, to_python
+
+        size = sum(q._data.size for q in self._params)
+        dtype = self._params[0]._data.dtype
+
+        def flat(v: Any) -> np.ndarray:
+            array = np.array(v, dtype=dtype)
+            if array.shape != (size,):
+                raise ValueError(
+                    f"{where}: state '{key}' has shape {array.shape}, expected ({size},)"
+                )
+            return array
+
+        if key in ("func_evals", "n_iter"):
+            return int(to_python(value))
+        if key in ("d", "prev_flat_grad"):
+            return None if value is None else flat(value)
+        if key in ("old_dirs", "old_stps"):
+            return [flat(v) for v in as_list(value, f"{where}: {key}")]
+        if key == "ro":
+            return [float(to_python(v)) for v in as_list(value, f"{where}: {key}")]
+        return None if value is None else float(to_python(value))  # t, H_diag, prev_loss
+
     def _flat_grad(self) -> np.ndarray:
         return np.concatenate(
             [

@@ -67,3 +67,29 @@ def test_lbfgs_lowers_the_loss_and_needs_a_closure():
         optim.LBFGS(model.parameters(), line_search_fn="strong_wolfe")
     with pytest.raises(ValueError, match="LBFGS: history_size must be at least 1"):
         optim.LBFGS(model.parameters(), history_size=0)
+
+
+def test_lbfgs_state_dict_round_trip_resumes_the_same_iterates(tmp_path):
+    def run(resume):
+        model = nn.Linear(3, 1).double()
+        model.load_state_dict({"weight": W2[:, :3], "bias": B2})
+        opt = optim.LBFGS(model.parameters(), max_iter=3)
+        x, y = autograd.tensor(X), autograd.tensor(Y)
+
+        def closure():
+            opt.zero_grad()
+            loss = ((model(x) - y) ** 2).mean()
+            loss.backward()
+            return loss
+
+        opt.step(closure)
+        if resume:  # through a file, into a new optimizer
+            autograd.save(opt.state_dict(), tmp_path / "lbfgs.npz")
+            opt = optim.LBFGS(model.parameters(), max_iter=3)
+            opt.load_state_dict(autograd.load(tmp_path / "lbfgs.npz"))
+        losses = [float(opt.step(closure)) for _ in range(2)]
+        return losses, model.weight.numpy().copy()
+
+    (straight, w1), (resumed, w2) = run(False), run(True)
+    assert straight == resumed
+    np.testing.assert_array_equal(w1, w2)
