@@ -27,6 +27,7 @@ from .activation import (
 )
 from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .conv import conv2d, conv_transpose2d, max_pool2d
+from .distance import cosine_similarity, normalize, pairwise_distance
 from .linear import dropout, embedding, linear, one_hot
 from .loss import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, nll_loss
 from .normalization import batch_norm, layer_norm
@@ -34,6 +35,9 @@ from .pooling import adaptive_avg_pool2d, avg_pool2d, dropout2d
 from .regression import huber_loss, l1_loss, mse_loss, smooth_l1_loss
 
 __all__ = [
+    "cosine_similarity",
+    "normalize",
+    "pairwise_distance",
     "celu",
     "elu",
     "hardsigmoid",

@@ -34,6 +34,22 @@ def _softmax(g, x):
     )
 
 
+@op("distance", "nn.functional")
+def _distance(g, x):
+    which = g.pick(["normalize", "cosine_similarity", "pairwise_distance"])
+    # (vectors: a 0-d input has no axis to normalise; PyTorch treats it as one, backproplab raises)
+    ours = x.ours if x.ours.ndim else x.ours.reshape(1)
+    theirs = x.theirs if x.theirs.ndim else x.theirs.reshape(1)
+    if which == "normalize":
+        return (lambda: F.normalize(ours, dim=-1)), (lambda: TF.normalize(theirs, dim=-1)), which
+    extra = {"dim": -1} if which == "cosine_similarity" else {}
+    return (
+        (lambda: getattr(F, which)(ours, ours * 0.5 + 1.0, **extra)),
+        (lambda: getattr(TF, which)(theirs, theirs * 0.5 + 1.0, **extra)),
+        which,
+    )
+
+
 # PyTorch's other activations (nn/functional/activation.py), called with their defaults.
 MORE = [
     "elu", "selu", "celu", "silu", "mish", "softplus", "hardtanh", "relu6", "logsigmoid",
@@ -468,6 +484,9 @@ COVERAGE = {
     "tanh": "activations",
     "erf": "activations",
     **{name: "activations" for name in MORE},
+    "normalize": "distance",
+    "cosine_similarity": "distance",
+    "pairwise_distance": "distance",
     "dropout": "dropout",
     "linear": "linear",
     "embedding": "embedding",

@@ -83,6 +83,11 @@ RECORDED = [
     ("log_softmax", "x", X, lambda a: F.log_softmax(a, axis=0)),
     ("relu", "x", X, F.relu),
     ("leaky_relu", "x", X, F.leaky_relu),
+    ("normalize", "x", X, F.normalize),
+    ("cosine_similarity", "x1", X, lambda a: F.cosine_similarity(a, X + 1.0)),
+    ("cosine_similarity", "x2", X, lambda a: F.cosine_similarity(X + 1.0, a)),
+    ("pairwise_distance", "x1", X, lambda a: F.pairwise_distance(a, X + 1.0)),
+    ("pairwise_distance", "x2", X, lambda a: F.pairwise_distance(X + 1.0, a)),
     *[
         (name, "x", X, getattr(F, name))
         for name in (
@@ -289,12 +294,17 @@ REFUSED = [
     ),
     ("layer_norm", "eps", _t(), lambda a: F.layer_norm(X, 4, eps=a * 0 + 1e-5)),
     ("leaky_relu", "negative_slope", _t(), lambda a: F.leaky_relu(X, a)),
+    ("normalize", "eps", _t(), lambda a: F.normalize(X, eps=a)),
+    ("normalize", "p", autograd.tensor(2.0), lambda a: F.normalize(X, p=a)),
+    ("pairwise_distance", "p", autograd.tensor(1.0), lambda a: F.pairwise_distance(X, X, p=a)),
+    ("cosine_similarity", "eps", _t(), lambda a: F.cosine_similarity(X, X, eps=a)),
+    ("pairwise_distance", "eps", _t(), lambda a: F.pairwise_distance(X, X + 1.0, eps=a)),
     ("elu", "alpha", _t(), lambda a: F.elu(X, a)),
     ("celu", "alpha", _t(), lambda a: F.celu(X, a)),
     ("softplus", "beta", _t(), lambda a: F.softplus(X, a)),
     ("softplus", "threshold", _t(), lambda a: F.softplus(X, 1.0, a)),
-    ("hardtanh", "min_val", _t(), lambda a: F.hardtanh(X, a)),
-    ("hardtanh", "max_val", _t(), lambda a: F.hardtanh(X, -1.0, a)),
+    ("hardtanh", "min_val", autograd.tensor(-2.0), lambda a: F.hardtanh(X, a)),
+    ("hardtanh", "max_val", autograd.tensor(2.0), lambda a: F.hardtanh(X, -1.0, a)),
     (
         "cross_entropy",
         "label_smoothing",
@@ -359,7 +369,7 @@ STRUCTURAL = {
     "ignore_index", "indices", "padding_idx", "num_classes", "approximate", "is_causal",
     "enable_gqa", "need_weights", "average_attn_weights", "use_separate_proj_weight",
     "batch_first", "add_zero_attn", "embed_dim_to_check", "num_heads", "output_padding",
-    "groups", "dilation", "inplace",
+    "groups", "dilation", "inplace", "keepdim",
 }  # fmt: skip
 # Arguments audited by a case under another label, or integer-only.
 ALSO = {
