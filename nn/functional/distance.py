@@ -10,12 +10,15 @@ import numpy as np
 
 import autograd
 
-from .checks import as_tensor, check_floating, refuse_grad
+from .checks import as_tensor, check_floating, refuse_grad, resolve_spelling
 
 
-def normalize(x: Any, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> autograd.Tensor:
-    """x / max(||x||_p, eps), the p-norm taken along ``dim`` (each slice scaled to norm 1; a
-    slice of zeros stays zeros)."""
+def normalize(
+    x: Any, p: float = 2.0, dim: int | None = None, eps: float = 1e-12, *, axis: int | None = None
+) -> autograd.Tensor:
+    """x / max(||x||_p, eps), the p-norm taken along ``dim`` (PyTorch's name) or ``axis``,
+    default 1 (each slice scaled to norm 1; a slice of zeros stays zeros)."""
+    dim = resolve_spelling("normalize", "axis", axis, "dim", dim, 1)
     x = as_tensor(x)
     check_floating("normalize", "input", x)
     refuse_grad("normalize", "eps", eps)
@@ -23,9 +26,12 @@ def normalize(x: Any, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> autog
     return x / x.norm(p, dim=dim, keepdim=True).clamp(min=float(eps))
 
 
-def cosine_similarity(x1: Any, x2: Any, dim: int = 1, eps: float = 1e-8) -> autograd.Tensor:
-    """sum(x1 * x2) / (||x1|| ||x2||) along ``dim`` (inputs broadcast), each norm at least
-    ``eps``: both vectors are normalised first, as PyTorch computes it."""
+def cosine_similarity(
+    x1: Any, x2: Any, dim: int | None = None, eps: float = 1e-8, *, axis: int | None = None
+) -> autograd.Tensor:
+    """sum(x1 * x2) / (||x1|| ||x2||) along ``dim`` (or ``axis``; default 1; inputs broadcast),
+    each norm at least ``eps``: both vectors are normalised first, as PyTorch computes it."""
+    dim = resolve_spelling("cosine_similarity", "axis", axis, "dim", dim, 1)
     x1, x2 = as_tensor(x1), as_tensor(x2)
     check_floating("cosine_similarity", "x1", x1)
     check_floating("cosine_similarity", "x2", x2)
@@ -39,10 +45,18 @@ def cosine_similarity(x1: Any, x2: Any, dim: int = 1, eps: float = 1e-8) -> auto
 
 
 def pairwise_distance(
-    x1: Any, x2: Any, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False
+    x1: Any,
+    x2: Any,
+    p: float = 2.0,
+    eps: float = 1e-6,
+    keepdim: bool | None = None,
+    *,
+    keepdims: bool | None = None,
 ) -> autograd.Tensor:
     """||x1 - x2 + eps||_p along the last axis (PyTorch adds ``eps`` to the difference so that
-    the norm's gradient stays finite when x1 = x2)."""
+    the norm's gradient stays finite when x1 = x2); ``keepdim`` (or ``keepdims``) keeps that
+    axis."""
+    keepdim = resolve_spelling("pairwise_distance", "keepdims", keepdims, "keepdim", keepdim, False)
     x1, x2 = as_tensor(x1), as_tensor(x2)
     check_floating("pairwise_distance", "x1", x1)
     check_floating("pairwise_distance", "x2", x2)

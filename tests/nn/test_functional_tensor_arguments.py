@@ -369,7 +369,7 @@ STRUCTURAL = {
     "ignore_index", "indices", "padding_idx", "num_classes", "approximate", "is_causal",
     "enable_gqa", "need_weights", "average_attn_weights", "use_separate_proj_weight",
     "batch_first", "add_zero_attn", "embed_dim_to_check", "num_heads", "output_padding",
-    "groups", "dilation", "inplace", "keepdim",
+    "groups", "dilation", "inplace", "keepdim", "keepdims",
 }  # fmt: skip
 # Arguments audited by a case under another label, or integer-only.
 ALSO = {

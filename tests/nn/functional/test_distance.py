@@ -44,3 +44,13 @@ def test_gradients_are_the_derivatives(name, call):
 def test_a_zero_vector_normalizes_to_zeros():
     x = autograd.tensor(np.zeros((2, 3)))
     np.testing.assert_array_equal(F.normalize(x).numpy(), 0.0)
+
+
+def test_both_spellings_of_the_axis():
+    a, b = autograd.tensor(A), autograd.tensor(B)
+    np.testing.assert_array_equal(F.normalize(a, axis=0).numpy(), F.normalize(a, dim=0).numpy())
+    same = F.cosine_similarity(a, b, axis=0).numpy()
+    np.testing.assert_array_equal(same, F.cosine_similarity(a, b, dim=0).numpy())
+    assert F.pairwise_distance(a, b, keepdims=True).shape == (4, 1)
+    with pytest.raises(TypeError, match="normalize: got both"):
+        F.normalize(a, dim=0, axis=0)
