@@ -31,10 +31,12 @@ from .distance import cosine_similarity, normalize, pairwise_distance
 from .linear import dropout, embedding, linear, one_hot
 from .loss import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, nll_loss
 from .normalization import batch_norm, layer_norm
+from .padding import pad
 from .pooling import adaptive_avg_pool2d, avg_pool2d, dropout2d
 from .regression import huber_loss, l1_loss, mse_loss, smooth_l1_loss
 
 __all__ = [
+    "pad",
     "cosine_similarity",
     "normalize",
     "pairwise_distance",

@@ -36,12 +36,18 @@ def _softmax(g, x):
 
 @op("distance", "nn.functional")
 def _distance(g, x):
-    which = g.pick(["normalize", "cosine_similarity", "pairwise_distance"])
+    which = g.pick(["normalize", "cosine_similarity", "pairwise_distance", "pad"])
     # (vectors: a 0-d input has no axis to normalise; PyTorch treats it as one, backproplab raises)
     ours = x.ours if x.ours.ndim else x.ours.reshape(1)
     theirs = x.theirs if x.theirs.ndim else x.theirs.reshape(1)
     if which == "normalize":
         return (lambda: F.normalize(ours, dim=-1)), (lambda: TF.normalize(theirs, dim=-1)), which
+    if which == "pad":
+        return (
+            (lambda: F.pad(ours, (1, 2), value=0.5)),
+            (lambda: TF.pad(theirs, (1, 2), value=0.5)),
+            which,
+        )
     extra = {"dim": -1} if which == "cosine_similarity" else {}
     return (
         (lambda: getattr(F, which)(ours, ours * 0.5 + 1.0, **extra)),
@@ -485,6 +491,7 @@ COVERAGE = {
     "erf": "activations",
     **{name: "activations" for name in MORE},
     "normalize": "distance",
+    "pad": "distance",
     "cosine_similarity": "distance",
     "pairwise_distance": "distance",
     "dropout": "dropout",

@@ -84,6 +84,7 @@ RECORDED = [
     ("relu", "x", X, F.relu),
     ("leaky_relu", "x", X, F.leaky_relu),
     ("normalize", "x", X, F.normalize),
+    ("pad", "x", X, lambda a: F.pad(a, (1, 2))),
     ("cosine_similarity", "x1", X, lambda a: F.cosine_similarity(a, X + 1.0)),
     ("cosine_similarity", "x2", X, lambda a: F.cosine_similarity(X + 1.0, a)),
     ("pairwise_distance", "x1", X, lambda a: F.pairwise_distance(a, X + 1.0)),
@@ -295,6 +296,7 @@ REFUSED = [
     ("layer_norm", "eps", _t(), lambda a: F.layer_norm(X, 4, eps=a * 0 + 1e-5)),
     ("leaky_relu", "negative_slope", _t(), lambda a: F.leaky_relu(X, a)),
     ("normalize", "eps", _t(), lambda a: F.normalize(X, eps=a)),
+    ("pad", "value", _t(), lambda a: F.pad(X, (1, 1), value=a)),
     ("normalize", "p", autograd.tensor(2.0), lambda a: F.normalize(X, p=a)),
     ("pairwise_distance", "p", autograd.tensor(1.0), lambda a: F.pairwise_distance(X, X, p=a)),
     ("cosine_similarity", "eps", _t(), lambda a: F.cosine_similarity(X, X, eps=a)),
@@ -369,7 +371,7 @@ STRUCTURAL = {
     "ignore_index", "indices", "padding_idx", "num_classes", "approximate", "is_causal",
     "enable_gqa", "need_weights", "average_attn_weights", "use_separate_proj_weight",
     "batch_first", "add_zero_attn", "embed_dim_to_check", "num_heads", "output_padding",
-    "groups", "dilation", "inplace", "keepdim", "keepdims",
+    "groups", "dilation", "inplace", "keepdim", "keepdims", "pad", "mode",
 }  # fmt: skip
 # Arguments audited by a case under another label, or integer-only.
 ALSO = {
