@@ -42,15 +42,11 @@ def state_entries(module: Module, prefix: str = "", out: dict | None = None) -> 
 
 
 def state_dict(module: Module) -> OrderedDict[str, autograd.Tensor]:
-    """An ordered dict ``dotted_name -> Tensor``: a copy of each value, not requiring grad, so
-    PyTorch's ``sd[name].size()``, ``.numel()`` and ``torch.equal(sd[a], sd[b])`` work
-    (``sd[name].numpy()`` is the array). Copies, where PyTorch's share the parameters' memory:
-    training after ``sd = model.state_dict()`` leaves ``sd`` as it was -- what PyTorch programs
-    get with ``copy.deepcopy(model.state_dict())``."""
-    return OrderedDict(
-        (k, autograd.Tensor._make(np.array(t._data, copy=True), None))
-        for k, t in state_entries(module).items()
-    )
+    """An ordered dict ``dotted_name -> Tensor``: each parameter and buffer detached, sharing its
+    memory and not requiring grad, as PyTorch's (``sd[name].size()``, ``.numel()``; the array is
+    ``sd[name].numpy()``). Sharing means training after ``sd = model.state_dict()`` changes
+    ``sd`` too: keep a snapshot with ``copy.deepcopy(model.state_dict())``, as in PyTorch."""
+    return OrderedDict((k, t.detach()) for k, t in state_entries(module).items())
 
 
 def load_state_dict(module: Module, state: Any, strict: bool = True) -> IncompatibleKeys:

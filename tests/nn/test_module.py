@@ -1,5 +1,6 @@
 """Module system: registration, naming, traversal, modes, state_dict, repr and errors."""
 
+import copy
 from collections import OrderedDict
 
 import numpy as np
@@ -66,11 +67,18 @@ def test_state_dict_keys_match_pytorch_naming_and_include_buffers():
     assert sd["block.bn.num_batches_tracked"].dtype == np.int64
 
 
-def test_state_dict_values_are_copies():
+def test_state_dict_values_share_the_parameters_memory_as_pytorchs():
     net = Net()
     sd = net.state_dict()
-    sd["head.weight"][...] = 123.0
-    assert not np.any(net.head.weight.data == 123.0)
+    snapshot = copy.deepcopy(sd)  # PyTorch's idiom for a snapshot
+    with autograd.no_grad():
+        net.head.weight += 1.0  # training after state_dict() changes its values too
+    np.testing.assert_array_equal(sd["head.weight"].numpy(), net.head.weight.numpy())
+    np.testing.assert_array_equal(snapshot["head.weight"].numpy() + 1.0, net.head.weight.numpy())
+    sd["head.weight"][...] = 123.0  # a write into it is a write into the model, counted
+    assert np.all(net.head.weight.numpy() == 123.0)
+    net.load_state_dict(snapshot)
+    np.testing.assert_array_equal(net.head.weight.numpy(), snapshot["head.weight"].numpy())
 
 
 def test_sequential_keys_are_positions():
@@ -275,7 +283,7 @@ def _unchanged(net, before):
 
 def test_shape_mismatch_names_key_and_both_shapes_and_changes_nothing():
     net = Net()
-    before = net.state_dict()
+    before = copy.deepcopy(net.state_dict())  # a snapshot: state_dict() shares memory
     sd = {k: v + 1 for k, v in before.items()}
     sd["head.weight"] = np.zeros((3, 2), dtype=np.float32)
     with pytest.raises(RuntimeError, match=r"'head.weight': shape \(3, 2\).*\(1, 2\)"):
@@ -285,7 +293,7 @@ def test_shape_mismatch_names_key_and_both_shapes_and_changes_nothing():
 
 def test_missing_and_unexpected_keys_strict_and_not():
     net = Net()
-    before = net.state_dict()
+    before = copy.deepcopy(net.state_dict())  # a snapshot: state_dict() shares memory
     sd = {k: v + 1 for k, v in before.items()}
     del sd["block.fc.bias"]
     sd["extra.weight"] = np.zeros(1)
