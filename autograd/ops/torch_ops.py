@@ -267,29 +267,42 @@ def histogram(
     min to max by default), or in the bins whose edges ``bins`` lists; with ``weight``, the sum
     of the weights of the values in each bin (over ``sum * bin width`` with ``density``).
 
-    Recorded for ``weight`` (a bin's sum is linear in it: dL/dweight_i = dL/dhist at x_i's bin);
-    x and the edges are refused when they require grad (the counts jump with them; PyTorch has
-    no derivative either)."""
-    data = constant_array("histogram", "x", x)
+    x may require grad (a histogram of activations in the middle of a graph): the counts only
+    jump as x moves (derivative 0 almost everywhere, as ``histc``), but equal bins over x's own
+    range have edges ``min + (max - min) k / bins``, recorded through x.min() and x.max(), and a
+    density divides by their widths, so both carry x's true gradient. Recorded for ``weight`` (a
+    bin's sum is linear in it: dL/dweight_i = dL/dhist at x_i's bin). Given edges or ``range``
+    are refused when they require grad (PyTorch has no derivative for them either)."""
+    data = _array(x)  # the counts are piecewise constant in x; the edges are recorded below
     edges = constant("histogram", "bins", bins)
     if range is not None:
         range = tuple(constant("histogram", "range", r) for r in range)
+    bin_edges = np.histogram_bin_edges(data, edges, range=range).astype(data.dtype)
     if requires_grad(weight):
-        return _weighted_histogram(data, edges, range, weight, density)
-    weights = None if weight is None else _array(weight)
-    hist, bin_edges = np.histogram(data, edges, range=range, weights=weights, density=density)
-    return Histogram(Tensor(hist.astype(data.dtype)), Tensor(bin_edges.astype(data.dtype)))
+        hist = _weighted_counts(data, bin_edges, weight)
+    else:
+        weights = None if weight is None else _array(weight)
+        counts, _ = np.histogram(data, bin_edges, weights=weights)
+        hist = Tensor(counts.astype(data.dtype))
+    edges_t = Tensor(bin_edges)
+    if range is None and np.ndim(edges) == 0 and requires_grad(x):
+        edges_t = _edges_following(as_tensor(x), bin_edges)
+    if density:
+        hist = hist / (hist.sum() * (edges_t[1:] - edges_t[:-1]))
+    return Histogram(hist, edges_t)
 
 
-def _weighted_histogram(
-    data: np.ndarray,
-    edges: Any,
-    range: Any,
-    weight: Tensor,
-    density: bool,  # noqa: A002
-) -> Histogram:
+def _edges_following(x: Tensor, bin_edges: np.ndarray) -> Tensor:
+    # edge_k = lo + (hi - lo) * k / bins with lo, hi = x's min and max (NumPy widens an empty
+    # range by 0.5 each side, a constant shift); the values are NumPy's own edges exactly.
+    lo, hi = x.min(), x.max()
+    fraction = Tensor((np.arange(bin_edges.size) / (bin_edges.size - 1)).astype(bin_edges.dtype))
+    recorded = lo + (hi - lo) * fraction
+    return recorded + Tensor(bin_edges - recorded._data)
+
+
+def _weighted_counts(data: np.ndarray, bin_edges: np.ndarray, weight: Tensor) -> Tensor:
     # np.histogram's bins: [e_k, e_k+1), the last one closed; values outside are left out.
-    bin_edges = np.histogram_bin_edges(data, edges, range=range)
     count = bin_edges.size - 1
     values = data.reshape(-1)
     which = np.searchsorted(bin_edges, values, side="right") - 1
@@ -300,10 +313,7 @@ def _weighted_histogram(
             f"histogram: weight of shape {weight.shape} must have x's shape {data.shape}"
         )
     picked = weight.reshape(-1)[inside]
-    hist = ScatterAdd.apply(picked, index=(which[inside],), shape=(count,))
-    if density:
-        hist = hist / (hist.sum() * np.diff(bin_edges))
-    return Histogram(hist.astype(data.dtype), Tensor(bin_edges.astype(data.dtype)))
+    return ScatterAdd.apply(picked, index=(which[inside],), shape=(count,)).astype(data.dtype)
 
 
 @op()

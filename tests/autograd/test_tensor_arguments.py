@@ -88,6 +88,9 @@ RECORDED = [
         POS,
         lambda a: ag.histogram(SAMPLE[:3], 2, weight=a, density=True).hist,
     ),
+    # equal bins over x's own range: the edges and a density follow x's min and max
+    ("histogram", "x (edges)", X, lambda a: ag.histogram(a, 2).bin_edges),
+    ("histogram", "x (density)", X, lambda a: ag.histogram(a, 2, density=True).hist),
     ("softmax", "x", M, lambda a: ag.softmax(a, 1)),
     ("log_softmax", "x", M, lambda a: ag.log_softmax(a, 0)),
     ("DoubleTensor", "args", X, ag.DoubleTensor),  # a tensor of its dtype: that tensor itself
@@ -261,7 +264,6 @@ REFUSED = [
     ("arange", "step", S, lambda a: ag.arange(0.0, 2.0, a * 0 + 0.5)),
     ("normal", "mean", X, lambda a: ag.normal(a, 1.0)),
     ("normal", "std", POS, lambda a: ag.normal(0.0, a)),
-    ("histogram", "x", X, lambda a: ag.histogram(a, 2)),
     ("histogram", "bins", SAMPLE, lambda a: ag.histogram(X, a)),
     ("histogram", "range", S, lambda a: ag.histogram(X, 2, range=(a - 3.0, 3.0))),
     ("unique", "x", X, ag.unique),
@@ -348,6 +350,7 @@ CONSTANT = [
         ]
     ],
     ("histc", "x", X, lambda a: ag.histc(a, 3), "piecewise constant"),
+    ("histogram", "x (counts)", X, lambda a: ag.histogram(a, 2).hist, "piecewise constant"),
     (
         "bernoulli",
         "input",

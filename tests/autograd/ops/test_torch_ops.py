@@ -286,3 +286,18 @@ def test_the_values_and_gradients_are_pytorchs():
     np.testing.assert_array_equal(
         ag.nonzero(ag.Tensor(data > 0)).numpy(), torch.nonzero(torch.tensor(data > 0))
     )
+
+
+def test_histogram_of_a_tensor_in_the_graph_has_torchs_values():
+    # makemore's activation plots: torch.histogram(layer.out, density=True) mid-graph
+    torch = pytest.importorskip("torch")
+    data = np.random.default_rng(9).standard_normal((4, 5)).astype(np.float32)
+    ours = ag.Tensor(data.copy(), requires_grad=True) * 2
+    theirs = torch.tensor(data.copy(), requires_grad=True) * 2
+    for density in (False, True):
+        hist, edges = ag.histogram(ours, 7, density=density)
+        hist_t, edges_t = torch.histogram(theirs, 7, density=density)
+        np.testing.assert_allclose(hist.numpy(), hist_t.detach().numpy(), rtol=1e-5)
+        np.testing.assert_allclose(edges.numpy(), edges_t.detach().numpy(), rtol=1e-6)
+        assert hist.dtype == edges.dtype == np.float32
+    assert not ag.histogram(ours, 7).hist.requires_grad  # counts only jump as the values move
