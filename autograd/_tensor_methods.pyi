@@ -280,6 +280,15 @@ class TensorMethods:
     def int(self) -> Tensor:
         """PyTorch's ``t.int()``: ``astype(int32)``."""
 
+    def short(self) -> Tensor:
+        """PyTorch's ``t.short()``: ``astype(int16)``."""
+
+    def char(self) -> Tensor:
+        """PyTorch's ``t.char()``: ``astype(int8)``."""
+
+    def byte(self) -> Tensor:
+        """PyTorch's ``t.byte()``: ``astype(uint8)``."""
+
     def bool(self) -> Tensor:
         """PyTorch's ``t.bool()``: ``astype(bool)``."""
 
@@ -719,9 +728,12 @@ class TensorMethods:
         min to max by default), or in the bins whose edges ``bins`` lists; with ``weight``, the sum
         of the weights of the values in each bin (over ``sum * bin width`` with ``density``).
 
-        Recorded for ``weight`` (a bin's sum is linear in it: dL/dweight_i = dL/dhist at x_i's bin);
-        x and the edges are refused when they require grad (the counts jump with them; PyTorch has
-        no derivative either).
+        x may require grad (a histogram of activations in the middle of a graph): the counts only
+        jump as x moves (derivative 0 almost everywhere, as ``histc``), but equal bins over x's own
+        range have edges ``min + (max - min) k / bins``, recorded through x.min() and x.max(), and a
+        density divides by their widths, so both carry x's true gradient. Recorded for ``weight`` (a
+        bin's sum is linear in it: dL/dweight_i = dL/dhist at x_i's bin). Given edges or ``range``
+        are refused when they require grad (PyTorch has no derivative for them either).
         """
 
     def histc(self, bins: builtins.int = 100, min: builtins.float = 0, max: builtins.float = 0) -> Tensor:
@@ -964,6 +976,29 @@ class TensorMethods:
 
     def is_contiguous(self, memory_format: Any = None) -> builtins.bool:
         """Whether the data is one C-ordered block of memory."""
+
+    def stride(self, dim: builtins.int | None = None) -> Any:
+        """PyTorch's ``stride``: how many elements to step in memory to move one place along each
+        dimension (NumPy's byte ``strides`` over the item size), or along ``dim``. A transpose's
+        strides are its base's reversed; a broadcast (``expand``) dimension's stride is 0.
+        """
+
+    def storage_offset(self) -> builtins.int:
+        """PyTorch's ``storage_offset``: where the tensor's first element sits in the memory it
+        shares with the tensor it is a view of, counted in elements (0 for a tensor that owns its
+        memory; ``points[1]`` of a (3, 2) tensor starts at 2).
+        """
+
+    def unsqueeze_(self, dim: builtins.int) -> Tensor:
+        """PyTorch's ``unsqueeze_``: the tensor itself, now with a dimension of size 1 inserted at
+        ``dim`` (its memory unchanged). Refused for a tensor that requires grad.
+        """
+
+    def squeeze_(self, dim: Any = None) -> Tensor:
+        """PyTorch's ``squeeze_``: the tensor itself without its dimensions of size 1 (only ``dim``,
+        or the dims in a tuple, when given; a named dim of another size stays). Refused for a
+        tensor that requires grad.
+        """
 
     def type(self, dtype: Any = None) -> Any:
         """With no argument, the type's name as PyTorch spells it (``"torch.FloatTensor"``, so

@@ -170,8 +170,6 @@ class AccumulateGrad:
 MISSING = {
     "cuda": "backproplab runs on the CPU; drop .cuda() (or use .to('cpu'))",
     "register_hook": "backproplab has no tensor hooks; use autograd.trace() to see gradients",
-    "squeeze_": "in-place shape changes are not supported; use t = t.squeeze()",
-    "unsqueeze_": "in-place shape changes are not supported; use t = t.unsqueeze(d)",
     # Reductions and comparisons PyTorch names differently.
     "nansum": "use autograd.where(np.isnan(t), 0.0, t).sum()",
     "median": "use autograd.sort(t, axis=dim) and take the middle element",

@@ -14,6 +14,7 @@ import numpy as np
 from .arguments import constant
 from .arguments import requires_grad as _requires_grad
 from .creation import copied_out_of_graph, filled, holds_grad
+from .grad_mode import is_grad_enabled
 from .inplace import put
 from .ops.indexing import take
 from .ops.piecewise import where
@@ -51,6 +52,66 @@ def contiguous(self: Tensor, memory_format: Any = None) -> Tensor:
 def is_contiguous(self: Tensor, memory_format: Any = None) -> bool:
     """Whether the data is one C-ordered block of memory."""
     return bool(self._data.flags.c_contiguous)
+
+
+def stride(self: Tensor, dim: int | None = None) -> Any:
+    """PyTorch's ``stride``: how many elements to step in memory to move one place along each
+    dimension (NumPy's byte ``strides`` over the item size), or along ``dim``. A transpose's
+    strides are its base's reversed; a broadcast (``expand``) dimension's stride is 0."""
+    steps = tuple(s // self._data.itemsize for s in self._data.strides)
+    return steps if dim is None else steps[dim]
+
+
+def storage_offset(self: Tensor) -> int:
+    """PyTorch's ``storage_offset``: where the tensor's first element sits in the memory it
+    shares with the tensor it is a view of, counted in elements (0 for a tensor that owns its
+    memory; ``points[1]`` of a (3, 2) tensor starts at 2)."""
+    base = self._data
+    while isinstance(base.base, np.ndarray):
+        base = base.base
+    start = base.__array_interface__["data"][0]
+    return (self._data.__array_interface__["data"][0] - start) // self._data.itemsize
+
+
+def _reshape_in_place(self: Tensor, shape: tuple[int, ...], what: str, instead: str) -> Tensor:
+    # The tensor keeps its memory and only changes how it is seen: its views and version stay.
+    # A tensor in the graph, or with a .grad, would keep the old shape there: refused (PyTorch
+    # refuses a leaf outside no_grad too); a bare leaf under no_grad is reshaped, as in PyTorch.
+    if self._requires_grad and (
+        is_grad_enabled() or self._node is not None or self._grad is not None
+    ):
+        raise RuntimeError(
+            f"{what}: in-place shape change of a tensor that requires grad is not supported; "
+            f"use {instead}"
+        )
+    self._data = self._data.reshape(shape)
+    return self
+
+
+def unsqueeze_(self: Tensor, dim: int) -> Tensor:
+    """PyTorch's ``unsqueeze_``: the tensor itself, now with a dimension of size 1 inserted at
+    ``dim`` (its memory unchanged). Refused for a tensor that requires grad."""
+    position = dim if dim >= 0 else self.ndim + 1 + dim
+    if not 0 <= position <= self.ndim:
+        raise IndexError(
+            f"unsqueeze_: dim {dim} out of range for a tensor of shape {self.shape} "
+            f"(expected -{self.ndim + 1} to {self.ndim})"
+        )
+    shape = self.shape[:position] + (1,) + self.shape[position:]
+    return _reshape_in_place(self, shape, "unsqueeze_", "t = t.unsqueeze(dim)")
+
+
+def squeeze_(self: Tensor, dim: Any = None) -> Tensor:
+    """PyTorch's ``squeeze_``: the tensor itself without its dimensions of size 1 (only ``dim``,
+    or the dims in a tuple, when given; a named dim of another size stays). Refused for a
+    tensor that requires grad."""
+    if dim is None:
+        dims = {d for d, size in enumerate(self.shape) if size == 1}
+    else:
+        dims = {d % self.ndim for d in (dim if isinstance(dim, tuple) else (dim,))}
+        dims = {d for d in dims if self.shape[d] == 1}
+    shape = tuple(size for d, size in enumerate(self.shape) if d not in dims)
+    return _reshape_in_place(self, shape, "squeeze_", "t = t.squeeze()")
 
 
 def type(self: Tensor, dtype: Any = None) -> Any:  # noqa: A001 - PyTorch's name
@@ -349,6 +410,10 @@ for _name, _method in {
     "nelement": nelement,
     "contiguous": contiguous,
     "is_contiguous": is_contiguous,
+    "stride": stride,
+    "storage_offset": storage_offset,
+    "unsqueeze_": unsqueeze_,
+    "squeeze_": squeeze_,
     "type": type,
     "type_as": type_as,
     "view_as": view_as,

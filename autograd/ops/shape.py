@@ -248,7 +248,7 @@ def _converter(dtype: Any, name: str) -> Any:
 
 
 # PyTorch's dtype methods: each is astype to one dtype (``autograd.float`` is a dtype name).
-half, float_, double, long, int_, bool_ = (
+half, float_, double, long, int_, short, char, byte, bool_ = (
     _converter(dtype, name)
     for dtype, name in [
         (np.float16, "half"),
@@ -256,6 +256,9 @@ half, float_, double, long, int_, bool_ = (
         (np.float64, "double"),
         (np.int64, "long"),
         (np.int32, "int"),
+        (np.int16, "short"),
+        (np.int8, "char"),
+        (np.uint8, "byte"),
         (np.bool_, "bool"),
     ]
 )

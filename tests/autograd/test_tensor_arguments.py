@@ -313,6 +313,9 @@ CONSTANT = [
             ("any", "x", ag.any),
             ("bool", "x", lambda a: a.bool()),
             ("long", "x", lambda a: a.long()),
+            ("short", "x", lambda a: a.short()),
+            ("char", "x", lambda a: a.char()),
+            ("byte", "x", lambda a: (a * a).byte()),
             ("int", "x", lambda a: a.int()),
             ("argmax", "x", ag.argmax),
             ("argmin", "x", ag.argmin),
@@ -350,6 +353,10 @@ CONSTANT = [
         ]
     ],
     ("histc", "x", X, lambda a: ag.histc(a, 3), "piecewise constant"),
+    ("Tensor.stride", "self", X, lambda a: a.stride(), "shape"),
+    ("Tensor.storage_offset", "self", X, lambda a: a[1:].storage_offset(), "shape"),
+    ("Tensor.unsqueeze_", "self", X, lambda a: a.unsqueeze_(0), "in place target"),
+    ("Tensor.squeeze_", "self", X, lambda a: a.unsqueeze(0).squeeze_(), "in place target"),
     ("histogram", "x (counts)", X, lambda a: ag.histogram(a, 2).hist, "piecewise constant"),
     (
         "bernoulli",

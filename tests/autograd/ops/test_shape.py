@@ -109,3 +109,20 @@ PYTORCH_SPELLINGS = {
 def test_pytorch_spelled_op_values_and_derivatives(name):
     fn, numpy_fn, shape = PYTORCH_SPELLINGS[name]
     check_op(fn, [uniform(shape, 7)], numpy_fn=numpy_fn, linear=True)
+
+
+def test_pytorchs_integer_casts_have_its_dtypes_and_values():
+    # Deep Learning with PyTorch's dtype tour: .short(), .char(), .byte() next to .long(), .int()
+    data = np.array([[-1.7, 2.5], [3.9, 200.0]])
+    x = ag.tensor(data)
+    expected = {"short": np.int16, "char": np.int8, "long": np.int64, "int": np.int32}
+    for name, dtype in expected.items():
+        out = getattr(x, name)()
+        assert out.dtype == dtype, name
+    np.testing.assert_array_equal(x.short().numpy(), [[-1, 2], [3, 200]])  # toward zero
+    np.testing.assert_array_equal(abs(x).byte().numpy(), [[1, 2], [3, 200]])
+    assert abs(x).byte().dtype == np.uint8
+    torch = pytest.importorskip("torch")
+    theirs = torch.tensor(np.abs(data))
+    for name in ("short", "char", "byte", "long", "int"):
+        np.testing.assert_array_equal(getattr(abs(x), name)().numpy(), getattr(theirs, name)())
