@@ -58,6 +58,7 @@ from .defaults import (
 )
 from .devices import check_device, device
 from .dtypes import (
+    bfloat16,
     bool,
     double,
     float,

@@ -67,7 +67,29 @@ int64 = long = np.dtype(np.int64)
 uint8 = np.dtype(np.uint8)
 bool = np.dtype(np.bool_)  # noqa: A001 - PyTorch's name
 
+
+class Unavailable:
+    """A PyTorch dtype NumPy lacks. The name exists, so scaffolding that only names it runs
+    (nanoGPT's ``{'bfloat16': torch.bfloat16, ...}[dtype]`` table, a disabled ``autocast``);
+    using it as a dtype -- ``zeros(2, dtype=bfloat16)``, ``t.to(bfloat16)`` -- raises a
+    TypeError saying what to use instead (NumPy reads a dtype-like object's ``.dtype``)."""
+
+    def __init__(self, name: str, hint: str) -> None:
+        self.name = name
+        self.hint = hint
+
+    def __repr__(self) -> str:
+        return f"autograd.{self.name}"
+
+    @property
+    def dtype(self) -> np.dtype:
+        """Raises: there is no such dtype here."""
+        raise TypeError(f"backproplab has no {self.name} (NumPy lacks it): {self.hint}")
+
+
+bfloat16 = Unavailable("bfloat16", "use float32, or float16 to save memory")
+
 __all__ = [
-    "bool", "double", "float", "float16", "float32", "float64", "half", "int", "int8", "int16",
+    "bfloat16", "bool", "double", "float", "float16", "float32", "float64", "half", "int", "int8", "int16",
     "int32", "int64", "long", "short", "uint8",
 ]  # fmt: skip

@@ -235,8 +235,6 @@ MODULE_MISSING = {
     "utils": "data loading is nn.data (DataLoader, TensorDataset); clipping is nn.utils",
     "BFloat16Tensor": "backproplab has no bfloat16 (NumPy lacks it): use FloatTensor",
     "is_tensor": "use isinstance(x, autograd.Tensor)",
-    "bfloat16": "backproplab has no bfloat16 (NumPy lacks it): use float32, or float16 to save "
-    "memory",
     "atan2": "use autograd.arctan2(y, x) (NumPy's name)",
 }
 

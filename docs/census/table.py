@@ -59,6 +59,10 @@ def classify(namespace: str, name: str) -> str:
         found = getattr(owner, name)
     except (AttributeError, NotImplementedError, RuntimeError):
         return "refused" if name in hints(namespace) else "not planned"
+    from autograd.dtypes import Unavailable
+
+    if isinstance(found, Unavailable):  # a dtype NumPy lacks: named, refused when used
+        return "refused"
     own_name = getattr(found, "__name__", name)
     if isinstance(own_name, str) and own_name != name and callable(found):
         return "alias"

@@ -70,6 +70,17 @@ def test_data_parallel_runs_the_model_and_prefixes_keys():
         nn.parallel.DistributedDataParallel(model)
 
 
-def test_bfloat16_is_refused_with_a_hint():
-    with pytest.raises(AttributeError, match="no bfloat16"):
-        ag.bfloat16  # noqa: B018
+def test_bfloat16_can_be_named_but_not_used_as_a_dtype():
+    # nanoGPT's train.py builds {'float32': torch.float32, 'bfloat16': torch.bfloat16, ...}
+    table = {"float32": ag.float32, "bfloat16": ag.bfloat16}
+    with ag.amp.autocast(device_type="cpu", dtype=table["bfloat16"], enabled=False):
+        assert (ag.ones(2) * 2).dtype == np.float32
+    assert ag.ones(2).dtype != ag.bfloat16
+    for use in (
+        lambda: ag.zeros(2, dtype=ag.bfloat16),
+        lambda: ag.ones(2).to(ag.bfloat16),
+        lambda: ag.ones(2).to(dtype=ag.bfloat16),
+        lambda: ag.tensor([1.0], dtype=ag.bfloat16),
+    ):
+        with pytest.raises(TypeError, match=r"no bfloat16 \(NumPy lacks it\): use float32"):
+            use()
