@@ -163,6 +163,7 @@ __all__ = [
     "Tensor",
     "arange",
     "as_tensor",
+    "bfloat16",
     "bool",
     "check_device",
     "compile",

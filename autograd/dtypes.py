@@ -90,6 +90,6 @@ class Unavailable:
 bfloat16 = Unavailable("bfloat16", "use float32, or float16 to save memory")
 
 __all__ = [
-    "bfloat16", "bool", "double", "float", "float16", "float32", "float64", "half", "int", "int8", "int16",
-    "int32", "int64", "long", "short", "uint8",
+    "bfloat16", "bool", "double", "float", "float16", "float32", "float64", "half", "int", "int8",
+    "int16", "int32", "int64", "long", "short", "uint8",
 ]  # fmt: skip
