@@ -765,6 +765,19 @@ class TensorMethods:
         i)`` for each i, each a recorded view.
         """
 
+    def mv(self, vec: Any) -> Tensor:
+        """PyTorch's ``mv``: the matrix-vector product y_i = sum_j a_ij vec_j for a 2-D a and a 1-D
+        vec (``matmul`` restricted to those shapes).
+        """
+
+    def repeat_interleave(self, repeats: Any = None, dim: builtins.int | None = None, *, output_size: builtins.int | None = None) -> Tensor:
+        """PyTorch's ``repeat_interleave``: each element repeated ``repeats`` times (an int, or one
+        count per element along ``dim``) along ``dim`` -- of the flattened tensor for None -- which
+        is NumPy's ``repeat``; d/dx adds up the gradients of the copies. With one argument,
+        ``repeat_interleave(counts)`` is ``arange(len(counts))`` with entry i repeated counts[i]
+        times (int64). ``output_size`` is only checked.
+        """
+
     def sin(self) -> Tensor:
         """y = sin x;  dy/dx = cos x."""
 

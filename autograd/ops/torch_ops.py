@@ -1,5 +1,6 @@
 """Ops PyTorch programs use that NumPy spells differently or lacks: triangles, masking, splitting,
-top-k, gather, rounding, finiteness tests, closeness, histograms. Most are composed of recorded
+top-k, gather, rounding, finiteness tests, closeness, histograms, batched and matrix-vector
+products, repeat_interleave. Most are composed of recorded
 ops (so their gradients are those ops' gradients); the rounding functions are one class each.
 """
 
@@ -15,10 +16,11 @@ from ..function import Function
 from ..registry import op
 from ..tensor import Tensor, as_tensor
 from .indexing import ScatterAdd, take_along_axis
-from .linalg import norm
+from .linalg import matmul, norm
 from .piecewise import where
 from .reductions import ValuesIndices
 from .shape import reshape
+from .tiling import Repeat
 
 
 def _array(x: Any) -> np.ndarray:
@@ -386,3 +388,45 @@ def unbind(x: Any, dim: int = 0) -> tuple[Tensor, ...]:
     if not -x.ndim <= dim < x.ndim:
         raise ValueError(f"unbind: dim {dim} is out of range for a tensor of shape {x.shape}")
     return tuple(select(x, dim, i) for i in range(x.shape[dim]))
+
+
+@op()
+def mv(a: Any, vec: Any) -> Tensor:
+    """PyTorch's ``mv``: the matrix-vector product y_i = sum_j a_ij vec_j for a 2-D a and a 1-D
+    vec (``matmul`` restricted to those shapes)."""
+    a, vec = as_tensor(a), as_tensor(vec)
+    if a.ndim != 2 or vec.ndim != 1 or a.shape[1] != vec.shape[0]:
+        raise ValueError(
+            f"mv: expected a matrix (n, m) and a vector (m,), got shapes {a.shape} and {vec.shape}"
+        )
+    return matmul(a, vec)
+
+
+@op()
+def repeat_interleave(
+    x: Any, repeats: Any = None, dim: int | None = None, *, output_size: int | None = None
+) -> Tensor:
+    """PyTorch's ``repeat_interleave``: each element repeated ``repeats`` times (an int, or one
+    count per element along ``dim``) along ``dim`` -- of the flattened tensor for None -- which
+    is NumPy's ``repeat``; d/dx adds up the gradients of the copies. With one argument,
+    ``repeat_interleave(counts)`` is ``arange(len(counts))`` with entry i repeated counts[i]
+    times (int64). ``output_size`` is only checked."""
+    if repeats is None:
+        counts = constant_array("repeat_interleave", "repeats", x)
+        out = Tensor(np.repeat(np.arange(counts.size, dtype=np.int64), counts))
+    else:
+        counts = constant_array("repeat_interleave", "repeats", repeats)
+        if counts.dtype.kind not in "iu":
+            raise TypeError(f"repeat_interleave: repeats must be integers, got {counts.dtype}")
+        x = as_tensor(x)
+        if dim is not None and not -x.ndim <= dim < max(x.ndim, 1):
+            raise IndexError(
+                f"repeat_interleave: dim {dim} out of range for a tensor of shape {x.shape}"
+            )
+        out = Repeat.apply(x, repeats=counts.reshape(-1) if counts.ndim else int(counts), axis=dim)
+    if output_size is not None and out.shape[0 if dim is None else dim] != output_size:
+        raise ValueError(
+            f"repeat_interleave: output_size={output_size} but the result has "
+            f"{out.shape[0 if dim is None else dim]} entries along the repeated dimension"
+        )
+    return out

@@ -91,6 +91,9 @@ RECORDED = [
     # equal bins over x's own range: the edges and a density follow x's min and max
     ("histogram", "x (edges)", X, lambda a: ag.histogram(a, 2).bin_edges),
     ("histogram", "x (density)", X, lambda a: ag.histogram(a, 2, density=True).hist),
+    ("mv", "a", M, lambda a: ag.mv(a, X)),
+    ("mv", "vec", X, lambda a: ag.mv(M, a)),
+    ("repeat_interleave", "x", X, lambda a: ag.repeat_interleave(a, IDX, dim=0)),
     ("softmax", "x", M, lambda a: ag.softmax(a, 1)),
     ("log_softmax", "x", M, lambda a: ag.log_softmax(a, 0)),
     ("DoubleTensor", "args", X, ag.DoubleTensor),  # a tensor of its dtype: that tensor itself
@@ -480,6 +483,7 @@ NOT_VALUES = {
     ("Tensor.index_select", "index"): "integers",
     ("Tensor.scatter", "index"): "integers",
     ("Tensor.narrow", "start"): "an integer",
+    ("repeat_interleave", "output_size"): "an integer",
     ("Tensor.narrow", "length"): "an integer",
     ("Tensor.reshape_as", "other"): "only its shape is read",
     ("Tensor.masked_select", "mask"): "booleans",

@@ -301,3 +301,50 @@ def test_histogram_of_a_tensor_in_the_graph_has_torchs_values():
         np.testing.assert_allclose(edges.numpy(), edges_t.detach().numpy(), rtol=1e-6)
         assert hist.dtype == edges.dtype == np.float32
     assert not ag.histogram(ours, 7).hist.requires_grad  # counts only jump as the values move
+
+
+# --- mv, repeat_interleave, and bmm with them (d2l's attention chapter) ------------------------
+
+
+def test_mv_checks_its_shapes():
+    assert ag.mv(ag.ones(3, 4), ag.ones(4)).shape == (3,)
+    with pytest.raises(ValueError, match=r"mv: expected .* \(3, 4\) and \(3,\)"):
+        ag.ones(3, 4).mv(ag.ones(3))
+
+
+def test_repeat_interleave_by_hand():
+    x = ag.tensor([[1, 2], [3, 4]])
+    np.testing.assert_array_equal(ag.repeat_interleave(x, 2).numpy(), [1, 1, 2, 2, 3, 3, 4, 4])
+    np.testing.assert_array_equal(
+        x.repeat_interleave(ag.tensor([1, 2]), dim=0).numpy(), [[1, 2], [3, 4], [3, 4]]
+    )
+    np.testing.assert_array_equal(ag.repeat_interleave(ag.tensor([2, 0, 1])).numpy(), [0, 0, 2])
+    with pytest.raises(ValueError, match="output_size=3 but the result has 4"):
+        x.repeat_interleave(2, dim=0, output_size=3)
+    with pytest.raises(TypeError, match="repeats must be integers"):
+        x.repeat_interleave(ag.tensor([1.5, 2.0]), dim=0)
+
+
+def test_bmm_mv_repeat_interleave_values_and_gradients_are_pytorchs():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(10)
+    cases = [
+        (lambda L, a, b: L.bmm(a, b), (2, 3, 4), (2, 4, 5)),
+        (lambda L, a, b: a.mv(b), (3, 4), (4,)),
+        (lambda L, a, b: L.repeat_interleave(a, 3, dim=1) * b, (2, 3), (2, 9)),
+        (lambda L, a, b: a.repeat_interleave(L.tensor([2, 0, 1]), dim=-1) * b, (2, 3), (3,)),
+        (lambda L, a, b: L.repeat_interleave(a, 2) * b, (2, 3), (12,)),
+    ]
+    for fn, shape_a, shape_b in cases:
+        da, db = rng.standard_normal(shape_a), rng.standard_normal(shape_b)
+        a, b = ag.Tensor(da, requires_grad=True), ag.Tensor(db, requires_grad=True)
+        ta, tb = torch.tensor(da, requires_grad=True), torch.tensor(db, requires_grad=True)
+        y, z = fn(ag, a, b), fn(torch, ta, tb)
+        np.testing.assert_allclose(y.numpy(), z.detach().numpy(), rtol=1e-12)
+        w = rng.standard_normal(y.shape)
+        (y * ag.Tensor(w)).sum().backward()
+        (z * torch.tensor(w)).sum().backward()
+        np.testing.assert_allclose(a.grad.numpy(), ta.grad.numpy(), rtol=1e-12)
+        np.testing.assert_allclose(b.grad.numpy(), tb.grad.numpy(), rtol=1e-12)
+        inputs = [ag.Tensor(da, requires_grad=True), ag.Tensor(db, requires_grad=True)]
+        assert ag.gradcheck(lambda p, q, fn=fn: fn(ag, p, q), inputs)
