@@ -678,7 +678,7 @@ class TensorMethods:
 
     def norm(self, p: Any = 'fro', dim: Any = None, keepdim: builtins.bool = False, dtype: Any = None) -> Tensor:
         """PyTorch's ``Tensor.norm(p="fro", dim=None, keepdim=False)``: the p-norm of all elements
-        (``dim=None``) or along ``dim``; "fro" and 2 are sqrt(sum x^2).
+        (``dim=None``) or along ``dim``, as ``torch.norm`` (see ``linalg._pytorch_norm``).
         """
 
     def topk(self, k: builtins.int, dim: builtins.int = -1, largest: builtins.bool = True, sorted: builtins.bool = True) -> Tensor:

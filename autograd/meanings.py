@@ -34,10 +34,16 @@ CONFLICTS: dict[str, tuple[str, str, str]] = {
     "var": ("`x.var()`, `x.var(0)`", "ddof 0 (biased)", "correction 1 (unbiased)"),
     "repeat": ("`x.repeat(2, 1)`", "each element repeated (`np.repeat`)", "tiled (`np.tile`)"),
     "equal": ("`autograd.equal(a, b)`", "elementwise `==`", "one bool: same shape and values"),
+    "sort": ("`autograd.sort(x)`, `autograd.sort(x, 0)`", "the sorted values", "(values, indices)"),
+    "norm": (
+        "`autograd.norm(x, 1)`",
+        "a matrix norm for 2-D x (`np.linalg.norm`)",
+        "the p-norm of all elements",
+    ),
 }
 
 # Keywords that only NumPy's spelling of these ops uses: a call naming one keeps NumPy's meaning.
-NUMPY_KEYWORDS = frozenset({"axis", "keepdims", "ddof", "repeats"})
+NUMPY_KEYWORDS = frozenset({"axis", "keepdims", "ddof", "repeats", "kind", "order", "ord"})
 
 
 class _Meanings(threading.local):

@@ -161,7 +161,29 @@ def matrix_trace(x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Ten
     return diagonal(x, offset, axis1, axis2).sum(axis=-1)
 
 
-@op(numpy=np.linalg.norm, method=False)
+def _pytorch_norm(
+    x: Any, p: Any = "fro", axis: Any = None, keepdims: bool = False, dtype: Any = None
+) -> Tensor:
+    """PyTorch's ``torch.norm(x, p="fro", dim=None, keepdim=False)`` and ``Tensor.norm``: the
+    p-norm of all the elements, or along ``dim`` (the registry hands PyTorch's ``dim`` and
+    ``keepdim`` over as ``axis`` and ``keepdims``). "fro" and 2 are sqrt(sum x^2); 1, inf, -inf
+    and 0 are NumPy's vector norms; another p > 0 is (sum |x|^p)^(1/p), composed of recorded ops
+    (dL/dx = sign(x) |x|^(p-1) / ||x||^(p-1))."""
+    x = as_tensor(x) if dtype is None else as_tensor(x).astype(dtype)
+    if isinstance(p, Tensor):  # a number here: no derivative with respect to it
+        p = constant("norm", "p", p).item()
+    if axis is None and keepdims:
+        raise ValueError("norm: keepdim=True needs dim=")
+    if not isinstance(p, str) and p not in (0, 1, 2, math.inf, -math.inf) and p > 0:
+        axes = tuple(range(x.ndim)) if axis is None else axis
+        return (Abs.apply(x) ** p).sum(axis=axes, keepdims=keepdims) ** (1.0 / p)
+    ord_ = None if p in ("fro", 2) else p
+    if axis is None:
+        return norm(reshape(x, -1), ord=ord_)
+    return norm(x, ord=ord_, axis=axis, keepdims=keepdims)
+
+
+@op(numpy=np.linalg.norm, method=False, torch=_pytorch_norm)
 def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A002
     """Vector or matrix norm, as np.linalg.norm. Vectors (one axis, or every axis with ord None):
     ord None or 2, sqrt(sum x^2) (gradient x / ||x||, 0 at x = 0); 1, sum |x|; inf, max |x|;

@@ -16,10 +16,9 @@ from ..function import Function
 from ..registry import op
 from ..tensor import Tensor, as_tensor
 from .indexing import ScatterAdd, take_along_axis
-from .linalg import matmul, norm
+from .linalg import _pytorch_norm, matmul
 from .piecewise import where
 from .reductions import ValuesIndices
-from .shape import reshape
 from .tiling import Repeat
 
 
@@ -108,16 +107,8 @@ def tensor_norm(
     x: Any, p: Any = "fro", dim: Any = None, keepdim: bool = False, dtype: Any = None
 ) -> Tensor:
     """PyTorch's ``Tensor.norm(p="fro", dim=None, keepdim=False)``: the p-norm of all elements
-    (``dim=None``) or along ``dim``; "fro" and 2 are sqrt(sum x^2)."""
-    x = as_tensor(x) if dtype is None else as_tensor(x).astype(dtype)
-    if isinstance(p, Tensor):  # a number here: no derivative with respect to it
-        p = constant("norm", "p", p).item()
-    if dim is None:
-        flat = reshape(x, -1)
-        if keepdim:
-            raise ValueError("norm: keepdim=True needs dim=")
-        return norm(flat, ord=None if p in ("fro", 2) else p)
-    return norm(x, ord=None if p in ("fro", 2) else p, axis=dim, keepdims=keepdim)
+    (``dim=None``) or along ``dim``, as ``torch.norm`` (see ``linalg._pytorch_norm``)."""
+    return _pytorch_norm(x, p, dim, keepdim, dtype)
 
 
 @op()

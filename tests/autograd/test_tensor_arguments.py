@@ -174,6 +174,7 @@ RECORDED = [
     ("roll", "x", X, lambda a: ag.roll(a, 1)),
     ("sort", "x", X, ag.sort),
     ("sort_with_indices", "x", X, lambda a: a.sort(descending=True).values),
+    ("_pytorch_norm", "x", M, lambda a: ag.norm(a, p=3)),
     ("repeat", "x", X, lambda a: ag.repeat(a, 2)),
     ("repeat_tiled", "x", X, lambda a: TORCH_STYLE["repeat_tiled"](a, 2, 1)),
     ("tile", "x", X, lambda a: ag.tile(a, 2)),
@@ -272,6 +273,7 @@ REFUSED = [
     ("unique", "x", X, ag.unique),
     ("norm", "ord", S, lambda a: ag.norm(X, ord=a * 0 + 1)),
     ("tensor_norm", "p", S, lambda a: X.norm(p=a * 0 + 1)),
+    ("_pytorch_norm", "p", S, lambda a: ag.norm(X, p=a * 0 + 1)),
     ("std", "ddof", S, lambda a: ag.std(X, ddof=a * 0 + 1)),
     ("std_corrected", "correction", S, lambda a: X.std(dim=0, correction=a * 0 + 1)),
     ("pad", "constant_values", S, lambda a: ag.pad(X, 1, constant_values=a)),
@@ -515,6 +517,7 @@ def test_casts_record_their_input(name, cast):
 
 MESSAGE_NAMES = {  # the names users know them by
     "tensor_norm": "norm",
+    "_pytorch_norm": "norm",
     "std_corrected": "std",
     "Tensor.__setitem__": "item assignment",
     "Tensor.__iadd__": "in-place +=",

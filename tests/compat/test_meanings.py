@@ -115,3 +115,35 @@ def test_equal_is_one_bool_under_pytorch_meanings_and_eq_stays_elementwise():
     assert a.equal(a.clone()) is True and a.equal(b) is False  # PyTorch's method, always
     torch = pytest.importorskip("torch")
     assert torch.equal(torch.tensor(a.numpy()), torch.tensor(b.numpy())) is False
+def test_module_sort_and_norm_switch_too(x):
+    # d2l's `x_train, _ = torch.sort(...)` and `torch.norm(W, 1)` on a matrix, converted
+    a = x.numpy()
+    assert isinstance(ag.sort(x, 0), ag.Tensor)  # NumPy's np.sort: the values
+    assert np.isclose(ag.norm(x, 1).item(), np.linalg.norm(a, 1))  # max column sum
+    with ag.pytorch_meanings(True):
+        values, indices = ag.sort(x)
+        np.testing.assert_array_equal(values.numpy(), np.sort(a))
+        np.testing.assert_array_equal(indices.numpy(), np.argsort(a, kind="stable"))
+        assert isinstance(ag.sort(x, kind="stable"), ag.Tensor)  # a NumPy keyword: NumPy's
+        assert np.isclose(ag.norm(x, 1).item(), np.abs(a).sum())
+        assert np.isclose(ag.norm(x, ord=1).item(), np.linalg.norm(a, 1))
+        ag.norm(x, 3).backward()
+    np.testing.assert_allclose(
+        x.grad.numpy(), np.sign(a) * np.abs(a) ** 2 / (np.abs(a) ** 3).sum() ** (2 / 3)
+    )
+
+
+def test_module_sort_and_norm_against_torch(x):
+    torch = pytest.importorskip("torch")
+    t = torch.tensor(x.detach().numpy())
+    with ag.pytorch_meanings(True):
+        for ours, theirs in [
+            (ag.sort(x, 0).indices, torch.sort(t, 0).indices),
+            (ag.sort(x).values, torch.sort(t).values),
+            (ag.norm(x, 1), torch.norm(t, 1)),
+            (ag.norm(x, 2), torch.norm(t, 2)),
+            (ag.norm(x, float("inf")), torch.norm(t, float("inf"))),
+            (ag.norm(x, 1, 1, True), torch.norm(t, 1, 1, True)),
+            (ag.norm(x, p=3, dim=0), torch.norm(t, p=3, dim=0)),
+        ]:
+            np.testing.assert_allclose(ours.detach().numpy(), theirs.numpy(), rtol=1e-12)
