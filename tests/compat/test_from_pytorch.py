@@ -47,6 +47,8 @@ TORCH_FINAL_LOSS = {
     "13_char_lstm.py": 1.1640546321868896,
     "14_dcgan_lite.py": 1.9823735356330872,
     "15_mnist_main.py": 1.7519856262207032,
+    "16_makemore_wavenet.py": 2.1307413578033447,
+    "17_d2l_attention.py": 0.7819904386997223,
 }
 
 
