@@ -82,6 +82,7 @@ from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .gradients import grad
 from .graph import Graph, draw_graph, scope, trace, trace_backward
 from .graph import origins as _origins
+from .inference import inference_mode
 from .legacy_tensors import (
     BoolTensor,
     ByteTensor,
@@ -203,6 +204,7 @@ __all__ = [
     "is_grad_enabled",
     "is_pytorch_meanings",
     "manual_seed",
+    "inference_mode",
     "no_grad",
     "ones",
     "ones_like",

@@ -2,7 +2,7 @@
 
 Recording is on by default. ``no_grad`` turns it off (evaluation, optimizer updates),
 ``enable_grad`` turns it back on inside a ``no_grad`` block. Both work as context managers and as
-decorators.
+decorators (``@no_grad()``, or ``@no_grad`` as PyTorch 2 takes it too).
 
 The switch is per thread, as in PyTorch (it lives in ``thread_state.LOCAL``, with the engine's
 other per-thread switches): a thread in ``no_grad`` does not stop another one from recording.
@@ -28,6 +28,9 @@ class _GradMode:
     """Set ``grad_enabled`` to a fixed value for a block or a decorated function."""
 
     enabled: bool
+
+    def __new__(cls, *args: Any) -> Any:  # ``@no_grad`` (no parentheses) decorates at once
+        return cls()(args[0]) if len(args) == 1 and callable(args[0]) else super().__new__(cls)
 
     def __enter__(self) -> None:
         state = LOCAL.state

@@ -421,3 +421,9 @@ def repeat_interleave(
             f"{out.shape[0 if dim is None else dim]} entries along the repeated dimension"
         )
     return out
+
+
+@op(method=False)
+def numel(x: Any) -> int:
+    """PyTorch's ``torch.numel(x)``: the number of elements (``x.numel()``, NumPy's ``size``)."""
+    return int(np.size(_array(x)))

@@ -189,6 +189,33 @@ def test_no_grad_and_enable_grad():
     assert not evaluate().requires_grad
 
 
+def test_grad_modes_decorate_with_or_without_parentheses_and_inference_mode_is_no_grad():
+    x = leaf([1.0])
+
+    @ag.no_grad  # PyTorch 2 takes the bare decorator too
+    def evaluate(y):
+        return x * y
+
+    @ag.enable_grad
+    def train():
+        return x * 2
+
+    @ag.inference_mode
+    def infer():
+        return x * 2
+
+    assert evaluate.__name__ == "evaluate" and not evaluate(2).requires_grad
+    with ag.no_grad():
+        assert train().requires_grad
+    assert not infer().requires_grad
+    assert not ag.inference_mode()(lambda: x * 2)().requires_grad
+    with ag.inference_mode():
+        assert not ag.is_grad_enabled()
+        with ag.inference_mode(False):  # mode=False records, as in PyTorch
+            assert (x * 2).requires_grad
+    assert ag.is_grad_enabled()
+
+
 def test_grad_returns_tensors_and_leaves_grad_alone():
     x = leaf([1.0, 2.0])
     y = leaf([3.0, 4.0])

@@ -306,6 +306,11 @@ def test_histogram_of_a_tensor_in_the_graph_has_torchs_values():
 # --- mv, repeat_interleave, and bmm with them (d2l's attention chapter) ------------------------
 
 
+def test_numel_counts_elements():
+    assert ag.numel(ag.ones(2, 3)) == 6 == ag.ones(2, 3).numel()
+    assert ag.numel(ag.tensor(1.0)) == 1
+
+
 def test_mv_checks_its_shapes():
     assert ag.mv(ag.ones(3, 4), ag.ones(4)).shape == (3,)
     with pytest.raises(ValueError, match=r"mv: expected .* \(3, 4\) and \(3,\)"):
