@@ -1002,6 +1002,11 @@ class TensorMethods:
         memory; ``points[1]`` of a (3, 2) tensor starts at 2).
         """
 
+    def element_size(self) -> builtins.int:
+        """PyTorch's ``element_size``: the bytes one element takes (4 for float32; NumPy's
+        ``itemsize``).
+        """
+
     def unsqueeze_(self, dim: builtins.int) -> Tensor:
         """PyTorch's ``unsqueeze_``: the tensor itself, now with a dimension of size 1 inserted at
         ``dim`` (its memory unchanged). Refused for a tensor that requires grad.

@@ -62,6 +62,12 @@ def stride(self: Tensor, dim: int | None = None) -> Any:
     return steps if dim is None else steps[dim]
 
 
+def element_size(self: Tensor) -> int:
+    """PyTorch's ``element_size``: the bytes one element takes (4 for float32; NumPy's
+    ``itemsize``)."""
+    return self._data.itemsize
+
+
 def storage_offset(self: Tensor) -> int:
     """PyTorch's ``storage_offset``: where the tensor's first element sits in the memory it
     shares with the tensor it is a view of, counted in elements (0 for a tensor that owns its
@@ -412,6 +418,7 @@ for _name, _method in {
     "is_contiguous": is_contiguous,
     "stride": stride,
     "storage_offset": storage_offset,
+    "element_size": element_size,
     "unsqueeze_": unsqueeze_,
     "squeeze_": squeeze_,
     "type": type,

@@ -359,6 +359,7 @@ CONSTANT = [
     ],
     ("histc", "x", X, lambda a: ag.histc(a, 3), "piecewise constant"),
     ("Tensor.stride", "self", X, lambda a: a.stride(), "shape"),
+    ("Tensor.element_size", "self", X, lambda a: a.element_size(), "shape"),
     ("numel", "x", X, ag.numel, "shape"),
     ("Tensor.storage_offset", "self", X, lambda a: a[1:].storage_offset(), "shape"),
     ("Tensor.unsqueeze_", "self", X, lambda a: a.unsqueeze_(0), "in place target"),

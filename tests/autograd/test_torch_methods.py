@@ -37,11 +37,17 @@ def test_stride_and_storage_offset_by_hand():
     assert views["points[1]"].storage_offset() == 2
     assert views["points[:, 1]"].storage_offset() == 1
     assert views["contiguous"].storage_offset() == 0
+    assert views["points"].element_size() == 4 and ag.ones(2).double().element_size() == 8
 
 
 def test_stride_and_storage_offset_are_pytorchs():
     torch = pytest.importorskip("torch")
     ours, theirs = _views(ag), _views(torch)
+    for dtype in ("float32", "float64", "int16", "int64", "bool"):
+        assert (
+            ag.zeros(2, dtype=dtype).element_size()
+            == torch.zeros(2).to(getattr(torch, dtype)).element_size()
+        )
     for name, view in ours.items():
         assert view.stride() == theirs[name].stride(), name
         assert view.storage_offset() == theirs[name].storage_offset(), name
