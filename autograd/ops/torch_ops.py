@@ -427,3 +427,11 @@ def repeat_interleave(
 def numel(x: Any) -> int:
     """PyTorch's ``torch.numel(x)``: the number of elements (``x.numel()``, NumPy's ``size``)."""
     return int(np.size(_array(x)))
+
+
+@op(numpy=np.array_equal, method=False)
+def array_equal(a: Any, b: Any, equal_nan: bool = False) -> bool:
+    """Whether a and b have the same shape and the same elements (a Python bool), as NumPy's
+    ``array_equal`` (PyTorch's ``torch.equal`` and ``a.equal(b)``; ``autograd.equal`` is that
+    under ``pytorch_meanings``)."""
+    return bool(np.array_equal(_array(a), _array(b), equal_nan=equal_nan))

@@ -96,6 +96,7 @@ def matrix(shape=(3, 4), seed=0):
 FUNCTIONS = {
     "all": (lambda x: np.all(x > 0, axis=0), [matrix()]),
     "allclose": (lambda a, b: np.allclose(a, b), [matrix(), matrix((3, 4), 1)]),
+    "array_equal": (lambda a, b: np.array_equal(a, b), [matrix(), matrix((3, 4), 1)]),
     "isclose": (lambda a, b: np.isclose(a, b), [matrix(), matrix((3, 4), 1)]),
     "argsort": (lambda x: np.argsort(x), [matrix()]),
     "nonzero": (lambda x: np.nonzero(x.data > 0), [matrix()]),
@@ -152,7 +153,17 @@ FUNCTIONS = {
     "var": (lambda x: np.var(x, axis=1), [matrix()]),
     "where": (lambda a, b: np.where(a.data > 0, a, b), [matrix(), matrix((3, 4), 1)]),
 }
-NO_GRADIENT = {"all", "any", "argmax", "argmin", "allclose", "isclose", "argsort", "nonzero"}
+NO_GRADIENT = {
+    "all",
+    "any",
+    "argmax",
+    "argmin",
+    "allclose",
+    "isclose",
+    "argsort",
+    "nonzero",
+    "array_equal",
+}
 DECLARED = sorted({f.__name__ for f in NUMPY if not isinstance(f, np.ufunc)})
 
 

@@ -305,6 +305,8 @@ CONSTANT = [
             ("greater_equal", "b", lambda a: ag.greater_equal(Y, a)),
             ("equal", "a", lambda a: a == Y),
             ("equal", "b", lambda a: ag.equal(Y, a)),
+            ("array_equal", "a", lambda a: ag.array_equal(a, Y)),
+            ("array_equal", "b", lambda a: ag.array_equal(Y, a)),
             ("not_equal", "a", lambda a: a != Y),
             ("not_equal", "b", lambda a: ag.not_equal(Y, a)),
             ("logical_and", "a", lambda a: ag.logical_and(a, Y)),

@@ -306,6 +306,18 @@ def test_histogram_of_a_tensor_in_the_graph_has_torchs_values():
 # --- mv, repeat_interleave, and bmm with them (d2l's attention chapter) ------------------------
 
 
+def test_array_equal_is_torch_equal():
+    a = ag.tensor([[1.0, 2.0]])
+    assert ag.array_equal(a, a * 1) is True
+    assert ag.array_equal(a, a * 2) is False
+    assert ag.array_equal(a, ag.tensor([1.0, 2.0])) is False  # shapes differ
+    assert np.array_equal(a, a)  # NumPy's own function on tensors
+    torch = pytest.importorskip("torch")
+    t = torch.tensor([[1.0, 2.0]])
+    for other in ([[1.0, 2.0]], [[1.0, 3.0]], [1.0, 2.0]):
+        assert ag.array_equal(a, ag.tensor(other)) == torch.equal(t, torch.tensor(other))
+
+
 def test_numel_counts_elements():
     assert ag.numel(ag.ones(2, 3)) == 6 == ag.ones(2, 3).numel()
     assert ag.numel(ag.tensor(1.0)) == 1
