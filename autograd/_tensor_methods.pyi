@@ -741,9 +741,15 @@ class TensorMethods:
         and max when both are 0); values outside are ignored; no gradient.
         """
 
-    def nonzero(self, *, as_tuple: builtins.bool = False) -> Tensor:
-        """PyTorch's ``nonzero``: the indices of the non-zero entries, one row per entry (shape
-        (n, ndim)), or with ``as_tuple=True`` one index tensor per dimension (NumPy's form).
+    def nonzero(self) -> Tensor:
+        """The indices of the non-zero entries, one int64 tensor per dimension, as np.nonzero and
+            ndarray.nonzero; PyTorch's rows (n, ndim) when spelled with ``as_tuple=`` or under
+            ``pytorch_meanings`` (converted code).
+
+        Also takes PyTorch's dim= and keepdim=.
+
+        Spelled the PyTorch way: PyTorch's ``nonzero``: the indices of the non-zero entries, one row per entry (shape
+            (n, ndim), int64), or with ``as_tuple=True`` one index tensor per dimension.
         """
 
     def unique(self, sorted: builtins.bool = True, return_inverse: builtins.bool = False, return_counts: builtins.bool = False, dim: builtins.int | None = None) -> Tensor:

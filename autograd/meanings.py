@@ -34,6 +34,11 @@ CONFLICTS: dict[str, tuple[str, str, str]] = {
     "var": ("`x.var()`, `x.var(0)`", "ddof 0 (biased)", "correction 1 (unbiased)"),
     "repeat": ("`x.repeat(2, 1)`", "each element repeated (`np.repeat`)", "tiled (`np.tile`)"),
     "equal": ("`autograd.equal(a, b)`", "elementwise `==`", "one bool: same shape and values"),
+    "nonzero": (
+        "`x.nonzero()`, `autograd.nonzero(x)`",
+        "a tuple of index arrays",
+        "rows (n, ndim)",
+    ),
     "sort": ("`autograd.sort(x)`, `autograd.sort(x, 0)`", "the sorted values", "(values, indices)"),
     "norm": (
         "`autograd.norm(x, 1)`",

@@ -323,14 +323,21 @@ def histc(x: Any, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:  #
     return Tensor(hist.astype(data.dtype))
 
 
-@op(numpy=np.nonzero, method="nonzero")
-def nonzero(x: Any, *, as_tuple: bool = False) -> Any:
+def _nonzero_rows(x: Any, *, as_tuple: bool = False) -> Any:
     """PyTorch's ``nonzero``: the indices of the non-zero entries, one row per entry (shape
-    (n, ndim)), or with ``as_tuple=True`` one index tensor per dimension (NumPy's form)."""
+    (n, ndim), int64), or with ``as_tuple=True`` one index tensor per dimension."""
     found = np.nonzero(_array(x))
     if as_tuple:
         return tuple(Tensor(i.astype(np.int64)) for i in found)
     return Tensor(np.stack(found, axis=1).astype(np.int64))
+
+
+@op(numpy=np.nonzero, method="nonzero", torch=_nonzero_rows)
+def nonzero(x: Any) -> tuple[Tensor, ...]:
+    """The indices of the non-zero entries, one int64 tensor per dimension, as np.nonzero and
+    ndarray.nonzero; PyTorch's rows (n, ndim) when spelled with ``as_tuple=`` or under
+    ``pytorch_meanings`` (converted code)."""
+    return _nonzero_rows(x, as_tuple=True)
 
 
 @op()

@@ -338,6 +338,7 @@ CONSTANT = [
             ("allclose", "rtol", lambda a: ag.allclose(Y, Y, rtol=a[0])),
             ("allclose", "atol", lambda a: ag.allclose(Y, Y, atol=a[0])),
             ("nonzero", "x", ag.nonzero),
+            ("_nonzero_rows", "x", lambda a: ag.nonzero(a, as_tuple=False)),
             ("argsort", "x", ag.argsort),
             ("multinomial", "input", lambda a: ag.multinomial(a * a, 2)),
             ("Tensor.eq", "self", lambda a: a.eq(Y)),

@@ -218,7 +218,12 @@ def test_histc_uses_the_data_range_by_default_and_ignores_values_outside_min_max
 
 def test_nonzero_as_rows_or_as_a_tuple():
     x = ag.Tensor(np.array([[0.0, 1.0], [2.0, 0.0]]))
-    rows = ag.nonzero(x)
+    i, j = ag.nonzero(x)  # NumPy's meaning by default: a tuple, as np.nonzero
+    np.testing.assert_array_equal(i.numpy(), [0, 1])
+    with ag.pytorch_meanings(True):
+        rows = ag.nonzero(x)
+    np.testing.assert_array_equal(x.nonzero(as_tuple=False).numpy(), rows.numpy())
+    assert isinstance(np.nonzero(x), tuple)  # NumPy's function keeps NumPy's meaning
     np.testing.assert_array_equal(rows.numpy(), [[0, 1], [1, 0]])
     assert rows.dtype == np.int64
     i, j = x.nonzero(as_tuple=True)
@@ -284,7 +289,8 @@ def test_the_values_and_gradients_are_pytorchs():
         ag.histc(ag.Tensor(counts), bins=4).numpy(), torch.histc(torch.tensor(counts), bins=4)
     )
     np.testing.assert_array_equal(
-        ag.nonzero(ag.Tensor(data > 0)).numpy(), torch.nonzero(torch.tensor(data > 0))
+        ag.nonzero(ag.Tensor(data > 0), as_tuple=False).numpy(),
+        torch.nonzero(torch.tensor(data > 0)),
     )
 
 
