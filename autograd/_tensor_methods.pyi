@@ -784,6 +784,13 @@ class TensorMethods:
         times (int64). ``output_size`` is only checked.
         """
 
+    def diag(self, k: builtins.int = 0) -> Tensor:
+        """A 1-D x as the ``k``-th diagonal of a square matrix (zeros elsewhere; k > 0 above the main
+        diagonal), or the ``k``-th diagonal of a 2-D x as a vector: np.diag, and PyTorch's
+        ``torch.diag(x, diagonal)``. Recorded: the matrix is x times the identity, padded, so
+        dL/dx_i is dL/dy at x_i's place; the vector is ``diagonal``'s.
+        """
+
     def sin(self) -> Tensor:
         """y = sin x;  dy/dx = cos x."""
 

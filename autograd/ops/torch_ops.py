@@ -15,11 +15,12 @@ from ..arguments import constant, constant_array, requires_grad
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor, as_tensor
-from .indexing import ScatterAdd, take_along_axis
+from .indexing import ScatterAdd, diagonal, take_along_axis
 from .linalg import _pytorch_norm, matmul
 from .piecewise import where
 from .reductions import ValuesIndices
-from .tiling import Repeat
+from .shape import reshape
+from .tiling import Repeat, pad
 
 
 def _array(x: Any) -> np.ndarray:
@@ -442,3 +443,20 @@ def array_equal(a: Any, b: Any, equal_nan: bool = False) -> bool:
     ``array_equal`` (PyTorch's ``torch.equal`` and ``a.equal(b)``; ``autograd.equal`` is that
     under ``pytorch_meanings``)."""
     return bool(np.array_equal(_array(a), _array(b), equal_nan=equal_nan))
+
+
+@op(numpy=np.diag)
+def diag(x: Any, k: int = 0) -> Tensor:
+    """A 1-D x as the ``k``-th diagonal of a square matrix (zeros elsewhere; k > 0 above the main
+    diagonal), or the ``k``-th diagonal of a 2-D x as a vector: np.diag, and PyTorch's
+    ``torch.diag(x, diagonal)``. Recorded: the matrix is x times the identity, padded, so
+    dL/dx_i is dL/dy at x_i's place; the vector is ``diagonal``'s."""
+    x = as_tensor(x)
+    if x.ndim == 2:
+        return diagonal(x, k)
+    if x.ndim != 1:
+        raise ValueError(f"diag: x must be 1-D or 2-D, got shape {x.shape}")
+    square = reshape(x, (-1, 1)) * Tensor(np.eye(x.shape[0], dtype=x.dtype))
+    shift = abs(int(k))
+    widths = ((0, shift), (shift, 0)) if k >= 0 else ((shift, 0), (0, shift))
+    return pad(square, widths) if shift else square

@@ -97,6 +97,7 @@ FUNCTIONS = {
     "all": (lambda x: np.all(x > 0, axis=0), [matrix()]),
     "allclose": (lambda a, b: np.allclose(a, b), [matrix(), matrix((3, 4), 1)]),
     "array_equal": (lambda a, b: np.array_equal(a, b), [matrix(), matrix((3, 4), 1)]),
+    "diag": (lambda x: np.diag(x, 1), [matrix()]),
     "isclose": (lambda a, b: np.isclose(a, b), [matrix(), matrix((3, 4), 1)]),
     "argsort": (lambda x: np.argsort(x), [matrix()]),
     "nonzero": (lambda x: np.nonzero(x.data > 0), [matrix()]),

@@ -92,6 +92,7 @@ RECORDED = [
     ("histogram", "x (edges)", X, lambda a: ag.histogram(a, 2).bin_edges),
     ("histogram", "x (density)", X, lambda a: ag.histogram(a, 2, density=True).hist),
     ("mv", "a", M, lambda a: ag.mv(a, X)),
+    ("diag", "x", X, lambda a: ag.diag(a, -1)),
     ("mv", "vec", X, lambda a: ag.mv(M, a)),
     ("repeat_interleave", "x", X, lambda a: ag.repeat_interleave(a, IDX, dim=0)),
     ("softmax", "x", M, lambda a: ag.softmax(a, 1)),

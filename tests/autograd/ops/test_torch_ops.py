@@ -324,6 +324,14 @@ def test_array_equal_is_torch_equal():
         assert ag.array_equal(a, ag.tensor(other)) == torch.equal(t, torch.tensor(other))
 
 
+def test_diag_builds_a_matrix_or_reads_a_diagonal():
+    np.testing.assert_array_equal(ag.diag(ag.tensor([1, 2])).numpy(), [[1, 0], [0, 2]])
+    np.testing.assert_array_equal(ag.diag(ag.tensor([1, 2]), 1).numpy(), np.diag([1, 2], 1))
+    np.testing.assert_array_equal(ag.tensor(np.arange(6).reshape(2, 3)).diag(-1).numpy(), [3])
+    with pytest.raises(ValueError, match=r"diag: x must be 1-D or 2-D, got shape \(1, 1, 1\)"):
+        ag.diag(ag.ones(1, 1, 1))
+
+
 def test_numel_counts_elements():
     assert ag.numel(ag.ones(2, 3)) == 6 == ag.ones(2, 3).numel()
     assert ag.numel(ag.tensor(1.0)) == 1
@@ -357,6 +365,10 @@ def test_bmm_mv_repeat_interleave_values_and_gradients_are_pytorchs():
         (lambda L, a, b: L.repeat_interleave(a, 3, dim=1) * b, (2, 3), (2, 9)),
         (lambda L, a, b: a.repeat_interleave(L.tensor([2, 0, 1]), dim=-1) * b, (2, 3), (3,)),
         (lambda L, a, b: L.repeat_interleave(a, 2) * b, (2, 3), (12,)),
+        (lambda L, a, b: L.diag(a) * b, (3,), (3, 3)),
+        (lambda L, a, b: L.diag(a, 2) * b, (3,), (5, 5)),
+        (lambda L, a, b: a.diag(-1) * b, (3,), (4, 4)),
+        (lambda L, a, b: a.diag(1) * b, (3, 4), (3,)),
     ]
     for fn, shape_a, shape_b in cases:
         da, db = rng.standard_normal(shape_a), rng.standard_normal(shape_b)
