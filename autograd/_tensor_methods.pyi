@@ -567,7 +567,8 @@ class TensorMethods:
         Also takes PyTorch's dim= and keepdim=.
 
         Spelled the PyTorch way: PyTorch's ``var(x, dim, correction=1, keepdim=False)``: sum((x - mean)^2) / (n - correction),
-            the unbiased estimate unless ``correction=0`` (or ``unbiased=False``).
+            the unbiased estimate unless ``correction=0`` (or ``unbiased=False``, which PyTorch also
+            takes positionally: ``var(x, dim, unbiased, keepdim)``, ``var(x, unbiased)``).
         """
 
     def std(self, axis: Any = None, ddof: builtins.float = 0, keepdims: builtins.bool = False) -> Tensor:
@@ -577,7 +578,7 @@ class TensorMethods:
         Also takes PyTorch's dim= and keepdim=.
 
         Spelled the PyTorch way: PyTorch's ``std(x, dim, correction=1, keepdim=False)``: sqrt of ``var`` spelled the same
-            way (unbiased by default).
+            way (unbiased by default; ``std(x, dim, unbiased, keepdim)`` and ``std(x, unbiased)`` too).
         """
 
     def argmax(self, axis: builtins.int | None = None, keepdims: builtins.bool = False) -> Tensor:

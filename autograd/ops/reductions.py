@@ -230,27 +230,32 @@ def ddof_of(correction: float | None, unbiased: bool | None) -> float:
 
 def var_corrected(
     x: Any,
-    axis: Axis = None,
-    *,
-    correction: float | None = None,
+    axis: Any = None,
     unbiased: bool | None = None,
     keepdims: bool = False,
+    *,
+    correction: float | None = None,
 ) -> Tensor:
     """PyTorch's ``var(x, dim, correction=1, keepdim=False)``: sum((x - mean)^2) / (n - correction),
-    the unbiased estimate unless ``correction=0`` (or ``unbiased=False``)."""
+    the unbiased estimate unless ``correction=0`` (or ``unbiased=False``, which PyTorch also
+    takes positionally: ``var(x, dim, unbiased, keepdim)``, ``var(x, unbiased)``)."""
+    if isinstance(axis, bool):  # PyTorch's var(x, unbiased)
+        axis, unbiased = None, axis
     return var(x, axis=axis, ddof=ddof_of(correction, unbiased), keepdims=keepdims)
 
 
 def std_corrected(
     x: Any,
-    axis: Axis = None,
-    *,
-    correction: float | None = None,
+    axis: Any = None,
     unbiased: bool | None = None,
     keepdims: bool = False,
+    *,
+    correction: float | None = None,
 ) -> Tensor:
     """PyTorch's ``std(x, dim, correction=1, keepdim=False)``: sqrt of ``var`` spelled the same
-    way (unbiased by default)."""
+    way (unbiased by default; ``std(x, dim, unbiased, keepdim)`` and ``std(x, unbiased)`` too)."""
+    if isinstance(axis, bool):  # PyTorch's std(x, unbiased)
+        axis, unbiased = None, axis
     correction = constant("std", "correction", correction)
     return std(x, axis=axis, ddof=ddof_of(correction, unbiased), keepdims=keepdims)
 

@@ -147,3 +147,19 @@ def test_module_sort_and_norm_against_torch(x):
             (ag.norm(x, p=3, dim=0), torch.norm(t, p=3, dim=0)),
         ]:
             np.testing.assert_allclose(ours.detach().numpy(), theirs.numpy(), rtol=1e-12)
+
+
+def test_std_and_var_take_pytorchs_positional_unbiased(x):
+    torch = pytest.importorskip("torch")
+    t = torch.tensor(x.detach().numpy())
+    with ag.pytorch_meanings(True):
+        for call in (
+            lambda L, v: L.std(v, 0, True),
+            lambda L, v: L.var(v, 1, False),
+            lambda L, v: v.var(1, False, True),
+            lambda L, v: v.std(False),
+            lambda L, v: L.var(v, True),
+        ):
+            ours, theirs = call(ag, x), call(torch, t)
+            assert ours.shape == tuple(theirs.shape)
+            np.testing.assert_allclose(ours.detach().numpy(), theirs.numpy(), rtol=1e-12)
