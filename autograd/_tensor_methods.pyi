@@ -1164,3 +1164,81 @@ class TensorMethods:
         ``grad.gather(dim, index)``). A position written twice is refused when src requires grad
         (which write wins has no derivative).
         """
+
+    def addcmul(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+        """PyTorch's ``addcmul``: self + value * tensor1 * tensor2 (recorded as those ops)."""
+
+    def addcdiv(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+        """PyTorch's ``addcdiv``: self + value * tensor1 / tensor2 (recorded as those ops)."""
+
+    def lerp(self, end: Any, weight: Any) -> Tensor:
+        """PyTorch's ``lerp``: self + weight * (end - self), the straight line from self to end."""
+
+    def exp_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``exp_``: ``t.exp(...)`` written into t."""
+
+    def log_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``log_``: ``t.log(...)`` written into t."""
+
+    def sqrt_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``sqrt_``: ``t.sqrt(...)`` written into t."""
+
+    def abs_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``abs_``: ``t.abs(...)`` written into t."""
+
+    def neg_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``neg_``: ``t.neg(...)`` written into t."""
+
+    def relu_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``relu_``: ``t.relu(...)`` written into t."""
+
+    def sigmoid_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``sigmoid_``: ``t.sigmoid(...)`` written into t."""
+
+    def tanh_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``tanh_``: ``t.tanh(...)`` written into t."""
+
+    def square_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``square_``: ``t.square(...)`` written into t."""
+
+    def floor_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``floor_``: ``t.floor(...)`` written into t."""
+
+    def ceil_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``ceil_``: ``t.ceil(...)`` written into t."""
+
+    def round_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``round_``: ``t.round(...)`` written into t."""
+
+    def sign_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``sign_``: ``t.sign(...)`` written into t."""
+
+    def reciprocal_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``reciprocal_``: ``t.reciprocal(...)`` written into t."""
+
+    def pow_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``pow_``: ``t.pow(...)`` written into t."""
+
+    def sin_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``sin_``: ``t.sin(...)`` written into t."""
+
+    def cos_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``cos_``: ``t.cos(...)`` written into t."""
+
+    def log1p_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``log1p_``: ``t.log1p(...)`` written into t."""
+
+    def expm1_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``expm1_``: ``t.expm1(...)`` written into t."""
+
+    def trunc_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``trunc_``: ``t.trunc(...)`` written into t."""
+
+    def addcmul_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``addcmul_``: ``t.addcmul(...)`` written into t."""
+
+    def addcdiv_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``addcdiv_``: ``t.addcdiv(...)`` written into t."""
+
+    def lerp_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``lerp_``: ``t.lerp(...)`` written into t."""

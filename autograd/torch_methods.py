@@ -15,10 +15,11 @@ from .arguments import constant
 from .arguments import requires_grad as _requires_grad
 from .creation import copied_out_of_graph, filled, holds_grad
 from .grad_mode import is_grad_enabled
-from .inplace import put
+from .inplace import put, with_history
 from .ops.indexing import take
 from .ops.piecewise import where
 from .ops.shape import broadcast_to, normalize_shape
+from .rebase import rewrite
 from .sampling import Generator, rng
 from .tensor import Tensor, as_array
 
@@ -408,6 +409,54 @@ def equal(self: Tensor, other: Any) -> bool:
     return equal_whole(self, other)
 
 
+def addcmul(self: Tensor, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+    """PyTorch's ``addcmul``: self + value * tensor1 * tensor2 (recorded as those ops)."""
+    return self + value * tensor1 * tensor2
+
+
+def addcdiv(self: Tensor, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+    """PyTorch's ``addcdiv``: self + value * tensor1 / tensor2 (recorded as those ops)."""
+    return self + value * tensor1 / tensor2
+
+
+def lerp(self: Tensor, end: Any, weight: Any) -> Tensor:
+    """PyTorch's ``lerp``: self + weight * (end - self), the straight line from self to end."""
+    return self + weight * (end - self)
+
+
+def _in_place(name: str) -> Any:
+    """PyTorch's ``name_``: ``name``'s result written into the tensor itself -- its history
+    moves to the new node when it has one (autograd/rebase.py, with the old values as the
+    op's input), refused on a leaf that requires grad outside no_grad, as PyTorch does; a
+    result whose dtype cannot be cast back (``sqrt_`` of an int tensor) raises, as in PyTorch."""
+
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        def compute(old: Tensor, *operands: Any) -> Tensor:
+            result = getattr(old, name)(*operands, **kwargs)
+            if not np.can_cast(result.dtype, self.dtype, "same_kind"):
+                raise RuntimeError(
+                    f"{name}_: result type {result.dtype} can't be cast to the tensor's dtype "
+                    f"{self.dtype} in place; use t = t.{name}(...) or convert t first"
+                )
+            return result
+
+        if with_history(self, *args, *kwargs.values()):
+            return rewrite(self, compute, f"{name}_", *args)
+        return put(self, ..., compute(self, *args), f"{name}_")
+
+    method.__name__ = method.__qualname__ = f"{name}_"
+    method.__doc__ = f"PyTorch's in-place ``{name}_``: ``t.{name}(...)`` written into t."
+    return method
+
+
+# PyTorch's in-place math methods (the optimizers written by hand use several)
+IN_PLACE = (
+    "exp", "log", "sqrt", "abs", "neg", "relu", "sigmoid", "tanh", "square", "floor", "ceil",
+    "round", "sign", "reciprocal", "pow", "sin", "cos", "log1p", "expm1", "trunc", "addcmul",
+    "addcdiv", "lerp",
+)  # fmt: skip
+
+
 class TorchMethods:
     """The methods ``autograd/__init__.py`` installs on Tensor (with ``install_attributes``)."""
 
@@ -456,6 +505,10 @@ for _name, _method in {
     "fill": fill,
     "scatter_": scatter_,
     "scatter": scatter,
+    "addcmul": addcmul,
+    "addcdiv": addcdiv,
+    "lerp": lerp,
+    **{f"{name}_": _in_place(name) for name in IN_PLACE},
 }.items():
     setattr(TorchMethods, _name, _method)
 del _name, _method

@@ -26,6 +26,7 @@ import pytest
 
 import autograd as ag
 from autograd.registry import ENTRIES, OPERATORS
+from autograd.torch_methods import IN_PLACE
 
 RNG = np.random.default_rng(0)
 
@@ -46,6 +47,9 @@ MASK = ag.tensor([True, False, True])
 IDX = ag.tensor([2, 0, 1])
 SAMPLE = ag.tensor(np.array([0.1, 0.4, 0.45, 0.9, 0.95]))
 
+
+# PyTorch's in-place math methods that take no operand (autograd/torch_methods.py)
+UNARY_IN_PLACE = [n for n in IN_PLACE if n not in ("pow", "addcmul", "addcdiv", "lerp")]
 
 ONE = ag.tensor(1.0, requires_grad=True)  # makes a recorded result that is not the argument
 
@@ -247,6 +251,21 @@ RECORDED = [
     ("Tensor.fill", "value", S, lambda a: (lambda b: b.fill(a) or b)(_buf())),
     ("Tensor.fill_", "value", S, lambda a: _buf().fill_(a)),
     ("Tensor.copy_", "source", X, lambda a: _buf().copy_(a)),
+    ("Tensor.pow_", "args (exponent)", S, lambda a: _inplace("pow_", a * 0 + 2.0)),
+    ("Tensor.addcmul_", "args (tensor1)", X, lambda a: _inplace("addcmul_", a, Y)),
+    ("Tensor.addcdiv_", "args (tensor2)", POS, lambda a: _inplace("addcdiv_", Y, a)),
+    ("Tensor.lerp_", "args (end)", X, lambda a: _inplace("lerp_", a, 0.25)),
+    ("Tensor.addcmul", "self", X, lambda a: a.addcmul(Y, X)),
+    ("Tensor.addcmul", "tensor1", X, lambda a: Y.addcmul(a, X, value=2.0)),
+    ("Tensor.addcmul", "tensor2", X, lambda a: Y.addcmul(X, a)),
+    ("Tensor.addcmul", "value", S, lambda a: Y.addcmul(X, X, value=a)),
+    ("Tensor.addcdiv", "self", X, lambda a: a.addcdiv(Y, POS)),
+    ("Tensor.addcdiv", "tensor1", X, lambda a: Y.addcdiv(a, POS)),
+    ("Tensor.addcdiv", "tensor2", POS, lambda a: Y.addcdiv(X, a)),
+    ("Tensor.addcdiv", "value", S, lambda a: Y.addcdiv(X, POS, value=a)),
+    ("Tensor.lerp", "self", X, lambda a: a.lerp(Y, 0.25)),
+    ("Tensor.lerp", "end", X, lambda a: Y.lerp(a, 0.25)),
+    ("Tensor.lerp", "weight", X, lambda a: Y.lerp(X, a)),
     ("Tensor.clamp_", "min", X, lambda a: _buf().clamp_(min=a)),
     ("Tensor.clamp_", "max", X, lambda a: _buf().clamp_(max=a)),
     # autograd.functional: v is recorded when the result is (create_graph=True), as in PyTorch
@@ -436,6 +455,14 @@ CONSTANT = [
             ("scatter_", lambda a: a.scatter_(0, IDX, Y)),
             ("normal_", lambda a: a.normal_()),
             ("uniform_", lambda a: a.uniform_()),
+            ("pow_", lambda a: a.pow_(2)),
+            ("addcmul_", lambda a: a.addcmul_(Y, Y)),
+            ("addcdiv_", lambda a: a.addcdiv_(Y, POS)),
+            ("lerp_", lambda a: a.lerp_(Y, 0.5)),
+            *[
+                (f"{name}_", lambda a, name=name: getattr(a, f"{name}_")())
+                for name in UNARY_IN_PLACE
+            ],
         ]
     ],
 ]
@@ -492,6 +519,7 @@ NOT_VALUES = {
     ("Tensor.scatter", "index"): "integers",
     ("Tensor.narrow", "start"): "an integer",
     ("repeat_interleave", "output_size"): "an integer",
+    **{(f"Tensor.{name}_", "args"): "none: the op takes no operand" for name in UNARY_IN_PLACE},
     ("Tensor.narrow", "length"): "an integer",
     ("Tensor.reshape_as", "other"): "only its shape is read",
     ("Tensor.masked_select", "mask"): "booleans",
