@@ -60,6 +60,7 @@ from .devices import check_device, device
 from .dtypes import (
     bfloat16,
     bool,
+    contiguous_format,
     double,
     float,
     float16,
@@ -72,6 +73,7 @@ from .dtypes import (
     int32,
     int64,
     long,
+    preserve_format,
     short,
     uint8,
 )
@@ -166,6 +168,7 @@ __all__ = [
     "as_tensor",
     "bfloat16",
     "bool",
+    "contiguous_format",
     "check_device",
     "compile",
     "cuda",
@@ -205,6 +208,7 @@ __all__ = [
     "is_pytorch_meanings",
     "manual_seed",
     "inference_mode",
+    "preserve_format",
     "no_grad",
     "ones",
     "ones_like",

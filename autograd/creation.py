@@ -156,31 +156,64 @@ def _like(t: Any) -> np.ndarray:
     return t._data if isinstance(t, Tensor) else np.asarray(t)
 
 
+def _memory_format(memory_format: Any, name: str) -> None:
+    # PyTorch's memory formats: a new tensor here is always one C-ordered block, which is what
+    # preserve_format and contiguous_format give for the tensors backproplab makes.
+    if memory_format not in (None, "preserve_format", "contiguous_format"):
+        raise ValueError(
+            f"{name}: memory_format {memory_format!r} is not supported (tensors here are "
+            "C-ordered blocks: preserve_format or contiguous_format)"
+        )
+
+
 def zeros_like(
-    t: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
+    t: Any,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: Any = None,
+    memory_format: Any = None,
 ) -> Tensor:
     """Zeros with the shape and dtype of ``t``."""
+    _memory_format(memory_format, "zeros_like")
     return _made(np.zeros_like(_like(t), dtype), requires_grad, device, "zeros_like")
 
 
 def empty_like(
-    t: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
+    t: Any,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: Any = None,
+    memory_format: Any = None,
 ) -> Tensor:
     """A tensor with the shape and dtype of ``t`` whose values are not set (whatever the memory
     held), as ``empty``."""
+    _memory_format(memory_format, "empty_like")
     return _made(np.empty_like(_like(t), dtype), requires_grad, device, "empty_like")
 
 
-def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None) -> Tensor:
+def ones_like(
+    t: Any,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: Any = None,
+    memory_format: Any = None,
+) -> Tensor:
     """Ones with the shape and dtype of ``t``."""
+    _memory_format(memory_format, "ones_like")
     return _made(np.ones_like(_like(t), dtype), requires_grad, device, "ones_like")
 
 
 def full_like(
-    t: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False, device: Any = None
+    t: Any,
+    fill_value: Any,
+    dtype: Any = None,
+    requires_grad: bool = False,
+    device: Any = None,
+    memory_format: Any = None,
 ) -> Tensor:
     """``fill_value`` everywhere, with the shape and dtype of ``t`` (only ``t``'s shape and dtype
     are read: the result does not depend on its values)."""
+    _memory_format(memory_format, "full_like")
     if _requires_grad(fill_value):  # recorded: the result depends on it
         like = _like(t)
         return filled("full_like", like.shape, fill_value, dtype or like.dtype, device)

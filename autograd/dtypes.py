@@ -89,7 +89,12 @@ class Unavailable:
 
 bfloat16 = Unavailable("bfloat16", "use float32, or float16 to save memory")
 
+# PyTorch's memory formats that a tensor here always has (``zeros_like(p,
+# memory_format=preserve_format)`` in optimizers written by hand); the names are the values.
+preserve_format = "preserve_format"
+contiguous_format = "contiguous_format"
+
 __all__ = [
     "bfloat16", "bool", "double", "float", "float16", "float32", "float64", "half", "int", "int8",
-    "int16", "int32", "int64", "long", "short", "uint8",
+    "int16", "int32", "int64", "long", "short", "uint8", "preserve_format", "contiguous_format",
 ]  # fmt: skip

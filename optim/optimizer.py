@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -96,7 +97,8 @@ class Optimizer:
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
         self.defaults: dict[str, Any] = dict(defaults)
-        self.state: dict[autograd.Tensor, dict[str, Any]] = {}
+        # a dict per parameter, made on first use (``self.state[p]`` in a step written by hand)
+        self.state: dict[autograd.Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
         self._last_scalar: tuple[float, np.dtype, np.ndarray] | None = None
         self.validate(self.defaults)
@@ -334,7 +336,7 @@ class Optimizer:
         saved_state = state_dict.get("state", {})
         if not isinstance(saved_state, dict):
             raise ValueError(f"{where}: 'state' must be a dict, got {type(saved_state).__name__}")
-        new_state = {}
+        new_state: dict[Any, dict[str, Any]] = defaultdict(dict)
         for key, entries in saved_state.items():
             i = as_index(key, where)
             if i not in by_index:

@@ -222,3 +222,39 @@ def test_a_rule_written_under_the_old_names_still_runs_with_a_deprecation_warnin
     warns = pytest.warns(DeprecationWarning, match="Optimizer._validate is now")
     with warns, pytest.raises(ValueError, match="lr"):
         sgd._validate({**sgd.param_groups[0], "lr": -1.0})
+
+
+def test_a_step_written_the_pytorch_way_against_the_base_class():
+    # PyTorch's tutorials subclass Optimizer and write step(): self.state[p] starts as {}, and
+    # zeros_like(p, memory_format=torch.preserve_format) makes the moment buffers
+    torch = pytest.importorskip("torch")
+
+    def run(lib, base):
+        class Momentum(base):
+            def __init__(self, params, lr=0.1, beta=0.9):
+                super().__init__(params, dict(lr=lr, beta=beta))
+
+            @lib.no_grad()
+            def step(self, closure=None):
+                for group in self.param_groups:
+                    for p in group["params"]:
+                        state = self.state[p]
+                        if len(state) == 0:
+                            state["buf"] = lib.zeros_like(p, memory_format=lib.preserve_format)
+                        state["buf"].mul_(group["beta"]).add_(p.grad)
+                        p.add_(state["buf"], alpha=-group["lr"])
+
+        w = lib.tensor([1.0, -2.0], requires_grad=True)
+        opt = Momentum([w])
+        for _ in range(3):
+            opt.zero_grad()
+            (w**2).sum().backward()
+            opt.step()
+        return w.detach().numpy(), len(opt.state_dict()["state"])
+
+    ours = run(autograd, optim.Optimizer)
+    theirs = run(torch, torch.optim.Optimizer)
+    np.testing.assert_allclose(ours[0], theirs[0], rtol=1e-6)
+    assert ours[1] == theirs[1] == 1
+    with pytest.raises(ValueError, match="zeros_like: memory_format 'channels_last'"):
+        autograd.zeros_like(autograd.ones(2), memory_format="channels_last")
