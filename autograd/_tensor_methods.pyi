@@ -23,20 +23,11 @@ class TensorMethods:
         ``Tensor.backward`` (installed by autograd/__init__.py), ``tensor`` being the tensor.
         """
 
-    def add(self, b: Any) -> Tensor:
-        """y = a + b, broadcasting as NumPy;  dy/da = 1, dy/db = 1."""
-
     def __add__(self, b: Any) -> Tensor:
         """y = a + b, broadcasting as NumPy;  dy/da = 1, dy/db = 1."""
 
     def __radd__(self, other: Any) -> Tensor:
         """add with the operands swapped: ``other <op> self``."""
-
-    def subtract(self, b: Any) -> Tensor:
-        """y = a - b, broadcasting as NumPy;  dy/da = 1, dy/db = -1."""
-
-    def sub(self, b: Any) -> Tensor:
-        """y = a - b, broadcasting as NumPy;  dy/da = 1, dy/db = -1."""
 
     def __sub__(self, b: Any) -> Tensor:
         """y = a - b, broadcasting as NumPy;  dy/da = 1, dy/db = -1."""
@@ -1164,6 +1155,17 @@ class TensorMethods:
         ``grad.gather(dim, index)``). A position written twice is refused when src requires grad
         (which write wins has no derivative).
         """
+
+    def add(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        """PyTorch's ``t.add(other, alpha=1)``: t + alpha * other (the ``+`` operator's op; the
+        method is kept apart so that ``+`` itself stays one call).
+        """
+
+    def subtract(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        """PyTorch's ``t.sub(other, alpha=1)`` (also ``t.subtract``): t - alpha * other."""
+
+    def sub(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        """PyTorch's ``t.sub(other, alpha=1)`` (also ``t.subtract``): t - alpha * other."""
 
     def addcmul(self, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
         """PyTorch's ``addcmul``: self + value * tensor1 * tensor2 (recorded as those ops)."""

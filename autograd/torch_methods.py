@@ -409,6 +409,22 @@ def equal(self: Tensor, other: Any) -> bool:
     return equal_whole(self, other)
 
 
+def _is_one(alpha: Any) -> bool:
+    # a plain 1 adds other itself (a Tensor alpha is recorded as a factor)
+    return isinstance(alpha, (int, float)) and alpha == 1
+
+
+def add(self: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
+    """PyTorch's ``t.add(other, alpha=1)``: t + alpha * other (the ``+`` operator's op; the
+    method is kept apart so that ``+`` itself stays one call)."""
+    return self + (other if _is_one(alpha) else alpha * other)
+
+
+def subtract(self: Tensor, other: Any, *, alpha: Any = 1) -> Tensor:
+    """PyTorch's ``t.sub(other, alpha=1)`` (also ``t.subtract``): t - alpha * other."""
+    return self - (other if _is_one(alpha) else alpha * other)
+
+
 def addcmul(self: Tensor, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
     """PyTorch's ``addcmul``: self + value * tensor1 * tensor2 (recorded as those ops)."""
     return self + value * tensor1 * tensor2
@@ -505,6 +521,9 @@ for _name, _method in {
     "fill": fill,
     "scatter_": scatter_,
     "scatter": scatter,
+    "add": add,
+    "subtract": subtract,
+    "sub": subtract,
     "addcmul": addcmul,
     "addcdiv": addcdiv,
     "lerp": lerp,

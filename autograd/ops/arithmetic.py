@@ -16,7 +16,7 @@ from ..registry import op
 from ..tensor import Tensor, as_tensor
 
 
-@op(numpy=np.add, operator="+")
+@op(numpy=np.add, operator="+", method=False)  # Tensor.add: torch_methods.py (alpha=)
 class Add(Function):
     """y = a + b, broadcasting as NumPy;  dy/da = 1, dy/db = 1."""
 
@@ -31,7 +31,7 @@ class Add(Function):
         return grad, grad
 
 
-@op("subtract", numpy=np.subtract, operator="-", aliases=("sub",))
+@op("subtract", numpy=np.subtract, operator="-", aliases=("sub",), method=False)  # (as add)
 class Sub(Function):
     """y = a - b, broadcasting as NumPy;  dy/da = 1, dy/db = -1."""
 

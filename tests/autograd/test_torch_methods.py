@@ -171,3 +171,19 @@ def test_adam_written_with_in_place_methods_is_pytorchs_step():
                 p.addcdiv_(exp_avg, denom, value=-lr / (1 - beta1**step))
         results.append(p.detach().numpy())
     np.testing.assert_allclose(results[0], results[1], rtol=1e-12)
+
+
+def test_add_and_sub_take_alpha_as_pytorchs():
+    torch = pytest.importorskip("torch")
+    data = np.array([1.0, -2.0, 0.5])
+    for call in (
+        lambda L, a, b: a.add(b),
+        lambda L, a, b: a.add(b, alpha=0.1),
+        lambda L, a, b: a.sub(b, alpha=3),
+        lambda L, a, b: a.subtract(b),
+        lambda L, a, b: L.add(a, b),
+        lambda L, a, b: L.sub(a, b),
+    ):
+        ours = call(ag, ag.tensor(data), ag.tensor(data[::-1].copy()))
+        theirs = call(torch, torch.tensor(data), torch.tensor(data[::-1].copy()))
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-12)
