@@ -1244,3 +1244,24 @@ class TensorMethods:
 
     def lerp_(self, *args: Any, **kwargs: Any) -> Tensor:
         """PyTorch's in-place ``lerp_``: ``t.lerp(...)`` written into t."""
+
+    def tril_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``tril_``: ``t.tril(...)`` written into t."""
+
+    def triu_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``triu_``: ``t.triu(...)`` written into t."""
+
+    def log2_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``log2_``: ``t.log2(...)`` written into t."""
+
+    def log10_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``log10_``: ``t.log10(...)`` written into t."""
+
+    def erf_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``erf_``: ``t.erf(...)`` written into t."""
+
+    def sinh_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``sinh_``: ``t.sinh(...)`` written into t."""
+
+    def cosh_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``cosh_``: ``t.cosh(...)`` written into t."""

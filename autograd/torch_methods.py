@@ -469,7 +469,7 @@ def _in_place(name: str) -> Any:
 IN_PLACE = (
     "exp", "log", "sqrt", "abs", "neg", "relu", "sigmoid", "tanh", "square", "floor", "ceil",
     "round", "sign", "reciprocal", "pow", "sin", "cos", "log1p", "expm1", "trunc", "addcmul",
-    "addcdiv", "lerp",
+    "addcdiv", "lerp", "tril", "triu", "log2", "log10", "erf", "sinh", "cosh",
 )  # fmt: skip
 
 

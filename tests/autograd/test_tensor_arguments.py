@@ -468,7 +468,10 @@ CONSTANT = [
             *[
                 (f"{name}_", lambda a, name=name: getattr(a, f"{name}_")())
                 for name in UNARY_IN_PLACE
+                if name not in ("tril", "triu")
             ],
+            ("tril_", lambda a: a.reshape(1, 3).tril_()),  # (a view of the leaf: 2-D)
+            ("triu_", lambda a: a.reshape(1, 3).triu_()),
         ]
     ],
 ]

@@ -115,6 +115,9 @@ IN_PLACE_CASES = [
     ("addcmul_", ("t1", "t2")),
     ("addcdiv_", ("t1", "t2")),
     ("lerp_", ("t1", 0.25)),
+    ("log2_", ()),
+    ("erf_", ()),
+    ("cosh_", ()),
 ]
 
 
@@ -140,6 +143,15 @@ def test_in_place_math_matches_pytorch_and_keeps_the_gradient():
         (y * ag.tensor(data)).sum().backward()
         (yt * torch.tensor(data)).sum().backward()
         np.testing.assert_allclose(w.grad.numpy(), wt.grad.numpy(), rtol=1e-12, err_msg=name)
+
+
+def test_in_place_triangles_match_pytorch():
+    torch = pytest.importorskip("torch")
+    data = np.arange(12.0).reshape(3, 4)
+    for name, args in (("tril_", ()), ("triu_", (1,)), ("tril_", (-1,))):
+        ours, theirs = ag.tensor(data.copy()), torch.tensor(data.copy())
+        getattr(ours, name)(*args), getattr(theirs, name)(*args)
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
 
 
 def test_in_place_math_refusals():
