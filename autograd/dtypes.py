@@ -89,6 +89,11 @@ class Unavailable:
 
 bfloat16 = Unavailable("bfloat16", "use float32, or float16 to save memory")
 
+# The limits of a dtype (``finfo(float32).eps``, ``.max``, ``.tiny``; ``iinfo(int64).max``): NumPy's
+# own, which take these dtypes and have PyTorch's attribute names.
+finfo = np.finfo
+iinfo = np.iinfo
+
 # PyTorch's memory formats that a tensor here always has (``zeros_like(p,
 # memory_format=preserve_format)`` in optimizers written by hand); the names are the values.
 preserve_format = "preserve_format"
@@ -97,4 +102,5 @@ contiguous_format = "contiguous_format"
 __all__ = [
     "bfloat16", "bool", "double", "float", "float16", "float32", "float64", "half", "int", "int8",
     "int16", "int32", "int64", "long", "short", "uint8", "preserve_format", "contiguous_format",
+    "finfo", "iinfo",
 ]  # fmt: skip

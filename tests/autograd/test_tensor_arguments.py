@@ -495,7 +495,8 @@ STRUCTURAL = {
 # under create_graph, tests/autograd/test_higher_order.py).
 TOOLS = {
     "backward", "grad", "gradcheck", "gradgradcheck", "draw_graph", "trace", "trace_backward",
-    "save", "load", "compile", "scope", "no_grad", "enable_grad", "detect_anomaly",
+    "save", "load", "compile", "scope", "no_grad", "enable_grad", "detect_anomaly", "finfo",
+    "iinfo", "inference_mode",
     "pytorch_meanings", "is_pytorch_meanings", "is_grad_enabled", "manual_seed",
     "get_generator", "get_num_threads", "set_num_threads", "get_default_device",
     "get_default_dtype", "set_default_device", "set_default_dtype", "set_printoptions",

@@ -84,3 +84,12 @@ def test_bfloat16_can_be_named_but_not_used_as_a_dtype():
     ):
         with pytest.raises(TypeError, match=r"no bfloat16 \(NumPy lacks it\): use float32"):
             use()
+
+
+def test_finfo_and_iinfo_give_pytorchs_limits():
+    torch = pytest.importorskip("torch")
+    for ours, theirs in ((ag.float32, torch.float32), (ag.float16, torch.float16)):
+        for field in ("eps", "max", "min", "tiny"):
+            assert float(getattr(ag.finfo(ours), field)) == getattr(torch.finfo(theirs), field)
+    assert ag.iinfo(ag.int64).max == torch.iinfo(torch.int64).max
+    assert ag.finfo(ag.ones(1).dtype).eps == torch.finfo(torch.ones(1).dtype).eps
