@@ -440,10 +440,11 @@ def lerp(self: Tensor, end: Any, weight: Any) -> Tensor:
     return self + weight * (end - self)
 
 
-def _in_place(name: str) -> Any:
-    """PyTorch's ``name_``: ``name``'s result written into the tensor itself -- its history
-    moves to the new node when it has one (autograd/rebase.py, with the old values as the
-    op's input), refused on a leaf that requires grad outside no_grad, as PyTorch does; a
+def in_place(name: str) -> Any:
+    """The Tensor method ``name_`` (``exp_``, ``addcmul_``, ...: one per name in ``IN_PLACE``),
+    PyTorch's in-place ``name``: the method's result written into the tensor itself. Its
+    history moves to the new node when it has one (autograd/rebase.py, with the old values as
+    the op's input); refused on a leaf that requires grad outside no_grad, as PyTorch does; a
     result whose dtype cannot be cast back (``sqrt_`` of an int tensor) raises, as in PyTorch."""
 
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
@@ -460,7 +461,8 @@ def _in_place(name: str) -> Any:
             return rewrite(self, compute, f"{name}_", *args)
         return put(self, ..., compute(self, *args), f"{name}_")
 
-    method.__name__ = method.__qualname__ = f"{name}_"
+    method.__name__ = f"{name}_"
+    method.__qualname__ = "in_place"  # (where the reference documents it: this factory)
     method.__doc__ = f"PyTorch's in-place ``{name}_``: ``t.{name}(...)`` written into t."
     return method
 
@@ -527,7 +529,7 @@ for _name, _method in {
     "addcmul": addcmul,
     "addcdiv": addcdiv,
     "lerp": lerp,
-    **{f"{name}_": _in_place(name) for name in IN_PLACE},
+    **{f"{name}_": in_place(name) for name in IN_PLACE},
 }.items():
     setattr(TorchMethods, _name, _method)
 del _name, _method

@@ -115,6 +115,8 @@ def test_equal_is_one_bool_under_pytorch_meanings_and_eq_stays_elementwise():
     assert a.equal(a.clone()) is True and a.equal(b) is False  # PyTorch's method, always
     torch = pytest.importorskip("torch")
     assert torch.equal(torch.tensor(a.numpy()), torch.tensor(b.numpy())) is False
+
+
 def test_module_sort_and_norm_switch_too(x):
     # d2l's `x_train, _ = torch.sort(...)` and `torch.norm(W, 1)` on a matrix, converted
     a = x.numpy()
