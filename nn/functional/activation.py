@@ -172,14 +172,36 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
+class ELUFunction(autograd.Function):
+    """y = x if x > 0 else alpha (e^x - 1);  dy/dx = 1 if x > 0 else alpha e^x.
+
+    At x = 0 it takes PyTorch's values at the kink: dy/dx = alpha (the left branch), and the
+    second derivative 0 (the exponent of the slope is held at 0 from x = 0 on)."""
+
+    name = "elu"
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, alpha: float = 1.0) -> np.ndarray:
+        ctx.save_for_backward(x)
+        ctx.alpha = alpha
+        negative = alpha * np.expm1(np.where(x > 0, 0, x))  # (keeps -0.0, as PyTorch)
+        return np.where(x > 0, x, negative).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return grad * np.where(x > 0, 1.0, ctx.alpha * np.exp(np.where(x < 0, x, 0.0)))
+
+
 def elu(x: Any, alpha: float = 1.0, inplace: bool = False) -> autograd.Tensor:
     """elu(x) = x for x > 0, alpha * (exp(x) - 1) otherwise."""
     x = as_tensor(x)
     check_floating("elu", "input", x)
     refuse_grad("elu", "alpha", alpha)
+    a = float(alpha)
 
     def compute(t: autograd.Tensor) -> autograd.Tensor:
-        return autograd.where(t > 0, t, float(alpha) * (t.clamp(max=0.0).exp() - 1.0))
+        return ELUFunction.apply(t, alpha=a)
 
     return write_in_place(x, compute, "elu_") if inplace else compute(x)
 
@@ -195,14 +217,14 @@ def selu(x: Any, inplace: bool = False) -> autograd.Tensor:
 
 
 def celu(x: Any, alpha: float = 1.0, inplace: bool = False) -> autograd.Tensor:
-    """celu(x) = max(0, x) + min(0, alpha * (exp(x / alpha) - 1))."""
+    """celu(x) = max(0, x) + min(0, alpha * (exp(x / alpha) - 1)) = alpha elu(x / alpha, 1)."""
     x = as_tensor(x)
     check_floating("celu", "input", x)
     refuse_grad("celu", "alpha", alpha)
     a = float(alpha)
 
     def compute(t: autograd.Tensor) -> autograd.Tensor:
-        return autograd.where(t > 0, t, a * ((t.clamp(max=0.0) / a).exp() - 1.0))
+        return a * ELUFunction.apply(t * (1.0 / a), alpha=1.0)
 
     return write_in_place(x, compute, "celu_") if inplace else compute(x)
 

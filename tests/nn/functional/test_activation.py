@@ -2,6 +2,8 @@
 first, second and third derivatives along every axis, and (with torch) PyTorch's outputs and
 gradients to 1e-9, masked entries included."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -193,3 +195,29 @@ def test_torch_family_never_overflows_into_nan_gradients():
         x.grad = None
         getattr(F, name)(x).sum().backward()
         assert np.isfinite(x.grad.numpy()).all(), name
+
+
+_SELU = 1.0507009873554805 * 1.6732632423543772
+
+
+@pytest.mark.parametrize(
+    "name, options, slope_at_0, curvature_at_minus_half",
+    [
+        ("elu", {"alpha": 0.7}, 0.7, 0.7 * math.exp(-0.5)),
+        ("selu", {}, _SELU, _SELU * math.exp(-0.5)),
+        ("celu", {"alpha": 1.5}, 1.0, math.exp(-0.5 / 1.5) / 1.5),
+    ],
+)
+def test_elu_family_takes_pytorchs_values_at_the_kink(
+    name, options, slope_at_0, curvature_at_minus_half
+):
+    # At x = 0 PyTorch's first derivative is the left branch's (alpha, times selu's scale) and
+    # its second derivative is 0; away from 0 both are the formula's (hand-derived here).
+    fn = getattr(F, name)
+    x = autograd.tensor([0.0, -0.5, 0.5], dtype=np.float64, requires_grad=True)
+    (slope,) = autograd.grad(fn(x, **options).sum(), x, create_graph=True)
+    (curvature,) = autograd.grad(slope.sum(), x)
+    assert slope.numpy()[0] == pytest.approx(slope_at_0, rel=1e-15)
+    np.testing.assert_allclose(curvature.numpy(), [0.0, curvature_at_minus_half, 0.0], rtol=1e-12)
+    away = autograd.tensor([-0.5, 0.5, -2.0], dtype=np.float64, requires_grad=True)
+    assert autograd.gradgradcheck(lambda t: fn(t, **options), [away])
