@@ -28,7 +28,7 @@ class Device(str):
         return "cpu"
 
     @property
-    def index(self) -> None:
+    def index(self) -> None:  # type: ignore[override]  # PyTorch's device.index, not str.index
         """The device's number: None (there is one CPU device)."""
         return None
 

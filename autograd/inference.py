@@ -21,7 +21,7 @@ class inference_mode(_GradMode):  # noqa: N801 - PyTorch's name
     def __new__(cls, mode: Any = True) -> Any:
         self = object.__new__(cls)
         if callable(mode):  # ``@inference_mode`` without parentheses
-            self.__init__()
+            cls.__init__(self)
             return self(mode)
         return self
 

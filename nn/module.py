@@ -418,9 +418,10 @@ class Module:
 
     # --------------------------------------------------------------------------- state dict
 
-    def state_dict(self) -> OrderedDict[str, np.ndarray]:
-        """Return an ordered dict ``dotted_name -> ndarray copy`` of every parameter and
-        persistent buffer, with the keys PyTorch uses for the equivalent model."""
+    def state_dict(self) -> OrderedDict[str, autograd.Tensor]:
+        """Return an ordered dict ``dotted_name -> Tensor`` of every parameter and persistent
+        buffer (detached, sharing the model's memory, as PyTorch's), with the keys PyTorch uses
+        for the equivalent model."""
         return _state.state_dict(self)
 
     def load_state_dict(self, state_dict: Any, strict: bool = True) -> IncompatibleKeys:

@@ -17,7 +17,10 @@ from .dropout import Dropout
 from .linear import Linear
 from .normalization import LayerNorm
 
-_ACTIVATIONS = {"relu": F.relu, "gelu": F.gelu}
+_ACTIVATIONS: dict[str, Callable[[autograd.Tensor], autograd.Tensor]] = {
+    "relu": F.relu,
+    "gelu": F.gelu,
+}
 
 
 class TransformerEncoderLayer(Module):
