@@ -15,7 +15,7 @@ import numpy as np
 from . import engine
 from .engine import run_backward
 from .engine_helpers import seed_gradient
-from .function import Node
+from .graph.walk import walk
 from .tensor import Tensor
 
 
@@ -130,31 +130,21 @@ def backward_through_grad(
     for target, total in zip(targets, totals):
         if total is None:
             continue
+        if not create_graph:  # arrays added in place, as backward() does
+            if target._grad is None:
+                target._grad = np.array(total._data)
+            else:
+                target._grad += total._data
+            continue
         old = target.grad
-        new = total if old is None else old + total  # recorded under create_graph
-        if create_graph and new._node is not None:
-            target._grad = new._data
-            setattr(target, "_grad_view", new)  # noqa: B010 - .grad returns it, with its history
-        elif old is None:
-            target._grad = np.array(new._data)
-        else:
-            target._grad += total._data
+        new = total if old is None else old + total  # recorded: .grad keeps its history
+        target._grad = new._data
+        setattr(target, "_grad_view", new)  # noqa: B010 - the Tensor .grad returns
 
 
 def _leaves_of(tensor: Tensor) -> list[Tensor]:
-    """The leaves requiring grad that ``tensor``'s graph reaches, in the order first met."""
-    if tensor._node is None:
-        return [tensor]
-    seen, stack = {id(tensor._node)}, [tensor._node]
-    leaves: dict[int, Tensor] = {}
-    while stack:
-        for link in stack.pop().inputs:
-            if isinstance(link, Tensor):
-                leaves.setdefault(id(link), link)
-            elif isinstance(link, Node) and id(link) not in seen:
-                seen.add(id(link))
-                stack.append(link)
-    return list(leaves.values())
+    """The leaves requiring grad that ``tensor``'s graph reaches, in the order first used."""
+    return [leaf for leaf in walk(tensor).leaves if leaf._requires_grad]
 
 
 engine.through_grad = backward_through_grad
