@@ -26,7 +26,7 @@ import pytest
 
 import autograd as ag
 from autograd.registry import ENTRIES, OPERATORS
-from autograd.torch_methods import IN_PLACE
+from autograd.torch_writes import IN_PLACE
 
 RNG = np.random.default_rng(0)
 
@@ -48,7 +48,7 @@ IDX = ag.tensor([2, 0, 1])
 SAMPLE = ag.tensor(np.array([0.1, 0.4, 0.45, 0.9, 0.95]))
 
 
-# PyTorch's in-place math methods that take no operand (autograd/torch_methods.py)
+# PyTorch's in-place math methods that take no operand (autograd/torch_writes.py)
 UNARY_IN_PLACE = [n for n in IN_PLACE if n not in ("pow", "addcmul", "addcdiv", "lerp")]
 
 ONE = ag.tensor(1.0, requires_grad=True)  # makes a recorded result that is not the argument
