@@ -15,7 +15,8 @@ the two in an environment.
 from typing import Any
 
 # isort: off
-from .tensor import Tensor, as_tensor  # first: every module below builds on it
+from .tensor import Tensor  # first: every module below builds on it
+from .conversion import as_tensor
 
 # isort: on
 from . import accelerator, amp, backends, cuda, distributed, functional, versions

@@ -7,21 +7,15 @@ from typing import Any
 import numpy as np
 
 from .tensor import Tensor
-from .thread_state import LOCAL
+from .thread_state import Switch
 
 
-class detect_anomaly:
+class detect_anomaly(Switch):
     """Inside this block every op checks its result and every backward its gradients; the first
-    NaN or Inf raises a RuntimeError naming the op (at a cost: use it to debug, not to train)."""
+    NaN or Inf raises a RuntimeError naming the op (at a cost: use it to debug, not to train).
+    Per thread, as in PyTorch; it also decorates a function."""
 
-    def __enter__(self) -> detect_anomaly:
-        state = LOCAL.state  # this thread's: anomaly mode is per thread, as in PyTorch
-        self._previous = state.anomaly
-        state.anomaly = True
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        LOCAL.state.anomaly = self._previous
+    setting, value = "anomaly", True
 
 
 def _bad(array: Any) -> bool:

@@ -16,12 +16,18 @@ from .function import Node
 from .tensor import Tensor
 
 
-def fit_gradient(grad: Any, node: Node, position: int, shape: tuple, dtype: np.dtype) -> Any:
-    """Check one gradient from ``node``'s backward and fit it to its input's shape and dtype.
+def fit_gradient(grad: Any, node: Node, position: int) -> Any:
+    """Check the gradient ``node``'s backward returned for input ``position`` and fit it to that
+    input's shape and dtype.
 
     Summing over axes that broadcasting added or stretched is the only change allowed; a
     gradient of any other shape means the op's backward is wrong, and raises.
     """
+    link = node.inputs[position]
+    target = link if type(link) is Node else link._data  # both have .shape and .dtype
+    shape, dtype = target.shape, target.dtype
+    if type(grad) is np.ndarray and grad.shape == shape and grad.dtype is dtype:
+        return grad  # the usual case, answered first: this runs once per edge of the graph
     if not isinstance(grad, (np.ndarray, Tensor)):
         grad = np.asarray(grad, dtype=dtype)
     if grad.shape != shape:

@@ -11,10 +11,11 @@ import numpy as np
 
 from .arguments import constant
 from .arguments import requires_grad as _requires_grad
+from .conversion import as_tensor
 from .devices import check_device
 from .dtypes import as_array
 from .ops.shape import normalize_shape
-from .tensor import Tensor, as_tensor
+from .tensor import Tensor
 
 
 def _made(

@@ -18,8 +18,6 @@ from collections.abc import Callable, Sequence
 from heapq import heappop, heappush
 from typing import Any
 
-import numpy as np
-
 from . import engine_helpers as helpers
 from .broadcasting import fit_gradient
 from .function import FREED, Node
@@ -36,14 +34,10 @@ def run_backward(
     *,
     retain_graph: bool = False,
     create_graph: bool = False,
-    leaves: set | None = None,
     hooks: Sequence[StepHook] = (),
 ) -> dict:
     """Propagate ``root_grads`` from ``roots``; return ``{leaf Tensor: total gradient}``.
-
-    ``leaves``, if given, limits the result to those leaves (``autograd.grad``). With
-    ``create_graph`` the backward formulas run on Tensors and are recorded.
-    """
+    With ``create_graph`` the backward formulas run on Tensors and are recorded."""
     grads, heap = helpers.heap_of_roots(roots, root_grads)  # dL/d(node) of the nodes waiting
     hooks = helpers.with_anomaly_check(hooks)  # + a NaN check on every gradient in anomaly mode
     leaf_grads: dict[Tensor, Any] = {}
@@ -60,18 +54,13 @@ def run_backward(
             node._saved = FREED  # drop what only this backward needed
         for hook in hooks:
             hook(node, grad_out, grads_in)
-        for position, needed in enumerate(node.needs_input_grad):
+        for position, link in enumerate(node.inputs):
             grad = grads_in[position]
-            if grad is None or not needed:
+            if grad is None or not node.needs_input_grad[position]:
                 continue
-            link = node.inputs[position]
-            target = link if type(link) is Node else link._data  # both have .shape and .dtype
-            fits = type(grad) is np.ndarray and grad.shape == target.shape
-            if not fits or grad.dtype is not target.dtype:  # sum away what broadcasting added
-                grad = fit_gradient(grad, node, position, target.shape, target.dtype)
+            grad = fit_gradient(grad, node, position)  # sum away what broadcasting added
             if type(link) is not Node:  # a leaf
-                if leaves is None or link in leaves:
-                    leaf_grads[link] = leaf_grads[link] + grad if link in leaf_grads else grad
+                leaf_grads[link] = leaf_grads[link] + grad if link in leaf_grads else grad
             elif link in grads:  # a result used more than once: the contributions add up
                 grads[link] = grads[link] + grad
             else:
@@ -102,11 +91,12 @@ def backward(
             "or it was computed under no_grad), so there is nothing to differentiate"
         )
     seed = helpers.seed_gradient(tensor, gradient, "backward")  # dL/dL = 1, or the one given
-    retain = bool(retain_graph)
     if tensor._node is None:
         leaf_grads = {tensor: seed}
     else:
-        leaf_grads = run_backward((tensor._node,), (seed,), retain_graph=retain, hooks=hooks)
+        leaf_grads = run_backward(
+            (tensor._node,), (seed,), retain_graph=bool(retain_graph), hooks=hooks
+        )
     helpers.accumulate_into_leaves(leaf_grads, seed if gradient is not None else None)
 
 

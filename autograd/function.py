@@ -11,20 +11,7 @@ In an ordinary ``backward()`` they receive plain arrays. Under ``create_graph=Tr
 hands them Tensors instead, which take part in NumPy's dispatch, so the same formula is recorded
 and can be differentiated again.
 
-Example, a user-defined op::
-
-    class Cube(autograd.Function):
-        @staticmethod
-        def forward(ctx, x):
-            ctx.save_for_backward(x)
-            return x ** 3
-
-        @staticmethod
-        def backward(ctx, grad):
-            (x,) = ctx.saved_tensors
-            return grad * 3 * x ** 2          # d(x^3)/dx = 3 x^2
-
-    y = Cube.apply(t)
+docs/guides/writing-an-op.md writes one (``Cube``) and checks it with ``gradcheck``.
 """
 
 from __future__ import annotations
@@ -42,6 +29,7 @@ from .tensor import Tensor
 from .thread_state import LOCAL
 
 FREED = object()  # what a node's saved arrays become once backward has used and dropped them
+_PLAIN = (int, float, bool, np.ndarray, np.generic)  # constants NumPy takes as they are
 
 
 class Node:
@@ -106,11 +94,8 @@ _next_seq = itertools.count().__next__
 
 
 class Function:
-    """Base class of every differentiable op (see the module docstring for how to write one).
-
-    ``Fn.apply(*inputs, **options)`` unwraps Tensors to arrays, runs ``forward``, and, when any
-    input requires grad and recording is on, links the result into the graph with a ``Node``.
-    """
+    """Base class of every differentiable op: subclasses define ``forward`` and ``backward``,
+    and ``Fn.apply(*inputs, **options)`` runs the op and records it (see ``apply``)."""
 
     name: str = "function"
     # For ops on two operands of mixed dtypes: a function giving the operands PyTorch's result
@@ -144,10 +129,8 @@ class Function:
     def apply(cls, *inputs: Any, **options: Any) -> Tensor:
         """Run the op: ``y = forward(ctx, *arrays, **options)`` on the inputs' arrays, recorded
         as a graph node when an input requires grad and recording is on (see ``no_grad``).
-
-        Inputs that are not Tensors are constants: numbers pass to NumPy as they are, sequences
-        become arrays; with no Tensor among the inputs, all follow the library's dtype rules.
-        """
+        Inputs that are not Tensors are constants (with no Tensor among them, all follow the
+        library's dtype rules: ``autograd.exp(1.0)`` is float32)."""
         if cls.promotion is not None:
             inputs = cls.promotion(*inputs)
         arrays: list[Any] = []
@@ -166,7 +149,7 @@ class Function:
                 links.append(value)
                 needs.append(False)
         if not any_tensor:
-            arrays = [as_array(a) for a in arrays]  # e.g. autograd.exp(1.0) is float32
+            arrays = [as_array(a) for a in arrays]
         state = LOCAL.state
         record = state.grad_enabled and True in needs
         if record:
@@ -195,12 +178,8 @@ class Function:
 
     @classmethod
     def compute(cls, *arrays: Any, **options: Any) -> Any:
-        """``forward`` on plain arrays, recording nothing: the op as a NumPy function (used by
-        backward formulas that must run on arrays as well as on Tensors)."""
+        """``forward`` on plain arrays, recording nothing: the op as a NumPy function."""
         return cls.forward(details.Unrecorded(), *arrays, **options)
 
 
 _make = Tensor._make  # looked up once, not on every op
-
-
-_PLAIN = (int, float, bool, np.ndarray, np.generic)

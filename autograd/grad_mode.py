@@ -10,13 +10,7 @@ other per-thread switches): a thread in ``no_grad`` does not stop another one fr
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
-
-from .thread_state import LOCAL
-
-F = TypeVar("F", bound=Callable[..., Any])
+from .thread_state import LOCAL, Switch
 
 
 def is_grad_enabled() -> bool:
@@ -24,34 +18,7 @@ def is_grad_enabled() -> bool:
     return LOCAL.state.grad_enabled
 
 
-class _GradMode:
-    """Set ``grad_enabled`` to a fixed value for a block or a decorated function."""
-
-    enabled: bool
-
-    def __new__(cls, *args: Any) -> Any:  # ``@no_grad`` (no parentheses) decorates at once
-        return cls()(args[0]) if len(args) == 1 and callable(args[0]) else super().__new__(cls)
-
-    def __enter__(self) -> None:
-        state = LOCAL.state
-        self._previous = state.grad_enabled
-        state.grad_enabled = self.enabled
-
-    def __exit__(self, *exc: object) -> None:
-        LOCAL.state.grad_enabled = self._previous
-
-    def __call__(self, func: F) -> F:
-        mode = type(self)
-
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with mode():
-                return func(*args, **kwargs)
-
-        return cast(F, wrapper)  # functools.wraps keeps func's signature
-
-
-class no_grad(_GradMode):
+class no_grad(Switch):
     """Do not record operations: results have no ``grad_fn`` and never require grad.
 
     Use it for evaluation and for parameter updates (``w.data -= lr * w.grad`` needs no graph)::
@@ -60,10 +27,10 @@ class no_grad(_GradMode):
             prediction = model(x)
     """
 
-    enabled = False
+    setting, value = "grad_enabled", False
 
 
-class enable_grad(_GradMode):
+class enable_grad(Switch):
     """Record operations again, even inside a ``no_grad`` block."""
 
-    enabled = True
+    setting, value = "grad_enabled", True

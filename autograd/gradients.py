@@ -88,7 +88,6 @@ def grad(
                 root_grads,
                 retain_graph=retain_graph,
                 create_graph=create_graph,
-                leaves={tensor for tensor in inputs if tensor._node is None},
                 hooks=[capture] if wanted_nodes else [],
             )
         )

@@ -2,14 +2,9 @@
 
 A Tensor wraps a NumPy array (``._data``; ``.numpy()`` returns it). When it is the result of an
 op on tensors that require grad, it also points at that op's graph node (``.grad_fn``), which
-``backward()`` walks in reverse to fill in ``.grad`` on the leaves.
-
-This file holds what every tensor has: its array, grad, the link to its node. The rest of Tensor's
-methods are installed by the modules that define them, the way ops are: ``backward``
-(engine.py), the ops and operators (``t.exp()``, ``t + u``: autograd/ops, via registry.py),
-NumPy's protocols (numpy_protocol.py), in-place changes (inplace.py), Python's protocols
-(python_protocols.py) and PyTorch's spellings (torch_facade.py). ``_tensor_methods.pyi`` lists
-them all for IDEs and type checkers.
+``backward()`` walks in reverse to fill in ``.grad`` on the leaves. This file holds what every
+tensor has; the modules that define the rest install it on Tensor, the way ops are (see
+autograd/__init__.py), and ``_tensor_methods.pyi`` lists every method for IDEs.
 """
 
 from __future__ import annotations
@@ -19,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .devices import check_device
 from .dtypes import as_array
 
 if TYPE_CHECKING:  # the installed methods, as type checkers and IDEs see them
@@ -102,13 +96,3 @@ class Tensor(TensorMethods):
     def detach(self) -> Tensor:
         """A new leaf sharing this tensor's data, cut off from the graph."""
         return Tensor._make(self._data, None)
-
-
-def as_tensor(value: Any, dtype: Any = None, device: Any = None) -> Tensor:
-    """``value`` itself if it is a Tensor (converted if ``dtype`` differs), else a new constant
-    Tensor sharing its memory where it can (library dtype rules), as PyTorch's ``as_tensor``."""
-    if device is not None:
-        check_device(device, "as_tensor")
-    if isinstance(value, Tensor):
-        return value if dtype is None or np.dtype(dtype) == value.dtype else value.astype(dtype)
-    return Tensor(value, dtype=dtype)

@@ -2,7 +2,8 @@
 
 Every op reads them, so they live in one plain slotted object per thread (``LOCAL.state``):
 ``grad_mode.py`` turns recording on and off through it, ``anomaly.py`` its checks,
-``autograd.trace`` its recorders and ``autograd.scope`` its labels.
+``autograd.trace`` its recorders and ``autograd.scope`` its labels. ``Switch`` is how a block or
+a decorated function sets one of them and puts the previous value back.
 
 All of these switches are per thread, as in PyTorch: a thread that enters ``no_grad`` (an
 evaluator) does not stop another thread (a trainer) from recording. A new thread starts with
@@ -11,8 +12,11 @@ recording on, anomaly mode off and no recorders or scopes, whatever its parent h
 
 from __future__ import annotations
 
+import copy
+import functools
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 
 class State:
@@ -47,3 +51,40 @@ LOCAL = PerThread()
 def current() -> State:
     """The calling thread's switches (the hot path reads ``LOCAL.state`` inline instead)."""
     return LOCAL.state
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Switch:
+    """Set one of the calling thread's switches for a block or a decorated function.
+
+    A subclass names the switch (``setting``, an attribute of ``State``) and the value it takes
+    inside (``value``). The previous value comes back at the end, even on an exception, so blocks
+    nest. As in PyTorch, a switch with no arguments also decorates without parentheses:
+    ``@no_grad`` as well as ``@no_grad()``.
+    """
+
+    setting: str
+    value: Any
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        if len(args) == 1 and callable(args[0]) and not kwargs:  # ``@switch``, no parentheses
+            return cls()(args[0])
+        return super().__new__(cls)
+
+    def __enter__(self) -> None:
+        state = LOCAL.state
+        self._previous = getattr(state, self.setting)
+        setattr(state, self.setting, self.value)
+
+    def __exit__(self, *exc: object) -> None:
+        setattr(LOCAL.state, self.setting, self._previous)
+
+    def __call__(self, func: F) -> F:
+        @functools.wraps(func)
+        def switched(*args: Any, **kwargs: Any) -> Any:
+            with copy.copy(self):  # a fresh one per call: calls may nest or run in two threads
+                return func(*args, **kwargs)
+
+        return cast(F, switched)  # functools.wraps keeps func's signature

@@ -3,12 +3,10 @@
 If ``Mul`` saved ``w`` and ``w -= lr * w.grad`` runs before backward, the formula would silently
 use the new ``w``. So every write into memory through the library goes through ``write`` (or
 ``bump`` right after an ``out=`` computation), and ``ctx.saved_tensors`` raises if a saved array
-was changed after it was saved. Writes through ``.data`` count too (PyTorch does not see them).
-
-Versions belong to memory, not to Tensors: a view or a ``detach()``-ed copy shares its owner's
-memory, so writing into it counts for the owner too. Each bump takes the next number of one
-process-wide ``clock`` and stamps it on the memory; an op notes the clock when it saves, so an
-unchanged clock proves in one comparison that nothing at all was changed.
+was changed after it was saved. Versions belong to memory, not to Tensors: writing into a view
+or a ``detach()``-ed copy counts for the owner too. Each bump stamps the memory with the next
+tick of one process-wide ``clock``; an op notes the clock when it saves, so an unchanged clock
+proves in one comparison that nothing at all was changed.
 """
 
 from __future__ import annotations

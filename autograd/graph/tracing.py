@@ -233,7 +233,7 @@ def _input_gradient(
     # ``needs`` is False for constants and for tensors that do not require grad.
     if grad is None or not needs:
         return None
-    return np.array(fit_gradient(grad, node, position, link.shape, link.dtype))
+    return np.array(fit_gradient(grad, node, position))
 
 
 def steps_by_node(steps: Trace | Sequence[BackwardStep] | None) -> dict[Node, BackwardStep]:

@@ -10,10 +10,11 @@ from typing import Any
 
 import numpy as np
 
+from ..conversion import as_tensor
 from ..function import Function
 from ..promotion import promoted, true_division_operands
 from ..registry import op
-from ..tensor import Tensor, as_tensor
+from ..tensor import Tensor
 
 
 @op(numpy=np.add, operator="+", method=False)  # Tensor.add: torch_methods.py (alpha=)

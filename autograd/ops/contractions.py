@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from ..conversion import as_tensor
 from ..function import Function
 from ..registry import op
-from ..tensor import Tensor, as_tensor
+from ..tensor import Tensor
 from .shape import moveaxis
 
 LETTERS = string.ascii_letters

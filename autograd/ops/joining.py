@@ -7,9 +7,10 @@ from typing import Any
 
 import numpy as np
 
+from ..conversion import as_tensor
 from ..function import Function
 from ..registry import op
-from ..tensor import Tensor, as_tensor
+from ..tensor import Tensor
 from .shape import expand_dims
 
 

@@ -12,9 +12,10 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..arguments import constant
+from ..conversion import as_tensor
 from ..function import Function
 from ..registry import op
-from ..tensor import Tensor, as_tensor
+from ..tensor import Tensor
 from .axes import Axis, expand, kept_shape, normalize_axis
 from .piecewise import Maximum, Minimum
 

@@ -12,9 +12,10 @@ from typing import Any
 import numpy as np
 
 from ..arguments import constant
+from ..conversion import as_tensor
 from ..function import Function
 from ..registry import op
-from ..tensor import Tensor, as_tensor
+from ..tensor import Tensor
 from .axes import Axis, normalize_axis
 from .indexing import take_along_axis
 from .reductions import ValuesIndices

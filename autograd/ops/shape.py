@@ -12,10 +12,11 @@ from typing import Any
 
 import numpy as np
 
+from ..conversion import as_tensor
 from ..devices import check_device
 from ..function import Function
 from ..registry import op
-from ..tensor import Tensor, as_tensor
+from ..tensor import Tensor
 from ..versions import owner
 from .axes import Axis, normalize_axis
 

@@ -12,9 +12,10 @@ from typing import Any
 import numpy as np
 
 from ..arguments import constant
+from ..conversion import as_tensor
 from ..function import Function
 from ..registry import op
-from ..tensor import Tensor, as_tensor
+from ..tensor import Tensor
 from .indexing import scatter_add
 
 INDEX_MODES = ("edge", "reflect", "symmetric", "wrap")  # padding that copies x's own elements

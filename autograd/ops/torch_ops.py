@@ -12,9 +12,10 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ..arguments import constant, constant_array, requires_grad
+from ..conversion import as_tensor
 from ..function import Function
 from ..registry import op
-from ..tensor import Tensor, as_tensor
+from ..tensor import Tensor
 from .indexing import ScatterAdd, diagonal, take_along_axis
 from .linalg import _pytorch_norm, matmul
 from .piecewise import where
