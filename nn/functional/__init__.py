@@ -7,6 +7,7 @@ from .activation import (
     elu,
     erf,
     gelu,
+    glu,
     hardsigmoid,
     hardswish,
     hardtanh,
@@ -24,18 +25,32 @@ from .activation import (
     softplus,
     softsign,
     tanh,
+    threshold,
 )
 from .attention import multi_head_attention_forward, scaled_dot_product_attention
+from .channel_norm import group_norm, instance_norm, local_response_norm
 from .conv import conv2d, conv_transpose2d, max_pool2d
 from .distance import cosine_similarity, normalize, pairwise_distance
-from .linear import dropout, embedding, linear, one_hot
+from .dropout import alpha_dropout, dropout1d, dropout3d, feature_alpha_dropout
+from .linear import bilinear, dropout, embedding, linear, one_hot
 from .loss import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, nll_loss
-from .normalization import batch_norm, layer_norm
+from .normalization import batch_norm, layer_norm, rms_norm
 from .padding import pad
 from .pooling import adaptive_avg_pool2d, avg_pool2d, dropout2d
 from .regression import huber_loss, l1_loss, mse_loss, smooth_l1_loss
 
 __all__ = [
+    "alpha_dropout",
+    "bilinear",
+    "dropout1d",
+    "dropout3d",
+    "feature_alpha_dropout",
+    "glu",
+    "group_norm",
+    "instance_norm",
+    "local_response_norm",
+    "rms_norm",
+    "threshold",
     "pad",
     "cosine_similarity",
     "normalize",

@@ -328,3 +328,39 @@ def softmin(x: Any, dim: int | None = None, *, axis: int | None = None) -> autog
     """softmin(x) = softmax(-x) along ``dim`` (PyTorch's name) or ``axis``; default -1."""
     axis = resolve_spelling("softmin", "axis", axis, "dim", dim, -1)
     return softmax(-as_tensor(x), axis=axis)
+
+
+def threshold(x: Any, threshold: float, value: float, inplace: bool = False) -> autograd.Tensor:
+    """threshold(x) = x where x > threshold, else ``value`` (PyTorch's ``x <= threshold ?
+    value : x``, so NaN passes through); the gradient is 1 where x > threshold, else 0."""
+    x = as_tensor(x)
+    check_floating("threshold", "input", x)
+    refuse_grad("threshold", "threshold", threshold)
+    refuse_grad("threshold", "value", value)
+    limit, fill = float(threshold), float(value)
+
+    def compute(t: autograd.Tensor) -> autograd.Tensor:
+        return t.masked_fill(t <= limit, fill)
+
+    return write_in_place(x, compute, "threshold_") if inplace else compute(x)
+
+
+def glu(x: Any, dim: int | None = None, *, axis: int | None = None) -> autograd.Tensor:
+    """Gated linear unit: x split in halves a, b along ``dim`` (PyTorch's name) or ``axis``,
+    default -1, and y = a * sigmoid(b); that axis must have an even size."""
+    axis = resolve_spelling("glu", "axis", axis, "dim", dim, -1)
+    x = as_tensor(x)
+    check_floating("glu", "input", x)
+    if x.ndim == 0:
+        raise ValueError("glu: needs an input with at least one dimension, got a 0-d input")
+    if not -x.ndim <= axis < x.ndim:
+        raise ValueError(f"glu: dim {axis} is out of range for input shape {x.shape}")
+    axis %= x.ndim
+    half, odd = divmod(x.shape[axis], 2)
+    if odd:
+        raise ValueError(
+            f"glu: the halved dimension must have an even size, got size {x.shape[axis]} at "
+            f"dim {axis} of input shape {x.shape}"
+        )
+    before = (slice(None),) * axis
+    return x[before + (slice(0, half),)] * x[before + (slice(half, None),)].sigmoid()

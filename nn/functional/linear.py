@@ -1,4 +1,4 @@
-"""``linear`` (one fused op), ``dropout``, ``embedding`` and ``one_hot``."""
+"""``linear`` (one fused op), ``bilinear``, ``dropout``, ``embedding`` and ``one_hot``."""
 
 from __future__ import annotations
 
@@ -181,3 +181,34 @@ def one_hot(indices: Any, num_classes: int = -1) -> autograd.Tensor:
             f"{idx.min()} to {idx.max()}"
         )
     return autograd.Tensor((idx[..., None] == np.arange(num_classes)).astype(np.int64))
+
+
+def bilinear(input1: Any, input2: Any, weight: Any, bias: Any = None) -> autograd.Tensor:
+    """Bilinear map: y[..., o] = sum_ij x1[..., i] W[o, i, j] x2[..., j] + b[o] for x1 of
+    shape (..., in1), x2 (..., in2) with the same leading shape, W (out, in1, in2), b (out,).
+
+    Computed as one matrix product, (x1 W) reshaped to (..., out, in2), then a product with x2
+    summed over j: recorded ops, so every input's gradient is the engine's.
+    """
+    x1, x2, w = as_tensor(input1), as_tensor(input2), as_tensor(weight)
+    for name, t in (("input1", x1), ("input2", x2), ("weight", w)):
+        check_floating("bilinear", name, t)
+    if w.ndim != 3 or x1.ndim == 0 or x2.ndim == 0:
+        raise ValueError(
+            f"bilinear: needs inputs (..., in1) and (..., in2) and a weight (out, in1, in2), "
+            f"got shapes {x1.shape}, {x2.shape} and {w.shape}"
+        )
+    out, in1, in2 = w.shape
+    if x1.shape[:-1] != x2.shape[:-1] or x1.shape[-1] != in1 or x2.shape[-1] != in2:
+        raise ValueError(
+            f"bilinear: input shapes {x1.shape} and {x2.shape} do not fit weight shape "
+            f"{w.shape} (need (..., {in1}) and (..., {in2}) with the same leading shape)"
+        )
+    if bias is not None and np.shape(bias) != (out,):
+        raise ValueError(f"bilinear: bias must have shape ({out},), got {np.shape(bias)}")
+    lead = x1.shape[:-1]
+    rows = x1.reshape(-1, in1) @ w.permute(1, 0, 2).reshape(in1, out * in2)
+    y = (rows.reshape(-1, out, in2) * x2.reshape(-1, 1, in2)).sum(axis=-1)
+    if bias is not None:
+        y = y + as_tensor(bias)
+    return y.reshape(*lead, out)

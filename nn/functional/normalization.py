@@ -1,9 +1,11 @@
-"""Normalisation layers in functional form: ``batch_norm`` and ``layer_norm``.
+"""Normalisation layers in functional form: ``batch_norm``, ``layer_norm`` and ``rms_norm``.
 
 ``batch_norm`` is built from Tensor primitives (mean, var, sqrt, ...), so its gradient comes from
 the engine. ``layer_norm`` is one fused op, ``LayerNormFunction``, whose backward is the closed
 form (a transformer calls it twice per block, and the composition cost a dozen graph nodes each
-time). Both are differentiable again.
+time); ``rms_norm`` is its sibling without the centring, ``RMSNormFunction``. All are
+differentiable again. (``group_norm``, ``instance_norm`` and ``local_response_norm`` are in
+channel_norm.py.)
 """
 
 from __future__ import annotations
@@ -200,3 +202,80 @@ def layer_norm(
         size=math.prod(shape),
         eps=float(eps),
     )
+
+
+def _rms_normalize(rows: Any, eps: float) -> tuple[Any, Any]:
+    """x_hat = x r and r = 1 / sqrt(mean(x^2) + eps) of each row (arrays or Tensors)."""
+    r = 1.0 / np.sqrt(sum_along(rows * rows, -1) * (1.0 / rows.shape[-1]) + eps)
+    return rows * r, r
+
+
+class RMSNormFunction(autograd.Function):
+    """Root-mean-square normalisation of each row x of D values (no centring)::
+
+        r = 1 / sqrt(mean(x^2) + eps),  x_hat = x r,  y = x_hat * w
+
+    Backward, with g = dL/dy and g_hat = g * w (means over the D values of each row)::
+
+        dL/dx = r * (g_hat - x_hat * mean(g_hat * x_hat)),   dL/dw = sum over rows of g * x_hat
+
+    (dr/dx_j = -r^3 x_j / D, so the second term is what scaling every x_hat by r takes away.)
+    """
+
+    name = "rms_norm"
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, weight: Any, size: int = 1, eps: float = 1e-6) -> Any:
+        x_hat, r = _rms_normalize(x.reshape(-1, size), eps)
+        ctx.size, ctx.eps = size, eps
+        ctx.save_for_backward(x, weight, x_hat, r)
+        return (x_hat * np.reshape(weight, -1)).reshape(x.shape)
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> tuple[Any, Any]:
+        x, weight, x_hat, r = ctx.saved_tensors
+        if isinstance(x, autograd.Tensor):  # create_graph: recorded from x (see LayerNorm's)
+            x_hat, r = _rms_normalize(x.reshape(-1, ctx.size), ctx.eps)
+        g = grad.reshape(-1, ctx.size)
+        grad_x = grad_w = None
+        if ctx.needs_input_grad[0]:
+            g_hat = g * np.reshape(weight, -1)
+            mean_gx = sum_along(g_hat * x_hat, -1) * (1.0 / ctx.size)
+            grad_x = (r * (g_hat - x_hat * mean_gx)).reshape(x.shape)
+        if ctx.needs_input_grad[1]:
+            grad_w = sum_along(g * x_hat, 0).reshape(np.shape(weight))
+        return grad_x, grad_w
+
+
+def rms_norm(
+    input: Any,
+    normalized_shape: int | Sequence[int],
+    weight: Any = None,
+    eps: float | None = None,
+) -> autograd.Tensor:
+    """Root-mean-square normalisation over the last ``len(normalized_shape)`` axes::
+
+        y = x / sqrt(mean(x^2) + eps) * weight
+
+    ``eps=None`` (the default) is PyTorch's: the machine epsilon of the input's dtype,
+    ``np.finfo(x.dtype).eps``. One fused op (``RMSNormFunction``).
+    """
+    x = as_tensor(input)
+    check_floating("rms_norm", "input", x)
+    refuse_grad("rms_norm", "eps", eps)
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    k = len(shape)
+    if k == 0 or x.shape[x.ndim - k :] != shape:
+        raise ValueError(
+            f"rms_norm: normalized_shape {shape} must match the last axes of the input "
+            f"shape {x.shape}"
+        )
+    if weight is not None and np.shape(_buffer(weight)) != shape:
+        raise ValueError(
+            f"rms_norm: weight must have shape {shape}, got {np.shape(_buffer(weight))}"
+        )
+    if 0 in shape:
+        return x * 0.0
+    eps = float(np.finfo(x.dtype).eps) if eps is None else float(eps)
+    w = np.ones((), dtype=x.dtype) if weight is None else as_tensor(weight)
+    return RMSNormFunction.apply(x, w, size=math.prod(shape), eps=eps)

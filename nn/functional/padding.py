@@ -40,6 +40,16 @@ def pad(
     width = [(0, 0)] * x.ndim
     for i in range(len(sizes) // 2):  # pair i pads axis -1 - i
         width[x.ndim - 1 - i] = (sizes[2 * i], sizes[2 * i + 1])
+        size = x.shape[x.ndim - 1 - i]
+        # NumPy would reflect or wrap again past the edge; PyTorch refuses, and so do we.
+        if (mode == "reflect" and max(width[x.ndim - 1 - i]) >= size) or (
+            mode == "circular" and max(width[x.ndim - 1 - i]) > size
+        ):
+            limit = "less than" if mode == "reflect" else "at most"
+            raise ValueError(
+                f"pad: {mode} padding must be {limit} the size of the padded axis, got "
+                f"{tuple(pad)} for input shape {x.shape} (axis {x.ndim - 1 - i} has size {size})"
+            )
     if mode == "constant":
         return autograd.pad(x, tuple(width), constant_values=0.0 if value is None else value)
     return autograd.pad(x, tuple(width), mode=MODES[mode])
