@@ -18,12 +18,12 @@ require_backproplab_autograd()  # first: if `autograd` is another package, say s
 from autograd.checkpoint import load, save
 
 from . import data, devices, functional, init, parallel, utils
-from .containers import ModuleDict, ModuleList, Sequential
+from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .layers import *  # noqa: F403
 from .layers import __all__ as _layers
 from .module import IncompatibleKeys, Module
 from .parallel import DataParallel
-from .parameter import Parameter
+from .parameter import Parameter, UninitializedParameter
 
 __all__ = [
     "DataParallel",
@@ -33,6 +33,9 @@ __all__ = [
     "ModuleDict",
     "ModuleList",
     "Parameter",
+    "ParameterDict",
+    "ParameterList",
+    "UninitializedParameter",
     "Sequential",
     "data",
     "devices",

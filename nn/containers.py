@@ -1,7 +1,9 @@
-"""Containers: ``Sequential`` (a chain of layers), ``ModuleList`` and ``ModuleDict``.
+"""Containers: ``Sequential`` (a chain of layers), ``ModuleList``, ``ModuleDict``,
+``ParameterList`` and ``ParameterDict``.
 
-Each child is registered under its position (``"0"``, ``"1"``, ...) or its key, which is why
-a ``Sequential``'s state-dict keys read ``"0.weight"``, exactly as in PyTorch.
+Each child (or parameter) is registered under its position (``"0"``, ``"1"``, ...) or its key,
+which is why a ``Sequential``'s state-dict keys read ``"0.weight"`` and a ``ParameterList``'s
+``"0"``, ``"1"``, exactly as in PyTorch.
 """
 
 from __future__ import annotations
@@ -11,7 +13,12 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, cast
 
+import numpy as np
+
+import autograd
+
 from .module import Module
+from .parameter import Parameter
 
 
 def _members(container: Module) -> dict[str, Module]:
@@ -206,3 +213,194 @@ class ModuleDict(Module):
         m = self[key]
         delattr(self, key)
         return m
+
+
+def _as_parameter(value: Any) -> Any:
+    """PyTorch's rule for the parameter containers: a Tensor that is not a Parameter becomes
+    one (sharing its memory); Parameters, modules and other objects are kept as they are."""
+    if isinstance(value, autograd.Tensor) and not isinstance(value, Parameter):
+        return Parameter(value)
+    return value
+
+
+def _put(container: Module, name: str, value: Any) -> None:
+    """Register ``value`` under ``name``, replacing what was there (possibly of another kind):
+    a parameter or a module through the checks of ``register_parameter`` / ``add_module``
+    (which refuse a name that is already an attribute, such as ``"keys"``)."""
+    if name in container.__dict__:
+        delattr(container, name)
+    value = _as_parameter(value)
+    if isinstance(value, Parameter):
+        container.register_parameter(name, value)
+    elif isinstance(value, Module):
+        container.add_module(name, value)
+    else:
+        setattr(container, name, value)
+
+
+class ParameterList(Module):
+    """A list of parameters that are registered (a plain Python list would hide them from
+    ``parameters()`` and ``state_dict()``): entry i is named ``"i"``, so a model's
+    ``self.ws = nn.ParameterList([...])`` gives state-dict keys ``"ws.0"``, ``"ws.1"``, ...,
+    as in PyTorch. Tensors put in become ``Parameter``s; modules are registered
+    as sub-modules and other objects are kept as plain values. It cannot be called."""
+
+    def __init__(self, values: Iterable[Any] | None = None) -> None:
+        super().__init__()
+        self._size = 0
+        if values is not None:
+            self.extend(values)
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __iter__(self) -> Iterator[Any]:
+        return (getattr(self, str(i)) for i in range(self._size))
+
+    def __getitem__(self, idx: int | slice) -> Any:
+        if isinstance(idx, slice):
+            return ParameterList(getattr(self, str(i)) for i in range(*idx.indices(self._size)))
+        return getattr(self, str(_index("ParameterList", idx, self._size)))
+
+    def __setitem__(self, idx: int, value: Any) -> None:
+        _put(self, str(_index("ParameterList", idx, self._size)), value)
+
+    def __iadd__(self, values: Iterable[Any]) -> ParameterList:
+        return self.extend(values)
+
+    def append(self, value: Any) -> ParameterList:
+        """Add ``value`` at the end (a Tensor becomes a Parameter); returns ``self``."""
+        self._size += 1
+        self[self._size - 1] = value
+        return self
+
+    def extend(self, values: Iterable[Any]) -> ParameterList:
+        """Append every entry of ``values``; returns ``self``."""
+        if isinstance(values, autograd.Tensor | np.ndarray) or not isinstance(values, Iterable):
+            raise TypeError(
+                f"ParameterList.extend: expected an iterable of values, got {type(values).__name__}"
+            )
+        for value in values:
+            self.append(value)
+        return self
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("ParameterList should not be called.")
+
+    def extra_repr(self) -> str:
+        return "\n".join(f"({i}): {_describe(value)}" for i, value in enumerate(self))
+
+
+class ParameterDict(Module):
+    """A dict ``name -> parameter`` whose parameters are registered under their keys (so
+    ``state_dict()`` keys read ``"prefix.key"``), in insertion order. Tensors put
+    in become ``Parameter``s, as in PyTorch. It cannot be called."""
+
+    def __init__(self, parameters: Any = None) -> None:
+        super().__init__()
+        self._keys: dict[str, None] = {}
+        if parameters is not None:
+            self.update(parameters)
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._keys:
+            raise KeyError(f"ParameterDict has no key {key!r} (keys: {list(self._keys)})")
+        return getattr(self, key)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        if not isinstance(key, str) or not key or "." in key:
+            raise KeyError(f"ParameterDict: keys must be non-empty str without '.', got {key!r}")
+        _put(self, key, value)
+        self._keys[key] = None
+
+    def __delitem__(self, key: str) -> None:
+        self[key]  # noqa: B018  (raises the KeyError with the available keys)
+        del self._keys[key]
+        delattr(self, key)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._keys))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._keys
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("ParameterDict should not be called.")
+
+    def keys(self) -> Iterable[str]:
+        """The names, in insertion order."""
+        return list(self._keys)
+
+    def values(self) -> Iterable[Any]:
+        """The parameters, in insertion order."""
+        return [getattr(self, k) for k in self._keys]
+
+    def items(self) -> Iterable[tuple[str, Any]]:
+        """``(name, parameter)`` pairs, in insertion order."""
+        return [(k, getattr(self, k)) for k in self._keys]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The parameter under ``key``, or ``default``."""
+        return getattr(self, key) if key in self._keys else default
+
+    def pop(self, key: str) -> Any:
+        """Remove ``key`` and return its parameter."""
+        value = self[key]
+        del self[key]
+        return value
+
+    def popitem(self) -> tuple[str, Any]:
+        """Remove and return the last ``(name, parameter)`` pair."""
+        if not self._keys:
+            raise KeyError("ParameterDict.popitem: the dict is empty")
+        key = next(reversed(self._keys))
+        return key, self.pop(key)
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        """The parameter under ``key``; if missing, first set it to ``default``."""
+        if key not in self._keys:
+            self[key] = default
+        return self[key]
+
+    def clear(self) -> None:
+        """Remove every entry."""
+        for key in list(self._keys):
+            del self[key]
+
+    def copy(self) -> ParameterDict:
+        """A new ParameterDict holding the same parameters."""
+        return ParameterDict(self.items())
+
+    def update(self, parameters: Any) -> None:
+        """Add or replace entries from a mapping or from ``(name, value)`` pairs."""
+        if isinstance(parameters, Mapping | ParameterDict):
+            pairs = list(parameters.items())
+        elif isinstance(parameters, Iterable):
+            pairs = []
+            for i, pair in enumerate(parameters):
+                if not isinstance(pair, tuple | list) or len(pair) != 2:
+                    raise ValueError(
+                        f"ParameterDict.update: entry {i} should be a (key, value) pair, got "
+                        f"{pair!r}"
+                    )
+                pairs.append(tuple(pair))
+        else:
+            raise TypeError(
+                f"ParameterDict.update: expected a mapping or (key, value) pairs, got "
+                f"{type(parameters).__name__}"
+            )
+        for key, value in pairs:
+            self[key] = value
+
+    def extra_repr(self) -> str:
+        return "\n".join(f"({k}): {_describe(v)}" for k, v in self.items())
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, autograd.Tensor):
+        kind = "Parameter" if isinstance(value, Parameter) else "Tensor"
+        return f"{kind} containing: [{value.dtype} of size {'x'.join(map(str, value.shape))}]"
+    return f"Object of type: {type(value).__name__}"

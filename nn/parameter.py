@@ -1,4 +1,5 @@
-"""``Parameter``: a tensor that a ``Module`` registers as one of its learnable weights."""
+"""``Parameter``: a tensor that a ``Module`` registers as one of its learnable weights; and
+``UninitializedParameter``, the placeholder a lazy layer holds until its first forward."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import numpy as np
 
 import autograd
 from autograd.checkpoint import register_tensor_subclass
+
+from .devices import check_device, floating_dtype
 
 
 class Parameter(autograd.Tensor):
@@ -34,3 +37,31 @@ class Parameter(autograd.Tensor):
 
 # Checkpoints (autograd.save / nn.save) keep parameters as parameters.
 register_tensor_subclass("parameter", Parameter)
+
+
+class UninitializedParameter(Parameter):
+    """A parameter whose shape is not known yet (what a lazy layer such as ``nn.LazyLinear``
+    holds until its first forward): it holds no values, and ``materialize(shape)`` gives it
+    its shape and turns it into an ordinary ``Parameter`` in place, so every reference to it
+    (a module's attribute, an optimizer's parameter list) sees the change.
+
+    Its dtype is the one it was made with (float32 by default) or was cast to by
+    ``module.to(dtype)`` before materialising."""
+
+    __slots__ = ()
+    cls_to_become = Parameter
+
+    def __init__(self, requires_grad: bool = True, device: Any = None, dtype: Any = None) -> None:
+        check_device(device, "UninitializedParameter")
+        super().__init__(
+            np.empty(0, dtype=floating_dtype(dtype, "UninitializedParameter")), requires_grad
+        )
+
+    def materialize(self, shape: Any, device: Any = None, dtype: Any = None) -> None:
+        """Become a ``Parameter`` of ``shape`` (values uninitialised: the layer draws them)."""
+        dtype = self._data.dtype if dtype is None else np.dtype(dtype)
+        self._data = np.empty(tuple(shape), dtype=dtype)
+        self.__class__ = Parameter
+
+    def __repr__(self) -> str:
+        return "<UninitializedParameter>"

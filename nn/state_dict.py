@@ -68,7 +68,7 @@ def load_state_dict(module: Module, state: Any, strict: bool = True) -> Incompat
         arr = value._data if isinstance(value, autograd.Tensor) else np.asarray(value)
         if arr.dtype.kind not in "biuf":
             errors.append(f"{key!r}: value of dtype {arr.dtype} is not numeric")
-        elif arr.shape != target._data.shape:
+        elif arr.shape != target._data.shape and not hasattr(target, "materialize"):
             errors.append(
                 f"{key!r}: shape {arr.shape} in the state_dict, {target._data.shape} in the model"
             )
@@ -82,6 +82,8 @@ def load_state_dict(module: Module, state: Any, strict: bool = True) -> Incompat
             + "\n  ".join(errors)
         )
     for key, arr in arrays.items():
+        if hasattr(entries[key], "materialize"):  # a lazy layer's placeholder takes the shape
+            entries[key].materialize(arr.shape)
         # In place, so references held elsewhere (optimizers) stay valid; the version bump makes
         # a backward through a graph that saved the old values raise instead of using these.
         autograd.versions.write(entries[key], arr)

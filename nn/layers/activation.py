@@ -240,3 +240,37 @@ class Softmin(_Elementwise):
     def __init__(self, dim: int | None = None, *, axis: int | None = None) -> None:
         super().__init__()
         self.dim = resolve_spelling("Softmin", "axis", axis, "dim", dim, -1)
+
+
+class Threshold(_Elementwise):
+    """y = x where x > threshold, else ``value``."""
+
+    function, options = "threshold", ("threshold", "value", "inplace")
+
+    def __init__(self, threshold: float, value: float, inplace: bool = False) -> None:
+        super().__init__()
+        self.threshold = threshold
+        self.value = value
+        self.inplace = inplace
+
+
+class GLU(_Elementwise):
+    """Gated linear unit: x split in halves a, b along ``dim`` (default -1), y = a * sigmoid(b)."""
+
+    function, options = "glu", ("dim",)
+
+    def __init__(self, dim: int | None = None, *, axis: int | None = None) -> None:
+        super().__init__()
+        self.dim = resolve_spelling("GLU", "axis", axis, "dim", dim, -1)
+
+
+class Softmax2d(Module):
+    """Softmax over the channels of each position of an (N, C, H, W) or (C, H, W) input:
+    y[..., c, h, w] = exp(x[..., c, h, w]) / sum_c' exp(x[..., c', h, w]) (axis -3)."""
+
+    def forward(self, x: autograd.Tensor) -> autograd.Tensor:
+        if x.ndim not in (3, 4):
+            raise ValueError(
+                f"Softmax2d: expected an (N, C, H, W) or (C, H, W) input, got shape {x.shape}"
+            )
+        return F.softmax(x, axis=-3)

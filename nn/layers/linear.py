@@ -1,8 +1,10 @@
-"""``Linear`` (fully connected layer), ``Identity`` and ``Flatten``."""
+"""``Linear`` (fully connected layer), ``Bilinear``, ``Identity``, ``Flatten`` and
+``Unflatten``."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -71,6 +73,53 @@ class Linear(Module):
         )
 
 
+class Bilinear(Module):
+    """Bilinear layer: y[..., o] = x1^T W[o] x2 + b[o] = sum_ij x1[..., i] W[o, i, j] x2[..., j]
+    + b[o], W of shape (out_features, in1_features, in2_features).
+
+    PyTorch's initialisation: every entry of W and b uniform in (-1/sqrt(in1_features),
+    1/sqrt(in1_features)). ``dtype`` defaults to float32; ``device`` must be the CPU.
+    """
+
+    def __init__(
+        self,
+        in1_features: int,
+        in2_features: int,
+        out_features: int,
+        bias: bool = True,
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__()
+        check_device(device, "Bilinear")
+        self.in1_features = check_size("Bilinear", "in1_features", in1_features)
+        self.in2_features = check_size("Bilinear", "in2_features", in2_features)
+        self.out_features = check_size("Bilinear", "out_features", out_features)
+        dtype = floating_dtype(dtype, "Bilinear")
+        self.weight = Parameter(np.empty((out_features, in1_features, in2_features), dtype=dtype))
+        if bias:
+            self.bias = Parameter(np.empty(out_features, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Re-draw W and b uniformly in (-1/sqrt(in1_features), 1/sqrt(in1_features))."""
+        bound = 1.0 / math.sqrt(self.in1_features)
+        init.uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, x1: autograd.Tensor, x2: autograd.Tensor) -> autograd.Tensor:
+        return F.bilinear(x1, x2, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return (
+            f"in1_features={self.in1_features}, in2_features={self.in2_features}, "
+            f"out_features={self.out_features}, bias={self.bias is not None}"
+        )
+
+
 class Identity(Module):
     """y = x. Accepts and ignores any constructor arguments (as PyTorch)."""
 
@@ -102,3 +151,41 @@ class Flatten(Module):
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Split axis ``dim`` into the axes ``unflattened_size`` (one of them may be -1, inferred):
+    ``Unflatten(1, (C, H, W))`` turns (N, C*H*W) back into (N, C, H, W)."""
+
+    def __init__(self, dim: int, unflattened_size: Sequence[int]) -> None:
+        super().__init__()
+        if isinstance(dim, str):
+            raise TypeError("Unflatten: named dimensions are not supported; give dim as an int")
+        sizes = tuple(unflattened_size)
+        if not sizes or not all(isinstance(s, int | np.integer) for s in sizes):
+            raise TypeError(
+                f"Unflatten: unflattened_size must be a tuple of ints, got {unflattened_size!r}"
+            )
+        self.dim = dim
+        self.unflattened_size = tuple(int(s) for s in sizes)
+
+    def forward(self, x: autograd.Tensor) -> autograd.Tensor:
+        nd = x.ndim
+        if not -nd <= self.dim < nd:
+            raise ValueError(f"Unflatten: dim={self.dim} does not fit an input of shape {x.shape}")
+        axis = self.dim % nd
+        sizes, length = self.unflattened_size, x.shape[axis]
+        known = math.prod(s for s in sizes if s != -1)
+        inferred = sizes.count(-1)
+        fits = (
+            inferred == 0 and known == length or inferred == 1 and known > 0 and length % known == 0
+        )
+        if not fits or inferred > 1 or any(s < -1 for s in sizes):
+            raise ValueError(
+                f"Unflatten: sizes {list(sizes)} do not multiply up to the size of dim {axis} "
+                f"({length}) of the input shape {x.shape}"
+            )
+        return x.reshape(*x.shape[:axis], *sizes, *x.shape[axis + 1 :])
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
