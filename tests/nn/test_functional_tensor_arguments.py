@@ -74,6 +74,7 @@ def _mha(**changed):
 
 
 SEPARATE = _t(4, 4)
+_BI_W = _t(2, 4, 4)  # a bilinear weight (out, in1, in2)
 STATIC_K = _t(4, 3, 2)  # (N * heads, S, head_dim)
 
 
@@ -249,6 +250,25 @@ RECORDED = [
         _t(low=0.1, high=0.5),
         lambda a: F.batch_norm(X, None, None, training=True, eps=a),
     ),
+    ("group_norm", "input", IMG, lambda a: F.group_norm(a, 2, B2, B2)),
+    ("group_norm", "weight", _t(2), lambda a: F.group_norm(IMG, 1, a, B2)),
+    ("group_norm", "bias", _t(2), lambda a: F.group_norm(IMG, 2, B2, a)),
+    ("instance_norm", "input", IMG, lambda a: F.instance_norm(a, weight=B2, bias=B2)),
+    ("instance_norm", "weight", _t(2), lambda a: F.instance_norm(IMG, weight=a)),
+    ("instance_norm", "bias", _t(2), lambda a: F.instance_norm(IMG, bias=a)),
+    ("rms_norm", "input", X, lambda a: F.rms_norm(a, 4, G4)),
+    ("rms_norm", "weight", _t(4), lambda a: F.rms_norm(X, 4, a)),
+    ("local_response_norm", "input", IMG, lambda a: F.local_response_norm(a, 2, 0.5)),
+    ("glu", "x", X, F.glu),
+    ("threshold", "x", X, lambda a: F.threshold(a, 0.1, -1.0)),
+    ("bilinear", "input1", X, lambda a: F.bilinear(a, X, _BI_W, B2)),
+    ("bilinear", "input2", X, lambda a: F.bilinear(X, a, _BI_W, B2)),
+    ("bilinear", "weight", _t(2, 4, 4), lambda a: F.bilinear(X, X, a, B2)),
+    ("bilinear", "bias", _t(2), lambda a: F.bilinear(X, X, _BI_W, a)),
+    ("alpha_dropout", "input", X, lambda a: F.alpha_dropout(a, 0.5)),  # eval: the identity
+    ("feature_alpha_dropout", "input", IMG, lambda a: F.feature_alpha_dropout(a, 0.5)),
+    ("dropout1d", "input", SEQ, lambda a: F.dropout1d(a, 0.5, training=False)),
+    ("dropout3d", "input", IMG, lambda a: F.dropout3d(a, 0.5, training=False)),
     ("huber_loss", "delta", _t(low=0.5, high=1), lambda a: F.huber_loss(X, PROBS, delta=a)),
     ("smooth_l1_loss", "beta", _t(low=0.5, high=1), lambda a: F.smooth_l1_loss(X, PROBS, beta=a)),
 ]
@@ -314,6 +334,31 @@ REFUSED = [
         lambda a: F.cross_entropy(X, LABELS, label_smoothing=a * 0 + 0.1),
     ),
     ("dropout", "p", _t(), lambda a: F.dropout(X, a * 0 + 0.5)),
+    ("dropout1d", "p", _t(), lambda a: F.dropout1d(SEQ, a * 0 + 0.5)),
+    ("dropout3d", "p", _t(), lambda a: F.dropout3d(IMG, a * 0 + 0.5)),
+    ("alpha_dropout", "p", _t(), lambda a: F.alpha_dropout(X, a * 0 + 0.5, True)),
+    ("feature_alpha_dropout", "p", _t(), lambda a: F.feature_alpha_dropout(X, a * 0 + 0.5, True)),
+    ("group_norm", "eps", _t(), lambda a: F.group_norm(IMG, 2, eps=a * 0 + 1e-5)),
+    ("instance_norm", "eps", _t(), lambda a: F.instance_norm(IMG, eps=a * 0 + 1e-5)),
+    (
+        "instance_norm",
+        "momentum",
+        _t(),
+        lambda a: F.instance_norm(IMG, B2 * 0, POS[:2], momentum=a),
+    ),
+    ("instance_norm", "running_mean", _t(2), lambda a: F.instance_norm(IMG, a, POS[:2])),
+    (
+        "instance_norm",
+        "running_var",
+        _t(2, low=1, high=2),
+        lambda a: F.instance_norm(IMG, B2, a, use_input_stats=False),
+    ),
+    ("rms_norm", "eps", _t(), lambda a: F.rms_norm(X, 4, eps=a * 0 + 1e-5)),
+    ("local_response_norm", "alpha", _t(), lambda a: F.local_response_norm(IMG, 2, a)),
+    ("local_response_norm", "beta", _t(), lambda a: F.local_response_norm(IMG, 2, beta=a)),
+    ("local_response_norm", "k", _t(), lambda a: F.local_response_norm(IMG, 2, k=a * 0 + 1)),
+    ("threshold", "threshold", _t(), lambda a: F.threshold(X, a, 0.0)),
+    ("threshold", "value", _t(), lambda a: F.threshold(X, 0.0, a)),
     ("dropout2d", "p", _t(), lambda a: F.dropout2d(IMG, a * 0 + 0.5)),
     (
         "scaled_dot_product_attention",
@@ -371,7 +416,8 @@ STRUCTURAL = {
     "ignore_index", "indices", "padding_idx", "num_classes", "approximate", "is_causal",
     "enable_gqa", "need_weights", "average_attn_weights", "use_separate_proj_weight",
     "batch_first", "add_zero_attn", "embed_dim_to_check", "num_heads", "output_padding",
-    "groups", "dilation", "inplace", "keepdim", "keepdims", "pad", "mode",
+    "groups", "dilation", "inplace", "keepdim", "keepdims", "pad", "mode", "num_groups",
+    "size", "use_input_stats",
 }  # fmt: skip
 # Arguments audited by a case under another label, or integer-only.
 ALSO = {

@@ -221,3 +221,55 @@ def test_elu_family_takes_pytorchs_values_at_the_kink(
     np.testing.assert_allclose(curvature.numpy(), [0.0, curvature_at_minus_half, 0.0], rtol=1e-12)
     away = autograd.tensor([-0.5, 0.5, -2.0], dtype=np.float64, requires_grad=True)
     assert autograd.gradgradcheck(lambda t: fn(t, **options), [away])
+
+
+def test_threshold_values_gradient_and_nan():
+    x = autograd.tensor(np.array([-1.0, 0.5, 0.7, 2.0, np.nan]), requires_grad=True)
+    y = F.threshold(x, 0.5, -3.0)  # 0.5 itself is not above the threshold
+    np.testing.assert_array_equal(y.numpy(), [-3.0, -3.0, 0.7, 2.0, np.nan])
+    y.backward(np.ones(5))
+    np.testing.assert_array_equal(x.grad.numpy(), [0.0, 0.0, 1.0, 1.0, 1.0])
+    assert autograd.gradcheck(lambda t: F.threshold(t, 0.1, 2.0), [leaf(3, 4)])
+    with pytest.raises(RuntimeError, match="threshold: not differentiable .* 'value'"):
+        F.threshold(leaf(3), 0.0, autograd.tensor(1.0, requires_grad=True))
+
+
+def test_threshold_in_place_and_against_torch():
+    x = autograd.tensor(np.array([-1.0, 2.0]))
+    assert F.threshold(x, 0.0, 5.0, inplace=True) is x
+    np.testing.assert_array_equal(x.numpy(), [5.0, 2.0])
+    torch = pytest.importorskip("torch")
+    data = np.random.default_rng(1).standard_normal((4, 5))
+    ours = F.threshold(data, 0.2, -0.5).numpy()
+    np.testing.assert_array_equal(
+        ours, torch.nn.functional.threshold(torch.tensor(data), 0.2, -0.5)
+    )
+
+
+def test_glu_by_hand_gradients_and_refusals():
+    x = autograd.tensor(np.array([[2.0, 3.0, 0.0, np.log(3.0)]]))
+    # a = (2, 3), b = (0, log 3): sigmoid(b) = (1/2, 3/4).
+    np.testing.assert_allclose(F.glu(x).numpy(), [[1.0, 2.25]])
+    np.testing.assert_allclose(F.glu(x.reshape(2, 2), dim=0).numpy(), [[1.0, 2.25]])
+    assert autograd.gradcheck(lambda t: F.glu(t, 1), [leaf(3, 4, 2)])
+    assert autograd.gradgradcheck(lambda t: F.glu(t, axis=0), [leaf(2, 3)])
+    with pytest.raises(
+        ValueError,
+        match=r"glu: the halved dimension must have an even size, got "
+        r"size 3 at dim 1 of input shape \(2, 3\)",
+    ):
+        F.glu(np.zeros((2, 3)), 1)
+    with pytest.raises(TypeError, match="glu: got both axis="):
+        F.glu(np.zeros((2, 4)), dim=1, axis=1)
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1])
+def test_glu_matches_torch(dim):
+    torch = pytest.importorskip("torch")
+    x = leaf(4, 6, 2, seed=3)
+    tx = torch.tensor(x.numpy(), requires_grad=True)
+    y, ty = F.glu(x, dim), torch.nn.functional.glu(tx, dim)
+    np.testing.assert_allclose(y.numpy(), ty.detach().numpy(), rtol=1e-14)
+    y.sum().backward()
+    ty.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-14)

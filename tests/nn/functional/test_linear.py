@@ -1,4 +1,4 @@
-"""nn/functional/linear.py: linear, dropout, embedding and one_hot."""
+"""nn/functional/linear.py: linear, bilinear, dropout, embedding and one_hot."""
 
 import numpy as np
 import pytest
@@ -84,3 +84,37 @@ def test_one_hot():
         F.one_hot(np.array([0, 2]), num_classes=2)
     with pytest.raises(TypeError, match="one_hot: indices must be integers"):
         F.one_hot(np.array([0.0]))
+
+
+def test_bilinear_by_hand_and_gradients():
+    # y_o = x1^T W_o x2 + b_o with W_0 = identity, W_1 = ones: (1*3 + 2*4, (1+2)(3+4)) + b.
+    w = np.stack([np.eye(2), np.ones((2, 2))])
+    y = F.bilinear(np.array([[1.0, 2.0]]), np.array([[3.0, 4.0]]), w, np.array([0.5, -1.0]))
+    np.testing.assert_allclose(y.numpy(), [[11.5, 20.0]])
+    check(F.bilinear, leaf(4, 3), leaf(4, 2, seed=1), leaf(5, 3, 2, seed=2), leaf(5, seed=3))
+    check(F.bilinear, leaf(2, 3, 3), leaf(2, 3, 2, seed=1), leaf(1, 3, 2, seed=2))
+    check(F.bilinear, leaf(3), leaf(2, seed=1), leaf(2, 3, 2, seed=2))
+
+
+def test_bilinear_matches_torch():
+    torch = pytest.importorskip("torch")
+    args = [leaf(2, 3, 4), leaf(2, 3, 5, seed=1), leaf(6, 4, 5, seed=2), leaf(6, seed=3)]
+    targs = [torch.tensor(a.numpy(), requires_grad=True) for a in args]
+    y, ty = F.bilinear(*args), torch.nn.functional.bilinear(*targs)
+    np.testing.assert_allclose(y.numpy(), ty.detach().numpy(), rtol=1e-12)
+    g = np.random.default_rng(4).standard_normal(y.shape)
+    y.backward(g)
+    ty.backward(torch.tensor(g))
+    for a, ta in zip(args, targs, strict=True):
+        np.testing.assert_allclose(a.grad.numpy(), ta.grad.numpy(), rtol=1e-12, atol=1e-14)
+
+
+def test_bilinear_names_the_shapes_that_do_not_fit():
+    with pytest.raises(
+        ValueError,
+        match=r"bilinear: input shapes \(2, 3\) and \(2, 4\) do not fit "
+        r"weight shape \(5, 3, 2\)",
+    ):
+        F.bilinear(np.ones((2, 3)), np.ones((2, 4)), np.ones((5, 3, 2)))
+    with pytest.raises(ValueError, match=r"bilinear: bias must have shape \(5,\)"):
+        F.bilinear(np.ones((2, 3)), np.ones((2, 2)), np.ones((5, 3, 2)), np.ones(4))

@@ -1,6 +1,6 @@
-"""F.layer_norm as one fused op (LayerNormFunction): values by hand, float64 first, second and
-third derivatives, every combination of weight and bias, and (with torch) PyTorch's outputs and
-gradients to 1e-9."""
+"""F.layer_norm and F.rms_norm as fused ops (LayerNormFunction, RMSNormFunction): values by
+hand, float64 first, second and third derivatives, every combination of weight and bias, and
+(with torch) PyTorch's outputs and gradients to 1e-9."""
 
 import numpy as np
 import pytest
@@ -8,7 +8,7 @@ import pytest
 import autograd
 import nn
 from nn import functional as F
-from nn.functional.normalization import LayerNormFunction
+from nn.functional.normalization import LayerNormFunction, RMSNormFunction
 
 
 def leaf(*shape, seed=0, dtype=np.float64):
@@ -127,3 +127,56 @@ def test_batch_norm_grads_training_and_eval(shape):
     check(lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True), leaf(*shape), w, b)
     rm, rv = np.array([0.1, -0.2, 0.3]), np.array([0.5, 1.5, 2.0])
     check(lambda x, w, b: F.batch_norm(x, rm, rv, w, b, training=False), leaf(*shape), w, b)
+
+
+def test_rms_norm_by_hand_and_one_node():
+    # x = (3, 4): mean(x^2) = 12.5, so y = x / sqrt(12.5) (eps = 0), times the weight.
+    x, w = leaf(1, 2), leaf(2, seed=1)
+    x.data[...] = [[3.0, 4.0]]
+    y = F.rms_norm(x, 2, w, eps=0.0)
+    np.testing.assert_allclose(y.numpy(), [[3, 4]] / np.sqrt(12.5) * w.numpy(), rtol=1e-15)
+    assert y.grad_fn.fn is RMSNormFunction and y.grad_fn.inputs == (x, w)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_rms_norm_default_eps_is_the_dtype_machine_epsilon(dtype):
+    # A row of zeros divides by sqrt(eps): a tiny row shows which eps was used.
+    x = np.full((1, 4), 1e-5, dtype=dtype)
+    eps = np.finfo(dtype).eps
+    y = F.rms_norm(x, 4).numpy()
+    assert y.dtype == dtype
+    np.testing.assert_allclose(y, x / np.sqrt(x.astype(np.float64) ** 2 + eps), rtol=1e-6)
+
+
+@pytest.mark.parametrize("shape", [(4,), (3, 4)], ids=["last_axis", "last_two_axes"])
+def test_rms_norm_derivatives(shape):
+    x, w = leaf(2, 3, 4), leaf(*shape, seed=1)
+    assert autograd.gradcheck(lambda x, w: F.rms_norm(x, shape, w), [x, w])
+    assert autograd.gradgradcheck(lambda x, w: F.rms_norm(x, shape, w, eps=1e-3), [x, w])
+    assert autograd.gradcheck(lambda x: F.rms_norm(x, shape), [x])
+
+
+@pytest.mark.parametrize("eps", [None, 1e-3])
+@pytest.mark.parametrize("weighted", [True, False])
+def test_rms_norm_matches_torch(eps, weighted):
+    torch = pytest.importorskip("torch")
+    x, w = leaf(3, 4, 6), leaf(4, 6, seed=1)
+    tx, tw = (torch.tensor(t.numpy(), requires_grad=True) for t in (x, w))
+    ours = F.rms_norm(x, (4, 6), w if weighted else None, eps=eps)
+    theirs = torch.nn.functional.rms_norm(tx, (4, 6), tw if weighted else None, eps=eps)
+    np.testing.assert_allclose(ours.numpy(), theirs.detach().numpy(), rtol=1e-12)
+    g = np.random.default_rng(3).standard_normal(ours.shape)
+    ours.backward(g)
+    theirs.backward(torch.tensor(g))
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-10, atol=1e-13)
+    if weighted:
+        np.testing.assert_allclose(w.grad.numpy(), tw.grad.numpy(), rtol=1e-10)
+
+
+def test_rms_norm_checks_name_the_function():
+    with pytest.raises(ValueError, match=r"rms_norm: normalized_shape \(4,\) must match"):
+        F.rms_norm(np.zeros((2, 3)), 4)
+    with pytest.raises(ValueError, match=r"rms_norm: weight must have shape \(3,\)"):
+        F.rms_norm(np.zeros((2, 3)), 3, np.ones(4))
+    with pytest.raises(RuntimeError, match="rms_norm: not differentiable .* 'eps'"):
+        F.rms_norm(np.zeros((2, 3)), 3, eps=autograd.tensor(0.1, requires_grad=True))

@@ -46,3 +46,16 @@ def test_pad_refuses_what_it_cannot_do():
         F.pad(x, (-1, 0))
     with pytest.raises(ValueError, match="pad: mode must be one of"):
         F.pad(x, (1, 1), mode="mirror")
+
+
+def test_pad_refuses_reflections_and_wraps_wider_than_the_axis_as_torch_does():
+    x = autograd.tensor(X)  # the last axis has 5 entries
+    F.pad(x, (4, 4), mode="reflect")
+    F.pad(x, (5, 0), mode="circular")
+    F.pad(x, (9, 9), mode="replicate")
+    wide = r"pad: reflect padding must be less than .* \(5, 0\) .*\(axis 3 has size 5\)"
+    with pytest.raises(ValueError, match=wide):
+        F.pad(x, (5, 0), mode="reflect")
+    wrap = r"pad: circular padding must be at most .*\(axis 2 has size 4\)"
+    with pytest.raises(ValueError, match=wrap):
+        F.pad(x, (0, 0, 0, 5), mode="circular")
