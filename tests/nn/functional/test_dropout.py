@@ -68,7 +68,7 @@ def test_alpha_dropout_keeps_mean_0_and_variance_1_of_standard_inputs():
     kept = np.isclose(y, a * x + b)
     assert kept.mean() == pytest.approx(0.8, abs=0.01)
     np.testing.assert_allclose(y[~kept], a * SELU_SATURATION + b)
-    assert SELU_SATURATION == pytest.approx(-1.7580993408473766, rel=1e-15)
+    np.testing.assert_allclose(SELU_SATURATION, -1.7580993408473766, rtol=1e-15)
 
 
 def test_alpha_dropout_gradient_defaults_and_edges():
