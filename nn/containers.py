@@ -227,9 +227,15 @@ def _put(container: Module, name: str, value: Any) -> None:
     """Register ``value`` under ``name``, replacing what was there (possibly of another kind):
     a parameter or a module through the checks of ``register_parameter`` / ``add_module``
     (which refuse a name that is already an attribute, such as ``"keys"``)."""
+    value = _as_parameter(value)
+    same_kind = (name in container._parameters and isinstance(value, Parameter)) or (
+        name in container._modules and isinstance(value, Module)
+    )
+    if same_kind:  # replaced where it stands: state_dict keeps its order ("0", "1", ...)
+        setattr(container, name, value)
+        return
     if name in container.__dict__:
         delattr(container, name)
-    value = _as_parameter(value)
     if isinstance(value, Parameter):
         container.register_parameter(name, value)
     elif isinstance(value, Module):

@@ -60,9 +60,7 @@ class LazyLinear(Linear):
         """Give the parameters their shapes from ``x`` (in_features = x.shape[-1]) and draw
         them; parameters already given values (by ``load_state_dict``) are kept."""
         if x.ndim == 0:
-            raise ValueError(
-                "LazyLinear: the first input must have a feature axis, got a 0-d input"
-            )
+            raise ValueError("LazyLinear: the first input needs a feature axis, got a 0-d input")
         if self.has_uninitialized_params():
             self.in_features = x.shape[-1]
             self.weight.materialize((self.out_features, self.in_features))

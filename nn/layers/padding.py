@@ -33,6 +33,12 @@ class _Pad(Module):
         self.padding = tuple(padding)
 
     def forward(self, x: autograd.Tensor) -> autograd.Tensor:
+        k = self._axes
+        if x.ndim not in (k + 1, k + 2):  # PyTorch's copying pads take (C, *) or (N, C, *)
+            raise ValueError(
+                f"{type(self).__name__}: expected a {k + 1}-D (unbatched) or {k + 2}-D input, "
+                f"got shape {x.shape}"
+            )
         return F.pad(x, self.padding, self._mode)
 
     def extra_repr(self) -> str:

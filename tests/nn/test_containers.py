@@ -1,4 +1,4 @@
-"""Sequential, ModuleList and ModuleDict."""
+"""Sequential, ModuleList, ModuleDict, ParameterList and ParameterDict."""
 
 from collections import OrderedDict
 
@@ -78,3 +78,89 @@ def test_module_dict():
         d["zzz"]
     with pytest.raises(KeyError, match="'keys' already exists"):
         d["keys"] = nn.ReLU()
+
+
+class _WithParameterContainers(nn.Module):
+    def __init__(self, module):
+        super().__init__()
+        self.ws = module.ParameterList([module.Parameter(_ones(2)), _ones(3)])
+        self.table = module.ParameterDict({"scale": _ones(1), "shift": module.Parameter(_ones(2))})
+
+
+def _ones(n):
+    return autograd.tensor(np.ones(n))
+
+
+def test_parameter_list_and_dict_register_like_torch():
+    model = _WithParameterContainers(nn)
+    keys = ["ws.0", "ws.1", "table.scale", "table.shift"]
+    assert list(model.state_dict()) == keys
+    assert [n for n, _ in model.named_parameters()] == keys
+    assert all(isinstance(p, nn.Parameter) and p.requires_grad for p in model.parameters())
+    torch = pytest.importorskip("torch")
+
+    class Theirs(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ws = torch.nn.ParameterList([torch.nn.Parameter(torch.ones(2)), torch.ones(3)])
+            self.table = torch.nn.ParameterDict(
+                {"scale": torch.ones(1), "shift": torch.nn.Parameter(torch.ones(2))}
+            )
+
+    assert list(Theirs().state_dict()) == keys
+    model.load_state_dict({k: v.detach().numpy() * 2 for k, v in Theirs().state_dict().items()})
+    np.testing.assert_array_equal(model.ws[1].data, [2.0, 2.0, 2.0])
+
+
+def test_parameter_list_behaves_as_a_list():
+    a, b = nn.Parameter(_ones(1)), _ones(2)
+    params = nn.ParameterList([a])
+    params.append(b)
+    params += [_ones(3)]
+    assert len(params) == 3 and params[0] is a and params[-1].shape == (3,)
+    assert isinstance(params[1], nn.Parameter) and np.shares_memory(params[1].numpy(), b.numpy())
+    assert [p.shape for p in params] == [(1,), (2,), (3,)]
+    assert [p.shape for p in params[1:]] == [(2,), (3,)]
+    params[0] = _ones(4)
+    assert list(params.state_dict()) == ["0", "1", "2"] and params[0].shape == (4,)
+    params.append(nn.Linear(2, 1))
+    assert list(params.state_dict())[-2:] == ["3.weight", "3.bias"]
+    with pytest.raises(IndexError, match="ParameterList: index 7 is out of range for length 4"):
+        params[7]
+    with pytest.raises(RuntimeError, match="ParameterList should not be called"):
+        params(1)
+    with pytest.raises(TypeError, match="ParameterList.extend: expected an iterable"):
+        params.extend(_ones(2))
+
+
+def test_parameter_dict_behaves_as_a_dict():
+    table = nn.ParameterDict([("a", _ones(1)), ("b", _ones(2))])
+    assert list(table) == ["a", "b"] and "a" in table and len(table) == 2
+    table["c"] = _ones(3)
+    assert list(table.keys()) == ["a", "b", "c"] and isinstance(table["c"], nn.Parameter)
+    assert table.pop("b").shape == (2,) and list(table.state_dict()) == ["a", "c"]
+    assert table.get("zz") is None and table.setdefault("d", _ones(1)).shape == (1,)
+    assert table.popitem()[0] == "d"
+    assert [k for k, _ in table.copy().items()] == ["a", "c"]
+    del table["a"]
+    assert list(table.state_dict()) == ["c"]
+    table.clear()
+    assert len(table) == 0 and list(table.parameters()) == []
+    with pytest.raises(KeyError, match="ParameterDict has no key 'x'"):
+        table["x"]
+    with pytest.raises(KeyError, match="attribute 'keys' already exists"):
+        table["keys"] = _ones(1)
+    with pytest.raises(RuntimeError, match="ParameterDict should not be called"):
+        table()
+
+
+def test_an_optimizer_trains_parameters_in_a_parameter_list():
+    import optim
+
+    params = nn.ParameterList([autograd.tensor(np.array([3.0])), autograd.tensor(np.array([-2.0]))])
+    opt = optim.SGD(params.parameters(), lr=0.25)
+    for _ in range(20):
+        opt.zero_grad()
+        (params[0] ** 2 + params[1] ** 2).sum().backward()
+        opt.step()
+    assert abs(params[0].item()) < 1e-3 and abs(params[1].item()) < 1e-3

@@ -79,3 +79,31 @@ def test_torch_family_layers_match_torch_reprs():
     torch = pytest.importorskip("torch")
     for name in ("ELU", "SELU", "SiLU", "Softplus", "Hardtanh", "ReLU6"):
         assert repr(getattr(nn, name)()) == repr(getattr(torch.nn, name)()), name
+
+
+def test_glu_threshold_and_softmax2d_layers_match_torch():
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(0).standard_normal((2, 4, 3, 2))
+    for ours, theirs in [
+        (nn.GLU(), torch.nn.GLU()),
+        (nn.GLU(dim=1), torch.nn.GLU(dim=1)),
+        (nn.Threshold(0.1, 20.0), torch.nn.Threshold(0.1, 20.0)),
+        (nn.Softmax2d(), torch.nn.Softmax2d()),
+    ]:
+        assert repr(ours) == repr(theirs)
+        a, ta = autograd.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+        y, ty = ours(a), theirs(ta)
+        np.testing.assert_allclose(y.numpy(), ty.detach().numpy(), rtol=1e-14)
+        w = np.random.default_rng(1).standard_normal(y.shape)
+        (y * autograd.tensor(w)).sum().backward()
+        (ty * torch.tensor(w)).sum().backward()
+        np.testing.assert_allclose(a.grad.numpy(), ta.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
+def test_softmax2d_sums_to_one_over_channels_and_refuses_other_ranks():
+    x = autograd.tensor(np.random.default_rng(0).standard_normal((3, 2, 2)))
+    np.testing.assert_allclose(nn.Softmax2d()(x).numpy().sum(axis=0), 1.0)
+    with pytest.raises(ValueError, match=r"Softmax2d: expected an \(N, C, H, W\) or \(C, H, W\)"):
+        nn.Softmax2d()(autograd.tensor(np.zeros((2, 3))))
+    y = nn.Threshold(0.0, -1.0, inplace=True)(x)
+    assert y is x and (x.numpy() >= -1.0).all()

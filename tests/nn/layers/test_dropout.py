@@ -1,4 +1,5 @@
-"""nn/layers/dropout.py: inverted dropout in training, the identity in eval."""
+"""nn/layers/dropout.py: inverted dropout in training, the identity in eval; the channel and
+alpha variants draw one value per channel and follow the module's mode."""
 
 import numpy as np
 import pytest
@@ -31,3 +32,35 @@ def test_dropout_masks_follow_the_seed_and_eval_is_identity():
     np.testing.assert_array_equal(nn.Dropout(1.0)(x).data, np.zeros(100))
     with pytest.raises(ValueError, match="Dropout: p must be between 0 and 1, got 1.5"):
         nn.Dropout(1.5)
+
+
+@pytest.mark.parametrize(
+    "layer, shape",
+    [
+        (nn.Dropout1d, (30, 40, 5)),
+        (nn.Dropout3d, (30, 40, 2, 1, 2)),
+        (nn.FeatureAlphaDropout, (30, 40, 3)),
+    ],
+)
+def test_channel_dropout_layers_draw_one_mask_value_per_channel(layer, shape):
+    autograd.manual_seed(0)
+    y = layer(0.4)(t(np.ones(shape))).data.reshape(30, 40, -1)
+    assert np.all(y == y[..., :1])
+    values = np.unique(y)
+    assert len(values) == 2
+    assert (y[..., 0] == values.min()).mean() == pytest.approx(0.4, abs=0.05)
+
+
+def test_dropout_variant_layers_follow_the_mode_and_torch_reprs():
+    x = t(np.random.default_rng(0).standard_normal((4, 3, 2)))
+    for layer in (nn.Dropout1d(), nn.Dropout3d(), nn.AlphaDropout(), nn.FeatureAlphaDropout()):
+        assert layer.eval()(x) is x
+    drop = nn.AlphaDropout(0.2)
+    assert drop.training and not np.array_equal(drop(x).data, x.data)  # the layer trains
+    assert repr(drop) == "AlphaDropout(p=0.2, inplace=False)"
+    assert repr(nn.Dropout1d()) == "Dropout1d(p=0.5, inplace=False)"
+    with pytest.raises(ValueError, match="Dropout1d: p must be between 0 and 1, got -0.1"):
+        nn.Dropout1d(-0.1)
+    torch = pytest.importorskip("torch")
+    for name in ("Dropout1d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"):
+        assert repr(getattr(nn, name)(0.3)) == repr(getattr(torch.nn, name)(0.3))

@@ -1,4 +1,5 @@
-"""nn/layers/linear.py: Linear's PyTorch initialisation, forward values, errors; Flatten."""
+"""nn/layers/linear.py: Linear's PyTorch initialisation, forward values, errors; Bilinear;
+Flatten and Unflatten."""
 
 import math
 
@@ -69,3 +70,48 @@ def test_flatten():
     assert nn.Flatten(1, 2)(x).shape == (2, 12, 5)
     with pytest.raises(ValueError, match="Flatten: start_dim=2, end_dim=1"):
         nn.Flatten(2, 1)(x)
+
+
+def test_bilinear_parameters_init_and_state_dict_like_torch():
+    autograd.manual_seed(0)
+    layer = nn.Bilinear(20, 3, 400)
+    assert [n for n, _ in layer.named_parameters()] == ["weight", "bias"]
+    assert layer.weight.shape == (400, 20, 3) and layer.bias.shape == (400,)
+    bound = 1 / math.sqrt(20)  # in1_features, not the product of the input sizes
+    for p in (layer.weight.data, layer.bias.data):
+        assert np.abs(p).max() <= bound and np.abs(p).max() > 0.95 * bound
+    assert list(nn.Bilinear(2, 3, 4, bias=False).state_dict()) == ["weight"]
+    assert repr(layer) == "Bilinear(in1_features=20, in2_features=3, out_features=400, bias=True)"
+
+
+def test_bilinear_loads_torch_weights_and_matches_it():
+    torch = pytest.importorskip("torch")
+    theirs = torch.nn.Bilinear(3, 4, 2).double()
+    ours = nn.Bilinear(3, 4, 2, dtype=np.float64)
+    ours.load_state_dict({k: v.detach().numpy() for k, v in theirs.state_dict().items()})
+    rng = np.random.default_rng(0)
+    x1, x2 = rng.standard_normal((5, 3)), rng.standard_normal((5, 4))
+    y, ty = ours(t(x1), t(x2)), theirs(torch.tensor(x1), torch.tensor(x2))
+    np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=1e-12)
+    y.sum().backward()
+    ty.sum().backward()
+    np.testing.assert_allclose(ours.weight.grad, theirs.weight.grad.numpy(), rtol=1e-12)
+
+
+def test_unflatten_splits_one_axis_and_infers_minus_one():
+    x = t(np.arange(24.0).reshape(2, 12))
+    assert nn.Unflatten(1, (3, 4))(x).shape == (2, 3, 4)
+    assert nn.Unflatten(-1, (2, -1, 3))(x).shape == (2, 2, 2, 3)
+    np.testing.assert_array_equal(nn.Unflatten(1, (3, 4))(x).data.reshape(2, 12), x.data)
+    assert nn.Flatten()(nn.Unflatten(1, (3, 4))(x)).shape == (2, 12)
+    assert repr(nn.Unflatten(1, (3, 4))) == "Unflatten(dim=1, unflattened_size=(3, 4))"
+    with pytest.raises(
+        ValueError,
+        match=r"Unflatten: sizes \[5, -1\] do not multiply up to the "
+        r"size of dim 1 \(12\)",
+    ):
+        nn.Unflatten(1, (5, -1))(x)
+    with pytest.raises(ValueError, match=r"Unflatten: sizes \[2, 2\] do not multiply up"):
+        nn.Unflatten(1, (2, 2))(x)
+    with pytest.raises(ValueError, match="Unflatten: dim=3 does not fit"):
+        nn.Unflatten(3, (2, 2))(x)
