@@ -9,6 +9,7 @@ weight and bias afterwards. ``local_response_norm`` is composed of recorded prim
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -119,12 +120,14 @@ def instance_norm(
         rm = _buffer(running_mean).reshape(shape).astype(x.dtype, copy=False)
         inv_std = 1.0 / np.sqrt(_buffer(running_var).reshape(shape).astype(x.dtype) + eps)
         return _affine((x - rm) * inv_std, weight, bias, shape)
-    spatial = x.size // max(n * channels, 1)
-    if spatial <= 1:
+    if math.prod(x.shape[2:]) == 1:  # one value per instance: its variance is undefined
         raise ValueError(
             f"instance_norm: expected more than 1 spatial element per channel, got input "
             f"shape {x.shape}"
         )
+    if x.size == 0:
+        return _affine(x * 0.0, weight, bias, shape)
+    spatial = x.size // (n * channels)
     rm, rv = _buffer(running_mean), _buffer(running_var)
     if rm is not None or rv is not None:
         rows = x._data.reshape(n, channels, spatial)

@@ -26,13 +26,22 @@ class CosineSimilarity(Module):
 
 class PairwiseDistance(Module):
     """||x1 - x2 + eps||_p along the last axis (PyTorch's placement of ``eps``: added to the
-    difference); ``keepdim=True`` keeps that axis."""
+    difference); ``keepdim=True`` (or ``keepdims=True``) keeps that axis."""
 
-    def __init__(self, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> None:
+    def __init__(
+        self,
+        p: float = 2.0,
+        eps: float = 1e-6,
+        keepdim: bool | None = None,
+        *,
+        keepdims: bool | None = None,
+    ) -> None:
         super().__init__()
         self.norm = p
         self.eps = eps
-        self.keepdim = keepdim
+        self.keepdim = resolve_spelling(
+            "PairwiseDistance", "keepdims", keepdims, "keepdim", keepdim, False
+        )
 
     def forward(self, x1: Any, x2: Any) -> autograd.Tensor:
         return F.pairwise_distance(x1, x2, self.norm, self.eps, self.keepdim)

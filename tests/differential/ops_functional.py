@@ -264,6 +264,103 @@ def _layer_norm(g, x):
     )
 
 
+@op("rms_norm", "nn.functional")
+def _rms_norm(g, x):
+    if not x.shape or 0 in x.shape[-1:]:
+        raise DoesNotFitError
+    count = g.draw(st.integers(1, min(2, len(x.shape))))
+    shape = x.shape[len(x.shape) - count :]
+    if 0 in shape:
+        raise DoesNotFitError
+    weight = g.leaf(shape) if g.flag() else None
+    eps = g.pick([None, 1e-3])
+    return (
+        (lambda: F.rms_norm(x.ours, shape, weight and weight.ours, eps)),
+        (lambda: TF.rms_norm(x.theirs, shape, weight and weight.theirs, eps)),
+        f"rms_norm({shape}, eps={eps})",
+    )
+
+
+@op("channel_norm", "nn.functional")
+def _channel_norm(g, x):
+    """group_norm, instance_norm and local_response_norm of an (N, C, L...) input."""
+    if len(x.shape) < 3 or 0 in x.shape or math.prod(x.shape[2:]) == 1:
+        raise DoesNotFitError
+    c = x.shape[1]
+    which = g.pick(["group_norm", "instance_norm", "local_response_norm"])
+    if which == "local_response_norm":
+        size = g.draw(st.integers(1, 4))
+        return (
+            (lambda: F.local_response_norm(x.ours, size, alpha=0.5, k=1.5)),
+            (lambda: TF.local_response_norm(x.theirs, size, alpha=0.5, k=1.5)),
+            f"local_response_norm({size})",
+        )
+    bias = g.leaf((c,)) if g.flag() else None
+    # (PyTorch 2.13's group_norm crashes differentiating a bias without a weight under
+    # create_graph, "shape '[0]' is invalid": the fuzzer gives a bias a weight.)
+    weight = g.leaf((c,)) if bias is not None or g.flag() else None
+    w_ours, b_ours = weight and weight.ours, bias and bias.ours
+    w_theirs, b_theirs = weight and weight.theirs, bias and bias.theirs
+    if which == "group_norm":
+        groups = g.pick([d for d in range(1, c + 1) if c % d == 0])
+        return (
+            (lambda: F.group_norm(x.ours, groups, w_ours, b_ours, eps=1e-3)),
+            (lambda: TF.group_norm(x.theirs, groups, w_theirs, b_theirs, eps=1e-3)),
+            f"group_norm({groups})",
+        )
+    return (
+        (lambda: F.instance_norm(x.ours, weight=w_ours, bias=b_ours, eps=1e-3)),
+        (lambda: TF.instance_norm(x.theirs, weight=w_theirs, bias=b_theirs, eps=1e-3)),
+        "instance_norm",
+    )
+
+
+@op("bilinear", "nn.functional")
+def _bilinear(g, x):
+    if not x.shape:
+        raise DoesNotFitError
+    out, in2 = g.draw(st.integers(1, 3)), g.draw(st.integers(1, 3))
+    x2 = g.leaf(x.shape[:-1] + (in2,))
+    w = g.leaf((out, x.shape[-1], in2))
+    b = g.leaf((out,)) if g.flag() else None
+    return (
+        (lambda: F.bilinear(x.ours, x2.ours, w.ours, b and b.ours)),
+        (lambda: TF.bilinear(x.theirs, x2.theirs, w.theirs, b and b.theirs)),
+        f"bilinear(out={out}, in2={in2})",
+    )
+
+
+@op("gates", "nn.functional")
+def _gates(g, x):
+    """glu (halves of an even axis) and threshold."""
+    if g.flag():
+        return (
+            (lambda: F.threshold(x.ours, 0.1, -0.5)),
+            (lambda: TF.threshold(x.theirs, 0.1, -0.5)),
+            "threshold(0.1, -0.5)",
+        )
+    axes = [a for a in range(len(x.shape)) if x.shape[a] % 2 == 0 and x.shape[a]]
+    if not axes:
+        raise DoesNotFitError
+    axis = g.pick(axes)
+    return (lambda: F.glu(x.ours, axis)), (lambda: TF.glu(x.theirs, axis)), f"glu({axis})"
+
+
+@op("dropout_variants", "nn.functional")
+def _dropout_variants(g, x):
+    ranks = {"dropout1d": (2, 3), "dropout3d": (4, 5), "alpha_dropout": None}
+    ranks["feature_alpha_dropout"] = (2, 3, 4, 5)
+    which = g.pick(sorted(ranks))
+    if ranks[which] is not None and len(x.shape) not in ranks[which]:
+        raise DoesNotFitError
+    p, training = g.pick([(0.0, True), (0.5, False), (1.0, True)])  # deterministic settings
+    return (
+        (lambda: getattr(F, which)(x.ours, p, training)),
+        (lambda: getattr(TF, which)(x.theirs, p, training)),
+        f"{which}({p}, training={training})",
+    )
+
+
 @op("batch_norm", "nn.functional")
 def _batch_norm(g, x):
     if len(x.shape) < 2 or math.prod(x.shape) // max(x.shape[1], 1) <= 1:
@@ -505,6 +602,17 @@ COVERAGE = {
     "adaptive_avg_pool2d": "adaptive_avg_pool2d",
     "dropout2d": "dropout2d",
     "layer_norm": "layer_norm",
+    "rms_norm": "rms_norm",
+    "group_norm": "channel_norm",
+    "instance_norm": "channel_norm",
+    "local_response_norm": "channel_norm",
+    "bilinear": "bilinear",
+    "glu": "gates",
+    "threshold": "gates",
+    "dropout1d": "dropout_variants",
+    "dropout3d": "dropout_variants",
+    "alpha_dropout": "dropout_variants",
+    "feature_alpha_dropout": "dropout_variants",
     "batch_norm": "batch_norm",
     "cross_entropy": "cross_entropy",
     "nll_loss": "nll_loss",
