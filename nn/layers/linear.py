@@ -14,7 +14,7 @@ import autograd
 from .. import functional as F
 from .. import init
 from ..devices import check_device, floating_dtype
-from ..functional.checks import check_size
+from ..functional.checks import check_size, resolve_spelling
 from ..module import Module
 from ..parameter import Parameter
 
@@ -154,11 +154,20 @@ class Flatten(Module):
 
 
 class Unflatten(Module):
-    """Split axis ``dim`` into the axes ``unflattened_size`` (one of them may be -1, inferred):
-    ``Unflatten(1, (C, H, W))`` turns (N, C*H*W) back into (N, C, H, W)."""
+    """Split axis ``dim`` (or ``axis``) into the axes ``unflattened_size`` (one of them may be
+    -1, inferred): ``Unflatten(1, (C, H, W))`` turns (N, C*H*W) back into (N, C, H, W)."""
 
-    def __init__(self, dim: int, unflattened_size: Sequence[int]) -> None:
+    def __init__(
+        self,
+        dim: int | None = None,
+        unflattened_size: Sequence[int] | None = None,
+        *,
+        axis: int | None = None,
+    ) -> None:
         super().__init__()
+        dim = resolve_spelling("Unflatten", "axis", axis, "dim", dim, None)
+        if dim is None or unflattened_size is None:
+            raise TypeError("Unflatten: needs dim (or axis) and unflattened_size")
         if isinstance(dim, str):
             raise TypeError("Unflatten: named dimensions are not supported; give dim as an int")
         sizes = tuple(unflattened_size)

@@ -102,6 +102,7 @@ def test_unflatten_splits_one_axis_and_infers_minus_one():
     x = t(np.arange(24.0).reshape(2, 12))
     assert nn.Unflatten(1, (3, 4))(x).shape == (2, 3, 4)
     assert nn.Unflatten(-1, (2, -1, 3))(x).shape == (2, 2, 2, 3)
+    assert nn.Unflatten(axis=1, unflattened_size=[2, 6])(x).shape == (2, 2, 6)
     np.testing.assert_array_equal(nn.Unflatten(1, (3, 4))(x).data.reshape(2, 12), x.data)
     assert nn.Flatten()(nn.Unflatten(1, (3, 4))(x)).shape == (2, 12)
     assert repr(nn.Unflatten(1, (3, 4))) == "Unflatten(dim=1, unflattened_size=(3, 4))"
