@@ -61,7 +61,7 @@ class UninitializedParameter(Parameter):
         """Become a ``Parameter`` of ``shape`` (values uninitialised: the layer draws them)."""
         dtype = self._data.dtype if dtype is None else np.dtype(dtype)
         self._data = np.empty(tuple(shape), dtype=dtype)
-        self.__class__ = Parameter
+        self.__class__ = Parameter  # type: ignore[assignment]  # (same slots: a safe switch)
 
     def __repr__(self) -> str:
         return "<UninitializedParameter>"

@@ -63,13 +63,14 @@ class LazyLinear(Linear):
             raise ValueError("LazyLinear: the first input needs a feature axis, got a 0-d input")
         if self.has_uninitialized_params():
             self.in_features = x.shape[-1]
-            self.weight.materialize((self.out_features, self.in_features))
-            if self.bias is not None:
-                self.bias.materialize((self.out_features,))
+            shapes = {"weight": (self.out_features, self.in_features), "bias": (self.out_features,)}
+            for name, p in self._parameters.items():
+                if isinstance(p, UninitializedParameter):
+                    p.materialize(shapes[name])
             self.reset_parameters()
         else:
             self.in_features = self.weight.shape[1]
-        self.__class__ = self.cls_to_become
+        self.__class__ = self.cls_to_become  # type: ignore[assignment]  # as PyTorch's
 
     def forward(self, x: autograd.Tensor) -> autograd.Tensor:
         self.initialize_parameters(x)
