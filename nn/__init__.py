@@ -23,7 +23,7 @@ from .layers import *  # noqa: F403
 from .layers import __all__ as _layers
 from .module import IncompatibleKeys, Module
 from .parallel import DataParallel
-from .parameter import Parameter, UninitializedParameter
+from .parameter import Parameter, UninitializedBuffer, UninitializedParameter
 
 __all__ = [
     "DataParallel",
@@ -35,6 +35,7 @@ __all__ = [
     "Parameter",
     "ParameterDict",
     "ParameterList",
+    "UninitializedBuffer",
     "UninitializedParameter",
     "Sequential",
     "data",

@@ -1,5 +1,6 @@
 """``Parameter``: a tensor that a ``Module`` registers as one of its learnable weights; and
-``UninitializedParameter``, the placeholder a lazy layer holds until its first forward."""
+``UninitializedParameter`` / ``UninitializedBuffer``, the placeholders a lazy layer holds until
+its first forward."""
 
 from __future__ import annotations
 
@@ -65,3 +66,26 @@ class UninitializedParameter(Parameter):
 
     def __repr__(self) -> str:
         return "<UninitializedParameter>"
+
+
+class UninitializedBuffer(autograd.Tensor):
+    """A buffer whose shape is not known yet (a lazy norm layer's running statistics before its
+    first forward); ``materialize(shape)`` gives it its shape and turns it into an ordinary
+    Tensor in place. Its dtype is the one it was made with (float32 by default)."""
+
+    __slots__ = ()
+    cls_to_become = autograd.Tensor
+
+    def __init__(self, requires_grad: bool = False, device: Any = None, dtype: Any = None) -> None:
+        check_device(device, "UninitializedBuffer")
+        dtype = floating_dtype(dtype, "UninitializedBuffer")
+        super().__init__(np.empty(0, dtype=dtype), requires_grad=requires_grad)
+
+    def materialize(self, shape: Any, device: Any = None, dtype: Any = None) -> None:
+        """Become a Tensor of ``shape`` (values uninitialised: the layer sets them)."""
+        dtype = self._data.dtype if dtype is None else np.dtype(dtype)
+        self._data = np.empty(tuple(shape), dtype=dtype)
+        self.__class__ = autograd.Tensor  # type: ignore[assignment]  # (same slots)
+
+    def __repr__(self) -> str:
+        return "<UninitializedBuffer>"

@@ -1,5 +1,6 @@
 """nn/layers/lazy.py: LazyLinear infers in_features at its first forward, becomes an nn.Linear
-with Linear's initialisation, and behaves as PyTorch's with state dicts and optimizers."""
+with Linear's initialisation, and behaves as PyTorch's with state dicts and optimizers; the lazy
+batch and instance norms likewise read num_features."""
 
 import math
 
@@ -116,3 +117,49 @@ def test_torch_weights_load_into_a_lazy_layer():
 def test_a_0d_first_input_is_refused_clearly():
     with pytest.raises(ValueError, match="LazyLinear: the first input needs a feature axis"):
         nn.LazyLinear(2)(autograd.tensor(1.0))
+
+
+LAZY_NORMS = [
+    ("LazyBatchNorm1d", {}, (4, 3)),
+    ("LazyBatchNorm1d", {"momentum": None}, (4, 3, 5)),
+    ("LazyBatchNorm2d", {"affine": False}, (2, 3, 2, 2)),
+    ("LazyBatchNorm3d", {}, (2, 3, 2, 1, 2)),
+    ("LazyInstanceNorm1d", {}, (2, 3, 5)),
+    ("LazyInstanceNorm2d", {"track_running_stats": False}, (2, 3, 2, 3)),
+    ("LazyInstanceNorm3d", {"affine": False}, (2, 3, 2, 2, 2)),
+]
+
+
+@pytest.mark.parametrize("name, options, shape", LAZY_NORMS, ids=[c[0] for c in LAZY_NORMS])
+def test_lazy_norms_match_torch_before_and_after_the_first_forward(name, options, shape):
+    torch = pytest.importorskip("torch")
+    ours = getattr(nn, name)(**options, dtype=np.float64)
+    theirs = getattr(torch.nn, name)(**options, dtype=torch.float64)
+    assert repr(ours) == repr(theirs)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    rng = np.random.default_rng(0)
+    for _ in range(2):
+        x = rng.standard_normal(shape) * 3 + 1
+        y, ty = ours(autograd.tensor(x)), theirs(torch.tensor(x))
+        np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=1e-10, atol=1e-12)
+    assert type(ours).__name__ == type(theirs).__name__  # BatchNorm1d, InstanceNorm2d, ...
+    assert repr(ours) == repr(theirs)
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    for key, value in ours.state_dict().items():
+        np.testing.assert_allclose(value.data, theirs.state_dict()[key].numpy(), rtol=1e-10)
+
+
+def test_lazy_batch_norm_init_training_and_loading():
+    layer = nn.LazyBatchNorm2d()
+    assert isinstance(layer.running_mean, nn.UninitializedBuffer)
+    assert layer.num_batches_tracked.item() == 0
+    layer(autograd.tensor(np.random.default_rng(1).standard_normal((2, 4, 3, 3))))
+    assert type(layer) is nn.BatchNorm2d and layer.num_features == 4
+    np.testing.assert_array_equal(layer.weight.data, np.ones(4))
+    assert layer.running_var.dtype == np.float32 and layer.num_batches_tracked.item() == 1
+    source = nn.BatchNorm1d(3)
+    source.running_mean.data[...] = [1.0, 2.0, 3.0]
+    lazy = nn.LazyBatchNorm1d()
+    lazy.load_state_dict(source.state_dict())
+    lazy.eval()(autograd.tensor(np.zeros((2, 3), dtype=np.float32)))
+    np.testing.assert_array_equal(lazy.running_mean.data, [1.0, 2.0, 3.0])  # kept
