@@ -206,6 +206,11 @@ def bilinear(input1: Any, input2: Any, weight: Any, bias: Any = None) -> autogra
         )
     if bias is not None and np.shape(bias) != (out,):
         raise ValueError(f"bilinear: bias must have shape ({out},), got {np.shape(bias)}")
+    if not x1.dtype == x2.dtype == w.dtype:
+        raise TypeError(
+            f"bilinear: input dtypes {x1.dtype} and {x2.dtype} differ from each other or from "
+            f"the weight dtype {w.dtype}; convert one (e.g. model.double() or x.astype(...))"
+        )
     lead = x1.shape[:-1]
     rows = x1.reshape(-1, in1) @ w.permute(1, 0, 2).reshape(in1, out * in2)
     y = (rows.reshape(-1, out, in2) * x2.reshape(-1, 1, in2)).sum(axis=-1)

@@ -94,6 +94,9 @@ def test_bilinear_by_hand_and_gradients():
     check(F.bilinear, leaf(4, 3), leaf(4, 2, seed=1), leaf(5, 3, 2, seed=2), leaf(5, seed=3))
     check(F.bilinear, leaf(2, 3, 3), leaf(2, 3, 2, seed=1), leaf(1, 3, 2, seed=2))
     check(F.bilinear, leaf(3), leaf(2, seed=1), leaf(2, 3, 2, seed=2))
+    assert autograd.gradgradcheck(
+        F.bilinear, [leaf(2, 3), leaf(2, 2, seed=1), leaf(2, 3, 2, seed=2)]
+    )
 
 
 def test_bilinear_matches_torch():
@@ -116,5 +119,7 @@ def test_bilinear_names_the_shapes_that_do_not_fit():
         r"weight shape \(5, 3, 2\)",
     ):
         F.bilinear(np.ones((2, 3)), np.ones((2, 4)), np.ones((5, 3, 2)))
+    with pytest.raises(TypeError, match="bilinear: input dtypes float32 and float64 differ"):
+        F.bilinear(np.ones((2, 3), np.float32), np.ones((2, 2)), np.ones((5, 3, 2)))
     with pytest.raises(ValueError, match=r"bilinear: bias must have shape \(5,\)"):
         F.bilinear(np.ones((2, 3)), np.ones((2, 2)), np.ones((5, 3, 2)), np.ones(4))
