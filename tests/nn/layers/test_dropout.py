@@ -64,3 +64,33 @@ def test_dropout_variant_layers_follow_the_mode_and_torch_reprs():
     torch = pytest.importorskip("torch")
     for name in ("Dropout1d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"):
         assert repr(getattr(nn, name)(0.3)) == repr(getattr(torch.nn, name)(0.3))
+
+
+def test_a_compiled_step_draws_the_new_dropout_masks_afresh_as_eager_does():
+    import optim
+    from nn import functional as F
+
+    rng = np.random.default_rng(1)
+    x = t(rng.standard_normal((16, 2)), np.float32)
+    y = t(rng.standard_normal((16, 1)), np.float32)
+    losses = []
+    for compiled in (False, True):
+        autograd.manual_seed(0)
+        model = nn.Sequential(
+            nn.Linear(2, 8), nn.Unflatten(1, (2, 4)), nn.Dropout1d(0.3), nn.Flatten(),
+            nn.AlphaDropout(0.2), nn.Linear(8, 1),
+        )  # fmt: skip
+        opt = optim.SGD(model.parameters(), lr=0.1)
+
+        def step(x, y, model=model, opt=opt):
+            opt.zero_grad()
+            loss = F.mse_loss(model(x), y)
+            loss.backward()
+            opt.step()
+            return loss
+
+        run = autograd.compile(step) if compiled else step
+        autograd.manual_seed(5)
+        losses.append([run(x, y).item() for _ in range(4)])
+    assert len(set(losses[0])) == 4  # the masks differ from step to step
+    np.testing.assert_allclose(losses[1], losses[0], rtol=1e-6)
