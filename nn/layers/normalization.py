@@ -12,10 +12,19 @@ import numpy as np
 import autograd
 
 from .. import functional as F
+from .. import init
 from ..devices import check_device, floating_dtype
 from ..functional.checks import check_size
 from ..module import Module
 from ..parameter import Parameter
+
+
+def _reset_affine(module: Module) -> None:
+    """PyTorch's reset of a normalisation layer's affine parameters: weight 1, bias 0."""
+    if module.weight is not None:
+        init.ones_(module.weight)
+    if getattr(module, "bias", None) is not None:
+        init.zeros_(module.bias)
 
 
 class _BatchNorm(Module):
@@ -65,10 +74,15 @@ class _BatchNorm(Module):
 
     def reset_running_stats(self) -> None:
         """Running mean 0, running variance 1, no batches seen."""
-        if self.track_running_stats:
-            self.running_mean._data[...] = 0
-            self.running_var._data[...] = 1
-            self.num_batches_tracked._data[...] = 0
+        if self.track_running_stats:  # (through versions.write: a saved copy would notice)
+            autograd.versions.write(self.running_mean, 0)
+            autograd.versions.write(self.running_var, 1)
+            autograd.versions.write(self.num_batches_tracked, 0)
+
+    def reset_parameters(self) -> None:
+        """Running statistics reset, weight 1 and bias 0 (as at construction)."""
+        self.reset_running_stats()
+        _reset_affine(self)
 
     def forward(self, x: autograd.Tensor) -> autograd.Tensor:
         cls = type(self).__name__
@@ -268,6 +282,10 @@ class GroupNorm(Module):
         else:
             self.register_parameter("bias", None)
 
+    def reset_parameters(self) -> None:
+        """Weight 1 and bias 0 (as at construction)."""
+        _reset_affine(self)
+
     def forward(self, x: autograd.Tensor) -> autograd.Tensor:
         return F.group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
 
@@ -308,6 +326,10 @@ class RMSNorm(Module):
             self.weight = Parameter(np.ones(shape, dtype=floating_dtype(dtype, "RMSNorm")))
         else:
             self.register_parameter("weight", None)
+
+    def reset_parameters(self) -> None:
+        """Weight 1 (as at construction)."""
+        _reset_affine(self)
 
     def forward(self, x: autograd.Tensor) -> autograd.Tensor:
         return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
@@ -375,6 +397,10 @@ class LayerNorm(Module):
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
+
+    def reset_parameters(self) -> None:
+        """Weight 1 and bias 0 (as at construction)."""
+        _reset_affine(self)
 
     def forward(self, x: autograd.Tensor) -> autograd.Tensor:
         return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)

@@ -249,3 +249,24 @@ def test_new_normalization_layers_refuse_bad_input_clearly():
         nn.BatchNorm3d(3)(t(np.zeros((2, 3, 4, 5))))
     with pytest.raises(ValueError, match="RMSNorm: normalized_shape must be positive ints"):
         nn.RMSNorm(0)
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [
+        nn.BatchNorm2d(3),
+        nn.InstanceNorm1d(3, affine=True, track_running_stats=True),
+        nn.GroupNorm(1, 3),
+        nn.LayerNorm(3),
+        nn.RMSNorm(3),
+    ],
+    ids=lambda m: type(m).__name__,
+)
+def test_reset_parameters_restores_the_construction_values(layer):
+    fresh = {k: v.numpy().copy() for k, v in layer.state_dict().items()}
+    for value in layer.state_dict().values():
+        value.data[...] = 7
+    assert all((v.numpy() == 7).all() for v in layer.state_dict().values())
+    layer.reset_parameters()
+    for key, value in layer.state_dict().items():
+        np.testing.assert_array_equal(value.numpy(), fresh[key])
