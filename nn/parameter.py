@@ -40,6 +40,21 @@ class Parameter(autograd.Tensor):
 register_tensor_subclass("parameter", Parameter)
 
 
+def _no_shape_yet(self: Any) -> Any:
+    raise RuntimeError(
+        f"{type(self).__name__}: its shape is not known yet (a lazy layer's placeholder): run "
+        "one forward pass (a dry run) through the model first, or load a state dict into it"
+    )
+
+
+# What a placeholder cannot answer before it is materialised (PyTorch raises there too).
+_NOT_YET: dict[str, Any] = {
+    "shape": property(_no_shape_yet),
+    "size": property(_no_shape_yet),
+    "numel": _no_shape_yet,
+}
+
+
 class UninitializedParameter(Parameter):
     """A parameter whose shape is not known yet (what a lazy layer such as ``nn.LazyLinear``
     holds until its first forward): it holds no values, and ``materialize(shape)`` gives it
@@ -67,6 +82,8 @@ class UninitializedParameter(Parameter):
     def __repr__(self) -> str:
         return "<UninitializedParameter>"
 
+    shape, size, numel = _NOT_YET["shape"], _NOT_YET["size"], _NOT_YET["numel"]
+
 
 class UninitializedBuffer(autograd.Tensor):
     """A buffer whose shape is not known yet (a lazy norm layer's running statistics before its
@@ -89,3 +106,5 @@ class UninitializedBuffer(autograd.Tensor):
 
     def __repr__(self) -> str:
         return "<UninitializedBuffer>"
+
+    shape, size, numel = _NOT_YET["shape"], _NOT_YET["size"], _NOT_YET["numel"]

@@ -25,6 +25,12 @@ def test_before_the_first_forward_the_parameters_are_placeholders():
     assert repr(layer.weight) == "<UninitializedParameter>"
     assert [n for n, _ in layer.named_parameters()] == ["weight", "bias"]
     assert isinstance(layer, nn.Linear)  # as PyTorch's (LazyLinear subclasses Linear)
+    # Its shape is unknown, not (0,): asking raises, as PyTorch does.
+    for ask in (lambda: layer.weight.shape, lambda: layer.bias.numel(), lambda: layer.weight.size):
+        with pytest.raises(RuntimeError, match="UninitializedParameter: its shape is not known"):
+            ask()
+    with pytest.raises(RuntimeError, match="UninitializedBuffer: its shape is not known"):
+        nn.LazyBatchNorm1d().running_mean.shape  # noqa: B018
 
 
 def test_first_forward_materialises_with_linear_init_and_becomes_linear():
