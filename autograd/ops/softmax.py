@@ -33,6 +33,8 @@ class SoftmaxFunction(Function):
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray, axis: int = -1) -> np.ndarray:
+        if x.ndim == 0:  # one value along PyTorch's dim 0 (or -1): a row of one, weight 1
+            return SoftmaxFunction.forward(ctx, x.reshape(1), 0).reshape(())
         e = np.exp(x - _finite_max(x, axis))
         y = e / sum_along(e, axis)
         ctx.axis = axis
@@ -42,6 +44,7 @@ class SoftmaxFunction(Function):
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
         (y,) = ctx.saved_tensors
+        grad = np.reshape(grad, y.shape)  # (a 0-d input's y was computed as a row of one)
         return y * (grad - sum_along(grad * y, ctx.axis))
 
 
@@ -56,6 +59,8 @@ class LogSoftmaxFunction(Function):
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray, axis: int = -1) -> np.ndarray:
+        if x.ndim == 0:  # as softmax: a row of one value, log 1 = 0
+            return LogSoftmaxFunction.forward(ctx, x.reshape(1), 0).reshape(())
         shifted = x - _finite_max(x, axis)
         with np.errstate(divide="ignore"):  # log(0) = -inf for a row of -inf: y is NaN there
             y = shifted - np.log(sum_along(np.exp(shifted), axis))
@@ -66,6 +71,7 @@ class LogSoftmaxFunction(Function):
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
         (y,) = ctx.saved_tensors
+        grad = np.reshape(grad, y.shape)  # (as softmax's)
         return grad - np.exp(y) * sum_along(grad, ctx.axis)
 
 

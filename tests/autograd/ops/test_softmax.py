@@ -83,3 +83,16 @@ def test_matches_torch(name):
         np.testing.assert_allclose(ours.grad.numpy(), theirs.grad.numpy(), rtol=1e-10)
         c, d = getattr(autograd, name)(ours, dim), getattr(torch, name)(theirs, dim)
         np.testing.assert_allclose(c.numpy(), d.detach().numpy(), rtol=1e-12)
+
+
+def test_a_zero_d_input_is_a_row_of_one_value():
+    # PyTorch takes dim 0 or -1 on a 0-d tensor: softmax 1, log_softmax 0, derivative 0.
+    x = autograd.tensor(0.3, dtype=autograd.float64, requires_grad=True)
+    for fn, want in ((F.softmax, 1.0), (F.softmin, 1.0), (F.log_softmax, 0.0)):
+        for dim in (0, -1):
+            y = fn(x, dim=dim)
+            assert y.shape == () and y.item() == want
+            (g,) = autograd.grad(y, x)
+            assert g.item() == 0.0
+    assert x.softmax(0).item() == 1.0 and autograd.log_softmax(x, -1).item() == 0.0
+    assert autograd.gradgradcheck(lambda t: F.log_softmax(t * t, dim=0) + t.softmax(-1), (x,))
