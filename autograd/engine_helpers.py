@@ -125,6 +125,8 @@ def accumulate_into_leaves(leaf_grads: dict, caller_grad: Any) -> None:
     if caller_grad is not None:
         taken.add(id(caller_grad if type(caller_grad) is np.ndarray else _array(caller_grad)))
     for leaf, total in leaf_grads.items():
+        if not leaf._requires_grad:  # requires_grad_(False) since the forward: no .grad, as
+            continue  # in PyTorch (the total would hold only the paths recorded before)
         if leaf._grad is not None:
             leaf._grad += total
             continue

@@ -127,7 +127,7 @@ def backward_through_grad(
         raise RuntimeError("backward: this tensor does not require grad")
     totals = grad(tensor, targets, gradient, retain_graph, create_graph, allow_unused=True)
     for target, total in zip(targets, totals):
-        if total is None:
+        if total is None or _retained(target):  # (retain_grad's gradient arrived in the loop)
             continue
         if not create_graph:  # arrays added in place, as backward() does
             if target._grad is None:
@@ -139,6 +139,13 @@ def backward_through_grad(
         new = total if old is None else old + total  # recorded: .grad keeps its history
         target._grad = new._data
         setattr(target, "_grad_view", new)  # noqa: B010 - the Tensor .grad returns
+
+
+def _retained(tensor: Tensor) -> bool:
+    """Whether ``tensor`` is a computed tensor that called ``retain_grad()``: the backward loop
+    has then given it its gradient already, which adding the total again would double."""
+    node = tensor._node
+    return node is not None and node.retained is not None and node.retained() is tensor
 
 
 def _leaves_of(tensor: Tensor) -> list[Tensor]:

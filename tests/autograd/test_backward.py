@@ -363,6 +363,27 @@ def test_backward_with_inputs_fills_only_those_and_accumulates():
         (a * 2).backward(inputs=[])
 
 
+def test_backward_with_inputs_counts_a_retained_input_once():
+    # retain_grad() gives h its gradient inside the loop; inputs=[h] must not add it again.
+    a = ag.tensor(1.5, requires_grad=True, dtype=np.float64)
+    h = a * 2
+    h.retain_grad()
+    (h * h).backward(inputs=[h], retain_graph=True)
+    assert h.grad.item() == pytest.approx(2 * h.item())
+    (h * h).backward(inputs=[a, h])  # a second call accumulates, once
+    assert h.grad.item() == pytest.approx(4 * h.item())
+    assert a.grad.item() == pytest.approx(4 * h.item())
+
+
+def test_a_leaf_that_stopped_requiring_grad_gets_no_grad():
+    # As PyTorch: the total would hold only the paths recorded while it required grad.
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    x.requires_grad_(False)
+    (y * x).sum().backward()
+    assert x.grad is None
+
+
 def test_backward_with_create_graph_leaves_a_differentiable_grad():
     x = ag.tensor([0.5, -1.0, 2.0], requires_grad=True, dtype=np.float64)
     y = (x**3).sum()
