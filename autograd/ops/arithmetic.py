@@ -94,7 +94,9 @@ class Div(Function):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
         grad_a = grad / b if need_a else None
-        grad_b = -grad * a / (b * b) if need_b else None
+        # (a / b) / b, not a / (b * b): the same number, but under create_graph its own
+        # derivative at b = 0 is infinite as the true one (2 a / b^3), not inf * 0 = NaN.
+        grad_b = -grad * (a / b) / b if need_b else None
         return grad_a, grad_b
 
 
@@ -121,20 +123,22 @@ class Pow(Function):
         grad_a = grad_b = None
         # The masks are constants in any graph, so they are computed on the plain values.
         if need_a:
-            grad_a = zero_where(np.asarray(b) == 0, lambda: grad * b * a ** (b - 1))
+            grad_a = zero_where(np.asarray(b) == 0, lambda a: grad * b * a ** (b - 1), a)
         if need_b:
             at_zero = (np.asarray(a) == 0) & (np.asarray(b) >= 0)
-            grad_b = zero_where(at_zero, lambda: grad * out * np.log(a))
+            grad_b = zero_where(at_zero, lambda a: grad * out * np.log(a), a)
         return grad_a, grad_b
 
 
-def zero_where(mask: np.ndarray, formula: Any) -> Any:
-    """``formula()``, replaced by 0 where ``mask`` holds (a derivative's removable singularity);
-    NumPy's divide-by-zero and invalid warnings from the replaced entries are silenced."""
+def zero_where(mask: np.ndarray, formula: Any, x: Any) -> Any:
+    """``formula(x)``, replaced by 0 where ``mask`` holds (a derivative's removable singularity).
+
+    There the formula is evaluated at x = 1 instead, so that it stays finite: under
+    ``create_graph`` its own derivative is taken too, and the 0 that ``where`` sends back to
+    the unused branch, times an infinite derivative, would be NaN (d/da of 0 * a^-1 at a = 0)."""
     if not mask.any():
-        return formula()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(mask, 0, formula())
+        return formula(x)
+    return np.where(mask, 0, formula(np.where(mask, 1, x)))
 
 
 @op(numpy=np.copy, aliases=("clone",))

@@ -63,6 +63,35 @@ class Norm(Function):
         return grad.reshape(ctx.kept) * x / safe
 
 
+class PNorm(Function):
+    """y = (sum of |x|^p)^(1/p) over ``axis``, for a number p > 0 (PyTorch's ``norm(p=3)``);
+    dy/dx = sign(x) |x|^(p-1) / y^(p-1), and 0 where x = 0 (where the formula is 0 * inf for
+    p < 1, and 0 / 0 for the norm of zeros), as PyTorch."""
+
+    name = "norm"
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, p: float, axis: tuple[int, ...], keepdims: bool) -> Any:
+        kept = (np.abs(x) ** p).sum(axis=axis, keepdims=True) ** (1.0 / p)
+        out = kept if keepdims else kept.reshape(removed(x.shape, axis))
+        ctx.kept, ctx.p = kept.shape, p
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        x, out = ctx.saved_tensors
+        out, p = out.reshape(ctx.kept), ctx.p
+        zero = np.asarray(x) == 0  # (y = 0 only where every x is)
+        if not zero.any():
+            return grad.reshape(ctx.kept) * np.sign(x) * (np.abs(x) / out) ** (p - 1)
+        # The formula at x = 1, y = 1 there, so that its own derivative (create_graph) is finite
+        # too: the 0 that where sends back, times an infinite derivative, would be NaN.
+        x = np.where(zero, 1, x)
+        out = np.where(np.asarray(out) == 0, 1, out)
+        return np.where(zero, 0, grad.reshape(ctx.kept) * np.sign(x) * (np.abs(x) / out) ** (p - 1))
+
+
 def removed(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
     """``shape`` without ``axes``: a reduction's output shape when keepdims is False."""
     return tuple(n for i, n in enumerate(shape) if i not in axes)
@@ -168,16 +197,19 @@ def _pytorch_norm(
     """PyTorch's ``torch.norm(x, p="fro", dim=None, keepdim=False)`` and ``Tensor.norm``: the
     p-norm of all the elements, or along ``dim`` (the registry hands PyTorch's ``dim`` and
     ``keepdim`` over as ``axis`` and ``keepdims``). "fro" and 2 are sqrt(sum x^2); 1, inf, -inf
-    and 0 are NumPy's vector norms; another p > 0 is (sum |x|^p)^(1/p), composed of recorded ops
-    (dL/dx = sign(x) |x|^(p-1) / ||x||^(p-1))."""
+    and 0 are NumPy's vector norms; another p > 0 is (sum |x|^p)^(1/p) (``PNorm``)."""
     x = as_tensor(x) if dtype is None else as_tensor(x).astype(dtype)
     if isinstance(p, Tensor):  # a number here: no derivative with respect to it
         p = constant("norm", "p", p).item()
     if axis is None and keepdims:
         raise ValueError("norm: keepdim=True needs dim=")
+    if x.ndim == 0 and axis is not None:  # PyTorch's dim 0 or -1 of a 0-d tensor: all of it
+        if any(a not in (0, -1) for a in np.atleast_1d(axis)):
+            raise ValueError(f"norm: dim {axis} is out of range for a 0-d tensor (0 or -1)")
+        axis, keepdims = None, False
     if not isinstance(p, str) and p not in (0, 1, 2, math.inf, -math.inf) and p > 0:
-        axes = tuple(range(x.ndim)) if axis is None else axis
-        return (Abs.apply(x) ** p).sum(axis=axes, keepdims=keepdims) ** (1.0 / p)
+        axes = tuple(range(x.ndim)) if axis is None else normalize_axis(axis, x.ndim, "norm")
+        return PNorm.apply(x, p=float(p), axis=axes, keepdims=keepdims)
     ord_ = None if p in ("fro", 2) else p
     if axis is None:
         return norm(reshape(x, -1), ord=ord_)

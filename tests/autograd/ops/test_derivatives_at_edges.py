@@ -130,3 +130,26 @@ def test_where_sends_no_nan_from_above_to_the_branch_not_taken():
     assert np.isnan(np.asarray(b.grad)[1]) and np.asarray(b.grad)[0] == 0.0
     x = ag.tensor(np.random.default_rng(4).standard_normal(3), requires_grad=True)
     assert ag.gradgradcheck(lambda t: ag.where(np.array([True, False, True]), t * t, t), [x])
+
+
+def test_power_zero_exponent_second_derivatives_are_finite_at_zero():
+    # d/da a^0 is 0 everywhere; its own derivative must not be 0 * (d/da a^-1) = NaN at 0
+    # (PyTorch gives NaN there), nor d/da of the masked d/db = a^b ln a.
+    a = ag.tensor([0.0, 2.0], dtype=np.float64, requires_grad=True)
+    b = ag.tensor([0.0, 0.0], dtype=np.float64, requires_grad=True)
+    (ga, gb) = ag.grad((a**b).sum(), [a, b], create_graph=True)
+    np.testing.assert_allclose(ga.numpy(), [0.0, 0.0])
+    np.testing.assert_allclose(gb.numpy(), [0.0, np.log(2.0)])
+    np.testing.assert_allclose(ag.grad(ga.sum(), [a, b])[0].numpy(), [0.0, 0.0])
+    gba, gbb = ag.grad(gb.sum(), [a, b])
+    np.testing.assert_allclose(gba.numpy(), [0.0, 0.5])  # b a^(b-1) ln a + a^(b-1)
+    np.testing.assert_allclose(gbb.numpy(), [0.0, np.log(2.0) ** 2])  # a^b ln^2 a
+
+
+def test_division_second_derivative_at_zero_and_infinity():
+    # d2/db2 (1 / b) = 2 / b^3: infinite at +-0 (with its sign), 0 at +-inf -- never NaN.
+    b = ag.tensor([0.0, -0.0, np.inf, -np.inf, 2.0], dtype=np.float64, requires_grad=True)
+    with np.errstate(all="ignore"):
+        (g,) = ag.grad((1.0 / b).sum(), b, create_graph=True)
+        (gg,) = ag.grad(g.sum(), b)
+    np.testing.assert_array_equal(gg.numpy(), [np.inf, -np.inf, 0.0, 0.0, 0.25])

@@ -109,6 +109,29 @@ def test_tensor_norm_of_all_elements_and_along_a_dim():
         x.norm(keepdim=True)
 
 
+def test_p_norm_gradient_is_zero_where_x_is_zero_as_pytorch():
+    # (sum |x|^p)^(1/p): the chain rule through s^(1/p) gives inf * 0 = NaN at the norm of
+    # zeros, and |x|^(p-1) * sign(x) gives inf * 0 at a zero element for p < 1.
+    x = ag.tensor([[0.0, 0.0], [3.0, -4.0], [0.0, 2.0]], dtype=np.float64, requires_grad=True)
+    n = x.norm(p=3, dim=1)
+    np.testing.assert_allclose(n.numpy(), [0.0, 91 ** (1 / 3), 2.0])
+    (g,) = ag.grad(n.sum(), x, create_graph=True)
+    want = np.sign(x.numpy()) * x.numpy() ** 2 / n.numpy()[:, None] ** 2
+    np.testing.assert_allclose(g.numpy(), np.nan_to_num(want))
+    (gg,) = ag.grad(g.sum(), x)
+    assert np.isfinite(gg.numpy()).all()
+    (g_half,) = ag.grad(x.norm(p=0.5), x)
+    assert g_half.numpy()[0, 0] == 0.0 and np.isfinite(g_half.numpy()).all()
+    away = ag.tensor(np.array([[1.0, -2.0, 0.5], [0.3, 0.2, -1.0]]), requires_grad=True)
+    for p in (0.5, 3):
+        assert ag.gradcheck(lambda t, p=p: t.norm(p=p, dim=0), [away])
+        assert ag.gradgradcheck(lambda t, p=p: t.norm(p=p, dim=1, keepdim=True), [away])
+    s = ag.tensor(-1.5, requires_grad=True)  # PyTorch takes dim 0 or -1 of a 0-d tensor
+    assert s.norm(dim=0).item() == s.norm(p=3, dim=-1).item() == 1.5
+    with pytest.raises(ValueError, match="norm: dim 1 is out of range for a 0-d tensor"):
+        s.norm(dim=1)
+
+
 def test_topk_returns_the_largest_first_with_their_indices_and_gathers_the_gradient():
     x = ag.Tensor(np.array([[1.0, 5.0, 3.0, 4.0], [9.0, 2.0, 8.0, 0.0]]), requires_grad=True)
     top = ag.topk(x, 2)
@@ -263,6 +286,7 @@ def test_the_values_and_gradients_are_pytorchs():
         ("chunk", lambda L, x: x.chunk(3, 1)[1]),
         ("norm", lambda L, x: x.norm(dim=1)),
         ("norm p=1", lambda L, x: x.norm(p=1)),
+        ("norm p=3", lambda L, x: x.norm(p=3, dim=0)),
         ("topk", lambda L, x: x.topk(2, dim=1).values),
         ("topk smallest", lambda L, x: x.topk(2, dim=0, largest=False).values),
         ("gather", lambda L, x: x.gather(1, L.tensor([[0, 1], [2, 2], [3, 0]]))),
