@@ -428,7 +428,9 @@ class Tape:
 
     # ----- Python numbers ---------------------------------------------------------------------
     def number(self, text: str, fn: Any, a: Any, b: Any) -> Any:
-        if isinstance(a, (np.ndarray, Traced)) or isinstance(b, (np.ndarray, Traced)):
+        if not (_plain_number(a) and (b is None or _plain_number(b))):
+            # An array or a Tensor (``lr * t``, ``s - w``): its own reflected operator records
+            # the Sym as an input; computing here would bake its value into the program.
             return NotImplemented
         value = fn(real(a)) if b is None and text in ("-", "+", "abs") else fn(real(a), real(b))
         if value is NotImplemented:
@@ -610,6 +612,11 @@ def _names_of(value: Any) -> list[str]:
     if type(value) in (tuple, list):
         return [v.sym for v in value if type(v) is Traced]
     return []
+
+
+def _plain_number(value: Any) -> bool:
+    """Whether arithmetic with a Sym on ``value`` is arithmetic on numbers (written down here)."""
+    return type(value) is Sym or isinstance(value, (int, float, complex, np.generic))
 
 
 _set_idle(Tape())  # the tape stand-ins outliving their capture use: it records nothing

@@ -98,6 +98,11 @@ def _differentiate(g: Graph, out: Node) -> None:
     leaves = [leaf for leaf in g.leaves]
     if not leaves or not out.theirs.requires_grad:
         return
+    if out.theirs.numel() and torch.isnan(out.theirs).all():
+        # (A mean over nothing used as a target.) The derivative of NaN is not a number:
+        # PyTorch's formulas may still make one up (sign(x - nan) = 0 in l1_loss's).
+        STATS.nan_outputs += 1
+        return
     w = g.values(out.shape)
     ours_loss = (out.ours * ag.tensor(w)).sum()
     theirs_loss = (out.theirs * torch.tensor(w)).sum()

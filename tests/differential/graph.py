@@ -167,6 +167,7 @@ class Stats:
     known: Counter = field(default_factory=Counter)
     second_order: int = 0
     kinks: int = 0
+    nan_outputs: int = 0
     torch_failed: Counter = field(default_factory=Counter)
     seconds: float = 0.0
 
@@ -181,6 +182,7 @@ class Stats:
             f"{sum(self.known.values())} known divergences, "
             f"{sum(self.torch_failed.values())} second derivatives PyTorch could not take, "
             f"{self.kinks} where PyTorch's is NaN at a kink, "
+            f"{self.nan_outputs} outputs all NaN (not differentiated), "
             f"{self.seconds:.1f} s" + (f"; never drawn: {missing}" if missing else "")
         )
 

@@ -196,3 +196,29 @@ def test_globals_and_closure_variables_the_step_reads_are_guarded() -> None:
         SCALE = 2.0
     assert "global SCALE == 3.0" in repr(compiled)
     del loss
+
+
+def test_a_number_argument_on_the_left_of_a_tensor_is_an_input():
+    # `c * t`, `c - t`: the number's operator gets the Tensor first; it must hand over to the
+    # Tensor's reflected operator, not compute with this call's value baked into the program.
+    forms = [
+        lambda w, c: (w * 2.0).sum() + c * (w**2).mean(),
+        lambda w, c: ((c - w) ** 2).sum(),
+        lambda w, c: (c / (w + 3.0)).sum() + (c + w).sum() * (c**2 - w).mean(),
+    ]
+    for form in forms:
+        runs = []
+        for use_compile in (False, True):
+            w = nn.Parameter(autograd.tensor([1.0, 2.0]))
+            opt = optim.SGD([w], lr=0.1)
+
+            def step(c, w=w, opt=opt, form=form):
+                opt.zero_grad()
+                loss = form(w, c)
+                loss.backward()
+                opt.step()
+                return loss
+
+            run = autograd.compile(step) if use_compile else step
+            runs.append([run(c).item() for c in (0.0, 0.5, 2.0, 3.0)] + w.data.tolist())
+        assert runs[0] == runs[1]
