@@ -30,6 +30,8 @@ from .thread_state import LOCAL
 
 FREED = object()  # what a node's saved arrays become once backward has used and dropped them
 _PLAIN = (int, float, bool, np.ndarray, np.generic)  # constants NumPy takes as they are
+# (and autograd.compile's stand-ins for Python numbers, which say ``stands_for_a_number``: they
+# reach forward as the number would, a scalar taking the other operand's dtype, not float32)
 
 
 class Node:
@@ -144,7 +146,8 @@ class Function:
                 links.append(value._node or value)  # a computed tensor links to its node
                 needs.append(value._requires_grad)
             else:
-                value = value if isinstance(value, _PLAIN) else as_array(value)
+                if not isinstance(value, _PLAIN) and not hasattr(value, "stands_for_a_number"):
+                    value = as_array(value)
                 arrays.append(value)
                 links.append(value)
                 needs.append(False)

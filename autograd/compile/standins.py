@@ -104,6 +104,7 @@ def recording_constructor(tape: Tape, original: Any) -> Any:
     # A new array made during the capture is a stand-in too (a later write into it is data),
     # recorded as the constructor call; asarray of an outside array returns that array.
     def construct(*args: Any, **kwargs: Any) -> Any:
+        args = _tensor_arrays(args)  # np.asarray(t): the array t holds, a stand-in here
         if tape.thread != get_ident():  # another thread, running its own code meanwhile
             if involves(args) or involves(kwargs):
                 tape.fail("another thread used the step's arrays while it was being captured")
@@ -130,6 +131,16 @@ def recording_constructor(tape: Tape, original: Any) -> Any:
 
     construct.__wrapped__ = original  # type: ignore[attr-defined]
     return construct
+
+
+def _tensor_arrays(values: Any) -> Any:
+    """``values`` with each Tensor (in lists and tuples too) replaced by the array it holds,
+    which NumPy would get from its ``__array__``: during a capture a stand-in, which NumPy
+    cannot take from ``__array__``, so it is handed over directly."""
+    kind = type(values)
+    if kind is tuple or kind is list:
+        return kind(_tensor_arrays(v) for v in values)
+    return values._data if isinstance(values, Tensor) else values
 
 
 def refusing(tape: Tape, original: Any, why: str) -> Any:

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from ..tensor import Tensor
 from .values import _IDLE, COMPARE, IN_PLACE, READS, STATIC, Sym, Traced, involves, real
 from .where import library_line, user_line
 
@@ -271,6 +272,8 @@ class Tape:
 
     # ----- what Traced forwards ---------------------------------------------------------------
     def binary(self, text: str, fn: Any, a: Any, b: Any) -> Any:
+        if isinstance(a, Tensor) or isinstance(b, Tensor):
+            return NotImplemented  # (see _holds_tensor)
         result = fn(real(a), real(b))
         if result is NotImplemented:
             return result
@@ -346,6 +349,8 @@ class Tape:
             sym = self.new_name("c")
             self.lines.append(Line(f"{sym} = {code}", self.comment(), (sym,), tuple(uses)))
             return Sym(value, sym, self, "data")
+        if _holds_tensor(args) or _holds_tensor(tuple(kwargs.values())):
+            self.fail(f"the step passes a Tensor to an array's .{name}()")
         if name in READS:
             self.fail(f"the step reads an array's values (.{name}())")
             return getattr(a.real, name)(*real(args), **real(kwargs))
@@ -371,6 +376,8 @@ class Tape:
         return ", ".join(parts)
 
     def ufunc(self, ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
+        if _holds_tensor(inputs) or _holds_tensor(tuple(kwargs.values())):
+            return NotImplemented
         plain_kwargs = real(kwargs)
         if "out" in plain_kwargs:
             plain_kwargs["out"] = tuple(real(v) for v in kwargs["out"])
@@ -390,6 +397,8 @@ class Tape:
         return self.emit(code, result, uses, written=written)
 
     def function(self, func: Any, args: tuple, kwargs: dict) -> Any:
+        if _holds_tensor(args) or _holds_tensor(tuple(kwargs.values())):
+            return NotImplemented
         result = func(*real(args), **real(kwargs))
         uses: list[str] = []
         code = f"{self._function_name(func)}({self._call_args(args, kwargs, uses)})"
@@ -612,6 +621,19 @@ def _names_of(value: Any) -> list[str]:
     if type(value) in (tuple, list):
         return [v.sym for v in value if type(v) is Traced]
     return []
+
+
+def _holds_tensor(values: tuple) -> bool:
+    """Whether a Tensor is among ``values`` (in lists and tuples too). A stand-in met first by
+    NumPy (``x.numpy() * w``, ``np.where(mask, w, 0)``) then hands the call over to the
+    Tensor's own operator or NumPy protocol, which records the op with the stand-in as an
+    operand; computing it here on the real values would bake them into the program."""
+    for value in values:
+        if isinstance(value, Tensor):  # (a Parameter too)
+            return True
+        if type(value) in (tuple, list) and _holds_tensor(tuple(value)):
+            return True
+    return False
 
 
 def _plain_number(value: Any) -> bool:

@@ -242,6 +242,9 @@ class Sym:
     it becomes a check inside the program)."""
 
     __slots__ = ("value", "sym", "_tape", "kind")
+    # An op's forward receives a Sym as the Python number itself (autograd/function.py), so that
+    # NumPy gives it the other operand's dtype at replay too: ``float64 tensor * lr`` stays exact.
+    stands_for_a_number = True
 
     def __init__(self, value: Any, sym: str, tape: Any, kind: str) -> None:
         self.value, self.sym, self._tape, self.kind = value, sym, tape, kind

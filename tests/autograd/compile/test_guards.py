@@ -222,3 +222,53 @@ def test_a_number_argument_on_the_left_of_a_tensor_is_an_input():
             run = autograd.compile(step) if use_compile else step
             runs.append([run(c).item() for c in (0.0, 0.5, 2.0, 3.0)] + w.data.tolist())
         assert runs[0] == runs[1]
+
+
+def test_a_float_argument_keeps_float64_precision():
+    # A Python number reaches the op as the number (NumPy gives it the tensor's dtype), not as
+    # a float32 array: with float64 parameters the replay equals eager to the last bit.
+    runs = []
+    for use_compile in (False, True):
+        w = nn.Parameter(autograd.tensor(np.array([1.0, 2.0])))
+        opt = optim.SGD([w], lr=0.1)
+
+        def step(c, w=w, opt=opt):
+            opt.zero_grad()
+            loss = (w * c + (w - c) ** 2).sum() * (w * w.mean().item()).sum()
+            loss.backward()
+            opt.step()
+            return loss
+
+        run = autograd.compile(step) if use_compile else step
+        runs.append(bits([run(c) for c in (0.1, 0.7, 0.3)] + [w.data]))
+    assert runs[0] == runs[1]
+
+
+def test_arrays_and_numbers_met_first_by_numpy_are_inputs():
+    # x.numpy() (a stand-in while capturing) or a number first in a NumPy call with a Tensor:
+    # the call must be recorded by the Tensor with them as inputs, not computed once with the
+    # capture's values (which later calls then replayed silently).
+    forms = [
+        lambda w, x, c: x.numpy() * w,
+        lambda w, x, c: np.multiply(x.numpy(), w) + np.maximum(c, w),
+        lambda w, x, c: np.where(x.numpy() > 0, w, 0.0) * np.float64(c),
+        lambda w, x, c: np.concatenate([x.numpy(), w])[:2] * np.asarray(x),
+        lambda w, x, c: np.einsum("i,i->", x.numpy(), w) + x.numpy().sum() * w,
+    ]
+    for form in forms:
+        runs = []
+        for use_compile in (False, True):
+            w = nn.Parameter(autograd.tensor(np.array([1.0, 2.0])))
+            opt = optim.SGD([w], lr=0.1)
+
+            def step(x, c, w=w, opt=opt, form=form):
+                opt.zero_grad()
+                loss = form(w, x, c).sum()
+                loss.backward()
+                opt.step()
+                return loss
+
+            run = autograd.compile(step) if use_compile else step
+            xs = [autograd.tensor(np.array([c, 1.0 - 2 * c])) for c in (0.1, 0.7, 0.3, 1.3)]
+            runs.append(bits([run(x, c) for x, c in zip(xs, (0.1, 0.7, 0.3, 1.3))] + [w.data]))
+        assert runs[0] == runs[1]
