@@ -108,7 +108,9 @@ class ClipBounds(Function):
 
 @op(numpy=np.maximum)
 class Maximum(Function):
-    """y = max(a, b) elementwise;  dy/da = 1 where a > b, 1/2 where a = b, else 0 (b likewise)."""
+    """y = max(a, b) elementwise;  dy/da = 1 where a > b, 1/2 where a = b, else 0 (b likewise).
+    Where a or b is NaN, y is NaN and both receive the whole gradient, as in PyTorch (so the
+    NaN's own path carries it back to where it came from)."""
 
     promotion = staticmethod(promoted)  # mixed dtypes: PyTorch's rules
 
@@ -116,18 +118,19 @@ class Maximum(Function):
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
         out = np.maximum(a, b)
         if ctx.needs_input_grad:
-            ctx.save_for_backward(share_of_first(np.greater(a, b), np.equal(a, b), out.dtype))
+            ctx.save_for_backward(*shares(np.greater(a, b), np.equal(a, b), out))
         return out
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> tuple:
-        (share_a,) = ctx.saved_tensors
-        return grad * share_a, grad * (1 - share_a)
+        share_a, *share_b = ctx.saved_tensors  # (b's share saved only where it is not 1 - a's)
+        return grad * share_a, grad * (share_b[0] if share_b else 1 - share_a)
 
 
 @op(numpy=np.minimum)
 class Minimum(Function):
-    """y = min(a, b) elementwise;  dy/da = 1 where a < b, 1/2 where a = b, else 0 (b likewise)."""
+    """y = min(a, b) elementwise;  dy/da = 1 where a < b, 1/2 where a = b, else 0 (b likewise);
+    NaN as ``maximum``."""
 
     promotion = staticmethod(promoted)  # mixed dtypes: PyTorch's rules
 
@@ -135,7 +138,7 @@ class Minimum(Function):
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
         out = np.minimum(a, b)
         if ctx.needs_input_grad:
-            ctx.save_for_backward(share_of_first(np.less(a, b), np.equal(a, b), out.dtype))
+            ctx.save_for_backward(*shares(np.less(a, b), np.equal(a, b), out))
         return out
 
     backward = Maximum.backward
@@ -179,11 +182,17 @@ class Fmin(Function):
     backward = Maximum.backward
 
 
-def share_of_first(picked: np.ndarray, tied: np.ndarray, dtype: np.dtype) -> np.ndarray:
-    """How much of the gradient of max(a, b) or min(a, b) goes to a: 1 where a was picked,
-    1/2 where the two tie, 0 where b was picked (b receives the rest)."""
+def shares(picked: np.ndarray, tied: np.ndarray, out: np.ndarray) -> tuple:
+    """How much of the gradient of y = max(a, b) or min(a, b) goes to a: 1 where a was picked,
+    1/2 where the two tie, 0 where b was picked (b receives the rest); and where y is NaN (a
+    NaN operand), 1 to each, as PyTorch -- then b's share is returned too."""
     share = picked + 0.5 * tied
-    return share.astype(dtype) if dtype.kind == "f" else share
+    if out.dtype.kind == "f":
+        share = share.astype(out.dtype)
+        nan = np.isnan(out)
+        if nan.any():
+            return np.where(nan, 1, share).astype(out.dtype), np.where(nan, 1, 1 - share)
+    return (share,)
 
 
 class Where(Function):

@@ -41,6 +41,19 @@ def test_fmax_and_fmin_send_the_gradient_to_the_operand_that_is_not_nan():
     np.testing.assert_array_equal(grad_b, [1.0, 0.0, 0.0, 0.0, 0.0])
 
 
+def test_maximum_and_minimum_at_nan_give_both_operands_the_gradient_as_pytorch():
+    # max(nan, b) is nan: the gradient must reach the nan's own path (it went to b alone).
+    for fn in (ag.maximum, ag.minimum):
+        a = ag.tensor([np.nan, 1.0, np.nan, 2.0], requires_grad=True)
+        b = ag.tensor([0.5, np.nan, np.nan, 2.0], requires_grad=True)
+        fn(a, b).sum().backward()
+        np.testing.assert_array_equal(a.grad.numpy(), [1.0, 1.0, 1.0, 0.5])
+        np.testing.assert_array_equal(b.grad.numpy(), [1.0, 1.0, 1.0, 0.5])
+    x = ag.tensor([1.0, np.nan], requires_grad=True)
+    (ag.maximum(x * 3, 0.0)).sum().backward()  # a NaN loss shows up in x.grad
+    np.testing.assert_array_equal(x.grad.numpy(), [3.0, 3.0])
+
+
 def test_copysign_hand_derived_values():
     # d/da = sign(a) sign(b), 0 at a = 0; b = -0.0 counts as negative; d/db = 0.
     grad_a, grad_b = gradient(np.copysign, [2.0, -2.0, 2.0, 0.0, 3.0], [1.0, 1.0, -1.0, -1.0, -0.0])
