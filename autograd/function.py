@@ -30,8 +30,6 @@ from .thread_state import LOCAL
 
 FREED = object()  # what a node's saved arrays become once backward has used and dropped them
 _PLAIN = (int, float, bool, np.ndarray, np.generic)  # constants NumPy takes as they are
-# (and autograd.compile's stand-ins for Python numbers, which say ``stands_for_a_number``: they
-# reach forward as the number would, a scalar taking the other operand's dtype, not float32)
 
 
 class Node:
@@ -146,8 +144,7 @@ class Function:
                 links.append(value._node or value)  # a computed tensor links to its node
                 needs.append(value._requires_grad)
             else:
-                if not isinstance(value, _PLAIN) and not hasattr(value, "stands_for_a_number"):
-                    value = as_array(value)
+                value = value if isinstance(value, _PLAIN) else details.constant(value)
                 arrays.append(value)
                 links.append(value)
                 needs.append(False)

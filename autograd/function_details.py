@@ -8,6 +8,7 @@ reading path: what they do is said there in one line each.
 * ``adopt_result``: a forward that returned a NumPy scalar and saved it gets the array instead.
 * ``forward_error``: an error inside a forward, reworded to name the op and the shapes.
 * ``unrecorded_result``, ``constant_result``: the results that are no graph node.
+* ``constant``: an input that is not a Tensor nor an array or a number, as an array.
 * ``Unrecorded``: the ctx of a forward that is not recorded.
 
 A node keeps only the ``id()`` of its result array (``_out_id``), never the result Tensor, so the
@@ -23,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from . import versions
+from .dtypes import as_array
 from .tensor import Tensor
 
 
@@ -34,6 +36,14 @@ class Unrecorded:
 
     def save_for_backward(self, *arrays: Any) -> None:
         """Nothing to keep: no backward will run."""
+
+
+def constant(value: Any) -> Any:
+    """An op's input that is neither a Tensor nor a plain number or array (a list, an object
+    with ``__array__``), as an array under the library's dtype rules. autograd.compile's
+    stand-ins for Python numbers say ``stands_for_a_number``: they pass as the number would,
+    a scalar NumPy gives the other operand's dtype (as an array, a float would be float32)."""
+    return value if hasattr(value, "stands_for_a_number") else as_array(value)
 
 
 OUTPUT, CONSTANT = -1, -2  # where a saved array came from, besides an input position
