@@ -402,10 +402,15 @@ class TensorMethods:
         """
 
     def maximum(self, b: Any) -> Tensor:
-        """y = max(a, b) elementwise;  dy/da = 1 where a > b, 1/2 where a = b, else 0 (b likewise)."""
+        """y = max(a, b) elementwise;  dy/da = 1 where a > b, 1/2 where a = b, else 0 (b likewise).
+        Where a or b is NaN, y is NaN and both receive the whole gradient, as in PyTorch (so the
+        NaN's own path carries it back to where it came from).
+        """
 
     def minimum(self, b: Any) -> Tensor:
-        """y = min(a, b) elementwise;  dy/da = 1 where a < b, 1/2 where a = b, else 0 (b likewise)."""
+        """y = min(a, b) elementwise;  dy/da = 1 where a < b, 1/2 where a = b, else 0 (b likewise);
+        NaN as ``maximum``.
+        """
 
     def fmax(self, b: Any) -> Tensor:
         """y = max(a, b) elementwise, ignoring NaN (a NaN operand yields the other one);
