@@ -220,9 +220,10 @@ def _pytorch_norm(
 def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Tensor:  # noqa: A002
     """Vector or matrix norm, as np.linalg.norm. Vectors (one axis, or every axis with ord None):
     ord None or 2, sqrt(sum x^2) (gradient x / ||x||, 0 at x = 0); 1, sum |x|; inf, max |x|;
-    -inf, min |x|; 0, the count of non-zeros (no gradient). Matrices (two axes): None or "fro",
-    the Frobenius norm; 1 / -1, the largest / smallest column sum of |x|; inf / -inf, the
-    largest / smallest row sum. Norms that need singular values (2, -2, "nuc") are refused."""
+    -inf, min |x|; 0, the count of non-zeros (no gradient); another p > 0, (sum |x|^p)^(1/p).
+    Matrices (two axes): None or "fro", the Frobenius norm; 1 / -1, the largest / smallest
+    column sum of |x|; inf / -inf, the largest / smallest row sum. Norms that need singular
+    values (2, -2, "nuc") are refused."""
     x = as_tensor(x)
     if isinstance(ord, Tensor):  # a number here: no derivative with respect to it
         ord = constant("norm", "ord", ord).item()  # noqa: A001
@@ -268,7 +269,9 @@ def vector_norm(x: Tensor, ord: Any, axes: tuple[int, ...], keepdims: bool) -> T
     if ord == 0:  # a count: piecewise constant, so it carries no gradient
         count = (x._data != 0).sum(axis=axes, keepdims=keepdims)
         return Tensor(count.astype(np.result_type(x.dtype, np.float32)))
+    if ord > 0:  # (sum |x|^p)^(1/p), as NumPy computes it
+        return PNorm.apply(x, p=float(ord), axis=axes, keepdims=keepdims)
     raise TypeError(
         f"np.linalg.norm: the vector norm ord={ord!r} has no recorded derivative in "
-        "backproplab; use ord None/2, 1, inf, -inf or 0, or write (abs(x) ** p).sum() ** (1 / p)"
+        "backproplab; use ord None, 0 or a positive number, inf or -inf"
     )

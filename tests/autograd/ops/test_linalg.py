@@ -100,9 +100,19 @@ def test_norms_that_need_singular_values_are_refused(ord_):
         np.linalg.norm(uniform((3, 4), 12), ord_)
 
 
+def test_vector_norm_of_another_order_is_numpys_with_a_zero_gradient_at_zero():
+    x = uniform((4,), 13)
+    for p in (0.5, 3):
+        np.testing.assert_allclose(np.linalg.norm(x, p).numpy(), np.linalg.norm(x.numpy(), p))
+        assert ag.gradcheck(lambda t, p=p: np.linalg.norm(t, p), [x])
+    zeros = ag.tensor(np.zeros((2, 3)), requires_grad=True)
+    (g,) = ag.grad(np.linalg.norm(zeros, 3, axis=1).sum(), zeros)
+    np.testing.assert_array_equal(g.numpy(), np.zeros((2, 3)))
+
+
 def test_other_invalid_norms():
-    with pytest.raises(TypeError, match="ord=3"):
-        np.linalg.norm(uniform((4,), 13), 3)
+    with pytest.raises(TypeError, match="ord=-3"):
+        np.linalg.norm(uniform((4,), 13), -3)
     with pytest.raises(ValueError, match="'fro' for vectors"):
         np.linalg.norm(uniform((4,), 13), "fro")
     with pytest.raises(ValueError, match="1-D or 2-D"):
