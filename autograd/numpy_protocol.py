@@ -158,12 +158,17 @@ def array_function(func: Any, args: tuple, kwargs: dict) -> Any:
     """Route a NumPy function to the op that records it, or compute a gradient-free result."""
     handler = NUMPY.get(func)
     if handler is not None:
-        if kwargs:
+        if len(args) > 1 or kwargs:
+            given = args, kwargs
+            args, kwargs = numpy_meaning(func, handler, args, kwargs)
             extra = _unknown_keywords(handler, kwargs)
-            if extra:
-                if not _requires_grad((args, kwargs)):
-                    return func(*_plain(args), **_plain(kwargs))
-                raise _unsupported(_name(func), handler, extra)
+            if extra:  # a NumPy option the op does not take: NumPy's result, if no gradient
+                if "out" in extra and _requires_grad(given):
+                    raise _unsupported(_name(func), handler, extra)  # (before writing into out)
+                result = func(*_plain(given[0]), **_plain(given[1]))
+                if _has_float(result) and _requires_grad(given):
+                    raise _unsupported(_name(func), handler, extra)
+                return result
         return handler(*args, **kwargs)
     if "out" in kwargs and func not in PIECEWISE_CONSTANT and _requires_grad((args, kwargs)):
         raise _refuse(_name(func), " with out=")
@@ -172,6 +177,56 @@ def array_function(func: Any, args: tuple, kwargs: dict) -> Any:
     if _has_float(result) and not constant and _requires_grad((args, kwargs)):
         raise _refuse(_name(func))
     return result
+
+
+# NumPy's name of a parameter -> the recording op's name for it, where they differ.
+RENAMED: dict[Any, dict[str, str]] = {
+    np.where: {"x": "a", "y": "b"},
+    np.tril: {"k": "diagonal"},
+    np.triu: {"k": "diagonal"},
+    np.argsort: {"axis": "dim"},
+    np.array_equal: {"a2": "b"},
+}
+
+
+def numpy_meaning(func: Any, handler: Any, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    """The arguments of a NumPy call, each passed to the recording op under the name NumPy
+    gives it: ``np.sum(t, 0, np.float64)`` passes ``dtype`` third, where the op's third
+    parameter is ``keepdims``; ``np.argsort(t, 1, "stable")`` passes ``kind`` where the op (a
+    PyTorch spelling) has ``descending``. Only the first argument stays positional; an option
+    left at NumPy's default None (``out=None``, ``dtype=None``) is dropped; one the op does not
+    take is left to the caller to refuse or compute without gradients."""
+    signature = _numpy_signature(func)
+    if signature is None or any(
+        p.kind is p.VAR_POSITIONAL
+        for p in (*_parameters(handler).values(), *signature.parameters.values())
+    ):  # (reshape(x, *shape), einsum: they take NumPy's positional arguments as NumPy does)
+        return args, kwargs
+    try:
+        bound = signature.bind(*args, **kwargs).arguments
+    except TypeError:
+        return args, kwargs  # NumPy would refuse the call too: the op's error says why
+    renamed = RENAMED.get(func, {})
+    names = iter(bound)
+    first = next(names)
+    options = {}
+    for name in names:
+        value = bound[name]
+        if signature.parameters[name].kind is inspect.Parameter.VAR_KEYWORD:
+            options.update(value)  # (np.pad's **kwargs: constant_values=...)
+            continue
+        if name not in _parameters(handler) and name not in renamed and value is None:
+            continue  # (out=None, dtype=None: NumPy's defaults, nothing asked)
+        options[renamed.get(name, name)] = value
+    return (bound[first],), options
+
+
+@functools.cache
+def _numpy_signature(func: Any) -> Any:
+    try:
+        return inspect.signature(func)
+    except (TypeError, ValueError):  # (a compiled function without one)
+        return None
 
 
 def _name(func: Any) -> str:

@@ -234,6 +234,31 @@ def test_options_the_recorded_op_takes_still_pass_through():
     assert total.shape == (1, 2) and total.requires_grad
 
 
+def test_positional_arguments_keep_numpys_meaning():
+    # NumPy's third positional argument of sum/mean is dtype, of argsort kind: they must not
+    # land on the op's third parameter (keepdims; argsort's PyTorch-style `descending`).
+    data = np.array([[3.0, 1.0, 2.0], [0.0, 5.0, 4.0]])
+    t = requires_grad(data)
+    np.testing.assert_array_equal(np.argsort(t, 1, "stable"), np.argsort(data, 1, "stable"))
+    np.testing.assert_array_equal(np.argsort(t, axis=0), np.argsort(data, axis=0))
+    for call in (
+        lambda x: np.mean(x, 1, None, None, True),
+        lambda x: np.std(x, 0, None, None, 1),
+        lambda x: np.max(x, 0, None, True),
+        lambda x: np.cumsum(x, 1, None),
+        lambda x: np.take(x, [0, 5], 1, None, "clip"),
+        lambda x: np.tril(x, 1),
+        lambda x: np.trace(x, 0, 0, 1, None),
+        lambda x: np.pad(x, 1, "constant", constant_values=2.0),
+    ):
+        ours = call(t)
+        assert ours.requires_grad
+        np.testing.assert_array_equal(ours.numpy(), call(data))
+    np.testing.assert_array_equal(np.sum(ag.tensor(data), 0, np.float32), data.sum(0))
+    with pytest.raises(TypeError, match=r"np.sum .* \['dtype'\]"):
+        np.sum(t, 0, np.float32)  # (the dtype it asks for is not recorded)
+
+
 @pytest.mark.parametrize(
     "call",
     [
