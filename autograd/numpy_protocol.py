@@ -10,10 +10,14 @@ refuses with a TypeError. It never computes on ``.data`` behind the graph's back
   results with no floating-point values (``np.isnan``, ``np.argsort``, ``np.allclose``,
   ``np.shape``), and the few functions whose floating result is piecewise constant or does not
   depend on the values (``np.floor``, ``np.sign``, ``np.round``, ``np.zeros_like``).
-* Anything else runs on the plain arrays when no Tensor argument requires grad (as PyTorch
-  lets ``np.histogram(t)`` or ``np.percentile(p.grad, 99)`` run on a tensor outside the graph:
-  nothing could be differentiated), and raises TypeError naming the function when one does.
-  Convert explicitly to leave the graph: ``np.asarray(t)`` or ``t.detach().numpy()``.
+* Anything else runs on the plain arrays when no Tensor argument requires grad, or under
+  ``no_grad`` (as PyTorch lets ``np.histogram(t)`` or ``np.percentile(p.grad, 99)`` run on a
+  tensor outside the graph: nothing could be differentiated), and raises TypeError naming the
+  function when one does. Convert explicitly to leave the graph: ``np.asarray(t)`` or
+  ``t.detach().numpy()``.
+* A NumPy call that writes into a Tensor (``out=t``, ``np.copyto(t, x)``) counts as an
+  in-place change (version counters), and is refused for a tensor with history or one that
+  requires grad while recording.
 """
 
 from __future__ import annotations
@@ -24,8 +28,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import versions
 from .registry import NUMPY
 from .tensor import Tensor
+from .thread_state import LOCAL
 
 if TYPE_CHECKING:  # the methods of NumpyProtocols become Tensor's: type-check them as such
     _Base = Tensor
@@ -88,6 +94,12 @@ def _has_float(result: Any) -> bool:
     return isinstance(result, (float, complex))
 
 
+def _recorded(value: Any) -> bool:
+    """Whether the call would be recorded: a Tensor that requires grad is among the arguments
+    and this thread records (under no_grad nothing could drop out of a graph)."""
+    return LOCAL.state.grad_enabled and _requires_grad(value)
+
+
 def _requires_grad(value: Any) -> bool:
     """Whether a Tensor that requires grad is among the arguments (in lists, tuples, dicts)."""
     if isinstance(value, Tensor):
@@ -139,17 +151,17 @@ def array_ufunc(ufunc: Any, method: str, inputs: tuple, kwargs: dict) -> Any:
     handler = NUMPY.get(ufunc)
     if handler is not None and method == "__call__":
         if kwargs:  # out=, where=, dtype=, casting=: the recorded op takes none of them
-            if not _requires_grad((inputs, kwargs)):  # nothing to record: NumPy's own result
-                return ufunc(*_plain(inputs), **_plain(kwargs))  # (w.data -= lr * w.grad)
+            if not _recorded((inputs, kwargs)):  # nothing to record: NumPy's own result
+                return _writing(name, kwargs.get("out"), ufunc, inputs, kwargs)
             raise _unsupported(name, handler, sorted(kwargs))
         return handler(*inputs)
     if method == "at":  # changes its first argument in place, behind the graph's back
         raise _refuse(name, " and it writes into its argument in place")
-    if "out" in kwargs and ufunc not in PIECEWISE_CONSTANT and _requires_grad((inputs, kwargs)):
+    if "out" in kwargs and ufunc not in PIECEWISE_CONSTANT and _recorded((inputs, kwargs)):
         raise _refuse(name, " with out=")
-    result = getattr(ufunc, method)(*_plain(inputs), **_plain(kwargs))
+    result = _writing(name, kwargs.get("out"), getattr(ufunc, method), inputs, kwargs)
     constant = ufunc in PIECEWISE_CONSTANT and not _carries_grad(ufunc, inputs, kwargs)
-    if _has_float(result) and not constant and _requires_grad(inputs):
+    if _has_float(result) and not constant and _recorded(inputs):
         raise _refuse(name)
     return result
 
@@ -163,18 +175,19 @@ def array_function(func: Any, args: tuple, kwargs: dict) -> Any:
             args, kwargs = numpy_meaning(func, handler, args, kwargs)
             extra = _unknown_keywords(handler, kwargs)
             if extra:  # a NumPy option the op does not take: NumPy's result, if no gradient
-                if "out" in extra and _requires_grad(given):
+                if "out" in extra and _recorded(given):
                     raise _unsupported(_name(func), handler, extra)  # (before writing into out)
-                result = func(*_plain(given[0]), **_plain(given[1]))
-                if _has_float(result) and _requires_grad(given):
+                result = _writing(_name(func), given[1].get("out"), func, *given)
+                if _has_float(result) and _recorded(given):
                     raise _unsupported(_name(func), handler, extra)
                 return result
         return handler(*args, **kwargs)
-    if "out" in kwargs and func not in PIECEWISE_CONSTANT and _requires_grad((args, kwargs)):
+    if "out" in kwargs and func not in PIECEWISE_CONSTANT and _recorded((args, kwargs)):
         raise _refuse(_name(func), " with out=")
-    result = func(*_plain(args), **_plain(kwargs))
+    written = (kwargs.get("out"), args[0] if func in WRITE_INTO_FIRST and args else None)
+    result = _writing(_name(func), written, func, args, kwargs)
     constant = func in PIECEWISE_CONSTANT and not _carries_grad(func, args, kwargs)
-    if _has_float(result) and not constant and _requires_grad((args, kwargs)):
+    if _has_float(result) and not constant and _recorded((args, kwargs)):
         raise _refuse(_name(func))
     return result
 
@@ -227,6 +240,40 @@ def _numpy_signature(func: Any) -> Any:
         return inspect.signature(func)
     except (TypeError, ValueError):  # (a compiled function without one)
         return None
+
+
+# NumPy functions that write into their first argument.
+WRITE_INTO_FIRST = frozenset(
+    {np.copyto, np.put, np.place, np.putmask, np.fill_diagonal, np.put_along_axis}
+)
+
+
+def _writing(name: str, written: Any, func: Any, args: tuple, kwargs: dict) -> Any:
+    """``func`` on the plain arrays, where it writes into the Tensors among ``written`` (out=,
+    np.copyto's destination) as an in-place change: refused for a tensor with history or one
+    requiring grad while recording (the graph would not see it), and counted by the version
+    counters otherwise, so that a backward which saved the old values raises."""
+    targets = _tensors(written)
+    for t in targets:
+        if t._node is not None or (t._requires_grad and LOCAL.state.grad_enabled):
+            raise TypeError(
+                f"{name} would write into a Tensor of shape {t.shape} that "
+                f"{'has a recorded history' if t._node is not None else 'requires grad'}, "
+                "behind the graph's back; write with Tensor operations (t.copy_(x), "
+                "t[...] = x) or, for a parameter, inside `with autograd.no_grad():`"
+            )
+    result = func(*_plain(args), **_plain(kwargs))
+    if targets:
+        versions.bump(*(t._data for t in targets))
+    return result
+
+
+def _tensors(value: Any) -> list[Tensor]:
+    if isinstance(value, Tensor):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in _tensors(v)]
+    return []
 
 
 def _name(func: Any) -> str:

@@ -234,6 +234,47 @@ def test_options_the_recorded_op_takes_still_pass_through():
     assert total.shape == (1, 2) and total.requires_grad
 
 
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda c: np.multiply(c, 2, out=c),
+        lambda c: np.add(c, 1, out=(c,)),
+        lambda c: np.floor(c, out=c),
+        lambda c: np.clip(c, 0, 1, out=c),
+        lambda c: np.cumsum(c, out=c),
+        lambda c: np.copyto(c, np.array([9.0, 9.0])),
+        lambda c: np.put(c, [0], [8.0]),
+        lambda c: np.place(c, np.array([True, False]), [8.0]),
+    ],
+)
+def test_a_numpy_write_into_a_saved_tensor_makes_backward_raise(write):
+    # c holds no gradient but Mul saved its values: NumPy writing into it (out=, copyto, put)
+    # must count as an in-place change, or backward would silently use the new values.
+    w = requires_grad([1.0, 2.0])
+    c = ag.tensor(np.array([3.0, 4.0]))
+    y = (w * c).sum()
+    write(c)
+    with pytest.raises(RuntimeError, match="modified in place"):
+        y.backward()
+
+
+def test_a_numpy_write_into_a_tensor_the_graph_tracks_is_refused_unless_no_grad():
+    w = requires_grad([1.0, 2.0])
+    for write in (lambda t: np.copyto(t, np.zeros(2)), lambda t: np.floor(t * 1, out=t)):
+        with pytest.raises(TypeError, match="requires grad, behind the graph's back"):
+            write(w)
+    with pytest.raises(TypeError, match="has a recorded history"):
+        np.copyto(w * 2, np.zeros(2))
+    loss = (w * w).sum()
+    with ag.no_grad():  # an update, as an optimizer's: allowed, and counted
+        np.subtract(w, 0.5, out=w)
+        np.copyto(w, w.numpy() * 2)
+        assert np.median(w) == 2.0  # nothing is recorded under no_grad: NumPy's own result
+    np.testing.assert_array_equal(w.numpy(), [1.0, 3.0])
+    with pytest.raises(RuntimeError, match="modified in place"):
+        loss.backward()
+
+
 def test_positional_arguments_keep_numpys_meaning():
     # NumPy's third positional argument of sum/mean is dtype, of argsort kind: they must not
     # land on the op's third parameter (keepdims; argsort's PyTorch-style `descending`).
