@@ -87,10 +87,20 @@ def sort_with_indices(
     """PyTorch's ``sort(x, dim=-1, descending=False)`` (and ``x.sort(...)``): the sorted values
     and where they came from; the values are gathered from x, so their gradient flows back."""
     x = as_tensor(x)
-    key = -x._data if descending else x._data
-    indices = np.argsort(key, axis=axis, kind="stable")
+    indices = sort_order(x._data, axis, descending)
     values = take_along_axis(x, indices, axis=axis)
     return ValuesIndices(values, Tensor(indices.astype(np.int64)))
+
+
+def sort_order(data: np.ndarray, axis: int, descending: bool) -> np.ndarray:
+    """The stable sorting permutation along ``axis``, as PyTorch's: NaN counts as the largest
+    value (last ascending, first descending), and equal values keep their order either way.
+    Descending is the ascending order of the reversed array, reversed (sorting -x instead would
+    put NaN last, and wrap unsigned integers)."""
+    if not descending:
+        return np.argsort(data, axis=axis, kind="stable")
+    flipped = np.argsort(np.flip(data, axis), axis=axis, kind="stable")
+    return data.shape[axis] - 1 - np.flip(flipped, axis)
 
 
 @op(numpy=np.sort, method=False, torch=sort_with_indices)

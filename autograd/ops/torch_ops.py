@@ -20,6 +20,7 @@ from .indexing import ScatterAdd, diagonal, take_along_axis
 from .linalg import _pytorch_norm, matmul
 from .piecewise import where
 from .reductions import ValuesIndices
+from .reorder import sort_order
 from .shape import reshape
 from .tiling import Repeat, pad
 
@@ -127,8 +128,7 @@ def topk(
     data = x._data
     if not 0 <= k <= data.shape[dim]:
         raise ValueError(f"topk: k={k} is out of range for dim {dim} of shape {x.shape}")
-    order = np.argsort(-data if largest else data, axis=dim, kind="stable")
-    indices = np.take(order, np.arange(k), axis=dim)
+    indices = np.take(sort_order(data, dim, largest), np.arange(k), axis=dim)
     return ValuesIndices(take_along_axis(x, indices, axis=dim), Tensor(indices.astype(np.int64)))
 
 
@@ -368,8 +368,7 @@ def unique(
 @op(numpy=np.argsort)
 def argsort(x: Any, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
     """Where each sorted value came from along ``dim`` (an integer tensor; no gradient)."""
-    data = _array(x)
-    return Tensor(np.argsort(-data if descending else data, axis=dim, kind="stable"))
+    return Tensor(sort_order(_array(x), dim, descending))
 
 
 @op()

@@ -146,6 +146,24 @@ def test_topk_returns_the_largest_first_with_their_indices_and_gathers_the_gradi
         ag.topk(x, 5)
 
 
+def test_descending_orders_put_nan_first_and_keep_ties_in_order_as_pytorch():
+    # Sorting -x put NaN last (a NaN vanished from topk) and wrapped unsigned integers.
+    x = ag.tensor([[1.0, np.nan, 3.0, np.nan, 3.0], [2.0, 5.0, 4.0, -1.0, 5.0]])
+    top = ag.topk(x, 3)
+    np.testing.assert_array_equal(top.values.numpy(), [[np.nan, np.nan, 3.0], [5.0, 5.0, 4.0]])
+    np.testing.assert_array_equal(top.indices.numpy(), [[1, 3, 2], [1, 4, 2]])
+    want = [[1, 3, 2, 4, 0], [1, 4, 2, 0, 3]]  # torch.sort(x, 1, descending=True, stable=True)
+    np.testing.assert_array_equal(ag.sort(x, dim=1, descending=True).indices.numpy(), want)
+    np.testing.assert_array_equal(ag.argsort(x, dim=1, descending=True).numpy(), want)
+    np.testing.assert_array_equal(ag.topk(x, 2, largest=False).indices.numpy(), [[0, 2], [3, 0]])
+    small = ag.tensor(np.array([0, 3, 3, 255], dtype=np.uint8))
+    np.testing.assert_array_equal(
+        ag.sort(small, dim=0, descending=True).values.numpy(), [255, 3, 3, 0]
+    )
+    flags = ag.tensor([True, False, True])
+    np.testing.assert_array_equal(ag.argsort(flags, descending=True).numpy(), [0, 2, 1])
+
+
 def test_topk_passes_gradcheck():
     assert ag.gradcheck(lambda t: ag.topk(t, 2, dim=0).values, [make((4, 3), 4)])
 
