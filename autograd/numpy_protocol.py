@@ -181,7 +181,17 @@ def array_function(func: Any, args: tuple, kwargs: dict) -> Any:
                 if _has_float(result) and _recorded(given):
                     raise _unsupported(_name(func), handler, extra)
                 return result
-        return handler(*args, **kwargs)
+        try:
+            return handler(*args, **kwargs)
+        except TypeError:
+            if _fits(handler, args, kwargs):
+                raise  # (an error inside the op, not a form of the call it lacks)
+            # A form of the NumPy call the op does not have (np.where(mask): indices):
+            # NumPy's result, when it carries no gradient.
+            result = _writing(_name(func), kwargs.get("out"), func, args, kwargs)
+            if _has_float(result) and _recorded((args, kwargs)):
+                raise
+            return result
     if "out" in kwargs and func not in PIECEWISE_CONSTANT and _recorded((args, kwargs)):
         raise _refuse(_name(func), " with out=")
     written = (kwargs.get("out"), args[0] if func in WRITE_INTO_FIRST and args else None)
@@ -232,6 +242,15 @@ def numpy_meaning(func: Any, handler: Any, args: tuple, kwargs: dict) -> tuple[t
             continue  # (out=None, dtype=None: NumPy's defaults, nothing asked)
         options[renamed.get(name, name)] = value
     return (bound[first],), options
+
+
+def _fits(handler: Any, args: tuple, kwargs: dict) -> bool:
+    """Whether ``handler``'s signature accepts these arguments."""
+    try:
+        inspect.signature(handler).bind(*args, **kwargs)
+    except TypeError:
+        return False
+    return True
 
 
 @functools.cache

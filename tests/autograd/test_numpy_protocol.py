@@ -316,6 +316,8 @@ def test_positional_arguments_keep_numpys_meaning():
         lambda t: np.heaviside(t, 0.5),
         lambda t: np.count_nonzero(t),
         lambda t: t > 0.15,
+        lambda t: np.where(t > 0.15),  # (the one-argument form: indices, as np.nonzero)
+        lambda t: np.argsort(t, kind="stable"),
     ],
 )
 def test_results_without_a_gradient_still_work(call):
