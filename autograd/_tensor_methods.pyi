@@ -874,7 +874,10 @@ class TensorMethods:
         """PyTorch's in-place switch: set ``requires_grad`` (leaves only) and return the tensor."""
 
     def detach_(self) -> Any:
-        """PyTorch's in-place detach: this tensor becomes a leaf that does not require grad."""
+        """PyTorch's in-place detach: this tensor becomes a leaf that does not require grad.
+        Refused for a view made by a view op, as in PyTorch: a write through it afterwards would
+        change its base's values with no trace in the base's history.
+        """
 
     def __array_ufunc__(self, ufunc: Any, method: builtins.str, *inputs: Any, **kwargs: Any) -> Any:
         ...

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import versions
+from . import versions, views
 from .arguments import constant
 from .grad_mode import is_grad_enabled
 from .ops.indexing import plain_index
@@ -154,7 +154,15 @@ class InPlace(_Base):
         return self
 
     def detach_(self) -> Any:
-        """PyTorch's in-place detach: this tensor becomes a leaf that does not require grad."""
+        """PyTorch's in-place detach: this tensor becomes a leaf that does not require grad.
+        Refused for a view made by a view op, as in PyTorch: a write through it afterwards would
+        change its base's values with no trace in the base's history."""
+        linked = views.family(self._data) if self._data.base is not None else []
+        if len(linked) > 1 and any(t is self for t in linked):
+            raise RuntimeError(
+                f"detach_: this tensor (shape {self.shape}) is a view of another tensor, so it "
+                "cannot be detached in place (as in PyTorch); use t = t.detach() instead"
+            )
         self._node = None
         self._requires_grad = False
         return self

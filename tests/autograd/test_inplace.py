@@ -92,3 +92,15 @@ def test_a_recorded_result_changed_inside_no_grad_is_refused_with_what_to_do():
     np.testing.assert_array_equal(y.numpy(), XD * 2)
     y.zero_()  # with recording on, its history moves
     assert y.grad_fn.fn.name == "where"
+
+
+def test_detach_in_place_refuses_a_view_as_pytorch():
+    # A detached view written afterwards would change its base's values with no trace in the
+    # base's history: y[0] doubled through v, y's gradient still 2 (it gave 16 for 32).
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    view = y[0:1]
+    with pytest.raises(RuntimeError, match="detach_: .* is a view of another tensor"):
+        view.detach_()
+    assert view.detach().requires_grad is False  # the way out it names
+    assert y.detach_() is y and not y.requires_grad  # (a base is not a view)
