@@ -170,8 +170,8 @@ def array_function(func: Any, args: tuple, kwargs: dict) -> Any:
     """Route a NumPy function to the op that records it, or compute a gradient-free result."""
     handler = NUMPY.get(func)
     if handler is not None:
+        given = args, kwargs  # (NumPy's own spelling, for NumPy's own result)
         if len(args) > 1 or kwargs:
-            given = args, kwargs
             args, kwargs = numpy_meaning(func, handler, args, kwargs)
             extra = _unknown_keywords(handler, kwargs)
             if extra:  # a NumPy option the op does not take: NumPy's result, if no gradient
@@ -188,8 +188,8 @@ def array_function(func: Any, args: tuple, kwargs: dict) -> Any:
                 raise  # (an error inside the op, not a form of the call it lacks)
             # A form of the NumPy call the op does not have (np.where(mask): indices):
             # NumPy's result, when it carries no gradient.
-            result = _writing(_name(func), kwargs.get("out"), func, args, kwargs)
-            if _has_float(result) and _recorded((args, kwargs)):
+            result = _writing(_name(func), given[1].get("out"), func, *given)
+            if _has_float(result) and _recorded(given):
                 raise
             return result
     if "out" in kwargs and func not in PIECEWISE_CONSTANT and _recorded((args, kwargs)):
