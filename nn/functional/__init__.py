@@ -29,14 +29,24 @@ from .activation import (
 )
 from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .channel_norm import group_norm, instance_norm, local_response_norm
-from .conv import conv2d, conv_transpose2d, max_pool2d
+from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from .distance import cosine_similarity, normalize, pairwise_distance
 from .dropout import alpha_dropout, dropout1d, dropout3d, feature_alpha_dropout
 from .linear import bilinear, dropout, embedding, linear, one_hot
 from .loss import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, nll_loss
 from .normalization import batch_norm, layer_norm, rms_norm
 from .padding import pad
-from .pooling import adaptive_avg_pool2d, avg_pool2d, dropout2d
+from .pooling import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_max_pool1d,
+    adaptive_max_pool2d,
+    avg_pool1d,
+    avg_pool2d,
+    dropout2d,
+    max_pool1d,
+    max_pool2d,
+)
 from .regression import huber_loss, l1_loss, mse_loss, smooth_l1_loss
 
 __all__ = [
@@ -68,8 +78,15 @@ __all__ = [
     "softmin",
     "softplus",
     "softsign",
+    "adaptive_avg_pool1d",
     "adaptive_avg_pool2d",
+    "adaptive_max_pool1d",
+    "adaptive_max_pool2d",
+    "avg_pool1d",
     "avg_pool2d",
+    "conv1d",
+    "conv_transpose1d",
+    "max_pool1d",
     "dropout2d",
     "batch_norm",
     "binary_cross_entropy",

@@ -1,10 +1,11 @@
-"""2-D convolution and max pooling by im2col.
+"""Convolutions by im2col: conv1d, conv2d and their transposes.
 
 ``im2col`` copies every kh x kw window of the (padded) input into a row, so that a convolution
-becomes one matrix product with the flattened kernels (the fused ``linear`` op) and max pooling
-becomes a max over each row. Its backward, ``col2im``, adds every window's gradient back onto
-the pixels it was copied from (windows overlap when stride < kernel size). Each of the two is
-the other's adjoint, which makes both differentiable any number of times.
+becomes one matrix product with the flattened kernels (the fused ``linear`` op) and pooling
+becomes a reduction over each row (nn/functional/pooling.py). Its backward, ``col2im``, adds
+every window's gradient back onto the pixels it was copied from (windows overlap when stride <
+kernel size). Each of the two is the other's adjoint, which makes both differentiable any
+number of times. The 1-D functions run the 2-D ones on images of height 1.
 """
 
 from __future__ import annotations
@@ -30,21 +31,6 @@ def pair(fn: str, name: str, value: Any, minimum: int) -> Pair:
             f"{fn}: {name} must be an int >= {minimum} or a pair of them, got {value!r}"
         )
     return int(pair[0]), int(pair[1])
-
-
-def _out_size(fn: str, shape: tuple, kernel: Pair, stride: Pair, padding: Pair) -> Pair:
-    if len(shape) != 4:
-        raise ValueError(f"{fn}: input must be (N, C, H, W), got shape {shape}")
-    sizes = []
-    for axis, (k, s, p) in enumerate(zip(kernel, stride, padding, strict=True)):
-        padded = shape[2 + axis] + 2 * p
-        if padded < k:
-            raise ValueError(
-                f"{fn}: kernel {kernel} is larger than the padded input {shape[2:]} "
-                f"(padding {padding})"
-            )
-        sizes.append((padded - k) // s + 1)
-    return sizes[0], sizes[1]
 
 
 def _im2col(
@@ -146,77 +132,195 @@ class Col2Im(autograd.Function):
         return Im2Col.apply(grad, kernel=kernel, stride=stride, padding=padding, dilation=dilation)
 
 
-class WindowMax(autograd.Function):
-    """y = max over the last axis. The gradient goes to the first maximal element only (as
-    PyTorch's max pooling; the engine's ``max`` would split it between ties)."""
-
-    name = "window_max"
-
-    @staticmethod
-    def forward(ctx: Any, cols: np.ndarray) -> np.ndarray:
-        first = cols.argmax(axis=-1)[..., None]
-        ctx.save_for_backward((np.arange(cols.shape[-1]) == first).astype(cols.dtype))
-        return np.take_along_axis(cols, first, axis=-1)[..., 0]
-
-    @staticmethod
-    def backward(ctx: Any, grad: Any) -> Any:
-        (mask,) = ctx.saved_tensors
-        return grad[..., None] * mask
+def single(fn: str, name: str, value: Any, minimum: int) -> int:
+    """A 1-D option given as an int or a 1-tuple (PyTorch accepts both: ``stride=(2,)``)."""
+    if isinstance(value, tuple | list) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise ValueError(f"{fn}: {name} must be an int >= {minimum} or a 1-tuple, got {value!r}")
+    return int(value)
 
 
-def conv2d(
-    x: Any, weight: Any, bias: Any = None, stride: Any = 1, padding: Any = 0
+def check_groups(fn: str, groups: Any) -> int:
+    if isinstance(groups, bool) or not isinstance(groups, int | np.integer) or groups < 1:
+        raise ValueError(f"{fn}: groups must be an int >= 1, got {groups!r}")
+    return int(groups)
+
+
+def same_padding(kernel: Pair, dilation: Pair) -> tuple[Pair, Pair]:
+    """padding='same' (stride 1): each axis is padded by d (k - 1) in all, half on each side
+    and the odd one at the end, as PyTorch does. Returns (both sides, extra at the end)."""
+    totals = [d * (k - 1) for k, d in zip(kernel, dilation, strict=True)]
+    return (totals[0] // 2, totals[1] // 2), (totals[0] % 2, totals[1] % 2)
+
+
+def _resolve_padding(
+    fn: str, padding: Any, kernel: Pair, stride: Pair, dilation: Pair
+) -> tuple[Pair, Pair]:
+    if padding == "valid":
+        return (0, 0), (0, 0)
+    if padding == "same":
+        if stride != (1, 1):
+            raise ValueError(
+                f"{fn}: padding='same' is not supported for strided convolutions "
+                f"(stride {stride}), as in PyTorch"
+            )
+        return same_padding(kernel, dilation)
+    if isinstance(padding, str):
+        raise ValueError(f"{fn}: padding must be 'same', 'valid' or sizes, got {padding!r}")
+    return pair(fn, "padding", padding, 0), (0, 0)
+
+
+def _convolve(
+    fn: str,
+    x: autograd.Tensor,
+    weight: autograd.Tensor,
+    bias: Any,
+    stride: Pair,
+    padding: Any,
+    dilation: Pair,
+    groups: int,
+    shown: tuple[tuple, tuple],
 ) -> autograd.Tensor:
-    """2-D cross-correlation (PyTorch's conv2d): for input (N, C, H, W) and weight
-    (O, C, kh, kw), out[n, o, i, j] = b[o] + sum_{c,u,v} w[o, c, u, v] *
-    x_pad[n, c, i*sh + u, j*sw + v], with Ho = (H + 2 ph - kh) // sh + 1 (same for W)."""
-    x, weight = as_tensor(x), as_tensor(weight)
-    check_floating("conv2d", "input", x)
-    stride = pair("conv2d", "stride", stride, 1)
-    padding = pair("conv2d", "padding", padding, 0)
-    if weight.ndim != 4 or x.ndim != 4 or weight.shape[1] != x.shape[1]:
+    """The convolution of a 4-D ``x`` with a 4-D ``weight`` (conv1d passes height 1): im2col,
+    then one matrix product per group. ``shown`` are the shapes the caller's error messages
+    name (the user's own, not the 4-D ones)."""
+    x_shape, w_shape = shown
+    n, channels = x.shape[0], x.shape[1]
+    out_channels, per_group = weight.shape[0], weight.shape[1]
+    if per_group * groups != channels or out_channels % groups:
         raise ValueError(
-            f"conv2d: input shape {x.shape} does not fit weight shape {weight.shape} "
-            "(need input (N, C, H, W) and weight (O, C, kh, kw) with the same C)"
+            f"{fn}: input shape {x_shape} does not fit weight shape {w_shape} with "
+            f"groups={groups} (need C_in = weight.shape[1] * groups and groups dividing "
+            "weight.shape[0])"
         )
-    if x.shape[0] and x.shape[1] and 0 in x.shape[2:]:  # (PyTorch allows N or C of 0 only)
+    if n and channels and 0 in x.shape[2:]:  # (PyTorch allows N or C of 0 only)
         raise ValueError(
-            f"conv2d: input of shape {x.shape} has no pixels: only the batch and channel axes "
+            f"{fn}: input of shape {x_shape} has no pixels: only the batch and channel axes "
             "may be 0"
         )
     kernel = (weight.shape[2], weight.shape[3])
-    ho, wo = _out_size("conv2d", x.shape, kernel, stride, padding)
-    cols = Im2Col.apply(x, kernel=kernel, stride=stride, padding=padding)
-    n, out_channels = x.shape[0], weight.shape[0]
+    padding, extra = _resolve_padding(fn, padding, kernel, stride, dilation)
+    if extra != (0, 0):  # 'same' with an even dilated kernel: the odd pixel goes at the end
+        x = autograd.pad(x, ((0, 0), (0, 0), (0, extra[0]), (0, extra[1])))
+    sizes = []
+    for axis in range(2):
+        span = dilation[axis] * (kernel[axis] - 1) + 1
+        padded = x.shape[2 + axis] + 2 * padding[axis]
+        if padded < span:
+            raise ValueError(
+                f"{fn}: kernel {tuple(w_shape[2:])} is larger than the padded input "
+                f"{tuple(x_shape[2 - len(w_shape) :])} (padding {padding}, dilation {dilation}: "
+                f"a window spans {span}, the padded input is {padded} long)"
+            )
+        sizes.append((padded - span) // stride[axis] + 1)
+    ho, wo = sizes
+    cols = Im2Col.apply(x, kernel=kernel, stride=stride, padding=padding, dilation=dilation)
     # Sizes written out, not -1: NumPy cannot infer -1 when another axis is 0 (an empty batch).
-    patch = weight.shape[1] * kernel[0] * kernel[1]
-    rows = cols.reshape(n * ho * wo, patch)
-    out = linear(rows, weight.reshape(out_channels, patch), bias)
+    patch = per_group * kernel[0] * kernel[1]
+    if groups == 1:
+        rows = cols.reshape(n * ho * wo, patch)
+        out = linear(rows, weight.reshape(out_channels, patch), bias)
+    else:  # a product per group: (groups, N*Ho*Wo, patch) @ (groups, patch, O / groups)
+        rows = cols.reshape(n * ho * wo, groups, patch).transpose(1, 0, 2)
+        kernels = weight.reshape(groups, out_channels // groups, patch).transpose(0, 2, 1)
+        out = (rows @ kernels).transpose(1, 0, 2).reshape(n * ho * wo, out_channels)
+        if bias is not None:
+            bias = as_tensor(bias)
+            if bias.shape != (out_channels,):
+                raise ValueError(
+                    f"{fn}: bias shape {bias.shape} does not fit {out_channels} output channels"
+                )
+            out = out + bias
     return permute_contiguous(out.reshape(n, ho, wo, out_channels), (0, 3, 1, 2))
 
 
-def max_pool2d(x: Any, kernel_size: Any, stride: Any = None, padding: Any = 0) -> autograd.Tensor:
-    """out[n, c, i, j] = max of the kh x kw window at (i*sh, j*sw) of the input padded with
-    -inf; ``stride`` defaults to ``kernel_size``. The gradient flows to the maximum."""
-    x = as_tensor(x)
-    check_floating("max_pool2d", "input", x)
-    kernel = pair("max_pool2d", "kernel_size", kernel_size, 1)
-    stride = kernel if stride is None else pair("max_pool2d", "stride", stride, 1)
-    padding = pair("max_pool2d", "padding", padding, 0)
-    if padding[0] > kernel[0] // 2 or padding[1] > kernel[1] // 2:
+def conv2d(
+    x: Any,
+    weight: Any,
+    bias: Any = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    dilation: Any = 1,
+    groups: int = 1,
+) -> autograd.Tensor:
+    """2-D cross-correlation (PyTorch's conv2d): for input (N, C, H, W) or (C, H, W) and weight
+    (O, C / groups, kh, kw), output channel o (in group g) is
+
+        out[n, o, i, j] = b[o] + sum_{c in g, u, v} w[o, c, u, v] x_pad[n, c, i sh + u dh,
+                                                                         j sw + v dw]
+
+    with Ho = (H + 2 ph - dh (kh - 1) - 1) // sh + 1 (same for W). ``padding`` is an int, a
+    pair, 'valid' (no padding) or 'same' (stride 1; output size = input size, the odd pixel of
+    padding at the end)."""
+    fn = "conv2d"
+    x, weight = as_tensor(x), as_tensor(weight)
+    check_floating(fn, "input", x)
+    if weight.ndim != 4 or x.ndim not in (3, 4):
         raise ValueError(
-            f"max_pool2d: padding {padding} must be at most half the kernel size {kernel}"
+            f"{fn}: input shape {x.shape} does not fit weight shape {weight.shape} "
+            "(need input (N, C, H, W) or (C, H, W) and weight (O, C / groups, kh, kw))"
         )
-    if x.ndim == 4 and 0 in x.shape[1:]:  # (an empty batch is fine, as in PyTorch)
+    shown = (x.shape, weight.shape)
+    unbatched = x.ndim == 3
+    if unbatched:
+        x = x.reshape(1, *x.shape)
+    out = _convolve(
+        fn,
+        x,
+        weight,
+        bias,
+        pair(fn, "stride", stride, 1),
+        padding,
+        pair(fn, "dilation", dilation, 1),
+        check_groups(fn, groups),
+        shown,
+    )
+    return out.reshape(*out.shape[1:]) if unbatched else out
+
+
+def conv1d(
+    x: Any,
+    weight: Any,
+    bias: Any = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    dilation: Any = 1,
+    groups: int = 1,
+) -> autograd.Tensor:
+    """1-D cross-correlation (PyTorch's conv1d): for input (N, C, L) or (C, L) and weight
+    (O, C / groups, k), output channel o (in group g) is
+
+        out[n, o, i] = b[o] + sum_{c in g, u} w[o, c, u] x_pad[n, c, i s + u d]
+
+    with Lo = (L + 2 p - d (k - 1) - 1) // s + 1; ``padding`` may be 'valid' or 'same' as in
+    ``conv2d``. Computed as ``conv2d`` on images of height 1 (the same im2col and gradients)."""
+    fn = "conv1d"
+    x, weight = as_tensor(x), as_tensor(weight)
+    check_floating(fn, "input", x)
+    if weight.ndim != 3 or x.ndim not in (2, 3):
         raise ValueError(
-            f"max_pool2d: input of shape {x.shape} has no values to pool: only the batch axis "
-            "may be 0"
+            f"{fn}: input shape {x.shape} does not fit weight shape {weight.shape} "
+            "(need input (N, C, L) or (C, L) and weight (O, C / groups, k))"
         )
-    ho, wo = _out_size("max_pool2d", x.shape, kernel, stride, padding)
-    cols = Im2Col.apply(x, kernel=kernel, stride=stride, padding=padding, pad_value=-np.inf)
-    n, c = x.shape[0], x.shape[1]
-    pooled = WindowMax.apply(cols.reshape(n, ho, wo, c, kernel[0] * kernel[1]))
-    return permute_contiguous(pooled, (0, 3, 1, 2))
+    shown = (x.shape, weight.shape)
+    unbatched = x.ndim == 2
+    n, channels, length = (1, *x.shape) if unbatched else x.shape
+    if not isinstance(padding, str):
+        padding = (0, single(fn, "padding", padding, 0))
+    out = _convolve(
+        fn,
+        x.reshape(n, channels, 1, length),
+        weight.reshape(weight.shape[0], weight.shape[1], 1, weight.shape[2]),
+        bias,
+        (1, single(fn, "stride", stride, 1)),
+        padding,
+        (1, single(fn, "dilation", dilation, 1)),
+        check_groups(fn, groups),
+        shown,
+    )
+    n_out, c_out, _, l_out = out.shape
+    return out.reshape(c_out, l_out) if unbatched else out.reshape(n_out, c_out, l_out)
 
 
 def conv_transpose2d(
@@ -246,19 +350,89 @@ def conv_transpose2d(
     fn = "conv_transpose2d"
     x, weight = as_tensor(x), as_tensor(weight)
     check_floating(fn, "input", x)
-    stride = pair(fn, "stride", stride, 1)
-    padding = pair(fn, "padding", padding, 0)
-    dilation = pair(fn, "dilation", dilation, 1)
-    extra = pair(fn, "output_padding", output_padding, 0)
-    unbatched = x.ndim == 3
-    if unbatched:
-        x = x.reshape(1, *x.shape)
-    if isinstance(groups, bool) or not isinstance(groups, int | np.integer) or groups < 1:
-        raise ValueError(f"{fn}: groups must be an int >= 1, got {groups!r}")
-    if weight.ndim != 4 or x.ndim != 4 or weight.shape[0] != x.shape[1]:
+    if weight.ndim != 4 or x.ndim not in (3, 4):
         raise ValueError(
             f"{fn}: input shape {x.shape} does not fit weight shape {weight.shape} (need input "
             "(N, C_in, H, W) or (C_in, H, W) and weight (C_in, C_out / groups, kh, kw))"
+        )
+    shown = (x.shape, weight.shape)
+    unbatched = x.ndim == 3
+    if unbatched:
+        x = x.reshape(1, *x.shape)
+    out = _transposed(
+        fn,
+        x,
+        weight,
+        bias,
+        pair(fn, "stride", stride, 1),
+        pair(fn, "padding", padding, 0),
+        pair(fn, "output_padding", output_padding, 0),
+        check_groups(fn, groups),
+        pair(fn, "dilation", dilation, 1),
+        shown,
+    )
+    return out.reshape(*out.shape[1:]) if unbatched else out
+
+
+def conv_transpose1d(
+    x: Any,
+    weight: Any,
+    bias: Any = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    output_padding: Any = 0,
+    groups: int = 1,
+    dilation: Any = 1,
+) -> autograd.Tensor:
+    """1-D transposed convolution (PyTorch's conv_transpose1d), the adjoint of ``conv1d``: for
+    input (N, C_in, L) or (C_in, L) and weight (C_in, C_out / groups, k), with o in the group
+    of c, out[n, o, i s + u d - p] += x[n, c, i] w[c, o', u], plus b[o];
+    Lo = (L - 1) s - 2 p + d (k - 1) + output_padding + 1. Computed as ``conv_transpose2d`` on
+    images of height 1."""
+    fn = "conv_transpose1d"
+    x, weight = as_tensor(x), as_tensor(weight)
+    check_floating(fn, "input", x)
+    if weight.ndim != 3 or x.ndim not in (2, 3):
+        raise ValueError(
+            f"{fn}: input shape {x.shape} does not fit weight shape {weight.shape} (need input "
+            "(N, C_in, L) or (C_in, L) and weight (C_in, C_out / groups, k))"
+        )
+    shown = (x.shape, weight.shape)
+    unbatched = x.ndim == 2
+    n, channels, length = (1, *x.shape) if unbatched else x.shape
+    out = _transposed(
+        fn,
+        x.reshape(n, channels, 1, length),
+        weight.reshape(weight.shape[0], weight.shape[1], 1, weight.shape[2]),
+        bias,
+        (1, single(fn, "stride", stride, 1)),
+        (0, single(fn, "padding", padding, 0)),
+        (0, single(fn, "output_padding", output_padding, 0)),
+        check_groups(fn, groups),
+        (1, single(fn, "dilation", dilation, 1)),
+        shown,
+    )
+    n_out, c_out, _, l_out = out.shape
+    return out.reshape(c_out, l_out) if unbatched else out.reshape(n_out, c_out, l_out)
+
+
+def _transposed(
+    fn: str,
+    x: autograd.Tensor,
+    weight: autograd.Tensor,
+    bias: Any,
+    stride: Pair,
+    padding: Pair,
+    extra: Pair,
+    groups: int,
+    dilation: Pair,
+    shown: tuple[tuple, tuple],
+) -> autograd.Tensor:
+    """The transposed convolution of a 4-D ``x`` and weight (see ``conv_transpose2d``)."""
+    if weight.shape[0] != x.shape[1]:
+        raise ValueError(
+            f"{fn}: input shape {shown[0]} does not fit weight shape {shown[1]} (the input's "
+            "channels must equal weight.shape[0])"
         )
     c_in, per_group, kh, kw = weight.shape
     if c_in % groups:
@@ -276,8 +450,9 @@ def conv_transpose2d(
     ]
     if min(size) < 1 or 0 in (h, w):
         raise ValueError(
-            f"{fn}: input of shape {x.shape} with kernel {(kh, kw)}, stride {stride}, padding "
-            f"{padding} and dilation {dilation} gives an empty output ({size[0]} x {size[1]})"
+            f"{fn}: input of shape {shown[0]} with weight shape {shown[1]}, stride {stride}, "
+            f"padding {padding} and dilation {dilation} gives an empty output "
+            f"({size[0]} x {size[1]})"
         )
     c_out = per_group * groups
     patch = per_group * kh * kw
@@ -301,4 +476,4 @@ def conv_transpose2d(
         if bias.shape != (c_out,):
             raise ValueError(f"{fn}: bias shape {bias.shape} does not fit {c_out} output channels")
         out = out + bias.reshape(1, c_out, 1, 1)
-    return out.reshape(*out.shape[1:]) if unbatched else out
+    return out

@@ -1,4 +1,4 @@
-"""nn/functional/conv.py: conv2d, conv_transpose2d and max_pool2d (im2col): values by hand,
+"""nn/functional/conv.py: conv1d, conv2d and their transposes, and max_pool2d (im2col): values by hand,
 gradients, the im2col/col2im pair, and conv_transpose2d against PyTorch where installed."""
 
 import numpy as np
@@ -182,3 +182,132 @@ def test_conv_transpose2d_matches_torch(options):
         results.append([out, *(t.grad for t in leaves)])
     for a, b in zip(*results, strict=True):
         np.testing.assert_allclose(a.numpy(), b.detach().numpy(), rtol=1e-10, atol=1e-12)
+
+
+# ----- conv1d, conv2d's dilation / groups / 'same', conv_transpose1d ------------------------------
+
+CONV1D = [
+    {},
+    {"stride": 2, "padding": 1},
+    {"padding": "same", "dilation": 2},
+    {"padding": "same"},  # an even kernel: the odd padding element goes at the end
+    {"padding": "valid", "stride": (3,)},
+    {"groups": 2, "dilation": (2,), "padding": (2,)},
+]
+
+
+def _kernel_width(options):
+    return 4 if options == {"padding": "same"} else 3
+
+
+def _against_torch(ours_fn, theirs_fn, arrays, options):
+    torch = pytest.importorskip("torch")
+    results = []
+    for lib, fn in ((autograd, ours_fn), (torch, theirs_fn)):
+        leaves = [None if a is None else lib.tensor(a, requires_grad=True) for a in arrays]
+        out = fn(*leaves, **options)
+        (out * out).sum().backward()
+        results.append([out, *(t.grad for t in leaves if t is not None)])
+    for a, b in zip(*results, strict=True):
+        np.testing.assert_allclose(a.numpy(), b.detach().numpy(), rtol=1e-10, atol=1e-12)
+    return results[0][0]
+
+
+@pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel")
+@pytest.mark.parametrize("options", CONV1D, ids=str)
+def test_conv1d_matches_torch(options):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(9)
+    groups = options.get("groups", 1)
+    arrays = [rng.standard_normal(s) for s in ((2, 4, 9), (6, 4 // groups, _kernel_width(options)))]
+    arrays.append(rng.standard_normal(6))
+    out = _against_torch(F.conv1d, torch.nn.functional.conv1d, arrays, options)
+    if options.get("padding") == "same":
+        assert out.shape == (2, 6, 9)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"dilation": 2, "padding": 1}, {"groups": 2, "stride": (2, 1)}, {"padding": "same"},
+     {"padding": "same", "dilation": (1, 2), "groups": 4}],
+    ids=str,
+)  # fmt: skip
+@pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel")
+def test_conv2d_dilation_groups_and_same_padding_match_torch(options):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(10)
+    groups = options.get("groups", 1)
+    arrays = [rng.standard_normal((2, 4, 6, 5)), rng.standard_normal((4, 4 // groups, 2, 3)), None]
+    _against_torch(F.conv2d, torch.nn.functional.conv2d, arrays, options)
+
+
+@pytest.mark.parametrize("options", CONV1D[1:], ids=str)
+def test_conv1d_gradcheck(options):
+    groups = options.get("groups", 1)
+    fn = lambda x, w, b: F.conv1d(x, w, b, **options)  # noqa: E731
+    inputs = [leaf(2, 4, 7), leaf(2, 4 // groups, _kernel_width(options), seed=1), leaf(2, seed=2)]
+    assert autograd.gradcheck(fn, inputs)
+
+
+def test_conv1d_is_conv2d_on_height_1_and_works_unbatched():
+    x, w = leaf(2, 3, 8), leaf(4, 3, 3, seed=1)
+    as_image = F.conv2d(x.reshape(2, 3, 1, 8), w.reshape(4, 3, 1, 3), stride=(1, 2))
+    np.testing.assert_array_equal(F.conv1d(x, w, stride=2).numpy(), as_image.numpy()[:, :, 0])
+    alone = F.conv1d(x[0], w, padding="same")
+    assert alone.shape == (4, 8)
+    np.testing.assert_allclose(alone.numpy(), F.conv1d(x, w, padding=1).numpy()[0])
+    assert F.conv2d(x.reshape(2, 3, 1, 8)[0], w.reshape(4, 3, 1, 3)).shape == (4, 1, 6)
+
+
+def test_conv1d_by_hand_with_dilation_and_groups():
+    x = autograd.tensor(np.array([[[1.0, 2.0, 3.0, 4.0, 5.0], [10.0, 20.0, 30.0, 40.0, 50.0]]]))
+    w = np.array([[[1.0, -1.0]], [[0.5, 0.5]]])  # groups=2: channel 0 -> out 0, 1 -> out 1
+    out = F.conv1d(x, w, dilation=2, groups=2).numpy()
+    np.testing.assert_array_equal(out, [[[1 - 3, 2 - 4, 3 - 5], [20.0, 30.0, 40.0]]])
+
+
+def test_conv1d_and_conv2d_errors_name_the_function_and_shapes():
+    x = np.zeros((1, 4, 5))
+    with pytest.raises(ValueError, match=r"conv1d: input shape \(1, 4, 5\) does not fit weight "):
+        F.conv1d(x, np.zeros((2, 4, 3, 3)))
+    with pytest.raises(ValueError, match=r"conv1d: .*\(1, 4, 5\) .* \(2, 3, 3\) with groups=1"):
+        F.conv1d(x, np.zeros((2, 3, 3)))
+    with pytest.raises(ValueError, match=r"conv1d: kernel \(7,\) is larger than the padded input"):
+        F.conv1d(x, np.zeros((2, 4, 7)))
+    with pytest.raises(ValueError, match="conv1d: padding='same' is not supported for strided"):
+        F.conv1d(x, np.zeros((2, 4, 3)), stride=2, padding="same")
+    with pytest.raises(ValueError, match="conv1d: padding must be 'same', 'valid' or sizes"):
+        F.conv1d(x, np.zeros((2, 4, 3)), padding="full")
+    with pytest.raises(ValueError, match="conv1d: stride must be an int >= 1 or a 1-tuple"):
+        F.conv1d(x, np.zeros((2, 4, 3)), stride=(1, 1))
+    with pytest.raises(ValueError, match="conv2d: groups must be an int >= 1"):
+        F.conv2d(np.zeros((1, 4, 5, 5)), np.zeros((2, 4, 3, 3)), groups=0)
+    with pytest.raises(ValueError, match=r"conv2d: bias shape \(3,\) does not fit 4 output"):
+        F.conv2d(np.zeros((1, 4, 5, 5)), np.zeros((4, 2, 3, 3)), np.zeros(3), groups=2)
+
+
+TRANSPOSED_1D = [
+    {},
+    {"stride": 2, "padding": 1, "output_padding": 1},
+    {"groups": 2, "dilation": 2, "stride": 3, "output_padding": 2},
+]
+
+
+@pytest.mark.parametrize("options", TRANSPOSED_1D, ids=str)
+def test_conv_transpose1d_matches_torch_and_gradcheck(options):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(11)
+    groups = options.get("groups", 1)
+    arrays = [rng.standard_normal(s) for s in ((2, 4, 5), (4, 3, 3), (3 * groups,))]
+    _against_torch(F.conv_transpose1d, torch.nn.functional.conv_transpose1d, arrays, options)
+
+
+@pytest.mark.parametrize("options", TRANSPOSED_1D[1:], ids=str)
+def test_conv_transpose1d_gradcheck_unbatched_and_errors(options):
+    groups = options.get("groups", 1)
+    fn = lambda x, w, b: F.conv_transpose1d(x, w, b, **options)  # noqa: E731
+    inputs = [leaf(1, 4, 3), leaf(4, 2, 2, seed=1), leaf(2 * groups, seed=2)]
+    assert autograd.gradcheck(fn, inputs)
+    assert F.conv_transpose1d(np.ones((4, 3)), np.ones((4, 2, 2))).shape == (2, 4)
+    with pytest.raises(ValueError, match=r"conv_transpose1d: input shape \(4, 3, 3\) does not"):
+        F.conv_transpose1d(np.ones((4, 3, 3)), np.ones((4, 2, 2, 2)))
