@@ -1,5 +1,6 @@
-"""nn/functional/conv.py: conv1d, conv2d and their transposes, and max_pool2d (im2col): values by hand,
-gradients, the im2col/col2im pair, and conv_transpose2d against PyTorch where installed."""
+"""nn/functional/conv.py: conv1d, conv2d and their transposes (im2col), and max_pool2d: values
+by hand, gradients, the im2col/col2im pair, and the convolutions against PyTorch where
+installed."""
 
 import numpy as np
 import pytest
