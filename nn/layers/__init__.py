@@ -26,7 +26,7 @@ from .activation import (
     Threshold,
 )
 from .attention import MultiheadAttention
-from .conv import Conv2d, ConvTranspose2d, MaxPool2d
+from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout3d, FeatureAlphaDropout
 from .embedding import Embedding
@@ -79,7 +79,17 @@ from .padding import (
     ZeroPad2d,
     ZeroPad3d,
 )
-from .pooling import AdaptiveAvgPool2d, AvgPool2d, Dropout2d
+from .pooling import (
+    AdaptiveAvgPool1d,
+    AdaptiveAvgPool2d,
+    AdaptiveMaxPool1d,
+    AdaptiveMaxPool2d,
+    AvgPool1d,
+    AvgPool2d,
+    Dropout2d,
+    MaxPool1d,
+    MaxPool2d,
+)
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .transformer import TransformerEncoder, TransformerEncoderLayer
 
@@ -137,8 +147,15 @@ __all__ = [
     "Softmin",
     "Softplus",
     "Softsign",
+    "AdaptiveAvgPool1d",
     "AdaptiveAvgPool2d",
+    "AdaptiveMaxPool1d",
+    "AdaptiveMaxPool2d",
+    "AvgPool1d",
     "AvgPool2d",
+    "Conv1d",
+    "ConvTranspose1d",
+    "MaxPool1d",
     "Dropout2d",
     "BCELoss",
     "BCEWithLogitsLoss",

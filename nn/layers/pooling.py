@@ -1,4 +1,5 @@
-"""Average-pooling layers and channel dropout (the functions are in nn/functional/pooling.py)."""
+"""Pooling layers and channel dropout (the functions are in nn/functional/pooling.py). The
+attributes and reprs are PyTorch's, so a printed model reads the same in both libraries."""
 
 from __future__ import annotations
 
@@ -7,12 +8,101 @@ from typing import Any
 import autograd
 
 from .. import functional as F
+from ..functional.conv import single
 from ..module import Module
 
 
+class _MaxPoolNd(Module):
+    dims = 2
+
+    def __init__(
+        self,
+        kernel_size: Any,
+        stride: Any = None,
+        padding: Any = 0,
+        dilation: Any = 1,
+        return_indices: bool = False,
+        ceil_mode: bool = False,
+    ) -> None:
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.stride = kernel_size if stride is None else stride
+        self.padding = padding
+        self.dilation = dilation
+        self.return_indices = return_indices
+        self.ceil_mode = ceil_mode
+
+    def forward(self, x: autograd.Tensor) -> Any:
+        pool = F.max_pool1d if self.dims == 1 else F.max_pool2d
+        return pool(
+            x,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.dilation,
+            self.ceil_mode,
+            self.return_indices,
+        )
+
+    def extra_repr(self) -> str:
+        return (
+            f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+            f"dilation={self.dilation}, ceil_mode={self.ceil_mode}"
+        )
+
+
+class MaxPool1d(_MaxPoolNd):
+    """Max over windows of ``kernel_size`` of (N, C, L) or (C, L) inputs (``stride`` defaults
+    to the kernel size, padding counts as -inf); the gradient goes to each window's first
+    maximum; ``return_indices=True`` also returns the maxima's positions."""
+
+    dims = 1
+
+
+class MaxPool2d(_MaxPoolNd):
+    """Max over kh x kw windows of (N, C, H, W) or (C, H, W) inputs (``stride`` defaults to
+    the kernel size, padding counts as -inf); the gradient goes to each window's first
+    maximum; ``return_indices=True`` also returns the maxima's flat positions in H x W."""
+
+    dims = 2
+
+
+class AvgPool1d(Module):
+    """Mean over windows of ``kernel_size`` of (N, C, L) or (C, L) inputs (``stride``
+    defaults to the kernel size; zero padding counts unless ``count_include_pad=False``).
+    Options are stored as 1-tuples, as PyTorch does."""
+
+    def __init__(
+        self,
+        kernel_size: Any,
+        stride: Any = None,
+        padding: Any = 0,
+        ceil_mode: bool = False,
+        count_include_pad: bool = True,
+    ) -> None:
+        super().__init__()
+        self.kernel_size = (single("AvgPool1d", "kernel_size", kernel_size, 1),)
+        self.stride = (
+            self.kernel_size
+            if stride is None or stride == ()
+            else (single("AvgPool1d", "stride", stride, 1),)
+        )
+        self.padding = (single("AvgPool1d", "padding", padding, 0),)
+        self.ceil_mode = ceil_mode
+        self.count_include_pad = count_include_pad
+
+    def forward(self, x: autograd.Tensor) -> autograd.Tensor:
+        return F.avg_pool1d(
+            x, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad
+        )
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
 class AvgPool2d(Module):
-    """Mean over kh x kw windows of (N, C, H, W) inputs (``stride`` defaults to the kernel
-    size; zero padding counts unless ``count_include_pad=False``)."""
+    """Mean over kh x kw windows of (N, C, H, W) or (C, H, W) inputs (``stride`` defaults to
+    the kernel size; zero padding counts unless ``count_include_pad=False``)."""
 
     def __init__(
         self,
@@ -46,19 +136,50 @@ class AvgPool2d(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-class AdaptiveAvgPool2d(Module):
-    """Average pooling to a fixed ``output_size`` grid, whatever the input's H and W (the head
-    of ResNet-style networks: ``AdaptiveAvgPool2d((1, 1))``)."""
+class AdaptiveAvgPool1d(Module):
+    """Average pooling of (N, C, L) or (C, L) inputs into ``output_size`` cells, whatever L."""
 
     def __init__(self, output_size: Any) -> None:
         super().__init__()
         self.output_size = output_size
 
     def forward(self, x: autograd.Tensor) -> autograd.Tensor:
-        return F.adaptive_avg_pool2d(x, self.output_size)
+        return F.adaptive_avg_pool1d(x, self.output_size)
 
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
+
+
+class AdaptiveAvgPool2d(AdaptiveAvgPool1d):
+    """Average pooling to a fixed ``output_size`` grid, whatever the input's H and W (the head
+    of ResNet-style networks: ``AdaptiveAvgPool2d((1, 1))``)."""
+
+    def forward(self, x: autograd.Tensor) -> autograd.Tensor:
+        return F.adaptive_avg_pool2d(x, self.output_size)
+
+
+class AdaptiveMaxPool1d(Module):
+    """Max pooling of (N, C, L) or (C, L) inputs into ``output_size`` cells, whatever L
+    (``return_indices=True`` also returns the maxima's positions)."""
+
+    def __init__(self, output_size: Any, return_indices: bool = False) -> None:
+        super().__init__()
+        self.output_size = output_size
+        self.return_indices = return_indices
+
+    def forward(self, x: autograd.Tensor) -> Any:
+        return F.adaptive_max_pool1d(x, self.output_size, self.return_indices)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveMaxPool2d(AdaptiveMaxPool1d):
+    """Max pooling to a fixed ``output_size`` grid, whatever the input's H and W
+    (``return_indices=True`` also returns the maxima's flat positions in H x W)."""
+
+    def forward(self, x: autograd.Tensor) -> Any:
+        return F.adaptive_max_pool2d(x, self.output_size, self.return_indices)
 
 
 class Dropout2d(Module):

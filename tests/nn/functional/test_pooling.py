@@ -91,3 +91,142 @@ def test_average_pooling_refuses_empty_images_where_pytorch_does():
     with pytest.warns(RuntimeWarning, match="Mean of empty slice"), np.errstate(invalid="ignore"):
         empty_mean = F.adaptive_avg_pool2d(ag.zeros(2, 1, 0, 3), (1, 1))
     assert empty_mean.shape == (2, 1, 1, 1) and np.isnan(empty_mean.numpy()).all()
+
+
+# ----- max pooling options, 1-D pooling, adaptive max pooling ------------------------------------
+
+
+def signal(shape=(2, 3, 9), seed=1):
+    return ag.tensor(np.random.default_rng(seed).normal(size=shape), requires_grad=True)
+
+
+def _compare(ours, theirs, x, *args, **kwargs):
+    """Values, gradients and returned indices of one pooling call against PyTorch's."""
+    torch = pytest.importorskip("torch")
+    t = torch.tensor(x.numpy(), requires_grad=True)
+    a, b = ours(x, *args, **kwargs), theirs(t, *args, **kwargs)
+    if isinstance(a, tuple):
+        np.testing.assert_array_equal(a[1].numpy(), b[1].numpy())
+        a, b = a[0], b[0]
+    np.testing.assert_allclose(a.numpy(), b.detach().numpy(), rtol=1e-12, atol=1e-12)
+    weights = np.random.default_rng(5).normal(size=a.shape)
+    x.grad = None
+    (a * weights).sum().backward()
+    (b * torch.tensor(weights)).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-12, atol=1e-12)
+
+
+POOL1D = [
+    dict(kernel_size=2),
+    dict(kernel_size=3, stride=2, padding=1),
+    dict(kernel_size=3, stride=2, ceil_mode=True),
+    dict(kernel_size=4, stride=3, padding=2, ceil_mode=True),
+    dict(kernel_size=3, stride=(1,), padding=(1,), count_include_pad=False, ceil_mode=True),
+]
+
+
+@pytest.mark.parametrize("options", POOL1D, ids=str)
+def test_avg_pool1d_matches_torch(options):
+    torch = pytest.importorskip("torch")
+    for length in (9, 10):
+        _compare(F.avg_pool1d, torch.nn.functional.avg_pool1d, signal((2, 3, length)), **options)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [*(dict(o) for o in POOL1D if "count_include_pad" not in o),
+     dict(kernel_size=2, dilation=2, padding=1, return_indices=True),
+     dict(kernel_size=3, stride=2, dilation=2, ceil_mode=True, return_indices=True)],
+    ids=str,
+)  # fmt: skip
+def test_max_pool1d_matches_torch_with_indices(options):
+    torch = pytest.importorskip("torch")
+    for length in (9, 10):
+        _compare(F.max_pool1d, torch.nn.functional.max_pool1d, signal((2, 3, length)), **options)
+    _compare(F.max_pool1d, torch.nn.functional.max_pool1d, signal((3, 8)), **options)  # (C, L)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [dict(kernel_size=3, stride=2, ceil_mode=True, return_indices=True),
+     dict(kernel_size=(2, 3), dilation=(2, 1), padding=(1, 1), return_indices=True),
+     dict(kernel_size=2, stride=1, ceil_mode=True)],
+    ids=str,
+)  # fmt: skip
+def test_max_pool2d_dilation_ceil_mode_and_indices_match_torch(options):
+    torch = pytest.importorskip("torch")
+    _compare(F.max_pool2d, torch.nn.functional.max_pool2d, image(), **options)
+    _compare(F.max_pool2d, torch.nn.functional.max_pool2d, image((3, 6, 5)), **options)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [dict(kernel_size=3, stride=2, ceil_mode=True),
+     dict(kernel_size=3, stride=2, padding=1, ceil_mode=True, count_include_pad=False),
+     dict(kernel_size=(3, 2), stride=2, padding=1, ceil_mode=True, divisor_override=5)],
+    ids=str,
+)  # fmt: skip
+def test_avg_pool2d_ceil_mode_matches_torch(options):
+    torch = pytest.importorskip("torch")
+    _compare(F.avg_pool2d, torch.nn.functional.avg_pool2d, image(), **options)
+
+
+@pytest.mark.parametrize("size", [1, 3, 4, 5, 9, None])
+def test_adaptive_pool1d_matches_torch(size):
+    torch = pytest.importorskip("torch")
+    TF = torch.nn.functional
+    if size is not None:
+        _compare(F.adaptive_avg_pool1d, TF.adaptive_avg_pool1d, signal((2, 3, 7)), size)
+    for x in (signal((2, 3, 7)), signal((3, 7))):
+        chosen = 7 if size is None else size
+        _compare(F.adaptive_max_pool1d, TF.adaptive_max_pool1d, x, chosen, return_indices=True)
+
+
+@pytest.mark.parametrize("size", [(1, 1), (3, 2), (2, 5), 4, (None, 3), (7, 5)])
+def test_adaptive_max_pool2d_matches_torch(size):
+    torch = pytest.importorskip("torch")
+    TF = torch.nn.functional
+    _compare(F.adaptive_max_pool2d, TF.adaptive_max_pool2d, image(), size, return_indices=True)
+    _compare(F.adaptive_max_pool2d, TF.adaptive_max_pool2d, image((3, 7, 5)), size)
+    _compare(F.adaptive_avg_pool2d, TF.adaptive_avg_pool2d, image((3, 7, 5)), size)
+
+
+def test_adaptive_windows_and_max_by_hand():
+    # L = 5 into 3 cells: [0, 2), [1, 4), [3, 5) -- floor(i L / 3) .. ceil((i + 1) L / 3)
+    x = ag.tensor(np.array([[[4.0, 1.0, 3.0, 3.0, 0.0]]]), requires_grad=True)
+    out, where = F.adaptive_max_pool1d(x, 3, return_indices=True)
+    np.testing.assert_array_equal(out.numpy(), [[[4.0, 3.0, 3.0]]])
+    np.testing.assert_array_equal(where.numpy(), [[[0, 2, 3]]])
+    out.sum().backward()  # the tie 3, 3 in window [1, 4): the first one takes the gradient
+    np.testing.assert_array_equal(x.grad.numpy(), [[[1.0, 0.0, 1.0, 1.0, 0.0]]])
+    np.testing.assert_allclose(F.adaptive_avg_pool1d(x, 3).numpy(), [[[2.5, 7 / 3, 1.5]]])
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda x: F.max_pool1d(x, 3, stride=2, padding=1, ceil_mode=True),
+        lambda x: F.avg_pool1d(x, 3, stride=2, ceil_mode=True, count_include_pad=False),
+        lambda x: F.adaptive_avg_pool1d(x, 3),
+        lambda x: F.adaptive_max_pool1d(x, 4),
+        lambda x: F.adaptive_max_pool2d(x.reshape(1, 2, 2, 4), (2, 3)),
+        lambda x: F.max_pool2d(x.reshape(1, 2, 2, 4), 2, stride=1, dilation=(1, 2)),
+    ],
+)
+def test_pool1d_and_adaptive_max_gradients(fn):
+    assert ag.gradcheck(fn, (signal((1, 2, 8)),))
+
+
+def test_pooling_errors_name_the_function_and_shapes():
+    with pytest.raises(ValueError, match=r"max_pool1d: expects an \(N, C, L\) or \(C, L\) input"):
+        F.max_pool1d(ag.zeros(1, 2, 3, 4), 2)
+    with pytest.raises(ValueError, match="max_pool1d: padding 2 must be at most half the kernel"):
+        F.max_pool1d(ag.zeros(1, 2, 8), 3, padding=2)
+    with pytest.raises(ValueError, match="avg_pool1d: the window spans 5 but the padded input"):
+        F.avg_pool1d(ag.zeros(1, 2, 3), 5)
+    with pytest.raises(ValueError, match="adaptive_max_pool2d: output_size must be an int or a"):
+        F.adaptive_max_pool2d(ag.zeros(1, 2, 3, 3), (1, 2, 3))
+    with pytest.raises(ValueError, match=r"adaptive_max_pool1d: input of shape \(2, 0\) has no"):
+        F.adaptive_max_pool1d(ag.zeros(2, 0), 2)
+    with pytest.raises(ValueError, match="max_pool2d: dilation must be an int >= 1"):
+        F.max_pool2d(ag.zeros(1, 2, 3, 3), 2, dilation=0)

@@ -23,7 +23,9 @@ def test_conv_layer_init_shapes_and_repr():
     model = nn.Sequential(conv, nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(8 * 3 * 2, 3))
     assert model(x).shape == (2, 3)
     assert list(model.state_dict()) == ["0.weight", "0.bias", "4.weight", "4.bias"]
-    assert repr(nn.MaxPool2d(2)) == "MaxPool2d(kernel_size=2, stride=2, padding=0)"
+    assert repr(nn.MaxPool2d(2)) == (
+        "MaxPool2d(kernel_size=2, stride=2, padding=0, dilation=1, ceil_mode=False)"
+    )
     assert nn.Conv2d(1, 1, 2, bias=False).bias is None
 
 
