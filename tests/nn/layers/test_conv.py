@@ -99,3 +99,62 @@ def test_conv_transpose_output_size_picks_the_output_padding():
         match=r"output size of \(9, 9\), but valid sizes range from \[7, 7\] to \[8, 8\]",
     ):
         up(autograd.zeros(1, 2, 4, 4), output_size=(9, 9))
+
+
+CONV_LAYERS = [
+    ("Conv1d", (4, 6, 3), dict(padding="same", padding_mode="reflect", dilation=2), (2, 4, 9)),
+    ("Conv1d", (4, 6, 4), dict(padding="same", padding_mode="circular"), (4, 9)),
+    ("Conv1d", (4, 6, 3), dict(stride=2, padding=1, groups=2, padding_mode="replicate"), (2, 4, 9)),
+    ("Conv1d", (4, 2, 3), dict(padding="valid", bias=False), (2, 4, 9)),
+    ("Conv2d", (4, 6, (3, 2)), dict(padding=(1, 2), dilation=(2, 1), groups=2), (2, 4, 7, 6)),
+    ("Conv2d", (4, 4, 3), dict(padding="same", groups=4, padding_mode="reflect"), (4, 7, 6)),
+    ("ConvTranspose1d", (4, 6, 3), dict(stride=2, padding=1, output_padding=1, groups=2), (4, 5)),
+    ("ConvTranspose1d", (4, 2, 2), dict(stride=3, dilation=2, bias=False), (2, 4, 5)),
+]
+
+
+@pytest.mark.filterwarnings("ignore:Using padding='same' with even kernel")
+@pytest.mark.parametrize("name, args, options, shape", CONV_LAYERS, ids=str)
+def test_conv_layers_run_torchs_weights_and_print_the_same(name, args, options, shape):
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    theirs = getattr(torch.nn, name)(*args, **options).double()
+    ours = getattr(nn, name)(*args, **options, dtype=np.float64)
+    assert repr(ours) == repr(theirs)
+    assert [(k, v.shape) for k, v in ours.state_dict().items()] == [
+        (k, tuple(v.shape)) for k, v in theirs.state_dict().items()
+    ]
+    ours.load_state_dict({k: v.numpy() for k, v in theirs.state_dict().items()})
+    x = np.random.default_rng(1).standard_normal(shape)
+    t = torch.tensor(x, requires_grad=True)
+    mine = autograd.tensor(x, requires_grad=True)
+    out, want = ours(mine), theirs(t)
+    np.testing.assert_allclose(out.numpy(), want.detach().numpy(), rtol=1e-10, atol=1e-12)
+    (out * out).sum().backward()
+    (want * want).sum().backward()
+    np.testing.assert_allclose(mine.grad.numpy(), t.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy(), rtol=1e-10)
+
+
+def test_conv1d_layer_init_gradcheck_and_errors():
+    autograd.manual_seed(0)
+    conv = nn.Conv1d(4, 6, 5, groups=2)
+    bound = 1 / math.sqrt(2 * 5)  # fan_in = C_in / groups * k
+    assert conv.weight.shape == (6, 2, 5) and conv.weight.dtype == np.float32
+    assert np.abs(conv.weight.numpy()).max() <= bound and np.abs(conv.bias.numpy()).max() <= bound
+    assert conv.weight.numpy().std() == pytest.approx(bound / math.sqrt(3), rel=0.2)
+    layer = nn.Conv1d(2, 3, 3, padding=1, padding_mode="reflect", dtype=np.float64)
+    x = autograd.tensor(np.random.default_rng(2).standard_normal((2, 2, 5)), requires_grad=True)
+    assert autograd.gradcheck(
+        lambda x, w: F.conv1d(F.pad(x, (1, 1), mode="reflect"), w), [x, layer.weight]
+    )
+    with pytest.raises(ValueError, match="Conv1d: padding='same' is not supported for strided"):
+        nn.Conv1d(2, 2, 3, stride=2, padding="same")
+    with pytest.raises(ValueError, match="Conv1d: padding_mode must be one of"):
+        nn.Conv1d(2, 2, 3, padding_mode="mirror")
+    with pytest.raises(ValueError, match="Conv1d: groups=2 must divide in_channels=3"):
+        nn.Conv1d(3, 2, 3, groups=2)
+    with pytest.raises(ValueError, match="ConvTranspose1d: requested an output size of"):
+        nn.ConvTranspose1d(2, 2, 3, stride=2)(autograd.zeros(1, 2, 4), output_size=(20,))
+    up = nn.ConvTranspose1d(2, 2, 3, stride=2, padding=1)
+    assert up(autograd.zeros(1, 2, 4), output_size=(8,)).shape == (1, 2, 8)
