@@ -32,6 +32,7 @@ from .channel_norm import group_norm, instance_norm, local_response_norm
 from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from .distance import cosine_similarity, normalize, pairwise_distance
 from .dropout import alpha_dropout, dropout1d, dropout3d, feature_alpha_dropout
+from .fold import fold, unfold
 from .linear import bilinear, dropout, embedding, linear, one_hot
 from .loss import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, nll_loss
 from .normalization import batch_norm, layer_norm, rms_norm
@@ -48,6 +49,7 @@ from .pooling import (
     max_pool2d,
 )
 from .regression import huber_loss, l1_loss, mse_loss, smooth_l1_loss
+from .resampling import interpolate, pixel_shuffle, pixel_unshuffle
 
 __all__ = [
     "alpha_dropout",
@@ -85,6 +87,11 @@ __all__ = [
     "avg_pool1d",
     "avg_pool2d",
     "conv1d",
+    "fold",
+    "interpolate",
+    "pixel_shuffle",
+    "pixel_unshuffle",
+    "unfold",
     "conv_transpose1d",
     "max_pool1d",
     "dropout2d",

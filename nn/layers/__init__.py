@@ -30,6 +30,7 @@ from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout3d, FeatureAlphaDropout
 from .embedding import Embedding
+from .fold import Fold, Unfold
 from .lazy import (
     LazyBatchNorm1d,
     LazyBatchNorm2d,
@@ -91,6 +92,13 @@ from .pooling import (
     MaxPool2d,
 )
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
+from .resampling import (
+    PixelShuffle,
+    PixelUnshuffle,
+    Upsample,
+    UpsamplingBilinear2d,
+    UpsamplingNearest2d,
+)
 from .transformer import TransformerEncoder, TransformerEncoderLayer
 
 __all__ = [
@@ -154,6 +162,13 @@ __all__ = [
     "AvgPool1d",
     "AvgPool2d",
     "Conv1d",
+    "Fold",
+    "PixelShuffle",
+    "PixelUnshuffle",
+    "Unfold",
+    "Upsample",
+    "UpsamplingBilinear2d",
+    "UpsamplingNearest2d",
     "ConvTranspose1d",
     "MaxPool1d",
     "Dropout2d",
