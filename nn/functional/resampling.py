@@ -30,8 +30,7 @@ def nearest_sources(length: int, out: int, scale: float | None, exact: bool = Fa
     """PyTorch's nearest-neighbour source of each output position i: floor(i * r) with
     r = 1 / scale_factor when one was given, else length / out, computed in float32 as
     PyTorch's CPU kernel does (``exact``: floor((i + 0.5) r), 'nearest-exact'); at most
-    length - 1. (No shortcut when out == length: a scale_factor of 1.1 that keeps the size still
-    shifts the sources, as in PyTorch.)"""
+    length - 1."""
     if scale is not None and scale > 0:
         ratio = np.float32(1.0 / scale)
     else:
@@ -168,8 +167,11 @@ def interpolate(
         return (adaptive_avg_pool1d if dims == 1 else adaptive_avg_pool2d)(x, sizes)
     out = x
     for axis, (length, n, scale) in enumerate(zip(x.shape[2:], sizes, scales), start=2):
-        if n == length and (mode in LINEAR or scale is None):
-            continue  # PyTorch copies such an axis: linear modes even when a scale was given
+        if n == length and (mode in LINEAR or scale is None or (mode == "nearest" and dims == 2)):
+            continue  # PyTorch copies an axis that keeps its size, with these exceptions:
+        # 'nearest-exact', and 'nearest' on 3-D and 5-D inputs, still shift the sources when a
+        # scale_factor such as 1.1 keeps the size (PyTorch's forward does; its backward then
+        # copies the gradient, which is not the derivative: ours is).
         if mode in LINEAR:
             low, high, w = linear_sources(length, n, scale, bool(align_corners), x.dtype)
             shape = (n,) + (1,) * (out.ndim - axis - 1)
