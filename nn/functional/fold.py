@@ -57,6 +57,8 @@ def unfold(
     if unbatched:
         x = x.reshape(1, *x.shape)
     n, c = x.shape[0], x.shape[1]
+    if 0 in x.shape[1:]:  # as PyTorch: only the batch axis may be empty
+        raise ValueError(f"unfold: input of shape {x.shape} is empty outside the batch axis")
     ho, wo = _blocks(fn, x.shape[2:], kernel, dilation, padding, stride)
     cols = Im2Col.apply(x, kernel=kernel, stride=stride, padding=padding, dilation=dilation)
     rows = cols.reshape(n, ho * wo, c * kernel[0] * kernel[1])

@@ -333,7 +333,7 @@ def _adaptive_avg(fn: str, x: autograd.Tensor, size: tuple, shown: tuple) -> aut
         return x.mean(axis=(2, 3), keepdims=True)
     if not height or not width or not oh or not ow:  # as PyTorch: N and C may be 0, not the rest
         raise ValueError(f"{fn}: input of shape {shown} has no pixels, or output_size is 0")
-    if height % oh == 0 and width % ow == 0:  # equal windows: one strided pooling
+    if height % oh == 0 and width % ow == 0 and x.shape[1]:  # equal windows: one pooling
         return avg_pool2d(x, (height // oh, width // ow))
     rows = []
     for i in range(oh):

@@ -18,7 +18,7 @@ import numpy as np
 
 import autograd
 
-from .checks import as_tensor, check_floating
+from .checks import as_tensor, check_floating, refuse_grad
 from .contiguous import permute_contiguous
 from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
 
@@ -95,6 +95,11 @@ def _output_sizes(
         raise ValueError("interpolate: either size or scale_factor should be defined")
     factors = (
         tuple(scale_factor) if isinstance(scale_factor, tuple | list) else (scale_factor,) * dims
+    )
+    for f in factors:  # a factor is read as a number: no gradient flows into it
+        refuse_grad("interpolate", "scale_factor", f)
+    factors = tuple(
+        float(f) if isinstance(f, autograd.Tensor) and f.ndim == 0 else f for f in factors
     )
     if len(factors) != dims or not all(isinstance(f, int | float) for f in factors):
         raise ValueError(

@@ -576,6 +576,136 @@ def _multi_head_attention(g, x):
     )  # fmt: skip
 
 
+def _as_signal(g, x):
+    """x as (N, C, L): x itself if 3-D, else a fresh signal leaf."""
+    if len(x.shape) == 3 and x.shape[1] and x.shape[2]:
+        return x
+    return g.leaf((g.draw(st.integers(0, 2)), g.draw(st.integers(1, 2)), g.draw(st.integers(2, 5))))
+
+
+@op("conv1d", "nn.functional")
+def _conv1d(g, x):
+    x = _as_signal(g, x)
+    c, length = x.shape[1:]
+    groups = g.pick([1, c])
+    k, dilation = g.draw(st.integers(1, 3)), g.draw(st.integers(1, 2))
+    padding = g.pick([0, 1, "same", "valid"])
+    stride = 1 if padding == "same" else g.draw(st.integers(1, 2))
+    padded = length + 2 * (padding if isinstance(padding, int) else 0)
+    if padding != "same" and padded < dilation * (k - 1) + 1:
+        raise DoesNotFitError
+    weight = g.leaf((groups * g.draw(st.integers(1, 2)), c // groups, k))
+    bias = g.leaf((weight.shape[0],)) if g.flag() else None
+    options = dict(stride=stride, padding=padding, dilation=dilation, groups=groups)
+    return (
+        (lambda: F.conv1d(x.ours, weight.ours, bias and bias.ours, **options)),
+        (lambda: TF.conv1d(x.theirs, weight.theirs, bias and bias.theirs, **options)),
+        f"conv1d({x.label}, {weight.label}, {options})",
+    )
+
+
+@op("conv_transpose1d", "nn.functional")
+def _conv_transpose1d(g, x):
+    x = _as_signal(g, x)
+    k, stride, dilation = (g.draw(st.integers(1, 2)) for _ in range(3))
+    options = dict(stride=stride, dilation=dilation, output_padding=stride - 1)
+    weight = g.leaf((x.shape[1], g.draw(st.integers(1, 2)), k))
+    return (
+        (lambda: F.conv_transpose1d(x.ours, weight.ours, **options)),
+        (lambda: TF.conv_transpose1d(x.theirs, weight.theirs, **options)),
+        f"conv_transpose1d({x.label}, {weight.label}, {options})",
+    )
+
+
+@op("pool1d", "nn.functional")
+def _pool1d(g, x):
+    x = _as_signal(g, x)
+    which = g.pick(["max_pool1d", "avg_pool1d", "adaptive_avg_pool1d", "adaptive_max_pool1d"])
+    if which.startswith("adaptive"):
+        args: tuple = (g.draw(st.integers(1, 4)),)
+        options: dict = {}
+    else:
+        k = g.draw(st.integers(1, 3))
+        args = (k,)
+        options = dict(stride=g.draw(st.integers(1, 2)), padding=g.draw(st.integers(0, k // 2)))
+        options["ceil_mode"] = g.flag()
+        if x.shape[2] + 2 * options["padding"] < k:
+            raise DoesNotFitError
+    return (
+        (lambda: getattr(F, which)(x.ours, *args, **options)),
+        (lambda: getattr(TF, which)(x.theirs, *args, **options)),
+        f"{which}({x.label}, {args}, {options})",
+    )
+
+
+@op("adaptive_max_pool2d", "nn.functional")
+def _adaptive_max_pool2d(g, x):
+    x = _as_image(g, x)
+    if 0 in x.shape[1:]:
+        raise DoesNotFitError
+    size = (g.draw(st.integers(1, 3)), g.draw(st.integers(1, 3)))
+    return (
+        (lambda: F.adaptive_max_pool2d(x.ours, size)),
+        (lambda: TF.adaptive_max_pool2d(x.theirs, size)),
+        f"adaptive_max_pool2d({x.label}, {size})",
+    )
+
+
+@op("interpolate", "nn.functional")
+def _interpolate(g, x):
+    x = _as_image(g, x)
+    if 0 in x.shape[1:]:  # (PyTorch refuses empty channels; backproplab returns an empty result)
+        raise DoesNotFitError
+    mode = g.pick(["nearest", "nearest-exact", "bilinear", "area"])
+    options: dict = {"mode": mode}
+    if g.flag():  # (integer factors: a size-keeping factor such as 1.1 is PyTorch's oddity)
+        options["scale_factor"] = (g.draw(st.integers(1, 3)), g.draw(st.integers(1, 2)))
+    else:
+        options["size"] = (g.draw(st.integers(1, 5)), g.draw(st.integers(1, 5)))
+    if mode == "bilinear":
+        options["align_corners"] = g.flag()
+    return (
+        (lambda: F.interpolate(x.ours, **options)),
+        (lambda: TF.interpolate(x.theirs, **options)),
+        f"interpolate({x.label}, {options})",
+    )
+
+
+@op("pixel_shuffle", "nn.functional")
+def _pixel_shuffle(g, x):
+    x = _as_image(g, x)
+    if 0 in x.shape[1:]:  # (PyTorch's backward crashes on an empty image)
+        raise DoesNotFitError
+    r = g.draw(st.integers(1, 2))
+    which = g.pick(["pixel_shuffle", "pixel_unshuffle"])
+    bad = x.shape[1] % (r * r) if which == "pixel_shuffle" else x.shape[2] % r or x.shape[3] % r
+    if bad:
+        raise DoesNotFitError
+    return (
+        (lambda: getattr(F, which)(x.ours, r)),
+        (lambda: getattr(TF, which)(x.theirs, r)),
+        f"{which}({x.label}, {r})",
+    )
+
+
+@op("fold", "nn.functional")
+def _fold(g, x):
+    x = _as_image(g, x)
+    if 0 in x.shape[1:]:  # as PyTorch: only the batch axis may be empty
+        raise DoesNotFitError
+    h, w = x.shape[2:]
+    options = dict(kernel_size=g.draw(st.integers(1, 2)), padding=g.draw(st.integers(0, 1)))
+    options["stride"] = g.draw(st.integers(1, 2))
+    if min(h, w) + 2 * options["padding"] < options["kernel_size"]:
+        raise DoesNotFitError
+    # unfold, then fold back: (N, C, H, W) -> (N, C k k, L) -> (N, C, H, W)
+    return (
+        (lambda: F.fold(F.unfold(x.ours, **options), (h, w), **options)),
+        (lambda: TF.fold(TF.unfold(x.theirs, **options), (h, w), **options)),
+        f"fold(unfold({x.label}, {options}), {(h, w)})",
+    )
+
+
 # Every function nn.functional exports, and the op names that exercise it.
 COVERAGE = {
     "softmax": "softmax",
@@ -600,6 +730,18 @@ COVERAGE = {
     "max_pool2d": "max_pool2d",
     "avg_pool2d": "avg_pool2d",
     "adaptive_avg_pool2d": "adaptive_avg_pool2d",
+    "conv1d": "conv1d",
+    "conv_transpose1d": "conv_transpose1d",
+    "max_pool1d": "pool1d",
+    "avg_pool1d": "pool1d",
+    "adaptive_avg_pool1d": "pool1d",
+    "adaptive_max_pool1d": "pool1d",
+    "adaptive_max_pool2d": "adaptive_max_pool2d",
+    "interpolate": "interpolate",
+    "pixel_shuffle": "pixel_shuffle",
+    "pixel_unshuffle": "pixel_shuffle",
+    "unfold": "fold",
+    "fold": "fold",
     "dropout2d": "dropout2d",
     "layer_norm": "layer_norm",
     "rms_norm": "rms_norm",

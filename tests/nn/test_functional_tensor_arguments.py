@@ -33,6 +33,7 @@ LABELS = autograd.tensor([0, 3, 1])
 SEQ = _t(2, 3, 4)  # (N, L, E) with batch_first
 W24, B2, B4, G4, K3, B3 = _t(2, 4), _t(2), _t(4), _t(4), _t(3, 2, 3, 3), _t(3)
 KT = _t(2, 3, 2, 2)  # a transposed convolution's weight: (C_in, C_out, kh, kw)
+SIG, K1, KT1 = _t(2, 2, 6), _t(3, 2, 2), _t(2, 3, 2)  # (N, C, L), conv1d's and its transpose's
 POS = _t(4, low=1, high=2)
 BIAS_KV = _t(1, 1, 4)
 MHA = dict(
@@ -126,6 +127,27 @@ RECORDED = [
     ("max_pool2d", "x", IMG, lambda a: F.max_pool2d(a, 2)),
     ("avg_pool2d", "x", IMG, lambda a: F.avg_pool2d(a, 2)),
     ("adaptive_avg_pool2d", "x", IMG, lambda a: F.adaptive_avg_pool2d(a, (2, 3))),
+    ("conv1d", "x", SIG, lambda a: F.conv1d(a, K1, B3, padding="same")),
+    ("conv1d", "weight", _t(4, 1, 2), lambda a: F.conv1d(SIG, a, B4, groups=2)),
+    ("conv1d", "bias", _t(3), lambda a: F.conv1d(SIG, K1, a, dilation=2)),
+    ("conv_transpose1d", "x", SIG, lambda a: F.conv_transpose1d(a, KT1, stride=2)),
+    ("conv_transpose1d", "weight", _t(2, 3, 2), lambda a: F.conv_transpose1d(SIG, a, B3)),
+    ("conv_transpose1d", "bias", _t(3), lambda a: F.conv_transpose1d(SIG, KT1, a, stride=2)),
+    ("max_pool1d", "x", SIG, lambda a: F.max_pool1d(a, 2, ceil_mode=True)),
+    ("avg_pool1d", "x", SIG, lambda a: F.avg_pool1d(a, 2, padding=1)),
+    ("adaptive_avg_pool1d", "x", SIG, lambda a: F.adaptive_avg_pool1d(a, 3)),
+    ("adaptive_max_pool1d", "x", SIG, lambda a: F.adaptive_max_pool1d(a, 3)),
+    ("adaptive_max_pool2d", "x", IMG, lambda a: F.adaptive_max_pool2d(a, (2, 3))),
+    ("interpolate", "x", IMG, lambda a: F.interpolate(a, scale_factor=1.5, mode="bilinear")),
+    (
+        "pixel_shuffle",
+        "x",
+        IMG,
+        lambda a: F.pixel_shuffle(a[:, None].repeat(2, axis=1).reshape(2, 1, 4, 5, 5), 2),
+    ),
+    ("pixel_unshuffle", "x", IMG, lambda a: F.pixel_unshuffle(a[:, :, :4, :4], 2)),
+    ("unfold", "x", IMG, lambda a: F.unfold(a, 2, stride=2)),
+    ("fold", "x", _t(2, 8, 4), lambda a: F.fold(a, (3, 3), 2)),
     ("dropout2d", "x", IMG, lambda a: F.dropout2d(a, 0.5, training=False)),
     ("layer_norm", "input", X, lambda a: F.layer_norm(a, 4, G4, B4)),
     ("layer_norm", "weight", _t(4), lambda a: F.layer_norm(X, 4, a, B4)),
@@ -360,6 +382,7 @@ REFUSED = [
     ("threshold", "threshold", _t(), lambda a: F.threshold(X, a, 0.0)),
     ("threshold", "value", _t(), lambda a: F.threshold(X, 0.0, a)),
     ("dropout2d", "p", _t(), lambda a: F.dropout2d(IMG, a * 0 + 0.5)),
+    ("interpolate", "scale_factor", _t(), lambda a: F.interpolate(IMG, scale_factor=a * 0 + 2)),
     (
         "scaled_dot_product_attention",
         "scale",
@@ -417,7 +440,8 @@ STRUCTURAL = {
     "enable_gqa", "need_weights", "average_attn_weights", "use_separate_proj_weight",
     "batch_first", "add_zero_attn", "embed_dim_to_check", "num_heads", "output_padding",
     "groups", "dilation", "inplace", "keepdim", "keepdims", "pad", "mode", "num_groups",
-    "size", "use_input_stats",
+    "size", "use_input_stats", "return_indices", "align_corners", "recompute_scale_factor",
+    "antialias", "upscale_factor", "downscale_factor",
 }  # fmt: skip
 # Arguments audited by a case under another label, or integer-only.
 ALSO = {
