@@ -294,7 +294,16 @@ def conv1d(
         out[n, o, i] = b[o] + sum_{c in g, u} w[o, c, u] x_pad[n, c, i s + u d]
 
     with Lo = (L + 2 p - d (k - 1) - 1) // s + 1; ``padding`` may be 'valid' or 'same' as in
-    ``conv2d``. Computed as ``conv2d`` on images of height 1 (the same im2col and gradients)."""
+    ``conv2d``. Computed as ``conv2d`` on images of height 1 (the same im2col and gradients).
+
+    Examples:
+        >>> import autograd, nn.functional as F
+        >>> x = autograd.tensor([[[1.0, 3.0, 2.0, 5.0, 4.0]]])  # (N, C, L)
+        >>> F.conv1d(x, autograd.tensor([[[1.0, -1.0]]])).tolist()  # x[i] - x[i + 1]
+        [[[-2.0, 1.0, -3.0, 1.0]]]
+        >>> F.conv1d(x, autograd.ones(1, 1, 3), padding="same").tolist()  # sums of 3
+        [[[4.0, 6.0, 10.0, 11.0, 9.0]]]
+    """
     fn = "conv1d"
     x, weight = as_tensor(x), as_tensor(weight)
     check_floating(fn, "input", x)

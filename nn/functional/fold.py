@@ -47,7 +47,15 @@ def unfold(
 ) -> autograd.Tensor:
     """The sliding blocks of an (N, C, H, W) or (C, H, W) input as columns:
     out[n, (c, u, v), l] = x_pad[n, c, i sh + u dh, j sw + v dw] for block l = i Wo + j, shape
-    (N, C * kh * kw, Ho * Wo) with Ho = (H + 2 ph - dh (kh - 1) - 1) // sh + 1 (same for W)."""
+    (N, C * kh * kw, Ho * Wo) with Ho = (H + 2 ph - dh (kh - 1) - 1) // sh + 1 (same for W).
+
+    Examples:
+        >>> import autograd, nn.functional as F
+        >>> image = autograd.arange(9.0).reshape(1, 1, 3, 3)
+        >>> blocks = F.unfold(image, 2)  # four 2 x 2 blocks, one per column
+        >>> blocks.shape, blocks[0, :, 0].tolist()
+        ((1, 4, 4), [0.0, 1.0, 3.0, 4.0])
+    """
     fn = "unfold"
     x = as_tensor(x)
     if x.ndim not in (3, 4):
@@ -76,7 +84,14 @@ def fold(
 ) -> autograd.Tensor:
     """The adjoint of ``unfold``: columns (N, C * kh * kw, L) or (C * kh * kw, L) added back
     onto their blocks of an (N, C, *output_size) result, out[n, c, i sh + u dh - ph,
-    j sw + v dw - pw] += x[n, (c, u, v), i Wo + j]; L must be the number of blocks that fit."""
+    j sw + v dw - pw] += x[n, (c, u, v), i Wo + j]; L must be the number of blocks that fit.
+
+    Examples:
+        >>> import autograd, nn.functional as F
+        >>> image = autograd.arange(9.0).reshape(1, 1, 3, 3)
+        >>> F.fold(F.unfold(image, 2), (3, 3), 2)[0, 0].tolist()  # x times its block count
+        [[0.0, 2.0, 2.0], [6.0, 16.0, 10.0], [6.0, 14.0, 8.0]]
+    """
     fn = "fold"
     x = as_tensor(x)
     if x.ndim not in (2, 3):

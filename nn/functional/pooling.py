@@ -186,7 +186,15 @@ def max_pool1d(
     """out[n, c, i] = max of x_pad[n, c, i s + u d] over u < k, for input (N, C, L) or (C, L)
     padded with -inf; ``stride`` defaults to ``kernel_size``; Lo = floor((L + 2p - d (k - 1) -
     1) / s) + 1 (ceil with ``ceil_mode``). The gradient flows to each window's first maximum;
-    ``return_indices=True`` also returns each maximum's position along L."""
+    ``return_indices=True`` also returns each maximum's position along L.
+
+    Examples:
+        >>> import autograd, nn.functional as F
+        >>> x = autograd.tensor([[[1.0, 3.0, 2.0, 5.0, 4.0]]])
+        >>> out, where = F.max_pool1d(x, 2, ceil_mode=True, return_indices=True)
+        >>> out.tolist(), where.tolist()  # windows [1, 3], [2, 5], [4]
+        ([[[3.0, 5.0, 4.0]]], [[[1, 3, 4]]])
+    """
     return _max_pool(
         "max_pool1d", x, 1, kernel_size, stride, padding, dilation, ceil_mode, return_indices
     )
@@ -318,7 +326,14 @@ def adaptive_avg_pool2d(x: Any, output_size: Any) -> autograd.Tensor:
 
 def adaptive_avg_pool1d(x: Any, output_size: Any) -> autograd.Tensor:
     """Average pooling into ``output_size`` cells: cell i of input (N, C, L) or (C, L) is the
-    mean of positions floor(i L / out) .. ceil((i + 1) L / out) - 1 (PyTorch's windows)."""
+    mean of positions floor(i L / out) .. ceil((i + 1) L / out) - 1 (PyTorch's windows).
+
+    Examples:
+        >>> import autograd, nn.functional as F
+        >>> x = autograd.tensor([[[1.0, 3.0, 2.0, 5.0, 4.0]]], dtype=autograd.float64)
+        >>> F.adaptive_avg_pool1d(x, 2).tolist()  # windows [0, 3) and [2, 5): they overlap
+        [[[2.0, 3.6666666666666665]]]
+    """
     fn = "adaptive_avg_pool1d"
     x, unbatched = _batched(fn, x, 1)
     (size,) = _adaptive_size(fn, output_size, x.shape[2:], 1)

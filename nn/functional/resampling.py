@@ -130,7 +130,18 @@ def interpolate(
       s = i (in - 1) / (out - 1) with ``align_corners=True``; one axis after another.
     - 'area': adaptive average pooling to the output size (3-D and 4-D inputs).
 
-    'bicubic' and ``antialias=True`` are not implemented (a NotImplementedError says so)."""
+    'bicubic' and ``antialias=True`` are not implemented (a NotImplementedError says so).
+
+    Examples:
+        >>> import autograd, nn.functional as F
+        >>> x = autograd.tensor([[[0.0, 10.0]]])
+        >>> F.interpolate(x, scale_factor=2).tolist()
+        [[[0.0, 0.0, 10.0, 10.0]]]
+        >>> F.interpolate(x, scale_factor=2, mode="linear").tolist()
+        [[[0.0, 2.5, 7.5, 10.0]]]
+        >>> F.interpolate(x, size=3, mode="linear", align_corners=True).tolist()
+        [[[0.0, 5.0, 10.0]]]
+    """
     fn = "interpolate"
     x = as_tensor(x)
     check_floating(fn, "input", x)
@@ -189,7 +200,13 @@ def interpolate(
 
 def pixel_shuffle(x: Any, upscale_factor: int) -> autograd.Tensor:
     """(*, C r^2, H, W) -> (*, C, H r, W r): out[..., c, i r + a, j r + b] =
-    x[..., c r^2 + a r + b, i, j] with r = ``upscale_factor`` (the sub-pixel convolution)."""
+    x[..., c r^2 + a r + b, i, j] with r = ``upscale_factor`` (the sub-pixel convolution).
+
+    Examples:
+        >>> import autograd, nn.functional as F
+        >>> F.pixel_shuffle(autograd.arange(4.0).reshape(1, 4, 1, 1), 2).tolist()
+        [[[[0.0, 1.0], [2.0, 3.0]]]]
+    """
     x = as_tensor(x)
     r = _factor("pixel_shuffle", "upscale_factor", upscale_factor)
     if x.ndim < 3 or x.shape[-3] % (r * r):

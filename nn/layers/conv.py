@@ -138,7 +138,16 @@ class Conv1d(_ConvNd):
     """1-D convolution (cross-correlation, as PyTorch) of (N, C_in, L) or (C_in, L) inputs with
     a weight of shape (C_out, C_in / groups, k) and a bias (C_out,): see ``nn.functional.conv1d``.
     ``padding`` is an int, 'valid' or 'same'; ``padding_mode`` 'zeros', 'reflect', 'replicate'
-    or 'circular'. PyTorch's default initialisation; ``dtype`` defaults to float32."""
+    or 'circular'. PyTorch's default initialisation; ``dtype`` defaults to float32.
+
+    Examples:
+        >>> import autograd, nn
+        >>> conv = nn.Conv1d(2, 4, 3, padding="same", padding_mode="reflect")
+        >>> conv
+        Conv1d(2, 4, kernel_size=(3,), stride=(1,), padding=same, padding_mode=reflect)
+        >>> conv.weight.shape, conv(autograd.zeros(8, 2, 50)).shape  # (N, C, L) in and out
+        ((4, 2, 3), (8, 4, 50))
+    """
 
     dims = 1
 

@@ -14,7 +14,16 @@ from ..module import Module
 class Upsample(Module):
     """Resample (N, C, L), (N, C, H, W) or (N, C, D, H, W) inputs to ``size`` or by
     ``scale_factor`` with ``F.interpolate`` (``mode`` 'nearest', 'nearest-exact', 'linear',
-    'bilinear', 'trilinear' or 'area'; ``align_corners`` for the linear modes)."""
+    'bilinear', 'trilinear' or 'area'; ``align_corners`` for the linear modes).
+
+    Examples:
+        >>> import autograd, nn
+        >>> up = nn.Upsample(scale_factor=2, mode="bilinear")
+        >>> up
+        Upsample(scale_factor=2.0, mode='bilinear')
+        >>> up(autograd.zeros(1, 3, 4, 5)).shape
+        (1, 3, 8, 10)
+    """
 
     def __init__(
         self,

@@ -312,3 +312,11 @@ def test_conv_transpose1d_gradcheck_unbatched_and_errors(options):
     assert F.conv_transpose1d(np.ones((4, 3)), np.ones((4, 2, 2))).shape == (2, 4)
     with pytest.raises(ValueError, match=r"conv_transpose1d: input shape \(4, 3, 3\) does not"):
         F.conv_transpose1d(np.ones((4, 3, 3)), np.ones((4, 2, 2, 2)))
+
+
+def test_the_docstring_examples_run():
+    import doctest
+    import sys
+
+    results = doctest.testmod(sys.modules["nn.functional.conv"])
+    assert results.attempted and not results.failed

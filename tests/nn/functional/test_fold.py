@@ -68,3 +68,11 @@ def test_fold_and_unfold_errors_name_the_shapes():
         F.fold(ag.zeros(1, 8, 5), (3, 3), 2)
     with pytest.raises(ValueError, match=r"fold: input of shape \(1, 6, 4\) does not fit"):
         F.fold(ag.zeros(1, 6, 4), (3, 3), 2)
+
+
+def test_the_docstring_examples_run():
+    import doctest
+    import sys
+
+    results = doctest.testmod(sys.modules["nn.functional.fold"])
+    assert results.attempted and not results.failed

@@ -230,3 +230,11 @@ def test_pooling_errors_name_the_function_and_shapes():
         F.adaptive_max_pool1d(ag.zeros(2, 0), 2)
     with pytest.raises(ValueError, match="max_pool2d: dilation must be an int >= 1"):
         F.max_pool2d(ag.zeros(1, 2, 3, 3), 2, dilation=0)
+
+
+def test_the_docstring_examples_run():
+    import doctest
+    import sys
+
+    results = doctest.testmod(sys.modules["nn.functional.pooling"])
+    assert results.attempted and not results.failed

@@ -167,3 +167,11 @@ def test_pixel_shuffle_by_hand_and_against_torch():
         F.pixel_unshuffle(ag.zeros(1, 1, 3, 4), 2)
     with pytest.raises(ValueError, match="pixel_shuffle: upscale_factor must be a positive int"):
         F.pixel_shuffle(ag.zeros(1, 4, 2, 2), 0)
+
+
+def test_the_docstring_examples_run():
+    import doctest
+    import sys
+
+    results = doctest.testmod(sys.modules["nn.functional.resampling"])
+    assert results.attempted and not results.failed

@@ -158,3 +158,11 @@ def test_conv1d_layer_init_gradcheck_and_errors():
         nn.ConvTranspose1d(2, 2, 3, stride=2)(autograd.zeros(1, 2, 4), output_size=(20,))
     up = nn.ConvTranspose1d(2, 2, 3, stride=2, padding=1)
     assert up(autograd.zeros(1, 2, 4), output_size=(8,)).shape == (1, 2, 8)
+
+
+def test_the_docstring_examples_run():
+    import doctest
+    import sys
+
+    results = doctest.testmod(sys.modules["nn.layers.conv"])
+    assert results.attempted and not results.failed

@@ -43,3 +43,11 @@ def test_upsample_in_a_decoder_trains():
     same = F.pixel_shuffle(F.conv2d(F.interpolate(x, scale_factor=2, mode="bilinear"),
                                     model[1].weight, model[1].bias, padding=1), 2)  # fmt: skip
     np.testing.assert_array_equal(out.numpy(), same.numpy())
+
+
+def test_the_docstring_examples_run():
+    import doctest
+    import sys
+
+    results = doctest.testmod(sys.modules["nn.layers.resampling"])
+    assert results.attempted and not results.failed
