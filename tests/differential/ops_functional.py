@@ -198,12 +198,17 @@ def _max_pool2d(g, x):
     h, w = x.shape[2:]
     k = g.draw(st.integers(1, 2))
     padding = g.draw(st.integers(0, k // 2))
-    if h + 2 * padding < k or w + 2 * padding < k:
+    # (dilation only without padding: a dilated window can lie wholly in the padding, and
+    # PyTorch's max_pool2d backward then writes out of bounds and crashes the process)
+    dilation = 1 if padding else g.draw(st.integers(1, 2))
+    options = dict(padding=padding, dilation=dilation, ceil_mode=g.flag())
+    span = options["dilation"] * (k - 1) + 1
+    if h + 2 * padding < span or w + 2 * padding < span:
         raise DoesNotFitError
     return (
-        (lambda: F.max_pool2d(x.ours, k, padding=padding)),
-        (lambda: TF.max_pool2d(x.theirs, k, padding=padding)),
-        f"max_pool2d({x.label}, {k}, padding={padding})",
+        (lambda: F.max_pool2d(x.ours, k, **options)),
+        (lambda: TF.max_pool2d(x.theirs, k, **options)),
+        f"max_pool2d({x.label}, {k}, {options})",
     )
 
 
@@ -213,10 +218,7 @@ def _avg_pool2d(g, x):
     h, w = x.shape[2:]
     k = g.draw(st.integers(1, 2))
     padding = g.draw(st.integers(0, k // 2))
-    ceil_mode, count_include_pad = (
-        False,
-        g.flag(),
-    )  # ceil_mode=True is refused (NotImplementedError)
+    ceil_mode, count_include_pad = g.flag(), g.flag()
     if h + 2 * padding < k or w + 2 * padding < k:
         raise DoesNotFitError
     options = dict(padding=padding, ceil_mode=ceil_mode, count_include_pad=count_include_pad)
@@ -230,6 +232,8 @@ def _avg_pool2d(g, x):
 @op("adaptive_avg_pool2d", "nn.functional")
 def _adaptive_avg_pool2d(g, x):
     x = _as_image(g, x)
+    if 0 in x.shape[1:]:  # (PyTorch's backward refuses empty channels)
+        raise DoesNotFitError
     size = (g.draw(st.integers(1, 3)), g.draw(st.integers(1, 3)))
     return (
         (lambda: F.adaptive_avg_pool2d(x.ours, size)),
