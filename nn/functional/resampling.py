@@ -1,13 +1,14 @@
-"""Changing an image's resolution: ``interpolate`` (nearest, linear, bilinear, trilinear, area)
-and the pixel shuffles (channels <-> space, PyTorch's sub-pixel convolution layout).
+"""Changing an image's resolution: ``interpolate`` (nearest, linear, bilinear, bicubic,
+trilinear, area) and the pixel shuffles (channels <-> space, PyTorch's sub-pixel convolution
+layout).
 
 ``interpolate`` works one spatial axis at a time: every output position reads one input
-position (nearest) or two neighbours weighted by its distance to them (linear). Those are
-recorded indexing and arithmetic, so the gradient is exact: each output's gradient goes back
-to the input positions it read, times their weights. Bilinear and trilinear interpolation are
-linear interpolation along each axis in turn (their weights are products of per-axis ones).
-The index rules are PyTorch's, to the rounding: see ``nearest_sources`` and
-``linear_sources``."""
+position (nearest), two neighbours weighted by its distance to them (linear) or four (cubic).
+Those are recorded indexing and arithmetic, so the gradient is exact: each output's gradient
+goes back to the input positions it read, times their weights. Bilinear, bicubic and trilinear
+interpolation are 1-D interpolation along each axis in turn (their weights are products of
+per-axis ones). The index rules are PyTorch's, to the rounding: see ``nearest_sources``,
+``linear_sources`` and ``cubic_sources``."""
 
 from __future__ import annotations
 
@@ -22,8 +23,10 @@ from .checks import as_tensor, check_floating, refuse_grad
 from .contiguous import permute_contiguous
 from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
 
-LINEAR = {"linear": 1, "bilinear": 2, "trilinear": 3}  # mode -> spatial axes it needs
-MODES = ("nearest", "nearest-exact", "linear", "bilinear", "trilinear", "area")
+# The interpolating modes and the spatial axes each needs.
+LINEAR = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
+MODES = ("nearest", "nearest-exact", "linear", "bilinear", "bicubic", "trilinear", "area")
+CUBIC_A = -0.75  # PyTorch's (and OpenCV's) cubic convolution parameter
 
 
 def nearest_sources(length: int, out: int, scale: float | None, exact: bool = False) -> np.ndarray:
@@ -65,6 +68,38 @@ def linear_sources(
     weight = np.clip(where - low, 0, 1).astype(dtype)
     high = low + (low < length - 1)
     return low, high, weight
+
+
+def cubic_sources(
+    length: int, out: int, scale: float | None, align_corners: bool, dtype: np.dtype
+) -> tuple[np.ndarray, np.ndarray]:
+    """PyTorch's bicubic interpolation along one axis: output i reads the four inputs around
+    the source coordinate s (as in ``linear_sources`` but not clamped at 0), x[f - 1 .. f + 2]
+    with f = floor(s) (indices clamped to the input), weighted by Keys' cubic convolution with
+    a = -0.75 at distances t + 1, t, 1 - t, 2 - t (t = s - f). Returns the (out, 4) indices
+    and weights."""
+    if align_corners:
+        ratio = dtype.type((length - 1) / (out - 1)) if out > 1 else dtype.type(0)
+        where = ratio * np.arange(out, dtype=dtype)
+    else:
+        if scale is not None and scale > 0:
+            ratio = dtype.type(1.0 / scale)
+        else:
+            ratio = dtype.type(length) / dtype.type(out)
+        where = ratio * (np.arange(out, dtype=dtype) + dtype.type(0.5)) - dtype.type(0.5)
+    floor = np.floor(where)
+    t = (where - floor).astype(dtype)
+    a = dtype.type(CUBIC_A)
+
+    def near(x: np.ndarray) -> np.ndarray:  # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x: np.ndarray) -> np.ndarray:  # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    weights = np.stack([far(t + 1), near(t), near(1 - t), far(2 - t)], axis=-1).astype(dtype)
+    index = np.clip(floor.astype(np.int64)[:, None] + np.arange(-1, 3), 0, length - 1)
+    return index, weights
 
 
 def _along(x: autograd.Tensor, axis: int, index: np.ndarray) -> autograd.Tensor:
@@ -128,9 +163,11 @@ def interpolate(
     - 'linear' (3-D input), 'bilinear' (4-D), 'trilinear' (5-D): out[i] = x[i0] (1 - w) +
       x[i0 + 1] w at the source coordinate s = (i + 0.5) r - 0.5 (clamped at 0), or
       s = i (in - 1) / (out - 1) with ``align_corners=True``; one axis after another.
+    - 'bicubic' (4-D): the four neighbours along each axis weighted by Keys' cubic
+      convolution (a = -0.75), as PyTorch; the result can overshoot the input's range.
     - 'area': adaptive average pooling to the output size (3-D and 4-D inputs).
 
-    'bicubic' and ``antialias=True`` are not implemented (a NotImplementedError says so).
+    ``antialias=True`` is not implemented (a NotImplementedError says so).
 
     Examples:
         >>> import autograd, nn.functional as F
@@ -144,17 +181,18 @@ def interpolate(
     """
     fn = "interpolate"
     x = as_tensor(x)
-    check_floating(fn, "input", x)
+    if mode not in ("nearest", "nearest-exact"):  # (nearest copies: integer images work too)
+        check_floating(fn, "input", x)
     dims = x.ndim - 2
     if dims not in (1, 2, 3):
         raise ValueError(
             f"interpolate: expects an (N, C, L), (N, C, H, W) or (N, C, D, H, W) input, got "
             f"shape {x.shape}"
         )
-    if mode == "bicubic" or antialias:
-        what = "mode='bicubic'" if mode == "bicubic" else "antialias=True"
+    if antialias:
         raise NotImplementedError(
-            f"interpolate: {what} is not implemented in backproplab; the modes are {MODES}"
+            "interpolate: antialias=True is not implemented in backproplab; the modes are "
+            f"{MODES} without antialiasing"
         )
     if mode not in MODES:
         raise ValueError(f"interpolate: mode must be one of {MODES}, got {mode!r}")
@@ -166,7 +204,7 @@ def interpolate(
     if mode not in LINEAR and align_corners is not None:
         raise ValueError(
             "interpolate: align_corners can only be set with the interpolating modes 'linear', "
-            f"'bilinear' and 'trilinear', not {mode!r}"
+            f"'bilinear', 'bicubic' and 'trilinear', not {mode!r}"
         )
     sizes, scales = _output_sizes(x.shape[2:], size, scale_factor, recompute_scale_factor)
     if min(sizes) < 1 or 0 in x.shape[2:]:
@@ -183,12 +221,20 @@ def interpolate(
         return (adaptive_avg_pool1d if dims == 1 else adaptive_avg_pool2d)(x, sizes)
     out = x
     for axis, (length, n, scale) in enumerate(zip(x.shape[2:], sizes, scales), start=2):
-        if n == length and (mode in LINEAR or scale is None or (mode == "nearest" and dims == 2)):
+        copies = mode in ("linear", "bilinear", "trilinear") or (mode == "nearest" and dims == 2)
+        if n == length and (scale is None or copies):
             continue  # PyTorch copies an axis that keeps its size, with these exceptions:
-        # 'nearest-exact', and 'nearest' on 3-D and 5-D inputs, still shift the sources when a
-        # scale_factor such as 1.1 keeps the size (PyTorch's forward does; its backward then
-        # copies the gradient, which is not the derivative: ours is).
-        if mode in LINEAR:
+        # 'bicubic', 'nearest-exact', and 'nearest' on 3-D and 5-D inputs, still shift the
+        # sources when a scale_factor such as 1.1 keeps the size (PyTorch's forward does; its
+        # 'nearest' backward then copies the gradient, which is not the derivative: ours is).
+        if mode == "bicubic":
+            index, weights = cubic_sources(length, n, scale, bool(align_corners), x.dtype)
+            shape = (n,) + (1,) * (out.ndim - axis - 1)
+            terms = [
+                _along(out, axis, index[:, k]) * weights[:, k].reshape(shape) for k in range(4)
+            ]
+            out = terms[0] + terms[1] + terms[2] + terms[3]
+        elif mode in LINEAR:
             low, high, w = linear_sources(length, n, scale, bool(align_corners), x.dtype)
             shape = (n,) + (1,) * (out.ndim - axis - 1)
             w = w.reshape(shape)

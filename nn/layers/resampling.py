@@ -14,7 +14,8 @@ from ..module import Module
 class Upsample(Module):
     """Resample (N, C, L), (N, C, H, W) or (N, C, D, H, W) inputs to ``size`` or by
     ``scale_factor`` with ``F.interpolate`` (``mode`` 'nearest', 'nearest-exact', 'linear',
-    'bilinear', 'trilinear' or 'area'; ``align_corners`` for the linear modes).
+    'bilinear', 'bicubic', 'trilinear' or 'area'; ``align_corners`` for the interpolating
+    modes).
 
     Examples:
         >>> import autograd, nn

@@ -660,13 +660,13 @@ def _interpolate(g, x):
     x = _as_image(g, x)
     if 0 in x.shape[1:]:  # (PyTorch refuses empty channels; backproplab returns an empty result)
         raise DoesNotFitError
-    mode = g.pick(["nearest", "nearest-exact", "bilinear", "area"])
+    mode = g.pick(["nearest", "nearest-exact", "bilinear", "bicubic", "area"])
     options: dict = {"mode": mode}
     if g.flag():  # (integer factors: a size-keeping factor such as 1.1 is PyTorch's oddity)
         options["scale_factor"] = (g.draw(st.integers(1, 3)), g.draw(st.integers(1, 2)))
     else:
         options["size"] = (g.draw(st.integers(1, 5)), g.draw(st.integers(1, 5)))
-    if mode == "bilinear":
+    if mode in ("bilinear", "bicubic"):
         options["align_corners"] = g.flag()
     return (
         (lambda: F.interpolate(x.ours, **options)),

@@ -35,6 +35,25 @@ def against_torch(fn_name, x, *args, grads=True, **kwargs):
     return ours
 
 
+def test_bicubic_weights_by_hand():
+    # At the half-way point t = 0.5 Keys' weights (a = -0.75) are -0.09375, 0.59375, 0.59375,
+    # -0.09375: a step 0, 0, 1, 1 interpolates to exactly 0.5, and a ramp stays a ramp inside.
+    from nn.functional.resampling import cubic_sources
+
+    index, weights = cubic_sources(4, 8, None, False, np.dtype(np.float64))
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0)
+    ramp = ag.tensor(np.arange(4.0).reshape(1, 1, 1, 4))
+    out = F.interpolate(ramp, size=(1, 7), mode="bicubic", align_corners=True).numpy()
+    np.testing.assert_allclose(out.ravel()[2:5], [1.0, 1.5, 2.0], atol=1e-12)
+    # at the border the missing neighbour x[-1] is read as x[0] = 0 (PyTorch clamps indices):
+    # 0.59375 * 1 - 0.09375 * 2 instead of 0.5
+    assert out.ravel()[1] == pytest.approx(0.59375 - 2 * 0.09375)
+    step = ag.tensor(np.array([0.0, 0.0, 1.0, 1.0]).reshape(1, 1, 1, 4))
+    half = F.interpolate(step, size=(1, 7), mode="bicubic", align_corners=True).numpy()
+    assert half.ravel()[3] == pytest.approx(0.5)
+    assert half.min() < 0 and half.max() > 1  # cubic interpolation overshoots a step
+
+
 def test_nearest_and_linear_by_hand():
     x = ag.tensor(np.array([[[0.0, 10.0, 20.0]]]))
     near = F.interpolate(x, scale_factor=2)  # source floor(i / 2)
@@ -94,7 +113,10 @@ def test_nearest_scale_that_keeps_the_size_shifts_as_pytorchs_forward():
      dict(size=(3, 4), mode="area"), dict(scale_factor=(2, 1.3), mode="nearest-exact"),
      dict(scale_factor=2, mode="bilinear"), dict(size=(9, 4), mode="bilinear"),
      dict(scale_factor=(1.1, 1.5), mode="bilinear"),
-     dict(size=(8, 11), mode="bilinear", align_corners=True)],
+     dict(size=(8, 11), mode="bilinear", align_corners=True),
+     dict(scale_factor=2, mode="bicubic"), dict(size=(3, 8), mode="bicubic"),
+     dict(scale_factor=(1.1, 0.7), mode="bicubic"),
+     dict(size=(9, 4), mode="bicubic", align_corners=True)],
     ids=str,
 )  # fmt: skip
 def test_interpolate_2d_matches_torch(options):
@@ -114,7 +136,8 @@ def test_interpolate_3d_matches_torch(options):
 @pytest.mark.parametrize(
     "options",
     [dict(scale_factor=1.5), dict(size=(3, 5), mode="bilinear"),
-     dict(scale_factor=2, mode="bilinear", align_corners=True), dict(size=(2, 3), mode="area")],
+     dict(scale_factor=2, mode="bilinear", align_corners=True), dict(size=(2, 3), mode="area"),
+     dict(size=(5, 3), mode="bicubic"), dict(scale_factor=1.5, mode="bicubic", align_corners=True)],
     ids=str,
 )  # fmt: skip
 def test_interpolate_gradcheck(options):
@@ -128,9 +151,7 @@ def test_interpolate_second_derivative():
 
 def test_interpolate_errors_name_what_exists():
     x = ag.zeros(1, 2, 4, 4)
-    with pytest.raises(NotImplementedError, match="interpolate: mode='bicubic' is not .* modes"):
-        F.interpolate(x, scale_factor=2, mode="bicubic")
-    with pytest.raises(NotImplementedError, match="antialias=True is not implemented"):
+    with pytest.raises(NotImplementedError, match="antialias=True is not implemented.*'area'"):
         F.interpolate(x, scale_factor=2, mode="bilinear", antialias=True)
     with pytest.raises(ValueError, match="interpolate: mode must be one of .*'nearest'"):
         F.interpolate(x, scale_factor=2, mode="cubic")
@@ -150,6 +171,12 @@ def test_interpolate_errors_name_what_exists():
         F.interpolate(ag.zeros(1, 1, 2, 2, 2), size=1, mode="area")
     with pytest.raises(ValueError, match=r"expects an \(N, C, L\), \(N, C, H, W\)"):
         F.interpolate(ag.zeros(4, 4), size=2)
+    with pytest.raises(ValueError, match=r"got a 3-D input .* but mode 'bicubic' needs 4-D"):
+        F.interpolate(ag.zeros(1, 4, 4), size=2, mode="bicubic")
+    with pytest.raises(TypeError, match="interpolate: input must be floating point"):
+        F.interpolate(ag.tensor(np.ones((1, 1, 2, 2), dtype=np.uint8)), size=3, mode="bilinear")
+    pixels = ag.tensor(np.arange(4, dtype=np.uint8).reshape(1, 1, 2, 2))  # nearest: any dtype
+    assert F.interpolate(pixels, scale_factor=2).numpy().dtype == np.uint8
 
 
 def test_pixel_shuffle_by_hand_and_against_torch():
