@@ -129,7 +129,10 @@ class Col2Im(autograd.Function):
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
         kernel, stride, padding, dilation = ctx.geometry
-        return Im2Col.apply(grad, kernel=kernel, stride=stride, padding=padding, dilation=dilation)
+        if isinstance(grad, autograd.Tensor):  # create_graph: record the adjoint as an op
+            geometry = {"kernel": kernel, "stride": stride, "padding": padding}
+            return Im2Col.apply(grad, dilation=dilation, **geometry)
+        return _im2col(grad, kernel, stride, padding, 0.0, dilation)
 
 
 def single(fn: str, name: str, value: Any, minimum: int) -> int:

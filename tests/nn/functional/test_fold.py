@@ -76,3 +76,30 @@ def test_the_docstring_examples_run():
 
     results = doctest.testmod(sys.modules["nn.functional.fold"])
     assert results.attempted and not results.failed
+
+
+def test_fold_and_conv_transpose2d_compile():
+    # Col2Im's backward (fold's and conv_transpose2d's input gradient) returns a plain array in
+    # an ordinary backward, so autograd.compile can capture and replay the step.
+    import warnings
+
+    import nn
+
+    scale = nn.Parameter(np.linspace(0.5, 1, 18).reshape(2, 3, 3))
+    w = nn.Parameter(np.ones((2, 3, 2, 2)))
+    x = ag.tensor(np.random.default_rng(6).standard_normal((2, 2, 3, 3)))
+
+    def step(x):
+        scale.grad = w.grad = None
+        folded = F.fold(F.unfold(x * scale, 2), (3, 3), 2)
+        loss = folded.square().mean() + F.conv_transpose2d(x * scale, w, stride=2).square().mean()
+        loss.backward()
+        return loss.numpy().copy(), scale.grad.numpy().copy(), w.grad.numpy().copy()
+
+    eager = step(x)
+    fast = ag.compile(step)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a fall-back to eager mode warns
+        for _ in range(3):
+            for a, b in zip(fast(x), eager, strict=True):
+                np.testing.assert_allclose(a, b, rtol=1e-12)
