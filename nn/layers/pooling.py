@@ -136,21 +136,26 @@ class AvgPool2d(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-class AdaptiveAvgPool1d(Module):
-    """Average pooling of (N, C, L) or (C, L) inputs into ``output_size`` cells, whatever L."""
+class _AdaptivePoolNd(Module):
+    """What the adaptive pooling layers share: ``output_size`` (and ``return_indices`` for max
+    pooling), PyTorch's attribute names and repr."""
 
     def __init__(self, output_size: Any) -> None:
         super().__init__()
         self.output_size = output_size
 
-    def forward(self, x: autograd.Tensor) -> autograd.Tensor:
-        return F.adaptive_avg_pool1d(x, self.output_size)
-
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"
 
 
-class AdaptiveAvgPool2d(AdaptiveAvgPool1d):
+class AdaptiveAvgPool1d(_AdaptivePoolNd):
+    """Average pooling of (N, C, L) or (C, L) inputs into ``output_size`` cells, whatever L."""
+
+    def forward(self, x: autograd.Tensor) -> autograd.Tensor:
+        return F.adaptive_avg_pool1d(x, self.output_size)
+
+
+class AdaptiveAvgPool2d(_AdaptivePoolNd):
     """Average pooling to a fixed ``output_size`` grid, whatever the input's H and W (the head
     of ResNet-style networks: ``AdaptiveAvgPool2d((1, 1))``)."""
 
@@ -158,23 +163,21 @@ class AdaptiveAvgPool2d(AdaptiveAvgPool1d):
         return F.adaptive_avg_pool2d(x, self.output_size)
 
 
-class AdaptiveMaxPool1d(Module):
+class _AdaptiveMaxPoolNd(_AdaptivePoolNd):
+    def __init__(self, output_size: Any, return_indices: bool = False) -> None:
+        super().__init__(output_size)
+        self.return_indices = return_indices
+
+
+class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
     """Max pooling of (N, C, L) or (C, L) inputs into ``output_size`` cells, whatever L
     (``return_indices=True`` also returns the maxima's positions)."""
-
-    def __init__(self, output_size: Any, return_indices: bool = False) -> None:
-        super().__init__()
-        self.output_size = output_size
-        self.return_indices = return_indices
 
     def forward(self, x: autograd.Tensor) -> Any:
         return F.adaptive_max_pool1d(x, self.output_size, self.return_indices)
 
-    def extra_repr(self) -> str:
-        return f"output_size={self.output_size}"
 
-
-class AdaptiveMaxPool2d(AdaptiveMaxPool1d):
+class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
     """Max pooling to a fixed ``output_size`` grid, whatever the input's H and W
     (``return_indices=True`` also returns the maxima's flat positions in H x W)."""
 
