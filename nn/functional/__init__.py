@@ -50,6 +50,7 @@ from .pooling import (
 )
 from .regression import huber_loss, l1_loss, mse_loss, smooth_l1_loss
 from .resampling import interpolate, pixel_shuffle, pixel_unshuffle
+from .sampling import affine_grid, grid_sample
 
 __all__ = [
     "alpha_dropout",
@@ -86,7 +87,9 @@ __all__ = [
     "adaptive_max_pool2d",
     "avg_pool1d",
     "avg_pool2d",
+    "affine_grid",
     "conv1d",
+    "grid_sample",
     "fold",
     "interpolate",
     "pixel_shuffle",

@@ -710,6 +710,33 @@ def _fold(g, x):
     )
 
 
+@op("grid_sample", "nn.functional")
+def _grid_sample(g, x):
+    x = _as_image(g, x)
+    if 0 in x.shape:
+        raise DoesNotFitError
+    n = x.shape[0]
+    # (not the rounded values leaves may get: a point exactly on a pixel is a kink, where the
+    # two libraries' roundings pick different one-sided derivatives)
+    theta = g.leaf((n, 2, 3), kind="unit")
+    size = (n, x.shape[1], g.draw(st.integers(1, 3)), g.draw(st.integers(1, 3)))
+    options = dict(padding_mode=g.pick(["zeros", "border"]), align_corners=g.flag())
+    # (bilinear: 'nearest' has no gradient with respect to the points, PyTorch's is zeros)
+    return (
+        (
+            lambda: F.grid_sample(
+                x.ours, F.affine_grid(theta.ours, size, options["align_corners"]), **options
+            )
+        ),
+        (
+            lambda: TF.grid_sample(
+                x.theirs, TF.affine_grid(theta.theirs, size, options["align_corners"]), **options
+            )
+        ),
+        f"grid_sample({x.label}, affine_grid({theta.label}, {size}), {options})",
+    )
+
+
 # Every function nn.functional exports, and the op names that exercise it.
 COVERAGE = {
     "softmax": "softmax",
@@ -746,6 +773,8 @@ COVERAGE = {
     "pixel_unshuffle": "pixel_shuffle",
     "unfold": "fold",
     "fold": "fold",
+    "grid_sample": "grid_sample",
+    "affine_grid": "grid_sample",
     "dropout2d": "dropout2d",
     "layer_norm": "layer_norm",
     "rms_norm": "rms_norm",

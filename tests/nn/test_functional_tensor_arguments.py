@@ -34,6 +34,7 @@ SEQ = _t(2, 3, 4)  # (N, L, E) with batch_first
 W24, B2, B4, G4, K3, B3 = _t(2, 4), _t(2), _t(4), _t(4), _t(3, 2, 3, 3), _t(3)
 KT = _t(2, 3, 2, 2)  # a transposed convolution's weight: (C_in, C_out, kh, kw)
 SIG, K1, KT1 = _t(2, 2, 6), _t(3, 2, 2), _t(2, 3, 2)  # (N, C, L), conv1d's and its transpose's
+GRID = _t(2, 3, 2, 2, low=-0.9, high=0.9)  # grid_sample's points (N, Ho, Wo, 2)
 POS = _t(4, low=1, high=2)
 BIAS_KV = _t(1, 1, 4)
 MHA = dict(
@@ -147,6 +148,9 @@ RECORDED = [
     ),
     ("pixel_unshuffle", "x", IMG, lambda a: F.pixel_unshuffle(a[:, :, :4, :4], 2)),
     ("unfold", "x", IMG, lambda a: F.unfold(a, 2, stride=2)),
+    ("grid_sample", "x", IMG, lambda a: F.grid_sample(a, GRID)),
+    ("grid_sample", "grid", GRID, lambda a: F.grid_sample(IMG, a, padding_mode="border")),
+    ("affine_grid", "theta", _t(2, 2, 3), lambda a: F.affine_grid(a, (2, 1, 3, 2))),
     ("fold", "x", _t(2, 8, 4), lambda a: F.fold(a, (3, 3), 2)),
     ("dropout2d", "x", IMG, lambda a: F.dropout2d(a, 0.5, training=False)),
     ("layer_norm", "input", X, lambda a: F.layer_norm(a, 4, G4, B4)),
@@ -441,7 +445,7 @@ STRUCTURAL = {
     "batch_first", "add_zero_attn", "embed_dim_to_check", "num_heads", "output_padding",
     "groups", "dilation", "inplace", "keepdim", "keepdims", "pad", "mode", "num_groups",
     "size", "use_input_stats", "return_indices", "align_corners", "recompute_scale_factor",
-    "antialias", "upscale_factor", "downscale_factor",
+    "antialias", "upscale_factor", "downscale_factor", "padding_mode",
 }  # fmt: skip
 # Arguments audited by a case under another label, or integer-only.
 ALSO = {
