@@ -4,7 +4,7 @@
 (N, C * kh * kw, L) result, L being the number of blocks; a convolution is then
 ``weight.reshape(O, -1) @ unfold(x)``. ``fold`` is its adjoint: it adds every column back
 onto the block it came from (overlapping blocks sum), so ``fold(unfold(x))`` is x times the
-number of blocks covering each pixel. Both are ``conv.Im2Col`` / ``conv.Col2Im`` with the axes
+number of blocks covering each pixel. Both are ``windows.Im2Col`` / ``windows.Col2Im`` with the axes
 reordered, and differentiable any number of times."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import autograd
 
 from .checks import as_tensor
 from .contiguous import permute_contiguous
-from .conv import Col2Im, Im2Col, Pair, pair
+from .windows import Col2Im, Im2Col, Pair, pair
 
 
 def _options(fn: str, kernel_size: Any, dilation: Any, padding: Any, stride: Any) -> tuple:

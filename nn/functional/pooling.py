@@ -1,6 +1,6 @@
 """Pooling over 1-D and 2-D windows: max and average, fixed (``max_pool2d``, ``avg_pool1d``) or
 sized to give a chosen output (``adaptive_max_pool2d``, ``adaptive_avg_pool1d``), and channel
-dropout (``dropout2d``). Built on the windows of ``conv.Im2Col`` (and indexing, for adaptive
+dropout (``dropout2d``). Built on the windows of ``windows.Im2Col`` (and indexing, for adaptive
 max pooling's uneven windows) with recorded reductions: an average spreads its gradient evenly
 over the window, a maximum sends it to the window's first maximal element, as PyTorch. The 1-D
 functions run the 2-D ones on images of height 1."""
@@ -16,9 +16,9 @@ import autograd
 
 from .checks import as_tensor, check_floating, refuse_grad
 from .contiguous import permute_contiguous
-from .conv import Im2Col, _im2col, pair, single
 from .inplace import write_in_place
 from .linear import dropout_mask
+from .windows import Im2Col, _im2col, pair, single
 
 Pair = tuple[int, int]
 

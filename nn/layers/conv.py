@@ -13,7 +13,7 @@ import autograd
 from .. import functional as F
 from ..devices import check_device, floating_dtype
 from ..functional.checks import check_size
-from ..functional.conv import pair, single
+from ..functional.windows import pair, single
 from ..module import Module
 from ..parameter import Parameter
 from .linear import reset_weight_and_bias

@@ -8,7 +8,7 @@ from typing import Any
 import autograd
 
 from .. import functional as F
-from ..functional.conv import single
+from ..functional.windows import single
 from ..module import Module
 
 

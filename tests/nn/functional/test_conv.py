@@ -7,7 +7,7 @@ import pytest
 
 import autograd
 from nn import functional as F
-from nn.functional.conv import Col2Im, Im2Col
+from nn.functional.windows import Im2Col
 
 
 def leaf(*shape, seed=0):
@@ -46,20 +46,6 @@ def test_conv2d_gradcheck(stride, padding):
 def test_max_pool_gradcheck(kernel, stride, padding):
     x = leaf(2, 2, 5, 6)
     assert autograd.gradcheck(lambda x: F.max_pool2d(x, kernel, stride, padding), [x])
-
-
-def test_im2col_and_its_adjoint_col2im_gradcheck():
-    # Col2Im only runs when Im2Col's backward is differentiated (create_graph): check it alone.
-    geometry = {"kernel": (2, 3), "stride": (2, 1), "padding": (1, 0)}
-    x = leaf(2, 3, 5, 4)
-    assert autograd.gradcheck(lambda x: Im2Col.apply(x, **geometry), [x])
-    cols = Im2Col.apply(x, **geometry)
-    assert cols.shape == (2, 3, 2, 3, 2, 3)  # (N, Ho, Wo, C, kh, kw)
-    back = lambda c: Col2Im.apply(c, shape=x.shape, **geometry)  # noqa: E731
-    assert autograd.gradcheck(back, [leaf(*cols.shape, seed=1)])
-    # Adjoints: <im2col(x), c> == <x, col2im(c)> for any x and c.
-    c = np.random.default_rng(2).standard_normal(cols.shape)
-    assert np.vdot(cols.data, c) == pytest.approx(np.vdot(x.data, back(c).data), rel=1e-12)
 
 
 def test_conv2d_second_derivative():
