@@ -26,7 +26,7 @@ from .activation import (
     Threshold,
 )
 from .attention import MultiheadAttention
-from .conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
+from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d
 from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout3d, FeatureAlphaDropout
 from .embedding import Embedding
@@ -90,6 +90,7 @@ from .pooling import (
     Dropout2d,
     MaxPool1d,
     MaxPool2d,
+    MaxPool3d,
 )
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell
 from .resampling import (
@@ -162,6 +163,8 @@ __all__ = [
     "AvgPool1d",
     "AvgPool2d",
     "Conv1d",
+    "Conv3d",
+    "MaxPool3d",
     "Fold",
     "PixelShuffle",
     "PixelUnshuffle",

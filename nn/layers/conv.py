@@ -1,6 +1,7 @@
-"""``Conv1d``, ``Conv2d``, ``ConvTranspose1d`` and ``ConvTranspose2d`` (im2col on NumPy; see
-nn.functional.conv). One base class per kind holds what the 1-D and 2-D layers share: PyTorch's
-arguments, parameter shapes, initialisation and repr."""
+"""``Conv1d``, ``Conv2d``, ``Conv3d``, ``ConvTranspose1d`` and ``ConvTranspose2d`` (im2col on
+NumPy; see nn.functional.conv and nn.functional.volume). One base class per kind holds what
+the 1-D, 2-D and 3-D layers share: PyTorch's arguments, parameter shapes, initialisation and
+repr."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import autograd
 from .. import functional as F
 from ..devices import check_device, floating_dtype
 from ..functional.checks import check_size
+from ..functional.volume import triple
 from ..functional.windows import pair, single
 from ..module import Module
 from ..parameter import Parameter
@@ -25,6 +27,8 @@ def _sizes(owner: str, name: str, value: Any, minimum: int, dims: int) -> tuple[
     """An option as a tuple of ``dims`` ints, as PyTorch stores it (``kernel_size=(3,)``)."""
     if dims == 1:
         return (single(owner, name, value, minimum),)
+    if dims == 3:
+        return triple(owner, name, value, minimum)
     return pair(owner, name, value, minimum)
 
 
@@ -109,7 +113,7 @@ class _ConvNd(Module):
         return tuple(sizes)
 
     def forward(self, x: autograd.Tensor) -> autograd.Tensor:
-        convolve = F.conv1d if self.dims == 1 else F.conv2d
+        convolve = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}[self.dims]
         padding = self.padding
         if self.padding_mode != "zeros":  # pad first, then convolve without padding
             x = F.pad(x, self._edge_padding(), mode=self.padding_mode)
@@ -163,6 +167,14 @@ class Conv2d(_ConvNd):
     """
 
     dims = 2
+
+
+class Conv3d(_ConvNd):
+    """3-D convolution (cross-correlation, as PyTorch) of (N, C_in, D, H, W) or
+    (C_in, D, H, W) inputs with a weight of shape (C_out, C_in / groups, kd, kh, kw) and a bias
+    (C_out,): see ``nn.functional.conv3d``. Options and initialisation as ``Conv2d``."""
+
+    dims = 3
 
 
 class _ConvTransposeNd(Module):

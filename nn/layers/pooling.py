@@ -33,7 +33,7 @@ class _MaxPoolNd(Module):
         self.ceil_mode = ceil_mode
 
     def forward(self, x: autograd.Tensor) -> Any:
-        pool = F.max_pool1d if self.dims == 1 else F.max_pool2d
+        pool = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}[self.dims]
         return pool(
             x,
             self.kernel_size,
@@ -65,6 +65,15 @@ class MaxPool2d(_MaxPoolNd):
     maximum; ``return_indices=True`` also returns the maxima's flat positions in H x W."""
 
     dims = 2
+
+
+class MaxPool3d(_MaxPoolNd):
+    """Max over kd x kh x kw windows of (N, C, D, H, W) or (C, D, H, W) inputs (``stride``
+    defaults to the kernel size, padding counts as -inf); the gradient goes to each window's
+    first maximum; ``return_indices=True`` also returns the maxima's flat positions in
+    D x H x W."""
+
+    dims = 3
 
 
 class AvgPool1d(Module):

@@ -737,6 +737,27 @@ def _grid_sample(g, x):
     )
 
 
+@op("volume", "nn.functional")
+def _volume(g, x):
+    """conv3d or max_pool3d on a fresh (N, C, D, H, W) leaf (the table's nodes are 0-4-D)."""
+    x = g.leaf((g.draw(st.integers(1, 2)), g.draw(st.integers(1, 2)), 3, 2, 3))
+    if g.flag():
+        k, padding = g.draw(st.integers(1, 2)), g.draw(st.integers(0, 1))
+        weight = g.leaf((g.draw(st.integers(1, 2)), x.shape[1], k, k, k))
+        options = dict(stride=g.draw(st.integers(1, 2)), padding=padding)
+        return (
+            (lambda: F.conv3d(x.ours, weight.ours, **options)),
+            (lambda: TF.conv3d(x.theirs, weight.theirs, **options)),
+            f"conv3d({x.label}, {weight.label}, {options})",
+        )
+    options = dict(kernel_size=2, stride=g.draw(st.integers(1, 2)), ceil_mode=g.flag())
+    return (
+        (lambda: F.max_pool3d(x.ours, **options)),
+        (lambda: TF.max_pool3d(x.theirs, **options)),
+        f"max_pool3d({x.label}, {options})",
+    )
+
+
 # Every function nn.functional exports, and the op names that exercise it.
 COVERAGE = {
     "softmax": "softmax",
@@ -774,6 +795,8 @@ COVERAGE = {
     "unfold": "fold",
     "fold": "fold",
     "grid_sample": "grid_sample",
+    "conv3d": "volume",
+    "max_pool3d": "volume",
     "affine_grid": "grid_sample",
     "dropout2d": "dropout2d",
     "layer_norm": "layer_norm",

@@ -35,6 +35,7 @@ W24, B2, B4, G4, K3, B3 = _t(2, 4), _t(2), _t(4), _t(4), _t(3, 2, 3, 3), _t(3)
 KT = _t(2, 3, 2, 2)  # a transposed convolution's weight: (C_in, C_out, kh, kw)
 SIG, K1, KT1 = _t(2, 2, 6), _t(3, 2, 2), _t(2, 3, 2)  # (N, C, L), conv1d's and its transpose's
 GRID = _t(2, 3, 2, 2, low=-0.9, high=0.9)  # grid_sample's points (N, Ho, Wo, 2)
+VOL, K3D = _t(1, 2, 3, 3, 3), _t(3, 2, 2, 2, 2)  # conv3d's input (N, C, D, H, W) and weight
 POS = _t(4, low=1, high=2)
 BIAS_KV = _t(1, 1, 4)
 MHA = dict(
@@ -149,6 +150,10 @@ RECORDED = [
     ("pixel_unshuffle", "x", IMG, lambda a: F.pixel_unshuffle(a[:, :, :4, :4], 2)),
     ("unfold", "x", IMG, lambda a: F.unfold(a, 2, stride=2)),
     ("grid_sample", "x", IMG, lambda a: F.grid_sample(a, GRID)),
+    ("conv3d", "x", VOL, lambda a: F.conv3d(a, K3D, B3, padding=1)),
+    ("conv3d", "weight", _t(3, 2, 2, 1, 2), lambda a: F.conv3d(VOL, a, B3, stride=2)),
+    ("conv3d", "bias", _t(3), lambda a: F.conv3d(VOL, K3D, a)),
+    ("max_pool3d", "x", VOL, lambda a: F.max_pool3d(a, 2, ceil_mode=True)),
     ("grid_sample", "grid", GRID, lambda a: F.grid_sample(IMG, a, padding_mode="border")),
     ("affine_grid", "theta", _t(2, 2, 3), lambda a: F.affine_grid(a, (2, 1, 3, 2))),
     ("fold", "x", _t(2, 8, 4), lambda a: F.fold(a, (3, 3), 2)),

@@ -110,6 +110,8 @@ CONV_LAYERS = [
     ("Conv2d", (4, 4, 3), dict(padding="same", groups=4, padding_mode="reflect"), (4, 7, 6)),
     ("ConvTranspose1d", (4, 6, 3), dict(stride=2, padding=1, output_padding=1, groups=2), (4, 5)),
     ("ConvTranspose1d", (4, 2, 2), dict(stride=3, dilation=2, bias=False), (2, 4, 5)),
+    ("Conv3d", (2, 4, 3), dict(padding=1, padding_mode="replicate", groups=2), (2, 2, 4, 3, 3)),
+    ("Conv3d", (2, 2, (2, 1, 2)), dict(stride=(2, 1, 1), padding="valid"), (2, 5, 3, 3)),
 ]
 
 

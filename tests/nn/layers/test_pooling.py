@@ -28,6 +28,7 @@ LAYERS = [
     ("AdaptiveMaxPool1d", (5,), dict(return_indices=True), (3, 8)),
     ("AdaptiveMaxPool2d", ((3, None),), {}, (2, 3, 7, 5)),
     ("AdaptiveAvgPool2d", (2,), {}, (3, 7, 5)),
+    ("MaxPool3d", (2,), dict(stride=(1, 2, 2), ceil_mode=True, return_indices=True), (2, 3, 4, 3)),
 ]
 
 
