@@ -1,5 +1,5 @@
-"""Sampling an image at arbitrary points: ``affine_grid`` makes the points of an affine
-transform, ``grid_sample`` reads the image there (PyTorch's spatial transformer pair).
+"""Sampling an image (or a volume) at arbitrary points: ``affine_grid`` makes the points of an
+affine transform, ``grid_sample`` reads the image there (PyTorch's spatial transformer pair).
 
 Points are in normalised coordinates: -1 and 1 are the left and right (top and bottom) edges of
 the image, the outer edges of its corner pixels, or the centres of the corner pixels with
@@ -30,29 +30,31 @@ def _base(size: int, align_corners: bool, dtype: np.dtype) -> np.ndarray:
 
 
 def affine_grid(theta: Any, size: Any, align_corners: bool | None = None) -> autograd.Tensor:
-    """The sampling points of 2-D affine transforms: for theta (N, 2, 3) and size (N, C, H, W),
-    grid[n, i, j] = theta[n] @ (x_j, y_i, 1), with x_j, y_i the normalised coordinates of the
-    output's pixel centres. Shape (N, H, W, 2), the last axis (x, y), for ``grid_sample``."""
+    """The sampling points of affine transforms. 2-D: for theta (N, 2, 3) and size
+    (N, C, H, W), grid[n, i, j] = theta[n] @ (x_j, y_i, 1), shape (N, H, W, 2); 3-D: theta
+    (N, 3, 4), size (N, C, D, H, W), grid[n, d, i, j] = theta[n] @ (x_j, y_i, z_d, 1), shape
+    (N, D, H, W, 3). x, y, z are the normalised coordinates of the output's pixel centres; the
+    last axis is (x, y[, z]), as ``grid_sample`` reads it."""
     fn = "affine_grid"
     theta = as_tensor(theta)
     check_floating(fn, "theta", theta)
     size = tuple(int(s) for s in size)
-    if len(size) != 4 or theta.ndim != 3 or theta.shape != (size[0], 2, 3):
+    dims = len(size) - 2
+    if dims not in (2, 3) or theta.ndim != 3 or theta.shape != (size[0], dims, dims + 1):
         raise ValueError(
             f"{fn}: theta of shape {theta.shape} does not fit size {size} (need theta (N, 2, 3) "
-            "and a 4-D size (N, C, H, W) with the same N; 3-D grids are not implemented)"
+            "with a size (N, C, H, W), or theta (N, 3, 4) with a size (N, C, D, H, W))"
         )
     if min(size) < 1:
         raise ValueError(f"{fn}: size must be positive, got {size} (as in PyTorch)")
-    n, _, h, w = size
+    spatial = size[2:]
     corners = bool(align_corners)
-    xs, ys = _base(w, corners, theta.dtype), _base(h, corners, theta.dtype)
-    points = np.stack(
-        [np.broadcast_to(xs, (h, w)), np.broadcast_to(ys[:, None], (h, w)), np.ones((h, w))],
-        axis=-1,
-    ).astype(theta.dtype)
-    grid = points.reshape(1, h * w, 3) @ theta.transpose(0, 2, 1)  # (N, H*W, 2)
-    return grid.reshape(n, h, w, 2)
+    # Coordinates per spatial axis, broadcast over the output: x runs along the last axis.
+    axes = np.meshgrid(*(_base(n, corners, theta.dtype) for n in spatial), indexing="ij")
+    points = np.stack([*axes[::-1], np.ones(spatial)], axis=-1).astype(theta.dtype)
+    cells = int(np.prod(spatial))
+    grid = points.reshape(1, cells, dims + 1) @ theta.transpose(0, 2, 1)  # (N, cells, dims)
+    return grid.reshape(size[0], *spatial, dims)
 
 
 def _pixels(coordinate: Any, size: int, align_corners: bool) -> Any:
@@ -78,11 +80,12 @@ def grid_sample(
     align_corners: bool | None = None,
 ) -> autograd.Tensor:
     """out[n, c, i, j] = x[n, c] read at the point grid[n, i, j] = (x, y) in normalised
-    coordinates, for input (N, C, H, W) and grid (N, Ho, Wo, 2); output (N, C, Ho, Wo).
-    ``mode`` 'bilinear' weights the four surrounding pixels by (1 - dx)(1 - dy), dx (1 - dy),
-    ... (dx, dy: the point's offsets from the top-left one); 'nearest' reads the nearest pixel
-    (ties to even). ``padding_mode`` 'zeros' reads 0 outside the image; 'border' clamps the
-    point into the image first.
+    coordinates, for input (N, C, H, W) and grid (N, Ho, Wo, 2); output (N, C, Ho, Wo). For
+    volumes, input (N, C, D, H, W), grid (N, Do, Ho, Wo, 3) of points (x, y, z). ``mode``
+    'bilinear' (trilinear on volumes) weights the surrounding pixels by products of
+    (1 - dx) or dx, ... (dx: the point's offset from the pixel before it along x); 'nearest'
+    reads the nearest pixel (ties to even). ``padding_mode`` 'zeros' reads 0 outside the
+    image; 'border' clamps the point into the image first.
 
     Examples:
         >>> import autograd, nn.functional as F
@@ -105,35 +108,45 @@ def grid_sample(
             f"grid_sample: padding_mode={padding_mode!r} is not implemented; the padding modes "
             "are 'zeros' and 'border'"
         )
-    if x.ndim != 4 or grid.ndim != 4 or grid.shape[-1] != 2 or grid.shape[0] != x.shape[0]:
+    dims = x.ndim - 2
+    if (
+        dims not in (2, 3)
+        or grid.ndim != x.ndim
+        or grid.shape[-1] != dims
+        or grid.shape[0] != x.shape[0]
+    ):
         raise ValueError(
             f"grid_sample: input of shape {x.shape} and grid of shape {grid.shape} do not fit "
-            "(need input (N, C, H, W) and grid (N, Ho, Wo, 2) with the same N; 3-D sampling is "
-            "not implemented)"
+            "(need input (N, C, H, W) and grid (N, Ho, Wo, 2), or input (N, C, D, H, W) and "
+            "grid (N, Do, Ho, Wo, 3), with the same N)"
         )
-    n, _, h, w = x.shape
+    sizes = x.shape[2:]
     corners = bool(align_corners)
-    px = _pixels(grid[..., 0], w, corners)
-    py = _pixels(grid[..., 1], h, corners)
+    # The pixel coordinate along each spatial axis: the grid's last entry (x) is the last axis.
+    places = [_pixels(grid[..., dims - 1 - a], sizes[a], corners) for a in range(dims)]
     if padding_mode == "border":
-        px, py = _clamp(px, w - 1), _clamp(py, h - 1)
-    batch = np.arange(n).reshape(n, 1, 1)
+        places = [_clamp(p, n - 1) for p, n in zip(places, sizes)]
+    batch = np.arange(x.shape[0]).reshape((-1,) + (1,) * dims)
 
-    def read(rows: np.ndarray, cols: np.ndarray) -> tuple[Any, np.ndarray]:
-        """x at integer pixels (N, Ho, Wo, C), and where they lie inside the image."""
-        inside = (rows >= 0) & (rows < h) & (cols >= 0) & (cols < w)
-        values = x[batch, :, rows.clip(0, h - 1), cols.clip(0, w - 1)]
+    def read(index: list[np.ndarray]) -> tuple[Any, np.ndarray]:
+        """x at integer pixels (N, *out, C), and where they lie inside the image."""
+        inside = np.ones(index[0].shape, dtype=bool)
+        for i, n in zip(index, sizes):
+            inside &= (i >= 0) & (i < n)
+        values = x[(batch, slice(None), *(i.clip(0, n - 1) for i, n in zip(index, sizes)))]
         return values, inside[..., None].astype(x.dtype)
 
+    to_channels_first = (0, dims + 1, *range(1, dims + 1))
     if mode == "nearest":
-        rows, cols = (np.rint(p.numpy()).astype(np.int64) for p in (py, px))
-        values, inside = read(rows, cols)
-        return permute_contiguous(values * inside, (0, 3, 1, 2))
-    top, left = (np.floor(p.numpy()).astype(np.int64) for p in (py, px))
-    dy, dx = (py - top)[..., None], (px - left)[..., None]  # recorded: d out / d grid
+        values, inside = read([np.rint(p.numpy()).astype(np.int64) for p in places])
+        return permute_contiguous(values * inside, to_channels_first)
+    before = [np.floor(p.numpy()).astype(np.int64) for p in places]
+    offsets = [(p - b)[..., None] for p, b in zip(places, before)]  # recorded: d out / d grid
     out = 0
-    for rows, wy in ((top, 1 - dy), (top + 1, dy)):
-        for cols, wx in ((left, 1 - dx), (left + 1, dx)):
-            values, inside = read(rows, cols)
-            out = out + values * (wy * wx * inside)
-    return permute_contiguous(out, (0, 3, 1, 2))
+    for corner in np.ndindex(*(2,) * dims):  # the 2 ** dims surrounding pixels
+        values, inside = read([b + c for b, c in zip(before, corner)])
+        weight = inside
+        for c, offset in zip(corner, offsets):
+            weight = weight * (offset if c else 1 - offset)
+        out = out + values * weight
+    return permute_contiguous(out, to_channels_first)

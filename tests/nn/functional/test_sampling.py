@@ -1,6 +1,6 @@
-"""nn/functional/sampling.py: affine_grid and grid_sample (the spatial transformer pair):
-identity transforms by hand, gradients to the image and to the points, PyTorch where
-installed."""
+"""nn/functional/sampling.py: affine_grid and grid_sample (the spatial transformer pair) on
+images and volumes: identity transforms by hand, gradients to the image and to the points,
+PyTorch where installed."""
 
 from __future__ import annotations
 
@@ -86,6 +86,41 @@ def test_against_torch(mode, padding_mode, align_corners):
         np.testing.assert_allclose(ours_theta.grad.numpy(), theirs_theta.grad.numpy(), atol=1e-10)
     else:  # nearest: a step function of the points, derivative 0; the points are not recorded
         assert ours_theta.grad is None and not theirs_theta.grad.any()
+
+
+@pytest.mark.parametrize("mode, padding_mode", [("bilinear", "border"), ("nearest", "zeros")])
+def test_volumes_gradcheck_and_torch(mode, padding_mode):
+    # 3-D: theta (N, 3, 4), grid (N, D, H, W, 3), trilinear weights over 8 neighbours
+    rng = np.random.default_rng(5)
+    theta, volume = (
+        leaf(rng.uniform(-0.9, 0.9, (1, 3, 4))),
+        leaf(rng.standard_normal((1, 2, 3, 2, 3))),
+    )
+    options = dict(mode=mode, padding_mode=padding_mode)
+
+    def sample(t, v):
+        return F.grid_sample(v, F.affine_grid(t, (1, 2, 2, 3, 2)), **options)
+
+    if mode == "bilinear":
+        assert ag.gradcheck(sample, [theta, volume])
+    else:  # the points are not recorded: check the volume's gradient alone
+        assert ag.gradcheck(lambda v: sample(theta.detach(), v), [volume])
+    torch = pytest.importorskip("torch")
+    t, v = (torch.tensor(a.numpy(), requires_grad=True) for a in (theta, volume))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want = torch.nn.functional.grid_sample(
+            v, torch.nn.functional.affine_grid(t, (1, 2, 2, 3, 2)), **options
+        )
+    got = sample(theta, volume)
+    np.testing.assert_allclose(got.numpy(), want.detach().numpy(), atol=1e-12)
+    weights = rng.standard_normal(got.shape)
+    theta.grad = volume.grad = None
+    (got * weights).sum().backward()
+    (want * torch.tensor(weights)).sum().backward()
+    np.testing.assert_allclose(volume.grad.numpy(), v.grad.numpy(), atol=1e-12)
+    if mode == "bilinear":
+        np.testing.assert_allclose(theta.grad.numpy(), t.grad.numpy(), atol=1e-10)
 
 
 def test_errors_name_what_exists():
