@@ -51,7 +51,7 @@ from .pooling import (
 from .regression import huber_loss, l1_loss, mse_loss, smooth_l1_loss
 from .resampling import interpolate, pixel_shuffle, pixel_unshuffle
 from .sampling import affine_grid, grid_sample
-from .volume import conv3d, max_pool3d
+from .volume import adaptive_avg_pool3d, avg_pool3d, conv3d, max_pool3d
 
 __all__ = [
     "alpha_dropout",
@@ -92,6 +92,8 @@ __all__ = [
     "conv1d",
     "conv3d",
     "max_pool3d",
+    "avg_pool3d",
+    "adaptive_avg_pool3d",
     "grid_sample",
     "fold",
     "interpolate",

@@ -22,6 +22,7 @@ import autograd
 from .checks import as_tensor, check_floating, refuse_grad
 from .contiguous import permute_contiguous
 from .pooling import adaptive_avg_pool1d, adaptive_avg_pool2d
+from .volume import adaptive_avg_pool3d
 
 # The interpolating modes and the spatial axes each needs.
 LINEAR = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
@@ -165,7 +166,7 @@ def interpolate(
       s = i (in - 1) / (out - 1) with ``align_corners=True``; one axis after another.
     - 'bicubic' (4-D): the four neighbours along each axis weighted by Keys' cubic
       convolution (a = -0.75), as PyTorch; the result can overshoot the input's range.
-    - 'area': adaptive average pooling to the output size (3-D and 4-D inputs).
+    - 'area': adaptive average pooling to the output size.
 
     ``antialias=True`` is not implemented (a NotImplementedError says so).
 
@@ -212,13 +213,9 @@ def interpolate(
             f"interpolate: input sizes {x.shape[2:]} and output sizes {sizes} must be greater "
             "than 0"
         )
-    if mode == "area":
-        if dims == 3:
-            raise NotImplementedError(
-                "interpolate: mode='area' is implemented for 3-D and 4-D inputs (adaptive "
-                "average pooling 1-D and 2-D), not 5-D"
-            )
-        return (adaptive_avg_pool1d if dims == 1 else adaptive_avg_pool2d)(x, sizes)
+    if mode == "area":  # adaptive average pooling to the output size
+        pools = {1: adaptive_avg_pool1d, 2: adaptive_avg_pool2d, 3: adaptive_avg_pool3d}
+        return pools[dims](x, sizes)
     out = x
     for axis, (length, n, scale) in enumerate(zip(x.shape[2:], sizes, scales), start=2):
         copies = mode in ("linear", "bilinear", "trilinear") or (mode == "nearest" and dims == 2)

@@ -1,4 +1,5 @@
-"""Volumes (N, C, D, H, W): ``conv3d`` and ``max_pool3d``, built from the 2-D and 1-D ones.
+"""Volumes (N, C, D, H, W): ``conv3d``, ``max_pool3d``, ``avg_pool3d`` and
+``adaptive_avg_pool3d``, built from the 2-D and 1-D ones.
 
 A 3-D convolution is a sum over the kernel's depth of 2-D convolutions: each depth slice of the
 input is convolved with every depth slice of the kernel in one ``conv2d`` (the kd kernel slices
@@ -19,7 +20,14 @@ import autograd
 from .checks import as_tensor, check_floating
 from .contiguous import permute_contiguous
 from .conv import check_groups, conv2d
-from .pooling import max_pool1d, max_pool2d
+from .pooling import (
+    _adaptive_size,
+    _avg_pool,
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    max_pool1d,
+    max_pool2d,
+)
 
 Triple = tuple[int, int, int]
 
@@ -178,3 +186,68 @@ def max_pool3d(
     if unbatched:
         return out.reshape(*out.shape[1:]), indices.reshape(*indices.shape[1:])
     return out, indices
+
+
+def avg_pool3d(
+    x: Any,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+) -> autograd.Tensor:
+    """out[n, c, i, j, k] = mean of the kd x kh x kw window at (i sd, j sh, k sw) of the input
+    padded with zeros (which count unless ``count_include_pad=False``; ``divisor_override``
+    replaces the count); ``stride`` defaults to ``kernel_size``. The mean of a box is the mean
+    over depth of the 2-D means, and PyTorch's count is the product of the per-axis counts, so
+    this is ``avg_pool2d`` per slice, then ``avg_pool1d`` along depth."""
+    fn = "avg_pool3d"
+    x, unbatched = _batched(fn, x)
+    kernel = triple(fn, "kernel_size", kernel_size, 1)
+    stride = kernel if stride is None or stride == () else triple(fn, "stride", stride, 1)
+    padding = triple(fn, "padding", padding, 0)
+    if any(p > k // 2 for p, k in zip(padding, kernel)):
+        raise ValueError(f"{fn}: padding {padding} must be at most half the kernel size {kernel}")
+    if 0 in x.shape[1:]:
+        raise ValueError(f"{fn}: input of shape {x.shape} is empty outside the batch axis")
+    if divisor_override is not None and (
+        isinstance(divisor_override, bool)
+        or not isinstance(divisor_override, int | np.integer)
+        or divisor_override == 0
+    ):
+        raise ValueError(f"{fn}: divisor_override must be a non-zero int, got {divisor_override!r}")
+    sums = divisor_override is not None  # then pool sums (divisor 1) and divide at the end
+    n, c, d, h, w = x.shape
+    planes = _avg_pool(
+        "avg_pool3d", x.reshape(n, c * d, h, w), 2, kernel[1:], stride[1:], padding[1:],
+        ceil_mode, count_include_pad, 1 if sums else None,
+    )  # fmt: skip
+    ho, wo = planes.shape[2:]
+    columns = permute_contiguous(planes.reshape(n, c, d, ho, wo), (0, 1, 3, 4, 2))
+    pooled = _avg_pool(
+        "avg_pool3d", columns.reshape(n, c * ho * wo, d), 1, kernel[0], stride[0], padding[0],
+        ceil_mode, count_include_pad, 1 if sums else None,
+    )  # fmt: skip
+    do = pooled.shape[2]
+    out = permute_contiguous(pooled.reshape(n, c, ho, wo, do), (0, 1, 4, 2, 3))
+    if sums:
+        out = out / np.asarray(divisor_override, dtype=x.dtype)
+    return out.reshape(*out.shape[1:]) if unbatched else out
+
+
+def adaptive_avg_pool3d(x: Any, output_size: Any) -> autograd.Tensor:
+    """Average pooling into an ``output_size`` grid of cells (od, oh, ow): cell (i, j, k) is the
+    mean of PyTorch's adaptive windows floor(i D / od) .. ceil((i + 1) D / od) - 1 (same for H
+    and W; ``None`` keeps that axis). ``adaptive_avg_pool2d`` per slice, then
+    ``adaptive_avg_pool1d`` along depth (a box's mean is the mean of its slices' means)."""
+    fn = "adaptive_avg_pool3d"
+    x, unbatched = _batched(fn, x)
+    n, c, d, h, w = x.shape
+    sizes = _adaptive_size(fn, output_size, (d, h, w), 3)
+    planes = adaptive_avg_pool2d(x.reshape(n, c * d, h, w), sizes[1:])
+    ho, wo = planes.shape[2:]
+    columns = permute_contiguous(planes.reshape(n, c, d, ho, wo), (0, 1, 3, 4, 2))
+    pooled = adaptive_avg_pool1d(columns.reshape(n, c * ho * wo, d), sizes[0])
+    out = permute_contiguous(pooled.reshape(n, c, ho, wo, sizes[0]), (0, 1, 4, 2, 3))
+    return out.reshape(*out.shape[1:]) if unbatched else out

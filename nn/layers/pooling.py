@@ -109,9 +109,8 @@ class AvgPool1d(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-class AvgPool2d(Module):
-    """Mean over kh x kw windows of (N, C, H, W) or (C, H, W) inputs (``stride`` defaults to
-    the kernel size; zero padding counts unless ``count_include_pad=False``)."""
+class _AvgPoolNd(Module):
+    """What AvgPool2d and AvgPool3d share: PyTorch's options, attributes and repr."""
 
     def __init__(
         self,
@@ -130,9 +129,8 @@ class AvgPool2d(Module):
         self.count_include_pad = count_include_pad
         self.divisor_override = divisor_override
 
-    def forward(self, x: autograd.Tensor) -> autograd.Tensor:
-        return F.avg_pool2d(
-            x,
+    def _options(self) -> tuple:
+        return (
             self.kernel_size,
             self.stride,
             self.padding,
@@ -143,6 +141,22 @@ class AvgPool2d(Module):
 
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AvgPool2d(_AvgPoolNd):
+    """Mean over kh x kw windows of (N, C, H, W) or (C, H, W) inputs (``stride`` defaults to
+    the kernel size; zero padding counts unless ``count_include_pad=False``)."""
+
+    def forward(self, x: autograd.Tensor) -> autograd.Tensor:
+        return F.avg_pool2d(x, *self._options())
+
+
+class AvgPool3d(_AvgPoolNd):
+    """Mean over kd x kh x kw windows of (N, C, D, H, W) or (C, D, H, W) inputs (``stride``
+    defaults to the kernel size; zero padding counts unless ``count_include_pad=False``)."""
+
+    def forward(self, x: autograd.Tensor) -> autograd.Tensor:
+        return F.avg_pool3d(x, *self._options())
 
 
 class _AdaptivePoolNd(Module):
@@ -176,6 +190,14 @@ class _AdaptiveMaxPoolNd(_AdaptivePoolNd):
     def __init__(self, output_size: Any, return_indices: bool = False) -> None:
         super().__init__(output_size)
         self.return_indices = return_indices
+
+
+class AdaptiveAvgPool3d(_AdaptivePoolNd):
+    """Average pooling of (N, C, D, H, W) or (C, D, H, W) inputs to a fixed ``output_size``
+    grid, whatever D, H and W."""
+
+    def forward(self, x: autograd.Tensor) -> autograd.Tensor:
+        return F.adaptive_avg_pool3d(x, self.output_size)
 
 
 class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):

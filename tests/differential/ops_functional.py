@@ -739,7 +739,7 @@ def _grid_sample(g, x):
 
 @op("volume", "nn.functional")
 def _volume(g, x):
-    """conv3d or max_pool3d on a fresh (N, C, D, H, W) leaf (the table's nodes are 0-4-D)."""
+    """conv3d or a 3-D pooling on a fresh (N, C, D, H, W) leaf (the table's nodes are 0-4-D)."""
     x = g.leaf((g.draw(st.integers(1, 2)), g.draw(st.integers(1, 2)), 3, 2, 3))
     if g.flag():
         k, padding = g.draw(st.integers(1, 2)), g.draw(st.integers(0, 1))
@@ -750,11 +750,16 @@ def _volume(g, x):
             (lambda: TF.conv3d(x.theirs, weight.theirs, **options)),
             f"conv3d({x.label}, {weight.label}, {options})",
         )
-    options = dict(kernel_size=2, stride=g.draw(st.integers(1, 2)), ceil_mode=g.flag())
+    which = g.pick(["max_pool3d", "avg_pool3d", "adaptive_avg_pool3d"])
+    if which == "adaptive_avg_pool3d":
+        args: tuple = ((g.draw(st.integers(1, 3)), 1, g.draw(st.integers(1, 2))),)
+        options: dict = {}
+    else:
+        args, options = (2,), dict(stride=g.draw(st.integers(1, 2)), ceil_mode=g.flag())
     return (
-        (lambda: F.max_pool3d(x.ours, **options)),
-        (lambda: TF.max_pool3d(x.theirs, **options)),
-        f"max_pool3d({x.label}, {options})",
+        (lambda: getattr(F, which)(x.ours, *args, **options)),
+        (lambda: getattr(TF, which)(x.theirs, *args, **options)),
+        f"{which}({x.label}, {args}, {options})",
     )
 
 
@@ -797,6 +802,8 @@ COVERAGE = {
     "grid_sample": "grid_sample",
     "conv3d": "volume",
     "max_pool3d": "volume",
+    "avg_pool3d": "volume",
+    "adaptive_avg_pool3d": "volume",
     "affine_grid": "grid_sample",
     "dropout2d": "dropout2d",
     "layer_norm": "layer_norm",

@@ -154,6 +154,8 @@ RECORDED = [
     ("conv3d", "weight", _t(3, 2, 2, 1, 2), lambda a: F.conv3d(VOL, a, B3, stride=2)),
     ("conv3d", "bias", _t(3), lambda a: F.conv3d(VOL, K3D, a)),
     ("max_pool3d", "x", VOL, lambda a: F.max_pool3d(a, 2, ceil_mode=True)),
+    ("avg_pool3d", "x", VOL, lambda a: F.avg_pool3d(a, 2, ceil_mode=True)),
+    ("adaptive_avg_pool3d", "x", VOL, lambda a: F.adaptive_avg_pool3d(a, (2, 1, 2))),
     ("grid_sample", "grid", GRID, lambda a: F.grid_sample(IMG, a, padding_mode="border")),
     ("affine_grid", "theta", _t(2, 2, 3), lambda a: F.affine_grid(a, (2, 1, 3, 2))),
     ("fold", "x", _t(2, 8, 4), lambda a: F.fold(a, (3, 3), 2)),

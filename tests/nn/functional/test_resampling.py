@@ -126,6 +126,7 @@ def test_interpolate_2d_matches_torch(options):
 @pytest.mark.parametrize(
     "options",
     [dict(scale_factor=2), dict(size=(2, 5, 3), mode="trilinear"),
+     dict(size=(2, 3, 2), mode="area"),
      dict(scale_factor=(1.5, 2, 0.7), mode="trilinear", align_corners=True)],
     ids=str,
 )  # fmt: skip
@@ -167,8 +168,6 @@ def test_interpolate_errors_name_what_exists():
         F.interpolate(x, size=(1, 2, 3))
     with pytest.raises(ValueError, match=r"input sizes \(4, 4\) and output sizes \(2, 0\)"):
         F.interpolate(x, scale_factor=(0.5, 0.1))
-    with pytest.raises(NotImplementedError, match="mode='area' is implemented for 3-D and 4-D"):
-        F.interpolate(ag.zeros(1, 1, 2, 2, 2), size=1, mode="area")
     with pytest.raises(ValueError, match=r"expects an \(N, C, L\), \(N, C, H, W\)"):
         F.interpolate(ag.zeros(4, 4), size=2)
     with pytest.raises(ValueError, match=r"got a 3-D input .* but mode 'bicubic' needs 4-D"):

@@ -29,6 +29,8 @@ LAYERS = [
     ("AdaptiveMaxPool2d", ((3, None),), {}, (2, 3, 7, 5)),
     ("AdaptiveAvgPool2d", (2,), {}, (3, 7, 5)),
     ("MaxPool3d", (2,), dict(stride=(1, 2, 2), ceil_mode=True, return_indices=True), (2, 3, 4, 3)),
+    ("AvgPool3d", (3,), dict(stride=2, padding=1, count_include_pad=False), (2, 2, 5, 4, 5)),
+    ("AdaptiveAvgPool3d", ((2, None, 3),), {}, (2, 5, 4, 5)),
 ]
 
 
