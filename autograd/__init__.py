@@ -238,7 +238,15 @@ globals().update(_ops_exported)
 __all__ += sorted(_ops_exported)
 
 
+# PyTorch's namespaces torch.linalg and torch.special, loaded at first use (import time).
+_LAZY_MODULES = ("linalg", "special")
+
+
 def __getattr__(name: str) -> Any:
     if name.startswith("__"):
         raise AttributeError(name)
+    if name in _LAZY_MODULES:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
     raise _torch_facade.missing_module_attribute(name, __all__)
