@@ -8,6 +8,7 @@ from . import (  # noqa: F401  (imported for their declarations)
     cumulative,
     decompositions,
     exponential,
+    gamma,
     hyperbolic,
     indexing,
     joining,
