@@ -9,6 +9,7 @@ from . import (  # noqa: F401  (imported for their declarations)
     decompositions,
     exponential,
     gamma,
+    gaussian,
     hyperbolic,
     indexing,
     joining,
