@@ -177,9 +177,7 @@ MISSING = {
     "gradient",
     "count_nonzero": "use np.count_nonzero(t)",
     # Elementwise math under other names.
-    "atan2": "use t.arctan2(other) (NumPy's name)",
     "softplus": "use autograd.logaddexp(0, t), or nn.Softplus",
-    "nan_to_num": "use autograd.where(np.isnan(t), 0.0, t)",
     # Shapes and selection.
     "mT": "use t.swapaxes(-2, -1)",
     "unflatten": "use t.reshape(new_shape)",
@@ -235,7 +233,6 @@ MODULE_MISSING = {
     "utils": "data loading is nn.data (DataLoader, TensorDataset); clipping is nn.utils",
     "BFloat16Tensor": "backproplab has no bfloat16 (NumPy lacks it): use FloatTensor",
     "is_tensor": "use isinstance(x, autograd.Tensor)",
-    "atan2": "use autograd.arctan2(y, x) (NumPy's name)",
 }
 
 

@@ -7,6 +7,7 @@ from . import (  # noqa: F401  (imported for their declarations)
     contractions,
     cumulative,
     decompositions,
+    elementwise_special,
     exponential,
     gamma,
     gaussian,

@@ -102,3 +102,44 @@ def diff(x: Any, n: int = 1, axis: int = -1, prepend: Any = None, append: Any = 
     for _ in range(n):
         x = x[before + (slice(1, None),)] - x[before + (slice(None, -1),)]
     return x
+
+
+class LogCumSumExp(Function):
+    """y_j = ln(sum over k <= j of exp(x_k)) along ``axis``, computed without overflow;
+    dL/dx_i = sum over j >= i of dL/dy_j exp(x_i - y_j) (in a plain backward, summed in the
+    log domain, the positive and negative parts of the gradient apart, so that it never
+    overflows either)."""
+
+    name = "logcumsumexp"
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, axis: int = 0) -> np.ndarray:
+        x, ctx.axis = running_axis(ctx, x, axis, "logcumsumexp")
+        if x.dtype.kind != "f":
+            raise TypeError(f"logcumsumexp: expected a floating-point tensor, got {x.dtype}")
+        out = np.logaddexp.accumulate(x, axis=ctx.axis)
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        x, out = ctx.saved_tensors
+        axis = ctx.axis
+        if isinstance(grad, Tensor) or isinstance(x, Tensor):  # create_graph: recorded ops
+            shift = np.max(np.asarray(x), axis=axis, keepdims=True)  # any constant: it cancels
+            running = sum_from_the_end(grad * np.exp(shift - out), axis)
+            return running * np.exp(x - shift)
+        with np.errstate(divide="ignore"):
+            parts = []
+            for sign in (1, -1):
+                log_part = np.where(sign * grad > 0, np.log(np.abs(grad)) - out, -np.inf)
+                flipped = np.logaddexp.accumulate(np.flip(log_part, axis), axis=axis)
+                parts.append(np.exp(x + np.flip(flipped, axis)))
+        return parts[0] - parts[1]
+
+
+@op()
+def logcumsumexp(x: Any, axis: int) -> Tensor:
+    """y_j = ln(sum over k <= j of exp(x_k)) along ``axis`` (PyTorch's ``logcumsumexp(x,
+    dim)``), without overflow;  dL/dx_i = sum over j >= i of dL/dy_j exp(x_i - y_j)."""
+    return LogCumSumExp.apply(x, axis=axis)

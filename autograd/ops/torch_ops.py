@@ -185,7 +185,7 @@ class Trunc(Rounding):
         return np.trunc(x)
 
 
-@op()
+@op(aliases=("sgn",))
 class Sign(Rounding):
     """y = -1, 0 or 1 by the sign of x;  dy/dx = 0."""
 

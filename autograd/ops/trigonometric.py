@@ -108,7 +108,7 @@ class Arctan(Function):
         return grad / (1 + x * x)
 
 
-@op(numpy=np.arctan2)
+@op(numpy=np.arctan2, aliases=("atan2",))
 class Arctan2(Function):
     """y = arctan2(a, b), the angle of the point (b, a) in (-pi, pi];  dy/da = b / (a^2 + b^2),
     dy/db = -a / (a^2 + b^2); at the origin (where a^2 + b^2 is 0) both are taken as 0, as

@@ -21,7 +21,7 @@ def test_ragged_nested_list_names_the_rows_that_differ():
 @pytest.mark.parametrize(
     "name, hint",
     [
-        ("atan2", "arctan2"),
+        ("softplus", "logaddexp"),
         ("median", "autograd.sort"),
         ("nansum", "autograd.where"),
         ("mT", "swapaxes"),
@@ -43,8 +43,8 @@ def test_every_hinted_equivalent_exists():
 
 
 def test_missing_module_function_gives_the_nearest_equivalent():
-    with pytest.raises(AttributeError, match=r"atan2.*autograd.arctan2\(y, x\)"):
-        autograd.atan2  # noqa: B018
+    with pytest.raises(AttributeError, match=r"is_tensor.*isinstance\(x, autograd.Tensor\)"):
+        autograd.is_tensor  # noqa: B018
 
 
 def test_indexing_with_an_empty_list_selects_nothing():

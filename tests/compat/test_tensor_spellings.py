@@ -222,9 +222,9 @@ def test_missing_names_say_what_to_use_instead():
         x.nansum  # noqa: B018
     with pytest.raises(AttributeError, match="no attribute 'cuda': backproplab runs on the CPU"):
         x.cuda()
-    assert not hasattr(x, "atan2") and hasattr(x, "broadcast_to")
+    assert not hasattr(x, "softplus") and hasattr(x, "broadcast_to")
     help_text = pydoc.render_doc(ag.Tensor, renderer=pydoc.plaintext)
-    assert "atan2\n |      Not in backproplab: use t.arctan2(other)" in help_text
+    assert "softplus\n |      Not in backproplab: use autograd.logaddexp(0, t)" in help_text
     with pytest.raises(AttributeError, match="'Tensor' object has no attribute 'unsqueez'"):
         x.unsqueez  # noqa: B018  (a typo: Python's own error, with its "Did you mean")
     with pytest.raises(AttributeError, match="`import nn`"):
