@@ -21,8 +21,8 @@ import numpy as np
 from .arguments import constant
 from .conversion import as_tensor
 from .ops.decompositions import (
-    EighResult,
     Eigenvalues,
+    EighResult,
     QRResult,
     SingularValues,
     SVDResult,
@@ -409,4 +409,3 @@ def lstsq(a: Any, b: Any, rcond: Any = None, *, driver: str | None = None) -> Ls
         solution = solution.reshape(solution.shape[:-1])
     empty = Tensor(np.zeros((0,), dtype=a.dtype))
     return LstsqResult(solution, empty, matrix_rank(a.detach(), rtol=rcond), empty)
-
