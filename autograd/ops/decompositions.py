@@ -47,30 +47,34 @@ def _values(x: Any) -> np.ndarray:
     return x._data if isinstance(x, Tensor) else np.asarray(x)
 
 
-def gap_inverse(values: Any, numerator: Any, fn: str, what: str) -> Any:
-    """F * numerator with F_ij = 1 / (values_j - values_i) off the diagonal and 0 on it.
+def gap_inverse(values: Any, numerator: Any, raw: list[Any], fn: str, what: str) -> Any:
+    """F o numerator with F_ij = 1 / (values_j - values_i) off the diagonal and 0 on it.
 
-    Where two values coincide (to rounding), the term is 0 if the numerator is negligible there
-    (the loss does not depend on the choice of basis) and otherwise undefined: raise."""
+    Where two values coincide (to rounding) the derivative of their vectors does not exist. The
+    term is then 0 if the loss does not involve how those vectors mix, i.e. if the entries
+    (i, j) and (j, i) of every matrix in ``raw`` (V^T G_V for eigh) vanish; otherwise backward
+    raises. (A loss that ignores the basis, such as V diag(w) V^T, can have a finite derivative
+    there, but not one this formula can give: 0 / 0. PyTorch returns NaN or inf.)"""
     v = _values(values)
-    num = _values(numerator)
     gaps = v[..., None, :] - v[..., :, None]
     scale = np.max(np.abs(v), axis=-1, keepdims=True)[..., None]
     eps = np.finfo(v.dtype).eps
     n = v.shape[-1]
-    tied = (np.abs(gaps) <= 8 * eps * np.maximum(scale, np.finfo(v.dtype).tiny)) & ~np.eye(
-        n, dtype=bool
-    )
+    off_diagonal = ~np.eye(n, dtype=bool)
+    tied = (np.abs(gaps) <= 8 * eps * np.maximum(scale, np.finfo(v.dtype).tiny)) & off_diagonal
     if np.any(tied):
-        big = np.max(np.abs(num), axis=(-2, -1), keepdims=True)
-        if np.any(tied & (np.abs(num) > np.sqrt(eps) * np.maximum(big, 1.0))):
-            raise ValueError(
-                f"{fn}: the gradient is not defined: {what} repeat, and the loss depends on the "
-                "choice of basis of their subspace (PyTorch returns inf or NaN here)"
-            )
+        for matrix in raw:
+            m = np.abs(_values(matrix))
+            negligible = 64 * eps * np.max(m, axis=(-2, -1), keepdims=True)
+            if np.any(tied & ((m > negligible) | (np.swapaxes(m, -1, -2) > negligible))):
+                raise ValueError(
+                    f"{fn}: the gradient is not defined: {what} repeat, and the loss depends on "
+                    "how their vectors are chosen (PyTorch returns NaN or inf here); a loss of "
+                    "the values alone, or of the vectors of distinct values, is differentiable"
+                )
     # The gaps again from ``values`` itself, which is recorded under create_graph.
     recorded = values[..., None, :] - values[..., :, None]
-    return numerator / np.where(tied | np.eye(n, dtype=bool), np.inf, recorded)
+    return numerator / np.where(tied | ~off_diagonal, np.inf, recorded)
 
 
 class QRResult(NamedTuple):
@@ -123,7 +127,9 @@ class QR(Function):
             )
         q, r = cut(ctx.saved_tensors[0], ctx.shapes)
         grad_q, grad_r = cut(grad, ctx.shapes)
-        if np.any(np.diagonal(_values(r), axis1=-2, axis2=-1) == 0):
+        diagonal = np.abs(np.diagonal(_values(r), axis1=-2, axis2=-1))
+        limit = np.finfo(diagonal.dtype).eps * max(r.shape[-2:]) * np.max(diagonal, initial=0)
+        if np.any(diagonal <= limit):
             raise ValueError("linalg.qr: the gradient is not defined for a rank-deficient A")
         m, n = q.shape[-2], r.shape[-1]
         if m >= n:
@@ -162,8 +168,9 @@ class EighResult(NamedTuple):
 
 class Eigh(Function):
     """A = V diag(w) V^T for symmetric A (eigenvalues ascending; only the lower triangle is read,
-    or the upper with UPLO="U"), packed (w, V). Gradient: dL/dA = sym(V (diag(G_w) + F o (V^T
-    G_V)) V^T), F_ij = 1 / (w_j - w_i) off the diagonal, sym(M) = (M + M^T) / 2 (A symmetric)."""
+    or the upper with UPLO="U"), packed (w, V). Gradient, with A taken symmetric:
+    dL/dA = V (diag(G_w) + F o skew(V^T G_V)) V^T, F_ij = 1 / (w_j - w_i) off the diagonal,
+    skew(M) = (M - M^T) / 2."""
 
     name = "linalg.eigh"
 
@@ -182,11 +189,14 @@ class Eigh(Function):
     def backward(ctx: Any, grad: Any) -> Any:
         w, v = cut(ctx.saved_tensors[0], ctx.shapes)
         grad_w, grad_v = cut(grad, ctx.shapes)
-        inner = gap_inverse(w, _mT(v) @ grad_v, "linalg.eigh", "eigenvalues")
+        # Only the antisymmetric part of V^T G_V counts (the gradient is symmetrised), and it
+        # is the part that must vanish where eigenvalues repeat.
+        projected = _mT(v) @ grad_v
+        skew = 0.5 * (projected - _mT(projected))
+        inner = gap_inverse(w, skew, [projected], "linalg.eigh", "eigenvalues")
         n = w.shape[-1]
         inner = inner + grad_w[..., None, :] * np.eye(n, dtype=_values(w).dtype)
-        full = v @ inner @ _mT(v)
-        return 0.5 * (full + _mT(full))
+        return v @ inner @ _mT(v)
 
 
 @op(numpy=np.linalg.eigh, method=False, export=False)
@@ -212,7 +222,7 @@ class SVD(Function):
     """A = U diag(s) V^T, reduced (U (m, k), s (k,), V^T (k, n), k = min(m, n)), packed. With
     F_ij = 1 / (s_j^2 - s_i^2) off the diagonal, J = U^T G_U, K = V^T G_V (Townsend 2016):
 
-        dL/dA = U [(F o (J - J^T)) S + diag(G_s) + S (F o (K - K^T))] V^T
+        dL/dA = U [F o ((J - J^T) S + S (K - K^T)) + diag(G_s)] V^T
                 + (I - U U^T) G_U S^-1 V^T + U S^-1 G_V^T (I - V V^T)."""
 
     name = "linalg.svd"
@@ -239,8 +249,8 @@ class SVD(Function):
         squares = s * s
         what = "singular values"
         s_row = s[..., None, :]
-        middle = gap_inverse(squares, j - _mT(j), "linalg.svd", what) * s_row
-        middle = middle + _mT(s_row) * gap_inverse(squares, kk - _mT(kk), "linalg.svd", what)
+        numerator = (j - _mT(j)) * s_row + _mT(s_row) * (kk - _mT(kk))
+        middle = gap_inverse(squares, numerator, [j, kk], "linalg.svd", what)
         middle = middle + grad_s[..., None, :] * np.eye(k, dtype=dtype)
         out = u @ middle @ vh
         if m > k:  # U's columns leave out part of R^m: (I - U U^T) G_U S^-1 V^T

@@ -205,8 +205,9 @@ class LogNdtr(Function):
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
         out, slope = log_ndtr_values(x)
-        ctx.save_for_backward(x, out, slope.astype(_back(out, x).dtype))
-        return _back(out, x)
+        out = _back(out, x)  # (the array returned is the one saved: see create_graph)
+        ctx.save_for_backward(x, out, slope.astype(out.dtype))
+        return out
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:

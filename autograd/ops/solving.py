@@ -45,6 +45,8 @@ def singular(fn: str, a: np.ndarray) -> np.linalg.LinAlgError:
 class Inv(Function):
     """Y = A^-1 (batched);  dL/dA = -Y^T G Y^T (from dY = -Y dA Y)."""
 
+    name = "inverse"
+
     @staticmethod
     def forward(ctx: Any, a: np.ndarray) -> np.ndarray:
         square("inverse", a)
@@ -210,12 +212,14 @@ class Cholesky(Function):
                 f"cholesky: the input of shape {a.shape} is not positive-definite"
             ) from None
         ctx.upper = upper
-        ctx.save_for_backward(lower)
-        return _mT(lower) if upper else lower
+        out = np.ascontiguousarray(_mT(lower)) if upper else lower
+        ctx.save_for_backward(out)  # the result itself: recorded again under create_graph
+        return out
 
     @staticmethod
     def backward(ctx: Any, grad: Any) -> Any:
-        (lower,) = ctx.saved_tensors
+        (out,) = ctx.saved_tensors
+        lower = _mT(out) if ctx.upper else out
         if ctx.upper:
             grad = _mT(grad)
         inner = _phi(_mT(lower) @ grad)
