@@ -46,7 +46,10 @@ def test_det_gradient_is_the_cofactor_matrix_also_for_singular_matrices():
         ag.det(x).backward()
         cofactors = np.array(
             [
-                [(-1) ** (i + j) * np.linalg.det(np.delete(np.delete(a, i, 0), j, 1)) for j in range(3)]
+                [
+                    (-1) ** (i + j) * np.linalg.det(np.delete(np.delete(a, i, 0), j, 1))
+                    for j in range(3)
+                ]
                 for i in range(3)
             ]
         )
