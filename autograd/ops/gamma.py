@@ -102,17 +102,22 @@ def _lgamma_positive(x: np.ndarray) -> np.ndarray:
     # Shift into [1.5, 2.5): up for x < 1.5 (subtracting ln x), down for x >= 2.5 (adding).
     correction = np.zeros_like(small)
     z = small.copy()
+    centre = np.full_like(small, 2.0)  # the integer the shifted z is expanded about, minus shifts
     for _ in range(2):
         low = z < 1.5
         correction[low] -= np.log(z[low])
         z[low] += 1
+        centre[low] -= 1
     product = np.ones_like(z)
     for _ in range(8):
         high = z >= 2.5
         z[high] -= 1
+        centre[high] += 1
         product[high] *= z[high]
     correction += np.log(product)
-    z -= 2
+    # The series variable straight from x (exact: x and centre are within a factor 2), not
+    # from the shifted z, whose additions rounded away low bits that matter near x = 1.
+    z = small - centre
     value = np.zeros_like(z)
     for c in _series_about_two()[::-1]:
         value = (value + c) * z
