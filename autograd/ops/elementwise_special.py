@@ -18,8 +18,8 @@ from ..tensor import Tensor
 
 @op()
 class Xlogy(Function):
-    """z = x ln y, and 0 where x = 0 (unless y is NaN);  dz/dx = ln y (0 where x = 0, as
-    PyTorch), dz/dy = x / y."""
+    """z = x ln y, and 0 where x = 0 (unless y is NaN);  dz/dx = ln y (0 where x = 0 and
+    y <= 0, as PyTorch), dz/dy = x / y."""
 
     promotion = staticmethod(promoted)
 
@@ -34,15 +34,16 @@ class Xlogy(Function):
     def backward(ctx: Any, grad: Any) -> tuple:
         x, y = ctx.saved_tensors
         need_x, need_y = ctx.needs_input_grad
-        zero = np.asarray(x == 0)
-        grad_x = np.where(zero, 0, grad * np.log(np.where(zero, 1, y))) if need_x else None
+        # PyTorch's convention: ln y, except 0 where x = 0 and y <= 0 (where ln y is not finite)
+        edge = np.asarray((x == 0) & (y <= 0))
+        grad_x = np.where(edge, 0, grad * np.log(np.where(edge, 1, y))) if need_x else None
         grad_y = grad * x / y if need_y else None
         return grad_x, grad_y
 
 
 class Xlog1py(Function):
     """z = x ln(1 + y), and 0 where x = 0 (unless y is NaN);  dz/dx = ln(1 + y) (0 where
-    x = 0), dz/dy = x / (1 + y)."""
+    x = 0 and y <= -1), dz/dy = x / (1 + y)."""
 
     name = "special.xlog1py"
     promotion = staticmethod(promoted)
@@ -58,8 +59,8 @@ class Xlog1py(Function):
     def backward(ctx: Any, grad: Any) -> tuple:
         x, y = ctx.saved_tensors
         need_x, need_y = ctx.needs_input_grad
-        zero = np.asarray(x == 0)
-        grad_x = np.where(zero, 0, grad * np.log1p(np.where(zero, 0, y))) if need_x else None
+        edge = np.asarray((x == 0) & (y <= -1))  # as xlogy's
+        grad_x = np.where(edge, 0, grad * np.log1p(np.where(edge, 0, y))) if need_x else None
         grad_y = grad * x / (1 + y) if need_y else None
         return grad_x, grad_y
 
