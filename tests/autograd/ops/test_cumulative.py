@@ -52,3 +52,26 @@ def test_diff_joins_a_tensor_to_prepend():
     x, p = uniform((3, 4), 7), uniform((3, 1), 8)
     check_op(lambda a, b: np.diff(a, prepend=b), [x, p], linear=True)
     assert ag.diff(x, n=0) is x
+
+
+def test_logcumsumexp_is_stable_and_its_gradient_is_right():
+    rng = np.random.default_rng(12)
+    x = ag.tensor(rng.uniform(-3, 3, (3, 4)), requires_grad=True)
+    for dim in (0, 1, -1):
+        expected = np.log(np.cumsum(np.exp(x.numpy()), axis=dim))
+        np.testing.assert_allclose(ag.logcumsumexp(x, dim).numpy(), expected, rtol=1e-14)
+        assert ag.gradcheck(lambda a, d=dim: ag.logcumsumexp(a, dim=d), [x])
+        assert ag.gradgradcheck(lambda a, d=dim: a.logcumsumexp(d), [x])
+    wide = ag.tensor([-1000.0, 1000.0, -1000.0, 999.0], dtype=np.float64, requires_grad=True)
+    out = ag.logcumsumexp(wide, 0)
+    np.testing.assert_allclose(out.numpy(), [-1000.0, 1000.0, 1000.0, 1000 + np.log1p(np.exp(-1))])
+    (out * ag.tensor([1.0, -2.0, 3.0, 1.0])).sum().backward()  # no overflow, signs mixed
+    assert np.isfinite(wide.grad.numpy()).all()
+    np.testing.assert_allclose(wide.grad.numpy()[0], 1.0)
+    torch = pytest.importorskip("torch")
+    data = rng.uniform(-50, 50, (4, 5))
+    w = rng.standard_normal((4, 5))
+    a, b = ag.tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+    (ag.logcumsumexp(a, 1) * ag.tensor(w)).sum().backward()
+    (torch.logcumsumexp(b, 1) * torch.tensor(w)).sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-10, atol=1e-300)
