@@ -321,73 +321,11 @@ class TensorMethods:
         Also takes PyTorch's dim= and keepdim=.
         """
 
-    def exp(self) -> Tensor:
-        """y = e^x;  dy/dx = e^x = y."""
-
-    def log(self) -> Tensor:
-        """y = ln x;  dy/dx = 1 / x."""
-
-    def sqrt(self) -> Tensor:
-        """y = sqrt(x);  dy/dx = 1 / (2 sqrt(x)) = 0.5 / y."""
-
-    def sigmoid(self) -> Tensor:
-        """y = 1 / (1 + e^-x);  dy/dx = y (1 - y)."""
-
-    def log1p(self) -> Tensor:
-        """y = ln(1 + x), accurate for small x;  dy/dx = 1 / (1 + x)."""
-
-    def expm1(self) -> Tensor:
-        """y = e^x - 1, accurate for small x;  dy/dx = e^x = y + 1."""
-
-    def log2(self) -> Tensor:
-        """y = log2 x = ln x / ln 2;  dy/dx = 1 / (x ln 2)."""
-
-    def log10(self) -> Tensor:
-        """y = log10 x = ln x / ln 10;  dy/dx = 1 / (x ln 10)."""
-
-    def exp2(self) -> Tensor:
-        """y = 2^x;  dy/dx = 2^x ln 2 = y ln 2."""
-
-    def logaddexp(self, b: Any) -> Tensor:
-        """y = ln(e^a + e^b), computed without overflow;  dy/da = e^(a - y), dy/db = e^(b - y)
-        (the two weights of a softmax over {a, b}; they sum to 1).
-        """
-
-    def logaddexp2(self, b: Any) -> Tensor:
-        """y = log2(2^a + 2^b), computed without overflow;  dy/da = 2^(a - y), dy/db = 2^(b - y)."""
-
-    def sinh(self) -> Tensor:
-        """y = sinh x = (e^x - e^-x) / 2;  dy/dx = cosh x."""
-
-    def cosh(self) -> Tensor:
-        """y = cosh x = (e^x + e^-x) / 2;  dy/dx = sinh x."""
-
-    def tanh(self) -> Tensor:
-        """y = tanh x;  dy/dx = 1 - y^2."""
-
-    def arcsinh(self) -> Tensor:
-        """y = arcsinh x = ln(x + sqrt(x^2 + 1));  dy/dx = 1 / sqrt(x^2 + 1)."""
-
-    def arccosh(self) -> Tensor:
-        """y = arccosh x = ln(x + sqrt(x^2 - 1)), for x >= 1;  dy/dx = 1 / sqrt(x^2 - 1)."""
-
-    def arctanh(self) -> Tensor:
-        """y = arctanh x = ln((1 + x) / (1 - x)) / 2, for -1 < x < 1;  dy/dx = 1 / (1 - x^2)."""
-
-    def __getitem__(self, index: Any) -> Tensor:
-        """x[index] with NumPy indexing (``Tensor.__getitem__``)."""
-
-    def take(self, indices: Any, axis: builtins.int | None = None, mode: builtins.str = 'raise') -> Tensor:
-        """The elements at ``indices`` along ``axis`` (of the flattened array for None), as np.take:
-            the result's shape is x's with that axis replaced by the indices' shape. ``mode`` "raise"
-            (negative indices count from the end), "wrap" or "clip" treats out-of-range indices.
+    def logcumsumexp(self, axis: builtins.int) -> Tensor:
+        """y_j = ln(sum over k <= j of exp(x_k)) along ``axis`` (PyTorch's ``logcumsumexp(x,
+            dim)``), without overflow;  dL/dx_i = sum over j >= i of dL/dy_j exp(x_i - y_j).
 
         Also takes PyTorch's dim= and keepdim=.
-        """
-
-    def diagonal(self, offset: builtins.int = 0, axis1: builtins.int = 0, axis2: builtins.int = 1) -> Tensor:
-        """The diagonal x[..., i, i + offset] of the 2-D slices over ``axis1`` and ``axis2``, as a
-        last axis: a view, as PyTorch's (writing into it writes into x).
         """
 
     def abs(self) -> Tensor:
@@ -459,6 +397,159 @@ class TensorMethods:
         their gradients too (1 where they are the result, as PyTorch's clamp). The bounds are given
         positionally, or as NumPy's ``a_min``/``a_max`` or NumPy 2's and PyTorch's ``min``/``max``
         (``clamp`` is PyTorch's name); one of them may be None.
+        """
+
+    def inverse(self) -> Tensor:
+        """Y = A^-1 (batched);  dL/dA = -Y^T G Y^T (from dY = -Y dA Y)."""
+
+    def det(self) -> Tensor:
+        """y = det A (batched);  dL/dA = g adj(A)^T = g det(A) A^-T (Jacobi's formula), which the
+        backward computes from the SVD where A is singular, so the gradient there is exact too.
+        """
+
+    def slogdet(self) -> Tensor:
+        """(sign, log|det A|) of a (batch of) square matrices: det A = sign * exp(logabsdet), without
+        overflow. ``sign`` (-1, 0 or 1) is a constant; d logabsdet / dA = A^-T.
+        """
+
+    def logdet(self) -> Tensor:
+        """log det A (PyTorch's ``torch.logdet``): NaN where det A < 0, -inf where it is 0;
+        d/dA = A^-T.
+        """
+
+    def cholesky(self, upper: builtins.bool = False) -> Tensor:
+        """L = cholesky(A): the lower-triangular L with A = L L^T, for symmetric positive-definite A
+        (only A's lower triangle is read; ``upper=True`` returns U = L^T). With Phi(M) the lower
+        triangle of M with its diagonal halved, dL = L Phi(L^-1 dA L^-T), so
+        dL/dA = sym(L^-T Phi(L^T G) L^-1), sym(M) = (M + M^T) / 2: the symmetric gradient PyTorch
+        returns (A is taken to be symmetric).
+        """
+
+    def qr(self, mode: builtins.str = 'reduced') -> Tensor:
+        """The QR decomposition A = Q R (batched): mode "reduced" (Q (m, k), R (k, n), k = min(m,
+        n)), "complete" (Q (m, m)) or "r" (R only; Q is empty). Differentiable for A of full rank
+        (see ``QR``).
+        """
+
+    def xlogy(self, y: Any) -> Tensor:
+        """z = x ln y, and 0 where x = 0 (unless y is NaN);  dz/dx = ln y (0 where x = 0 and
+        y <= 0, as PyTorch), dz/dy = x / y.
+        """
+
+    def sinc(self) -> Tensor:
+        """y = sin(pi x) / (pi x), 1 at x = 0 (the normalised sinc, as NumPy and PyTorch);
+        dy/dx = (cos(pi x) - y) / x, 0 at x = 0.
+        """
+
+    def frac(self) -> Tensor:
+        """y = x - trunc(x), the fractional part (with x's sign);  dy/dx = 1."""
+
+    def logit(self, eps: Any = None) -> Tensor:
+        """y = ln(x / (1 - x)), x first clamped to [eps, 1 - eps] when ``eps`` is given (a number);
+        dy/dx = 1 / (x (1 - x)), 0 where the clamp is active (see ``Logit``).
+        """
+
+    def nan_to_num(self, nan: Any = 0.0, posinf: Any = None, neginf: Any = None) -> Tensor:
+        """y = x with NaN, +inf and -inf replaced by numbers (see ``NanToNum``);  dy/dx = 1 where x
+        is finite, 0 where it was replaced.
+        """
+
+    def i0(self) -> Tensor:
+        """y = I_0(x), the modified Bessel function of the first kind of order 0;  dy/dx = I_1(x)."""
+
+    def exp(self) -> Tensor:
+        """y = e^x;  dy/dx = e^x = y."""
+
+    def log(self) -> Tensor:
+        """y = ln x;  dy/dx = 1 / x."""
+
+    def sqrt(self) -> Tensor:
+        """y = sqrt(x);  dy/dx = 1 / (2 sqrt(x)) = 0.5 / y."""
+
+    def sigmoid(self) -> Tensor:
+        """y = 1 / (1 + e^-x);  dy/dx = y (1 - y)."""
+
+    def log1p(self) -> Tensor:
+        """y = ln(1 + x), accurate for small x;  dy/dx = 1 / (1 + x)."""
+
+    def expm1(self) -> Tensor:
+        """y = e^x - 1, accurate for small x;  dy/dx = e^x = y + 1."""
+
+    def log2(self) -> Tensor:
+        """y = log2 x = ln x / ln 2;  dy/dx = 1 / (x ln 2)."""
+
+    def log10(self) -> Tensor:
+        """y = log10 x = ln x / ln 10;  dy/dx = 1 / (x ln 10)."""
+
+    def exp2(self) -> Tensor:
+        """y = 2^x;  dy/dx = 2^x ln 2 = y ln 2."""
+
+    def logaddexp(self, b: Any) -> Tensor:
+        """y = ln(e^a + e^b), computed without overflow;  dy/da = e^(a - y), dy/db = e^(b - y)
+        (the two weights of a softmax over {a, b}; they sum to 1).
+        """
+
+    def logaddexp2(self, b: Any) -> Tensor:
+        """y = log2(2^a + 2^b), computed without overflow;  dy/da = 2^(a - y), dy/db = 2^(b - y)."""
+
+    def lgamma(self) -> Tensor:
+        """y = ln |Gamma(x)|;  dy/dx = psi(x) (digamma)."""
+
+    def digamma(self) -> Tensor:
+        """y = psi(x) = d ln Gamma(x) / dx;  dy/dx = psi'(x) (trigamma, ``polygamma(1, x)``)."""
+
+    def polygamma(self, n: Any) -> Tensor:
+        """PyTorch's ``x.polygamma(n)``: psi^(n)(x) (the tensor first, unlike ``polygamma(n, x)``)."""
+
+    def mvlgamma(self, p: builtins.int) -> Tensor:
+        """The multivariate log-gamma of dimension p: ln Gamma_p(x) = p (p - 1) / 4 ln pi +
+        sum_{j=0}^{p-1} ln Gamma(x - j / 2), for x > (p - 1) / 2 (PyTorch raises otherwise);
+        dy/dx = sum_j psi(x - j / 2).
+        """
+
+    def erf(self) -> Tensor:
+        """y = erf(x) = 2/sqrt(pi) * integral_0^x exp(-t^2) dt;  dy/dx = 2/sqrt(pi) * exp(-x^2)
+        (differentiable any number of times).
+        """
+
+    def erfc(self) -> Tensor:
+        """y = erfc(x) = 1 - erf(x), accurate in the right tail;  dy/dx = -2/sqrt(pi) exp(-x^2)."""
+
+    def erfinv(self) -> Tensor:
+        """y = erf^-1(x) for -1 <= x <= 1;  dy/dx = sqrt(pi)/2 exp(y^2)."""
+
+    def sinh(self) -> Tensor:
+        """y = sinh x = (e^x - e^-x) / 2;  dy/dx = cosh x."""
+
+    def cosh(self) -> Tensor:
+        """y = cosh x = (e^x + e^-x) / 2;  dy/dx = sinh x."""
+
+    def tanh(self) -> Tensor:
+        """y = tanh x;  dy/dx = 1 - y^2."""
+
+    def arcsinh(self) -> Tensor:
+        """y = arcsinh x = ln(x + sqrt(x^2 + 1));  dy/dx = 1 / sqrt(x^2 + 1)."""
+
+    def arccosh(self) -> Tensor:
+        """y = arccosh x = ln(x + sqrt(x^2 - 1)), for x >= 1;  dy/dx = 1 / sqrt(x^2 - 1)."""
+
+    def arctanh(self) -> Tensor:
+        """y = arctanh x = ln((1 + x) / (1 - x)) / 2, for -1 < x < 1;  dy/dx = 1 / (1 - x^2)."""
+
+    def __getitem__(self, index: Any) -> Tensor:
+        """x[index] with NumPy indexing (``Tensor.__getitem__``)."""
+
+    def take(self, indices: Any, axis: builtins.int | None = None, mode: builtins.str = 'raise') -> Tensor:
+        """The elements at ``indices`` along ``axis`` (of the flattened array for None), as np.take:
+            the result's shape is x's with that axis replaced by the indices' shape. ``mode`` "raise"
+            (negative indices count from the end), "wrap" or "clip" treats out-of-range indices.
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def diagonal(self, offset: builtins.int = 0, axis1: builtins.int = 0, axis2: builtins.int = 1) -> Tensor:
+        """The diagonal x[..., i, i + offset] of the 2-D slices over ``axis1`` and ``axis2``, as a
+        last axis: a view, as PyTorch's (writing into it writes into x).
         """
 
     def matmul(self, b: Any) -> Tensor:
@@ -627,11 +718,6 @@ class TensorMethods:
         Also takes PyTorch's dim= and keepdim=.
         """
 
-    def erf(self) -> Tensor:
-        """y = erf(x) = 2/sqrt(pi) * integral_0^x exp(-t^2) dt;  dy/dx = 2/sqrt(pi) * exp(-x^2)
-        (differentiable any number of times).
-        """
-
     def repeat(self, repeats: Any, axis: builtins.int | None = None) -> Tensor:
         """Each element repeated ``repeats`` times (an int, or one count per element) along
             ``axis`` (of the flattened array for None), as np.repeat and ndarray.repeat;
@@ -698,6 +784,9 @@ class TensorMethods:
         """y = x with its fractional part dropped (towards zero);  dy/dx = 0."""
 
     def sign(self) -> Tensor:
+        """y = -1, 0 or 1 by the sign of x;  dy/dx = 0."""
+
+    def sgn(self) -> Tensor:
         """y = -1, 0 or 1 by the sign of x;  dy/dx = 0."""
 
     def round(self, decimals: builtins.int = 0) -> Tensor:
@@ -807,6 +896,12 @@ class TensorMethods:
         """y = arctan x in (-pi/2, pi/2);  dy/dx = 1 / (1 + x^2)."""
 
     def arctan2(self, b: Any) -> Tensor:
+        """y = arctan2(a, b), the angle of the point (b, a) in (-pi, pi];  dy/da = b / (a^2 + b^2),
+        dy/db = -a / (a^2 + b^2); at the origin (where a^2 + b^2 is 0) both are taken as 0, as
+        PyTorch does (so ``arctan2(x, x)`` at x = 0 has gradient 0, not NaN).
+        """
+
+    def atan2(self, b: Any) -> Tensor:
         """y = arctan2(a, b), the angle of the point (b, a) in (-pi, pi];  dy/da = b / (a^2 + b^2),
         dy/db = -a / (a^2 + b^2); at the origin (where a^2 + b^2 is 0) both are taken as 0, as
         PyTorch does (so ``arctan2(x, x)`` at x = 0 has gradient 0, not NaN).

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from .conversion import as_tensor
-from .ops.elementwise_special import I0, I1, Entr, Logit, Sinc, Xlog1py, Xlogy
+from .ops.elementwise_special import I0, I1, Entr, Sinc, Xlog1py, Xlogy
+from .ops.elementwise_special import logit as _logit
 from .ops.exponential import Exp2, Expm1, Log1p, Sigmoid
 from .ops.gamma import Digamma, Lgamma, mvlgamma, polygamma
 from .ops.gaussian import Erfc, Erfinv, LogNdtr, Ndtr, Ndtri
@@ -75,7 +76,7 @@ def expit(x: Any) -> Tensor:
 def logit(x: Any, eps: float | None = None) -> Tensor:
     """ln(x / (1 - x)), x first clamped to [eps, 1 - eps] when ``eps`` is given;
     d/dx = 1 / (x (1 - x)) (0 where the clamp is active)."""
-    return Logit.apply(x, eps=eps)
+    return _logit(x, eps)
 
 
 def xlogy(x: Any, y: Any) -> Tensor:

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from ..arguments import constant
 from ..function import Function
 from ..promotion import promoted
 from ..registry import op
@@ -85,7 +86,6 @@ class Entr(Function):
         return grad * -(np.log(x) + 1)
 
 
-@op()
 class Logit(Function):
     """y = ln(x / (1 - x)), the inverse of the sigmoid; with ``eps``, x is first clamped to
     [eps, 1 - eps]. dy/dx = 1 / (x (1 - x)), and 0 outside [eps, 1 - eps] when eps is given
@@ -146,7 +146,6 @@ class Frac(Function):
         return grad
 
 
-@op("nan_to_num", numpy=np.nan_to_num)
 class NanToNum(Function):
     """y = x with NaN replaced by ``nan`` (0), +inf by ``posinf`` and -inf by ``neginf``
     (the dtype's largest and lowest finite values by default);  dy/dx = 1 where x is finite,
@@ -163,6 +162,31 @@ class NanToNum(Function):
     def backward(ctx: Any, grad: Any) -> Any:
         (x,) = ctx.saved_tensors
         return np.where(np.isfinite(x), grad, 0)
+
+
+def _number(fn: str, name: str, value: Any) -> Any:
+    """An option given as a number or a Tensor (refused if it requires grad: not recorded)."""
+    value = constant(fn, name, value)
+    return value.item() if isinstance(value, np.ndarray) else value
+
+
+@op()
+def logit(x: Any, eps: Any = None) -> Tensor:
+    """y = ln(x / (1 - x)), x first clamped to [eps, 1 - eps] when ``eps`` is given (a number);
+    dy/dx = 1 / (x (1 - x)), 0 where the clamp is active (see ``Logit``)."""
+    return Logit.apply(x, eps=_number("logit", "eps", eps))
+
+
+@op(numpy=np.nan_to_num)
+def nan_to_num(x: Any, nan: Any = 0.0, posinf: Any = None, neginf: Any = None) -> Tensor:
+    """y = x with NaN, +inf and -inf replaced by numbers (see ``NanToNum``);  dy/dx = 1 where x
+    is finite, 0 where it was replaced."""
+    return NanToNum.apply(
+        x,
+        nan=_number("nan_to_num", "nan", nan),
+        posinf=_number("nan_to_num", "posinf", posinf),
+        neginf=_number("nan_to_num", "neginf", neginf),
+    )
 
 
 # Modified Bessel functions of the first kind, orders 0 and 1 (float64, rounded back):

@@ -72,6 +72,20 @@ def _vjp_v(v):
 # (function, argument, value, call): ``call(value)`` passes ``value`` as that argument, and the
 # gradient of the result with respect to it is gradchecked.
 RECORDED = [
+    # linear algebra and special functions (tests/autograd/ops: test_solving.py, ...)
+    ("logcumsumexp", "x", X, lambda a: ag.logcumsumexp(a, 0)),
+    ("slogdet", "a", M, lambda a: ag.slogdet(a + 3 * np.eye(3)).logabsdet),
+    ("logdet", "a", M, lambda a: ag.logdet(a @ a.T + np.eye(3))),
+    ("solve_numpy", "a", M, lambda a: np.linalg.solve(a + 3 * np.eye(3), Y)),
+    ("solve_numpy", "b", X, lambda b: np.linalg.solve(M + 3 * np.eye(3), b)),
+    ("qr", "a", M, lambda a: ag.qr(a).R),
+    ("eigh", "a", M, lambda a: np.linalg.eigh(a + a.T).eigenvalues),
+    ("svd", "a", M, lambda a: np.linalg.svd(a).S),
+    ("polygamma", "x", POS, lambda a: ag.polygamma(1, a)),
+    ("tensor_polygamma", "x", POS, lambda a: a.polygamma(1)),
+    ("mvlgamma", "x", POS, lambda a: ag.mvlgamma(a + 2, 2)),
+    ("logit", "x", POS, lambda a: ag.logit(a / 2, eps=0.3)),
+    ("nan_to_num", "x", X, lambda a: ag.nan_to_num(a)),
     # creation: a fill value or bound that requires grad is recorded (the result is linear in it)
     ("full", "fill_value", S, lambda a: ag.full((2, 3), a)),
     ("full_like", "fill_value", S, lambda a: ag.full_like(X, a)),
@@ -289,6 +303,10 @@ CASTS = [
 # (function, argument, value, call): refused while grad mode is on; the same value detached, or
 # under no_grad, is used as a constant.
 REFUSED = [
+    ("logit", "eps", S, lambda a: ag.logit(POS / 2, eps=a * 0 + 0.1)),
+    ("nan_to_num", "nan", S, lambda a: ag.nan_to_num(X, nan=a)),
+    ("nan_to_num", "posinf", S, lambda a: ag.nan_to_num(X, posinf=a)),
+    ("nan_to_num", "neginf", S, lambda a: ag.nan_to_num(X, neginf=a)),
     ("arange", "start", S, lambda a: ag.arange(a - 3.0, 2.0)),
     ("arange", "stop", S, lambda a: ag.arange(-3.0, a)),
     ("arange", "step", S, lambda a: ag.arange(0.0, 2.0, a * 0 + 0.5)),
@@ -487,7 +505,7 @@ STRUCTURAL = {
     "offset", "index", "indices", "mask", "split_size_or_sections", "reps", "repeats",
     "pad_width", "mode", "optimize", "subscripts", "density", "return_inverse",
     "return_counts", "as_tuple", "equal_nan", "memory_format", "reduce", "options", "kwargs",
-    "unbiased", "spec", "func", "create_graph", "strict",
+    "unbiased", "spec", "func", "create_graph", "strict", "upper", "UPLO", "full_matrices",
 }  # fmt: skip
 
 # Not ops: their Tensor arguments are the graph to work on, not values in it (their results
@@ -534,6 +552,7 @@ NOT_VALUES = {
     ("Tensor.reshape_as", "other"): "only its shape is read",
     ("Tensor.masked_select", "mask"): "booleans",
     ("histc", "bins"): "an integer",
+    ("mvlgamma", "p"): "an integer",
     # PyTorch's legacy constructors: one LegacyTensor.__new__, audited as DoubleTensor above
     **{
         (f"{kind}Tensor", "args"): "as DoubleTensor (a tensor of another dtype raises)"
