@@ -126,7 +126,9 @@ class LogCumSumExp(Function):
         x, out = ctx.saved_tensors
         axis = ctx.axis
         if isinstance(grad, Tensor) or isinstance(x, Tensor):  # create_graph: recorded ops
-            shift = np.max(np.asarray(x), axis=axis, keepdims=True)  # any constant: it cancels
+            # Any constant shift cancels; the largest x keeps exp(x - shift) from overflowing.
+            shift = np.max(np.asarray(x), axis=axis, keepdims=True, initial=-np.inf)
+            shift = np.where(np.isfinite(shift), shift, 0.0)
             running = sum_from_the_end(grad * np.exp(shift - out), axis)
             return running * np.exp(x - shift)
         with np.errstate(divide="ignore"):

@@ -28,7 +28,9 @@ from .solving import _mT
 
 def pack(batch: tuple[int, ...], *arrays: np.ndarray) -> np.ndarray:
     """The arrays (each of batch shape ``batch``) as one array of shape batch + (total size,)."""
-    return np.concatenate([a.reshape(batch + (-1,)) for a in arrays], axis=-1)
+    # (Sizes written out, not -1, which NumPy cannot infer when the batch is empty.)
+    sizes = [math.prod(a.shape[len(batch) :]) for a in arrays]
+    return np.concatenate([a.reshape(batch + (n,)) for a, n in zip(arrays, sizes)], axis=-1)
 
 
 def cut(packed: Any, shapes: list[tuple[int, ...]]) -> list[Any]:

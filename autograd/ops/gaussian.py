@@ -228,9 +228,9 @@ class Ndtri(Function):
     def forward(ctx: Any, p: np.ndarray) -> np.ndarray:
         q = _float64(p)
         with np.errstate(divide="ignore", invalid="ignore"):
-            out = _SQRT_2 * erfinv_values(2 * q - 1)
             low = (q > 0) & (q < 0.25)
-            out[low] = -_SQRT_2 * _erfcinv_small(2 * q[low])
+            tail = -_SQRT_2 * _erfcinv_small(np.where(low, 2 * q, 0.25))
+            out = np.where(low, tail, _SQRT_2 * erfinv_values(2 * q - 1))
         out = _back(out, np.asarray(p))
         ctx.save_for_backward(out)
         return out

@@ -39,7 +39,7 @@ from hypothesis import strategies as st
 
 import autograd as ag
 
-from . import ops_arrays, ops_elementwise, ops_functional  # noqa: F401  (fill OPS)
+from . import ops_arrays, ops_elementwise, ops_functional, ops_special  # noqa: F401  (fill OPS)
 from .graph import OPS, STATS, DoesNotFitError, Graph, MismatchError, Node, Stats, compare
 
 FUNCTIONAL_COVERAGE = ops_functional.COVERAGE
