@@ -45,7 +45,7 @@ def test_bessel_functions_match_their_series_and_asymptotics():
     lgam = np.vectorize(math.lgamma)
     # sum_k (x/2)^(2k) / k!^2, in logs to stay finite (x >= 0 here; I0 is even)
     a = np.abs(x)[None, :]
-    with np.errstate(divide="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore"):
         log_terms = 2 * k * np.log(a / 2) - 2 * lgam(k + 1)
         reference = np.exp(
             np.logaddexp.reduce(np.where(a > 0, log_terms, np.where(k == 0, 0.0, -np.inf)), axis=0)
@@ -90,7 +90,8 @@ def test_gradients_to_second_order():
 
 def test_gradients_at_the_edges_are_pytorchs():
     x = t([0.0, 0.0, 1.0])
-    ag.xlogy(x, t([0.0, 2.0, 2.0])).sum().backward()
+    with np.errstate(invalid="ignore"):  # d/dy = x / y = 0 / 0 at the first: NaN, as PyTorch
+        ag.xlogy(x, t([0.0, 2.0, 2.0])).sum().backward()
     np.testing.assert_allclose(x.grad.numpy(), [0.0, math.log(2.0), math.log(2.0)])
     s = t([0.0])
     ag.sinc(s).backward()
