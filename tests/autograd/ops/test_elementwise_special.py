@@ -135,3 +135,15 @@ def test_against_torch():
     np.testing.assert_allclose(
         ag.sinc(ag.tensor(f32)).numpy(), torch.sinc(torch.tensor(f32)).numpy(), rtol=1e-5, atol=1e-6
     )
+
+
+def test_sinc_derivative_near_zero_keeps_its_digits():
+    x = np.array([1e-300, 3.9e-17, 1e-8, 1e-3, 0.07])
+    a = t(x)
+    ag.sinc(a).sum().backward()
+    # d/dx sin(pi x) / (pi x) = sum_k (-1)^k 2k pi^2k x^(2k-1) / (2k+1)!
+    series = sum(
+        (-1) ** k * 2 * k * math.pi ** (2 * k) * x ** (2 * k - 1) / math.factorial(2 * k + 1)
+        for k in range(1, 12)
+    )
+    np.testing.assert_allclose(a.grad.numpy(), series, rtol=1e-12)
