@@ -328,6 +328,22 @@ class TensorMethods:
         Also takes PyTorch's dim= and keepdim=.
         """
 
+    def __getitem__(self, index: Any) -> Tensor:
+        """x[index] with NumPy indexing (``Tensor.__getitem__``)."""
+
+    def take(self, indices: Any, axis: builtins.int | None = None, mode: builtins.str = 'raise') -> Tensor:
+        """The elements at ``indices`` along ``axis`` (of the flattened array for None), as np.take:
+            the result's shape is x's with that axis replaced by the indices' shape. ``mode`` "raise"
+            (negative indices count from the end), "wrap" or "clip" treats out-of-range indices.
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def diagonal(self, offset: builtins.int = 0, axis1: builtins.int = 0, axis2: builtins.int = 1) -> Tensor:
+        """The diagonal x[..., i, i + offset] of the 2-D slices over ``axis1`` and ``axis2``, as a
+        last axis: a view, as PyTorch's (writing into it writes into x).
+        """
+
     def abs(self) -> Tensor:
         """y = |x|;  dy/dx = sign(x) (0 at x = 0, as PyTorch)."""
 
@@ -399,6 +415,40 @@ class TensorMethods:
         (``clamp`` is PyTorch's name); one of them may be None.
         """
 
+    def matmul(self, b: Any) -> Tensor:
+        """Matrix product with np.matmul's rules: 1-D operands are promoted to a row (first) or a
+        column (second) and the added axis removed again; leading axes broadcast as batches.
+        """
+
+    def mm(self, b: Any) -> Tensor:
+        """Matrix product with np.matmul's rules: 1-D operands are promoted to a row (first) or a
+        column (second) and the added axis removed again; leading axes broadcast as batches.
+        """
+
+    def __matmul__(self, b: Any) -> Tensor:
+        """Matrix product with np.matmul's rules: 1-D operands are promoted to a row (first) or a
+        column (second) and the added axis removed again; leading axes broadcast as batches.
+        """
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        """matmul with the operands swapped: ``other <op> self``."""
+
+    def dot(self, b: Any) -> Tensor:
+        """np.dot: sum over the last axis of ``a`` and the second-to-last of ``b`` (its only axis
+        when 1-D), dot(a, b)[i.., j.., m] = sum_k a[i.., k] b[j.., k, m]; a 0-d operand multiplies.
+        For a ``b`` of at most two axes this is ``matmul``.
+        """
+
+    def outer(self, b: Any) -> Tensor:
+        """The outer product y[i, j] = a_i b_j of the flattened operands;  d/da_i = sum_j g_ij b_j,
+        d/db_j = sum_i g_ij a_i.
+        """
+
+    def trace(self, offset: builtins.int = 0, axis1: builtins.int = 0, axis2: builtins.int = 1) -> Tensor:
+        """The sum of the diagonal x[..., i, i + offset] over ``axis1`` and ``axis2``: np.trace and
+        ``Tensor.trace`` (``autograd.trace`` is the graph tracer); d/dx = 1 on that diagonal.
+        """
+
     def inverse(self) -> Tensor:
         """Y = A^-1 (batched);  dL/dA = -Y^T G Y^T (from dY = -Y dA Y)."""
 
@@ -425,6 +475,11 @@ class TensorMethods:
         returns (A is taken to be symmetric).
         """
 
+    def matrix_power(self, n: builtins.int) -> Tensor:
+        """A^n for an integer n by repeated squaring (n = 0: the identity; n < 0: (A^-1)^|n|), made
+        of recorded products, so its gradient is theirs.
+        """
+
     def qr(self, mode: builtins.str = 'reduced') -> Tensor:
         """The QR decomposition A = Q R (batched): mode "reduced" (Q (m, k), R (k, n), k = min(m,
         n)), "complete" (Q (m, m)) or "r" (R only; Q is empty). Differentiable for A of full rank
@@ -438,7 +493,8 @@ class TensorMethods:
 
     def sinc(self) -> Tensor:
         """y = sin(pi x) / (pi x), 1 at x = 0 (the normalised sinc, as NumPy and PyTorch);
-        dy/dx = (cos(pi x) - y) / x, 0 at x = 0.
+        dy/dx = (pi x cos(pi x) - sin(pi x)) / (pi x^2), and for |pi x| < 1/4 its Taylor series
+        sum_k (-1)^k 2k pi^2k x^(2k-1) / (2k+1)! (the closed form cancels there), 0 at x = 0.
         """
 
     def frac(self) -> Tensor:
@@ -535,56 +591,6 @@ class TensorMethods:
 
     def arctanh(self) -> Tensor:
         """y = arctanh x = ln((1 + x) / (1 - x)) / 2, for -1 < x < 1;  dy/dx = 1 / (1 - x^2)."""
-
-    def __getitem__(self, index: Any) -> Tensor:
-        """x[index] with NumPy indexing (``Tensor.__getitem__``)."""
-
-    def take(self, indices: Any, axis: builtins.int | None = None, mode: builtins.str = 'raise') -> Tensor:
-        """The elements at ``indices`` along ``axis`` (of the flattened array for None), as np.take:
-            the result's shape is x's with that axis replaced by the indices' shape. ``mode`` "raise"
-            (negative indices count from the end), "wrap" or "clip" treats out-of-range indices.
-
-        Also takes PyTorch's dim= and keepdim=.
-        """
-
-    def diagonal(self, offset: builtins.int = 0, axis1: builtins.int = 0, axis2: builtins.int = 1) -> Tensor:
-        """The diagonal x[..., i, i + offset] of the 2-D slices over ``axis1`` and ``axis2``, as a
-        last axis: a view, as PyTorch's (writing into it writes into x).
-        """
-
-    def matmul(self, b: Any) -> Tensor:
-        """Matrix product with np.matmul's rules: 1-D operands are promoted to a row (first) or a
-        column (second) and the added axis removed again; leading axes broadcast as batches.
-        """
-
-    def mm(self, b: Any) -> Tensor:
-        """Matrix product with np.matmul's rules: 1-D operands are promoted to a row (first) or a
-        column (second) and the added axis removed again; leading axes broadcast as batches.
-        """
-
-    def __matmul__(self, b: Any) -> Tensor:
-        """Matrix product with np.matmul's rules: 1-D operands are promoted to a row (first) or a
-        column (second) and the added axis removed again; leading axes broadcast as batches.
-        """
-
-    def __rmatmul__(self, other: Any) -> Tensor:
-        """matmul with the operands swapped: ``other <op> self``."""
-
-    def dot(self, b: Any) -> Tensor:
-        """np.dot: sum over the last axis of ``a`` and the second-to-last of ``b`` (its only axis
-        when 1-D), dot(a, b)[i.., j.., m] = sum_k a[i.., k] b[j.., k, m]; a 0-d operand multiplies.
-        For a ``b`` of at most two axes this is ``matmul``.
-        """
-
-    def outer(self, b: Any) -> Tensor:
-        """The outer product y[i, j] = a_i b_j of the flattened operands;  d/da_i = sum_j g_ij b_j,
-        d/db_j = sum_i g_ij a_i.
-        """
-
-    def trace(self, offset: builtins.int = 0, axis1: builtins.int = 0, axis2: builtins.int = 1) -> Tensor:
-        """The sum of the diagonal x[..., i, i + offset] over ``axis1`` and ``axis2``: np.trace and
-        ``Tensor.trace`` (``autograd.trace`` is the graph tracer); d/dx = 1 on that diagonal.
-        """
 
     def square(self) -> Tensor:
         """y = x^2;  dy/dx = 2 x."""

@@ -34,6 +34,7 @@ from .ops.indexing import diagonal as _diagonal
 from .ops.linalg import matmul
 from .ops.norms import VectorNorm
 from .ops.solving import Cholesky, Det, Inv, Pinv, Solve, default_rtol, slogdet
+from .ops.solving import matrix_power as _matrix_power
 from .tensor import Tensor
 
 __all__ = [
@@ -284,27 +285,9 @@ def pinv(
 
 
 def matrix_power(a: Any, n: int) -> Tensor:
-    """A^n for an integer n by repeated squaring (n = 0: the identity; n < 0: (A^-1)^|n|), made
-    of recorded products, so its gradient is theirs."""
-    a = as_tensor(a)
-    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
-        raise ValueError(f"linalg.matrix_power: A must be square (*, n, n), got shape {a.shape}")
-    if not isinstance(n, (int, np.integer)):
-        raise TypeError(f"linalg.matrix_power: n must be an integer, got {n!r}")
-    if n == 0:
-        eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)
-        return Tensor(np.array(eye)) + a * 0
-    if n < 0:
-        a, n = Inv.apply(a), -n
-    result, power = None, a
-    while n:
-        if n & 1:
-            result = power if result is None else matmul(result, power)
-        n >>= 1
-        if n:
-            power = matmul(power, power)
-    assert result is not None
-    return result
+    """A^n for an integer n (n = 0: the identity; n < 0: (A^-1)^|n|), by repeated squaring of
+    recorded products, so its gradient is theirs."""
+    return _matrix_power(a, n)
 
 
 def matrix_rank(

@@ -17,6 +17,7 @@ from ..conversion import as_tensor
 from ..function import Function
 from ..registry import op
 from ..tensor import Tensor
+from .linalg import matmul
 from .piecewise import where
 
 
@@ -269,3 +270,28 @@ class Pinv(Function):
         left = np.eye(m, dtype=p.dtype) - a @ p  # I - A P, (m, m)
         right = np.eye(n, dtype=p.dtype) - p @ a  # I - P A, (n, n)
         return -(p_t @ grad @ p_t) + left @ grad_t @ p @ p_t + p_t @ p @ grad_t @ right
+
+
+@op(numpy=np.linalg.matrix_power)
+def matrix_power(a: Any, n: int) -> Tensor:
+    """A^n for an integer n by repeated squaring (n = 0: the identity; n < 0: (A^-1)^|n|), made
+    of recorded products, so its gradient is theirs."""
+    a = as_tensor(a)
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise ValueError(f"matrix_power: A must be square (*, n, n), got shape {a.shape}")
+    if not isinstance(n, (int, np.integer)):
+        raise TypeError(f"matrix_power: n must be an integer, got {n!r}")
+    if n == 0:
+        eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)
+        return Tensor(np.array(eye)) + a * 0
+    if n < 0:
+        a, n = Inv.apply(a), -n
+    result, power = None, a
+    while n:
+        if n & 1:
+            result = power if result is None else matmul(result, power)
+        n >>= 1
+        if n:
+            power = matmul(power, power)
+    assert result is not None
+    return result

@@ -165,6 +165,7 @@ FUNCTIONS = {
     "svd": (lambda x: np.linalg.svd(x, full_matrices=False).S, [matrix((3, 4))]),
     "svdvals": (lambda x: np.linalg.svdvals(x), [matrix((3, 4))]),
     "eigvalsh": (lambda x: np.linalg.eigvalsh(x + x.T), [matrix((3, 3))]),
+    "matrix_power": (lambda x: np.linalg.matrix_power(x, 3), [matrix((3, 3))]),
 }
 NO_GRADIENT = {
     "all",

@@ -74,6 +74,7 @@ def _vjp_v(v):
 RECORDED = [
     # linear algebra and special functions (tests/autograd/ops: test_solving.py, ...)
     ("logcumsumexp", "x", X, lambda a: ag.logcumsumexp(a, 0)),
+    ("matrix_power", "a", M, lambda a: ag.matrix_power(a, 3)),
     ("slogdet", "a", M, lambda a: ag.slogdet(a + 3 * np.eye(3)).logabsdet),
     ("logdet", "a", M, lambda a: ag.logdet(a @ a.T + np.eye(3))),
     ("solve_numpy", "a", M, lambda a: np.linalg.solve(a + 3 * np.eye(3), Y)),
