@@ -17,6 +17,17 @@ from ..registry import op
 from ..tensor import Tensor
 
 
+def _common_float(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """x and y as arrays of their common floating dtype (a Python number takes the tensor's,
+    integers give float32: PyTorch's result types). After ``promoted``, only a Python number
+    or an integer array (never a tensor that requires grad) is copied here, so what forward
+    saves is still the input array wherever create_graph needs it to be."""
+    dtype = np.result_type(x, y)
+    if dtype.kind != "f":
+        dtype = np.dtype(np.float32)
+    return np.asarray(x, dtype=dtype), np.asarray(y, dtype=dtype)
+
+
 @op()
 class Xlogy(Function):
     """z = x ln y, and 0 where x = 0 (unless y is NaN);  dz/dx = ln y (0 where x = 0 and
@@ -26,6 +37,7 @@ class Xlogy(Function):
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        x, y = _common_float(x, y)
         ctx.save_for_backward(x, y)
         with np.errstate(divide="ignore", invalid="ignore"):
             out = x * np.log(y)
@@ -51,6 +63,7 @@ class Xlog1py(Function):
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        x, y = _common_float(x, y)
         ctx.save_for_backward(x, y)
         with np.errstate(divide="ignore", invalid="ignore"):
             out = x * np.log1p(y)
