@@ -197,10 +197,13 @@ def _pytorch_norm(
     """PyTorch's ``torch.norm(x, p="fro", dim=None, keepdim=False)`` and ``Tensor.norm``: the
     p-norm of all the elements, or along ``dim`` (the registry hands PyTorch's ``dim`` and
     ``keepdim`` over as ``axis`` and ``keepdims``). "fro" and 2 are sqrt(sum x^2); 1, inf, -inf
-    and 0 are NumPy's vector norms; another p > 0 is (sum |x|^p)^(1/p) (``PNorm``)."""
+    and 0 are NumPy's vector norms; another p > 0 is (sum |x|^p)^(1/p) (``PNorm``); "nuc" is
+    the nuclear norm of the matrices on the last two dims (or the two in ``dim``)."""
     x = as_tensor(x) if dtype is None else as_tensor(x).astype(dtype)
     if isinstance(p, Tensor):  # a number here: no derivative with respect to it
         p = constant("norm", "p", p).item()
+    if isinstance(p, str) and p == "nuc":  # the nuclear norm of a matrix (the last two dims)
+        return norm(x, ord="nuc", axis=(-2, -1) if axis is None else axis, keepdims=keepdims)
     if axis is None and keepdims:
         raise ValueError("norm: keepdim=True needs dim=")
     if x.ndim == 0 and axis is not None:  # PyTorch's dim 0 or -1 of a 0-d tensor: all of it
@@ -222,8 +225,8 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> T
     ord None or 2, sqrt(sum x^2) (gradient x / ||x||, 0 at x = 0); 1, sum |x|; inf, max |x|;
     -inf, min |x|; 0, the count of non-zeros (no gradient); another p > 0, (sum |x|^p)^(1/p).
     Matrices (two axes): None or "fro", the Frobenius norm; 1 / -1, the largest / smallest
-    column sum of |x|; inf / -inf, the largest / smallest row sum. Norms that need singular
-    values (2, -2, "nuc") are refused."""
+    column sum of |x|; inf / -inf, the largest / smallest row sum; "nuc", the sum of the
+    singular values; 2 / -2, the largest / smallest (gradient U V^T on the values picked)."""
     x = as_tensor(x)
     if isinstance(ord, Tensor):  # a number here: no derivative with respect to it
         ord = constant("norm", "ord", ord).item()  # noqa: A001
@@ -241,17 +244,32 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> T
     rows, cols = (int(a) % x.ndim for a in axis)
     if ord in (None, "fro"):
         return Norm.apply(x, axis=axes, keepdims=keepdims)
+    if isinstance(ord, str) and ord == "nuc" or ord in (2, -2):
+        return _singular_value_norm(x, ord, rows, cols, keepdims)
     sums = {1: (rows, cols), -1: (rows, cols), math.inf: (cols, rows), -math.inf: (cols, rows)}
     if ord not in sums:
-        raise TypeError(
-            f"np.linalg.norm: the matrix norm ord={ord!r} has no recorded derivative in "
-            "backproplab (it needs singular values); use ord None/'fro', 1, -1, inf or -inf"
+        raise ValueError(
+            f"linalg.norm: invalid norm order {ord!r} for matrices; use None, 'fro', 'nuc', "
+            "1, -1, 2, -2, inf or -inf"
         )
     summed, picked = sums[ord]
     lines = Abs.apply(x).sum(axis=summed, keepdims=True)
     pick = lines.max if ord > 0 else lines.min
     out = pick(axis=picked, keepdims=True)
     return out if keepdims else out.reshape(removed(x.shape, axes))
+
+
+def _singular_value_norm(x: Tensor, ord: Any, rows: int, cols: int, keepdims: bool) -> Tensor:  # noqa: A002
+    """The matrix norms made of singular values s: "nuc" sum s, 2 max s, -2 min s;
+    d(sum s)/dx = U V^T (see ``decompositions.SingularValues``)."""
+    from .decompositions import SingularValues  # (it builds on this module)
+
+    rest = [i for i in range(x.ndim) if i not in (rows, cols)]
+    values = SingularValues.apply(x.permute(*rest, rows, cols))
+    out = values.sum(axis=-1) if ord == "nuc" else (values.max if ord == 2 else values.min)(-1)
+    if keepdims:
+        return out.reshape(tuple(1 if i in (rows, cols) else n for i, n in enumerate(x.shape)))
+    return out
 
 
 def vector_norm(x: Tensor, ord: Any, axes: tuple[int, ...], keepdims: bool) -> Tensor:  # noqa: A002
