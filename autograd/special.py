@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from .conversion import as_tensor
-from .ops.elementwise_special import I0, I1, Entr, Sinc, Xlog1py, Xlogy
+from .ops.elementwise_special import I0, I1, Entr, I0e, I1e, Sinc, Xlog1py, Xlogy
 from .ops.elementwise_special import logit as _logit
 from .ops.exponential import Exp2, Expm1, Log1p, Sigmoid
 from .ops.gamma import Digamma, Lgamma, mvlgamma, polygamma
-from .ops.gaussian import Erfc, Erfinv, LogNdtr, Ndtr, Ndtri
+from .ops.gaussian import Erfc, Erfcx, Erfinv, LogNdtr, Ndtr, Ndtri
 from .ops.reductions import LogSumExp
 from .ops.softmax import log_softmax as _log_softmax
 from .ops.softmax import softmax as _softmax
@@ -28,13 +28,16 @@ __all__ = [
     "entr",
     "erf",
     "erfc",
+    "erfcx",
     "erfinv",
     "exp2",
     "expit",
     "expm1",
     "gammaln",
     "i0",
+    "i0e",
     "i1",
+    "i1e",
     "log1p",
     "log_ndtr",
     "log_softmax",
@@ -61,6 +64,11 @@ def erf(x: Any) -> Tensor:
 def erfc(x: Any) -> Tensor:
     """erfc(x) = 1 - erf(x), accurate in the right tail;  d/dx = -2/sqrt(pi) exp(-x^2)."""
     return Erfc.apply(x)
+
+
+def erfcx(x: Any) -> Tensor:
+    """exp(x^2) erfc(x), finite far into the right tail;  d/dx = 2 x erfcx(x) - 2/sqrt(pi)."""
+    return Erfcx.apply(x)
 
 
 def erfinv(x: Any) -> Tensor:
@@ -142,6 +150,16 @@ def i1(x: Any) -> Tensor:
     """I_1(x), the modified Bessel function of the first kind of order 1;
     d/dx = I_0(x) - I_1(x) / x."""
     return I1.apply(x)
+
+
+def i0e(x: Any) -> Tensor:
+    """exp(-|x|) I_0(x), finite for every x;  d/dx = i1e(x) - sign(x) i0e(x)."""
+    return I0e.apply(x)
+
+
+def i1e(x: Any) -> Tensor:
+    """exp(-|x|) I_1(x), finite for every x;  d/dx = i0e(x) - i1e(x) / x - sign(x) i1e(x)."""
+    return I1e.apply(x)
 
 
 def logsumexp(x: Any, dim: Any, keepdim: bool = False) -> Tensor:

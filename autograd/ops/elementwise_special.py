@@ -217,8 +217,9 @@ def nan_to_num(x: Any, nan: Any = 0.0, posinf: Any = None, neginf: Any = None) -
 _BESSEL_SWITCH = 30.0
 
 
-def bessel_i(order: int, x: Any) -> np.ndarray:
-    """I_0(x) or I_1(x), elementwise, in x's floating dtype (others: float32)."""
+def bessel_i(order: int, x: Any, scaled: bool = False) -> np.ndarray:
+    """I_0(x) or I_1(x), elementwise, in x's floating dtype (others: float32); with ``scaled``,
+    exp(-|x|) I_v(x), which stays finite for every x."""
     given = np.asarray(x)
     x = given.astype(np.float64)
     a = np.abs(x)
@@ -231,7 +232,7 @@ def bessel_i(order: int, x: Any) -> np.ndarray:
     for k in range(1, 80):  # 80 terms: the tail is below rounding up to |x| = 30
         term = term * quarter_square / (k * (k + order))
         total += term
-    out[small] = total
+    out[small] = total * np.exp(-half * 2) if scaled else total
     big = a[~small]
     with np.errstate(over="ignore", invalid="ignore"):
         series = np.ones_like(big)
@@ -240,7 +241,7 @@ def bessel_i(order: int, x: Any) -> np.ndarray:
             coefficient = coefficient * -(4 * order * order - (2 * k - 1) ** 2) / (k * 8 * big)
             series += coefficient
         # e^x / sqrt(2 pi x) as e^(x/2) (e^(x/2) / sqrt(2 pi x)): finite as long as I_v is
-        scale = np.exp(big / 2)
+        scale = np.ones_like(big) if scaled else np.exp(big / 2)
         out[~small] = scale * (scale / np.sqrt(2 * math.pi * big)) * series
     if order == 1:
         out = np.copysign(out, x)
@@ -248,11 +249,12 @@ def bessel_i(order: int, x: Any) -> np.ndarray:
     return out.astype(dtype, copy=False)
 
 
-def _bessel(order: int, x: Any) -> Any:
-    """I_order(x): recorded when x is a Tensor (create_graph), else on the array."""
+def _bessel(order: int, x: Any, scaled: bool = False) -> Any:
+    """I_order(x), or exp(-|x|) I_order(x): recorded when x is a Tensor (create_graph), else on
+    the array."""
     if isinstance(x, Tensor):
-        return (I0 if order == 0 else I1).apply(x)
-    return bessel_i(order, x)
+        return [[I0, I1], [I0e, I1e]][scaled][order].apply(x)
+    return bessel_i(order, x, scaled)
 
 
 @op()
@@ -289,4 +291,42 @@ class I1(Function):
         zero = np.asarray(x == 0)
         safe = np.where(zero, 1, x)
         slope = _bessel(0, safe) - _bessel(1, safe) / safe
+        return grad * np.where(zero, 0.5, slope)
+
+
+class I0e(Function):
+    """y = exp(-|x|) I_0(x), finite for every x;  dy/dx = i1e(x) - sign(x) y."""
+
+    name = "special.i0e"
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        out = bessel_i(0, x, scaled=True)
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        x, out = ctx.saved_tensors
+        return grad * (_bessel(1, x, scaled=True) - np.sign(x) * out)
+
+
+class I1e(Function):
+    """y = exp(-|x|) I_1(x), finite for every x;  dy/dx = i0e(x) - y / x - sign(x) y
+    (1/2 at x = 0)."""
+
+    name = "special.i1e"
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
+        out = bessel_i(1, x, scaled=True)
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        x, out = ctx.saved_tensors
+        zero = np.asarray(x == 0)
+        safe = np.where(zero, 1, x)
+        slope = _bessel(0, x, scaled=True) - out / safe - np.sign(x) * out
         return grad * np.where(zero, 0.5, slope)

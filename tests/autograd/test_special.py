@@ -18,6 +18,7 @@ PROBABILITY = RNG.uniform(0.02, 0.98, (3, 4))
 CALLS = [
     ("erf", (X,), {}),
     ("erfc", (X,), {}),
+    ("erfcx", (X,), {}),
     ("erfinv", (PROBABILITY * 2 - 1,), {}),
     ("expit", (X,), {}),
     ("logit", (PROBABILITY,), {}),
@@ -36,6 +37,8 @@ CALLS = [
     ("ndtri", (PROBABILITY,), {}),
     ("i0", (X,), {}),
     ("i1", (X,), {}),
+    ("i0e", (X,), {}),
+    ("i1e", (X,), {}),
     ("logsumexp", (X, 1), {}),
     ("logsumexp", (X, (0, 1)), {"keepdim": True}),
     ("softmax", (X, 0), {}),

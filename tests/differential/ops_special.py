@@ -46,6 +46,8 @@ for _name, _o, _t, _d in [
     ("log_ndtr", lambda a: ag.special.log_ndtr(a), torch.special.log_ndtr, None),
     ("ndtri", lambda a: ag.special.ndtri(a), torch.special.ndtri, "probability"),
     ("i0", ag.i0, torch.i0, None),
+    ("i1e", lambda a: ag.special.i1e(a), torch.special.i1e, None),
+    ("erfcx", lambda a: ag.special.erfcx(a), torch.special.erfcx, None),
     ("entr", lambda a: ag.special.entr(a), torch.special.entr, "positive"),
 ]:
     _special(_name, _o, _t, _d)

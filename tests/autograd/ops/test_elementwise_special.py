@@ -54,6 +54,12 @@ def test_bessel_functions_match_their_series_and_asymptotics():
         reference1 = np.exp(np.logaddexp.reduce(np.where(a > 0, log_terms1, -np.inf), axis=0))
     np.testing.assert_allclose(es.bessel_i(0, x), reference, rtol=1e-13)
     np.testing.assert_allclose(es.bessel_i(1, x), np.sign(x) * reference1, rtol=1e-13)
+    scale = np.exp(-np.abs(x))
+    np.testing.assert_allclose(es.bessel_i(0, x, scaled=True), scale * reference, rtol=1e-13)
+    np.testing.assert_allclose(
+        es.bessel_i(1, x, scaled=True), scale * np.sign(x) * reference1, rtol=1e-13
+    )
+    assert np.isfinite(es.bessel_i(0, np.array([1e4, -1e300]), scaled=True)).all()
     big = 700.0  # I_v(x) ~ e^x / sqrt(2 pi x) (1 - (4v^2 - 1) / (8x) + ...)
     leading = math.exp(big / 2) ** 2 / math.sqrt(2 * math.pi * big)
     np.testing.assert_allclose(
@@ -81,6 +87,8 @@ def test_gradients_to_second_order():
         (ag.sinc, [x]),
         (ag.i0, [x]),
         (ag.special.i1, [x]),
+        (ag.special.i0e, [x]),
+        (ag.special.i1e, [x]),
         (ag.nan_to_num, [x]),
         (lambda a: a.frac() * a, [x]),
     ]:
@@ -122,6 +130,8 @@ def test_against_torch():
         (ag.frac, torch.frac, (x,)),
         (ag.i0, torch.i0, (x * 10,)),
         (ag.special.i1, torch.special.i1, (x * 10,)),
+        (ag.special.i0e, torch.special.i0e, (x * 10,)),
+        (ag.special.i1e, torch.special.i1e, (x * 10,)),
     ]:
         ours_in = [ag.tensor(a, requires_grad=True) for a in args]
         theirs_in = [torch.tensor(a, requires_grad=True) for a in args]

@@ -104,3 +104,26 @@ def test_against_torch():
     np.testing.assert_allclose(
         ag.erfc(ag.tensor(f32)).numpy(), torch.erfc(torch.tensor(f32)).numpy(), rtol=3e-7
     )
+
+
+def test_erfcx_is_finite_far_out_and_its_slope_does_not_cancel():
+    x = np.concatenate([RNG.uniform(-5, 26, 2000), [2.4, np.nextafter(2.4, 0)]])
+    high = np.round(x * 16) / 16  # exp(x^2) = exp(h^2) exp((2h + l) l), h^2 exact
+    ref = np.array(
+        [
+            math.exp(h * h) * math.exp((2 * h + (v - h)) * (v - h)) * math.erfc(v)
+            for v, h in zip(x, high)
+        ]
+    )
+    np.testing.assert_allclose(gaussian.erfcx_values(x), ref, rtol=2e-14)
+    big = np.array([700.0, 1e4, 1e8])
+    # erfcx(x) = 1 / (x sqrt pi) (1 - 1/(2x^2) + ...), erfcx'(x) = -1 / (x^2 sqrt pi) (1 - ...)
+    np.testing.assert_allclose(
+        gaussian.erfcx_values(big), 1 / (big * math.sqrt(math.pi)), rtol=2e-6
+    )
+    a = ag.tensor(big, requires_grad=True)
+    ag.special.erfcx(a).sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), -1 / (big**2 * math.sqrt(math.pi)), rtol=4e-6)
+    y = ag.tensor([-2.0, 0.5, 2.39, 2.41, 6.0], dtype=np.float64, requires_grad=True)
+    assert ag.gradcheck(ag.special.erfcx, [y])
+    assert ag.gradgradcheck(ag.special.erfcx, [y])
