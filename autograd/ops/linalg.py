@@ -262,10 +262,10 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> T
 def _singular_value_norm(x: Tensor, ord: Any, rows: int, cols: int, keepdims: bool) -> Tensor:  # noqa: A002
     """The matrix norms made of singular values s: "nuc" sum s, 2 max s, -2 min s;
     d(sum s)/dx = U V^T (see ``decompositions.SingularValues``)."""
-    from .decompositions import SingularValues  # (it builds on this module)
-
     rest = [i for i in range(x.ndim) if i not in (rows, cols)]
-    values = SingularValues.apply(x.permute(*rest, rows, cols))
+    # (np.linalg.svdvals on a Tensor runs the recorded op of autograd/ops/decompositions.py,
+    # which builds on this module: no import of it here.)
+    values = np.linalg.svdvals(x.permute(*rest, rows, cols))
     out = values.sum(axis=-1) if ord == "nuc" else (values.max if ord == 2 else values.min)(-1)
     if keepdims:
         return out.reshape(tuple(1 if i in (rows, cols) else n for i, n in enumerate(x.shape)))
