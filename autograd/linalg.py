@@ -33,6 +33,7 @@ from .ops.decompositions import (
 from .ops.indexing import diagonal as _diagonal
 from .ops.linalg import matmul
 from .ops.norms import VectorNorm
+from .ops.piecewise import where
 from .ops.solving import Cholesky, Det, Inv, Pinv, Solve, default_rtol, slogdet
 from .ops.solving import matrix_power as _matrix_power
 from .tensor import Tensor
@@ -59,6 +60,7 @@ __all__ = [
     "qr",
     "slogdet",
     "solve",
+    "solve_triangular",
     "svd",
     "svdvals",
     "vecdot",
@@ -244,6 +246,32 @@ def solve(a: Any, b: Any, *, left: bool = True) -> Tensor:
             raise ValueError("linalg.solve: left=False needs B to be a matrix, not a vector")
         out = Solve.apply(a.swapaxes(-1, -2), b.swapaxes(-1, -2)).swapaxes(-1, -2)
     return out.reshape(out.shape[:-1]) if vector else out
+
+
+def solve_triangular(
+    a: Any, b: Any, *, upper: bool, left: bool = True, unitriangular: bool = False
+) -> Tensor:
+    """X with A X = B (``left=False``: X A = B) for A triangular: only its upper (``upper=True``)
+    or lower triangle is read, and with ``unitriangular`` its diagonal is taken as ones. Made of
+    a triangle mask and ``solve``, so dL/dA is the solve's gradient on that triangle (0
+    elsewhere, and on the diagonal when unitriangular), dL/dB = A^-T G."""
+    a, b = as_tensor(a), as_tensor(b)
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise ValueError(
+            f"linalg.solve_triangular: A must be square (*, n, n), got shape {a.shape}"
+        )
+    if b.ndim < 2:
+        raise ValueError(
+            f"linalg.solve_triangular: B must have at least 2 dimensions, got shape {b.shape}"
+        )
+    n = a.shape[-1]
+    keep = np.triu(np.ones((n, n), dtype=bool), 1 if unitriangular else 0)
+    if not upper:
+        keep = keep.T
+    triangle = where(keep, a, np.eye(n, dtype=a.dtype) if unitriangular else 0)
+    if left:
+        return Solve.apply(triangle, b)
+    return Solve.apply(triangle.swapaxes(-1, -2), b.swapaxes(-1, -2)).swapaxes(-1, -2)
 
 
 def cholesky(a: Any, *, upper: bool = False) -> Tensor:

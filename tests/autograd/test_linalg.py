@@ -94,6 +94,17 @@ def test_solve_batches_vectors_and_left_false():
         L.solve(t(M), b)
 
 
+def test_solve_triangular_reads_one_triangle():
+    a, b = t(SQUARE[0]), t(M[0])
+    x = L.solve_triangular(a, b, upper=True)
+    np.testing.assert_allclose(np.triu(SQUARE[0]) @ x.numpy(), M[0], atol=1e-12)
+    assert ag.gradcheck(
+        lambda p, q: L.solve_triangular(p, q, upper=False, unitriangular=True), [a, b]
+    )
+    x.sum().backward()
+    assert (np.tril(a.grad.numpy(), -1) == 0).all()  # the other triangle is not read
+
+
 def test_matrix_power_rank_multi_dot_cross_and_friends():
     a = t(SQUARE[0])
     for n in (0, 1, 2, 5, -1, -3):
@@ -148,6 +159,13 @@ def test_namespace_matches_torch_values_and_gradients():
         ("solve", (SQUARE, M[:, :, 0]), {}),
         ("solve", (SQUARE, M.transpose(0, 2, 1)), {"left": False}),
         ("cholesky", (spd,), {}),
+        ("solve_triangular", (SQUARE, M), {"upper": True}),
+        (
+            "solve_triangular",
+            (SQUARE, M[:, :, :3].transpose(0, 2, 1)),
+            {"upper": False, "left": False},
+        ),
+        ("solve_triangular", (SQUARE, M), {"upper": False, "unitriangular": True}),
         ("pinv", (M,), {}),
         ("pinv", (spd,), {"hermitian": True}),
         ("matrix_power", (SQUARE, 3), {}),
