@@ -43,12 +43,14 @@ __all__ = [
     "QRResult",
     "SVDResult",
     "cholesky",
+    "cholesky_ex",
     "cross",
     "det",
     "diagonal",
     "eigh",
     "eigvalsh",
     "inv",
+    "inv_ex",
     "lstsq",
     "matmul",
     "matrix_norm",
@@ -278,6 +280,75 @@ def cholesky(a: Any, *, upper: bool = False) -> Tensor:
     """L lower-triangular with A = L L^T (U = L^T with ``upper=True``), A symmetric
     positive-definite (its lower triangle is read). The gradient is symmetric, as PyTorch's."""
     return Cholesky.apply(a, upper=upper)
+
+
+class CholeskyExResult(NamedTuple):
+    """What ``cholesky_ex`` returns (PyTorch's field names)."""
+
+    L: Tensor  # noqa: N815
+    info: Tensor
+
+
+class InvExResult(NamedTuple):
+    """What ``inv_ex`` returns (PyTorch's field names)."""
+
+    inverse: Tensor
+    info: Tensor
+
+
+def _first_failure(a: np.ndarray, fails: Any) -> np.ndarray:
+    """Per matrix of the batch ``a``: 0, or the order k of the first leading block
+    a[:k, :k] for which ``fails`` is true (LAPACK's ``info``)."""
+    batch = a.reshape((-1,) + a.shape[-2:])
+    info = np.zeros(len(batch), dtype=np.int32)
+    for i, matrix in enumerate(batch):
+        for k in range(1, matrix.shape[-1] + 1):
+            if fails(matrix[:k, :k]):
+                info[i] = k
+                break
+    return info.reshape(a.shape[:-2])
+
+
+def _not_positive_definite(block: np.ndarray) -> bool:
+    try:
+        np.linalg.cholesky(block)
+    except np.linalg.LinAlgError:
+        return True
+    return False
+
+
+def cholesky_ex(a: Any, *, upper: bool = False, check_errors: bool = False) -> CholeskyExResult:
+    """``cholesky`` that reports instead of raising (PyTorch's ``cholesky_ex``): ``info`` is 0
+    where the matrix is positive-definite, else the order of its first leading block that is
+    not, and that matrix's L is NaN (its derivative does not exist). ``check_errors=True``
+    raises as ``cholesky`` does."""
+    a = as_tensor(a)
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise ValueError(f"linalg.cholesky_ex: A must be square (*, n, n), got shape {a.shape}")
+    info = _first_failure(a._data, _not_positive_definite)
+    if check_errors or not info.any():
+        return CholeskyExResult(Cholesky.apply(a, upper=upper), Tensor(info))
+    good = (info == 0)[..., None, None]
+    safe = where(good, a, np.eye(a.shape[-1], dtype=a.dtype))  # failures: the identity
+    out = where(good, Cholesky.apply(safe, upper=upper), np.asarray(np.nan, dtype=a.dtype))
+    return CholeskyExResult(out, Tensor(info))
+
+
+def inv_ex(a: Any, *, check_errors: bool = False) -> InvExResult:
+    """``inv`` that reports instead of raising (PyTorch's ``inv_ex``): ``info`` is 0 where the
+    matrix is invertible, else positive, and that matrix's inverse is NaN. ``check_errors=True``
+    raises as ``inv`` does."""
+    a = as_tensor(a)
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise ValueError(f"linalg.inv_ex: A must be square (*, n, n), got shape {a.shape}")
+    rank = np.linalg.matrix_rank(a._data) if a.shape[-1] else np.zeros(a.shape[:-2], int)
+    info = np.where(rank < a.shape[-1], rank + 1, 0).astype(np.int32)
+    if check_errors or not info.any():
+        return InvExResult(Inv.apply(a), Tensor(info))
+    good = (info == 0)[..., None, None]
+    safe = where(good, a, np.eye(a.shape[-1], dtype=a.dtype))
+    out = where(good, Inv.apply(safe), np.asarray(np.nan, dtype=a.dtype))
+    return InvExResult(out, Tensor(info))
 
 
 def svdvals(a: Any) -> Tensor:

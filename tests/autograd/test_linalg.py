@@ -105,6 +105,34 @@ def test_solve_triangular_reads_one_triangle():
     assert (np.tril(a.grad.numpy(), -1) == 0).all()  # the other triangle is not read
 
 
+def test_ex_variants_report_failures_instead_of_raising():
+    batch = np.array(
+        [[[4.0, 1.0], [1.0, 3.0]], [[1.0, 2.0], [2.0, 1.0]], [[-1.0, 0.0], [0.0, 1.0]]]
+    )
+    x = t(batch)
+    lower, info = L.cholesky_ex(x)
+    assert info.tolist() == [0, 2, 1] and info.dtype == np.int32
+    np.testing.assert_allclose(lower.numpy()[0], np.linalg.cholesky(batch[0]))
+    assert np.isnan(lower.numpy()[1:]).all()
+    lower[0].sum().backward()  # the good matrix's gradient; nothing flows from the failures
+    np.testing.assert_array_equal(x.grad.numpy()[1:], 0)
+    with pytest.raises(ValueError, match="cholesky: .* not positive-definite"):
+        L.cholesky_ex(x, check_errors=True)
+    inverse, info = L.inv_ex(t([[[2.0, 0.0], [0.0, 4.0]], [[1.0, 2.0], [2.0, 4.0]]]))
+    assert info.tolist()[0] == 0 and info.tolist()[1] > 0
+    np.testing.assert_allclose(inverse.numpy()[0], np.diag([0.5, 0.25]))
+    assert np.isnan(inverse.numpy()[1]).all()
+    torch = pytest.importorskip("torch")
+    assert (
+        info.tolist()
+        == torch.linalg.inv_ex(torch.tensor([[[2.0, 0], [0, 4]], [[1.0, 2], [2, 4]]])).info.tolist()
+    )
+    assert (
+        L.cholesky_ex(x).info.tolist()
+        == torch.linalg.cholesky_ex(torch.tensor(batch)).info.tolist()
+    )
+
+
 def test_matrix_power_rank_multi_dot_cross_and_friends():
     a = t(SQUARE[0])
     for n in (0, 1, 2, 5, -1, -3):
