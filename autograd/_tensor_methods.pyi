@@ -1374,3 +1374,27 @@ class TensorMethods:
 
     def cosh_(self, *args: Any, **kwargs: Any) -> Tensor:
         """PyTorch's in-place ``cosh_``: ``t.cosh(...)`` written into t."""
+
+    def erfc_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``erfc_``: ``t.erfc(...)`` written into t."""
+
+    def erfinv_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``erfinv_``: ``t.erfinv(...)`` written into t."""
+
+    def lgamma_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``lgamma_``: ``t.lgamma(...)`` written into t."""
+
+    def digamma_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``digamma_``: ``t.digamma(...)`` written into t."""
+
+    def sinc_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``sinc_``: ``t.sinc(...)`` written into t."""
+
+    def frac_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``frac_``: ``t.frac(...)`` written into t."""
+
+    def sgn_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``sgn_``: ``t.sgn(...)`` written into t."""
+
+    def i0_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``i0_``: ``t.i0(...)`` written into t."""

@@ -148,4 +148,5 @@ IN_PLACE = (
     "exp", "log", "sqrt", "abs", "neg", "relu", "sigmoid", "tanh", "square", "floor", "ceil",
     "round", "sign", "reciprocal", "pow", "sin", "cos", "log1p", "expm1", "trunc", "addcmul",
     "addcdiv", "lerp", "tril", "triu", "log2", "log10", "erf", "sinh", "cosh",
+    "erfc", "erfinv", "lgamma", "digamma", "sinc", "frac", "sgn", "i0",
 )  # fmt: skip

@@ -28,6 +28,14 @@ IN_PLACE_CASES = [
     ("log2_", ()),
     ("erf_", ()),
     ("cosh_", ()),
+    ("erfc_", ()),
+    ("erfinv_", ()),  # (NaN beyond 1 on both sides)
+    ("lgamma_", ()),
+    ("digamma_", ()),
+    ("sinc_", ()),
+    ("frac_", ()),
+    ("sgn_", ()),
+    ("i0_", ()),
 ]
 
 
@@ -52,7 +60,10 @@ def test_in_place_math_matches_pytorch_and_keeps_the_gradient():
         getattr(yt, name)(*_arguments(torch, args, data))
         (y * ag.tensor(data)).sum().backward()
         (yt * torch.tensor(data)).sum().backward()
-        np.testing.assert_allclose(w.grad.numpy(), wt.grad.numpy(), rtol=1e-12, err_msg=name)
+        # (digamma's derivative, trigamma, is accurate to about 1e-9 in PyTorch)
+        rtol = 1e-8 if name == "digamma_" else 1e-12
+        theirs = wt.grad.numpy(force=True)  # (force: torch may hand back a lazy "ZeroTensor")
+        np.testing.assert_allclose(w.grad.numpy(), theirs, rtol=rtol, err_msg=name)
 
 
 def test_in_place_triangles_match_pytorch():
