@@ -163,6 +163,8 @@ class Function:
         except (ValueError, AttributeError) as error:
             raise details.forward_error(cls, error, arrays) from None
         out = result if type(result) is np.ndarray else np.asarray(result)
+        if options and state.grad_enabled:  # options are constants: none may require grad
+            details.refuse_grad_options(cls, options)
         if state.anomaly:
             check_forward(cls, out)
         if not record:  # a constant (which graph.origins may note, for drawings)

@@ -119,6 +119,18 @@ def adopt_result(node: Any, out: np.ndarray, result: Any) -> None:
             return
 
 
+def refuse_grad_options(fn: Any, options: dict) -> None:
+    """Raise if a keyword option of ``fn.apply`` is a Tensor that requires grad: options reach
+    forward as constants, so its gradient would silently be missing."""
+    for name, value in options.items():
+        if isinstance(value, Tensor) and value._requires_grad:
+            raise RuntimeError(
+                f"{fn.name}: not differentiable with respect to argument {name!r} (a keyword "
+                f"option of {fn.__qualname__}.apply: pass it positionally to differentiate it); "
+                f"pass {name}.detach() to use it as a constant"
+            )
+
+
 def forward_error(fn: Any, error: Exception, arrays: list) -> Exception:
     """``error`` from ``fn``'s forward, reworded to name the op and the operand shapes (a
     ValueError), or to say that forward receives arrays (an AttributeError on an ndarray)."""

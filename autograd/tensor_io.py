@@ -28,7 +28,6 @@ from typing import Any
 
 import numpy as np
 
-from .arguments import refuse_grad
 from .grad_mode import no_grad
 from .meanings import MEANINGS
 from .tensor import Tensor
@@ -83,8 +82,6 @@ class TensorContext:
 def wrap_forward(cls: type, forward: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(forward)
     def forward_on_tensors(ctx: Any, *arrays: Any, **options: Any) -> Any:
-        for name, value in options.items():  # apply's keywords are options, never inputs
-            refuse_grad(cls.__name__, name, value, " (a keyword of apply: pass it positionally)")
         if not _wants_tensors(cls):
             return forward(ctx, *arrays, **options)
         inputs = [_tensor(a) for a in arrays]

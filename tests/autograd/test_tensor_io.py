@@ -182,8 +182,30 @@ def test_a_keyword_option_that_requires_grad_is_refused_not_dropped():
     # differentiated by nobody, so one that requires grad is refused (positionally it is an input).
     scale = ag.tensor(2.0, requires_grad=True)
     x = ag.tensor([1.0, 2.0])
-    with pytest.raises(RuntimeError, match="_Scale: not differentiable .* 's'"):
+    with pytest.raises(RuntimeError, match="_scale: not differentiable .* 's'"):
         _Scale.apply(x, s=scale)
     np.testing.assert_array_equal(_Scale.apply(x, s=scale.detach()).numpy(), [2.0, 4.0])
     with ag.no_grad():
         _Scale.apply(x, s=scale)
+
+
+class _ArrayScale(ag.Function):  # arrays in and out, as the library's own ops
+    tensor_io = False
+
+    @staticmethod
+    def forward(ctx, x, s=1.0):
+        ctx.s = s
+        return x * s
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * ctx.s
+
+
+def test_an_array_ops_keyword_option_that_requires_grad_is_refused_too():
+    # Function.apply checks every op's options, not only the ones that see Tensors.
+    scale = ag.tensor(2.0, requires_grad=True)
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="_arrayscale: not differentiable .* 's'"):
+        _ArrayScale.apply(x, s=scale)
+    assert _ArrayScale.apply(x, s=2.0).requires_grad
