@@ -8,6 +8,7 @@ functions run the 2-D ones on images of height 1."""
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 import numpy as np
@@ -408,7 +409,8 @@ def dropout2d(
     x: Any, p: float = 0.5, training: bool = True, inplace: bool = False
 ) -> autograd.Tensor:
     """Channel dropout: in training, each channel of each sample (a whole (H, W) map) is zeroed
-    with probability ``p`` and the rest scaled by 1 / (1 - p); in evaluation, y = x.
+    with probability ``p`` and the rest scaled by 1 / (1 - p); in evaluation, y = x. A 3-D
+    input is (N, C, L), as in PyTorch 2 (with its warning), not one unbatched image.
     ``inplace=True`` writes y into x's memory and returns x (see nn/functional/inplace.py)."""
     if inplace and training and p != 0.0:
         return write_in_place(as_tensor(x), lambda old: dropout2d(old, p), "dropout2d_")
@@ -419,6 +421,14 @@ def dropout2d(
     if not training or p == 0.0:
         return x
     if x.ndim not in (3, 4):
-        raise ValueError(f"dropout2d: expects (N, C, H, W) or (C, H, W), got shape {x.shape}")
-    shape = x.shape[:-2] + (1, 1)
-    return x * dropout_mask(shape, p, x.dtype)
+        raise ValueError(f"dropout2d: expects (N, C, H, W) or (N, C, L), got shape {x.shape}")
+    if x.ndim == 3:  # PyTorch 2 reads a 3-D input as a batch of sequences, and warns
+        warnings.warn(
+            "dropout2d: a 3-D input is read as (N, C, L), as PyTorch does: each channel of each "
+            "sample is zeroed as a whole; use dropout1d to say so, or add a batch axis for one "
+            "(C, H, W) image",
+            UserWarning,
+            stacklevel=2,
+        )
+        return x * dropout_mask(x.shape[:-1] + (1,), p, x.dtype)
+    return x * dropout_mask(x.shape[:-2] + (1, 1), p, x.dtype)

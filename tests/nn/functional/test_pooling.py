@@ -77,6 +77,17 @@ def test_dropout2d_drops_whole_channels():
     assert layer(x) is x
 
 
+def test_dropout2d_reads_a_3d_input_as_a_batch_of_sequences_as_pytorch():
+    ag.manual_seed(0)
+    x = ag.ones(64, 8, 5)
+    with pytest.warns(UserWarning, match=r"3-D input is read as \(N, C, L\)"):
+        y = F.dropout2d(x, 0.5).numpy()
+    kept = y[:, :, 0] != 0  # one draw per (sample, channel), shared along L
+    assert np.all(y == np.where(kept[:, :, None], 2.0, 0.0))
+    assert 0.4 < kept.mean() < 0.6
+    assert not np.all(kept == kept[0])  # the samples draw their own masks
+
+
 def test_average_pooling_refuses_empty_images_where_pytorch_does():
     # avg_pool2d: only the batch axis may be 0; adaptive_avg_pool2d: the channels may be 0 too.
     with pytest.raises(ValueError, match="avg_pool2d: input of shape \\(2, 1, 0, 3\\)"):
