@@ -20,6 +20,7 @@ from .ops.shape import broadcast_to, normalize_shape
 from .tensor import Tensor, as_array
 from .torch_writes import (
     IN_PLACE,
+    INDEX_IN_PLACE,
     fill,
     in_place,
     masked_fill_,
@@ -351,6 +352,15 @@ def lerp(self: Tensor, end: Any, weight: Any) -> Tensor:
     return self + weight * (end - self)
 
 
+def _put(self: Tensor, index: Any, source: Any, accumulate: bool = False) -> Tensor:
+    """PyTorch's ``t.put(index, source, accumulate=False)``: t flattened, with t[index[i]] =
+    source[i] (or += with ``accumulate``), reshaped back (``autograd.put``; not NumPy's
+    ``ndarray.put``, which writes in place: that is ``t.put_``)."""
+    from .ops.accumulate import put
+
+    return put(self, index, source, accumulate)
+
+
 class TorchMethods:
     """The methods ``autograd/__init__.py`` installs on Tensor (with ``install_attributes``)."""
 
@@ -406,6 +416,9 @@ for _name, _method in {
     "addcdiv": addcdiv,
     "lerp": lerp,
     **{f"{name}_": in_place(name) for name in IN_PLACE},
+    **{f"{name}_": in_place(name) for name in INDEX_IN_PLACE},
+    "put_": in_place("put", _put),
+    "put": _put,
 }.items():
     setattr(TorchMethods, _name, _method)
 del _name, _method

@@ -116,16 +116,20 @@ def scatter(self: Tensor, dim: int, index: Any, src: Any = None, *, value: Any =
     return where(counts > 0, placed, self)
 
 
-def in_place(name: str) -> Any:
+def in_place(name: str, function: Any = None) -> Any:
     """The Tensor method ``name_`` (``exp_``, ``addcmul_``, ...: one per name in ``IN_PLACE``),
     PyTorch's in-place ``name``: the method's result written into the tensor itself. Its
     history moves to the new node when it has one (autograd/rebase.py, with the old values as
     the op's input); refused on a leaf that requires grad outside no_grad, as PyTorch does; a
-    result whose dtype cannot be cast back (``sqrt_`` of an int tensor) raises, as in PyTorch."""
+    result whose dtype cannot be cast back (``sqrt_`` of an int tensor) raises, as in PyTorch.
+    ``function(t, ...)`` computes the result where the method is not ``t.name`` (``put_``)."""
 
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
         def compute(old: Tensor, *operands: Any) -> Tensor:
-            result = getattr(old, name)(*operands, **kwargs)
+            if function is not None:
+                result = function(old, *operands, **kwargs)
+            else:
+                result = getattr(old, name)(*operands, **kwargs)
             if not np.can_cast(result.dtype, self.dtype, "same_kind"):
                 raise RuntimeError(
                     f"{name}_: result type {result.dtype} can't be cast to the tensor's dtype "
@@ -149,4 +153,9 @@ IN_PLACE = (
     "round", "sign", "reciprocal", "pow", "sin", "cos", "log1p", "expm1", "trunc", "addcmul",
     "addcdiv", "lerp", "tril", "triu", "log2", "log10", "erf", "sinh", "cosh",
     "erfc", "erfinv", "lgamma", "digamma", "sinc", "frac", "sgn", "i0",
+)  # fmt: skip
+
+# PyTorch's in-place index-accumulate methods (autograd/ops/accumulate.py computes each result)
+INDEX_IN_PLACE = (
+    "scatter_add", "scatter_reduce", "index_add", "index_copy", "index_fill", "masked_scatter",
 )  # fmt: skip

@@ -2,6 +2,7 @@
 ``@op`` declaration (see ``autograd.registry``). Importing this package declares them all."""
 
 from . import (  # noqa: F401  (imported for their declarations)
+    accumulate,
     arithmetic,
     comparison,
     contractions,
