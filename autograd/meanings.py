@@ -40,6 +40,11 @@ CONFLICTS: dict[str, tuple[str, str, str]] = {
         "rows (n, ndim)",
     ),
     "sort": ("`autograd.sort(x)`, `autograd.sort(x, 0)`", "the sorted values", "(values, indices)"),
+    "cross": (
+        "`autograd.cross(a, b)`, `a.cross(b)`",
+        "along the last axis (`np.cross`)",
+        "along the first dimension of length 3",
+    ),
     "norm": (
         "`autograd.norm(x, 1)`",
         "a matrix norm for 2-D x (`np.linalg.norm`)",

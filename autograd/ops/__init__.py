@@ -18,6 +18,7 @@ from . import (  # noqa: F401  (imported for their declarations)
     linalg,
     piecewise,
     powers,
+    products,
     reductions,
     reorder,
     shape,

@@ -147,7 +147,14 @@ def dot(a: Any, b: Any) -> Tensor:
     return out.reshape(*a.shape[:-1], *b.shape[:-2], m)
 
 
-@op(numpy=np.tensordot, method=False)
+def _torch_tensordot(a: Any, b: Any, dims: Any = 2) -> Tensor:
+    """PyTorch's ``torch.tensordot(a, b, dims=2)``: ``tensordot`` with ``dims`` for ``axes``."""
+    if isinstance(dims, Tensor):
+        dims = dims.tolist()
+    return tensordot(a, b, axes=dims)
+
+
+@op(numpy=np.tensordot, method=False, torch=_torch_tensordot)
 def tensordot(a: Any, b: Any, axes: int | Sequence[Any] = 2) -> Tensor:
     """Sum of products over pairs of axes, as np.tensordot: ``axes=n`` pairs the last n axes of
     a with the first n of b, ``axes=(axes_a, axes_b)`` names them. The result's axes are a's
@@ -177,7 +184,7 @@ def tensordot(a: Any, b: Any, axes: int | Sequence[Any] = 2) -> Tensor:
     return matmul(left, right).reshape(*(a.shape[i] for i in free_a), *(b.shape[j] for j in free_b))
 
 
-@op(numpy=np.outer)
+@op(numpy=np.outer, aliases=("ger",))
 def outer(a: Any, b: Any) -> Tensor:
     """The outer product y[i, j] = a_i b_j of the flattened operands;  d/da_i = sum_j g_ij b_j,
     d/db_j = sum_i g_ij a_i."""
