@@ -172,10 +172,6 @@ MISSING = {
     "register_hook": "backproplab has no tensor hooks; use autograd.trace() to see gradients",
     # Reductions and comparisons PyTorch names differently.
     "nansum": "use autograd.where(np.isnan(t), 0.0, t).sum()",
-    "median": "use autograd.sort(t, axis=dim) and take the middle element",
-    "cummax": "not available; np.maximum.accumulate(t.detach().numpy()) computes it without a "
-    "gradient",
-    "count_nonzero": "use np.count_nonzero(t)",
     # Elementwise math under other names.
     "softplus": "use autograd.logaddexp(0, t), or nn.Softplus",
     # Shapes and selection.

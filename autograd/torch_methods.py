@@ -361,6 +361,30 @@ def _put(self: Tensor, index: Any, source: Any, accumulate: bool = False) -> Ten
     return put(self, index, source, accumulate)
 
 
+def median(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+    """PyTorch's ``t.median(dim=None, keepdim=False)``: the lower of the two middle values (all
+    elements: a 0-d tensor; along ``dim``: (values, indices)); the gradient goes to that element.
+    (``autograd.median`` spelled the NumPy way is np.median, which averages them.)"""
+    from .ops.order import _torch_median
+
+    return _torch_median(self, dim, keepdim)
+
+
+def nanmedian(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+    """PyTorch's ``t.nanmedian(dim=None, keepdim=False)``: ``t.median`` ignoring NaNs."""
+    from .ops.order import _torch_nanmedian
+
+    return _torch_nanmedian(self, dim, keepdim)
+
+
+def unfold(self: Tensor, dimension: int, size: int, step: int) -> Tensor:
+    """PyTorch's ``t.unfold(dimension, size, step)``: the windows of ``size`` elements, ``step``
+    apart, along ``dimension``, as a new last dimension (a view; see ``ops.indexing.unfold``)."""
+    from .ops.indexing import unfold as windows
+
+    return windows(self, dimension, size, step)
+
+
 class TorchMethods:
     """The methods ``autograd/__init__.py`` installs on Tensor (with ``install_attributes``)."""
 
@@ -419,6 +443,9 @@ for _name, _method in {
     **{f"{name}_": in_place(name) for name in INDEX_IN_PLACE},
     "put_": in_place("put", _put),
     "put": _put,
+    "median": median,
+    "nanmedian": nanmedian,
+    "unfold": unfold,
 }.items():
     setattr(TorchMethods, _name, _method)
 del _name, _method

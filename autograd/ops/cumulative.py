@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from ..arguments import constant
 from ..conversion import as_tensor
 from ..function import Function
 from ..registry import op
@@ -145,3 +146,51 @@ def logcumsumexp(x: Any, axis: int) -> Tensor:
     """y_j = ln(sum over k <= j of exp(x_k)) along ``axis`` (PyTorch's ``logcumsumexp(x,
     dim)``), without overflow;  dL/dx_i = sum over j >= i of dL/dy_j exp(x_i - y_j)."""
     return LogCumSumExp.apply(x, axis=axis)
+
+
+@op(numpy=np.trapezoid, aliases=("trapz",))
+def trapezoid(y: Any, x: Any = None, dx: Any = None, axis: int = -1) -> Tensor:
+    """The trapezoidal rule along ``axis``: sum_i (x_(i+1) - x_i) (y_i + y_(i+1)) / 2, with the
+    sample points ``x`` (broadcast against y; recorded: its gradient too), or a constant spacing
+    ``dx`` (1 by default), as torch.trapezoid / torch.trapz and np.trapezoid."""
+    y = as_tensor(y)
+    if y.ndim == 0:
+        raise ValueError("trapezoid: y must have at least one dimension")
+    if not -y.ndim <= axis < y.ndim:
+        raise ValueError(f"trapezoid: dim {axis} is out of range for a tensor of shape {y.shape}")
+    if x is not None and dx is not None:
+        raise TypeError("trapezoid: give x or dx, not both")
+    axis %= y.ndim
+    before = (slice(None),) * axis
+    pairs = y[before + (slice(1, None),)] + y[before + (slice(None, -1),)]
+    if x is None:
+        spacing = 1.0 if dx is None else constant("trapezoid", "dx", dx)
+        return (pairs * spacing).sum(axis=axis) / 2
+    x = as_tensor(x)
+    if x.ndim == 1:
+        widths = diff(x)
+        widths = widths.reshape((-1,) + (1,) * (y.ndim - axis - 1))
+    else:
+        widths = diff(x, axis=axis - y.ndim)
+    return (pairs * widths).sum(axis=axis) / 2
+
+
+@op(method=False)
+def cumulative_trapezoid(y: Any, x: Any = None, dx: Any = None, axis: int = -1) -> Tensor:
+    """PyTorch's ``cumulative_trapezoid``: the running sums of ``trapezoid``'s terms along
+    ``axis`` (one fewer than y's length)."""
+    y = as_tensor(y)
+    if y.ndim == 0:
+        raise ValueError("cumulative_trapezoid: y must have at least one dimension")
+    axis %= y.ndim
+    before = (slice(None),) * axis
+    pairs = y[before + (slice(1, None),)] + y[before + (slice(None, -1),)]
+    if x is None:
+        terms = pairs * (1.0 if dx is None else constant("cumulative_trapezoid", "dx", dx))
+    else:
+        x = as_tensor(x)
+        widths = diff(x) if x.ndim == 1 else diff(x, axis=axis - y.ndim)
+        if x.ndim == 1:
+            widths = widths.reshape((-1,) + (1,) * (y.ndim - axis - 1))
+        terms = pairs * widths
+    return terms.cumsum(axis=axis) / 2

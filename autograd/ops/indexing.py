@@ -200,3 +200,47 @@ def diagonal(x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
     length = max(0, min(rows + min(offset, 0), cols - max(offset, 0)))
     start = np.arange(length)
     return Diagonal.apply(moved, index=(Ellipsis, start - min(offset, 0), start + max(offset, 0)))
+
+
+class Unfold(GetItem):
+    """y[..., w, ..., j] = x[..., w * step + j, ...]: the windows of ``size`` elements every
+    ``step`` along one axis, as a last axis (PyTorch's ``Tensor.unfold``). A view of x's memory
+    (read-only where windows overlap, as PyTorch refuses writes there); dL/dx adds dL/dy back
+    at each window's elements (overlaps accumulate)."""
+
+    name = "unfold"
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, index: Any = (), window: Any = ()) -> np.ndarray:
+        dim, size, step, count = window
+        ctx.in_shape, ctx.index = x.shape, index
+        shape = x.shape[:dim] + (count,) + x.shape[dim + 1 :] + (size,)
+        strides = (
+            x.strides[:dim] + (x.strides[dim] * step,) + x.strides[dim + 1 :] + (x.strides[dim],)
+        )
+        writeable = step >= size and x.flags.writeable
+        return np.lib.stride_tricks.as_strided(x, shape, strides, writeable=writeable)
+
+
+def unfold(x: Any, dimension: int, size: int, step: int) -> Tensor:
+    """PyTorch's ``Tensor.unfold(dimension, size, step)``: every window of ``size`` elements
+    along ``dimension``, ``step`` apart, as a new last dimension: shape (..., (n - size) // step
+    + 1, ..., size). A view; the gradient adds back into the windows' elements."""
+    x = as_tensor(x)
+    ndim = max(x.ndim, 1)
+    if not -ndim <= dimension < ndim:
+        raise IndexError(f"unfold: dimension {dimension} is out of range for shape {x.shape}")
+    if x.ndim == 0:
+        x = x.reshape(1)
+    dim = dimension % ndim
+    length = x.shape[dim]
+    if not 0 <= size <= length or step <= 0:
+        raise ValueError(
+            f"unfold: size {size} must be between 0 and the length {length} of dimension {dim} "
+            f"(shape {x.shape}), and step {step} positive"
+        )
+    count = (length - size) // step + 1
+    out_shape = x.shape[:dim] + (count,) + x.shape[dim + 1 :] + (size,)
+    grid = list(np.indices(out_shape, sparse=True))
+    index = tuple(grid[a] if a != dim else grid[dim] * step + grid[-1] for a in range(x.ndim))
+    return Unfold.apply(x, index=index, window=(dim, size, step, count))

@@ -126,3 +126,27 @@ def sort(
 
 
 op(method="sort", export=False)(sort_with_indices)
+
+
+@op(numpy=np.rot90)
+def rot90(x: Any, k: int = 1, dims: Sequence[int] = (0, 1), axes: Sequence[int] | None = None):
+    """x rotated by 90 degrees ``k`` times in the plane of ``dims`` (NumPy's ``axes``), from the
+    first towards the second, as torch.rot90 and np.rot90: a flip and a swap of the two axes,
+    so dL/dx is dL/dy rotated back."""
+    from .shape import swapaxes
+
+    x = as_tensor(x)
+    first, second = dims if axes is None else axes
+    if x.ndim < 2 or first % max(x.ndim, 1) == second % max(x.ndim, 1):
+        raise ValueError(f"rot90: dims {tuple(dims)} must name two different axes of {x.shape}")
+    for d in (first, second):
+        if not -x.ndim <= d < x.ndim:
+            raise ValueError(f"rot90: dim {d} is out of range for a tensor of shape {x.shape}")
+    k %= 4
+    if k == 1:
+        return swapaxes(Flip.apply(x, axis=second), first, second)
+    if k == 2:
+        return Flip.apply(x, axis=(first, second))
+    if k == 3:
+        return Flip.apply(swapaxes(x, first, second), axis=second)
+    return x * 1 if x._requires_grad else Tensor(x._data.copy())
