@@ -40,6 +40,16 @@ CONFLICTS: dict[str, tuple[str, str, str]] = {
         "rows (n, ndim)",
     ),
     "sort": ("`autograd.sort(x)`, `autograd.sort(x, 0)`", "the sorted values", "(values, indices)"),
+    "median": (
+        "`autograd.median(x)`, `autograd.nanmedian(x)`",
+        "the mean of the two middle values",
+        "the lower middle value; (values, indices) along a dim",
+    ),
+    "nanmedian": (
+        "`autograd.nanmedian(x)`",
+        "the mean of the two middle values",
+        "the lower middle value; (values, indices) along a dim",
+    ),
     "cross": (
         "`autograd.cross(a, b)`, `a.cross(b)`",
         "along the last axis (`np.cross`)",

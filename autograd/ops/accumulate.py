@@ -300,7 +300,7 @@ def masked_scatter(x: Any, mask: Any, source: Any) -> Tensor:
     return where(mask, ScatterAdd.apply(taken, index=np.nonzero(mask), shape=shape), x)
 
 
-@op(method=False)
+@op()
 def take_along_dim(x: Any, indices: Any, dim: int | None = None) -> Tensor:
     """PyTorch's ``take_along_dim``: ``y[..., j, ...] = x[..., indices[..., j, ...], ...]`` along
     ``dim``, x and indices broadcast against each other in the other dimensions; with dim None,

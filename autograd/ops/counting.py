@@ -43,9 +43,7 @@ def bincount(x: Any, weights: Any = None, minlength: int = 0) -> Tensor:
         return Tensor(np.bincount(data, minlength=length).astype(np.int64))
     w = as_tensor(weights)
     if w.shape != data.shape:
-        raise ValueError(
-            f"bincount: weights of shape {w.shape} must have x's shape {data.shape}"
-        )
+        raise ValueError(f"bincount: weights of shape {w.shape} must have x's shape {data.shape}")
     if w.dtype.kind != "f":
         w = w.astype(np.float64)
     if requires_grad(w):
@@ -108,10 +106,8 @@ def searchsorted(
     return Tensor(out.reshape(()) if scalar else out)
 
 
-@op()
-def bucketize(
-    x: Any, boundaries: Any, *, out_int32: bool = False, right: bool = False
-) -> Tensor:
+@op(method=False)
+def bucketize(x: Any, boundaries: Any, *, out_int32: bool = False, right: bool = False) -> Tensor:
     """PyTorch's ``bucketize``: the bucket index of each element of x among the 1-D increasing
     ``boundaries``: i with boundaries[i-1] < x <= boundaries[i] (``right=False``), or
     boundaries[i-1] <= x < boundaries[i] (``right=True``); int64. No gradient."""
@@ -170,7 +166,7 @@ def count_nonzero(x: Any, axis: Any = None, keepdims: bool = False) -> Tensor:
     return Tensor(np.asarray(out, dtype=np.int64))
 
 
-@op(numpy=np.isin)
+@op(numpy=np.isin, method=False)
 def isin(
     elements: Any, test_elements: Any, *, assume_unique: bool = False, invert: bool = False
 ) -> Tensor:

@@ -148,7 +148,7 @@ def logcumsumexp(x: Any, axis: int) -> Tensor:
     return LogCumSumExp.apply(x, axis=axis)
 
 
-@op(numpy=np.trapezoid, aliases=("trapz",))
+@op(numpy=np.trapezoid, method=False, aliases=("trapz",))
 def trapezoid(y: Any, x: Any = None, dx: Any = None, axis: int = -1) -> Tensor:
     """The trapezoidal rule along ``axis``: sum_i (x_(i+1) - x_i) (y_i + y_(i+1)) / 2, with the
     sample points ``x`` (broadcast against y; recorded: its gradient too), or a constant spacing

@@ -72,13 +72,21 @@ def _lower_middle_valid(n: int, valid: Any) -> Any:
     return np.maximum(valid - 1, 0) // 2 if valid is not None else (n - 1) // 2
 
 
+def _shared(x: Tensor, picked: Tensor) -> Tensor:
+    # The median of all elements, with PyTorch's gradient: shared evenly by the elements equal
+    # to it (as max() of all elements): sum(x where x = m) / count = m.
+    value = picked._data
+    mask = np.isnan(x._data) if np.isnan(value) else x._data == value
+    return where(mask, x, np.zeros((), x.dtype)).sum() / np.asarray(mask.sum(), dtype=x.dtype)
+
+
 def _torch_median(x: Any, axis: int | None = None, keepdims: bool = False) -> Any:
     """PyTorch's ``median``: the lower of the two middle values (no average), of all elements
     (a 0-d tensor) or along ``dim`` ((values, indices)); NaN if the row holds one. The gradient
-    goes to the selected element. (The registry hands ``dim`` over as ``axis``.)"""
+    goes to the selected element (of all elements: shared by those equal to it, as PyTorch). (The registry hands ``dim`` over as ``axis``.)"""
     x = as_tensor(x)
     if axis is None:
-        return _pick("median", reshape(x, -1), 0, False, _lower_middle, True).values
+        return _shared(x, _pick("median", reshape(x, -1), 0, False, _lower_middle, True).values)
     return _pick("median", x, axis, keepdims, _lower_middle, True)
 
 
@@ -87,7 +95,8 @@ def _torch_nanmedian(x: Any, axis: int | None = None, keepdims: bool = False) ->
     NaNs only)."""
     x = as_tensor(x)
     if axis is None:
-        return _pick("nanmedian", reshape(x, -1), 0, False, _lower_middle_valid).values
+        picked = _pick("nanmedian", reshape(x, -1), 0, False, _lower_middle_valid).values
+        return _shared(x, picked)
     return _pick("nanmedian", x, axis, keepdims, _lower_middle_valid)
 
 
@@ -157,7 +166,9 @@ def _quantile(
     fn: str, x: Tensor, q: Any, axis: Any, keepdims: bool, interpolation: str, nan: bool
 ) -> Tensor:
     if interpolation not in _INTERPOLATIONS:
-        raise ValueError(f"{fn}: interpolation must be one of {_INTERPOLATIONS}, got {interpolation!r}")
+        raise ValueError(
+            f"{fn}: interpolation must be one of {_INTERPOLATIONS}, got {interpolation!r}"
+        )
     if x.dtype.kind != "f":
         raise TypeError(f"{fn}: input must be a floating tensor, got dtype {x.dtype}")
     q = np.asarray(constant(fn, "q", q), dtype=x.dtype)
@@ -291,8 +302,6 @@ def aminmax(x: Any, *, dim: int | None = None, keepdim: bool = False) -> MinMax:
         raise ValueError(f"aminmax: cannot reduce an empty tensor of shape {x.shape}")
     if dim is None:
         if keepdim and x.ndim:
-            return MinMax(
-                x.min(axis=None, keepdims=True), x.max(axis=None, keepdims=True)
-            )
+            return MinMax(x.min(axis=None, keepdims=True), x.max(axis=None, keepdims=True))
         return MinMax(x.min(axis=None), x.max(axis=None))
     return MinMax(x.min(axis=dim, keepdims=keepdim), x.max(axis=dim, keepdims=keepdim))

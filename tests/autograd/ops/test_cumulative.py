@@ -75,3 +75,34 @@ def test_logcumsumexp_is_stable_and_its_gradient_is_right():
     (ag.logcumsumexp(a, 1) * ag.tensor(w)).sum().backward()
     (torch.logcumsumexp(b, 1) * torch.tensor(w)).sum().backward()
     np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-10, atol=1e-300)
+
+
+TRAPEZOID = [
+    ("dx", lambda y: ag.trapezoid(y, dx=0.5), lambda t, y: t.trapezoid(y, dx=0.5)),
+    ("dim 0", lambda y: ag.trapz(y, dim=0), lambda t, y: t.trapz(y, dim=0)),
+    ("x 1-D", lambda y, x: ag.trapezoid(y, x[0], dim=0), lambda t, y, x: t.trapezoid(y, x[0], dim=0)),
+    ("x like y", lambda y, x: ag.trapezoid(y, x), lambda t, y, x: t.trapezoid(y, x)),
+    ("cumulative", lambda y, x: ag.cumulative_trapezoid(y, x),
+     lambda t, y, x: t.cumulative_trapezoid(y, x)),
+    ("cumulative dx", lambda y: ag.cumulative_trapezoid(y, dx=2.0, dim=0),
+     lambda t, y: t.cumulative_trapezoid(y, dx=2.0, dim=0)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name, ours, theirs", TRAPEZOID, ids=[c[0] for c in TRAPEZOID])
+def test_trapezoid_gradients_and_torchs_numbers(name, ours, theirs):
+    inputs = [uniform((3, 3), seed=1), uniform((3, 3), seed=2)][: ours.__code__.co_argcount]
+    assert ag.gradcheck(ours, inputs)
+    torch = pytest.importorskip("torch")
+    copies = [torch.tensor(a.numpy(), requires_grad=True) for a in inputs]
+    out, expected = ours(*inputs), theirs(torch, *copies)
+    np.testing.assert_allclose(out.numpy(), expected.detach().numpy(), atol=1e-12)
+    out.sum().backward()
+    expected.sum().backward()
+    for a, c in zip(inputs, copies):
+        np.testing.assert_allclose(a.grad.numpy(), c.grad.numpy(), atol=1e-12)
+
+
+def test_trapezoid_on_tensors_is_numpys():
+    y = uniform((4,), seed=3)
+    assert np.isclose(np.trapezoid(y).item(), np.trapezoid(y.numpy()))

@@ -95,3 +95,38 @@ def test_repeated_integer_indices_accumulate():
     x = ag.Tensor(np.arange(4.0), requires_grad=True)
     x[np.array([0, 2, 2, 2])].sum().backward()
     np.testing.assert_array_equal(x.grad, [1.0, 0.0, 3.0, 0.0])
+
+
+@pytest.mark.parametrize(
+    "dim, size, step", [(0, 2, 1), (1, 3, 2), (-1, 1, 3), (1, 5, 1), (0, 0, 1)]
+)
+def test_unfold_windows_match_torch_and_gradients_accumulate(dim, size, step):
+    x = uniform((3, 5), seed=size + step)
+    out = x.unfold(dim, size, step)
+    assert out.grad_fn is not None
+    assert ag.gradcheck(lambda t: t.unfold(dim, size, step), [x])
+    torch = pytest.importorskip("torch")
+    t = torch.tensor(x.numpy(), requires_grad=True)
+    expected = t.unfold(dim, size, step)
+    np.testing.assert_array_equal(out.numpy(), expected.detach().numpy())
+    weights = np.random.default_rng(0).standard_normal(out.shape)
+    (out * ag.tensor(weights)).sum().backward()
+    (expected * torch.tensor(weights)).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), atol=1e-12)
+
+
+def test_unfold_is_a_view_and_overlapping_windows_refuse_writes():
+    x = ag.arange(6.0)
+    windows = x.unfold(0, 2, 2)  # no overlap: writes reach x, as in PyTorch
+    assert np.shares_memory(windows.numpy(), x.numpy())
+    windows[1] = 0.0
+    np.testing.assert_array_equal(x.numpy(), [0, 1, 0, 0, 4, 5])
+    x[0] = 9.0  # and x's changes show through the view
+    assert windows[0, 0].item() == 9.0
+    with pytest.raises(RuntimeError, match="cannot be written"):
+        x.unfold(0, 3, 1)[0] = 1.0
+
+
+def test_unfold_bad_size_is_named():
+    with pytest.raises(ValueError, match=r"unfold: size 4 must be between 0 and the length 3"):
+        ag.ones(3).unfold(0, 4, 1)

@@ -50,3 +50,21 @@ def test_methods_and_names():
     # ndarray.sort sorts in place; the method is PyTorch's, which returns values and indices
     values, indices = x.sort(0)
     np.testing.assert_allclose(values.data, np.sort(x.data, 0))
+
+
+@pytest.mark.parametrize(
+    "k, dims", [(1, (0, 1)), (2, (0, 1)), (3, (1, 2)), (-1, (2, 0)), (4, (0, 1))]
+)
+def test_rot90_is_numpys_and_torchs(k, dims):
+    x = uniform((2, 3, 4), seed=k + 5)
+    check_op(lambda t: ag.rot90(t, k, dims), [x], lambda a: np.rot90(a, k, dims), linear=True)
+    np.testing.assert_array_equal(np.rot90(x, k, axes=dims).numpy(), np.rot90(x.numpy(), k, dims))
+    torch = pytest.importorskip("torch")
+    np.testing.assert_array_equal(
+        x.rot90(k, dims).numpy(), torch.rot90(torch.tensor(x.numpy()), k, dims).numpy()
+    )
+
+
+def test_rot90_refuses_one_axis_twice():
+    with pytest.raises(ValueError, match=r"rot90: dims \(1, 1\) must name two different axes"):
+        ag.rot90(ag.ones((2, 2)), 1, (1, 1))
