@@ -83,7 +83,8 @@ def _shared(x: Tensor, picked: Tensor) -> Tensor:
 def _torch_median(x: Any, axis: int | None = None, keepdims: bool = False) -> Any:
     """PyTorch's ``median``: the lower of the two middle values (no average), of all elements
     (a 0-d tensor) or along ``dim`` ((values, indices)); NaN if the row holds one. The gradient
-    goes to the selected element (of all elements: shared by those equal to it, as PyTorch). (The registry hands ``dim`` over as ``axis``.)"""
+    goes to the selected element (of all elements: shared by those equal to it, as PyTorch).
+    (The registry hands ``dim`` over as ``axis``.)"""
     x = as_tensor(x)
     if axis is None:
         return _shared(x, _pick("median", reshape(x, -1), 0, False, _lower_middle, True).values)

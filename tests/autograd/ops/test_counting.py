@@ -33,8 +33,9 @@ CASES = [
     ("searchsorted rows", lambda a: a.searchsorted(a.tensor([SEQ, SEQ[::-1]]).sort(1).values,
                                                    a.tensor(VALUES)),
      lambda t: t.searchsorted(t.tensor([SEQ, SEQ[::-1]]).sort(1).values, t.tensor(VALUES))),
-    ("searchsorted sorter", lambda a: a.searchsorted(a.tensor([5.0, 1.0, 3.0]), a.tensor([2.0, 5.0]),
-                                                     sorter=a.tensor([1, 2, 0])),
+    ("searchsorted sorter",
+     lambda a: a.searchsorted(a.tensor([5.0, 1.0, 3.0]), a.tensor([2.0, 5.0]),
+                              sorter=a.tensor([1, 2, 0])),
      lambda t: t.searchsorted(t.tensor([5.0, 1.0, 3.0]), t.tensor([2.0, 5.0]),
                               sorter=t.tensor([1, 2, 0]))),
     ("bucketize", lambda a: a.bucketize(a.tensor(VALUES), a.tensor(SEQ)),
@@ -49,7 +50,8 @@ CASES = [
     ("unique_consecutive dim", lambda a: a.unique_consecutive(
         a.tensor([[1, 1], [1, 1], [2, 1], [1, 1]]), return_counts=True, return_inverse=True, dim=0),
      lambda t: t.unique_consecutive(
-        t.tensor([[1, 1], [1, 1], [2, 1], [1, 1]]), return_counts=True, return_inverse=True, dim=0)),
+        t.tensor([[1, 1], [1, 1], [2, 1], [1, 1]]), return_counts=True, return_inverse=True,
+        dim=0)),
     ("count_nonzero", lambda a: a.count_nonzero(a.tensor(VALUES)),
      lambda t: t.count_nonzero(t.tensor(VALUES))),
     ("count_nonzero dim", lambda a: a.tensor(VALUES).count_nonzero(dim=1),

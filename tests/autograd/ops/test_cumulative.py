@@ -80,7 +80,8 @@ def test_logcumsumexp_is_stable_and_its_gradient_is_right():
 TRAPEZOID = [
     ("dx", lambda y: ag.trapezoid(y, dx=0.5), lambda t, y: t.trapezoid(y, dx=0.5)),
     ("dim 0", lambda y: ag.trapz(y, dim=0), lambda t, y: t.trapz(y, dim=0)),
-    ("x 1-D", lambda y, x: ag.trapezoid(y, x[0], dim=0), lambda t, y, x: t.trapezoid(y, x[0], dim=0)),
+    ("x 1-D", lambda y, x: ag.trapezoid(y, x[0], dim=0),
+     lambda t, y, x: t.trapezoid(y, x[0], dim=0)),
     ("x like y", lambda y, x: ag.trapezoid(y, x), lambda t, y, x: t.trapezoid(y, x)),
     ("cumulative", lambda y, x: ag.cumulative_trapezoid(y, x),
      lambda t, y, x: t.cumulative_trapezoid(y, x)),

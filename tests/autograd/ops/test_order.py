@@ -44,7 +44,8 @@ CASES = [
     ("cummax", lambda x: ag.cummax(x, 1), lambda t, x: t.cummax(x, 1), TIES),
     ("cummin dim 0", lambda x: x.cummin(0), lambda t, x: x.cummin(0), TIES),
     *[
-        (f"quantile {how}", lambda x, h=how: ag.quantile(x, [0.1, 0.5, 0.9], dim=1, interpolation=h),
+        (f"quantile {how}",
+         lambda x, h=how: ag.quantile(x, [0.1, 0.5, 0.9], dim=1, interpolation=h),
          lambda t, x, h=how: t.quantile(x, t.tensor([0.1, 0.5, 0.9], dtype=t.float64), dim=1,
                                         interpolation=h), TIES)
         for how in ("linear", "lower", "higher", "nearest", "midpoint")
@@ -146,7 +147,8 @@ def test_aminmax_matches_torch_with_ties():
 @pytest.mark.parametrize(
     "call, error, words",
     [
-        (lambda: ag.kthvalue(ag.ones(3), 4), IndexError, r"kthvalue: k=4 is out of range .* \(3,\)"),
+        (lambda: ag.kthvalue(ag.ones(3), 4), IndexError,
+         r"kthvalue: k=4 is out of range .* \(3,\)"),
         (lambda: ag.ones((2, 3)).median(2), IndexError, "median: dim 2 is out of range"),
         (lambda: ag.ones((2, 0)).median(1), IndexError, "median: cannot select from an empty"),
         (lambda: ag.quantile(ag.ones(3), 1.5), ValueError, r"quantile: q must be in \[0, 1\]"),
