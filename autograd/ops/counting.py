@@ -18,6 +18,11 @@ from ..tensor import Tensor
 from .indexing import ScatterAdd
 
 
+def _plain(value: Any) -> np.ndarray:
+    # The values of an argument whose result is integers (no derivative to drop, as PyTorch)
+    return value._data if isinstance(value, Tensor) else np.asarray(value)
+
+
 def _integers(fn: str, name: str, value: Any) -> np.ndarray:
     array = constant_array(fn, name, value)
     if array.dtype.kind not in "iub":
@@ -76,9 +81,9 @@ def searchsorted(
     values < s[i] (``side="right"`` / ``right=True``), as PyTorch and NumPy. An N-D sequence
     searches each of its rows (its last dimension) for the matching row of values (PyTorch's
     rule); ``sorter`` holds the indices that sort each row. No gradient (integers)."""
-    sequence = constant_array("searchsorted", "sorted_sequence", sorted_sequence)
+    sequence = _plain(sorted_sequence)
     scalar = not isinstance(values, (Tensor, np.ndarray, list, tuple))
-    wanted = constant_array("searchsorted", "values", values)
+    wanted = _plain(values)
     chosen = _search_side("searchsorted", side, right)
     if sorter is not None:
         order = _integers("searchsorted", "sorter", sorter)
@@ -111,10 +116,10 @@ def bucketize(x: Any, boundaries: Any, *, out_int32: bool = False, right: bool =
     """PyTorch's ``bucketize``: the bucket index of each element of x among the 1-D increasing
     ``boundaries``: i with boundaries[i-1] < x <= boundaries[i] (``right=False``), or
     boundaries[i-1] <= x < boundaries[i] (``right=True``); int64. No gradient."""
-    edges = constant_array("bucketize", "boundaries", boundaries)
+    edges = _plain(boundaries)
     if edges.ndim != 1:
         raise ValueError(f"bucketize: boundaries must be 1-D, got shape {edges.shape}")
-    data = constant_array("bucketize", "x", x)
+    data = _plain(x)
     out = np.searchsorted(edges, data, side="right" if right else "left")
     return Tensor(np.asarray(out, dtype=np.int32 if out_int32 else np.int64))
 

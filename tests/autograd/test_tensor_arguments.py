@@ -495,6 +495,143 @@ CONSTANT = [
     ],
 ]
 
+# PyTorch's index-accumulate family, fused products and order statistics (autograd/ops/
+# accumulate.py, products.py, order.py, counting.py): values placed or selected are recorded.
+COLUMNS = ag.tensor([[0, 1, 2], [2, 2, 0]])  # a scatter index for M, with repeats
+ONE_ROW = ag.tensor([1])
+RECORDED += [
+    ("scatter_add", "x", M, lambda a: ag.scatter_add(a, 0, COLUMNS, M)),
+    ("scatter_add", "src", M, lambda a: ag.scatter_add(M, 0, COLUMNS, a)),
+    ("scatter_reduce", "x", M, lambda a: ag.scatter_reduce(a, 0, COLUMNS, M, "amax")),
+    ("scatter_reduce", "src", M, lambda a: ag.scatter_reduce(M, 0, COLUMNS, a, "prod")),
+    ("index_add", "x", M, lambda a: ag.index_add(a, 0, IDX, M)),
+    ("index_add", "source", M, lambda a: ag.index_add(M, 0, IDX, a, alpha=2.0)),
+    ("index_copy", "x", M, lambda a: ag.index_copy(a, 0, ONE_ROW, M[:1])),
+    ("index_copy", "source", M, lambda a: ag.index_copy(M, 1, IDX, a)),
+    ("index_fill", "x", M, lambda a: ag.index_fill(a, 1, ONE_ROW, 0.5)),
+    ("index_fill", "value", S, lambda a: ag.index_fill(M, 1, IDX[:2], a)),
+    ("masked_scatter", "x", X, lambda a: ag.masked_scatter(a, MASK, Y)),
+    ("masked_scatter", "source", X, lambda a: ag.masked_scatter(Y, MASK, a)),
+    ("take_along_dim", "x", M, lambda a: ag.take_along_dim(a, ag.tensor([[0], [2], [1]]), 1)),
+    ("put", "x", X, lambda a: ag.put(a, IDX[:2], Y[:2])),
+    ("put", "source", X, lambda a: ag.put(Y, IDX, a, accumulate=True)),
+    ("Tensor.put", "self", X, lambda a: a.put(IDX[:1], Y[:1])),
+    ("Tensor.put", "source", X, lambda a: Y.put(IDX, a)),
+    *[
+        (f"Tensor.{name}", f"args ({what})", value, call)
+        for name, what, value, call in [
+            ("scatter_add_", "src", M, lambda a: (M + ONE).scatter_add_(0, COLUMNS, a)),
+            ("scatter_reduce_", "src", M,
+             lambda a: (M + ONE).scatter_reduce_(0, COLUMNS, a, "mean")),
+            ("index_add_", "source", M, lambda a: (M + ONE).index_add_(0, IDX, a)),
+            ("index_copy_", "source", M, lambda a: (M + ONE).index_copy_(0, IDX, a)),
+            ("index_fill_", "value", S, lambda a: (M + ONE).index_fill_(0, IDX, a)),
+            ("masked_scatter_", "source", X, lambda a: _buf().masked_scatter_(MASK, a)),
+            ("put_", "source", X, lambda a: _buf().put_(IDX, a)),
+        ]
+    ],
+    ("bincount", "weights", X, lambda a: ag.bincount(IDX, a, minlength=4)),
+    ("trapezoid", "y", X, lambda a: ag.trapezoid(a, Y)),
+    ("trapezoid", "x", X, lambda a: ag.trapz(Y, a)),
+    ("cumulative_trapezoid", "y", X, lambda a: ag.cumulative_trapezoid(a)),
+    ("cumulative_trapezoid", "x", X, lambda a: ag.cumulative_trapezoid(Y, a)),
+    ("_torch_tensordot", "a", M, lambda a: ag.tensordot(a, M, dims=1)),
+    ("_torch_tensordot", "b", M, lambda a: ag.tensordot(M, a, dims=1)),
+    ("median", "x", X, ag.median),
+    ("_torch_median", "x", M, lambda a: ag.median(a, dim=1).values),
+    ("nanmedian", "x", X, ag.nanmedian),
+    ("_torch_nanmedian", "x", M, lambda a: ag.nanmedian(a, dim=0).values),
+    ("Tensor.median", "self", X, lambda a: a.median()),
+    ("Tensor.nanmedian", "self", M, lambda a: a.nanmedian(1).values),
+    ("kthvalue", "x", X, lambda a: ag.kthvalue(a, 2).values),
+    ("mode", "x", X, lambda a: ag.mode(a).values),
+    ("quantile", "x", M, lambda a: ag.quantile(a, [0.3, 0.6], dim=1)),
+    ("nanquantile", "x", M, lambda a: ag.nanquantile(a, 0.3)),
+    ("cummax", "x", M, lambda a: ag.cummax(a, 1).values),
+    ("cummin", "x", M, lambda a: ag.cummin(a, 0).values),
+    ("aminmax", "x", M, lambda a: ag.aminmax(a, dim=0).max),
+    ("rot90", "x", M, ag.rot90),
+    ("Tensor.unfold", "self", X, lambda a: a.unfold(0, 2, 1)),
+    ("kron", "a", X, lambda a: ag.kron(a, M)),
+    ("kron", "b", M, lambda a: ag.kron(X, a)),
+    ("cross", "a", X, lambda a: ag.cross(a, Y)),
+    ("cross", "b", X, lambda a: ag.cross(Y, a)),
+    ("_torch_cross", "a", M, lambda a: ag.cross(a, M, dim=0)),
+    ("_torch_cross", "b", M, lambda a: ag.cross(M, a, dim=1)),
+    ("cdist", "x1", M, lambda a: ag.cdist(a, M[:2])),
+    ("cdist", "x2", M, lambda a: ag.cdist(M[:2], a, p=1.5)),
+    ("chain_matmul", "matrices", M, lambda a: ag.chain_matmul(M, a, M)),
+    *[
+        (name, arg, value, call)
+        for name, arg, value, call in [
+            ("addmm", "input", X, lambda a: ag.addmm(a, M, M)),
+            ("addmm", "mat1", M, lambda a: ag.addmm(X, a, M, beta=0.5)),
+            ("addmm", "mat2", M, lambda a: ag.addmm(X, M, a, alpha=2.0)),
+            ("addmv", "input", X, lambda a: ag.addmv(a, M, Y)),
+            ("addmv", "mat", M, lambda a: ag.addmv(X, a, Y)),
+            ("addmv", "vec", X, lambda a: ag.addmv(Y, M, a)),
+            ("addbmm", "input", M, lambda a: ag.addbmm(a, M[None], M[None])),
+            ("addbmm", "batch1", M, lambda a: ag.addbmm(M, a[None], M[None])),
+            ("addbmm", "batch2", M, lambda a: ag.addbmm(M, M[None], a[None])),
+            ("baddbmm", "input", M, lambda a: ag.baddbmm(a, M[None], M[None])),
+            ("baddbmm", "batch1", M, lambda a: ag.baddbmm(M, a[None], M[None])),
+            ("baddbmm", "batch2", M, lambda a: ag.baddbmm(M, M[None], a[None])),
+            ("addr", "input", M, lambda a: ag.addr(a, X, Y)),
+            ("addr", "vec1", X, lambda a: ag.addr(M, a, Y)),
+            ("addr", "vec2", X, lambda a: ag.addr(M, Y, a)),
+            ("addcmul", "input", X, lambda a: ag.addcmul(a, X, Y)),
+            ("addcmul", "tensor1", X, lambda a: ag.addcmul(Y, a, X)),
+            ("addcmul", "tensor2", X, lambda a: ag.addcmul(Y, X, a)),
+            ("addcmul", "value", S, lambda a: ag.addcmul(Y, X, X, value=a)),
+            ("addcdiv", "input", X, lambda a: ag.addcdiv(a, X, POS)),
+            ("addcdiv", "tensor1", X, lambda a: ag.addcdiv(Y, a, POS)),
+            ("addcdiv", "tensor2", POS, lambda a: ag.addcdiv(Y, X, a)),
+            ("addcdiv", "value", S, lambda a: ag.addcdiv(Y, X, POS, value=a)),
+        ]
+    ],
+]  # fmt: skip
+
+REFUSED += [
+    ("index_add", "alpha", S, lambda a: ag.index_add(M, 0, IDX, M, alpha=a)),
+    ("unique_consecutive", "x", X, ag.unique_consecutive),
+    ("trapezoid", "dx", S, lambda a: ag.trapezoid(Y, dx=a)),
+    ("cumulative_trapezoid", "dx", S, lambda a: ag.cumulative_trapezoid(Y, dx=a)),
+    ("quantile", "q", S, lambda a: ag.quantile(X, a * 0 + 0.5)),
+    ("nanquantile", "q", S, lambda a: ag.nanquantile(X, a * 0 + 0.5)),
+    ("cdist", "p", S, lambda a: ag.cdist(M, M, p=a * 0 + 2.0)),
+    *[
+        (name, which, S, lambda a, name=name, which=which, args=args: getattr(ag, name)(
+            *args, **{which: a}))
+        for name, args in [
+            ("addmm", (X, M, M)), ("addmv", (X, M, Y)), ("addbmm", (M, M[None], M[None])),
+            ("baddbmm", (M, M[None], M[None])), ("addr", (M, X, Y)),
+        ]
+        for which in ("beta", "alpha")
+    ],
+]  # fmt: skip
+
+CONSTANT += [
+    ("searchsorted", "sorted_sequence", X, lambda a: ag.searchsorted(a, Y), "integers"),
+    ("searchsorted", "values", X, lambda a: ag.searchsorted(POS, a), "integers"),
+    ("bucketize", "x", X, lambda a: ag.bucketize(a, POS), "integers"),
+    ("bucketize", "boundaries", X, lambda a: ag.bucketize(Y, a), "integers"),
+    ("count_nonzero", "x", X, ag.count_nonzero, "integers"),
+    ("isin", "elements", X, lambda a: ag.isin(a, Y), "integers"),
+    ("isin", "test_elements", X, lambda a: ag.isin(Y, a), "integers"),
+    *[
+        (f"Tensor.{name}", "self", value, call, "in place target")
+        for name, value, call in [
+            ("scatter_add_", M, lambda a: a.scatter_add_(0, COLUMNS, M)),
+            ("scatter_reduce_", M, lambda a: a.scatter_reduce_(0, COLUMNS, M, "sum")),
+            ("index_add_", M, lambda a: a.index_add_(0, IDX, M)),
+            ("index_copy_", M, lambda a: a.index_copy_(0, IDX, M)),
+            ("index_fill_", M, lambda a: a.index_fill_(0, IDX, 1.0)),
+            ("masked_scatter_", X, lambda a: a.masked_scatter_(MASK, Y)),
+            ("put_", X, lambda a: a.put_(IDX, Y)),
+        ]
+    ],
+]
+
 # Parameters that name structure, never values: ints, bools, strings, dtypes, shapes, devices.
 # An integer Tensor cannot require grad; a float Tensor given as an index is refused by NumPy's
 # index conversion (Tensor.__index__), as the probe below shows for a few.
@@ -554,6 +691,29 @@ NOT_VALUES = {
     ("Tensor.masked_select", "mask"): "booleans",
     ("histc", "bins"): "an integer",
     ("mvlgamma", "p"): "an integer",
+    ("scatter_reduce", "include_self"): "a bool",
+    ("put", "accumulate"): "a bool",
+    ("Tensor.put", "accumulate"): "a bool",
+    ("bincount", "x"): "non-negative integers",
+    ("bincount", "minlength"): "an integer",
+    ("searchsorted", "side"): "a string",
+    ("searchsorted", "sorter"): "integers",
+    ("searchsorted", "right"): "a bool",
+    ("searchsorted", "out_int32"): "a bool",
+    ("bucketize", "right"): "a bool",
+    ("bucketize", "out_int32"): "a bool",
+    ("isin", "assume_unique"): "a bool",
+    ("isin", "invert"): "a bool",
+    ("quantile", "interpolation"): "a string",
+    ("quantile", "method"): "a string",
+    ("nanquantile", "interpolation"): "a string",
+    ("nanquantile", "method"): "a string",
+    ("cdist", "compute_mode"): "a string (PyTorch's algorithm choice, ignored)",
+    ("Tensor.unfold", "dimension"): "an integer",
+    ("Tensor.unfold", "step"): "an integer",
+    **{(f"Tensor.{name}", "self"): "the tensor written (audited above as an in-place target)"
+       for name in ("scatter_add_", "scatter_reduce_", "index_add_", "index_copy_",
+                    "index_fill_", "masked_scatter_", "put_")},
     # PyTorch's legacy constructors: one LegacyTensor.__new__, audited as DoubleTensor above
     **{
         (f"{kind}Tensor", "args"): "as DoubleTensor (a tensor of another dtype raises)"
