@@ -227,8 +227,16 @@ class RNNBase(Module):
         default) is h_0, or (h_0, c_0) for an LSTM, each (num_layers * directions, N, hidden)
         ((num_layers * directions, hidden) unbatched). ``output`` holds the last layer's h_t
         for every t (both directions concatenated when bidirectional); h_n and c_n the final
-        state of every layer and direction."""
+        state of every layer and direction.
+
+        ``input`` may be a ``PackedSequence`` (nn.utils.rnn): each sequence then stops at its
+        own length (the state stops changing after its last step; the backward direction starts
+        at it), and ``output`` is a PackedSequence of the same layout, as in PyTorch."""
         owner = type(self).__name__
+        from ..utils.rnn import PackedSequence
+
+        if isinstance(input, PackedSequence):
+            return self._packed(input, hx)
         x = as_tensor(input)
         if x.ndim not in (2, 3) or x.shape[-1] != self.input_size:
             raise ValueError(
@@ -255,8 +263,35 @@ class RNNBase(Module):
             final = tuple(s.reshape(s.shape[0], s.shape[2]) for s in final)
         return output, (final if self.mode == "LSTM" else final[0])
 
-    def _layers(self, x: autograd.Tensor, state: State) -> tuple[autograd.Tensor, State]:
-        """Run every layer and direction over the time-major sequence ``x`` (L, N, in)."""
+    def _packed(self, packed: Any, hx: Any) -> tuple[Any, Any]:
+        """``forward`` on a PackedSequence: its padded form, run with each sequence's length,
+        packed again in the input's layout. hx and h_n are in the batch's original order."""
+        from ..utils.rnn import PackedSequence, _layout, _order, pad_packed_sequence
+
+        owner = type(self).__name__
+        x, lengths = pad_packed_sequence(packed)  # (L, N, in), original order
+        if x.shape[-1] != self.input_size:
+            raise ValueError(
+                f"{owner}: the packed data must have {self.input_size} features, got shape "
+                f"{packed.data.shape}"
+            )
+        dtype = self.weight_ih_l0.dtype
+        _check_dtype(owner, "input", x, dtype)
+        state = self._initial_state(hx, x.shape[1], dtype)
+        output, final = self._layers(x, state, lengths.numpy())
+        steps, batch = _layout(packed.batch_sizes.numpy(), _order(packed))
+        data = output[steps, batch]
+        out = PackedSequence(
+            data, packed.batch_sizes, packed.sorted_indices, packed.unsorted_indices
+        )
+        return out, (final if self.mode == "LSTM" else final[0])
+
+    def _layers(
+        self, x: autograd.Tensor, state: State, lengths: Any = None
+    ) -> tuple[autograd.Tensor, State]:
+        """Run every layer and direction over the time-major sequence ``x`` (L, N, in); with
+        ``lengths`` (one per sequence), sequence n keeps its state from step lengths[n] on
+        (the outputs there are not used)."""
         step = _step(self.mode, self.nonlinearity)
         directions = 2 if self.bidirectional else 1
         length = x.shape[0]
@@ -270,7 +305,11 @@ class RNNBase(Module):
                 carried = tuple(s[k] for s in state)
                 hidden: list[Any] = [None] * length
                 for t in reversed(range(length)) if direction else range(length):
-                    carried = step(xw[t], carried, w_hh, b_hh)
+                    new = step(xw[t], carried, w_hh, b_hh)
+                    if lengths is not None:  # a packed batch: past its end, a sequence waits
+                        alive = (t < lengths)[:, None]
+                        new = tuple(autograd.where(alive, n, c) for n, c in zip(new, carried))
+                    carried = new
                     hidden[t] = carried[0]
                 outputs.append(autograd.stack(hidden, axis=0))
                 for final, value in zip(finals, carried, strict=True):

@@ -10,7 +10,8 @@ import numpy as np
 
 import autograd
 
-from .module import Module
+from ..module import Module
+from . import rnn  # noqa: F401  (nn.utils.rnn, as torch.nn.utils.rnn)
 
 
 def _grads(fn: str, parameters: Any) -> list[np.ndarray]:
