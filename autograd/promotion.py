@@ -149,3 +149,37 @@ def _kind(value: Any) -> str:
     if isinstance(value, Tensor):
         return value._data.dtype.kind
     return np.asarray(value).dtype.kind
+
+
+def floating(*inputs: Any) -> tuple[Any, ...]:
+    """The inputs of an op whose values are floating (exp, sqrt, sin, ...), each integer or
+    bool Tensor or array converted to float32, PyTorch's default dtype: ``x.sqrt()`` of an
+    int64 tensor is float32, as in PyTorch, where NumPy would give float64 (as ``/`` of two
+    integer tensors already is). Floating inputs are returned as they are."""
+    for value in inputs:
+        if type(value) is not Tensor or value._data.dtype.kind != "f":
+            return tuple(_floating(v) for v in inputs)
+    return inputs
+
+
+def _floating(value: Any) -> Any:
+    kind = _kind(value) if isinstance(value, (Tensor, np.ndarray, np.generic)) else "f"
+    if kind in "biu":
+        return _cast(value, _FLOAT32)
+    return value
+
+
+def promoted_floating(a: Any, b: Any) -> tuple[Any, Any]:
+    """``promoted(a, b)``, then ``floating``: two operands of PyTorch's result type, float32 if
+    that is an integer type (``arctan2``, ``hypot``, ``logaddexp`` of integer tensors)."""
+    if type(a) is Tensor and type(b) is Tensor:
+        dtype = a._data.dtype
+        if dtype == b._data.dtype and dtype.kind == "f":
+            return a, b
+    try:
+        dtype = result_type(a, b)
+    except TypeError:
+        return a, b  # not numbers: the op itself says what it cannot take
+    if dtype.kind != "f":
+        dtype = _FLOAT32
+    return _cast(a, dtype), _cast(b, dtype)

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Function
+from ..promotion import floating, promoted_floating
 from ..registry import op
 
 LN2 = math.log(2.0)  # Python floats: they keep a float32 gradient float32 (NEP 50)
@@ -18,6 +19,8 @@ LN10 = math.log(10.0)
 @op(numpy=np.exp)
 class Exp(Function):
     """y = e^x;  dy/dx = e^x = y."""
+
+    promotion = staticmethod(floating)  # an integer x gives float32, as PyTorch
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
@@ -35,6 +38,8 @@ class Exp(Function):
 class Log(Function):
     """y = ln x;  dy/dx = 1 / x."""
 
+    promotion = staticmethod(floating)  # an integer x gives float32, as PyTorch
+
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
@@ -49,6 +54,8 @@ class Log(Function):
 @op(numpy=np.sqrt)
 class Sqrt(Function):
     """y = sqrt(x);  dy/dx = 1 / (2 sqrt(x)) = 0.5 / y."""
+
+    promotion = staticmethod(floating)  # an integer x gives float32, as PyTorch
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
@@ -65,6 +72,8 @@ class Sqrt(Function):
 @op()
 class Sigmoid(Function):
     """y = 1 / (1 + e^-x);  dy/dx = y (1 - y)."""
+
+    promotion = staticmethod(floating)  # an integer x gives float32, as PyTorch
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
@@ -86,6 +95,8 @@ class Sigmoid(Function):
 class Log1p(Function):
     """y = ln(1 + x), accurate for small x;  dy/dx = 1 / (1 + x)."""
 
+    promotion = staticmethod(floating)  # an integer x gives float32, as PyTorch
+
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
@@ -100,6 +111,8 @@ class Log1p(Function):
 @op(numpy=np.expm1)
 class Expm1(Function):
     """y = e^x - 1, accurate for small x;  dy/dx = e^x = y + 1."""
+
+    promotion = staticmethod(floating)  # an integer x gives float32, as PyTorch
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
@@ -117,6 +130,8 @@ class Expm1(Function):
 class Log2(Function):
     """y = log2 x = ln x / ln 2;  dy/dx = 1 / (x ln 2)."""
 
+    promotion = staticmethod(floating)  # an integer x gives float32, as PyTorch
+
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
@@ -132,6 +147,8 @@ class Log2(Function):
 class Log10(Function):
     """y = log10 x = ln x / ln 10;  dy/dx = 1 / (x ln 10)."""
 
+    promotion = staticmethod(floating)  # an integer x gives float32, as PyTorch
+
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
@@ -146,6 +163,8 @@ class Log10(Function):
 @op(numpy=np.exp2)
 class Exp2(Function):
     """y = 2^x;  dy/dx = 2^x ln 2 = y ln 2."""
+
+    promotion = staticmethod(floating)  # an integer x gives float32, as PyTorch
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
@@ -163,6 +182,8 @@ class Exp2(Function):
 class LogAddExp(Function):
     """y = ln(e^a + e^b), computed without overflow;  dy/da = e^(a - y), dy/db = e^(b - y)
     (the two weights of a softmax over {a, b}; they sum to 1)."""
+
+    promotion = staticmethod(promoted_floating)  # PyTorch's rules; integers give float32
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
@@ -182,6 +203,8 @@ class LogAddExp(Function):
 @op(numpy=np.logaddexp2)
 class LogAddExp2(Function):
     """y = log2(2^a + 2^b), computed without overflow;  dy/da = 2^(a - y), dy/db = 2^(b - y)."""
+
+    promotion = staticmethod(promoted_floating)  # PyTorch's rules; integers give float32
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:

@@ -7,12 +7,15 @@ from typing import Any
 import numpy as np
 
 from ..function import Function
+from ..promotion import floating
 from ..registry import op
 
 
 @op(numpy=np.sinh)
 class Sinh(Function):
     """y = sinh x = (e^x - e^-x) / 2;  dy/dx = cosh x."""
+
+    promotion = staticmethod(floating)  # an integer x gives float32, as PyTorch
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
@@ -29,6 +32,8 @@ class Sinh(Function):
 class Cosh(Function):
     """y = cosh x = (e^x + e^-x) / 2;  dy/dx = sinh x."""
 
+    promotion = staticmethod(floating)  # an integer x gives float32, as PyTorch
+
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
@@ -43,6 +48,8 @@ class Cosh(Function):
 @op(numpy=np.tanh)
 class Tanh(Function):
     """y = tanh x;  dy/dx = 1 - y^2."""
+
+    promotion = staticmethod(floating)  # an integer x gives float32, as PyTorch
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
@@ -60,6 +67,8 @@ class Tanh(Function):
 class Arcsinh(Function):
     """y = arcsinh x = ln(x + sqrt(x^2 + 1));  dy/dx = 1 / sqrt(x^2 + 1)."""
 
+    promotion = staticmethod(floating)  # an integer x gives float32, as PyTorch
+
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
@@ -75,6 +84,8 @@ class Arcsinh(Function):
 class Arccosh(Function):
     """y = arccosh x = ln(x + sqrt(x^2 - 1)), for x >= 1;  dy/dx = 1 / sqrt(x^2 - 1)."""
 
+    promotion = staticmethod(floating)  # an integer x gives float32, as PyTorch
+
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
@@ -89,6 +100,8 @@ class Arccosh(Function):
 @op(numpy=np.arctanh)
 class Arctanh(Function):
     """y = arctanh x = ln((1 + x) / (1 - x)) / 2, for -1 < x < 1;  dy/dx = 1 / (1 - x^2)."""
+
+    promotion = staticmethod(floating)  # an integer x gives float32, as PyTorch
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:

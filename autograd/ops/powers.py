@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Function
+from ..promotion import floating
 from ..registry import op
 from ..tensor import Tensor
 from .arithmetic import Pow
@@ -35,6 +36,8 @@ class Square(Function):
 class Reciprocal(Function):
     """y = 1 / x;  dy/dx = -1 / x^2 = -y^2."""
 
+    promotion = staticmethod(floating)  # an integer x gives float32, as PyTorch
+
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
         out = np.reciprocal(x)
@@ -50,6 +53,8 @@ class Reciprocal(Function):
 @op(numpy=np.cbrt, method=False)
 class Cbrt(Function):
     """y = x^(1/3) (real, also for x < 0);  dy/dx = 1 / (3 x^(2/3)) = 1 / (3 y^2)."""
+
+    promotion = staticmethod(floating)  # an integer x gives float32, as PyTorch
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:

@@ -61,6 +61,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Function
+from ..promotion import floating
 from ..registry import op
 
 _PER_UNIT = 16  # float64 series: intervals per unit, h = 1/16
@@ -271,6 +272,8 @@ def gelu(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 class Erf(Function):
     """y = erf(x) = 2/sqrt(pi) * integral_0^x exp(-t^2) dt;  dy/dx = 2/sqrt(pi) * exp(-x^2)
     (differentiable any number of times)."""
+
+    promotion = staticmethod(floating)  # an integer x gives float32, as PyTorch
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Function
-from ..promotion import promoted
+from ..promotion import floating, promoted_floating
 from ..registry import op
 
 DEGREE = math.pi / 180  # one degree in radians (a Python float keeps float32 float32)
@@ -20,6 +20,8 @@ DEGREE = math.pi / 180  # one degree in radians (a Python float keeps float32 fl
 @op(numpy=np.sin)
 class Sin(Function):
     """y = sin x;  dy/dx = cos x."""
+
+    promotion = staticmethod(floating)  # an integer x gives float32, as PyTorch
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
@@ -36,6 +38,8 @@ class Sin(Function):
 class Cos(Function):
     """y = cos x;  dy/dx = -sin x."""
 
+    promotion = staticmethod(floating)  # an integer x gives float32, as PyTorch
+
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
@@ -50,6 +54,8 @@ class Cos(Function):
 @op(numpy=np.tan)
 class Tan(Function):
     """y = tan x;  dy/dx = 1 / cos^2 x = 1 + y^2."""
+
+    promotion = staticmethod(floating)  # an integer x gives float32, as PyTorch
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
@@ -67,6 +73,8 @@ class Tan(Function):
 class Arcsin(Function):
     """y = arcsin x in [-pi/2, pi/2], for -1 <= x <= 1;  dy/dx = 1 / sqrt(1 - x^2)."""
 
+    promotion = staticmethod(floating)  # an integer x gives float32, as PyTorch
+
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
@@ -82,6 +90,8 @@ class Arcsin(Function):
 class Arccos(Function):
     """y = arccos x in [0, pi], for -1 <= x <= 1;  dy/dx = -1 / sqrt(1 - x^2)."""
 
+    promotion = staticmethod(floating)  # an integer x gives float32, as PyTorch
+
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
@@ -96,6 +106,8 @@ class Arccos(Function):
 @op(numpy=np.arctan)
 class Arctan(Function):
     """y = arctan x in (-pi/2, pi/2);  dy/dx = 1 / (1 + x^2)."""
+
+    promotion = staticmethod(floating)  # an integer x gives float32, as PyTorch
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
@@ -114,7 +126,7 @@ class Arctan2(Function):
     dy/db = -a / (a^2 + b^2); at the origin (where a^2 + b^2 is 0) both are taken as 0, as
     PyTorch does (so ``arctan2(x, x)`` at x = 0 has gradient 0, not NaN)."""
 
-    promotion = staticmethod(promoted)  # mixed dtypes: PyTorch's rules
+    promotion = staticmethod(promoted_floating)  # PyTorch's rules; integers give float32
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
@@ -136,7 +148,7 @@ class Hypot(Function):
     """y = sqrt(a^2 + b^2), without overflow;  dy/da = a / y, dy/db = b / y
     (0 at the origin, the subgradient PyTorch's norm uses)."""
 
-    promotion = staticmethod(promoted)  # mixed dtypes: PyTorch's rules
+    promotion = staticmethod(promoted_floating)  # PyTorch's rules; integers give float32
 
     @staticmethod
     def forward(ctx: Any, a: Any, b: Any) -> np.ndarray:
@@ -157,6 +169,8 @@ class Hypot(Function):
 class Deg2rad(Function):
     """y = x pi / 180 (degrees to radians, also np.radians);  dy/dx = pi / 180."""
 
+    promotion = staticmethod(floating)  # an integer x gives float32, as PyTorch
+
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
         return np.deg2rad(x)
@@ -169,6 +183,8 @@ class Deg2rad(Function):
 @op(numpy=(np.rad2deg, np.degrees))
 class Rad2deg(Function):
     """y = x 180 / pi (radians to degrees, also np.degrees);  dy/dx = 180 / pi."""
+
+    promotion = staticmethod(floating)  # an integer x gives float32, as PyTorch
 
     @staticmethod
     def forward(ctx: Any, x: np.ndarray) -> np.ndarray:

@@ -166,6 +166,17 @@ FUNCTIONS = {
     "svdvals": (lambda x: np.linalg.svdvals(x), [matrix((3, 4))]),
     "eigvalsh": (lambda x: np.linalg.eigvalsh(x + x.T), [matrix((3, 3))]),
     "matrix_power": (lambda x: np.linalg.matrix_power(x, 3), [matrix((3, 3))]),
+    "bincount": (lambda w: np.bincount(np.array([0, 2, 2, 1]), weights=w), [matrix((4,))]),
+    "count_nonzero": (lambda x: np.count_nonzero(x, axis=1), [matrix()]),
+    "isin": (lambda x: np.isin(x, [5.0]), [matrix()]),
+    "kron": (lambda a, b: np.kron(a, b), [matrix((2, 3)), matrix((2, 2), 1)]),
+    "median": (lambda x: np.median(x, axis=1), [matrix()]),
+    "nanmedian": (lambda x: np.nanmedian(x), [matrix()]),
+    "quantile": (lambda x: np.quantile(x, [0.2, 0.7], axis=0), [matrix()]),
+    "nanquantile": (lambda x: np.nanquantile(x, 0.4, method="lower"), [matrix()]),
+    "rot90": (lambda x: np.rot90(x, 1, (0, 1)), [matrix()]),
+    "searchsorted": (lambda x: np.searchsorted(np.array([-2.0, 2.0]), x), [matrix()]),
+    "trapezoid": (lambda y: np.trapezoid(y, axis=0), [matrix()]),
 }
 NO_GRADIENT = {
     "all",
@@ -177,6 +188,9 @@ NO_GRADIENT = {
     "argsort",
     "nonzero",
     "array_equal",
+    "count_nonzero",
+    "isin",
+    "searchsorted",
 }
 DECLARED = sorted({f.__name__ for f in NUMPY if not isinstance(f, np.ufunc)})
 

@@ -110,3 +110,35 @@ def test_promotion_is_a_recorded_cast_with_the_right_gradient():
     assert np.allclose(x.grad, [1.0, 4.0, 27.0])
     w = ag.tensor(np.array([0.5, -1.0]), requires_grad=True)  # float64
     assert ag.gradcheck(lambda w: w * ag.tensor([2, 3]) + ag.tensor(np.float32(1.5)), (w,))
+
+
+FLOAT_VALUED = [
+    "exp", "log", "sqrt", "sigmoid", "log1p", "expm1", "log2", "log10", "exp2", "sin", "cos",
+    "tan", "arcsin", "arccos", "arctan", "deg2rad", "rad2deg", "sinh", "cosh", "tanh",
+    "arcsinh", "arccosh", "arctanh", "reciprocal", "erf", "rsqrt",
+]  # fmt: skip
+TORCH_NAMES = {"arcsin": "asin", "arccos": "acos", "arctan": "atan", "arcsinh": "asinh",
+               "arccosh": "acosh", "arctanh": "atanh"}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", FLOAT_VALUED)
+@pytest.mark.parametrize("dtype", ["int64", "uint8", "bool"])
+def test_float_valued_ops_of_integer_tensors_are_float32_as_in_pytorch(name, dtype):
+    x = ag.tensor(np.array([1, 2, 3]).astype(dtype))
+    with np.errstate(all="ignore"):
+        out = getattr(x, name)()
+        expected = getattr(ag.tensor(x.numpy().astype(np.float32)), name)()
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out.numpy(), expected.numpy())
+    torch = pytest.importorskip("torch")
+    theirs = getattr(torch, TORCH_NAMES.get(name, name))(torch.tensor(x.numpy()))
+    assert str(theirs.dtype) == "torch.float32"
+
+
+def test_float_inputs_and_numpy_arrays_keep_their_dtypes():
+    for dtype in (np.float16, np.float32, np.float64):
+        assert ag.sqrt(ag.tensor(np.ones(2, dtype))).dtype == dtype
+    assert np.sqrt(np.arange(3)).dtype == np.float64  # NumPy's own arrays: NumPy's rule
+    assert ag.arctan2(ag.tensor([1, 2]), ag.tensor([1.0], dtype=np.float64)).dtype == np.float64
+    assert ag.hypot(ag.tensor([3]), ag.tensor([4])).dtype == np.float32
+    assert ag.hypot(ag.tensor([3]), ag.tensor([4])).item() == 5.0

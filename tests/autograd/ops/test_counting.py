@@ -40,7 +40,7 @@ CASES = [
                               sorter=t.tensor([1, 2, 0]))),
     ("bucketize", lambda a: a.bucketize(a.tensor(VALUES), a.tensor(SEQ)),
      lambda t: t.bucketize(t.tensor(VALUES), t.tensor(SEQ))),
-    ("bucketize right", lambda a: a.tensor(VALUES).bucketize(a.tensor(SEQ), right=True),
+    ("bucketize right", lambda a: a.bucketize(a.tensor(VALUES), a.tensor(SEQ), right=True),
      lambda t: t.bucketize(t.tensor(VALUES), t.tensor(SEQ), right=True)),
     ("unique_consecutive", lambda a: a.unique_consecutive(a.tensor(RUNS), return_inverse=True,
                                                           return_counts=True),
