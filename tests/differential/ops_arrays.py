@@ -435,3 +435,113 @@ def _vecdot(g, x):
         (lambda: torch.linalg.vecdot(x.theirs, y.theirs)),
         f"vecdot({y.label})",
     )
+
+
+# ----- PyTorch's index-accumulate family, fused products, order statistics ---------------------
+
+
+@op("scatter_add", "indexing")
+def _scatter_add(g, x):
+    if not x.shape or 0 in x.shape:
+        raise DoesNotFitError
+    axis = g.axis(len(x.shape))
+    ours_index, index = g.const_int(x.shape, x.shape[axis])
+    src = g.leaf(x.shape)
+    which = g.pick(["scatter_add", "index_add"])
+    if which == "index_add":
+        rows = ours_index.reshape(-1)[: x.shape[axis]]
+        shape = list(x.shape)
+        shape[axis] = rows.size
+        src = g.leaf(tuple(shape))
+        alpha = g.pick([1.0, -0.5])
+        return (
+            (lambda: ag.index_add(x.ours, axis, rows, src.ours, alpha=alpha)),
+            (lambda: torch.index_add(x.theirs, axis, torch.tensor(rows), src.theirs, alpha=alpha)),
+            f"index_add({axis}, {rows.tolist()}, {src.label}, alpha={alpha})",
+        )
+    return (
+        (lambda: x.ours.scatter_add(axis, ours_index, src.ours)),
+        (lambda: x.theirs.scatter_add(axis, index, src.theirs)),
+        f"scatter_add({axis}, {src.label})",
+    )
+
+
+def _distinct_along(x, axis):
+    # Selections among tied values may pick either (PyTorch's sort is not stable): no ties.
+    data = np.moveaxis(np.asarray(x.ours.detach().numpy()), axis, -1).reshape(-1, x.shape[axis])
+    if any(np.unique(row).size < row.size for row in data):
+        raise DoesNotFitError
+
+
+@op("median_dim", "reductions")
+def _median_dim(g, x):
+    if not x.shape or 0 in x.shape:
+        raise DoesNotFitError
+    axis = g.axis(len(x.shape))
+    _distinct_along(x, axis)
+    keep = g.flag()
+    which = g.pick(["median", "kthvalue", "cummax", "cummin", "quantile"])
+    if which == "kthvalue":
+        k = g.draw(st.integers(1, x.shape[axis]))
+        return (
+            (lambda: ag.kthvalue(x.ours, k, axis, keep).values),
+            (lambda: torch.kthvalue(x.theirs, k, axis, keep).values),
+            f"kthvalue({k}, {axis}, {keep})",
+        )
+    if which in ("cummax", "cummin"):
+        return (
+            (lambda: getattr(ag, which)(x.ours, axis).values),
+            (lambda: getattr(torch, which)(x.theirs, axis).values),
+            f"{which}({axis})",
+        )
+    if which == "quantile":
+        q = g.pick([0.0, 0.3, 0.5, 1.0])
+        how = g.pick(["linear", "lower", "higher", "nearest", "midpoint"])
+        return (
+            (lambda: ag.quantile(x.ours, q, dim=axis, keepdim=keep, interpolation=how)),
+            (lambda: torch.quantile(x.theirs, q, dim=axis, keepdim=keep, interpolation=how)),
+            f"quantile({q}, {axis}, {keep}, {how})",
+        )
+    return (
+        (lambda: x.ours.median(axis, keep).values),
+        (lambda: x.theirs.median(axis, keep).values),
+        f"median({axis}, {keep})",
+    )
+
+
+@op("fused_products", "linalg")
+def _fused_products(g, x):
+    if len(x.shape) != 2:
+        raise DoesNotFitError
+    n, m = x.shape
+    which = g.pick(["addmm", "kron", "cdist", "addr"])
+    if which == "addmm":
+        w, bias = g.leaf((m, 2)), g.leaf((2,))
+        return (
+            (lambda: ag.addmm(bias.ours, x.ours, w.ours, beta=0.5, alpha=2.0)),
+            (lambda: torch.addmm(bias.theirs, x.theirs, w.theirs, beta=0.5, alpha=2.0)),
+            f"addmm({bias.label}, {w.label})",
+        )
+    if which == "kron":
+        y = g.leaf(g.shape(2))
+        return (
+            (lambda: ag.kron(x.ours, y.ours)),
+            (lambda: torch.kron(x.theirs, y.theirs)),
+            f"kron({y.label})",
+        )
+    if which == "addr":
+        u, v = g.leaf((n,)), g.leaf((m,))
+        return (
+            (lambda: ag.addr(x.ours, u.ours, v.ours, alpha=-1.0)),
+            (lambda: torch.addr(x.theirs, u.theirs, v.theirs, alpha=-1.0)),
+            f"addr({u.label}, {v.label})",
+        )
+    if 0 in x.shape:
+        raise DoesNotFitError
+    y = g.leaf((2, m), kind="unit")  # (distances away from 0: no kink on the path)
+    p = g.pick([1.0, 2.0, 3.0])
+    return (
+        (lambda: ag.cdist(x.ours, y.ours, p=p)),
+        (lambda: torch.cdist(x.theirs, y.theirs, p=p)),
+        f"cdist({y.label}, p={p})",
+    )
