@@ -50,6 +50,11 @@ CONFLICTS: dict[str, tuple[str, str, str]] = {
         "the mean of the two middle values",
         "the lower middle value; (values, indices) along a dim",
     ),
+    "put": (
+        "`x.put(index, source)`, `autograd.put(x, index, source)`",
+        "written into x in place (`np.put`), returns None",
+        "a new tensor (x unchanged)",
+    ),
     "cross": (
         "`autograd.cross(a, b)`, `a.cross(b)`",
         "along the last axis (`np.cross`)",

@@ -353,12 +353,11 @@ def lerp(self: Tensor, end: Any, weight: Any) -> Tensor:
 
 
 def _put(self: Tensor, index: Any, source: Any, accumulate: bool = False) -> Tensor:
-    """PyTorch's ``t.put(index, source, accumulate=False)``: t flattened, with t[index[i]] =
-    source[i] (or += with ``accumulate``), reshaped back (``autograd.put``; not NumPy's
-    ``ndarray.put``, which writes in place: that is ``t.put_``)."""
-    from .ops.accumulate import put
+    """PyTorch's ``t.put(index, source, accumulate=False)`` as a new tensor (what ``t.put_``
+    writes into t)."""
+    from .ops.accumulate import torch_put
 
-    return put(self, index, source, accumulate)
+    return torch_put(self, index, source, accumulate)
 
 
 def median(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
@@ -442,7 +441,6 @@ for _name, _method in {
     **{f"{name}_": in_place(name) for name in IN_PLACE},
     **{f"{name}_": in_place(name) for name in INDEX_IN_PLACE},
     "put_": in_place("put", _put),
-    "put": _put,
     "median": median,
     "nanmedian": nanmedian,
     "unfold": unfold,

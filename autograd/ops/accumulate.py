@@ -333,8 +333,7 @@ def take_along_dim(x: Any, indices: Any, dim: int | None = None) -> Tensor:
     return take_along_axis(x, np.broadcast_to(indices, i_shape), axis=dim)
 
 
-@op(method=False)
-def put(x: Any, index: Any, source: Any, accumulate: bool = False) -> Tensor:
+def torch_put(x: Any, index: Any, source: Any, accumulate: bool = False) -> Tensor:
     """PyTorch's ``put`` (``x.put_`` in place): y = x flattened, with ``y[index[i]] =
     source[i]`` (or ``+=`` with ``accumulate``, where repeated indices add up), reshaped back;
     negative indices count from the end. The gradients are index_copy's (or index_add's)."""
@@ -351,3 +350,27 @@ def put(x: Any, index: Any, source: Any, accumulate: bool = False) -> Tensor:
     values = reshape(source, -1)
     write = index_add if accumulate else index_copy
     return reshape(write(flat, 0, index, values), x.shape)
+
+
+@op(numpy=np.put, torch=torch_put)
+def put(x: Any, indices: Any, values: Any, mode: str = "raise") -> None:
+    """NumPy's ``np.put`` and ``ndarray.put``: ``x.flat[indices] = values``, in place (returns
+    None; ``values`` repeated if shorter; ``mode`` "raise", "wrap" or "clip" for indices out of
+    range), written as ``x.put_`` is, so x's history moves when it has one. PyTorch's ``put``
+    returns a new tensor instead: that meaning with ``accumulate=`` or under
+    ``pytorch_meanings`` (converted code)."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"put: x must be a Tensor to write into, got {type(x).__name__}")
+    index = _index("put", indices).reshape(-1)
+    if mode == "wrap":
+        index = index % max(x.size, 1)
+    elif mode == "clip":
+        index = np.clip(index, 0, max(x.size - 1, 0))
+    elif mode != "raise":
+        raise ValueError(f"put: mode must be 'raise', 'wrap' or 'clip', got {mode!r}")
+    values = reshape(_source("put", x, values), -1)
+    if index.size and values.size != index.size:
+        if not values.size:
+            raise ValueError("put: values is empty but indices is not")
+        values = values[np.arange(index.size) % values.size]  # (NumPy repeats them)
+    x.put_(index, values[: index.size])

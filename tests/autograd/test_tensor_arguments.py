@@ -513,10 +513,9 @@ RECORDED += [
     ("masked_scatter", "x", X, lambda a: ag.masked_scatter(a, MASK, Y)),
     ("masked_scatter", "source", X, lambda a: ag.masked_scatter(Y, MASK, a)),
     ("take_along_dim", "x", M, lambda a: ag.take_along_dim(a, ag.tensor([[0], [2], [1]]), 1)),
-    ("put", "x", X, lambda a: ag.put(a, IDX[:2], Y[:2])),
-    ("put", "source", X, lambda a: ag.put(Y, IDX, a, accumulate=True)),
-    ("Tensor.put", "self", X, lambda a: a.put(IDX[:1], Y[:1])),
-    ("Tensor.put", "source", X, lambda a: Y.put(IDX, a)),
+    ("torch_put", "x", X, lambda a: ag.put(a, IDX[:2], Y[:2], accumulate=False)),
+    ("torch_put", "source", X, lambda a: ag.put(Y, IDX, a, accumulate=True)),
+    ("put", "values", X, lambda a: (lambda b: ag.put(b, IDX, a) or b)(_buf())),
     *[
         (f"Tensor.{name}", f"args ({what})", value, call)
         for name, what, value, call in [
@@ -619,7 +618,13 @@ CONSTANT += [
     ("isin", "elements", X, lambda a: ag.isin(a, Y), "integers"),
     ("isin", "test_elements", X, lambda a: ag.isin(Y, a), "integers"),
     *[
-        (f"Tensor.{name}", "self", value, call, "in place target")
+        (
+            name if name == "put" else f"Tensor.{name}",
+            "x" if name == "put" else "self",
+            value,
+            call,
+            "in place target",
+        )
         for name, value, call in [
             ("scatter_add_", M, lambda a: a.scatter_add_(0, COLUMNS, M)),
             ("scatter_reduce_", M, lambda a: a.scatter_reduce_(0, COLUMNS, M, "sum")),
@@ -628,6 +633,7 @@ CONSTANT += [
             ("index_fill_", M, lambda a: a.index_fill_(0, IDX, 1.0)),
             ("masked_scatter_", X, lambda a: a.masked_scatter_(MASK, Y)),
             ("put_", X, lambda a: a.put_(IDX, Y)),
+            ("put", X, lambda a: ag.put(a, IDX, Y)),
         ]
     ],
 ]
@@ -692,8 +698,7 @@ NOT_VALUES = {
     ("histc", "bins"): "an integer",
     ("mvlgamma", "p"): "an integer",
     ("scatter_reduce", "include_self"): "a bool",
-    ("put", "accumulate"): "a bool",
-    ("Tensor.put", "accumulate"): "a bool",
+    ("torch_put", "accumulate"): "a bool",
     ("bincount", "x"): "non-negative integers",
     ("bincount", "minlength"): "an integer",
     ("searchsorted", "side"): "a string",

@@ -86,7 +86,7 @@ CASES = [
     ),
     (
         "put",
-        lambda x, s: x.put(ag.tensor([[4, 1]]), s),
+        lambda x, s: x.put(ag.tensor([[4, 1]]), s, accumulate=False),
         lambda t, x, s: x.put(t.tensor([[4, 1]]), s),
         ((2, 3), (1, 2)),
     ),
@@ -190,7 +190,7 @@ def test_in_place_moves_history_and_matches_out_of_place(method, args):
     expected = (
         getattr(x, method[:-1])(*_arguments(args, src))
         if method != "put_"
-        else ag.put(x, *_arguments(args, src))
+        else ag.put(x, *_arguments(args, src), accumulate=False)
     )
 
     def in_place(x, src):
@@ -280,7 +280,7 @@ def test_overwriting_a_position_twice_is_refused_with_a_gradient_only():
             "reduce must be one of",
         ),
         (
-            lambda: ag.put(ag.zeros(3), ag.tensor([0, 1]), ag.ones(3)),
+            lambda: ag.put(ag.zeros(3), ag.tensor([0, 1]), ag.ones(3), accumulate=False),
             ValueError,
             "put: source has 3 elements",
         ),
@@ -296,3 +296,23 @@ def test_overwriting_a_position_twice_is_refused_with_a_gradient_only():
 def test_bad_input_errors_name_the_op_and_shapes(call, error, words):
     with pytest.raises(error, match=words):
         call()
+
+
+def test_put_has_numpys_meaning_and_pytorchs_in_converted_code():
+    x = ag.zeros(5, dtype=np.float64)
+    assert x.put([0, 2], ag.tensor([1.0, 2.0], dtype=np.float64)) is None  # np.put: in place
+    np.put(x, [-1, 7], [9.0], mode="wrap")  # values repeated, indices wrapped, as NumPy
+    expected = np.zeros(5)
+    expected.put([0, 2], [1.0, 2.0])
+    np.put(expected, [-1, 7], [9.0], mode="wrap")
+    np.testing.assert_array_equal(x.numpy(), expected)
+    with ag.pytorch_meanings(True):
+        y = x.put(ag.tensor([1]), ag.tensor([5.0], dtype=np.float64))
+    assert y.tolist()[1] == 5.0 and x.tolist()[1] == 0.0  # PyTorch's: a new tensor
+    src = leaf(2)
+    buf = ag.zeros(4, dtype=np.float64)
+    ag.put(buf, [3, 0], src)  # a value that requires grad: buf gets the history
+    buf.sum().backward()
+    np.testing.assert_array_equal(src.grad.numpy(), [1.0, 1.0])
+    with pytest.raises(TypeError, match="put: x must be a Tensor"):
+        ag.put(np.zeros(3), [0], [1.0])
