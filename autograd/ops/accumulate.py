@@ -74,7 +74,7 @@ def _scatter_positions(fn: str, x: Tensor, dim: int, index: np.ndarray, src: Any
                 f"dim {dim}) or src {src_shape} in dimension {d}"
             )
     _bounds(fn, index, x.shape[dim], dim)
-    grid = list(np.indices(index.shape, sparse=True))
+    grid: list[Any] = list(np.indices(index.shape, sparse=True))
     grid[dim] = index
     return tuple(grid)
 

@@ -56,7 +56,7 @@ def bincount(x: Any, weights: Any = None, minlength: int = 0) -> Tensor:
     return Tensor(np.bincount(data, weights=w._data, minlength=length).astype(w.dtype))
 
 
-def _search_side(fn: str, side: Any, right: bool) -> str:
+def _search_side(fn: str, side: Any, right: bool) -> Any:
     if side is None:
         return "right" if right else "left"
     if side not in ("left", "right"):
@@ -95,6 +95,7 @@ def searchsorted(
         sequence = np.take_along_axis(sequence, order.astype(np.intp), axis=-1)
     if sequence.ndim == 0:
         raise ValueError("searchsorted: sorted_sequence must have at least one dimension")
+    out: Any
     if sequence.ndim == 1:
         out = np.searchsorted(sequence, wanted, side=chosen)
     else:
@@ -133,6 +134,7 @@ def unique_consecutive(
     each element belongs to; with ``return_counts``, each run's length. No gradient: x is
     refused when it requires grad (as ``unique``)."""
     data = constant_array("unique_consecutive", "x", x)
+    rows: np.ndarray
     if dim is None:
         rows = data.reshape(-1)
         moved = rows

@@ -183,7 +183,7 @@ def _quantile(
     else:
         if not isinstance(axis, (int, np.integer)):
             raise TypeError(f"{fn}: dim must be one int or None, got {axis!r}")
-        axis_ = _axis(fn, x, axis) if x.ndim else 0
+        axis_ = _axis(fn, x, int(axis)) if x.ndim else 0
         rows = x if x.ndim else reshape(x, 1)
     rows = moveaxis(rows, axis_, -1)  # (..., n)
     n = rows.shape[-1]
