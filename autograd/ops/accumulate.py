@@ -90,9 +90,9 @@ def _leading(source: Tensor, shape: tuple[int, ...]) -> Tensor:
 
 @op()
 def scatter_add(x: Any, dim: int, index: Any, src: Any) -> Tensor:
-    """PyTorch's ``scatter_add``: y = x, with ``src[i][j]`` added to ``y[index[i][j]][j]`` for
-    dim 0 (and so on); repeated positions accumulate. dL/dx = dL/dy; dL/dsrc[i][j] =
-    dL/dy[index[i][j]][j] (``grad.gather(dim, index)``), 0 for src elements not read."""
+    """PyTorch's ``scatter_add``: y = x, with ``src[i, j]`` added to ``y[index[i, j], j]`` for
+    dim 0 (and so on); repeated positions accumulate. dL/dx = dL/dy; ``dL/dsrc[i, j] =
+    dL/dy[index[i, j], j]`` (``grad.gather(dim, index)``), 0 for src elements not read."""
     x = as_tensor(x)
     dim = _dim("scatter_add", dim, x.ndim)
     index = _index("scatter_add", index)
