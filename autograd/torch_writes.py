@@ -79,9 +79,11 @@ def scatter_(
 ) -> Tensor:
     """PyTorch's ``scatter_``: ``self[index[i, j], j] = src[i, j]`` for dim 0 (and so on), in place;
     ``src`` may be a number (the one-hot idiom ``y.scatter_(1, labels.unsqueeze(1), 1.0)``).
-    An item assignment: recorded when it must be (autograd/inplace.py's ``put``)."""
-    if reduce is not None:
-        raise NotImplementedError("scatter_: reduce= is not supported; use np.add.at on arrays")
+    An item assignment: recorded when it must be (autograd/inplace.py's ``put``). With
+    ``reduce="add"`` or ``"multiply"``, src is added or multiplied in instead (repeated
+    positions accumulate): ``scatter_reduce_`` with "sum" or "prod"."""
+    if reduce is not None:  # PyTorch's reduce="add" / "multiply": scatter_reduce_'s sum / prod
+        return _scatter_reduced("scatter_", self, dim, index, src, value, reduce)
     source = value if src is None else src
     positions = _positions("scatter_", self.shape, dim, index)
     if not isinstance(source, Tensor):
@@ -89,12 +91,32 @@ def scatter_(
     return put(self, positions, _source(source, positions[dim].shape), "scatter_")
 
 
-def scatter(self: Tensor, dim: int, index: Any, src: Any = None, *, value: Any = None) -> Tensor:
+def _scatter_reduced(
+    fn: str, self: Tensor, dim: int, index: Any, src: Any, value: Any, reduce: Any
+) -> Tensor:
+    # PyTorch's scatter with reduce="add" or "multiply": scatter_reduce's "sum" or "prod" with
+    # self included (in place for scatter_), src a tensor or the number ``value``.
+    modes = {"add": "sum", "multiply": "prod"}
+    if reduce not in modes:
+        raise ValueError(f"{fn}: reduce must be 'add' or 'multiply', got {reduce!r}")
+    source = value if src is None else src
+    if not isinstance(source, Tensor):
+        shape = np.shape(index._data if isinstance(index, Tensor) else index)
+        source = Tensor(np.full(shape, source, dtype=self.dtype))
+    method = self.scatter_reduce_ if fn == "scatter_" else self.scatter_reduce
+    return method(dim, index, source, modes[reduce])
+
+
+def scatter(
+    self: Tensor, dim: int, index: Any, src: Any = None, *, value: Any = None, reduce: Any = None
+) -> Tensor:
     """``scatter_`` on a copy: y = self, with ``y[index[i, j], j] = src[i, j]`` for dim 0.
     Recorded when self or src requires grad: dL/dself = dL/dy where nothing was written, 0
     elsewhere; dL/dsrc[i, j] = dL/dy at the position src[i, j] went to (PyTorch's
     ``grad.gather(dim, index)``). A position written twice is refused when src requires grad
     (which write wins has no derivative)."""
+    if reduce is not None:
+        return _scatter_reduced("scatter", self, dim, index, src, value, reduce)
     source = value if src is None else src
     if not (_requires_grad(self) or _requires_grad(source)):
         return scatter_(Tensor(self._data.copy()), dim, index, src, value=value)

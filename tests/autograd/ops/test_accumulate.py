@@ -316,3 +316,25 @@ def test_put_has_numpys_meaning_and_pytorchs_in_converted_code():
     np.testing.assert_array_equal(src.grad.numpy(), [1.0, 1.0])
     with pytest.raises(TypeError, match="put: x must be a Tensor"):
         ag.put(np.zeros(3), [0], [1.0])
+
+
+@pytest.mark.parametrize("reduce", ["add", "multiply"])
+def test_scatter_with_reduce_is_torchs(reduce):
+    torch = pytest.importorskip("torch")
+    x, src = leaf(3, 3), leaf(2, 3)
+    t, tsrc = (torch.tensor(a.numpy(), requires_grad=True) for a in (x, src))
+    ours = (x * 1).scatter_(0, ag.tensor(IDX2), src, reduce=reduce)
+    with torch.no_grad():  # (PyTorch has no derivative for scatter_ with reduce=)
+        values = (t * 1).scatter_(0, torch.tensor(IDX2), tsrc, reduce=reduce)
+    np.testing.assert_allclose(ours.numpy(), values.numpy())
+    mode = {"add": "sum", "multiply": "prod"}[reduce]  # whose derivative it is
+    theirs = t.scatter_reduce(0, torch.tensor(IDX2), tsrc, mode)
+    ours.sum().backward()
+    theirs.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy())
+    np.testing.assert_allclose(src.grad.numpy(), tsrc.grad.numpy())
+    plain = x.detach().scatter(1, ag.tensor([[0], [0], [2]]), 2.0, reduce=reduce)
+    expected = t.detach().scatter(1, torch.tensor([[0], [0], [2]]), 2.0, reduce=reduce)
+    np.testing.assert_allclose(plain.numpy(), expected.numpy())
+    with pytest.raises(ValueError, match="scatter_: reduce must be 'add' or 'multiply'"):
+        x.detach().scatter_(0, ag.tensor(IDX2), src.detach(), reduce="max")
