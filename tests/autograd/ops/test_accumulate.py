@@ -79,6 +79,12 @@ CASES = [
         ((2, 3),),
     ),
     (
+        "take (flattened, as torch.take)",
+        lambda x: x.take(ag.tensor([[5, -1], [0, 5]])),
+        lambda t, x: t.take(x, t.tensor([[5, -1], [0, 5]])),
+        ((2, 3),),
+    ),
+    (
         "put accumulate",
         lambda x, s: ag.put(x, ag.tensor([5, -1, 0]), s, accumulate=True),
         lambda t, x, s: x.put(t.tensor([5, -1, 0]), s, accumulate=True),
