@@ -344,3 +344,9 @@ def test_scatter_with_reduce_is_torchs(reduce):
     np.testing.assert_allclose(plain.numpy(), expected.numpy())
     with pytest.raises(ValueError, match="scatter_: reduce must be 'add' or 'multiply'"):
         x.detach().scatter_(0, ag.tensor(IDX2), src.detach(), reduce="max")
+
+
+@pytest.mark.parametrize("name, ours, theirs, shapes", CASES, ids=[c[0] for c in CASES])
+def test_second_derivatives_pass_gradgradcheck(name, ours, theirs, shapes):
+    # (squared: the second derivative of a linear op alone is 0 everywhere)
+    assert ag.gradgradcheck(lambda *xs: ours(*xs) ** 2, [leaf(*s) for s in shapes])

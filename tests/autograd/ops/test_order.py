@@ -163,3 +163,8 @@ def test_aminmax_matches_torch_with_ties():
 def test_bad_input_errors(call, error, words):
     with pytest.raises(error, match=words):
         call()
+
+
+@pytest.mark.parametrize("fn", GRADCHECK)
+def test_second_derivatives_pass_gradgradcheck(fn):
+    assert ag.gradgradcheck(lambda x: fn(x) ** 2, [distinct(4, 3)])

@@ -152,3 +152,9 @@ def test_alpha_and_beta_that_require_grad_are_refused():
         RuntimeError, match="addmm: not differentiable with respect to argument 'alpha'"
     ):
         ag.addmm(ag.ones(2), ag.ones((2, 2)), ag.ones((2, 2)), alpha=s)
+
+
+@pytest.mark.parametrize("name, ours, theirs, shapes", CASES, ids=[c[0] for c in CASES])
+def test_second_derivatives_pass_gradgradcheck(name, ours, theirs, shapes):
+    # (squared: the second derivative of a linear op alone is 0 everywhere)
+    assert ag.gradgradcheck(lambda *xs: ours(*xs) ** 2, [leaf(*s) for s in shapes])
