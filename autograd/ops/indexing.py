@@ -218,8 +218,23 @@ class Unfold(GetItem):
         strides = (
             x.strides[:dim] + (x.strides[dim] * step,) + x.strides[dim + 1 :] + (x.strides[dim],)
         )
-        writeable = step >= size and x.flags.writeable
-        return np.lib.stride_tricks.as_strided(x, shape, strides, writeable=writeable)
+        return windows_view(x, shape, strides, writeable=step >= size)
+
+
+def windows_view(x: np.ndarray, shape: tuple, strides: tuple, writeable: bool) -> np.ndarray:
+    """A strided view of x's memory whose ``base`` is the array owning that memory (as NumPy's
+    own views have), so that version counters and writes through views (autograd/views.py) see
+    it as that memory; a copy where the owner is not an array to view."""
+    owner = x.base if x.base is not None else x
+    try:
+        if not isinstance(owner, np.ndarray):
+            raise TypeError("not an ndarray")
+        offset = x.__array_interface__["data"][0] - owner.__array_interface__["data"][0]
+        view = np.ndarray(shape, x.dtype, buffer=owner, offset=offset, strides=strides)
+    except (TypeError, ValueError):  # (memory from elsewhere, negative strides): a copy
+        return np.lib.stride_tricks.as_strided(x, shape, strides, writeable=False).copy()
+    view.flags.writeable = writeable and x.flags.writeable
+    return view
 
 
 def unfold(x: Any, dimension: int, size: int, step: int) -> Tensor:

@@ -130,3 +130,22 @@ def test_unfold_is_a_view_and_overlapping_windows_refuse_writes():
 def test_unfold_bad_size_is_named():
     with pytest.raises(ValueError, match=r"unfold: size 4 must be between 0 and the length 3"):
         ag.ones(3).unfold(0, 4, 1)
+
+
+def test_unfold_view_writes_and_base_writes_keep_gradients_right():
+    data = np.array([0.5, -1.0, 2.0, 0.25])
+    x = ag.tensor(data, requires_grad=True)
+    y = x * 1
+    y.unfold(0, 2, 2)[0] = ag.tensor([5.0, 6.0], dtype=np.float64)  # rewrites y's history
+    (y * y).sum().backward()
+    np.testing.assert_array_equal(y.numpy(), [5.0, 6.0, 2.0, 0.25])
+    np.testing.assert_array_equal(x.grad.numpy(), [0.0, 0.0, 4.0, 0.5])
+    x = ag.tensor(data, requires_grad=True)
+    y = x * 1
+    windows = y.unfold(0, 3, 1)
+    z = (windows * windows).sum()  # saves the (overlapping) windows
+    y[0] = 7.0  # changes them through the memory they share
+    with pytest.raises(RuntimeError, match="modified in place"):
+        z.backward()
+    flipped = ag.tensor(data).flip(0)  # (a negative-stride base: the windows are a copy)
+    np.testing.assert_array_equal(flipped.unfold(0, 2, 1).numpy()[:, 0], data[::-1][:3])
