@@ -32,6 +32,22 @@ class PackedSequence(NamedTuple):
     sorted_indices: autograd.Tensor | None = None
     unsorted_indices: autograd.Tensor | None = None
 
+    def to(self, *args: Any, **kwargs: Any) -> PackedSequence:
+        """The same sequences with ``data.to(*args, **kwargs)`` (a device or a dtype)."""
+        return self._replace(data=self.data.to(*args, **kwargs))
+
+    def cpu(self) -> PackedSequence:
+        """This PackedSequence (backproplab runs on the CPU)."""
+        return self
+
+    def float(self) -> PackedSequence:  # noqa: A003 - PyTorch's name
+        """The same sequences with float32 data."""
+        return self._replace(data=self.data.float())
+
+    def double(self) -> PackedSequence:
+        """The same sequences with float64 data."""
+        return self._replace(data=self.data.double())
+
 
 def pad_sequence(
     sequences: Sequence[Any],

@@ -147,3 +147,11 @@ def test_bad_input_errors_say_what_to_do():
         pad_packed_sequence(packed, total_length=3)
     with pytest.raises(ValueError, match="RNN: the packed data must have 5 features"):
         nn.RNN(5, 2)(packed)
+
+
+def test_packed_sequence_moves_and_casts_its_data_only():
+    packed = pack_sequence(sequences(autograd), enforce_sorted=False)
+    single = packed.float()
+    assert single.data.dtype == np.float32 and single.batch_sizes is packed.batch_sizes
+    assert packed.to("cpu").data.dtype == np.float64 and packed.cpu() is packed
+    np.testing.assert_allclose(single.double().data.numpy(), packed.data.numpy(), rtol=1e-6)
