@@ -180,4 +180,5 @@ IN_PLACE = (
 # PyTorch's in-place index-accumulate methods (autograd/ops/accumulate.py computes each result)
 INDEX_IN_PLACE = (
     "scatter_add", "scatter_reduce", "index_add", "index_copy", "index_fill", "masked_scatter",
+    "index_put",
 )  # fmt: skip

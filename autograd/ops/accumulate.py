@@ -374,3 +374,52 @@ def put(x: Any, indices: Any, values: Any, mode: str = "raise") -> None:
             raise ValueError("put: values is empty but indices is not")
         values = values[np.arange(index.size) % values.size]  # (NumPy repeats them)
     x.put_(index, values[: index.size])
+
+
+def _index_tuple(fn: str, indices: Any) -> tuple:
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError(
+            f"{fn}: indices must be a tuple of index tensors, got {type(indices).__name__}"
+        )
+    parts = []
+    for i in indices:
+        part = np.asarray(i._data if isinstance(i, Tensor) else i)
+        if part.dtype.kind not in "iub":
+            raise TypeError(
+                f"{fn}: indices must be integer or bool tensors, got dtype {part.dtype}"
+            )
+        parts.append(part)
+    return tuple(parts)
+
+
+@op()
+def index_put(x: Any, indices: Any, values: Any, accumulate: bool = False) -> Tensor:
+    """PyTorch's ``index_put``: y = x with ``y[indices] = values`` (``indices`` a tuple of index
+    tensors, one per leading dimension, as in ``x[i, j]``; values broadcast), or ``+=`` with
+    ``accumulate``, where repeated positions add up. dL/dx = dL/dy where nothing was written
+    (everywhere with ``accumulate``); dL/dvalues = dL/dy at the positions written. Without
+    ``accumulate``, a position named twice keeps the last write (refused while values require
+    grad, as ``index_copy``)."""
+    x = as_tensor(x)
+    index = _index_tuple("index_put", indices)
+    try:
+        shape = x._data[index].shape
+    except IndexError as error:
+        raise IndexError(
+            f"index_put: indices do not fit self of shape {x.shape}: {error}"
+        ) from None
+    source = _source("index_put", x, values)
+    try:
+        source = source.broadcast_to(shape) if source.shape != shape else source
+    except ValueError:
+        raise ValueError(
+            f"index_put: values of shape {source.shape} do not broadcast to the indexed shape "
+            f"{shape}"
+        ) from None
+    if accumulate:
+        return x + ScatterAdd.apply(source, index=index, shape=x.shape)
+    flat = np.arange(x.size).reshape(x.shape)[index].ravel()
+    twice = np.unique(flat).size < flat.size
+    mask = np.zeros(x.shape, dtype=bool)
+    mask[index] = True
+    return _overwrite("index_put", x, index, source, mask, twice)

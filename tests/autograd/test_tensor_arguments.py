@@ -512,6 +512,8 @@ RECORDED += [
     ("index_fill", "value", S, lambda a: ag.index_fill(M, 1, IDX[:2], a)),
     ("masked_scatter", "x", X, lambda a: ag.masked_scatter(a, MASK, Y)),
     ("masked_scatter", "source", X, lambda a: ag.masked_scatter(Y, MASK, a)),
+    ("index_put", "x", M, lambda a: ag.index_put(a, (IDX[:2],), Y)),
+    ("index_put", "values", X, lambda a: ag.index_put(M, (IDX, IDX), a, accumulate=True)),
     ("take_along_dim", "x", M, lambda a: ag.take_along_dim(a, ag.tensor([[0], [2], [1]]), 1)),
     ("torch_put", "x", X, lambda a: ag.put(a, IDX[:2], Y[:2], accumulate=False)),
     ("torch_put", "source", X, lambda a: ag.put(Y, IDX, a, accumulate=True)),
@@ -527,6 +529,7 @@ RECORDED += [
             ("index_fill_", "value", S, lambda a: (M + ONE).index_fill_(0, IDX, a)),
             ("masked_scatter_", "source", X, lambda a: _buf().masked_scatter_(MASK, a)),
             ("put_", "source", X, lambda a: _buf().put_(IDX, a)),
+            ("index_put_", "values", X, lambda a: (M + ONE).index_put_((IDX, IDX), a)),
         ]
     ],
     ("bincount", "weights", X, lambda a: ag.bincount(IDX, a, minlength=4)),
@@ -633,6 +636,7 @@ CONSTANT += [
             ("index_fill_", M, lambda a: a.index_fill_(0, IDX, 1.0)),
             ("masked_scatter_", X, lambda a: a.masked_scatter_(MASK, Y)),
             ("put_", X, lambda a: a.put_(IDX, Y)),
+            ("index_put_", X, lambda a: a.index_put_((IDX,), Y)),
             ("put", X, lambda a: ag.put(a, IDX, Y)),
         ]
     ],
@@ -699,6 +703,7 @@ NOT_VALUES = {
     ("mvlgamma", "p"): "an integer",
     ("scatter_reduce", "include_self"): "a bool",
     ("torch_put", "accumulate"): "a bool",
+    ("index_put", "accumulate"): "a bool",
     ("bincount", "x"): "non-negative integers",
     ("bincount", "minlength"): "an integer",
     ("searchsorted", "side"): "a string",
@@ -718,7 +723,7 @@ NOT_VALUES = {
     ("Tensor.unfold", "step"): "an integer",
     **{(f"Tensor.{name}", "self"): "the tensor written (audited above as an in-place target)"
        for name in ("scatter_add_", "scatter_reduce_", "index_add_", "index_copy_",
-                    "index_fill_", "masked_scatter_", "put_")},
+                    "index_fill_", "masked_scatter_", "put_", "index_put_")},
     # PyTorch's legacy constructors: one LegacyTensor.__new__, audited as DoubleTensor above
     **{
         (f"{kind}Tensor", "args"): "as DoubleTensor (a tensor of another dtype raises)"
