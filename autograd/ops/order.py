@@ -146,11 +146,22 @@ def mode(x: Any, dim: int = -1, keepdim: bool = False) -> ValuesIndices:
         raise IndexError(f"mode: cannot select from an empty dimension {dim} of shape {x.shape}")
     rows = np.moveaxis(x._data, dim, -1)
     flat = rows.reshape(-1, rows.shape[-1])
-    found = np.empty(flat.shape[0], dtype=np.intp)
-    for r, row in enumerate(flat):  # (one np.unique per row: mode is not a hot path)
-        values, counts = np.unique(row, return_counts=True)
-        best = values[np.argmax(counts)]
-        found[r] = np.flatnonzero(row == best)[-1] if best == best else np.argmax(np.isnan(row))
+    n = flat.shape[1]
+    ordered = np.sort(flat, axis=1)
+    # Runs of equal values in each sorted row: the longest run's value (the first, i.e. the
+    # smallest, among equally long ones), then its last occurrence in the row (PyTorch's).
+    starts = np.ones(ordered.shape, dtype=bool)
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    steps = np.arange(n)
+    first = np.maximum.accumulate(np.where(starts, steps, 0), axis=1)
+    ends = np.ones(ordered.shape, dtype=bool)
+    ends[:, :-1] = starts[:, 1:]
+    from_the_end = np.maximum.accumulate(np.where(ends[:, ::-1], steps, 0), axis=1)
+    last = (n - 1 - from_the_end)[:, ::-1]
+    lengths = last - first + 1
+    best = ordered[np.arange(len(ordered)), np.argmax(lengths, axis=1)]
+    matches = (flat == best[:, None]) | (np.isnan(flat) & np.isnan(best)[:, None])
+    found = n - 1 - np.argmax(matches[:, ::-1], axis=1)
     index = np.expand_dims(found.reshape(rows.shape[:-1]), dim)
     out = take_along_axis(x, index, axis=dim)
     if not keepdim:

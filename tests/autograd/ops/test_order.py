@@ -168,3 +168,14 @@ def test_bad_input_errors(call, error, words):
 @pytest.mark.parametrize("fn", GRADCHECK)
 def test_second_derivatives_pass_gradgradcheck(fn):
     assert ag.gradgradcheck(lambda x: fn(x) ** 2, [distinct(4, 3)])
+
+
+def test_mode_matches_torch_on_many_tied_rows():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    for _ in range(40):
+        a = rng.integers(0, 4, (int(rng.integers(1, 4)), int(rng.integers(1, 7)))).astype(float)
+        dim = int(rng.integers(0, 2))
+        ours, theirs = ag.mode(ag.tensor(a), dim), torch.mode(torch.tensor(a), dim)
+        np.testing.assert_array_equal(ours.values.numpy(), theirs.values.numpy())
+        np.testing.assert_array_equal(ours.indices.numpy(), theirs.indices.numpy())
