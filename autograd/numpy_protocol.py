@@ -209,6 +209,7 @@ RENAMED: dict[Any, dict[str, str]] = {
     np.triu: {"k": "diagonal"},
     np.argsort: {"axis": "dim"},
     np.array_equal: {"a2": "b"},
+    np.searchsorted: {"v": "values"},
 }
 
 

@@ -352,11 +352,12 @@ def torch_put(x: Any, index: Any, source: Any, accumulate: bool = False) -> Tens
     return reshape(write(flat, 0, index, values), x.shape)
 
 
-@op(numpy=np.put, torch=torch_put)
+@op(torch=torch_put)
 def put(x: Any, indices: Any, values: Any, mode: str = "raise") -> None:
-    """NumPy's ``np.put`` and ``ndarray.put``: ``x.flat[indices] = values``, in place (returns
-    None; ``values`` repeated if shorter; ``mode`` "raise", "wrap" or "clip" for indices out of
-    range), written as ``x.put_`` is, so x's history moves when it has one. PyTorch's ``put``
+    """NumPy's ``ndarray.put``: ``x.flat[indices] = values``, in place (returns None;
+    ``values`` repeated if shorter; ``mode`` "raise", "wrap" or "clip" for indices out of
+    range), written as ``x.put_`` is, so x's history moves when it has one. (``np.put(t, ...)``
+    itself is NumPy's write into the tensor, counted as an in-place change: numpy_protocol.py.) PyTorch's ``put``
     returns a new tensor instead: that meaning with ``accumulate=`` or under
     ``pytorch_meanings`` (converted code)."""
     if not isinstance(x, Tensor):

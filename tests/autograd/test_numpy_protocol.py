@@ -177,11 +177,6 @@ FUNCTIONS = {
     "rot90": (lambda x: np.rot90(x, 1, (0, 1)), [matrix()]),
     "searchsorted": (lambda x: np.searchsorted(np.array([-2.0, 2.0]), x), [matrix()]),
     "trapezoid": (lambda y: np.trapezoid(y, axis=0), [matrix()]),
-    # np.put writes into a Tensor in place: the buffer gets v's history (autograd/rebase.py)
-    "put": (
-        lambda v: (lambda b: np.put(b, [0, 2], v) or b)(ag.zeros(4, dtype=np.float64)),
-        [matrix((2,))],
-    ),
 }
 NO_GRADIENT = {
     "all",

@@ -342,7 +342,7 @@ def test_bad_input_errors_name_the_op_and_shapes(call, error, words):
 def test_put_has_numpys_meaning_and_pytorchs_in_converted_code():
     x = ag.zeros(5, dtype=np.float64)
     assert x.put([0, 2], ag.tensor([1.0, 2.0], dtype=np.float64)) is None  # np.put: in place
-    np.put(x, [-1, 7], [9.0], mode="wrap")  # values repeated, indices wrapped, as NumPy
+    x.put([-1, 7], [9.0], mode="wrap")  # values repeated, indices wrapped, as NumPy
     expected = np.zeros(5)
     expected.put([0, 2], [1.0, 2.0])
     np.put(expected, [-1, 7], [9.0], mode="wrap")
