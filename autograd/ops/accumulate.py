@@ -356,10 +356,10 @@ def torch_put(x: Any, index: Any, source: Any, accumulate: bool = False) -> Tens
 def put(x: Any, indices: Any, values: Any, mode: str = "raise") -> None:
     """NumPy's ``ndarray.put``: ``x.flat[indices] = values``, in place (returns None;
     ``values`` repeated if shorter; ``mode`` "raise", "wrap" or "clip" for indices out of
-    range), written as ``x.put_`` is, so x's history moves when it has one. (``np.put(t, ...)``
-    itself is NumPy's write into the tensor, counted as an in-place change: numpy_protocol.py.) PyTorch's ``put``
+    range), written as ``x.put_`` is, so x's history moves when it has one. PyTorch's ``put``
     returns a new tensor instead: that meaning with ``accumulate=`` or under
-    ``pytorch_meanings`` (converted code)."""
+    ``pytorch_meanings`` (converted code). (``np.put(t, ...)`` itself is NumPy's write into the
+    tensor, counted as an in-place change: autograd/numpy_protocol.py.)"""
     if not isinstance(x, Tensor):
         raise TypeError(f"put: x must be a Tensor to write into, got {type(x).__name__}")
     index = _index("put", indices).reshape(-1)
