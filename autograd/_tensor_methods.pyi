@@ -23,6 +23,275 @@ class TensorMethods:
         ``Tensor.backward`` (installed by autograd/__init__.py), ``tensor`` being the tensor.
         """
 
+    def reshape(self, *shape: Any) -> Tensor:
+        """The same elements in a new shape (one axis may be -1); ``reshape(x, 2, 3)`` or a tuple.
+        The result shares x's memory where NumPy can, and is a copy where it cannot.
+        """
+
+    def view(self, *shape: Any) -> Tensor:
+        """PyTorch's ``view``: ``reshape`` that always shares x's memory (a write into one writes
+        into the other), and raises, as PyTorch does, where the elements' layout would need a copy
+        (after a transpose: use ``reshape``, or ``contiguous().view``).
+        """
+
+    def transpose(self, *axes: Any) -> Tensor:
+        """Permute axes (reverse them when none are given), as ``ndarray.transpose``:
+            ``transpose(x, (2, 0, 1))`` or ``x.transpose(2, 0, 1)``.
+
+            Two axes given as two separate ints are PyTorch's spelling, which exchanges them
+            (``x.transpose(0, 1)`` is the transpose of a matrix, not NumPy's identity permutation).
+
+        Also takes PyTorch's dim= and keepdim=.
+
+        Spelled the PyTorch way: PyTorch's transpose: exchange the two dimensions ``dim0`` and ``dim1``.
+        """
+
+    def permute(self, *dims: Any) -> Tensor:
+        """The axes in the order ``dims`` (PyTorch's name; NumPy's ``transpose(x, dims)``)."""
+
+    def t(self) -> Tensor:
+        """The transpose of a matrix; a 0-d or 1-d tensor is returned as it is (PyTorch's ``t``)."""
+
+    def swapaxes(self, axis1: builtins.int, axis2: builtins.int) -> Tensor:
+        """Exchange two axes."""
+
+    def swapdims(self, axis1: builtins.int, axis2: builtins.int) -> Tensor:
+        """Exchange two axes."""
+
+    def flatten(self, start_dim: builtins.int = 0, end_dim: builtins.int = -1) -> Tensor:
+        """All elements in one axis (row-major), or with PyTorch's ``start_dim``/``end_dim`` the
+        axes from ``start_dim`` to ``end_dim`` merged into one. A reshape: the data is shared with
+        x where NumPy can (as PyTorch's flatten; ``ndarray.flatten`` always copies).
+        """
+
+    def squeeze(self, axis: Any = None) -> Tensor:
+        """Remove axes of size 1 (all of them, or those in ``axis``, which must have size 1).
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def expand_dims(self, axis: builtins.int | builtins.tuple[builtins.int, ...]) -> Tensor:
+        """Insert axes of size 1 at ``axis`` positions of the result, as np.expand_dims.
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def unsqueeze(self, axis: builtins.int | builtins.tuple[builtins.int, ...]) -> Tensor:
+        """Insert axes of size 1 at ``axis`` positions of the result, as np.expand_dims.
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def broadcast_to(self, shape: Any) -> Tensor:
+        """x repeated along new or size-1 axes to ``shape``, as np.broadcast_to."""
+
+    def astype(self, dtype: Any) -> Tensor:
+        """Convert to ``dtype`` (differentiable between floating types; an integer or bool result
+        is cut from the graph, as the derivative of rounding is zero).
+        """
+
+    def to(self, *args: Any, dtype: Any = None, device: Any = None, **options: Any) -> Tensor:
+        """PyTorch's ``t.to(...)``: ``to(dtype)``, ``to(device)``, ``to(device, dtype)`` or
+        ``to(other_tensor)`` (its dtype). The device must be the CPU; the dtype change is
+        ``astype``. Options such as ``non_blocking`` and ``copy`` are accepted and ignored.
+        """
+
+    def half(self) -> Tensor:
+        """PyTorch's ``t.half()``: ``astype(float16)``."""
+
+    def float(self) -> Tensor:
+        """PyTorch's ``t.float()``: ``astype(float32)``."""
+
+    def double(self) -> Tensor:
+        """PyTorch's ``t.double()``: ``astype(float64)``."""
+
+    def long(self) -> Tensor:
+        """PyTorch's ``t.long()``: ``astype(int64)``."""
+
+    def int(self) -> Tensor:
+        """PyTorch's ``t.int()``: ``astype(int32)``."""
+
+    def short(self) -> Tensor:
+        """PyTorch's ``t.short()``: ``astype(int16)``."""
+
+    def char(self) -> Tensor:
+        """PyTorch's ``t.char()``: ``astype(int8)``."""
+
+    def byte(self) -> Tensor:
+        """PyTorch's ``t.byte()``: ``astype(uint8)``."""
+
+    def bool(self) -> Tensor:
+        """PyTorch's ``t.bool()``: ``astype(bool)``."""
+
+    def moveaxis(self, source: Any, destination: Any) -> Tensor:
+        """Move axes ``source`` to positions ``destination``, the others keeping their order
+        (a transpose; the gradient is transposed back).
+        """
+
+    def movedim(self, source: Any, destination: Any) -> Tensor:
+        """Move axes ``source`` to positions ``destination``, the others keeping their order
+        (a transpose; the gradient is transposed back).
+        """
+
+    def ravel(self, order: builtins.str = 'C') -> Tensor:
+        """All elements in one axis, in row-major order: ``reshape(x, -1)``."""
+
+    def __getitem__(self, index: Any) -> Tensor:
+        """x[index] with NumPy indexing (``Tensor.__getitem__``)."""
+
+    def take(self, indices: Any, axis: builtins.int | None = None, mode: builtins.str = 'raise') -> Tensor:
+        """The elements at ``indices`` along ``axis`` (of the flattened array for None), as np.take:
+            the result's shape is x's with that axis replaced by the indices' shape. ``mode`` "raise"
+            (negative indices count from the end), "wrap" or "clip" treats out-of-range indices.
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def diagonal(self, offset: builtins.int = 0, axis1: builtins.int = 0, axis2: builtins.int = 1) -> Tensor:
+        """The diagonal x[..., i, i + offset] of the 2-D slices over ``axis1`` and ``axis2``, as a
+        last axis: a view, as PyTorch's (writing into it writes into x).
+        """
+
+    def abs(self) -> Tensor:
+        """y = |x|;  dy/dx = sign(x) (0 at x = 0, as PyTorch)."""
+
+    def __abs__(self) -> Tensor:
+        """y = |x|;  dy/dx = sign(x) (0 at x = 0, as PyTorch)."""
+
+    def relu(self) -> Tensor:
+        """y = max(x, 0);  dy/dx = 1 where x > 0, else 0, which is sign(y) since y >= 0
+        (and NaN where x is NaN).
+        """
+
+    def maximum(self, b: Any) -> Tensor:
+        """y = max(a, b) elementwise;  dy/da = 1 where a > b, 1/2 where a = b, else 0 (b likewise).
+        Where a or b is NaN, y is NaN and both receive the whole gradient, as in PyTorch (so the
+        NaN's own path carries it back to where it came from).
+        """
+
+    def minimum(self, b: Any) -> Tensor:
+        """y = min(a, b) elementwise;  dy/da = 1 where a < b, 1/2 where a = b, else 0 (b likewise);
+        NaN as ``maximum``.
+        """
+
+    def fmax(self, b: Any) -> Tensor:
+        """y = max(a, b) elementwise, ignoring NaN (a NaN operand yields the other one);
+        dy/da = 1 where a is picked (a >= b, or b is NaN), else 0, and dy/db = 1 - dy/da: a tie
+        gives the whole gradient to a, as PyTorch's fmax (unlike ``maximum``, which splits it).
+        """
+
+    def fmin(self, b: Any) -> Tensor:
+        """y = min(a, b) elementwise, ignoring NaN (a NaN operand yields the other one);
+        dy/da = 1 where a is picked (a <= b, or b is NaN), else 0, and dy/db = 1 - dy/da: a tie
+        gives the whole gradient to a, as PyTorch's fmin.
+        """
+
+    def copysign(self, b: Any) -> Tensor:
+        """y = |a| with the sign of b (b = -0.0 counts as negative);
+        dy/da = sign(a) sign(b) where a != 0, else 0;  dy/db = 0 (y jumps where b changes sign).
+        """
+
+    def remainder(self, b: Any) -> Tensor:
+        """y = a - b floor(a / b), the remainder with the sign of b (Python's %);
+        dy/da = 1, dy/db = -floor(a / b) (away from the jumps where a / b is an integer).
+        """
+
+    def __mod__(self, b: Any) -> Tensor:
+        """y = a - b floor(a / b), the remainder with the sign of b (Python's %);
+        dy/da = 1, dy/db = -floor(a / b) (away from the jumps where a / b is an integer).
+        """
+
+    def __rmod__(self, other: Any) -> Tensor:
+        """remainder with the operands swapped: ``other <op> self``."""
+
+    def fmod(self, b: Any) -> Tensor:
+        """y = a - b trunc(a / b), the remainder with the sign of a (C's fmod);
+        dy/da = 1, dy/db = -trunc(a / b) (away from the jumps where a / b is an integer).
+        """
+
+    def clip(self, a_min: Any = None, a_max: Any = None, *, min: Any = None, max: Any = None) -> Tensor:
+        """min(max(x, low), high);  d/dx = 1 inside [low, high], else 0; Tensor bounds receive
+        their gradients too (1 where they are the result, as PyTorch's clamp). The bounds are given
+        positionally, or as NumPy's ``a_min``/``a_max`` or NumPy 2's and PyTorch's ``min``/``max``
+        (``clamp`` is PyTorch's name); one of them may be None.
+        """
+
+    def clamp(self, a_min: Any = None, a_max: Any = None, *, min: Any = None, max: Any = None) -> Tensor:
+        """min(max(x, low), high);  d/dx = 1 inside [low, high], else 0; Tensor bounds receive
+        their gradients too (1 where they are the result, as PyTorch's clamp). The bounds are given
+        positionally, or as NumPy's ``a_min``/``a_max`` or NumPy 2's and PyTorch's ``min``/``max``
+        (``clamp`` is PyTorch's name); one of them may be None.
+        """
+
+    def scatter_add(self, dim: builtins.int, index: Any, src: Any) -> Tensor:
+        """PyTorch's ``scatter_add``: y = x, with ``src[i, j]`` added to ``y[index[i, j], j]`` for
+        dim 0 (and so on); repeated positions accumulate. dL/dx = dL/dy; ``dL/dsrc[i, j] =
+        dL/dy[index[i, j], j]`` (``grad.gather(dim, index)``), 0 for src elements not read.
+        """
+
+    def scatter_reduce(self, dim: builtins.int, index: Any, src: Any, reduce: builtins.str, *, include_self: builtins.bool = True) -> Tensor:
+        """PyTorch's ``scatter_reduce``: y[p] = reduce(x[p] (if ``include_self``), the src values
+        scattered to p), for reduce "sum", "prod", "mean", "amax", "amin"; positions nothing is
+        scattered to keep x. Gradients as PyTorch's: sum and mean are linear; amax and amin share
+        dL/dy evenly among the values equal to the result; prod's is the product of the others.
+        """
+
+    def index_add(self, dim: builtins.int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor:
+        """PyTorch's ``index_add``: y = x, with ``alpha * source[..., i, ...]`` added to
+        ``y[..., index[i], ...]`` along ``dim``; repeated indices accumulate. dL/dx = dL/dy;
+        dL/dsource[..., i, ...] = alpha * dL/dy[..., index[i], ...].
+        """
+
+    def index_copy(self, dim: builtins.int, index: Any, source: Any) -> Tensor:
+        """PyTorch's ``index_copy``: y = x, with ``y[..., index[i], ...] = source[..., i, ...]``
+        along ``dim``. dL/dx = dL/dy where nothing was copied, 0 elsewhere; dL/dsource[..., i, ...]
+        = dL/dy[..., index[i], ...]. A repeated index keeps the last copy (refused when source
+        requires grad).
+        """
+
+    def index_fill(self, dim: builtins.int, index: Any, value: Any) -> Tensor:
+        """PyTorch's ``index_fill``: y = x with every element at ``index`` along ``dim`` set to
+        ``value`` (a number, or a 0-d tensor, recorded: dL/dvalue = the sum of dL/dy there);
+        dL/dx = dL/dy elsewhere. Negative indices count from the end.
+        """
+
+    def masked_scatter(self, mask: Any, source: Any) -> Tensor:
+        """PyTorch's ``masked_scatter``: y = x, with the elements where ``mask`` (broadcast to x's
+        shape) is true replaced by source's first elements in row-major order. dL/dx = dL/dy where
+        the mask is false; dL/dsource = dL/dy at the masked places, in order (0 for the rest).
+        """
+
+    def take_along_dim(self, indices: Any, dim: builtins.int | None = None) -> Tensor:
+        """PyTorch's ``take_along_dim``: ``y[..., j, ...] = x[..., indices[..., j, ...], ...]`` along
+        ``dim``, x and indices broadcast against each other in the other dimensions; with dim None,
+        both are flattened. Negative indices count from the end. dL/dx adds dL/dy back into the
+        taken positions.
+        """
+
+    def put(self, indices: Any, values: Any, mode: builtins.str = 'raise') -> Tensor:
+        """NumPy's ``ndarray.put``: ``x.flat[indices] = values``, in place (returns None;
+            ``values`` repeated if shorter; ``mode`` "raise", "wrap" or "clip" for indices out of
+            range), written as ``x.put_`` is, so x's history moves when it has one. PyTorch's ``put``
+            returns a new tensor instead: that meaning with ``accumulate=`` or under
+            ``pytorch_meanings`` (converted code). (``np.put(t, ...)`` itself is NumPy's write into the
+            tensor, counted as an in-place change: autograd/numpy_protocol.py.)
+
+        Also takes PyTorch's dim= and keepdim=.
+
+        Spelled the PyTorch way: PyTorch's ``put`` (``x.put_`` in place): y = x flattened, with ``y[index[i]] =
+            source[i]`` (or ``+=`` with ``accumulate``, where repeated indices add up), reshaped back;
+            negative indices count from the end. The gradients are index_copy's (or index_add's).
+        """
+
+    def index_put(self, indices: Any, values: Any, accumulate: builtins.bool = False) -> Tensor:
+        """PyTorch's ``index_put``: y = x with ``y[indices] = values`` (``indices`` a tuple of index
+        tensors, one per leading dimension, as in ``x[i, j]``; values broadcast), or ``+=`` with
+        ``accumulate``, where repeated positions add up. dL/dx = dL/dy where nothing was written
+        (everywhere with ``accumulate``); dL/dvalues = dL/dy at the positions written. Without
+        ``accumulate``, a position named twice keeps the last write (refused while values require
+        grad, as ``index_copy``).
+        """
+
     def __add__(self, b: Any) -> Tensor:
         """y = a + b, broadcasting as NumPy;  dy/da = 1, dy/db = 1."""
 
@@ -183,118 +452,34 @@ class TensorMethods:
         Also takes PyTorch's dim= and keepdim=.
         """
 
-    def reshape(self, *shape: Any) -> Tensor:
-        """The same elements in a new shape (one axis may be -1); ``reshape(x, 2, 3)`` or a tuple.
-        The result shares x's memory where NumPy can, and is a copy where it cannot.
+    def bincount(self, weights: Any = None, minlength: builtins.int = 0) -> Tensor:
+        """PyTorch's ``bincount`` (NumPy's): y[b] = the number of times b occurs in the 1-D
+        non-negative integer x (int64), or the sum of ``weights`` at those places; length
+        max(x) + 1, at least ``minlength``. Weighted sums keep a floating weight's dtype (float64
+        for integer weights), as PyTorch; recorded for weights: dL/dweights_i = dL/dy[x_i].
         """
 
-    def view(self, *shape: Any) -> Tensor:
-        """PyTorch's ``view``: ``reshape`` that always shares x's memory (a write into one writes
-        into the other), and raises, as PyTorch does, where the elements' layout would need a copy
-        (after a transpose: use ``reshape``, or ``contiguous().view``).
+    def searchsorted(self, values: Any, side: builtins.str | None = None, sorter: Any = None, *, right: builtins.bool = False, out_int32: builtins.bool = False) -> Tensor:
+        """Where each of ``values`` would go in ``sorted_sequence`` to keep it sorted (int64, or
+        int32 with ``out_int32``): the first index i with values <= s[i] (``side="left"``), or
+        values < s[i] (``side="right"`` / ``right=True``), as PyTorch and NumPy. An N-D sequence
+        searches each of its rows (its last dimension) for the matching row of values (PyTorch's
+        rule); ``sorter`` holds the indices that sort each row. No gradient (integers).
         """
 
-    def transpose(self, *axes: Any) -> Tensor:
-        """Permute axes (reverse them when none are given), as ``ndarray.transpose``:
-            ``transpose(x, (2, 0, 1))`` or ``x.transpose(2, 0, 1)``.
-
-            Two axes given as two separate ints are PyTorch's spelling, which exchanges them
-            (``x.transpose(0, 1)`` is the transpose of a matrix, not NumPy's identity permutation).
-
-        Also takes PyTorch's dim= and keepdim=.
-
-        Spelled the PyTorch way: PyTorch's transpose: exchange the two dimensions ``dim0`` and ``dim1``.
+    def unique_consecutive(self, return_inverse: builtins.bool = False, return_counts: builtins.bool = False, dim: builtins.int | None = None) -> Tensor:
+        """PyTorch's ``unique_consecutive``: x with each run of equal consecutive elements (of the
+        flattened x, or equal slices along ``dim``) kept once; with ``return_inverse``, which run
+        each element belongs to; with ``return_counts``, each run's length. No gradient: x is
+        refused when it requires grad (as ``unique``).
         """
 
-    def permute(self, *dims: Any) -> Tensor:
-        """The axes in the order ``dims`` (PyTorch's name; NumPy's ``transpose(x, dims)``)."""
-
-    def t(self) -> Tensor:
-        """The transpose of a matrix; a 0-d or 1-d tensor is returned as it is (PyTorch's ``t``)."""
-
-    def swapaxes(self, axis1: builtins.int, axis2: builtins.int) -> Tensor:
-        """Exchange two axes."""
-
-    def swapdims(self, axis1: builtins.int, axis2: builtins.int) -> Tensor:
-        """Exchange two axes."""
-
-    def flatten(self, start_dim: builtins.int = 0, end_dim: builtins.int = -1) -> Tensor:
-        """All elements in one axis (row-major), or with PyTorch's ``start_dim``/``end_dim`` the
-        axes from ``start_dim`` to ``end_dim`` merged into one. A reshape: the data is shared with
-        x where NumPy can (as PyTorch's flatten; ``ndarray.flatten`` always copies).
-        """
-
-    def squeeze(self, axis: Any = None) -> Tensor:
-        """Remove axes of size 1 (all of them, or those in ``axis``, which must have size 1).
+    def count_nonzero(self, axis: Any = None, keepdims: builtins.bool = False) -> Tensor:
+        """The number of non-zero elements (of all, or along ``axis``), an int64 tensor, as PyTorch
+            (``dim=``) and NumPy. No gradient.
 
         Also takes PyTorch's dim= and keepdim=.
         """
-
-    def expand_dims(self, axis: builtins.int | builtins.tuple[builtins.int, ...]) -> Tensor:
-        """Insert axes of size 1 at ``axis`` positions of the result, as np.expand_dims.
-
-        Also takes PyTorch's dim= and keepdim=.
-        """
-
-    def unsqueeze(self, axis: builtins.int | builtins.tuple[builtins.int, ...]) -> Tensor:
-        """Insert axes of size 1 at ``axis`` positions of the result, as np.expand_dims.
-
-        Also takes PyTorch's dim= and keepdim=.
-        """
-
-    def broadcast_to(self, shape: Any) -> Tensor:
-        """x repeated along new or size-1 axes to ``shape``, as np.broadcast_to."""
-
-    def astype(self, dtype: Any) -> Tensor:
-        """Convert to ``dtype`` (differentiable between floating types; an integer or bool result
-        is cut from the graph, as the derivative of rounding is zero).
-        """
-
-    def to(self, *args: Any, dtype: Any = None, device: Any = None, **options: Any) -> Tensor:
-        """PyTorch's ``t.to(...)``: ``to(dtype)``, ``to(device)``, ``to(device, dtype)`` or
-        ``to(other_tensor)`` (its dtype). The device must be the CPU; the dtype change is
-        ``astype``. Options such as ``non_blocking`` and ``copy`` are accepted and ignored.
-        """
-
-    def half(self) -> Tensor:
-        """PyTorch's ``t.half()``: ``astype(float16)``."""
-
-    def float(self) -> Tensor:
-        """PyTorch's ``t.float()``: ``astype(float32)``."""
-
-    def double(self) -> Tensor:
-        """PyTorch's ``t.double()``: ``astype(float64)``."""
-
-    def long(self) -> Tensor:
-        """PyTorch's ``t.long()``: ``astype(int64)``."""
-
-    def int(self) -> Tensor:
-        """PyTorch's ``t.int()``: ``astype(int32)``."""
-
-    def short(self) -> Tensor:
-        """PyTorch's ``t.short()``: ``astype(int16)``."""
-
-    def char(self) -> Tensor:
-        """PyTorch's ``t.char()``: ``astype(int8)``."""
-
-    def byte(self) -> Tensor:
-        """PyTorch's ``t.byte()``: ``astype(uint8)``."""
-
-    def bool(self) -> Tensor:
-        """PyTorch's ``t.bool()``: ``astype(bool)``."""
-
-    def moveaxis(self, source: Any, destination: Any) -> Tensor:
-        """Move axes ``source`` to positions ``destination``, the others keeping their order
-        (a transpose; the gradient is transposed back).
-        """
-
-    def movedim(self, source: Any, destination: Any) -> Tensor:
-        """Move axes ``source`` to positions ``destination``, the others keeping their order
-        (a transpose; the gradient is transposed back).
-        """
-
-    def ravel(self, order: builtins.str = 'C') -> Tensor:
-        """All elements in one axis, in row-major order: ``reshape(x, -1)``."""
 
     def cumsum(self, axis: builtins.int | None = None) -> Tensor:
         """y_j = sum over k <= j of x_k along ``axis`` (of the flattened array for None);
@@ -328,93 +513,6 @@ class TensorMethods:
         Also takes PyTorch's dim= and keepdim=.
         """
 
-    def __getitem__(self, index: Any) -> Tensor:
-        """x[index] with NumPy indexing (``Tensor.__getitem__``)."""
-
-    def take(self, indices: Any, axis: builtins.int | None = None, mode: builtins.str = 'raise') -> Tensor:
-        """The elements at ``indices`` along ``axis`` (of the flattened array for None), as np.take:
-            the result's shape is x's with that axis replaced by the indices' shape. ``mode`` "raise"
-            (negative indices count from the end), "wrap" or "clip" treats out-of-range indices.
-
-        Also takes PyTorch's dim= and keepdim=.
-        """
-
-    def diagonal(self, offset: builtins.int = 0, axis1: builtins.int = 0, axis2: builtins.int = 1) -> Tensor:
-        """The diagonal x[..., i, i + offset] of the 2-D slices over ``axis1`` and ``axis2``, as a
-        last axis: a view, as PyTorch's (writing into it writes into x).
-        """
-
-    def abs(self) -> Tensor:
-        """y = |x|;  dy/dx = sign(x) (0 at x = 0, as PyTorch)."""
-
-    def __abs__(self) -> Tensor:
-        """y = |x|;  dy/dx = sign(x) (0 at x = 0, as PyTorch)."""
-
-    def relu(self) -> Tensor:
-        """y = max(x, 0);  dy/dx = 1 where x > 0, else 0, which is sign(y) since y >= 0
-        (and NaN where x is NaN).
-        """
-
-    def maximum(self, b: Any) -> Tensor:
-        """y = max(a, b) elementwise;  dy/da = 1 where a > b, 1/2 where a = b, else 0 (b likewise).
-        Where a or b is NaN, y is NaN and both receive the whole gradient, as in PyTorch (so the
-        NaN's own path carries it back to where it came from).
-        """
-
-    def minimum(self, b: Any) -> Tensor:
-        """y = min(a, b) elementwise;  dy/da = 1 where a < b, 1/2 where a = b, else 0 (b likewise);
-        NaN as ``maximum``.
-        """
-
-    def fmax(self, b: Any) -> Tensor:
-        """y = max(a, b) elementwise, ignoring NaN (a NaN operand yields the other one);
-        dy/da = 1 where a is picked (a >= b, or b is NaN), else 0, and dy/db = 1 - dy/da: a tie
-        gives the whole gradient to a, as PyTorch's fmax (unlike ``maximum``, which splits it).
-        """
-
-    def fmin(self, b: Any) -> Tensor:
-        """y = min(a, b) elementwise, ignoring NaN (a NaN operand yields the other one);
-        dy/da = 1 where a is picked (a <= b, or b is NaN), else 0, and dy/db = 1 - dy/da: a tie
-        gives the whole gradient to a, as PyTorch's fmin.
-        """
-
-    def copysign(self, b: Any) -> Tensor:
-        """y = |a| with the sign of b (b = -0.0 counts as negative);
-        dy/da = sign(a) sign(b) where a != 0, else 0;  dy/db = 0 (y jumps where b changes sign).
-        """
-
-    def remainder(self, b: Any) -> Tensor:
-        """y = a - b floor(a / b), the remainder with the sign of b (Python's %);
-        dy/da = 1, dy/db = -floor(a / b) (away from the jumps where a / b is an integer).
-        """
-
-    def __mod__(self, b: Any) -> Tensor:
-        """y = a - b floor(a / b), the remainder with the sign of b (Python's %);
-        dy/da = 1, dy/db = -floor(a / b) (away from the jumps where a / b is an integer).
-        """
-
-    def __rmod__(self, other: Any) -> Tensor:
-        """remainder with the operands swapped: ``other <op> self``."""
-
-    def fmod(self, b: Any) -> Tensor:
-        """y = a - b trunc(a / b), the remainder with the sign of a (C's fmod);
-        dy/da = 1, dy/db = -trunc(a / b) (away from the jumps where a / b is an integer).
-        """
-
-    def clip(self, a_min: Any = None, a_max: Any = None, *, min: Any = None, max: Any = None) -> Tensor:
-        """min(max(x, low), high);  d/dx = 1 inside [low, high], else 0; Tensor bounds receive
-        their gradients too (1 where they are the result, as PyTorch's clamp). The bounds are given
-        positionally, or as NumPy's ``a_min``/``a_max`` or NumPy 2's and PyTorch's ``min``/``max``
-        (``clamp`` is PyTorch's name); one of them may be None.
-        """
-
-    def clamp(self, a_min: Any = None, a_max: Any = None, *, min: Any = None, max: Any = None) -> Tensor:
-        """min(max(x, low), high);  d/dx = 1 inside [low, high], else 0; Tensor bounds receive
-        their gradients too (1 where they are the result, as PyTorch's clamp). The bounds are given
-        positionally, or as NumPy's ``a_min``/``a_max`` or NumPy 2's and PyTorch's ``min``/``max``
-        (``clamp`` is PyTorch's name); one of them may be None.
-        """
-
     def matmul(self, b: Any) -> Tensor:
         """Matrix product with np.matmul's rules: 1-D operands are promoted to a row (first) or a
         column (second) and the added axis removed again; leading axes broadcast as batches.
@@ -440,6 +538,11 @@ class TensorMethods:
         """
 
     def outer(self, b: Any) -> Tensor:
+        """The outer product y[i, j] = a_i b_j of the flattened operands;  d/da_i = sum_j g_ij b_j,
+        d/db_j = sum_i g_ij a_i.
+        """
+
+    def ger(self, b: Any) -> Tensor:
         """The outer product y[i, j] = a_i b_j of the flattened operands;  d/da_i = sum_j g_ij b_j,
         d/db_j = sum_i g_ij a_i.
         """
@@ -592,17 +695,6 @@ class TensorMethods:
     def arctanh(self) -> Tensor:
         """y = arctanh x = ln((1 + x) / (1 - x)) / 2, for -1 < x < 1;  dy/dx = 1 / (1 - x^2)."""
 
-    def square(self) -> Tensor:
-        """y = x^2;  dy/dx = 2 x."""
-
-    def reciprocal(self) -> Tensor:
-        """y = 1 / x;  dy/dx = -1 / x^2 = -y^2."""
-
-    def float_power(self, b: Any) -> Tensor:
-        """y = a ** b computed in float64 (or wider);  dy/da = b a^(b-1), dy/db = a^b ln a, with
-        ``power``'s conventions where a or b is 0. The gradients return in each input's dtype.
-        """
-
     def sum(self, axis: Any = None, keepdims: builtins.bool = False) -> Tensor:
         """y = sum of x over ``axis`` (all axes by default);
             dy/dx_i = 1 for every element i that was summed.
@@ -686,6 +778,106 @@ class TensorMethods:
         Also takes PyTorch's dim= and keepdim=.
         """
 
+    def kthvalue(self, k: builtins.int, dim: builtins.int = -1, keepdim: builtins.bool = False) -> Tensor:
+        """PyTorch's ``kthvalue``: the k-th smallest element (k = 1 is the minimum) along ``dim`` and
+        its index; the gradient goes to that element.
+        """
+
+    def mode(self, dim: builtins.int = -1, keepdim: builtins.bool = False) -> Tensor:
+        """PyTorch's ``mode``: the most frequent value along ``dim`` (the smallest of equally
+        frequent ones) and the index of its last occurrence; the gradient goes to that element.
+        """
+
+    def quantile(self, q: Any, axis: Any = None, keepdims: builtins.bool = False, *, interpolation: builtins.str = 'linear', method: builtins.str | None = None) -> Tensor:
+        """The q-th quantiles along ``axis`` (of all elements for None), as PyTorch's ``quantile``
+            and NumPy's: with n values sorted, position q (n - 1) between sorted values i and i + 1 is
+            interpolated as ``interpolation`` (NumPy's ``method``) says: "linear" v_i + (q (n - 1) - i)
+            (v_(i+1) - v_i), "lower", "higher", "nearest" (halves to even), "midpoint". A 1-D q puts its
+            dimension first. NaN where the row holds one. The gradient flows to the sorted values used,
+            with the interpolation's weights; q is a constant.
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def nanquantile(self, q: Any, axis: Any = None, keepdims: builtins.bool = False, *, interpolation: builtins.str = 'linear', method: builtins.str | None = None) -> Tensor:
+        """``quantile`` ignoring NaNs (NaN for a row of NaNs only), as PyTorch's ``nanquantile``
+            and NumPy's.
+
+        Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def cummax(self, dim: builtins.int) -> Tensor:
+        """PyTorch's ``cummax``: y_i = max(x_0..x_i) along ``dim`` and the index of that maximum (the
+        last one among equals); the gradient of y_i goes to x at that index. A NaN stays.
+        """
+
+    def cummin(self, dim: builtins.int) -> Tensor:
+        """PyTorch's ``cummin``: y_i = min(x_0..x_i) along ``dim`` and its index (the last among
+        equals); the gradient of y_i goes to x at that index.
+        """
+
+    def aminmax(self, *, dim: builtins.int | None = None, keepdim: builtins.bool = False) -> Tensor:
+        """PyTorch's ``aminmax``: (``amin``, ``amax``) of all elements or along ``dim``; tied
+        extremes share the gradient evenly, as ``amin``/``amax``.
+        """
+
+    def square(self) -> Tensor:
+        """y = x^2;  dy/dx = 2 x."""
+
+    def reciprocal(self) -> Tensor:
+        """y = 1 / x;  dy/dx = -1 / x^2 = -y^2."""
+
+    def float_power(self, b: Any) -> Tensor:
+        """y = a ** b computed in float64 (or wider);  dy/da = b a^(b-1), dy/db = a^b ln a, with
+        ``power``'s conventions where a or b is 0. The gradients return in each input's dtype.
+        """
+
+    def addmm(self, mat1: Any, mat2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """PyTorch's ``addmm``: beta * input + alpha * (mat1 @ mat2), mat1 (n, m), mat2 (m, p), input
+        broadcast to (n, p) (``nn.Linear``'s bias + x @ W.T).
+        """
+
+    def addmv(self, mat: Any, vec: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """PyTorch's ``addmv``: beta * input + alpha * (mat @ vec), mat (n, m), vec (m,), input
+        broadcast to (n,).
+        """
+
+    def addbmm(self, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """PyTorch's ``addbmm``: beta * input + alpha * sum_i batch1[i] @ batch2[i], batch1 (b, n, m),
+        batch2 (b, m, p), input broadcast to (n, p).
+        """
+
+    def baddbmm(self, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """PyTorch's ``baddbmm``: beta * input + alpha * (batch1 @ batch2) batch by batch, batch1
+        (b, n, m), batch2 (b, m, p), input broadcast to (b, n, p) (attention scores with a bias).
+        """
+
+    def addr(self, vec1: Any, vec2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
+        """PyTorch's ``addr``: beta * input + alpha * outer(vec1, vec2), input broadcast to
+        (len(vec1), len(vec2)).
+        """
+
+    def kron(self, b: Any) -> Tensor:
+        """The Kronecker product: y[i * n + k, j * m + l] = a[i, j] b[k, l] (and likewise in any
+        number of dimensions, the fewer-dimensional operand padded with leading 1s), as np.kron and
+        torch.kron; recorded as a broadcast product and a reshape.
+        """
+
+    def cross(self, b: Any, axis: builtins.int = -1) -> Tensor:
+        """The cross product of 3-vectors along ``axis`` (the last by default, as np.cross and
+            ``torch.linalg.cross``): y = (a1 b2 - a2 b1, a2 b0 - a0 b2, a0 b1 - a1 b0), operands
+            broadcast; recorded as products and differences. PyTorch's ``torch.cross(a, b)`` without
+            ``dim`` takes the first dimension of length 3 instead: that meaning under
+            ``pytorch_meanings`` (converted code) or with ``dim=``.
+
+        Also takes PyTorch's dim= and keepdim=.
+
+        Spelled the PyTorch way: PyTorch's ``torch.cross(a, b, dim=None)``: the cross product along ``dim``, which must have
+            length 3; without ``dim``, along the first dimension of length 3 (PyTorch's rule, which it
+            warns about: ``torch.linalg.cross`` and NumPy use the last). (The registry hands ``dim``
+            over as ``axis``.)
+        """
+
     def flip(self, axis: Any = None) -> Tensor:
         """y = x with the order of its elements reversed along ``axis`` (every axis for None);
             dL/dx = dL/dy reversed along the same axes.
@@ -705,6 +897,12 @@ class TensorMethods:
             and where they came from; the values are gathered from x, so their gradient flows back.
 
         Also takes PyTorch's dim= and keepdim=.
+        """
+
+    def rot90(self, k: builtins.int = 1, dims: Any = (0, 1), axes: Any = None) -> Tensor:
+        """x rotated by 90 degrees ``k`` times in the plane of ``dims`` (NumPy's ``axes``), from the
+        first towards the second, as torch.rot90 and np.rot90: a flip and a swap of the two axes,
+        so dL/dx is dL/dy rotated back.
         """
 
     def softmax(self, axis: builtins.int, dtype: Any = None) -> Tensor:
@@ -1254,10 +1452,12 @@ class TensorMethods:
     def scatter_(self, dim: builtins.int, index: Any, src: Any = None, *, value: Any = None, reduce: Any = None) -> Tensor:
         """PyTorch's ``scatter_``: ``self[index[i, j], j] = src[i, j]`` for dim 0 (and so on), in place;
         ``src`` may be a number (the one-hot idiom ``y.scatter_(1, labels.unsqueeze(1), 1.0)``).
-        An item assignment: recorded when it must be (autograd/inplace.py's ``put``).
+        An item assignment: recorded when it must be (autograd/inplace.py's ``put``). With
+        ``reduce="add"`` or ``"multiply"``, src is added or multiplied in instead (repeated
+        positions accumulate): ``scatter_reduce_`` with "sum" or "prod".
         """
 
-    def scatter(self, dim: builtins.int, index: Any, src: Any = None, *, value: Any = None) -> Tensor:
+    def scatter(self, dim: builtins.int, index: Any, src: Any = None, *, value: Any = None, reduce: Any = None) -> Tensor:
         """``scatter_`` on a copy: y = self, with ``y[index[i, j], j] = src[i, j]`` for dim 0.
         Recorded when self or src requires grad: dL/dself = dL/dy where nothing was written, 0
         elsewhere; dL/dsrc[i, j] = dL/dy at the position src[i, j] went to (PyTorch's
@@ -1398,3 +1598,41 @@ class TensorMethods:
 
     def i0_(self, *args: Any, **kwargs: Any) -> Tensor:
         """PyTorch's in-place ``i0_``: ``t.i0(...)`` written into t."""
+
+    def scatter_add_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``scatter_add_``: ``t.scatter_add(...)`` written into t."""
+
+    def scatter_reduce_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``scatter_reduce_``: ``t.scatter_reduce(...)`` written into t."""
+
+    def index_add_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``index_add_``: ``t.index_add(...)`` written into t."""
+
+    def index_copy_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``index_copy_``: ``t.index_copy(...)`` written into t."""
+
+    def index_fill_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``index_fill_``: ``t.index_fill(...)`` written into t."""
+
+    def masked_scatter_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``masked_scatter_``: ``t.masked_scatter(...)`` written into t."""
+
+    def index_put_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``index_put_``: ``t.index_put(...)`` written into t."""
+
+    def put_(self, *args: Any, **kwargs: Any) -> Tensor:
+        """PyTorch's in-place ``put_``: ``t.put(...)`` written into t."""
+
+    def median(self, dim: builtins.int | None = None, keepdim: builtins.bool = False) -> Any:
+        """PyTorch's ``t.median(dim=None, keepdim=False)``: the lower of the two middle values (all
+        elements: a 0-d tensor; along ``dim``: (values, indices)); the gradient goes to that element.
+        (``autograd.median`` spelled the NumPy way is np.median, which averages them.)
+        """
+
+    def nanmedian(self, dim: builtins.int | None = None, keepdim: builtins.bool = False) -> Any:
+        """PyTorch's ``t.nanmedian(dim=None, keepdim=False)``: ``t.median`` ignoring NaNs."""
+
+    def unfold(self, dimension: builtins.int, size: builtins.int, step: builtins.int) -> Tensor:
+        """PyTorch's ``t.unfold(dimension, size, step)``: the windows of ``size`` elements, ``step``
+        apart, along ``dimension``, as a new last dimension (a view; see ``ops.indexing.unfold``).
+        """
