@@ -298,6 +298,7 @@ def multi_margin_loss(
     fn = "multi_margin_loss"
     reduction = legacy_reduction(fn, size_average, reduce, reduction)
     check_reduction(fn, reduction)
+    refuse_grad(fn, "p", p)
     if p != 1 and p != 2:
         raise ValueError(f"{fn}: only p == 1 and p == 2 are supported, got p={p!r}")
     m = _number(fn, "margin", margin)
