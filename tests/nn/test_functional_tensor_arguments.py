@@ -442,7 +442,12 @@ REFUSED = [
     ),
     ("multi_head_attention_forward", "dropout_p", _t(), lambda a: _mha(dropout_p=a * 0)),
     # the new losses: labels, class weights PyTorch does not differentiate, numeric options
-    ("poisson_nll_loss", "eps", _t(), lambda a: F.poisson_nll_loss(PROBS, X, False, eps=a * 0 + 1e-8)),
+    (
+        "poisson_nll_loss",
+        "eps",
+        _t(),
+        lambda a: F.poisson_nll_loss(PROBS, X, False, eps=a * 0 + 1e-8),
+    ),
     ("gaussian_nll_loss", "eps", _t(), lambda a: F.gaussian_nll_loss(X, PROBS, PROBS, eps=a)),
     ("margin_ranking_loss", "margin", _t(), lambda a: F.margin_ranking_loss(X, X, SIGNS, a)),
     ("hinge_embedding_loss", "target", SIGNS, lambda a: F.hinge_embedding_loss(X, a)),
