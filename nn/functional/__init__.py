@@ -30,6 +30,7 @@ from .activation import (
 from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .channel_norm import group_norm, instance_norm, local_response_norm
 from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
+from .ctc import ctc_loss
 from .distance import cosine_similarity, normalize, pairwise_distance
 from .dropout import alpha_dropout, dropout1d, dropout3d, feature_alpha_dropout
 from .fold import fold, unfold
@@ -76,6 +77,7 @@ __all__ = [
     "local_response_norm",
     "rms_norm",
     "threshold",
+    "ctc_loss",
     "cosine_embedding_loss",
     "gaussian_nll_loss",
     "hinge_embedding_loss",

@@ -337,6 +337,12 @@ RECORDED = [
     ),
     ("multi_margin_loss", "input", X, lambda a: F.multi_margin_loss(a, LABELS, p=2)),
     ("multilabel_margin_loss", "input", X, lambda a: F.multilabel_margin_loss(a, LISTED)),
+    (
+        "ctc_loss",
+        "log_probs",
+        _t(3, 2, 4),
+        lambda a: F.ctc_loss(a, np.array([[1], [2]]), [3, 2], [1, 1]),
+    ),
     ("smooth_l1_loss", "beta", _t(low=0.5, high=1), lambda a: F.smooth_l1_loss(X, PROBS, beta=a)),
 ]
 
@@ -508,6 +514,8 @@ STRUCTURAL = {
     "size", "use_input_stats", "return_indices", "align_corners", "recompute_scale_factor",
     "antialias", "upscale_factor", "downscale_factor", "padding_mode",
     "size_average", "reduce", "log_target", "log_input", "full", "swap",
+    "blank",
+    "zero_infinity",
 }  # fmt: skip
 # Arguments audited by a case under another label, or integer-only.
 ALSO = {
@@ -520,6 +528,9 @@ ALSO = {
     ("multi_head_attention_forward", "static_v"): "recorded as static_k is",
     ("multi_margin_loss", "target"): "class indices (integers)",
     ("multilabel_margin_loss", "target"): "class indices (integers)",
+    ("ctc_loss", "targets"): "class indices (integers)",
+    ("ctc_loss", "input_lengths"): "integers",
+    ("ctc_loss", "target_lengths"): "integers",
 }
 
 

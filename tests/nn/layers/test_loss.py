@@ -149,3 +149,13 @@ def test_new_loss_modules_against_torch():
         ours(a, target).backward()
         theirs(b, torch.tensor(target)).backward()
         np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=1e-10)
+
+
+def test_ctc_loss_module_matches_its_function():
+    rng = np.random.default_rng(2)
+    lp = F.log_softmax(t(rng.standard_normal((5, 2, 4))), dim=2)
+    targets, inputs, lengths = np.array([[1, 2], [3, 0]]), np.array([5, 4]), np.array([2, 1])
+    module = nn.CTCLoss(blank=0, reduction="sum", zero_infinity=True)
+    expected = F.ctc_loss(lp, targets, inputs, lengths, 0, "sum", True)
+    assert module(lp, targets, inputs, lengths).item() == pytest.approx(expected.item())
+    assert nn.CTCLoss().reduction == "mean" and list(nn.CTCLoss().state_dict()) == []
