@@ -142,7 +142,7 @@ class CTCLossFunction(autograd.Function):
     alpha recursion forward, alpha and beta backward (see the module docstring)."""
 
     name = "ctc_loss"
-    target = "lattice"  # the extended targets it keeps (drawn as the loss's target)
+    target = "labels"  # the target labels, padded with the blank (drawn as the loss's target)
 
     @staticmethod
     def forward(
@@ -154,6 +154,7 @@ class CTCLossFunction(autograd.Function):
             loss = np.where(np.isinf(loss), 0.0, loss).astype(lp.dtype)
         ctx.save_for_backward(lp)
         ctx.lattice = lattice
+        ctx.labels = lattice.ext[:, 1::2]
         ctx.zero_infinity = zero_infinity
         return loss.astype(lp.dtype)
 

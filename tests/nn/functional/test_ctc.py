@@ -185,3 +185,10 @@ def test_ctc_loss_against_torch(reduction, zero_infinity):
         reduction="none",
     )  # fmt: skip
     np.testing.assert_allclose(ours.numpy(), ref.numpy(), rtol=1e-10)
+
+
+def test_ctc_loss_is_one_node_that_draws_its_labels():
+    lp = autograd.Tensor(log_softmax(RNG.standard_normal((4, 2, 3))), requires_grad=True)
+    loss = F.ctc_loss(lp, np.array([[1, 2], [2, 0]]), [4, 3], [2, 1], reduction="none")
+    assert loss.grad_fn.fn.name == "ctc_loss"
+    assert "labels" in autograd.draw_graph(loss).source

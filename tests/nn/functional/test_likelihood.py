@@ -270,3 +270,10 @@ def test_float32_stays_float32():
     assert F.poisson_nll_loss(x, np.ones((2, 3)), full=True).dtype == np.float32
     assert F.gaussian_nll_loss(x, np.zeros((2, 3)), np.ones(2)).dtype == np.float32
     assert math.isfinite(F.poisson_nll_loss(x, np.ones((2, 3))).item())
+
+
+def test_second_derivatives_of_the_nll_losses():
+    x, t = leaf(RNG.uniform(0.5, 2.0, (2, 3))), leaf(RNG.uniform(1.5, 4.0, (2, 3)))
+    assert autograd.gradgradcheck(lambda a, b: F.poisson_nll_loss(a, b, full=True), [x, t])
+    var = leaf(RNG.uniform(0.5, 2.0, (2, 3)))
+    assert autograd.gradgradcheck(lambda a, b, v: F.gaussian_nll_loss(a, b, v), [x, t, var])

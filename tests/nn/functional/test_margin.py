@@ -422,3 +422,13 @@ def test_legacy_size_average_and_reduce():
     assert total.item() == pytest.approx(F.soft_margin_loss(x, y, reduction="sum").item())
     with pytest.warns(UserWarning, match="reduction='none'"):
         assert F.hinge_embedding_loss(x, y, 1.0, None, False).shape == (4,)
+
+
+def test_second_derivatives_of_the_smooth_margin_losses():
+    x1, x2 = leaf(RNG.standard_normal((3, 4))), leaf(RNG.standard_normal((3, 4)))
+    t = leaf(RNG.uniform(0, 1, (3, 4)))
+    assert autograd.gradgradcheck(lambda a, b: F.multilabel_soft_margin_loss(a, b), [x1, t])
+    labels = np.array([1.0, -1.0, 1.0])
+    assert autograd.gradgradcheck(
+        lambda a, b: F.cosine_embedding_loss(a, b, labels, margin=-1.0), [x1, x2]
+    )
