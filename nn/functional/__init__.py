@@ -46,6 +46,7 @@ from .margin import (
     multilabel_soft_margin_loss,
     soft_margin_loss,
     triplet_margin_loss,
+    triplet_margin_with_distance_loss,
 )
 from .normalization import batch_norm, layer_norm, rms_norm
 from .padding import pad
@@ -89,6 +90,7 @@ __all__ = [
     "poisson_nll_loss",
     "soft_margin_loss",
     "triplet_margin_loss",
+    "triplet_margin_with_distance_loss",
     "pad",
     "cosine_similarity",
     "normalize",

@@ -1,5 +1,6 @@
 """Margin and ranking losses, as PyTorch defines them: ``margin_ranking_loss``,
-``hinge_embedding_loss``, ``cosine_embedding_loss``, ``triplet_margin_loss``,
+``hinge_embedding_loss``, ``cosine_embedding_loss``, ``triplet_margin_loss`` (and
+``triplet_margin_with_distance_loss``),
 ``soft_margin_loss``, ``multilabel_soft_margin_loss``, ``multi_margin_loss`` and
 ``multilabel_margin_loss``.
 
@@ -12,6 +13,7 @@ differentiated: a label Tensor that requires grad is refused.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -192,6 +194,39 @@ def triplet_margin_loss(
     d_neg = pairwise_distance(a, neg, float(p), float(eps))
     if swap:
         d_neg = autograd.minimum(d_neg, pairwise_distance(pos, neg, float(p), float(eps)))
+    return reduced((m + d_pos - d_neg).clamp(min=0.0), reduction)
+
+
+def triplet_margin_with_distance_loss(
+    anchor: Any,
+    positive: Any,
+    negative: Any,
+    *,
+    distance_function: Callable[[Any, Any], autograd.Tensor] | None = None,
+    margin: float = 1.0,
+    swap: bool = False,
+    reduction: str = "mean",
+) -> autograd.Tensor:
+    """Triplet loss l = max(0, d(a, p) + margin - d(a, n)) with any distance d (a function of
+    two tensors giving one distance per triplet; default ``pairwise_distance``), e.g.
+    ``lambda u, v: 1 - F.cosine_similarity(u, v)``. ``swap`` as in ``triplet_margin_loss``."""
+    fn = "triplet_margin_with_distance_loss"
+    check_reduction(fn, reduction)
+    m = _number(fn, "margin", margin)
+    if not m > 0:
+        raise ValueError(f"{fn}: margin must be greater than 0, got {m}")
+    a = _floating(fn, "anchor", anchor)
+    pos = _floating(fn, "positive", positive)
+    neg = _floating(fn, "negative", negative)
+    if not a.ndim == pos.ndim == neg.ndim:
+        raise ValueError(
+            f"{fn}: anchor, positive and negative must have the same number of dimensions, "
+            f"got shapes {a.shape}, {pos.shape} and {neg.shape}"
+        )
+    distance = pairwise_distance if distance_function is None else distance_function
+    d_pos, d_neg = as_tensor(distance(a, pos)), as_tensor(distance(a, neg))
+    if swap:
+        d_neg = autograd.minimum(d_neg, as_tensor(distance(pos, neg)))
     return reduced((m + d_pos - d_neg).clamp(min=0.0), reduction)
 
 

@@ -327,6 +327,17 @@ RECORDED = [
     ("triplet_margin_loss", "positive", X, lambda a: F.triplet_margin_loss(PROBS, a, -X)),
     ("triplet_margin_loss", "negative", X, lambda a: F.triplet_margin_loss(PROBS, -X, a)),
     ("soft_margin_loss", "input", X, lambda a: F.soft_margin_loss(a, SIGNS)),
+    *[
+        (
+            "triplet_margin_with_distance_loss",
+            name,
+            X,
+            lambda a, i=i: F.triplet_margin_with_distance_loss(
+                *[a if j == i else v for j, v in enumerate((PROBS, -X, X * 2))], swap=True
+            ),
+        )
+        for i, name in enumerate(("anchor", "positive", "negative"))
+    ],
     ("multilabel_soft_margin_loss", "input", X, lambda a: F.multilabel_soft_margin_loss(a, PROBS)),
     ("multilabel_soft_margin_loss", "target", PROBS, lambda a: F.multilabel_soft_margin_loss(X, a)),
     (
@@ -467,6 +478,12 @@ REFUSED = [
     ("multi_margin_loss", "weight", POS, lambda a: F.multi_margin_loss(X, LABELS, weight=a)),
     ("multi_margin_loss", "margin", _t(), lambda a: F.multi_margin_loss(X, LABELS, margin=a)),
     ("multi_margin_loss", "p", POS[0], lambda a: F.multi_margin_loss(X, LABELS, p=a * 0 + 1)),
+    (
+        "triplet_margin_with_distance_loss",
+        "margin",
+        POS[0],
+        lambda a: F.triplet_margin_with_distance_loss(X, X, X, margin=a),
+    ),
 ]
 
 
@@ -529,6 +546,7 @@ ALSO = {
     ("multi_margin_loss", "target"): "class indices (integers)",
     ("multilabel_margin_loss", "target"): "class indices (integers)",
     ("ctc_loss", "targets"): "class indices (integers)",
+    ("triplet_margin_with_distance_loss", "distance_function"): "a function",
     ("ctc_loss", "input_lengths"): "integers",
     ("ctc_loss", "target_lengths"): "integers",
 }

@@ -432,3 +432,46 @@ def test_second_derivatives_of_the_smooth_margin_losses():
     assert autograd.gradgradcheck(
         lambda a, b: F.cosine_embedding_loss(a, b, labels, margin=-1.0), [x1, x2]
     )
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_triplet_margin_with_distance_loss_against_torch(reduction):
+    torch = pytest.importorskip("torch")
+    TF = torch.nn.functional
+    a, p, n = (RNG.standard_normal((5, 3)) for _ in range(3))
+    n[0] = p[0] + 0.05  # swap matters for the first triplet
+    for swap in (False, True):
+        _against_torch(
+            lambda u, v, w, s=swap: F.triplet_margin_with_distance_loss(
+                u, v, w, swap=s, margin=2.0, reduction=reduction
+            ),
+            lambda u, v, w, s=swap: TF.triplet_margin_with_distance_loss(
+                u, v, w, swap=s, margin=2.0, reduction=reduction
+            ),
+            [a, p, n],
+            [True, True, True],
+        )
+        _against_torch(
+            lambda u, v, w, s=swap: F.triplet_margin_with_distance_loss(
+                u,
+                v,
+                w,
+                distance_function=lambda x, y: 1 - F.cosine_similarity(x, y),
+                swap=s,
+                reduction=reduction,
+            ),
+            lambda u, v, w, s=swap: TF.triplet_margin_with_distance_loss(
+                u,
+                v,
+                w,
+                distance_function=lambda x, y: 1 - TF.cosine_similarity(x, y),
+                swap=s,
+                reduction=reduction,
+            ),
+            [a, p, n],
+            [True, True, True],
+        )
+    with pytest.raises(ValueError, match="triplet_margin_with_distance_loss: margin must be"):
+        F.triplet_margin_with_distance_loss(a, p, n, margin=-1.0)
+    with pytest.raises(ValueError, match="anchor, positive and negative must have the same"):
+        F.triplet_margin_with_distance_loss(a, p[0], n)

@@ -159,3 +159,21 @@ def test_ctc_loss_module_matches_its_function():
     expected = F.ctc_loss(lp, targets, inputs, lengths, 0, "sum", True)
     assert module(lp, targets, inputs, lengths).item() == pytest.approx(expected.item())
     assert nn.CTCLoss().reduction == "mean" and list(nn.CTCLoss().state_dict()) == []
+
+
+def test_triplet_margin_with_distance_loss_module():
+    rng = np.random.default_rng(3)
+    a, p, n = (t(rng.standard_normal((4, 3))) for _ in range(3))
+
+    def distance(u, v):
+        return 1 - F.cosine_similarity(u, v)
+
+    module = nn.TripletMarginWithDistanceLoss(distance_function=distance, margin=0.5, swap=True)
+    expected = F.triplet_margin_with_distance_loss(
+        a, p, n, distance_function=distance, margin=0.5, swap=True
+    )
+    assert module(a, p, n).item() == pytest.approx(expected.item())
+    default = nn.TripletMarginWithDistanceLoss(reduction="sum")(a, p, n)
+    assert default.item() == pytest.approx(F.triplet_margin_loss(a, p, n, reduction="sum").item())
+    with pytest.raises(ValueError, match="margin must be greater than 0"):
+        nn.TripletMarginWithDistanceLoss(margin=0)
