@@ -140,9 +140,9 @@ def poisson_nll_loss(
     l = x - t log(x + eps) when x is lambda itself.
 
     ``full=True`` adds Stirling's approximation of log(t!), t log t - t + log(2 pi t) / 2, for
-    t > 1 (0 for t <= 1, where it is no approximation). Input and target broadcast; both are
-    differentiated (PyTorch's derivative for t <= 0 with ``full`` is NaN; the term is 0 there,
-    and so is its derivative here).
+    t > 1 (and 0 for t <= 1, as log(t!) is for t = 0 and 1). Input and target broadcast; both
+    are differentiated (for t <= 0 with ``full``, PyTorch's derivative is NaN; the term is 0
+    there, and so is its derivative here).
     """
     fn = "poisson_nll_loss"
     reduction = legacy_reduction(fn, size_average, reduce, reduction)
