@@ -25,9 +25,7 @@ from .checks import (
     legacy_reduction,
     refuse_grad,
 )
-from .checks import (
-    reduce as reduced,
-)
+from .checks import reduce as reduced  # (``reduce`` is PyTorch's legacy argument here)
 
 
 class KLDivFunction(autograd.Function):

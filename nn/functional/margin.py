@@ -1,8 +1,7 @@
 """Margin and ranking losses, as PyTorch defines them: ``margin_ranking_loss``,
-``hinge_embedding_loss``, ``cosine_embedding_loss``, ``triplet_margin_loss`` (and
-``triplet_margin_with_distance_loss``),
-``soft_margin_loss``, ``multilabel_soft_margin_loss``, ``multi_margin_loss`` and
-``multilabel_margin_loss``.
+``hinge_embedding_loss``, ``cosine_embedding_loss``, ``triplet_margin_loss``,
+``triplet_margin_with_distance_loss``, ``soft_margin_loss``, ``multilabel_soft_margin_loss``,
+``multi_margin_loss`` and ``multilabel_margin_loss``.
 
 Each is composed of recorded ops (``soft_margin_loss`` is one fused op, computed without
 overflow). Hinges follow PyTorch's derivatives at the kink: ``max(0, z)`` written as a clamp
@@ -29,9 +28,7 @@ from .checks import (
     legacy_reduction,
     refuse_grad,
 )
-from .checks import (
-    reduce as reduced,
-)
+from .checks import reduce as reduced  # (``reduce`` is PyTorch's legacy argument here)
 from .distance import pairwise_distance
 
 # The constant PyTorch adds to each squared norm in cosine_embedding_loss: a C++ float 1e-12.
