@@ -41,6 +41,15 @@ def _floating(fn: str, name: str, value: Any) -> autograd.Tensor:
     return x
 
 
+def _partner(fn: str, name: str, value: Any, x: autograd.Tensor) -> autograd.Tensor:
+    """A second input compared with ``x``: a Tensor as it is (floating), anything else in
+    ``x``'s dtype (a float64 array must not make a float32 model's loss float64)."""
+    if isinstance(value, autograd.Tensor):
+        check_floating(fn, name, value)
+        return value
+    return autograd.Tensor(np.asarray(value), dtype=x.dtype)
+
+
 def _labels(fn: str, target: Any, x: autograd.Tensor) -> np.ndarray:
     """A label target's values (refused if it requires grad: labels are not differentiated)."""
     refuse_grad(fn, "target", target, " (labels)")
@@ -74,7 +83,8 @@ def margin_ranking_loss(
     fn = "margin_ranking_loss"
     reduction = legacy_reduction(fn, size_average, reduce, reduction)
     check_reduction(fn, reduction)
-    x1, x2 = _floating(fn, "input1", input1), _floating(fn, "input2", input2)
+    x1 = _floating(fn, "input1", input1)
+    x2 = _partner(fn, "input2", input2, x1)
     y = float_like(x1, target)
     if not x1.ndim == x2.ndim == y.ndim:
         raise ValueError(
@@ -129,7 +139,8 @@ def cosine_embedding_loss(
     fn = "cosine_embedding_loss"
     reduction = legacy_reduction(fn, size_average, reduce, reduction)
     check_reduction(fn, reduction)
-    x1, x2 = _floating(fn, "input1", input1), _floating(fn, "input2", input2)
+    x1 = _floating(fn, "input1", input1)
+    x2 = _partner(fn, "input2", input2, x1)
     refuse_grad(fn, "target", target, " (labels)")
     y = target._data if isinstance(target, autograd.Tensor) else np.asarray(target)
     if y.ndim > 1:
@@ -180,8 +191,8 @@ def triplet_margin_loss(
     refuse_grad(fn, "p", p)
     refuse_grad(fn, "eps", eps)
     a = _floating(fn, "anchor", anchor)
-    pos = _floating(fn, "positive", positive)
-    neg = _floating(fn, "negative", negative)
+    pos = _partner(fn, "positive", positive, a)
+    neg = _partner(fn, "negative", negative, a)
     if not a.ndim == pos.ndim == neg.ndim:
         raise ValueError(
             f"{fn}: anchor, positive and negative must have the same number of dimensions, "
@@ -213,8 +224,8 @@ def triplet_margin_with_distance_loss(
     if not m > 0:
         raise ValueError(f"{fn}: margin must be greater than 0, got {m}")
     a = _floating(fn, "anchor", anchor)
-    pos = _floating(fn, "positive", positive)
-    neg = _floating(fn, "negative", negative)
+    pos = _partner(fn, "positive", positive, a)
+    neg = _partner(fn, "negative", negative, a)
     if not a.ndim == pos.ndim == neg.ndim:
         raise ValueError(
             f"{fn}: anchor, positive and negative must have the same number of dimensions, "

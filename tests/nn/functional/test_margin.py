@@ -475,3 +475,24 @@ def test_triplet_margin_with_distance_loss_against_torch(reduction):
         F.triplet_margin_with_distance_loss(a, p, n, margin=-1.0)
     with pytest.raises(ValueError, match="anchor, positive and negative must have the same"):
         F.triplet_margin_with_distance_loss(a, p[0], n)
+
+
+def test_float32_inputs_give_float32_losses_and_gradients():
+    x = autograd.Tensor(RNG.standard_normal((3, 4)).astype(np.float32), requires_grad=True)
+    other = RNG.standard_normal((3, 4))  # float64 arrays are taken in the input's dtype
+    labels = signs(3, 4)
+    losses = [
+        F.margin_ranking_loss(x, other, labels),
+        F.hinge_embedding_loss(x, labels),
+        F.cosine_embedding_loss(x, other.astype(np.float32), labels[:, 0]),
+        F.triplet_margin_loss(x, x * 2, -x),
+        F.soft_margin_loss(x, labels),
+        F.multilabel_soft_margin_loss(x, (other > 0), np.ones(4)),
+        F.multi_margin_loss(x, np.array([0, 1, 3]), 2, weight=np.ones(4)),
+        F.multilabel_margin_loss(x, np.array([[0, -1, 0, 0]] * 3)),
+    ]
+    for loss in losses:
+        assert loss.dtype == np.float32
+        x.grad = None
+        loss.backward()
+        assert x.grad.dtype == np.float32
