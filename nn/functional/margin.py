@@ -277,7 +277,7 @@ def soft_margin_loss(
         raise ValueError(
             f"{fn}: target shape {y.shape} does not broadcast to the input shape {x.shape}"
         )
-    labels = float_like(x, target if isinstance(target, autograd.Tensor) else y)
+    labels = autograd.Tensor(y, dtype=x.dtype)  # (labels: the loss has the input's dtype)
     return reduced(SoftMarginFunction.apply(x, labels), reduction)
 
 
