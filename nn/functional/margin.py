@@ -411,11 +411,13 @@ def multilabel_margin_loss(
             f"{classes - 1}, and -1 to end a list)"
         )
     listed = np.cumprod(y != -1, axis=1).astype(bool)  # entries before each row's first -1
-    counts = np.zeros((n, classes), dtype=x.dtype)  # how often each class is listed
+    width = int(listed.sum(axis=1).max(initial=0))  # the longest list: (N, K, C) pairs, not C^2
+    entries, listed = np.where(listed, y, 0)[:, :width], listed[:, :width]
+    unlisted = np.ones((n, classes), dtype=bool)
     rows_of, cols_of = np.nonzero(listed)
-    np.add.at(counts, (rows_of, y[rows_of, cols_of]), 1)
-    # pairs[k, j, i]: how often the term (listed class j, unlisted class i) is counted
-    pairs = counts[:, :, None] * (counts == 0)[:, None, :]
-    z = 1 - rows[:, :, None] + rows[:, None, :]  # 1 - (x_j - x_i)
-    hinge = autograd.where((pairs > 0) & (z._data > 0), z, 0.0) * pairs
+    unlisted[rows_of, entries[rows_of, cols_of]] = False
+    picked = autograd.take_along_axis(rows, entries, axis=1)  # x_j of each listed entry
+    z = 1 - picked[:, :, None] + rows[:, None, :]  # z[n, k, i] = 1 - (x_j - x_i)
+    counted = listed[:, :, None] & unlisted[:, None, :] & (z._data > 0)
+    hinge = autograd.where(counted, z, 0.0)
     return reduced(hinge.sum(axis=(1, 2)).reshape(sample_shape) / classes, reduction)
