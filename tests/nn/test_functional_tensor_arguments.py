@@ -592,6 +592,12 @@ def test_every_argument_of_every_functional_function_is_audited():
             "pos_weight",
         ),
         (lambda w: nn.LeakyReLU(w), lambda m: m(X), "leaky_relu", "negative_slope"),
+        (
+            lambda w: nn.MultiMarginLoss(weight=w),
+            lambda m: m(X, LABELS),
+            "multi_margin_loss",
+            "weight",
+        ),
     ],
 )
 def test_layers_given_a_tensor_that_requires_grad_refuse_it_where_functional_does(
