@@ -63,6 +63,16 @@ def _labels(fn: str, target: Any, x: autograd.Tensor) -> np.ndarray:
     return t
 
 
+def _check_broadcast(fn: str, **tensors: Any) -> None:
+    """A ValueError naming ``fn`` and every shape unless the shapes broadcast together."""
+    shapes = {name: np.shape(getattr(t, "_data", t)) for name, t in tensors.items()}
+    try:
+        np.broadcast_shapes(*shapes.values())
+    except ValueError:
+        listed = ", ".join(f"{name} {shape}" for name, shape in shapes.items())
+        raise ValueError(f"{fn}: shapes do not broadcast together: {listed}") from None
+
+
 def _number(fn: str, name: str, value: Any) -> float:
     refuse_grad(fn, name, value)  # read as a number, as PyTorch's float options are
     return float(value)
@@ -198,6 +208,7 @@ def triplet_margin_loss(
             f"{fn}: anchor, positive and negative must have the same number of dimensions, "
             f"got shapes {a.shape}, {pos.shape} and {neg.shape}"
         )
+    _check_broadcast(fn, anchor=a, positive=pos, negative=neg)
     d_pos = pairwise_distance(a, pos, float(p), float(eps))
     d_neg = pairwise_distance(a, neg, float(p), float(eps))
     if swap:
@@ -231,6 +242,7 @@ def triplet_margin_with_distance_loss(
             f"{fn}: anchor, positive and negative must have the same number of dimensions, "
             f"got shapes {a.shape}, {pos.shape} and {neg.shape}"
         )
+    _check_broadcast(fn, anchor=a, positive=pos, negative=neg)
     distance = pairwise_distance if distance_function is None else distance_function
     d_pos, d_neg = as_tensor(distance(a, pos)), as_tensor(distance(a, neg))
     if swap:
@@ -300,9 +312,11 @@ def multilabel_soft_margin_loss(
     if x.ndim == 0:
         raise ValueError(f"{fn}: input must have a class axis (its last), got a 0-d input")
     y = float_like(x, target)
+    w = None if weight is None else float_like(x, weight)
+    _check_broadcast(fn, input=x, target=y, **({} if w is None else {"weight": w}))
     loss = -(y * logsigmoid(x) + (1 - y) * logsigmoid(-x))
-    if weight is not None:
-        loss = loss * float_like(x, weight)
+    if w is not None:
+        loss = loss * w
     classes = x.shape[-1]
     return reduced(loss.sum(axis=x.ndim - 1) / classes, reduction)
 

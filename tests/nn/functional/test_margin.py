@@ -411,6 +411,10 @@ def test_bad_shapes_and_labels_are_clear_errors():
         F.multi_margin_loss(np.ones((2, 3, 4)), np.array([0, 1]))
     with pytest.raises(ValueError, match="multilabel_soft_margin_loss: input must have a class"):
         F.multilabel_soft_margin_loss(np.array(1.0), np.array(1.0))
+    with pytest.raises(ValueError, match=r"multilabel_soft_margin_loss: .* weight \(3,\)"):
+        F.multilabel_soft_margin_loss(x, x, np.ones(3))
+    with pytest.raises(ValueError, match=r"triplet_margin_loss: .* positive \(3, 4\)"):
+        F.triplet_margin_loss(x, np.ones((3, 4)), x)
     with pytest.raises(ValueError, match="hinge_embedding_loss: reduction must be"):
         F.hinge_embedding_loss(x, np.ones((3, 2)), reduction="avg")
 
