@@ -70,6 +70,8 @@ class _Lattice:
         return np.where(self.inside, e, _NEG_INF)
 
     def alpha(self, e: np.ndarray) -> np.ndarray:
+        """log alpha[t, n, s]: all prefixes of alignments that are in state s at frame t
+        (frames past a sample's length are computed too, and never read)."""
         steps, n, states = e.shape
         alpha = np.full(e.shape, _NEG_INF, dtype=e.dtype)
         if steps == 0:
@@ -82,6 +84,8 @@ class _Lattice:
         return alpha
 
     def beta(self, e: np.ndarray) -> np.ndarray:
+        """log beta[t, n, s]: all suffixes from state s at frame t to the end of sample n's
+        frames, emission at t included (-inf at and after a sample's last frame + 1)."""
         steps, n, states = e.shape
         beta = np.full(e.shape, _NEG_INF, dtype=e.dtype)
         last = self.count - 1
