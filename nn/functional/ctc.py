@@ -85,7 +85,7 @@ class _Lattice:
 
     def beta(self, e: np.ndarray) -> np.ndarray:
         """log beta[t, n, s]: all suffixes from state s at frame t to the end of sample n's
-        frames, emission at t included (-inf at and after a sample's last frame + 1)."""
+        frames, emission at t included (-inf for the frames past the sample's length)."""
         steps, n, states = e.shape
         beta = np.full(e.shape, _NEG_INF, dtype=e.dtype)
         last = self.count - 1
