@@ -530,8 +530,7 @@ STRUCTURAL = {
     "groups", "dilation", "inplace", "keepdim", "keepdims", "pad", "mode", "num_groups",
     "size", "use_input_stats", "return_indices", "align_corners", "recompute_scale_factor",
     "antialias", "upscale_factor", "downscale_factor", "padding_mode",
-    "size_average", "reduce", "log_target", "log_input", "full", "swap",
-    "blank",
+    "size_average", "reduce", "log_target", "log_input", "full", "swap", "blank",
     "zero_infinity",
 }  # fmt: skip
 # Arguments audited by a case under another label, or integer-only.
