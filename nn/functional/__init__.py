@@ -30,11 +30,24 @@ from .activation import (
 from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .channel_norm import group_norm, instance_norm, local_response_norm
 from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
+from .ctc import ctc_loss
 from .distance import cosine_similarity, normalize, pairwise_distance
 from .dropout import alpha_dropout, dropout1d, dropout3d, feature_alpha_dropout
 from .fold import fold, unfold
+from .likelihood import gaussian_nll_loss, kl_div, poisson_nll_loss
 from .linear import bilinear, dropout, embedding, linear, one_hot
 from .loss import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, nll_loss
+from .margin import (
+    cosine_embedding_loss,
+    hinge_embedding_loss,
+    margin_ranking_loss,
+    multi_margin_loss,
+    multilabel_margin_loss,
+    multilabel_soft_margin_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+    triplet_margin_with_distance_loss,
+)
 from .normalization import batch_norm, layer_norm, rms_norm
 from .padding import pad
 from .pooling import (
@@ -65,6 +78,19 @@ __all__ = [
     "local_response_norm",
     "rms_norm",
     "threshold",
+    "ctc_loss",
+    "cosine_embedding_loss",
+    "gaussian_nll_loss",
+    "hinge_embedding_loss",
+    "kl_div",
+    "margin_ranking_loss",
+    "multi_margin_loss",
+    "multilabel_margin_loss",
+    "multilabel_soft_margin_loss",
+    "poisson_nll_loss",
+    "soft_margin_loss",
+    "triplet_margin_loss",
+    "triplet_margin_with_distance_loss",
     "pad",
     "cosine_similarity",
     "normalize",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -53,6 +54,24 @@ def check_reduction(fn: str, reduction: str) -> None:
         raise ValueError(f"{fn}: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
 
 
+def legacy_reduction(fn: str, size_average: Any, reduce: Any, reduction: str) -> str:
+    """The ``reduction`` PyTorch's deprecated ``size_average=`` / ``reduce=`` arguments stand for
+    when either is given (with PyTorch's warning): ``reduce=False`` is 'none', else
+    ``size_average=False`` is 'sum', else 'mean'. Neither given: ``reduction`` itself."""
+    if size_average is None and reduce is None:
+        return reduction
+    keep = reduce is None or bool(reduce)
+    average = size_average is None or bool(size_average)
+    chosen = ("mean" if average else "sum") if keep else "none"
+    warnings.warn(
+        f"{fn}: size_average and reduce are deprecated (as in PyTorch); use "
+        f"reduction={chosen!r} instead",
+        UserWarning,
+        stacklevel=3,
+    )
+    return chosen
+
+
 def reduce(loss: autograd.Tensor, reduction: str) -> autograd.Tensor:
     """Apply an already checked ``reduction`` to elementwise losses."""
     if reduction == "mean":
@@ -84,6 +103,15 @@ def target_like(x: autograd.Tensor, target: Any) -> autograd.Tensor:
     if isinstance(target, autograd.Tensor):
         return target
     return autograd.Tensor(np.asarray(target), dtype=x.dtype)
+
+
+def float_like(x: autograd.Tensor, value: Any) -> autograd.Tensor:
+    """``value`` as a floating Tensor for arithmetic with ``x``: a floating Tensor as it is (its
+    graph kept), an integer or bool Tensor or anything else in ``x``'s dtype (PyTorch's labels
+    such as ``torch.ones(n, dtype=torch.long)`` are integers)."""
+    if isinstance(value, autograd.Tensor):
+        return value if value._data.dtype.kind == "f" else value.astype(x.dtype)
+    return autograd.Tensor(np.asarray(value), dtype=x.dtype)
 
 
 def loss_pair(

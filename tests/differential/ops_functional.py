@@ -763,6 +763,175 @@ def _volume(g, x):
     )
 
 
+@op("likelihood_losses", "nn.functional")
+def _likelihood(g, x):
+    which = g.pick(["kl_div", "poisson_nll_loss", "gaussian_nll_loss"])
+    reduction = g.pick(["mean", "sum", "none"] + (["batchmean"] if which == "kl_div" else []))
+    if which == "kl_div":
+        log_target = g.flag()
+        t = g.leaf(x.shape, "normal" if log_target else "unit", grad=g.flag())
+        kw = {"reduction": reduction, "log_target": log_target}
+        return (
+            (lambda: F.kl_div(x.ours, t.ours, **kw)),
+            (lambda: TF.kl_div(x.theirs, t.theirs, **kw)),
+            f"kl_div({t.label}, {kw})",
+        )
+    if which == "poisson_nll_loss":
+        t = g.leaf(x.shape, "positive", grad=g.flag())
+        log_input, full = g.flag(), g.flag()
+        kw = {"log_input": log_input, "full": full, "reduction": reduction}
+        return (  # (exp: a rate must be positive when it is not a log-rate)
+            (lambda: F.poisson_nll_loss(x.ours if log_input else x.ours.exp(), t.ours, **kw)),
+            (
+                lambda: TF.poisson_nll_loss(
+                    x.theirs if log_input else x.theirs.exp(), t.theirs, **kw
+                )
+            ),
+            f"poisson_nll_loss({t.label}, {kw})",
+        )
+    y = g.leaf(x.shape)
+    per_sample = bool(x.shape) and g.flag()
+    var = g.leaf(x.shape[:-1] if per_sample else x.shape, "positive", grad=g.flag())
+    kw = {"full": g.flag(), "reduction": reduction}
+    return (
+        (lambda: F.gaussian_nll_loss(x.ours, y.ours, var.ours, **kw)),
+        (lambda: TF.gaussian_nll_loss(x.theirs, y.theirs, var.theirs, **kw)),
+        f"gaussian_nll_loss({y.label}, var {var.label}, {kw})",
+    )
+
+
+def _signs(g, shape):
+    data = np.where(g.values(shape) > 0, 1.0, -1.0)
+    return data, torch.tensor(data)
+
+
+@op("margin_losses", "nn.functional")
+def _margin(g, x):
+    which = g.pick(
+        [
+            "margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss",
+            "multilabel_soft_margin_loss", "cosine_embedding_loss", "triplet_margin_loss",
+            "triplet_margin_with_distance_loss",
+        ]
+    )  # fmt: skip
+    if not np.isfinite(x.ours.numpy()).all():
+        # A known divergence of clamp (autograd/ops/piecewise.py): its backward multiplies the
+        # gradient by its mask, so a NaN gradient reaching a clamped element stays NaN where
+        # PyTorch's select gives 0; these hinges are clamps, and NaN inputs make NaN gradients.
+        raise DoesNotFitError
+    kw: dict[str, Any] = {"reduction": g.pick(["mean", "sum", "none"])}
+    if which in ("margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss"):
+        data, labels = _signs(g, x.shape)
+        if which == "soft_margin_loss":
+            # Documented divergence: PyTorch's log(1 + exp(-y x)) overflows to inf beyond 709.
+            if x.ours.numpy().size and np.abs(x.ours.numpy()).max() > 700:
+                raise DoesNotFitError
+            return (
+                (lambda: F.soft_margin_loss(x.ours, data, **kw)),
+                (lambda: TF.soft_margin_loss(x.theirs, labels, **kw)),
+                f"soft_margin_loss({kw})",
+            )
+        kw["margin"] = g.pick([0.0, 0.5, 1.0])
+        if which == "hinge_embedding_loss":
+            return (
+                (lambda: F.hinge_embedding_loss(x.ours, data, **kw)),
+                (lambda: TF.hinge_embedding_loss(x.theirs, labels, **kw)),
+                f"hinge_embedding_loss({kw})",
+            )
+        other = g.leaf(x.shape)
+        return (
+            (lambda: F.margin_ranking_loss(x.ours, other.ours, data, **kw)),
+            (lambda: TF.margin_ranking_loss(x.theirs, other.theirs, labels, **kw)),
+            f"margin_ranking_loss({other.label}, {kw})",
+        )
+    if which == "multilabel_soft_margin_loss":
+        if not x.shape or x.shape[-1] == 0:
+            raise DoesNotFitError
+        t = g.leaf(x.shape, "unit", grad=g.flag())
+        w = g.leaf(x.shape[-1:], "positive") if g.flag() else None
+        return (
+            (
+                lambda: F.multilabel_soft_margin_loss(
+                    x.ours, t.ours, None if w is None else w.ours, **kw
+                )
+            ),
+            (
+                lambda: TF.multilabel_soft_margin_loss(
+                    x.theirs, t.theirs, None if w is None else w.theirs, **kw
+                )
+            ),
+            f"multilabel_soft_margin_loss({t.label}, weight={w is not None}, {kw})",
+        )
+    if which == "cosine_embedding_loss":
+        if len(x.shape) not in (1, 2):
+            raise DoesNotFitError
+        other = g.leaf(x.shape)
+        data, labels = _signs(g, x.shape[:-1])
+        kw["margin"] = g.pick([0.0, -0.5, 0.5])
+        return (
+            (lambda: F.cosine_embedding_loss(x.ours, other.ours, data, **kw)),
+            (lambda: TF.cosine_embedding_loss(x.theirs, other.theirs, labels, **kw)),
+            f"cosine_embedding_loss({other.label}, {kw})",
+        )
+    if not x.shape:
+        raise DoesNotFitError
+    positive, negative = g.leaf(x.shape), g.leaf(x.shape)
+    kw.update(margin=g.pick([0.5, 1.0]), swap=g.flag())
+    if which == "triplet_margin_loss":
+        kw["p"] = g.pick([1.0, 2.0, 3.0])
+    return (
+        (lambda: getattr(F, which)(x.ours, positive.ours, negative.ours, **kw)),
+        (lambda: getattr(TF, which)(x.theirs, positive.theirs, negative.theirs, **kw)),
+        f"{which}({positive.label}, {negative.label}, {kw})",
+    )
+
+
+@op("multi_class_margin_losses", "nn.functional")
+def _multi_class_margin(g, x):
+    if len(x.shape) not in (1, 2) or 0 in x.shape:  # (PyTorch's 'mean' of no samples is garbage)
+        raise DoesNotFitError
+    classes = x.shape[-1]
+    reduction = g.pick(["mean", "sum", "none"])
+    if g.flag():
+        data, index = g.const_int(x.shape[:-1], classes)
+        p, margin = g.pick([1, 2]), g.pick([0.5, 1.0])
+        w = g.values((classes,), "positive") if g.flag() else None
+        tw = None if w is None else torch.tensor(w)
+        return (
+            (lambda: F.multi_margin_loss(x.ours, data, p, margin, w, reduction=reduction)),
+            (lambda: TF.multi_margin_loss(x.theirs, index, p, margin, tw, reduction=reduction)),
+            f"multi_margin_loss(p={p}, margin={margin}, weight={w is not None}, {reduction})",
+        )
+    data, _ = g.const_int(x.shape, classes + 1)
+    data = data - 1  # class indices and -1s, which end each list
+    return (
+        (lambda: F.multilabel_margin_loss(x.ours, data, reduction=reduction)),
+        (lambda: TF.multilabel_margin_loss(x.theirs, torch.tensor(data), reduction=reduction)),
+        f"multilabel_margin_loss({data.tolist()}, {reduction})",
+    )
+
+
+@op("ctc_loss", "nn.functional")
+def _ctc(g, x):
+    if len(x.shape) != 3 or x.shape[0] == 0 or x.shape[1] == 0 or x.shape[2] < 2:
+        x = g.leaf((g.draw(st.integers(1, 4)), g.draw(st.integers(1, 2)), g.pick([2, 3])))
+    steps, n, classes = x.shape
+    blank = g.pick([0, classes - 1])
+    longest = g.draw(st.integers(0, 3))
+    labels = g.const_int((n, longest), classes - 1)[0]
+    labels = labels + (labels >= blank)  # any class but the blank
+    lengths = g.const_int((n,), longest + 1)[0]
+    inputs = g.const_int((n,), steps + 1)[0]
+    kw = {"blank": blank, "reduction": g.pick(["mean", "sum", "none"]), "zero_infinity": g.flag()}
+    args = (labels, inputs, lengths)
+    targs = tuple(torch.tensor(a) for a in args)
+    return (  # through log_softmax, as PyTorch's gradient assumes (ctc.py's docstring)
+        (lambda: F.ctc_loss(F.log_softmax(x.ours, dim=2), *args, **kw)),
+        (lambda: TF.ctc_loss(x.theirs.log_softmax(2), *targs, **kw)),
+        f"ctc_loss({args}, {kw})",
+    )
+
+
 # Every function nn.functional exports, and the op names that exercise it.
 COVERAGE = {
     "softmax": "softmax",
@@ -827,6 +996,24 @@ COVERAGE = {
     "l1_loss": "regression_losses",
     "huber_loss": "regression_losses",
     "smooth_l1_loss": "regression_losses",
+    "kl_div": "likelihood_losses",
+    "poisson_nll_loss": "likelihood_losses",
+    "gaussian_nll_loss": "likelihood_losses",
+    **{
+        name: "margin_losses"
+        for name in (
+            "margin_ranking_loss",
+            "hinge_embedding_loss",
+            "soft_margin_loss",
+            "multilabel_soft_margin_loss",
+            "cosine_embedding_loss",
+            "triplet_margin_loss",
+            "triplet_margin_with_distance_loss",
+        )
+    },  # fmt: skip
+    "multi_margin_loss": "multi_class_margin_losses",
+    "multilabel_margin_loss": "multi_class_margin_losses",
+    "ctc_loss": "ctc_loss",
     "scaled_dot_product_attention": "attention",
     "multi_head_attention_forward": "multi_head_attention",
 }

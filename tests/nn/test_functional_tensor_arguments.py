@@ -76,6 +76,8 @@ def _mha(**changed):
     return out
 
 
+SIGNS = autograd.tensor(np.array([[1.0, -1, 1, -1], [-1, -1, 1, 1], [1, 1, -1, 1]]))
+LISTED = autograd.tensor(np.array([[0, 2, -1, 1], [3, -1, 0, 0], [1, 0, 3, 2]]))
 SEPARATE = _t(4, 4)
 _BI_W = _t(2, 4, 4)  # a bilinear weight (out, in1, in2)
 STATIC_K = _t(4, 3, 2)  # (N * heads, S, head_dim)
@@ -303,6 +305,55 @@ RECORDED = [
     ("dropout1d", "input", SEQ, lambda a: F.dropout1d(a, 0.5, training=False)),
     ("dropout3d", "input", IMG, lambda a: F.dropout3d(a, 0.5, training=False)),
     ("huber_loss", "delta", _t(low=0.5, high=1), lambda a: F.huber_loss(X, PROBS, delta=a)),
+    ("kl_div", "input", X, lambda a: F.kl_div(a, PROBS, reduction="batchmean")),
+    ("kl_div", "target", PROBS, lambda a: F.kl_div(X, a, reduction="sum")),
+    ("poisson_nll_loss", "input", X, lambda a: F.poisson_nll_loss(a, PROBS * 3, full=True)),
+    ("poisson_nll_loss", "target", PROBS, lambda a: F.poisson_nll_loss(X, a * 3, full=True)),
+    ("gaussian_nll_loss", "input", X, lambda a: F.gaussian_nll_loss(a, PROBS, PROBS)),
+    ("gaussian_nll_loss", "target", X, lambda a: F.gaussian_nll_loss(PROBS, a, PROBS)),
+    ("gaussian_nll_loss", "var", PROBS, lambda a: F.gaussian_nll_loss(X, PROBS, a)),
+    ("margin_ranking_loss", "input1", X, lambda a: F.margin_ranking_loss(a, PROBS, SIGNS)),
+    ("margin_ranking_loss", "input2", X, lambda a: F.margin_ranking_loss(PROBS, a, SIGNS)),
+    ("margin_ranking_loss", "target", SIGNS, lambda a: F.margin_ranking_loss(X, PROBS, a)),
+    ("hinge_embedding_loss", "input", X, lambda a: F.hinge_embedding_loss(a, SIGNS)),
+    ("cosine_embedding_loss", "input1", X, lambda a: F.cosine_embedding_loss(a, PROBS, B3 * 0 - 1)),
+    (
+        "cosine_embedding_loss",
+        "input2",
+        X,
+        lambda a: F.cosine_embedding_loss(PROBS, a, SIGNS[:, 0]),
+    ),
+    ("triplet_margin_loss", "anchor", X, lambda a: F.triplet_margin_loss(a, PROBS, -X)),
+    ("triplet_margin_loss", "positive", X, lambda a: F.triplet_margin_loss(PROBS, a, -X)),
+    ("triplet_margin_loss", "negative", X, lambda a: F.triplet_margin_loss(PROBS, -X, a)),
+    ("soft_margin_loss", "input", X, lambda a: F.soft_margin_loss(a, SIGNS)),
+    *[
+        (
+            "triplet_margin_with_distance_loss",
+            name,
+            X,
+            lambda a, i=i: F.triplet_margin_with_distance_loss(
+                *[a if j == i else v for j, v in enumerate((PROBS, -X, X * 2))], swap=True
+            ),
+        )
+        for i, name in enumerate(("anchor", "positive", "negative"))
+    ],
+    ("multilabel_soft_margin_loss", "input", X, lambda a: F.multilabel_soft_margin_loss(a, PROBS)),
+    ("multilabel_soft_margin_loss", "target", PROBS, lambda a: F.multilabel_soft_margin_loss(X, a)),
+    (
+        "multilabel_soft_margin_loss",
+        "weight",
+        POS,
+        lambda a: F.multilabel_soft_margin_loss(X, PROBS, weight=a),
+    ),
+    ("multi_margin_loss", "input", X, lambda a: F.multi_margin_loss(a, LABELS, p=2)),
+    ("multilabel_margin_loss", "input", X, lambda a: F.multilabel_margin_loss(a, LISTED)),
+    (
+        "ctc_loss",
+        "log_probs",
+        _t(3, 2, 4),
+        lambda a: F.ctc_loss(a, np.array([[1], [2]]), [3, 2], [1, 1]),
+    ),
     ("smooth_l1_loss", "beta", _t(low=0.5, high=1), lambda a: F.smooth_l1_loss(X, PROBS, beta=a)),
 ]
 
@@ -407,6 +458,32 @@ REFUSED = [
         lambda a: F.scaled_dot_product_attention(SEQ, SEQ, SEQ, dropout_p=a * 0),
     ),
     ("multi_head_attention_forward", "dropout_p", _t(), lambda a: _mha(dropout_p=a * 0)),
+    # the new losses: labels, class weights PyTorch does not differentiate, numeric options
+    (
+        "poisson_nll_loss",
+        "eps",
+        _t(),
+        lambda a: F.poisson_nll_loss(PROBS, X, False, eps=a * 0 + 1e-8),
+    ),
+    ("gaussian_nll_loss", "eps", _t(), lambda a: F.gaussian_nll_loss(X, PROBS, PROBS, eps=a)),
+    ("margin_ranking_loss", "margin", _t(), lambda a: F.margin_ranking_loss(X, X, SIGNS, a)),
+    ("hinge_embedding_loss", "target", SIGNS, lambda a: F.hinge_embedding_loss(X, a)),
+    ("hinge_embedding_loss", "margin", _t(), lambda a: F.hinge_embedding_loss(X, SIGNS, a)),
+    ("cosine_embedding_loss", "target", B3, lambda a: F.cosine_embedding_loss(X, X, a)),
+    ("cosine_embedding_loss", "margin", _t(), lambda a: F.cosine_embedding_loss(X, X, B3, a)),
+    ("triplet_margin_loss", "margin", POS[0], lambda a: F.triplet_margin_loss(X, X, X, a)),
+    ("triplet_margin_loss", "p", POS[0], lambda a: F.triplet_margin_loss(X, X, X, p=a)),
+    ("triplet_margin_loss", "eps", _t(), lambda a: F.triplet_margin_loss(X, X, X, eps=a)),
+    ("soft_margin_loss", "target", SIGNS, lambda a: F.soft_margin_loss(X, a)),
+    ("multi_margin_loss", "weight", POS, lambda a: F.multi_margin_loss(X, LABELS, weight=a)),
+    ("multi_margin_loss", "margin", _t(), lambda a: F.multi_margin_loss(X, LABELS, margin=a)),
+    ("multi_margin_loss", "p", POS[0], lambda a: F.multi_margin_loss(X, LABELS, p=a * 0 + 1)),
+    (
+        "triplet_margin_with_distance_loss",
+        "margin",
+        POS[0],
+        lambda a: F.triplet_margin_with_distance_loss(X, X, X, margin=a),
+    ),
 ]
 
 
@@ -453,6 +530,8 @@ STRUCTURAL = {
     "groups", "dilation", "inplace", "keepdim", "keepdims", "pad", "mode", "num_groups",
     "size", "use_input_stats", "return_indices", "align_corners", "recompute_scale_factor",
     "antialias", "upscale_factor", "downscale_factor", "padding_mode",
+    "size_average", "reduce", "log_target", "log_input", "full", "swap", "blank",
+    "zero_infinity",
 }  # fmt: skip
 # Arguments audited by a case under another label, or integer-only.
 ALSO = {
@@ -463,6 +542,12 @@ ALSO = {
     ("multi_head_attention_forward", "k_proj_weight"): "recorded as q_proj_weight is",
     ("multi_head_attention_forward", "v_proj_weight"): "recorded as q_proj_weight is",
     ("multi_head_attention_forward", "static_v"): "recorded as static_k is",
+    ("multi_margin_loss", "target"): "class indices (integers)",
+    ("multilabel_margin_loss", "target"): "class indices (integers)",
+    ("ctc_loss", "targets"): "class indices (integers)",
+    ("triplet_margin_with_distance_loss", "distance_function"): "a function",
+    ("ctc_loss", "input_lengths"): "integers",
+    ("ctc_loss", "target_lengths"): "integers",
 }
 
 
@@ -506,6 +591,12 @@ def test_every_argument_of_every_functional_function_is_audited():
             "pos_weight",
         ),
         (lambda w: nn.LeakyReLU(w), lambda m: m(X), "leaky_relu", "negative_slope"),
+        (
+            lambda w: nn.MultiMarginLoss(weight=w),
+            lambda m: m(X, LABELS),
+            "multi_margin_loss",
+            "weight",
+        ),
     ],
 )
 def test_layers_given_a_tensor_that_requires_grad_refuse_it_where_functional_does(
