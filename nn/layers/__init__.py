@@ -103,6 +103,8 @@ from .resampling import (
     UpsamplingNearest2d,
 )
 from .transformer import TransformerEncoder, TransformerEncoderLayer
+from .transformer_decoder import TransformerDecoder, TransformerDecoderLayer
+from .transformer_model import Transformer
 
 __all__ = [
     "AlphaDropout",
@@ -212,6 +214,9 @@ __all__ = [
     "SmoothL1Loss",
     "Softmax",
     "Tanh",
+    "Transformer",
+    "TransformerDecoder",
+    "TransformerDecoderLayer",
     "TransformerEncoder",
     "TransformerEncoderLayer",
 ]
