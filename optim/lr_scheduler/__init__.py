@@ -6,7 +6,9 @@ parameter group; the optimizer's next ``step()`` uses it. The sequences equal Py
 """
 
 from .base import LRScheduler
+from .chained import ChainedScheduler
 from .cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts
+from .cyclic import CyclicLR
 from .decay import (
     ConstantLR,
     ExponentialLR,
@@ -22,6 +24,8 @@ from .plateau import ReduceLROnPlateau
 from .sequential import SequentialLR
 
 __all__ = [
+    "ChainedScheduler",
+    "CyclicLR",
     "ConstantLR",
     "CosineAnnealingLR",
     "CosineAnnealingWarmRestarts",
