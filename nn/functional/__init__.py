@@ -32,6 +32,7 @@ from .channel_norm import group_norm, instance_norm, local_response_norm
 from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from .distance import cosine_similarity, normalize, pairwise_distance
 from .dropout import alpha_dropout, dropout1d, dropout3d, feature_alpha_dropout
+from .embedding_bag import embedding_bag
 from .fold import fold, unfold
 from .linear import bilinear, dropout, embedding, linear, one_hot
 from .loss import binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, nll_loss
@@ -111,6 +112,7 @@ __all__ = [
     "cross_entropy",
     "dropout",
     "embedding",
+    "embedding_bag",
     "erf",
     "gelu",
     "huber_loss",

@@ -64,3 +64,135 @@ class Embedding(Module):
     def extra_repr(self) -> str:
         text = f"{self.num_embeddings}, {self.embedding_dim}"
         return text if self.padding_idx is None else f"{text}, padding_idx={self.padding_idx}"
+
+
+class EmbeddingBag(Module):
+    """A table of ``num_embeddings`` vectors of size ``embedding_dim`` (``weight``, drawn from
+    N(0, 1) as PyTorch), looked up in bags and reduced to one vector per bag::
+
+        sum:  out[b] = sum_{i in bag b} s_i * weight[input[i]]     (s_i: per_sample_weights)
+        mean: out[b] = mean_{i in bag b} weight[input[i]]          (the default)
+        max:  out[b, d] = max_{i in bag b} weight[input[i], d]
+
+    ``forward(input, offsets=None, per_sample_weights=None)``: a 2-D ``input`` (B, N) is B bags
+    of N indices; a 1-D ``input`` is cut into bags at ``offsets`` (``include_last_offset``:
+    offsets also holds the end). ``padding_idx``: that row starts at zero, is left out of every
+    bag and is never trained. See ``F.embedding_bag`` (the same as ``Embedding`` then a
+    reduction, without the (B, N, embedding_dim) intermediate in sum and mean modes).
+    ``max_norm`` and ``scale_grad_by_freq=True`` are refused; ``sparse=True`` gives the same
+    gradient, dense. ``_weight`` is a starting table (PyTorch's private argument, used by
+    ``from_pretrained``); ``dtype`` defaults to float32; ``device`` must be the CPU.
+    """
+
+    def __init__(
+        self,
+        num_embeddings: int,
+        embedding_dim: int,
+        max_norm: float | None = None,
+        norm_type: float = 2.0,
+        scale_grad_by_freq: bool = False,
+        mode: str = "mean",
+        sparse: bool = False,
+        _weight: Any = None,
+        include_last_offset: bool = False,
+        padding_idx: int | None = None,
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__()
+        owner = "EmbeddingBag"
+        self.num_embeddings = check_size(owner, "num_embeddings", num_embeddings)
+        self.embedding_dim = check_size(owner, "embedding_dim", embedding_dim)
+        if max_norm is not None:
+            raise NotImplementedError(f"{owner}: max_norm is not supported")
+        if scale_grad_by_freq:
+            raise NotImplementedError(f"{owner}: scale_grad_by_freq=True is not supported")
+        if mode not in ("sum", "mean", "max"):
+            raise ValueError(f"{owner}: mode must be 'sum', 'mean' or 'max', got {mode!r}")
+        if padding_idx is not None:
+            if isinstance(padding_idx, bool) or not isinstance(padding_idx, int | np.integer):
+                raise TypeError(f"{owner}: padding_idx must be an int, got {padding_idx!r}")
+            if not -self.num_embeddings <= padding_idx < self.num_embeddings:
+                raise ValueError(
+                    f"{owner}: padding_idx {padding_idx} is out of range for "
+                    f"{self.num_embeddings} embeddings"
+                )
+            padding_idx = int(padding_idx) % self.num_embeddings
+        self.max_norm, self.norm_type = max_norm, norm_type
+        self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
+        self.mode, self.include_last_offset, self.padding_idx = (
+            mode,
+            include_last_offset,
+            padding_idx,
+        )
+        check_device(device, owner)
+        shape = (self.num_embeddings, self.embedding_dim)
+        if _weight is None:
+            self.weight = Parameter(np.empty(shape, dtype=floating_dtype(dtype, owner)))
+            self.reset_parameters()
+        else:
+            table = np.array(_weight._data if isinstance(_weight, autograd.Tensor) else _weight)
+            if table.shape != shape:
+                raise ValueError(f"{owner}: _weight has shape {table.shape}, expected {shape}")
+            kind = floating_dtype(table.dtype if dtype is None else dtype, owner)
+            self.weight = Parameter(table.astype(kind))
+
+    def reset_parameters(self) -> None:
+        """Re-draw the table from N(0, 1); the padding row, if any, is set to zero."""
+        init.normal_(self.weight)
+        if self.padding_idx is not None:
+            autograd.versions.write(self.weight, 0, self.padding_idx)
+
+    def forward(
+        self, input: Any, offsets: Any = None, per_sample_weights: Any = None
+    ) -> autograd.Tensor:
+        return F.embedding_bag(
+            input,
+            self.weight,
+            offsets,
+            mode=self.mode,
+            sparse=self.sparse,
+            per_sample_weights=per_sample_weights,
+            include_last_offset=self.include_last_offset,
+            padding_idx=self.padding_idx,
+        )
+
+    @classmethod
+    def from_pretrained(
+        cls,
+        embeddings: Any,
+        freeze: bool = True,
+        max_norm: float | None = None,
+        norm_type: float = 2.0,
+        scale_grad_by_freq: bool = False,
+        mode: str = "mean",
+        sparse: bool = False,
+        include_last_offset: bool = False,
+        padding_idx: int | None = None,
+    ) -> EmbeddingBag:
+        """An EmbeddingBag whose table is a copy of the 2-D ``embeddings``; ``freeze=True``
+        (the default) makes it a constant (``weight.requires_grad = False``)."""
+        table = embeddings._data if isinstance(embeddings, autograd.Tensor) else embeddings
+        table = np.asarray(table)
+        if table.ndim != 2:
+            raise ValueError(
+                f"EmbeddingBag.from_pretrained: embeddings must be 2-D, got shape {table.shape}"
+            )
+        bag = cls(
+            table.shape[0],
+            table.shape[1],
+            max_norm=max_norm,
+            norm_type=norm_type,
+            scale_grad_by_freq=scale_grad_by_freq,
+            mode=mode,
+            sparse=sparse,
+            _weight=table,
+            include_last_offset=include_last_offset,
+            padding_idx=padding_idx,
+        )
+        bag.weight.requires_grad = not freeze
+        return bag
+
+    def extra_repr(self) -> str:
+        text = f"{self.num_embeddings}, {self.embedding_dim}, mode={self.mode!r}"
+        return text if self.padding_idx is None else f"{text}, padding_idx={self.padding_idx}"

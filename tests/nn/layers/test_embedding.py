@@ -77,3 +77,52 @@ def test_embedding_lookup_init_and_errors():
         emb(np.array([1000]))
     with pytest.raises(TypeError, match="embedding: indices must be integers, got dtype float"):
         emb(np.array([1.0]))
+
+
+# ------------------------------------------------------------------ EmbeddingBag
+
+
+def test_embedding_bag_table_padding_row_and_modes():
+    autograd.manual_seed(0)
+    bag = nn.EmbeddingBag(6, 3, mode="sum", padding_idx=-1)
+    assert list(bag.state_dict()) == ["weight"] and bag.weight.shape == (6, 3)
+    assert bag.padding_idx == 5 and repr(bag) == "EmbeddingBag(6, 3, mode='sum', padding_idx=5)"
+    np.testing.assert_array_equal(bag.weight.numpy()[5], 0)
+    assert abs(bag.weight.numpy()[:5].std() - 1) < 0.5  # N(0, 1), as PyTorch
+    idx = np.array([[0, 5, 2], [1, 1, 5]])
+    w = bag.weight.numpy()
+    np.testing.assert_allclose(bag(idx).numpy(), [w[0] + w[2], 2 * w[1]], rtol=1e-6)
+    s = np.array([[2.0, 1, 1], [1, 1, 1]], np.float32)
+    np.testing.assert_allclose(bag(idx, per_sample_weights=s).numpy()[0], 2 * w[0] + w[2])
+    flat = nn.EmbeddingBag(6, 3, include_last_offset=True, _weight=np.eye(6, 3))
+    np.testing.assert_allclose(flat(np.array([0, 1, 2, 2]), np.array([0, 2, 4])).numpy(),
+                               [[0.5, 0.5, 0], [0, 0, 1]])  # fmt: skip
+    with pytest.raises(ValueError, match="EmbeddingBag: mode"):
+        nn.EmbeddingBag(6, 3, mode="min")
+    with pytest.raises(NotImplementedError, match="EmbeddingBag: max_norm"):
+        nn.EmbeddingBag(6, 3, max_norm=1.0)
+    with pytest.raises(ValueError, match="EmbeddingBag: padding_idx 6"):
+        nn.EmbeddingBag(6, 3, padding_idx=6)
+
+
+def test_embedding_bag_from_pretrained_freezes_by_default():
+    table = np.arange(12.0).reshape(4, 3)
+    frozen = nn.EmbeddingBag.from_pretrained(table, mode="max")
+    assert not frozen.weight.requires_grad and frozen.weight.dtype == np.float64
+    np.testing.assert_array_equal(frozen(np.array([[0, 3], [1, 2]])).numpy(), table[[3, 2]])
+    assert nn.EmbeddingBag.from_pretrained(table, freeze=False).weight.requires_grad
+
+
+def test_embedding_bag_matches_torch():
+    torch = pytest.importorskip("torch")
+    ours = nn.EmbeddingBag(7, 4, mode="mean", padding_idx=3, dtype=np.float64)
+    theirs = torch.nn.EmbeddingBag(7, 4, mode="mean", padding_idx=3, dtype=torch.float64)
+    assert repr(ours) == repr(theirs)
+    theirs.load_state_dict({k: torch.tensor(v.numpy()) for k, v in ours.state_dict().items()})
+    idx, offsets = np.array([3, 1, 1, 6, 3, 0, 2]), np.array([0, 3, 3, 5])
+    out, t_out = ours(idx, offsets), theirs(torch.tensor(idx), torch.tensor(offsets))
+    np.testing.assert_allclose(out.numpy(), t_out.detach().numpy(), rtol=1e-14)
+    g = np.random.default_rng(0).standard_normal(out.shape)
+    (out * g).sum().backward()
+    (t_out * torch.tensor(g)).sum().backward()
+    np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy(), rtol=1e-14)
