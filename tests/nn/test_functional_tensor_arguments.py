@@ -78,6 +78,7 @@ def _mha(**changed):
 
 SEPARATE = _t(4, 4)
 _BI_W = _t(2, 4, 4)  # a bilinear weight (out, in1, in2)
+W42 = _t(4, 2)
 STATIC_K = _t(4, 3, 2)  # (N * heads, S, head_dim)
 
 
@@ -120,6 +121,13 @@ RECORDED = [
     ("linear", "weight", _t(2, 4), lambda a: F.linear(X, a, B2)),
     ("linear", "bias", _t(2), lambda a: F.linear(X, W24, a)),
     ("embedding", "weight", _t(4, 2), lambda a: F.embedding(LABELS, a)),
+    ("embedding_bag", "weight", _t(4, 2), lambda a: F.embedding_bag(LABELS, a, [0, 2])),
+    (
+        "embedding_bag",
+        "per_sample_weights",
+        _t(3),
+        lambda a: F.embedding_bag(LABELS, W42, [0, 1], mode="sum", per_sample_weights=a),
+    ),
     ("conv2d", "x", IMG, lambda a: F.conv2d(a, K3, B3)),
     ("conv2d", "weight", _t(3, 2, 3, 3), lambda a: F.conv2d(IMG, a, B3)),
     ("conv2d", "bias", _t(3), lambda a: F.conv2d(IMG, K3, a)),
@@ -407,6 +415,7 @@ REFUSED = [
         lambda a: F.scaled_dot_product_attention(SEQ, SEQ, SEQ, dropout_p=a * 0),
     ),
     ("multi_head_attention_forward", "dropout_p", _t(), lambda a: _mha(dropout_p=a * 0)),
+    ("embedding_bag", "norm_type", _t(), lambda a: F.embedding_bag(LABELS, W42, [0], norm_type=a)),
 ]
 
 
@@ -463,6 +472,12 @@ ALSO = {
     ("multi_head_attention_forward", "k_proj_weight"): "recorded as q_proj_weight is",
     ("multi_head_attention_forward", "v_proj_weight"): "recorded as q_proj_weight is",
     ("multi_head_attention_forward", "static_v"): "recorded as static_k is",
+    ("embedding_bag", "input"): "indices (integers)",
+    ("embedding_bag", "offsets"): "bag starts (integers)",
+    ("embedding_bag", "max_norm"): "any value raises NotImplementedError (not supported)",
+    ("embedding_bag", "scale_grad_by_freq"): "a bool (True raises NotImplementedError)",
+    ("embedding_bag", "sparse"): "a bool (the gradient is dense either way)",
+    ("embedding_bag", "include_last_offset"): "a bool",
 }
 
 
