@@ -2,8 +2,9 @@
 target sentence is the source reversed, each word shifted by one): `nn.Transformer` with its
 encoder and decoder reached as `transformer.encoder` / `.decoder`, token embeddings scaled by
 sqrt(emb_size), a sinusoidal `PositionalEncoding` buffer, `create_mask` with a float causal mask
-(`torch.triu(...) == 1`, `masked_fill(-inf)`) and bool padding masks, `CrossEntropyLoss(
-ignore_index=PAD_IDX)`, Adam with `betas=(0.9, 0.98), eps=1e-9`, then `greedy_decode`."""
+(`torch.triu(...) == 1`, `masked_fill(-inf)`) and bool padding masks, a `DataLoader` with the
+tutorial's `collate_fn`, `CrossEntropyLoss(ignore_index=PAD_IDX)`, Adam with
+`betas=(0.9, 0.98), eps=1e-9`, then `greedy_decode`."""
 
 import math
 
@@ -14,6 +15,7 @@ import autograd
 import nn
 from autograd import Tensor
 from nn import Transformer
+from nn.data import DataLoader
 import optim
 
 autograd.pytorch_meanings(True)  # backproplab port: x.std(), x.max(1), x.repeat() as in PyTorch
@@ -21,6 +23,7 @@ autograd.pytorch_meanings(True)  # backproplab port: x.std(), x.max(1), x.repeat
 rng = np.random.default_rng(18)
 PAD_IDX, BOS_IDX, EOS_IDX = 1, 2, 3
 VOCAB = 12  # words 4..11
+BATCH_SIZE = 16
 DEVICE = autograd.device("cpu")
 
 
@@ -172,8 +175,8 @@ optimizer = optim.Adam(transformer.parameters(), lr=0.01, betas=(0.9, 0.98), eps
 def train_epoch(model, optimizer):
     model.train()
     losses = 0
-    for i in range(0, len(pairs), 16):
-        src, tgt = collate_fn(pairs[i : i + 16])
+    train_dataloader = DataLoader(pairs, batch_size=BATCH_SIZE, collate_fn=collate_fn)
+    for src, tgt in train_dataloader:
         src = src.to(DEVICE)
         tgt = tgt.to(DEVICE)
         tgt_input = tgt[:-1, :]
@@ -187,7 +190,7 @@ def train_epoch(model, optimizer):
         loss.backward()
         optimizer.step()
         losses += loss.item()
-    return losses / math.ceil(len(pairs) / 16)
+    return losses / len(list(train_dataloader))
 
 
 for epoch in range(1, 9):
