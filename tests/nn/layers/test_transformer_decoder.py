@@ -11,6 +11,11 @@ import autograd
 import nn
 from nn import functional as F
 
+# torch warns about its own speed paths (nested tensors, masks of two types): not about results
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:enable_nested_tensor:UserWarning", "ignore:Support for mismatched:UserWarning"
+)
+
 CAUSAL = np.triu(np.ones((5, 5), bool), k=1)
 
 

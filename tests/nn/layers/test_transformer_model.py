@@ -10,6 +10,11 @@ import pytest
 import autograd
 import nn
 
+# torch warns about its own speed paths (nested tensors, masks of two types): not about results
+pytestmark = pytest.mark.filterwarnings(
+    "ignore:enable_nested_tensor:UserWarning", "ignore:Support for mismatched:UserWarning"
+)
+
 
 def small(**options):
     defaults = dict(d_model=8, nhead=2, num_encoder_layers=2, num_decoder_layers=1,

@@ -71,6 +71,7 @@ def test_state_dict_round_trip_restores_every_scheduler():
     np.testing.assert_allclose(got, tail, rtol=1e-15)
 
 
+@pytest.mark.filterwarnings("ignore:Detected call of:UserWarning")  # torch: no optimizer.step()
 def test_matches_torch():
     torch = pytest.importorskip("torch")
     w = torch.zeros(1, requires_grad=True)

@@ -124,6 +124,7 @@ CASES = [
 ]  # fmt: skip
 
 
+@pytest.mark.filterwarnings("ignore:Detected call of:UserWarning")  # torch: no optimizer.step()
 @pytest.mark.parametrize(("name", "options"), CASES)
 def test_matches_torch_over_many_steps_and_after_a_checkpoint(name, options):
     torch = pytest.importorskip("torch")

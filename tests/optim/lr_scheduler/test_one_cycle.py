@@ -125,6 +125,7 @@ def test_checkpoint_through_a_file_restores_betas():
     assert opt2.param_groups[0]["lr"] == opt.param_groups[0]["lr"]
 
 
+@pytest.mark.filterwarnings("ignore:Detected call of:UserWarning")  # torch: no optimizer.step()
 @pytest.mark.parametrize(
     ("name", "options"),
     [
