@@ -11,7 +11,7 @@ from autograd.conversion import as_tensor
 from autograd.ops.indexing import ScatterAdd
 
 from .checks import check_floating, refuse_grad
-from .linear import _padding_index
+from .linear import _padding_index, renorm_rows_
 
 _MODES = ("sum", "mean", "max")
 
@@ -47,16 +47,15 @@ def embedding_bag(
     Gradients reach ``weight`` (rows used several times accumulate) and ``per_sample_weights``.
     In "max" mode the gradient of each output element goes to the bag entry holding the
     maximum; equal maxima share it equally (PyTorch gives it to one of them: the same total
-    when they are the same row). ``sparse=True`` is accepted and gives the same gradient,
-    dense. ``max_norm`` and ``scale_grad_by_freq=True`` are not supported (an error says so).
+    when they are the same row). ``max_norm``: the rows ``input`` reads are first rescaled in
+    place as in ``F.embedding``. ``sparse=True`` gives the same gradient, dense;
+    ``scale_grad_by_freq=True`` is not supported (an error says so).
     Returns (B, embedding_dim) in ``weight``'s dtype.
     """
     fn = "embedding_bag"
-    if max_norm is not None:
-        raise NotImplementedError(f"{fn}: max_norm is not supported (renormalise the rows first)")
     if scale_grad_by_freq:
         raise NotImplementedError(f"{fn}: scale_grad_by_freq=True is not supported")
-    refuse_grad(fn, "norm_type", norm_type)  # read only with max_norm
+    refuse_grad(fn, "norm_type", norm_type)  # a number of the renorm, not differentiated
     if mode not in _MODES:
         raise ValueError(f"{fn}: mode must be 'sum', 'mean' or 'max', got {mode!r}")
     weight = as_tensor(weight)
@@ -81,6 +80,10 @@ def embedding_bag(
                 f"{idx.shape}"
             )
     starts = _bag_starts(fn, idx, offsets, include_last_offset)
+    if max_norm is not None:  # every index of input, as PyTorch's embedding_renorm_
+        if idx.size and (idx.min() < 0 or idx.max() >= weight.shape[0]):
+            raise IndexError(f"{fn}: input holds an index out of range for {weight.shape[0]} rows")
+        renorm_rows_(fn, weight, idx, max_norm, norm_type)
     flat = idx.reshape(-1)
     if include_last_offset and idx.ndim == 1:
         flat = flat[: starts[-1]]  # entries after the last offset belong to no bag

@@ -416,6 +416,14 @@ REFUSED = [
     ),
     ("multi_head_attention_forward", "dropout_p", _t(), lambda a: _mha(dropout_p=a * 0)),
     ("embedding_bag", "norm_type", _t(), lambda a: F.embedding_bag(LABELS, W42, [0], norm_type=a)),
+    (
+        "embedding_bag",
+        "max_norm",
+        _t(),
+        lambda a: F.embedding_bag(LABELS, _t(4, 2), [0], max_norm=a),
+    ),
+    ("embedding", "max_norm", _t(), lambda a: F.embedding(LABELS, _t(4, 2), max_norm=a)),
+    ("embedding", "norm_type", _t(), lambda a: F.embedding(LABELS, _t(4, 2), norm_type=a)),
 ]
 
 
@@ -474,7 +482,8 @@ ALSO = {
     ("multi_head_attention_forward", "static_v"): "recorded as static_k is",
     ("embedding_bag", "input"): "indices (integers)",
     ("embedding_bag", "offsets"): "bag starts (integers)",
-    ("embedding_bag", "max_norm"): "any value raises NotImplementedError (not supported)",
+    ("embedding", "scale_grad_by_freq"): "a bool (True raises NotImplementedError)",
+    ("embedding", "sparse"): "a bool (the gradient is dense either way)",
     ("embedding_bag", "scale_grad_by_freq"): "a bool (True raises NotImplementedError)",
     ("embedding_bag", "sparse"): "a bool (the gradient is dense either way)",
     ("embedding_bag", "include_last_offset"): "a bool",

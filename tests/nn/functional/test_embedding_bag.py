@@ -88,8 +88,8 @@ def test_pytorch_meanings_do_not_change_max_mode():
          NotImplementedError, "only supported for mode='sum'"),
         (lambda: F.embedding_bag(INPUT, TABLE, [0], mode="sum", per_sample_weights=np.ones(5)),
          ValueError, r"per_sample_weights \(5,\) must have input's shape \(6,\)"),
-        (lambda: F.embedding_bag(INPUT, TABLE, [0], max_norm=1.0), NotImplementedError,
-         "max_norm"),
+        (lambda: F.embedding_bag(INPUT, TABLE, [0], scale_grad_by_freq=True),
+         NotImplementedError, "scale_grad_by_freq"),
     ],
 )  # fmt: skip
 def test_bad_arguments_are_named(call, error, message):

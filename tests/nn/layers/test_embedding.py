@@ -99,8 +99,8 @@ def test_embedding_bag_table_padding_row_and_modes():
                                [[0.5, 0.5, 0], [0, 0, 1]])  # fmt: skip
     with pytest.raises(ValueError, match="EmbeddingBag: mode"):
         nn.EmbeddingBag(6, 3, mode="min")
-    with pytest.raises(NotImplementedError, match="EmbeddingBag: max_norm"):
-        nn.EmbeddingBag(6, 3, max_norm=1.0)
+    with pytest.raises(NotImplementedError, match="EmbeddingBag: scale_grad_by_freq"):
+        nn.EmbeddingBag(6, 3, scale_grad_by_freq=True)
     with pytest.raises(ValueError, match="EmbeddingBag: padding_idx 6"):
         nn.EmbeddingBag(6, 3, padding_idx=6)
 
@@ -126,3 +126,67 @@ def test_embedding_bag_matches_torch():
     (out * g).sum().backward()
     (t_out * torch.tensor(g)).sum().backward()
     np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy(), rtol=1e-14)
+
+
+# ------------------------------------------------------------------ max_norm, from_pretrained
+
+
+def test_max_norm_rescales_the_rows_read_in_place_before_the_lookup():
+    table = np.array([[3.0, 4.0], [0.3, 0.4], [6.0, 8.0], [1.0, 0.0]])
+    emb = nn.Embedding.from_pretrained(table, freeze=False, max_norm=1.0)
+    assert repr(emb) == "Embedding(4, 2, max_norm=1.0)"
+    out = emb(np.array([0, 1, 0]))
+    scale = 1.0 / (5.0 + 1e-7)
+    np.testing.assert_allclose(
+        out.numpy(), [[3 * scale, 4 * scale], [0.3, 0.4], [3 * scale, 4 * scale]]
+    )
+    np.testing.assert_allclose(emb.weight.numpy()[2], [6, 8])  # not read: left as it was
+    np.testing.assert_allclose(emb.weight.numpy()[0], [3 * scale, 4 * scale])
+    (out * np.array([[1.0, 2], [3, 4], [5, 6]])).sum().backward()
+    np.testing.assert_allclose(emb.weight.grad.numpy(), [[6, 8], [3, 4], [0, 0], [0, 0]])
+    l1 = F.embedding(np.array([2]), autograd.Tensor(table.copy()), max_norm=7.0, norm_type=1)
+    np.testing.assert_allclose(l1.numpy(), [[6 * 7 / (14 + 1e-7), 8 * 7 / (14 + 1e-7)]])
+
+
+def test_max_norm_refuses_a_weight_with_history_and_a_stale_backward_raises():
+    w = autograd.Tensor(np.ones((3, 2)), requires_grad=True)
+    with pytest.raises(RuntimeError, match="embedding: max_norm rescales weight's rows in place"):
+        F.embedding(np.array([0]), w * 2.0, max_norm=1.0)
+    used_before = (w * w).sum()  # saved w's values for backward
+    F.embedding(np.array([0]), w, max_norm=1.0)  # rescales row 0 in place
+    with pytest.raises(RuntimeError):
+        used_before.backward()
+
+
+def test_from_pretrained_freezes_by_default_and_keeps_the_dtype():
+    table = np.arange(6.0).reshape(3, 2)
+    emb = nn.Embedding.from_pretrained(table)
+    assert not emb.weight.requires_grad and emb.weight.dtype == np.float64
+    np.testing.assert_array_equal(emb(np.array([2, 0])).numpy(), table[[2, 0]])
+    table[0] = 100.0  # a copy: the caller's array stays theirs
+    assert emb.weight.numpy()[0, 1] == 1.0
+    assert nn.Embedding.from_pretrained(table, freeze=False, padding_idx=1).padding_idx == 1
+    with pytest.raises(ValueError, match="Embedding.from_pretrained: the table must be 2-D"):
+        nn.Embedding.from_pretrained(np.zeros(3))
+    with pytest.raises(NotImplementedError, match="Embedding: scale_grad_by_freq"):
+        nn.Embedding(3, 2, scale_grad_by_freq=True)
+
+
+@pytest.mark.parametrize("layer", ["Embedding", "EmbeddingBag"])
+def test_max_norm_matches_torch(layer):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    table = rng.standard_normal((6, 4)).astype(np.float32) * 2
+    ours = getattr(nn, layer).from_pretrained(table, freeze=False, max_norm=1.5, norm_type=3.0)
+    theirs = getattr(torch.nn, layer).from_pretrained(
+        torch.tensor(table), freeze=False, max_norm=1.5, norm_type=3.0
+    )
+    assert repr(ours) == repr(theirs)
+    idx = np.array([[0, 2, 2, 5], [1, 2, 3, 0]])
+    out, t_out = ours(idx), theirs(torch.tensor(idx))
+    np.testing.assert_allclose(out.numpy(), t_out.detach().numpy(), rtol=1e-6)
+    np.testing.assert_allclose(ours.weight.numpy(), theirs.weight.detach().numpy(), rtol=1e-6)
+    g = rng.standard_normal(out.shape).astype(np.float32)
+    (out * g).sum().backward()
+    (t_out * torch.tensor(g)).sum().backward()
+    np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy(), rtol=1e-6)
