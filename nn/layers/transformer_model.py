@@ -43,6 +43,12 @@ class Transformer(Module):
     ``memory_mask`` (T, S) (or with N * nhead in front), the padding masks (N, S), (N, T),
     (N, S); a bool True means "may not attend", a float is added to the scores.
     ``Transformer.generate_square_subsequent_mask(T)`` makes the usual ``tgt_mask``.
+
+    The results are PyTorch's (its training path). One known difference: PyTorch's inference
+    fast path (``eval()``, ``no_grad``, ``batch_first=True`` and a ``src_key_padding_mask``)
+    returns zeros at the encoder's padded positions, which the decoder then reads unless
+    ``memory_key_padding_mask`` hides them too; here those positions keep their computed values.
+    Passing ``memory_key_padding_mask`` (as PyTorch's tutorials do) makes both agree.
     """
 
     def __init__(
