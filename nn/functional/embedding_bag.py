@@ -11,7 +11,7 @@ from autograd.conversion import as_tensor
 from autograd.ops.indexing import ScatterAdd
 
 from .checks import check_floating, refuse_grad
-from .linear import _padding_index, renorm_rows_
+from .linear import _padding_index, by_frequency, renorm_rows_
 
 _MODES = ("sum", "mean", "max")
 
@@ -48,16 +48,18 @@ def embedding_bag(
     In "max" mode the gradient of each output element goes to the bag entry holding the
     maximum; equal maxima share it equally (PyTorch gives it to one of them: the same total
     when they are the same row). ``max_norm``: the rows ``input`` reads are first rescaled in
-    place as in ``F.embedding``. ``sparse=True`` gives the same gradient, dense;
-    ``scale_grad_by_freq=True`` is not supported (an error says so).
+    place as in ``F.embedding``. ``scale_grad_by_freq=True`` divides each entry's gradient by
+    the number of times its index occurs in ``input`` (modes sum and mean; PyTorch 2.13's CPU
+    code divides by another index's count when counts differ, pytorch/pytorch#190063).
+    ``sparse=True`` gives the same gradient, dense.
     Returns (B, embedding_dim) in ``weight``'s dtype.
     """
     fn = "embedding_bag"
-    if scale_grad_by_freq:
-        raise NotImplementedError(f"{fn}: scale_grad_by_freq=True is not supported")
     refuse_grad(fn, "norm_type", norm_type)  # a number of the renorm, not differentiated
     if mode not in _MODES:
         raise ValueError(f"{fn}: mode must be 'sum', 'mean' or 'max', got {mode!r}")
+    if scale_grad_by_freq and mode == "max":
+        raise ValueError(f"{fn}: max mode does not support scaling the gradient by frequency")
     weight = as_tensor(weight)
     check_floating(fn, "weight", weight)
     if weight.ndim != 2:
@@ -99,6 +101,8 @@ def embedding_bag(
         keep = flat != _padding_index(fn, padding_idx, num)
     positions = np.flatnonzero(keep)
     rows = weight[flat[positions]]  # (M, D): the entries that count, recorded as a gather
+    if scale_grad_by_freq:
+        rows = by_frequency(rows, flat[positions])
     if mode == "max":
         return _bag_max(rows, bag[positions], B)
     if per_sample_weights is not None:

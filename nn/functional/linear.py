@@ -62,6 +62,32 @@ class LinearFunction(autograd.Function):
         return grad_x, grad_w, grad_b
 
 
+class ScaleGradFunction(autograd.Function):
+    """y = x (the same values); dL/dx = dL/dy * scale. Embedding's ``scale_grad_by_freq``:
+    each looked-up row's gradient divided by how often its index occurs in the batch."""
+
+    name = "scale_grad"
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, scale: Any = None) -> np.ndarray:
+        ctx.scale = scale
+        return x.copy()
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        return grad * ctx.scale
+
+
+def by_frequency(rows: autograd.Tensor, idx: np.ndarray) -> autograd.Tensor:
+    """``rows`` (one per entry of ``idx``, then the embedding axis) with their gradient divided
+    by the number of times each entry's index occurs in ``idx``."""
+    if not idx.size:
+        return rows
+    _, where, counts = np.unique(idx, return_inverse=True, return_counts=True)
+    scale = (1.0 / counts[where.reshape(idx.shape)]).astype(rows.dtype)[..., None]
+    return ScaleGradFunction.apply(rows, scale=scale)
+
+
 def _matrix(a: Any) -> Any:
     """(..., n) as a (M, n) matrix. The row count is given, not -1: NumPy cannot infer it when
     n is 0 (a layer with no input or no output features)."""
@@ -146,8 +172,9 @@ def embedding(
     ``max_norm`` (as PyTorch): first, each looked-up row whose ``norm_type``-norm exceeds
     ``max_norm`` is rescaled in place, ``w_i <- w_i * max_norm / (||w_i|| + 1e-7)``, outside the
     graph (``weight`` must then be a leaf, such as a Parameter; a backward that saved the old
-    rows raises). ``sparse=True`` gives the same gradient, dense; ``scale_grad_by_freq=True``
-    is not supported (an error says so)."""
+    rows raises). ``scale_grad_by_freq=True`` divides the gradient each position sends to its
+    row by the number of times that index occurs in ``indices`` (the values are unchanged).
+    ``sparse=True`` gives the same gradient, dense."""
     idx = indices._data if isinstance(indices, autograd.Tensor) else np.asarray(indices)
     weight = as_tensor(weight)
     if idx.dtype.kind not in "iu":
@@ -155,8 +182,6 @@ def embedding(
     if weight.ndim != 2:
         raise ValueError(f"embedding: weight must be 2-D, got shape {weight.shape}")
     refuse_grad("embedding", "norm_type", norm_type)  # a number of the renorm
-    if scale_grad_by_freq:
-        raise NotImplementedError("embedding: scale_grad_by_freq=True is not supported")
     if idx.size:
         lo, hi = idx.min(), idx.max()
         if lo < 0 or hi >= weight.shape[0]:
@@ -167,6 +192,8 @@ def embedding(
     if max_norm is not None:
         renorm_rows_("embedding", weight, idx, max_norm, norm_type)
     rows = weight[idx]
+    if scale_grad_by_freq:
+        rows = by_frequency(rows, idx)
     if padding_idx is None:
         return rows
     padding_idx = _padding_index("embedding", padding_idx, weight.shape[0])

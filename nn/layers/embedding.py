@@ -24,10 +24,10 @@ class Embedding(Module):
     ``padding_idx`` (as PyTorch; negative counts from the end): that row starts at zero and
     receives no gradient, so it stays whatever it is set to (a "no token" vector).
     ``max_norm``: each looked-up row whose ``norm_type``-norm exceeds it is first rescaled in
-    place to that norm (see ``F.embedding``). ``sparse=True`` gives the same gradient, dense;
-    ``scale_grad_by_freq=True`` is refused. ``_weight`` is a starting table and ``_freeze``
-    makes it a constant (PyTorch's arguments behind ``from_pretrained``). ``dtype`` defaults to
-    float32; ``device`` must be the CPU."""
+    place to that norm; ``scale_grad_by_freq`` divides each row's gradient by the count of its
+    index in the batch (see ``F.embedding``). ``sparse=True`` gives the same gradient, dense.
+    ``_weight`` is a starting table and ``_freeze`` makes it a constant (PyTorch's arguments
+    behind ``from_pretrained``). ``dtype`` defaults to float32; ``device`` must be the CPU."""
 
     def __init__(
         self,
@@ -47,8 +47,6 @@ class Embedding(Module):
         self.num_embeddings = check_size("Embedding", "num_embeddings", num_embeddings)
         self.embedding_dim = check_size("Embedding", "embedding_dim", embedding_dim)
         self.padding_idx = _padding_idx("Embedding", padding_idx, self.num_embeddings)
-        if scale_grad_by_freq:
-            raise NotImplementedError("Embedding: scale_grad_by_freq=True is not supported")
         self.max_norm, self.norm_type = max_norm, norm_type
         self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
         check_device(device, "Embedding")
@@ -99,6 +97,8 @@ class Embedding(Module):
             text += f", max_norm={self.max_norm}"
         if self.norm_type != 2:
             text += f", norm_type={self.norm_type}"
+        if self.scale_grad_by_freq:
+            text += ", scale_grad_by_freq=True"
         return text + (", sparse=True" if self.sparse else "")
 
 
@@ -138,8 +138,9 @@ class EmbeddingBag(Module):
     offsets also holds the end). ``padding_idx``: that row starts at zero, is left out of every
     bag and is never trained. See ``F.embedding_bag`` (the same as ``Embedding`` then a
     reduction, without the (B, N, embedding_dim) intermediate in sum and mean modes).
-    ``max_norm`` rescales the rows a bag reads in place first (see ``F.embedding``);
-    ``scale_grad_by_freq=True`` is refused; ``sparse=True`` gives the same gradient, dense.
+    ``max_norm`` rescales the rows a bag reads in place first, ``scale_grad_by_freq`` divides
+    each entry's gradient by its index's count (see ``F.embedding_bag``); ``sparse=True`` gives
+    the same gradient, dense.
     ``_weight`` is a starting table (PyTorch's argument behind ``from_pretrained``); ``dtype``
     defaults to float32; ``device`` must be the CPU.
     """
@@ -163,8 +164,6 @@ class EmbeddingBag(Module):
         owner = "EmbeddingBag"
         self.num_embeddings = check_size(owner, "num_embeddings", num_embeddings)
         self.embedding_dim = check_size(owner, "embedding_dim", embedding_dim)
-        if scale_grad_by_freq:
-            raise NotImplementedError(f"{owner}: scale_grad_by_freq=True is not supported")
         if mode not in ("sum", "mean", "max"):
             raise ValueError(f"{owner}: mode must be 'sum', 'mean' or 'max', got {mode!r}")
         padding_idx = _padding_idx(owner, padding_idx, self.num_embeddings)
@@ -195,6 +194,7 @@ class EmbeddingBag(Module):
             offsets,
             max_norm=self.max_norm,
             norm_type=self.norm_type,
+            scale_grad_by_freq=self.scale_grad_by_freq,
             mode=self.mode,
             sparse=self.sparse,
             per_sample_weights=per_sample_weights,
@@ -239,5 +239,7 @@ class EmbeddingBag(Module):
             text += f", max_norm={self.max_norm}"
         if self.norm_type != 2:
             text += f", norm_type={self.norm_type}"
+        if self.scale_grad_by_freq:
+            text += ", scale_grad_by_freq=True"
         text += f", mode={self.mode!r}"
         return text if self.padding_idx is None else f"{text}, padding_idx={self.padding_idx}"

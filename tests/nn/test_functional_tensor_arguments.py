@@ -482,9 +482,9 @@ ALSO = {
     ("multi_head_attention_forward", "static_v"): "recorded as static_k is",
     ("embedding_bag", "input"): "indices (integers)",
     ("embedding_bag", "offsets"): "bag starts (integers)",
-    ("embedding", "scale_grad_by_freq"): "a bool (True raises NotImplementedError)",
+    ("embedding", "scale_grad_by_freq"): "a bool",
     ("embedding", "sparse"): "a bool (the gradient is dense either way)",
-    ("embedding_bag", "scale_grad_by_freq"): "a bool (True raises NotImplementedError)",
+    ("embedding_bag", "scale_grad_by_freq"): "a bool",
     ("embedding_bag", "sparse"): "a bool (the gradient is dense either way)",
     ("embedding_bag", "include_last_offset"): "a bool",
 }

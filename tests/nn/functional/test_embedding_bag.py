@@ -67,6 +67,25 @@ def test_gradcheck(mode):
         assert autograd.gradgradcheck(bags, inputs)
 
 
+def test_scale_grad_by_freq_divides_each_entrys_gradient_by_its_index_count():
+    # INPUT = [1, 2, 4, 4, 3, 2]: 2 and 4 occur twice, 1 and 3 once; values are unchanged
+    w = autograd.Tensor(TABLE.copy(), requires_grad=True)
+    out = F.embedding_bag(INPUT, w, [0, 3], mode="sum", scale_grad_by_freq=True)
+    np.testing.assert_array_equal(out.numpy(), [[7, 70], [9, 90]])
+    (out[:, 0] * np.array([1.0, 10.0])).sum().backward()
+    # row 2: (1 + 10) / 2; row 4: (1 + 10) / 2; row 1: 1; row 3: 10
+    np.testing.assert_allclose(w.grad.numpy()[:, 0], [0, 1, 5.5, 10, 5.5, 0])
+    s = autograd.Tensor(np.ones(6), requires_grad=True)
+
+    def scaled(w, s):
+        return F.embedding_bag(INPUT, w, [0, 2], mode="sum", per_sample_weights=s,
+                               scale_grad_by_freq=True)  # fmt: skip
+
+    # The gradient is scaled on purpose: central differences see the unscaled one, so only
+    # the per-sample weights (not scaled) are gradchecked.
+    assert autograd.gradcheck(lambda s: scaled(autograd.Tensor(TABLE), s), [s])
+
+
 def test_pytorch_meanings_do_not_change_max_mode():
     with autograd.pytorch_meanings(True):
         out = F.embedding_bag(INPUT, TABLE, [0, 3], mode="max")
@@ -88,8 +107,8 @@ def test_pytorch_meanings_do_not_change_max_mode():
          NotImplementedError, "only supported for mode='sum'"),
         (lambda: F.embedding_bag(INPUT, TABLE, [0], mode="sum", per_sample_weights=np.ones(5)),
          ValueError, r"per_sample_weights \(5,\) must have input's shape \(6,\)"),
-        (lambda: F.embedding_bag(INPUT, TABLE, [0], scale_grad_by_freq=True),
-         NotImplementedError, "scale_grad_by_freq"),
+        (lambda: F.embedding_bag(INPUT, TABLE, [0], mode="max", scale_grad_by_freq=True),
+         ValueError, "max mode does not support scaling"),
     ],
 )  # fmt: skip
 def test_bad_arguments_are_named(call, error, message):
@@ -105,6 +124,7 @@ CASES = [
     dict(mode="sum", offsets=[0, 3, 3], per_sample_weights=True),
     dict(mode="mean", two_d=True, padding_idx=0),
     dict(mode="max", two_d=True),
+    dict(mode="mean", offsets=[0, 2, 2, 7], scale_grad_by_freq=True, same_counts=True),
 ]
 
 
@@ -114,6 +134,8 @@ def test_matches_torch(case):
     rng = np.random.default_rng(1)
     options = dict(case)
     idx = np.array([1, 2, 4, 4, 3, 2, 6, 0, 5])
+    if options.pop("same_counts", False):  # every index twice: PyTorch's CPU count is right
+        idx = np.array([1, 2, 4, 4, 3, 2, 1, 3, 6, 6])  # (pytorch/pytorch#190063)
     if options.pop("two_d", False):
         idx = idx[:8].reshape(2, 4)
     weights = rng.standard_normal((7, 3))

@@ -99,8 +99,6 @@ def test_embedding_bag_table_padding_row_and_modes():
                                [[0.5, 0.5, 0], [0, 0, 1]])  # fmt: skip
     with pytest.raises(ValueError, match="EmbeddingBag: mode"):
         nn.EmbeddingBag(6, 3, mode="min")
-    with pytest.raises(NotImplementedError, match="EmbeddingBag: scale_grad_by_freq"):
-        nn.EmbeddingBag(6, 3, scale_grad_by_freq=True)
     with pytest.raises(ValueError, match="EmbeddingBag: padding_idx 6"):
         nn.EmbeddingBag(6, 3, padding_idx=6)
 
@@ -168,8 +166,6 @@ def test_from_pretrained_freezes_by_default_and_keeps_the_dtype():
     assert nn.Embedding.from_pretrained(table, freeze=False, padding_idx=1).padding_idx == 1
     with pytest.raises(ValueError, match="Embedding.from_pretrained: the table must be 2-D"):
         nn.Embedding.from_pretrained(np.zeros(3))
-    with pytest.raises(NotImplementedError, match="Embedding: scale_grad_by_freq"):
-        nn.Embedding(3, 2, scale_grad_by_freq=True)
 
 
 @pytest.mark.parametrize("layer", ["Embedding", "EmbeddingBag"])
@@ -190,3 +186,18 @@ def test_max_norm_matches_torch(layer):
     (out * g).sum().backward()
     (t_out * torch.tensor(g)).sum().backward()
     np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy(), rtol=1e-6)
+
+
+def test_scale_grad_by_freq_matches_torch():
+    torch = pytest.importorskip("torch")
+    ours = nn.Embedding(7, 3, padding_idx=4, scale_grad_by_freq=True, dtype=np.float64)
+    theirs = torch.nn.Embedding(7, 3, padding_idx=4, scale_grad_by_freq=True, dtype=torch.float64)
+    assert repr(ours) == repr(theirs)
+    theirs.load_state_dict({k: torch.tensor(v.numpy()) for k, v in ours.state_dict().items()})
+    idx = np.array([[1, 2, 4, 4], [3, 2, 6, 2]])
+    out, t_out = ours(idx), theirs(torch.tensor(idx))
+    np.testing.assert_array_equal(out.numpy(), t_out.detach().numpy())
+    g = np.random.default_rng(0).standard_normal(out.shape)
+    (out * g).sum().backward()
+    (t_out * torch.tensor(g)).sum().backward()
+    np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy(), rtol=1e-14)
