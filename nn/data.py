@@ -14,7 +14,7 @@ A ``DataLoader`` cuts a dataset into batches; one optimizer step per batch gives
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -142,10 +142,25 @@ class DataLoader:
     descent; anything between: mini-batch gradient descent. ``shuffle=True`` reorders the data
     every epoch (from ``autograd.get_generator()``); ``drop_last=True`` skips a final batch
     smaller than ``batch_size``. ``len(loader)`` is the number of batches per epoch.
+
+    ``collate_fn(samples)``, as in PyTorch, turns the list of a batch's examples into what the
+    loader yields (e.g. padding sequences of different lengths); by default the examples are
+    stacked field by field into Tensors. ``num_workers``, ``pin_memory`` and
+    ``persistent_workers`` are accepted for PyTorch code and change nothing: examples are
+    loaded in this process, in the same order, so the batches are the same.
     """
 
     def __init__(
-        self, dataset: Dataset, batch_size: int = 1, shuffle: bool = False, drop_last: bool = False
+        self,
+        dataset: Dataset,
+        batch_size: int = 1,
+        shuffle: bool = False,
+        drop_last: bool = False,
+        collate_fn: Callable[[list[Any]], Any] | None = None,
+        *,
+        num_workers: int = 0,
+        pin_memory: bool = False,
+        persistent_workers: bool = False,
     ) -> None:
         if isinstance(batch_size, bool) or not isinstance(batch_size, int | np.integer):
             raise TypeError(f"DataLoader: batch_size must be an int, got {batch_size!r}")
@@ -160,15 +175,22 @@ class DataLoader:
         self.batch_size = int(batch_size)
         self.shuffle = bool(shuffle)
         self.drop_last = bool(drop_last)
+        if collate_fn is not None and not callable(collate_fn):
+            raise TypeError(f"DataLoader: collate_fn must be callable, got {collate_fn!r}")
+        self.collate_fn = collate_fn
+        self.num_workers, self.pin_memory = num_workers, pin_memory
+        self.persistent_workers = persistent_workers
 
     def __len__(self) -> int:
         n = len(self.dataset)
         return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
 
-    def __iter__(self) -> Iterator[tuple[autograd.Tensor, ...]]:
+    def __iter__(self) -> Iterator[Any]:
         n, size = len(self.dataset), self.batch_size
         order = autograd.get_generator().permutation(n) if self.shuffle else None
-        get_batch = getattr(self.dataset, "get_batch", None)
+        # A collate_fn receives the examples one by one, as PyTorch's does.
+        get_batch = getattr(self.dataset, "get_batch", None) if self.collate_fn is None else None
+        collate = _collate if self.collate_fn is None else self.collate_fn
         for b in range(len(self)):
             rows: np.ndarray | slice = (
                 order[b * size : (b + 1) * size]
@@ -179,7 +201,7 @@ class DataLoader:
                 yield tuple(autograd.Tensor(a) for a in get_batch(rows))
             else:
                 idx = range(n)[rows] if isinstance(rows, slice) else rows.tolist()
-                yield _collate([self.dataset[i] for i in idx])
+                yield collate([self.dataset[i] for i in idx])
 
 
 # Preparing arrays before they become a dataset: standardising features, splitting off a test set.

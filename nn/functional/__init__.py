@@ -33,6 +33,7 @@ from .conv import conv1d, conv2d, conv_transpose1d, conv_transpose2d
 from .ctc import ctc_loss
 from .distance import cosine_similarity, normalize, pairwise_distance
 from .dropout import alpha_dropout, dropout1d, dropout3d, feature_alpha_dropout
+from .embedding_bag import embedding_bag
 from .fold import fold, unfold
 from .likelihood import gaussian_nll_loss, kl_div, poisson_nll_loss
 from .linear import bilinear, dropout, embedding, linear, one_hot
@@ -137,6 +138,7 @@ __all__ = [
     "cross_entropy",
     "dropout",
     "embedding",
+    "embedding_bag",
     "erf",
     "gelu",
     "huber_loss",

@@ -62,6 +62,32 @@ class LinearFunction(autograd.Function):
         return grad_x, grad_w, grad_b
 
 
+class ScaleGradFunction(autograd.Function):
+    """y = x (the same values); dL/dx = dL/dy * scale. Embedding's ``scale_grad_by_freq``:
+    each looked-up row's gradient divided by how often its index occurs in the batch."""
+
+    name = "scale_grad"
+
+    @staticmethod
+    def forward(ctx: Any, x: np.ndarray, scale: Any = None) -> np.ndarray:
+        ctx.scale = scale
+        return x.copy()
+
+    @staticmethod
+    def backward(ctx: Any, grad: Any) -> Any:
+        return grad * ctx.scale
+
+
+def by_frequency(rows: autograd.Tensor, idx: np.ndarray) -> autograd.Tensor:
+    """``rows`` (one per entry of ``idx``, then the embedding axis) with their gradient divided
+    by the number of times each entry's index occurs in ``idx``."""
+    if not idx.size:
+        return rows
+    _, where, counts = np.unique(idx, return_inverse=True, return_counts=True)
+    scale = (1.0 / counts[where.reshape(idx.shape)]).astype(rows.dtype)[..., None]
+    return ScaleGradFunction.apply(rows, scale=scale)
+
+
 def _matrix(a: Any) -> Any:
     """(..., n) as a (M, n) matrix. The row count is given, not -1: NumPy cannot infer it when
     n is 0 (a layer with no input or no output features)."""
@@ -130,16 +156,32 @@ def dropout_mask(shape: tuple[int, ...], p: float, dtype: Any) -> np.ndarray:
     return (keep * (1.0 / (1.0 - p))).astype(dtype)
 
 
-def embedding(indices: Any, weight: Any, padding_idx: int | None = None) -> autograd.Tensor:
+def embedding(
+    indices: Any,
+    weight: Any,
+    padding_idx: int | None = None,
+    max_norm: float | None = None,
+    norm_type: float = 2.0,
+    scale_grad_by_freq: bool = False,
+    sparse: bool = False,
+) -> autograd.Tensor:
     """Row lookup: y[..., :] = weight[indices[...], :]. In backward, rows used several times
     accumulate all their gradients. Positions whose index is ``padding_idx`` still read their
-    row but send it no gradient (PyTorch's padding index: that row stays as it is)."""
+    row but send it no gradient (PyTorch's padding index: that row stays as it is).
+
+    ``max_norm`` (as PyTorch): first, each looked-up row whose ``norm_type``-norm exceeds
+    ``max_norm`` is rescaled in place, ``w_i <- w_i * max_norm / (||w_i|| + 1e-7)``, outside the
+    graph (``weight`` must then be a leaf, such as a Parameter; a backward that saved the old
+    rows raises). ``scale_grad_by_freq=True`` divides the gradient each position sends to its
+    row by the number of times that index occurs in ``indices`` (the values are unchanged).
+    ``sparse=True`` gives the same gradient, dense."""
     idx = indices._data if isinstance(indices, autograd.Tensor) else np.asarray(indices)
     weight = as_tensor(weight)
     if idx.dtype.kind not in "iu":
         raise TypeError(f"embedding: indices must be integers, got dtype {idx.dtype}")
     if weight.ndim != 2:
         raise ValueError(f"embedding: weight must be 2-D, got shape {weight.shape}")
+    refuse_grad("embedding", "norm_type", norm_type)  # a number of the renorm
     if idx.size:
         lo, hi = idx.min(), idx.max()
         if lo < 0 or hi >= weight.shape[0]:
@@ -147,7 +189,11 @@ def embedding(indices: Any, weight: Any, padding_idx: int | None = None) -> auto
             raise IndexError(
                 f"embedding: index {bad} is out of range for {weight.shape[0]} embeddings"
             )
+    if max_norm is not None:
+        renorm_rows_("embedding", weight, idx, max_norm, norm_type)
     rows = weight[idx]
+    if scale_grad_by_freq:
+        rows = by_frequency(rows, idx)
     if padding_idx is None:
         return rows
     padding_idx = _padding_index("embedding", padding_idx, weight.shape[0])
@@ -156,6 +202,32 @@ def embedding(indices: Any, weight: Any, padding_idx: int | None = None) -> auto
         return rows
     # The same values, but where() sends the padded positions' gradient to the constant.
     return autograd.where(padded[..., None], weight._data[padding_idx].copy(), rows)
+
+
+def renorm_rows_(
+    fn: str, weight: autograd.Tensor, indices: np.ndarray, max_norm: Any, norm_type: Any
+) -> None:
+    """PyTorch's ``embedding_renorm_``: the rows of ``weight`` at ``indices`` whose
+    ``norm_type``-norm is above ``max_norm`` are scaled in place by ``max_norm / (norm + 1e-7)``.
+    A write outside the graph, counted by the version counters."""
+    refuse_grad(fn, "max_norm", max_norm)
+    refuse_grad(fn, "norm_type", norm_type)
+    if weight.grad_fn is not None:
+        raise RuntimeError(
+            f"{fn}: max_norm rescales weight's rows in place, so weight must be a leaf (such as "
+            "a Parameter), not the result of other operations"
+        )
+    rows = np.unique(indices)
+    if not rows.size:
+        return
+    table = weight._data
+    # The norm in the table's dtype, the factor in float64 (PyTorch's row.norm(p).item()).
+    norms = np.linalg.norm(table[rows], ord=float(norm_type), axis=1).astype(np.float64)
+    over = norms > float(max_norm)
+    if over.any():
+        scale = float(max_norm) / (norms[over] + 1e-7)
+        shrunk = table[rows[over]] * scale[:, None].astype(table.dtype)
+        autograd.versions.write(weight, shrunk, rows[over])
 
 
 def _padding_index(fn: str, padding_idx: int, num_embeddings: int) -> int:

@@ -29,7 +29,7 @@ from .attention import MultiheadAttention
 from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d
 from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout3d, FeatureAlphaDropout
-from .embedding import Embedding
+from .embedding import Embedding, EmbeddingBag
 from .fold import Fold, Unfold
 from .lazy import (
     LazyBatchNorm1d,
@@ -116,6 +116,8 @@ from .resampling import (
     UpsamplingNearest2d,
 )
 from .transformer import TransformerEncoder, TransformerEncoderLayer
+from .transformer_decoder import TransformerDecoder, TransformerDecoderLayer
+from .transformer_model import Transformer
 
 __all__ = [
     "AlphaDropout",
@@ -214,6 +216,7 @@ __all__ = [
     "CrossEntropyLoss",
     "Dropout",
     "Embedding",
+    "EmbeddingBag",
     "Flatten",
     "GELU",
     "GRU",
@@ -238,6 +241,9 @@ __all__ = [
     "SmoothL1Loss",
     "Softmax",
     "Tanh",
+    "Transformer",
+    "TransformerDecoder",
+    "TransformerDecoderLayer",
     "TransformerEncoder",
     "TransformerEncoderLayer",
 ]

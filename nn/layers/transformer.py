@@ -23,6 +23,36 @@ _ACTIVATIONS: dict[str, Callable[[autograd.Tensor], autograd.Tensor]] = {
 }
 
 
+def resolve_activation(
+    owner: str, activation: str | Callable[[autograd.Tensor], autograd.Tensor]
+) -> Callable[[autograd.Tensor], autograd.Tensor]:
+    """The feed-forward activation of a transformer layer: "relu" -> ``F.relu``, "gelu" ->
+    ``F.gelu`` (exact), a callable (a module too) as given; anything else names ``owner``."""
+    if isinstance(activation, str):
+        if activation not in _ACTIVATIONS:
+            raise ValueError(
+                f"{owner}: activation should be 'relu' or 'gelu' (or a callable), not "
+                f"{activation!r}"
+            )
+        return _ACTIVATIONS[activation]
+    if not callable(activation):
+        raise TypeError(
+            f"{owner}: activation must be 'relu', 'gelu' or a callable, got "
+            f"{type(activation).__name__}"
+        )
+    return activation
+
+
+def clones(owner: str, name: str, layer: Module, num_layers: int) -> ModuleList:
+    """``num_layers`` deep copies of ``layer`` (each with its own weights, all starting equal),
+    as a ModuleList; a bad ``layer`` or ``num_layers`` names ``owner``."""
+    if not isinstance(layer, Module):
+        raise TypeError(f"{owner}: {name} must be an nn.Module, got {type(layer).__name__}")
+    if isinstance(num_layers, bool) or not isinstance(num_layers, int) or num_layers < 0:
+        raise ValueError(f"{owner}: num_layers must be a non-negative int, got {num_layers!r}")
+    return ModuleList([copy.deepcopy(layer) for _ in range(num_layers)])
+
+
 class TransformerEncoderLayer(Module):
     """One transformer encoder block: self-attention, then a position-wise feed-forward
     network, each wrapped in a residual connection and a LayerNorm::
@@ -72,19 +102,7 @@ class TransformerEncoderLayer(Module):
         self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
         self.dropout1 = Dropout(dropout)
         self.dropout2 = Dropout(dropout)
-        if isinstance(activation, str):
-            if activation not in _ACTIVATIONS:
-                raise ValueError(
-                    f"TransformerEncoderLayer: activation should be 'relu' or 'gelu' (or a "
-                    f"callable), not {activation!r}"
-                )
-            activation = _ACTIVATIONS[activation]
-        elif not callable(activation):
-            raise TypeError(
-                "TransformerEncoderLayer: activation must be 'relu', 'gelu' or a callable, "
-                f"got {type(activation).__name__}"
-            )
-        self.activation = activation
+        self.activation = resolve_activation("TransformerEncoderLayer", activation)
 
     def forward(
         self,
@@ -136,16 +154,7 @@ class TransformerEncoder(Module):
         mask_check: bool = True,
     ) -> None:
         super().__init__()
-        if not isinstance(encoder_layer, Module):
-            raise TypeError(
-                "TransformerEncoder: encoder_layer must be an nn.Module, got "
-                f"{type(encoder_layer).__name__}"
-            )
-        if isinstance(num_layers, bool) or not isinstance(num_layers, int) or num_layers < 0:
-            raise ValueError(
-                f"TransformerEncoder: num_layers must be a non-negative int, got {num_layers!r}"
-            )
-        self.layers = ModuleList([copy.deepcopy(encoder_layer) for _ in range(num_layers)])
+        self.layers = clones("TransformerEncoder", "encoder_layer", encoder_layer, num_layers)
         self.num_layers = num_layers
         self.norm = norm
         self.enable_nested_tensor = enable_nested_tensor

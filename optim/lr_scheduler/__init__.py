@@ -5,8 +5,10 @@ parameter group; the optimizer's next ``step()`` uses it. The sequences equal Py
 (``torch.optim.lr_scheduler``) for the same settings.
 """
 
-from .base import LRScheduler
+from .base import LRScheduler, _LRScheduler  # noqa: F401 - PyTorch's former name
+from .chained import ChainedScheduler
 from .cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts
+from .cyclic import CyclicLR
 from .decay import (
     ConstantLR,
     ExponentialLR,
@@ -22,6 +24,8 @@ from .plateau import ReduceLROnPlateau
 from .sequential import SequentialLR
 
 __all__ = [
+    "ChainedScheduler",
+    "CyclicLR",
     "ConstantLR",
     "CosineAnnealingLR",
     "CosineAnnealingWarmRestarts",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 from ..optimizer import Optimizer
@@ -69,10 +70,20 @@ class LRScheduler:
         SequentialLR hands control to this scheduler. Defaults to ``get_lr``."""
         return self.get_lr()
 
-    def step(self) -> None:
-        """Advance one epoch and write the new LR into every parameter group."""
+    def step(self, epoch: int | None = None) -> None:
+        """Advance one epoch and write the new LR into every parameter group.
+
+        ``step(epoch)``, PyTorch's deprecated form, jumps to ``epoch`` and writes the
+        schedule's closed form there (with PyTorch's warning)."""
         self._step_count += 1
-        self._update_lr()
+        if epoch is not None:
+            warnings.warn(
+                f"{type(self).__name__}.step(epoch) is deprecated in PyTorch; call step() once "
+                "per epoch (step(epoch) jumps to the closed form at that epoch)",
+                UserWarning,
+                stacklevel=2,
+            )
+        self._update_lr(epoch)
 
     def _update_lr(self, epoch: int | None = None) -> None:
         if epoch is None:
@@ -101,6 +112,10 @@ class LRScheduler:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(last_epoch={self.last_epoch}, lr={self._last_lr})"
+
+
+class _LRScheduler(LRScheduler):
+    """PyTorch's former name of ``LRScheduler``, which older code subclasses."""
 
 
 def check_optimizer(owner: str, optimizer: Any) -> None:

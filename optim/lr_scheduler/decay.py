@@ -45,12 +45,15 @@ class LambdaLR(LRScheduler):
 class StepLR(LRScheduler):
     """Multiply the LR by ``gamma`` every ``step_size`` epochs.
 
-    Closed form: ``lr(epoch) = base_lr * gamma ** (epoch // step_size)``.
+    Closed form: ``lr(epoch) = base_lr * gamma ** (epoch // step_size)``. A whole float
+    ``step_size`` (``1.0``, as PyTorch's text classification tutorial writes) is read as an int.
     """
 
     def __init__(
         self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1
     ) -> None:
+        if isinstance(step_size, float) and step_size.is_integer():
+            step_size = int(step_size)  # PyTorch accepts it; a fractional one stays refused
         check_positive_int("StepLR", "step_size", step_size)
         self.step_size = step_size
         self.gamma = gamma

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Any
 
 from ..checks import check_nonnegative, check_unit_interval
@@ -87,11 +88,20 @@ class ReduceLROnPlateau(LRScheduler):
 
     # (PyTorch's step takes the metric: the base's step() has no argument, so the checker says
     # the signature differs. It does, on purpose.)
-    def step(self, metrics: Any) -> None:  # type: ignore[override]
+    def step(self, metrics: Any, epoch: int | None = None) -> None:  # type: ignore[override]
         """Record one epoch's metric (a number or a one-element Tensor/array) and reduce the
-        LR if it has stalled."""
+        LR if it has stalled. ``epoch`` (PyTorch's deprecated argument) sets ``last_epoch``."""
         current = float(metrics.item() if hasattr(metrics, "item") else metrics)
-        self.last_epoch += 1
+        if epoch is None:
+            self.last_epoch += 1
+        else:
+            warnings.warn(
+                "ReduceLROnPlateau.step(metrics, epoch) is deprecated in PyTorch; call "
+                "step(metrics) once per epoch",
+                UserWarning,
+                stacklevel=2,
+            )
+            self.last_epoch = epoch
         if self.is_better(current, self.best):
             self.best = current
             self.num_bad_epochs = 0

@@ -49,6 +49,7 @@ TORCH_FINAL_LOSS = {
     "15_mnist_main.py": 1.7519856262207032,
     "16_makemore_wavenet.py": 2.1307413578033447,
     "17_d2l_attention.py": 0.7819904386997223,
+    "18_translation_transformer.py": 1.5837264855702717,
 }
 
 

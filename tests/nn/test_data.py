@@ -106,3 +106,25 @@ def test_loader_argument_errors():
         DataLoader(dataset(), batch_size=2.5)
     with pytest.raises(TypeError, match="dataset must define __len__ and __getitem__"):
         DataLoader(object())
+
+
+def test_collate_fn_receives_each_batchs_examples_and_its_result_is_yielded():
+    pairs = [([1, 2, 3], 0), ([4], 1), ([5, 6], 0)]  # a list is a dataset too, as in PyTorch
+    seen = []
+
+    def pad(batch):
+        seen.append(batch)
+        longest = max(len(tokens) for tokens, _ in batch)
+        padded = [tokens + [0] * (longest - len(tokens)) for tokens, _ in batch]
+        return autograd.tensor(padded), autograd.tensor([label for _, label in batch])
+
+    batches = list(DataLoader(pairs, batch_size=2, collate_fn=pad, num_workers=2))
+    assert seen == [pairs[:2], pairs[2:]]
+    np.testing.assert_array_equal(batches[0][0].numpy(), [[1, 2, 3], [4, 0, 0]])
+    np.testing.assert_array_equal(batches[1][1].numpy(), [0])
+    # With a collate_fn, a TensorDataset's fast batch path steps aside: examples one by one.
+    data = TensorDataset(np.arange(4.0), np.arange(4))
+    loader = DataLoader(data, batch_size=3, collate_fn=len, pin_memory=True)
+    assert list(loader) == [3, 1]
+    with pytest.raises(TypeError, match="DataLoader: collate_fn must be callable"):
+        DataLoader(pairs, collate_fn="pad")

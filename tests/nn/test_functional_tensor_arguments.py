@@ -80,6 +80,7 @@ SIGNS = autograd.tensor(np.array([[1.0, -1, 1, -1], [-1, -1, 1, 1], [1, 1, -1, 1
 LISTED = autograd.tensor(np.array([[0, 2, -1, 1], [3, -1, 0, 0], [1, 0, 3, 2]]))
 SEPARATE = _t(4, 4)
 _BI_W = _t(2, 4, 4)  # a bilinear weight (out, in1, in2)
+W42 = _t(4, 2)
 STATIC_K = _t(4, 3, 2)  # (N * heads, S, head_dim)
 
 
@@ -122,6 +123,13 @@ RECORDED = [
     ("linear", "weight", _t(2, 4), lambda a: F.linear(X, a, B2)),
     ("linear", "bias", _t(2), lambda a: F.linear(X, W24, a)),
     ("embedding", "weight", _t(4, 2), lambda a: F.embedding(LABELS, a)),
+    ("embedding_bag", "weight", _t(4, 2), lambda a: F.embedding_bag(LABELS, a, [0, 2])),
+    (
+        "embedding_bag",
+        "per_sample_weights",
+        _t(3),
+        lambda a: F.embedding_bag(LABELS, W42, [0, 1], mode="sum", per_sample_weights=a),
+    ),
     ("conv2d", "x", IMG, lambda a: F.conv2d(a, K3, B3)),
     ("conv2d", "weight", _t(3, 2, 3, 3), lambda a: F.conv2d(IMG, a, B3)),
     ("conv2d", "bias", _t(3), lambda a: F.conv2d(IMG, K3, a)),
@@ -484,6 +492,15 @@ REFUSED = [
         POS[0],
         lambda a: F.triplet_margin_with_distance_loss(X, X, X, margin=a),
     ),
+    ("embedding_bag", "norm_type", _t(), lambda a: F.embedding_bag(LABELS, W42, [0], norm_type=a)),
+    (
+        "embedding_bag",
+        "max_norm",
+        _t(),
+        lambda a: F.embedding_bag(LABELS, _t(4, 2), [0], max_norm=a),
+    ),
+    ("embedding", "max_norm", _t(), lambda a: F.embedding(LABELS, _t(4, 2), max_norm=a)),
+    ("embedding", "norm_type", _t(), lambda a: F.embedding(LABELS, _t(4, 2), norm_type=a)),
 ]
 
 
@@ -548,6 +565,13 @@ ALSO = {
     ("triplet_margin_with_distance_loss", "distance_function"): "a function",
     ("ctc_loss", "input_lengths"): "integers",
     ("ctc_loss", "target_lengths"): "integers",
+    ("embedding_bag", "input"): "indices (integers)",
+    ("embedding_bag", "offsets"): "bag starts (integers)",
+    ("embedding", "scale_grad_by_freq"): "a bool",
+    ("embedding", "sparse"): "a bool (the gradient is dense either way)",
+    ("embedding_bag", "scale_grad_by_freq"): "a bool",
+    ("embedding_bag", "sparse"): "a bool (the gradient is dense either way)",
+    ("embedding_bag", "include_last_offset"): "a bool",
 }
 
 

@@ -102,3 +102,56 @@ def test_bad_arguments_raise(make, error, text):
 def test_schedulers_that_skip_the_base_constructor_check_the_optimizer_too(make):
     with pytest.raises(TypeError, match="expected an optim.Optimizer, got list"):
         make([optim.SGD([param([0.0])], lr=0.1)])
+
+
+def test_step_with_an_epoch_jumps_to_the_closed_form_with_pytorchs_warning():
+    opt = optim.SGD([param([0.0])], lr=0.1)
+    sched = S.StepLR(opt, step_size=3, gamma=0.5)
+    for epoch, want in [(5, 0.05), (9, 0.0125), (2, 0.1)]:
+        with pytest.warns(UserWarning, match=r"StepLR.step\(epoch\) is deprecated"):
+            sched.step(epoch)
+        assert sched.last_epoch == epoch and opt.param_groups[0]["lr"] == pytest.approx(want)
+    sched.step()  # and on from there, one epoch at a time
+    assert sched.last_epoch == 3 and opt.param_groups[0]["lr"] == pytest.approx(0.05)
+
+
+class Warmup(S._LRScheduler):
+    """The way older course code writes its own schedule: PyTorch's former base class."""
+
+    def get_lr(self):
+        return [base * min(1.0, (self.last_epoch + 1) / 4) for base in self.base_lrs]
+
+
+def test_a_subclass_of_the_former_name_schedules():
+    opt = optim.SGD([param([0.0])], lr=0.8)
+    sched = Warmup(opt)
+    got = []
+    for _ in range(6):
+        got.append(opt.param_groups[0]["lr"])
+        sched.step()
+    close(np.array(got), [0.2, 0.4, 0.6, 0.8, 0.8, 0.8])
+    assert isinstance(sched, S.LRScheduler)
+
+
+BY_MODULE = [
+    lambda M, o: M.StepLR(o, step_size=3, gamma=0.5),
+    lambda M, o: M.MultiStepLR(o, milestones=[2, 6, 6], gamma=0.5),
+    lambda M, o: M.CosineAnnealingLR(o, T_max=6, eta_min=0.001),
+    lambda M, o: M.LinearLR(o, start_factor=0.2, total_iters=10),
+    lambda M, o: M.PolynomialLR(o, total_iters=8, power=2.0),
+    lambda M, o: M.MultiplicativeLR(o, lambda e: 0.9),  # no closed form: one more factor
+]
+
+
+@pytest.mark.parametrize("make", BY_MODULE)
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_step_with_epochs_matches_torch(make):
+    torch = pytest.importorskip("torch")
+    theirs_opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    ours_opt = optim.SGD([param([0.0])], lr=0.1)
+    theirs, ours = make(torch.optim.lr_scheduler, theirs_opt), make(S, ours_opt)
+    for epoch in [1, 2, 5, 3, 9, 10, 4, 4, 12, None, None, None]:
+        theirs.step(epoch)
+        ours.step(epoch)
+        assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-13)
+        assert ours.last_epoch == theirs.last_epoch

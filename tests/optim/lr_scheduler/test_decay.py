@@ -18,6 +18,13 @@ def test_step_lr():
     close(lrs(lambda o: S.StepLR(o, step_size=3, gamma=0.5)), 0.1 * 0.5 ** (E // 3))
 
 
+def test_step_lr_takes_a_whole_float_step_size_and_refuses_a_fraction():
+    # PyTorch's text classification tutorial writes StepLR(optimizer, 1.0, gamma=0.1)
+    close(lrs(lambda o: S.StepLR(o, 1.0, gamma=0.1)), 0.1 * 0.1**E)
+    with pytest.raises(ValueError, match="StepLR: invalid step_size=1.5"):
+        lrs(lambda o: S.StepLR(o, 1.5))
+
+
 def test_multistep_lr_counts_repeated_milestones():
     got = lrs(lambda o: S.MultiStepLR(o, milestones=[9, 2, 5, 5], gamma=0.5))
     passed = (E >= 2).astype(int) + 2 * (E >= 5) + (E >= 9)

@@ -123,3 +123,45 @@ def test_checkpoint_through_a_file_restores_betas():
     sched2.step()
     assert opt2.param_groups[0]["betas"] == opt.param_groups[0]["betas"]
     assert opt2.param_groups[0]["lr"] == opt.param_groups[0]["lr"]
+
+
+@pytest.mark.filterwarnings("ignore:Detected call of:UserWarning")  # torch: no optimizer.step()
+@pytest.mark.parametrize(
+    ("name", "options"),
+    [
+        ("SGD", dict(max_lr=[1.0, 0.5], total_steps=100)),
+        ("Adam", dict(max_lr=1.0, epochs=5, steps_per_epoch=20, three_phase=True,
+                      anneal_strategy="linear", base_momentum=0.8, max_momentum=[0.9, 0.95])),
+    ],
+)  # fmt: skip
+def test_matches_torch_with_a_checkpoint_midway(name, options):
+    torch = pytest.importorskip("torch")
+
+    def both():
+        extra = {"momentum": 0.9} if name == "SGD" else {}
+        t_opt = getattr(torch.optim, name)(
+            [{"params": [torch.zeros(1, requires_grad=True)]} for _ in range(2)], lr=0.1, **extra
+        )
+        o_opt = getattr(optim, name)([{"params": [param([0.0])]} for _ in range(2)], lr=0.1,
+                                     **extra)  # fmt: skip
+        return (t_opt, torch.optim.lr_scheduler.OneCycleLR(t_opt, **options),
+                o_opt, S.OneCycleLR(o_opt, **options))  # fmt: skip
+
+    def state(opt):
+        return [v for g in opt.param_groups for v in (g["lr"], g.get("momentum") or g["betas"][0])]
+
+    t_opt, theirs, o_opt, ours = both()
+    for step in range(99):
+        assert state(o_opt) == pytest.approx(state(t_opt), rel=1e-13, abs=1e-18), step
+        if step == 40:
+            saved = (t_opt.state_dict(), theirs.state_dict(), o_opt.state_dict(),
+                     npz_round_trip(ours.state_dict()))  # fmt: skip
+        theirs.step()
+        ours.step()
+    t_opt, theirs, o_opt, ours = both()
+    for obj, s in zip((t_opt, theirs, o_opt, ours), saved, strict=True):
+        obj.load_state_dict(s)
+    for _ in range(58):
+        theirs.step()
+        ours.step()
+        assert state(o_opt) == pytest.approx(state(t_opt), rel=1e-13, abs=1e-18)

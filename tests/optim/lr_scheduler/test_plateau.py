@@ -102,3 +102,52 @@ def test_state_dict_round_trip_through_a_file():
 def test_bad_arguments_raise(kwargs, text):
     with pytest.raises(ValueError, match=text):
         S.ReduceLROnPlateau(optim.SGD([param([0.0])]), **kwargs)
+
+
+def test_step_with_an_epoch_sets_last_epoch_with_pytorchs_warning():
+    opt = optim.SGD([param([0.0])], lr=1.0)
+    sched = S.ReduceLROnPlateau(opt, patience=0)
+    sched.step(1.0)
+    with pytest.warns(UserWarning, match="deprecated"):
+        sched.step(2.0, 7)
+    assert sched.last_epoch == 7 and opt.param_groups[0]["lr"] == pytest.approx(0.1)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, dict(mode="max", factor=0.5, patience=2, threshold_mode="abs", cooldown=3,
+              min_lr=[0.001, 0.002]), dict(patience=0, eps=1e-3)],
+)  # fmt: skip
+def test_matches_torch_over_a_noisy_run_and_a_checkpoint(options):
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    metrics = rng.standard_normal(80).cumsum() * 0.1 + np.abs(np.sin(np.arange(80)))
+
+    def both():
+        t_opt = torch.optim.SGD(
+            [{"params": [torch.zeros(1, requires_grad=True)]} for _ in range(2)], lr=0.1
+        )
+        o_opt = optim.SGD([{"params": [param([0.0])]} for _ in range(2)], lr=0.1)
+        T = torch.optim.lr_scheduler
+        return (
+            t_opt,
+            T.ReduceLROnPlateau(t_opt, **options),
+            o_opt,
+            S.ReduceLROnPlateau(o_opt, **options),
+        )
+
+    t_opt, theirs, o_opt, ours = both()
+    for i, m in enumerate(metrics):
+        theirs.step(float(m))
+        ours.step(float(m))
+        assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-14)
+        if i == 40:
+            saved = (t_opt.state_dict(), theirs.state_dict(), o_opt.state_dict(),
+                     npz_round_trip(ours.state_dict()))  # fmt: skip
+    t_opt, theirs, o_opt, ours = both()
+    for obj, state in zip((t_opt, theirs, o_opt, ours), saved, strict=True):
+        obj.load_state_dict(state)
+    for m in metrics[41:]:
+        theirs.step(float(m))
+        ours.step(float(m))
+        assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-14)

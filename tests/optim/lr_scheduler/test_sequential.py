@@ -107,3 +107,35 @@ def test_bad_arguments_raise():
         S.SequentialLR(opt, [a, S.StepLR(other, 2)], milestones=[3])
     with pytest.raises(ValueError, match="not ReduceLROnPlateau"):
         S.SequentialLR(opt, [a, S.ReduceLROnPlateau(opt)], milestones=[3])
+
+
+@pytest.mark.filterwarnings("ignore:Detected call of:UserWarning")  # torch: no optimizer.step()
+def test_matches_torch_with_a_checkpoint_midway():
+    torch = pytest.importorskip("torch")
+
+    def build(M, opt):
+        warm = M.LinearLR(opt, start_factor=0.1, total_iters=5)
+        flat = M.ConstantLR(opt, factor=0.5, total_iters=3)
+        decay = M.CosineAnnealingLR(opt, T_max=20, eta_min=0.001)
+        return M.SequentialLR(opt, [warm, flat, decay], milestones=[5, 12])
+
+    def both():
+        t_opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+        o_opt = optim.SGD([param([0.0])], lr=0.1)
+        return t_opt, build(torch.optim.lr_scheduler, t_opt), o_opt, build(S, o_opt)
+
+    t_opt, theirs, o_opt, ours = both()
+    for step in range(40):
+        assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-13), step
+        if step == 9:
+            saved = (t_opt.state_dict(), theirs.state_dict(), o_opt.state_dict(),
+                     npz_round_trip(ours.state_dict()))  # fmt: skip
+        theirs.step()
+        ours.step()
+    t_opt, theirs, o_opt, ours = both()
+    for obj, state in zip((t_opt, theirs, o_opt, ours), saved, strict=True):
+        obj.load_state_dict(state)
+    for _ in range(30):
+        theirs.step()
+        ours.step()
+        assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-13)
