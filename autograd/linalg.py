@@ -125,7 +125,9 @@ def vector_norm(
     ord = _number("linalg.vector_norm", "ord", ord)  # noqa: A001
     if isinstance(ord, str):
         raise ValueError(f"linalg.vector_norm: ord must be a number, got {ord!r}")
-    axes = tuple(range(x.ndim)) if dim is None else _dims("linalg.vector_norm", dim, x.ndim)
+    axes: tuple[int, ...] | None = (
+        tuple(range(x.ndim)) if dim is None else _dims("linalg.vector_norm", dim, x.ndim)
+    )
     if x.ndim == 0:
         axes = None
     out = VectorNorm.apply(x, ord=float(ord), axis=axes)

@@ -180,7 +180,7 @@ class Eigh(Function):
     def forward(ctx: Any, a: np.ndarray, UPLO: str = "L") -> np.ndarray:  # noqa: N803
         if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
             raise ValueError(f"linalg.eigh: A must be square (*, n, n), got shape {a.shape}")
-        w, v = np.linalg.eigh(a, UPLO=UPLO)
+        w, v = np.linalg.eigh(a, UPLO=UPLO)  # type: ignore[call-overload]  # numpy stubs: Literal
         n = a.shape[-1]
         ctx.shapes = [(n,), (n, n)]
         out = pack(a.shape[:-2], w, v)
@@ -336,7 +336,7 @@ class Eigenvalues(Function):
     def forward(ctx: Any, a: np.ndarray, UPLO: str = "L") -> np.ndarray:  # noqa: N803
         if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
             raise ValueError(f"linalg.eigvalsh: A must be square (*, n, n), got shape {a.shape}")
-        w, v = np.linalg.eigh(a, UPLO=UPLO)
+        w, v = np.linalg.eigh(a, UPLO=UPLO)  # type: ignore[call-overload]  # numpy stubs: Literal
         ctx.uplo = UPLO
         ctx.save_for_backward(a, v)
         return w

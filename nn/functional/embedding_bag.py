@@ -46,8 +46,7 @@ def embedding_bag(
 
     Gradients reach ``weight`` (rows used several times accumulate) and ``per_sample_weights``.
     In "max" mode the gradient of each output element goes to the bag entry holding the
-    maximum; equal maxima share it equally (PyTorch gives it to one of them: the same total
-    when they are the same row). ``max_norm``: the rows ``input`` reads are first rescaled in
+    maximum; among equal maxima, to the first in the bag, as PyTorch. ``max_norm``: the rows ``input`` reads are first rescaled in
     place as in ``F.embedding``. ``scale_grad_by_freq=True`` divides each entry's gradient by
     the number of times its index occurs in ``input`` (modes sum and mean; PyTorch 2.13's CPU
     code divides by another index's count when counts differ, pytorch/pytorch#190063).
@@ -165,5 +164,5 @@ def _bag_max(rows: autograd.Tensor, bag: np.ndarray, B: int) -> autograd.Tensor:
     table[bag, slot] = np.arange(bag.size)
     filled[bag, slot] = True
     block = autograd.where(filled[..., None], rows[table], -np.inf)
-    best = block.max(axis=1)
+    best = block.max(dim=1).values  # a tie's gradient to its first entry, as PyTorch
     return autograd.where((counts > 0)[:, None], best, np.zeros((), rows.dtype))

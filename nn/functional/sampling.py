@@ -133,7 +133,9 @@ def grid_sample(
         inside = np.ones(index[0].shape, dtype=bool)
         for i, n in zip(index, sizes):
             inside &= (i >= 0) & (i < n)
-        values = x[(batch, slice(None), *(i.clip(0, n - 1) for i, n in zip(index, sizes)))]
+        clipped = tuple(i.clip(0, n - 1) for i, n in zip(index, sizes))
+        where = (batch, slice(None), *clipped)
+        values = x[where]
         return values, inside[..., None].astype(x.dtype)
 
     to_channels_first = (0, dims + 1, *range(1, dims + 1))
@@ -142,7 +144,7 @@ def grid_sample(
         return permute_contiguous(values * inside, to_channels_first)
     before = [np.floor(p.numpy()).astype(np.int64) for p in places]
     offsets = [(p - b)[..., None] for p, b in zip(places, before)]  # recorded: d out / d grid
-    out = 0
+    out: Any = 0
     for corner in np.ndindex(*(2,) * dims):  # the 2 ** dims surrounding pixels
         values, inside = read([b + c for b, c in zip(before, corner)])
         weight = inside

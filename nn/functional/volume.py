@@ -180,6 +180,7 @@ def max_pool3d(
     out = permute_contiguous(pooled.reshape(n, c, ho, wo, do), (0, 1, 4, 2, 3))
     if not return_indices:
         return out.reshape(*out.shape[1:]) if unbatched else out
+    assert where is not None and depth_at is not None  # return_indices: both were returned
     chosen = depth_at.numpy().reshape(n, c, ho, wo, do).transpose(0, 1, 4, 2, 3)
     in_plane = np.take_along_axis(where.numpy().reshape(n, c, d, ho, wo), chosen, axis=2)
     indices = autograd.Tensor(np.ascontiguousarray(chosen * (h * w) + in_plane))

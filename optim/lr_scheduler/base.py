@@ -124,6 +124,13 @@ def check_optimizer(owner: str, optimizer: Any) -> None:
         raise TypeError(f"{owner}: expected an optim.Optimizer, got {type(optimizer).__name__}")
 
 
+def refuse_epoch(owner: str, epoch: Any) -> None:
+    """Raise TypeError for ``step(epoch)`` on a scheduler that steps its own schedulers (as
+    PyTorch's ``step()`` takes no argument there)."""
+    if epoch is not None:
+        raise TypeError(f"{owner}.step() takes no epoch: it steps each of its schedulers once")
+
+
 def per_group(owner: str, name: str, optimizer: Optimizer, value: Any) -> list[Any]:
     """Expand a scalar to one value per parameter group, or check a list's length."""
     count = len(optimizer.param_groups)

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..optimizer import Optimizer
 from ..state_io import as_list
-from .base import LRScheduler, check_optimizer
+from .base import LRScheduler, check_optimizer, refuse_epoch
 from .plateau import ReduceLROnPlateau
 
 
@@ -47,12 +47,14 @@ class ChainedScheduler(LRScheduler):
                 )
             if scheduler.optimizer is not optimizer:
                 raise ValueError(f"{owner}: schedulers[{i}] belongs to a different optimizer")
+        assert optimizer is not None  # check_optimizer refused None
         self._schedulers = schedulers
         self.optimizer = optimizer
         self._last_lr = [group["lr"] for group in optimizer.param_groups]
 
-    def step(self) -> None:
-        """Step each scheduler once, in the order given."""
+    def step(self, epoch: int | None = None) -> None:
+        """Step each scheduler once, in the order given (no ``epoch``, as in PyTorch)."""
+        refuse_epoch("ChainedScheduler", epoch)
         for scheduler in self._schedulers:
             scheduler.step()
         self._last_lr = [group["lr"] for group in self.optimizer.param_groups]

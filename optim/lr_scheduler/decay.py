@@ -52,7 +52,7 @@ class StepLR(LRScheduler):
     def __init__(
         self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1
     ) -> None:
-        if isinstance(step_size, float) and step_size.is_integer():
+        if isinstance(step_size, float) and float(step_size).is_integer():
             step_size = int(step_size)  # PyTorch accepts it; a fractional one stays refused
         check_positive_int("StepLR", "step_size", step_size)
         self.step_size = step_size

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..optimizer import Optimizer
 from ..state_io import as_list
-from .base import LRScheduler, check_optimizer
+from .base import LRScheduler, check_optimizer, refuse_epoch
 from .plateau import ReduceLROnPlateau
 
 
@@ -68,8 +68,10 @@ class SequentialLR(LRScheduler):
         first._initial_step()
         self._last_lr = first.get_last_lr()
 
-    def step(self) -> None:
-        """Advance one epoch, delegating to the scheduler active at the new epoch."""
+    def step(self, epoch: int | None = None) -> None:
+        """Advance one epoch, delegating to the scheduler active at the new epoch (no
+        ``epoch``, as in PyTorch)."""
+        refuse_epoch("SequentialLR", epoch)
         self.last_epoch += 1
         idx = bisect_right(self._milestones, self.last_epoch)
         scheduler = self._schedulers[idx]

@@ -127,6 +127,20 @@ def _embedding(g, x):
     )
 
 
+@op("embedding_bag", "nn.functional")
+def _embedding_bag(g, x):
+    if len(x.shape) != 2 or 0 in x.shape:  # the table (V, D): x, or a fresh leaf
+        x = g.leaf((g.draw(st.integers(1, 3)), g.draw(st.integers(1, 3))))
+    bags = (g.draw(st.integers(1, 3)), g.draw(st.integers(1, 3)))  # (B, bag size), no offsets
+    data, index = g.const_int(bags, x.shape[0])
+    mode = g.draw(st.sampled_from(["sum", "mean", "max"]))
+    return (
+        (lambda: F.embedding_bag(data, x.ours, mode=mode)),
+        (lambda: TF.embedding_bag(index, x.theirs, mode=mode)),
+        f"embedding_bag({x.label}, mode={mode!r})",
+    )
+
+
 @op("one_hot", "nn.functional")
 def _one_hot(g, x):
     if not x.shape or x.shape[-1] == 0:
@@ -950,6 +964,7 @@ COVERAGE = {
     "dropout": "dropout",
     "linear": "linear",
     "embedding": "embedding",
+    "embedding_bag": "embedding_bag",
     "one_hot": "one_hot",
     "conv2d": "conv2d",
     "conv_transpose2d": "conv_transpose2d",

@@ -159,3 +159,13 @@ def test_matches_torch(case):
     (t_out * torch.tensor(g)).sum().backward()
     for mine, their in [(w, t_w), *grads]:
         np.testing.assert_allclose(mine.grad.numpy(), their.grad.numpy(), rtol=1e-13, atol=1e-15)
+
+
+def test_max_mode_gives_a_tie_to_the_first_entry_of_the_bag_as_pytorch():
+    # Rows 1 and 2 hold the same value: the gradient goes to whichever comes first in the bag.
+    for bag, receiver in (([1, 2], 1), ([2, 1], 2), ([0, 2, 1], 2)):
+        weight = autograd.tensor([[0.0], [0.5], [0.5]], dtype=autograd.float64, requires_grad=True)
+        F.embedding_bag(autograd.tensor([bag]), weight, mode="max").sum().backward()
+        expected = np.zeros((3, 1))
+        expected[receiver] = 1.0
+        np.testing.assert_array_equal(weight.grad.numpy(), expected)
