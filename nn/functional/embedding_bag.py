@@ -46,10 +46,11 @@ def embedding_bag(
 
     Gradients reach ``weight`` (rows used several times accumulate) and ``per_sample_weights``.
     In "max" mode the gradient of each output element goes to the bag entry holding the
-    maximum; among equal maxima, to the first in the bag, as PyTorch. ``max_norm``: the rows ``input`` reads are first rescaled in
-    place as in ``F.embedding``. ``scale_grad_by_freq=True`` divides each entry's gradient by
-    the number of times its index occurs in ``input`` (modes sum and mean; PyTorch 2.13's CPU
-    code divides by another index's count when counts differ, pytorch/pytorch#190063).
+    maximum; among equal maxima, to the first in the bag, as PyTorch. ``max_norm``: the rows
+    ``input`` reads are first rescaled in place as in ``F.embedding``.
+    ``scale_grad_by_freq=True`` divides each entry's gradient by the number of times its index
+    occurs in ``input`` (modes sum and mean; PyTorch 2.13's CPU code divides by another index's
+    count when counts differ, pytorch/pytorch#190063).
     ``sparse=True`` gives the same gradient, dense.
     Returns (B, embedding_dim) in ``weight``'s dtype.
     """
