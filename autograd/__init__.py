@@ -104,7 +104,13 @@ from .random import get_generator, manual_seed
 from .registry import exports as _exports
 from .registry import install_attributes as _install_attributes
 from .registry import install_methods as _install_methods
-from .runtime import get_num_threads, set_num_threads, use_deterministic_algorithms
+from .runtime import (
+    are_deterministic_algorithms_enabled,
+    get_num_threads,
+    is_deterministic_algorithms_warn_only_enabled,
+    set_num_threads,
+    use_deterministic_algorithms,
+)
 from .sampling import (
     Generator,
     bernoulli,
@@ -227,6 +233,8 @@ __all__ = [
     "trace",
     "trace_backward",
     "use_deterministic_algorithms",
+    "are_deterministic_algorithms_enabled",
+    "is_deterministic_algorithms_warn_only_enabled",
     "versions",
     "zeros",
     "zeros_like",

@@ -19,6 +19,7 @@ import functools
 import io
 import math
 import runpy
+import sys
 import tokenize
 from pathlib import Path
 
@@ -56,12 +57,35 @@ TORCH_FINAL_LOSS = {
 PROGRAMS = sorted(p.name for p in (FOLDER / "pytorch").glob("[0-9]*.py"))
 
 
+@contextlib.contextmanager
+def process_switches_restored():
+    """Put back the process-wide switches a program may set (deterministic mode, the default
+    dtype, in both libraries), so that it cannot change the tests that run after it."""
+    ours = (autograd.are_deterministic_algorithms_enabled(), autograd.get_default_dtype())
+    torch = sys.modules.get("torch")
+    theirs = torch and (torch.are_deterministic_algorithms_enabled(), torch.get_default_dtype())
+    try:
+        yield
+    finally:
+        autograd.use_deterministic_algorithms(ours[0])
+        autograd.set_default_dtype(ours[1])
+        torch = sys.modules.get("torch")
+        if torch is not None:
+            deterministic, dtype = theirs or (False, torch.float32)
+            torch.use_deterministic_algorithms(deterministic)
+            torch.set_default_dtype(dtype)
+
+
 @functools.cache
 def final_loss(library: str, name: str) -> tuple[float, str]:
     """Run ``library``/``name`` in this process; its ``final_loss`` and what it printed."""
     out = io.StringIO()
     # The converted programs switch this thread to PyTorch's meanings; the block restores ours.
-    with contextlib.redirect_stdout(out), autograd.pytorch_meanings(False):
+    with (
+        contextlib.redirect_stdout(out),
+        autograd.pytorch_meanings(False),
+        process_switches_restored(),
+    ):
         namespace = runpy.run_path(str(FOLDER / library / name), run_name="__main__")
     return namespace["final_loss"], out.getvalue()
 
