@@ -12,14 +12,15 @@ Note: the unrelated PyPI package "autograd" (HIPS) uses the same import name; in
 the two in an environment.
 """
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
 # isort: off
 from .tensor import Tensor  # first: every module below builds on it
 from .conversion import as_tensor
 
 # isort: on
-from . import accelerator, amp, backends, cuda, distributed, functional, versions
+from . import accelerator, amp, backends, cuda, distributed, functional, graph, versions
 from . import engine as _engine
 from . import function as _function
 from . import function_details as _function_details
@@ -85,8 +86,11 @@ from .grad_mode import enable_grad, is_grad_enabled, no_grad
 from .grad_switch import set_grad_enabled
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .gradients import grad
-from .graph import Graph, draw_graph, scope, trace, trace_backward
 from .graph import origins as _origins
+from .graph import scope, trace, trace_backward
+
+if TYPE_CHECKING:
+    from .graph.draw import Graph, draw_graph
 from .inference import inference_mode
 from .legacy_tensors import (
     BoolTensor,
@@ -246,7 +250,8 @@ globals().update(_ops_exported)
 __all__ += sorted(_ops_exported)
 
 
-# PyTorch's namespaces torch.linalg and torch.special, loaded at first use (import time).
+# Loaded at first use (import time): PyTorch's namespaces torch.linalg and torch.special, and
+# the drawing layer's names (autograd/graph/__init__.py's LAZY).
 _LAZY_MODULES = ("linalg", "special")
 
 
@@ -254,7 +259,8 @@ def __getattr__(name: str) -> Any:
     if name.startswith("__"):
         raise AttributeError(name)
     if name in _LAZY_MODULES:
-        import importlib
-
         return importlib.import_module(f"{__name__}.{name}")
+    if name in ("Graph", "draw_graph"):
+        value = globals()[name] = getattr(graph, name)
+        return value
     raise _torch_facade.missing_module_attribute(name, __all__)

@@ -8,11 +8,37 @@
 * ``with scope(label):`` groups the ops of a block (``nn.Module`` calls use it) for drawing.
 """
 
-from .draw import Graph, draw_graph
-from .renderer import RendererNotFoundError, find_renderer
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .scopes import ScopeFrame, scope
-from .stepper import StepThrough
 from .tracing import BackwardStep, Trace, trace, trace_backward
+
+if TYPE_CHECKING:
+    from .draw import Graph, draw_graph
+    from .renderer import RendererNotFoundError, find_renderer
+    from .stepper import StepThrough
+
+# The drawing layer (DOT, labels, the renderer, the stepper) loads at first use: recording and
+# backward never need it, and it is a tenth of ``import autograd`` (see docs/guides/speed.md).
+LAZY = {
+    "Graph": "draw",
+    "draw_graph": "draw",
+    "RendererNotFoundError": "renderer",
+    "find_renderer": "renderer",
+    "StepThrough": "stepper",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{LAZY[name]}"), name)
+    globals()[name] = value  # found directly from now on
+    return value
+
 
 __all__ = [
     "BackwardStep",

@@ -23,7 +23,6 @@ its start, so a wider font grows to the right, into the room reserved for it.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ import numpy as np
 from .formatting import (
     SMALL,
     SMALL_INT,
+    escape_html,
     format_array,
     format_shape,
     format_summary,
@@ -128,7 +128,7 @@ class _Cell:
         span: int = 1,
     ) -> None:
         self.width = cell_width(text, size, bold=bold) if text else 2 * PAD
-        body = html.escape(text)
+        body = escape_html(text)
         if bold:
             body = f"<B>{body}</B>"
         if italic:
@@ -315,7 +315,7 @@ def legend_label(roles: list[str], notes: list[str], bad: bool, lines: Sequence[
         width = cell_width(role, LEGEND_SIZE) + 4
         cells.append(
             f'<TD BORDER="1" COLOR="{border}" BGCOLOR="{FILL[role]}"{style} WIDTH="{width}">'
-            f"{_font(html.escape(role), size=LEGEND_SIZE)}</TD>"
+            f"{_font(escape_html(role), size=LEGEND_SIZE)}</TD>"
         )
     if bad:
         width = cell_width("NaN/Inf", LEGEND_SIZE) + 4
@@ -328,7 +328,7 @@ def legend_label(roles: list[str], notes: list[str], bad: bool, lines: Sequence[
         width = cell_width(text, LEGEND_SIZE) + 4
         cells.append(
             f'<TD ALIGN="LEFT" WIDTH="{width}">'
-            f"{_font(html.escape(text), size=LEGEND_SIZE, color=MUTED)}</TD>"
+            f"{_font(escape_html(text), size=LEGEND_SIZE, color=MUTED)}</TD>"
         )
     # One column of rows, each its own table: a long line must not widen the swatches.
     rows = []
@@ -338,7 +338,7 @@ def legend_label(roles: list[str], notes: list[str], bad: bool, lines: Sequence[
         width = cell_width(line, LEGEND_SIZE) + 4
         rows.append(
             f'<TR><TD ALIGN="LEFT">{_LEGEND_ROW}<TD ALIGN="LEFT" WIDTH="{width}">'
-            f"{_font(html.escape(line), size=LEGEND_SIZE, color=MUTED)}</TD></TR></TABLE></TD></TR>"
+            f"{_font(escape_html(line), size=LEGEND_SIZE, color=MUTED)}</TD></TR></TABLE></TD></TR>"
         )
     if not rows:
         rows = ["<TR><TD></TD></TR>"]

@@ -19,7 +19,6 @@ This module computes what each step shows; the page it is shown on (HTML, CSS, J
 
 from __future__ import annotations
 
-import html
 import itertools
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from ..function import Node
 from ..tensor import Tensor
 from . import renderer
 from .dot import Drawing, Options, build_dot, target_arrays
-from .formatting import format_array, format_number
+from .formatting import escape_html, format_array, format_number
 from .labels import summary_stats
 from .stepper_page import fragment, inline_svg
 from .tracing import BackwardStep, Trace
@@ -100,7 +99,7 @@ class StepThrough:
         """A complete HTML page holding the view."""
         return (
             '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f"<title>{html.escape(title)}</title></head>\n"
+            f"<title>{escape_html(title)}</title></head>\n"
             f'<body style="margin:16px">\n{self.html}\n</body></html>\n'
         )
 
@@ -119,7 +118,7 @@ class StepThrough:
                 hint = f"no Graphviz renderer found: {renderer.INSTALL_HINT}"
             else:
                 hint = f"could not draw the picture: {error}"
-            return f"<p>{html.escape(hint)}</p>" + self.trace._repr_html_()
+            return f"<p>{escape_html(hint)}</p>" + self.trace._repr_html_()
 
     def __repr__(self) -> str:
         return f"<StepThrough: {len(self)} backward steps; display it in Jupyter or .save(path)>"
@@ -150,7 +149,7 @@ def _states(steps: list[BackwardStep], drawing: Drawing, root: Tensor, prefix: s
     total = len(steps)
     root_vertex = prefix + drawing.vertex_of[root.grad_fn]
     start = steps[0]
-    root_name = html.escape(root.name or "L")
+    root_name = escape_html(root.name or "L")
     dl = f"d{root_name}"  # the gradient of the root, named by it: dL/d(out), do/d(out)
     states: list[dict[str, Any]] = [
         {
@@ -161,7 +160,7 @@ def _states(steps: list[BackwardStep], drawing: Drawing, root: Tensor, prefix: s
             "grads": {root_vertex: _cells(start.grad_out)},
             "panel": (
                 f"<b>Start.</b> Backward begins at {root_name} with "
-                f"{dl}/{dl} = {html.escape(format_array(start.grad_out))}. "
+                f"{dl}/{dl} = {escape_html(format_array(start.grad_out))}. "
                 f"Next runs the backward of the {total} op{'s' if total != 1 else ''}, "
                 "last op first; the grad rows fill in as gradients arrive."
             ),
@@ -185,7 +184,7 @@ def _states(steps: list[BackwardStep], drawing: Drawing, root: Tensor, prefix: s
         rows, flowing, receivers, updates = [], [], [], {}
         totals: list[Any] = []
         for position, (link, grad) in enumerate(zip(node.inputs, step.grads_in)):
-            name = html.escape(_input_name(link, drawing, index_of))
+            name = escape_html(_input_name(link, drawing, index_of))
             if grad is None:
                 rows.append(
                     f"<tr><td>{name}</td><td colspan='2'><i>no gradient needed</i></td></tr>"
@@ -195,8 +194,8 @@ def _states(steps: list[BackwardStep], drawing: Drawing, root: Tensor, prefix: s
             local = derivatives[position]
             local_text = format_number(local) if local is not None else "—"
             rows.append(
-                f"<tr><td>{name}</td><td>{html.escape(local_text)}</td>"
-                f"<td><b>{html.escape(format_array(grad))}</b></td></tr>"
+                f"<tr><td>{name}</td><td>{escape_html(local_text)}</td>"
+                f"<td><b>{escape_html(format_array(grad))}</b></td></tr>"
             )
             target = drawing.vertex_of.get(link)
             if target is None:
@@ -210,7 +209,7 @@ def _states(steps: list[BackwardStep], drawing: Drawing, root: Tensor, prefix: s
                 totals.append((vertex, _sum_line(link, name, arrived[vertex], uses[vertex])))
         for option, _ in target_arrays(node):
             rows.append(f"<tr><td>{option}</td><td colspan='2'><i>no gradient needed</i></td></tr>")
-        what = f" ({html.escape(node.name)})" if node.name else ""
+        what = f" ({escape_html(node.name)})" if node.name else ""
         scalar_note = (
             ""
             if all(d is not None for d, g in zip(derivatives, step.grads_in) if g is not None)
@@ -224,9 +223,9 @@ def _states(steps: list[BackwardStep], drawing: Drawing, root: Tensor, prefix: s
             else ""
         )
         panel = (
-            f"<b>Step {step.index} of {total}: {html.escape(node.fn.name)}</b>{what}<br>"
+            f"<b>Step {step.index} of {total}: {escape_html(node.fn.name)}</b>{what}<br>"
             f"gradient arriving at its output: {dl}/d(out) = "
-            f"<b>{html.escape(format_array(step.grad_out))}</b>"
+            f"<b>{escape_html(format_array(step.grad_out))}</b>"
             "<table class='bp-table'><tr><th>input</th><th>local derivative ∂out/∂in</th>"
             f"<th>sent: {dl}/d(out) × ∂out/∂in</th></tr>" + "".join(rows) + "</table>"
             f"{summed}{scalar_note}{done}"
@@ -251,9 +250,9 @@ def _sum_line(link: Any, name: str, parts: list[np.ndarray], uses: int) -> str:
     total = format_array(np.sum(parts, axis=0))
     if all(p.size == 1 for p in parts):
         terms = " + ".join(format_array(p) for p in parts)
-        text = f"{grad} = {terms} = <b>{html.escape(total)}</b>"
+        text = f"{grad} = {terms} = <b>{escape_html(total)}</b>"
     else:
-        text = f"{grad} = the sum of {len(parts)} gradients = <b>{html.escape(total)}</b>"
+        text = f"{grad} = the sum of {len(parts)} gradients = <b>{escape_html(total)}</b>"
     if len(parts) < uses:
         text += f" (so far: {len(parts)} of its {uses} uses)"
     else:

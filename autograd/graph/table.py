@@ -7,13 +7,12 @@ step that produced them (``#3 add``) otherwise.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from typing import Any
 
 from ..function import Node
 from ..tensor import Tensor
-from .formatting import format_array
+from .formatting import escape_html, format_array
 
 HEADER = ("step", "op", "output", "grad out", "grads to inputs")
 MISSING = "?"  # a value the trace did not record
@@ -69,14 +68,14 @@ def steps_text(steps: Sequence[Any], note: str) -> str:
 def steps_html(steps: Sequence[Any], note: str) -> str:
     """The same table as HTML, for a notebook cell."""
     rows = step_rows(steps)
-    head = "".join(f"<th>{html.escape(cell)}</th>" for cell in HEADER)
+    head = "".join(f"<th>{escape_html(cell)}</th>" for cell in HEADER)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>" for row in rows
+        "<tr>" + "".join(f"<td>{escape_html(cell)}</td>" for cell in row) + "</tr>" for row in rows
     )
     caption = _title(len(rows))
     if note:
         caption += f" ({note})"
     return (
-        f"<table><caption>{html.escape(caption)}</caption>"
+        f"<table><caption>{escape_html(caption)}</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
     )
