@@ -19,7 +19,7 @@ library only, importlib.metadata only when something is wrong) because it must r
 
 from __future__ import annotations
 
-from pathlib import Path
+import os.path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -59,7 +59,7 @@ def describe(dist: importlib.metadata.Distribution) -> str:
     """``"autograd 1.9.1 (HIPS) in /venv/lib/python3.12/site-packages"``."""
     name = dist.metadata["Name"]
     who = " (HIPS)" if name.lower() == "autograd" else ""
-    return f"{name} {dist.version}{who} in {Path(str(dist.locate_file(''))).resolve()}"
+    return f"{name} {dist.version}{who} in {os.path.realpath(str(dist.locate_file('')))}"
 
 
 def where(module: ModuleType) -> str:
@@ -96,7 +96,7 @@ def clash_message(autograd: ModuleType | None, error: BaseException | None = Non
     if installed:
         lines.append("Installed packages that provide `autograd`:")
         lines += [f"    {describe(dist)}" for dist in installed]
-    lines.append(f"nn and optim are in {Path(__file__).resolve().parent}.")
+    lines.append(f"nn and optim are in {os.path.dirname(os.path.realpath(__file__))}.")
     lines.append(FIX)
     lines.append("`python -m backproplab doctor` describes the environment.")
     return "\n".join(lines)
